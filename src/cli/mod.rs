@@ -1,0 +1,161 @@
+//! Command line: clap definitions and the dispatch to one module per command. Exit codes follow
+//! the convention kubectl users expect: 0 ok, 1 a step failed, 2 bad input.
+
+mod export;
+mod plan_cmd;
+mod profiles;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::profile::diagnostics::Issue;
+use crate::profile::load::{self, LoadError, Loaded};
+use crate::profile::{Profile, store};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "kmpilot", version, about = "Deploy WSO2 API Manager 4.5 with Identity Server 7 as key manager on Kubernetes, from a replayable profile", long_about = None)]
+pub struct Cli {
+    /// kubeconfig context to use instead of the profile's (as kubectl's --context).
+    #[arg(long, global = true)]
+    pub context: Option<String>,
+    /// Namespace to use instead of the profile's (as kubectl's -n).
+    #[arg(short = 'n', long, global = true)]
+    pub namespace: Option<String>,
+    /// Disable colours (also: NO_COLOR).
+    #[arg(long, global = true, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_color: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a profile offline: every problem with its YAML path, line and column.
+    Validate {
+        /// Profile file, or a name in the profile store.
+        #[arg(short = 'f', long = "file")]
+        file: String,
+        #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+    },
+    /// Show the exact steps, commands and manifests, secrets masked.
+    Plan {
+        #[arg(short = 'f', long = "file")]
+        file: String,
+        #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+        /// One line per action, without manifests and files.
+        #[arg(long)]
+        brief: bool,
+    },
+    /// Write every artifact and a runbook.sh of the equivalent commands into a directory.
+    Export {
+        #[arg(short = 'f', long = "file")]
+        file: String,
+        /// Output directory (created; an earlier export there is replaced).
+        #[arg(short = 'o', long = "output-dir")]
+        output_dir: PathBuf,
+    },
+    /// The profile store.
+    Profiles {
+        #[command(subcommand)]
+        command: ProfilesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// Names of the stored profiles.
+    List {
+        #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+    },
+    /// Print a stored profile (or any profile file) as kmpilot reads it, defaults filled in.
+    Show { name: String },
+    /// Create a profile in the store from the quickstart defaults.
+    New {
+        name: String,
+        /// Replace an existing profile of that name.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Yaml,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_BAD_INPUT } else { EXIT_OK });
+        }
+    };
+    ExitCode::from(run(cli))
+}
+
+pub fn run(cli: Cli) -> u8 {
+    match &cli.command {
+        Command::Validate { file, output } => validate::run(&cli, file, *output),
+        Command::Plan { file, output, brief } => plan_cmd::run(&cli, file, *output, *brief),
+        Command::Export { file, output_dir } => export::run(&cli, file, output_dir),
+        Command::Profiles { command } => profiles::run(command),
+    }
+}
+
+/// Loads `-f`, applies `--context`/`-n`, and prints the problems of a bad profile. `Err`
+/// carries the exit code.
+pub(crate) fn load_profile(cli: &Cli, file: &str) -> Result<(PathBuf, Loaded), u8> {
+    let path = store::resolve(file);
+    match load::from_path(&path) {
+        Ok(mut loaded) => {
+            apply_overrides(cli, &mut loaded.profile);
+            // overrides are input too
+            let issues = loaded.profile.validate();
+            if issues.has_errors() {
+                print_issues(&path.display().to_string(), &issues.list);
+                return Err(EXIT_BAD_INPUT);
+            }
+            print_issues(&path.display().to_string(), &loaded.warnings);
+            Ok((path, loaded))
+        }
+        Err(LoadError::Io { path, source }) => {
+            eprintln!("error: cannot read profile {path}: {source}");
+            if source.kind() == std::io::ErrorKind::NotFound {
+                eprintln!("    hint: give a path, or a name from `kmpilot profiles list`");
+            }
+            Err(EXIT_BAD_INPUT)
+        }
+        Err(e) => {
+            print_issues(&path.display().to_string(), e.issues());
+            Err(EXIT_BAD_INPUT)
+        }
+    }
+}
+
+pub(crate) fn apply_overrides(cli: &Cli, p: &mut Profile) {
+    if let Some(c) = &cli.context {
+        p.cluster.context = Some(c.clone());
+    }
+    if let Some(n) = &cli.namespace {
+        p.cluster.namespace = n.clone();
+    }
+}
+
+pub(crate) fn print_issues(source: &str, issues: &[Issue]) {
+    for i in issues {
+        eprintln!("{}", i.render(source));
+    }
+}

@@ -1,0 +1,10 @@
+//! kmpilot: a terminal wizard that deploys WSO2 API Manager 4.5 with Identity Server 7 as its
+//! key manager, registers PrivateJet clusters and wires IBM KMS to STS through Istio.
+//!
+//! Data flows one way: profile → pure plan → executor → events → views.
+
+pub mod cli;
+pub mod plan;
+pub mod profile;
+pub mod render;
+pub mod steps;

@@ -1,0 +1,66 @@
+//! `plan(&Profile) -> Plan`: every step's part, in the order they must run, plus every
+//! artifact. Pure: no file, network, clock or environment is read.
+
+use super::{Action, Artifact, ArtifactKind, ConsoleUrl, Plan, runbook};
+use crate::profile::Profile;
+use crate::render;
+use crate::steps::{
+    api_manager, cluster, dns, identity_server, is_image, key_manager, keystores, kms_sts, private_jet, secure_vault,
+};
+
+pub fn plan(p: &Profile) -> Plan {
+    let mut artifacts: Vec<Artifact> = Vec::new();
+    let mut steps = vec![cluster::plan(p)];
+    steps.extend(is_image::plan(p, &mut artifacts));
+    steps.push(keystores::plan(p));
+    steps.extend(secure_vault::plan(p));
+    steps.push(identity_server::plan(p, &mut artifacts));
+    steps.push(api_manager::plan(p, &mut artifacts));
+    steps.extend(dns::plan(p, &mut artifacts));
+    steps.extend(key_manager::plan(p, &mut artifacts));
+    steps.extend(private_jet::plan(p, &mut artifacts));
+    steps.extend(kms_sts::plan(p, &mut artifacts));
+
+    // every applied manifest is also a file, so the runbook can `kubectl apply -f` it
+    for step in &steps {
+        for a in &step.actions {
+            if let Action::Apply(m) = a
+                && !artifacts.iter().any(|x| x.path == m.artifact)
+            {
+                artifacts.push(Artifact {
+                    path: m.artifact.clone(),
+                    kind: ArtifactKind::Yaml,
+                    content: render::yaml(&m.object),
+                });
+            }
+        }
+    }
+    let mut plan = Plan {
+        profile: p.name.clone(),
+        steps,
+        artifacts,
+        console_urls: console_urls(p),
+    };
+    let script = runbook::render(&plan, p);
+    plan.artifacts.push(Artifact {
+        path: runbook::FILE.into(),
+        kind: ArtifactKind::Shell,
+        content: script,
+    });
+    plan
+}
+
+pub fn console_urls(p: &Profile) -> Vec<ConsoleUrl> {
+    let m = &p.api_manager.hostnames.management;
+    let is = &p.identity_server.hostname;
+    let u = |name: &str, url: String| ConsoleUrl { name: name.into(), url };
+    vec![
+        u("API-M Publisher", format!("https://{m}/publisher")),
+        u("API-M DevPortal", format!("https://{m}/devportal")),
+        u("API-M Admin", format!("https://{m}/admin")),
+        u("API-M Carbon", format!("https://{m}/carbon")),
+        u("Gateway", format!("https://{}", p.api_manager.hostnames.gateway)),
+        u("IS Console", format!("https://{is}/console")),
+        u("IS Carbon", format!("https://{is}/carbon")),
+    ]
+}

@@ -1,0 +1,192 @@
+//! How actions read to a person: one line each for progress and lists, and the full detail
+//! (command line, manifest, artifact, masked secret overlay) for `kmpilot plan`.
+
+use super::{Action, AddressSource, Check, Plan, SecretOverlay, SecretSource, SecretValue, Wait};
+use crate::profile::secret::MASK;
+use crate::render;
+
+fn ctx(c: &Option<String>) -> String {
+    c.as_deref().map(|c| format!(" [context {c}]")).unwrap_or_default()
+}
+
+impl Action {
+    /// The verb column of a plan listing.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Action::Check(_) => "check",
+            Action::Run(_) => "run",
+            Action::Apply(_) => "apply",
+            Action::CreateSecret(_) => "secret",
+            Action::WriteFile { .. } => "write",
+            Action::Wait(_) => "wait",
+            Action::GenerateKeystores(_) => "keys",
+            Action::RegisterKeyManager(_) => "http",
+            Action::Http(_) => "http",
+            Action::UpdateHosts(_) => "hosts",
+            Action::MergeContainerMgt(_) => "merge",
+            Action::RestartPods(_) => "restart",
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        match self {
+            Action::Check(Check::Tool { name }) => format!("{name} is installed"),
+            Action::Check(Check::ClusterReachable { context }) => match context {
+                Some(c) => format!("cluster of context {c} answers"),
+                None => "cluster of the current context answers".into(),
+            },
+            Action::Check(Check::IngressController { class }) => format!("ingress class `{class}` exists (NGINX ingress controller)"),
+            Action::Check(Check::SecretsStoreCsiDriver { context }) => {
+                format!("Secrets Store CSI driver is installed{}", ctx(context))
+            }
+            Action::Run(c) => {
+                let mut s = c.command_line();
+                if c.stdin.is_some() {
+                    s.push_str("  < secret values");
+                }
+                if let Some(f) = &c.stdout_to {
+                    s.push_str(&format!("  > {f}"));
+                }
+                s
+            }
+            Action::Apply(m) => format!("{}{}", m.title, ctx(&m.context)),
+            Action::CreateSecret(s) => format!(
+                "Secret {}/{} ({}; keys: {}){}",
+                s.namespace,
+                s.name,
+                s.secret_type,
+                s.data.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", "),
+                ctx(&s.context)
+            ),
+            Action::WriteFile { artifact } => artifact.clone(),
+            Action::Wait(w) => match w {
+                Wait::DeploymentAvailable { namespace, name, timeout_secs, context } => {
+                    format!("deployment {namespace}/{name} available (≤ {timeout_secs}s){}", ctx(context))
+                }
+                Wait::IngressAddress { namespace, host, timeout_secs, context } => {
+                    format!("ingress for {host} in {namespace} has an address (≤ {timeout_secs}s){}", ctx(context))
+                }
+                Wait::SecretKey { namespace, name, key, timeout_secs, context } => {
+                    format!("secret {namespace}/{name} has `{key}` (≤ {timeout_secs}s){}", ctx(context))
+                }
+            },
+            Action::GenerateKeystores(s) => format!(
+                "RSA-{} keys and certificates for API-M and IS, {} days, in {}/ (store password {})",
+                s.key_size, s.validity_days, s.out_dir, s.store_password
+            ),
+            Action::RegisterKeyManager(r) => format!(
+                "register key manager `{}` at {} (DCR, password grant, list, then PUT or POST){}",
+                r.name,
+                r.key_managers_url,
+                if r.tls.insecure { "  [TLS NOT VERIFIED]" } else { "" }
+            ),
+            Action::Http(h) => format!(
+                "{} {} — {}{}",
+                h.method,
+                h.url,
+                h.purpose,
+                if h.tls.insecure { "  [TLS NOT VERIFIED]" } else { "" }
+            ),
+            Action::UpdateHosts(h) => {
+                let addr = match &h.address {
+                    AddressSource::Fixed(a) => a.clone(),
+                    AddressSource::Ingress { host, .. } => format!("<address of the ingress for {host}>"),
+                };
+                if h.print_only {
+                    format!("print: {addr} {}", h.hostnames.join(" "))
+                } else {
+                    format!("{}: {addr} {}", h.file.display(), h.hostnames.join(" "))
+                }
+            }
+            Action::MergeContainerMgt(m) => format!(
+                "{} cluster(s) into {}",
+                m.clusters.len(),
+                m.merge_into.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| m.output.clone())
+            ),
+            Action::RestartPods(r) => format!("pods {}/{}-* replaced and ready{}", r.namespace, r.name_prefix, ctx(&r.context)),
+        }
+    }
+
+    /// Everything the action will send or write, secrets masked.
+    pub fn detail(&self, plan: &Plan) -> Option<String> {
+        match self {
+            Action::Run(c) => c.stdin.as_ref().map(|o| format!("# standard input (secret values masked)\n{}", masked_overlay(o))),
+            Action::Apply(m) => Some(render::yaml(&m.object)),
+            Action::WriteFile { artifact } => plan.artifact(artifact).map(|a| a.content.clone()),
+            Action::CreateSecret(s) => Some(
+                s.data
+                    .iter()
+                    .map(|(k, v)| match v {
+                        SecretSource::Plain(v) => format!("{k}: {v}"),
+                        SecretSource::Ref { secret, .. } => format!("{k}: {MASK} (from {secret})"),
+                        SecretSource::WorkFile(f) => format!("{k}: <file {f}>"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n",
+            ),
+            Action::RegisterKeyManager(r) => Some(format!(
+                "POST {dcr}   (Basic {user}:{MASK})\nPOST {token}   grant_type=password scope={scopes}\nGET  {km}\nPUT  {km}/<id>  or  POST {km}\n# body\n{body}",
+                dcr = r.dcr_url,
+                user = r.admin.username,
+                token = r.token_url,
+                scopes = crate::steps::key_manager::TOKEN_SCOPES,
+                km = r.key_managers_url,
+                body = render::json_pretty(&r.body),
+            )),
+            Action::MergeContainerMgt(m) => plan.artifact(&m.output).map(|a| a.content.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// The overlay as YAML with every value masked (and encrypted ones marked).
+pub fn masked_overlay(o: &SecretOverlay) -> String {
+    let mut root = serde_json::json!({});
+    for e in &o.entries {
+        let shown = match &e.value {
+            SecretValue::Ref(s) => format!("{MASK} ({s})"),
+            SecretValue::VaultEncrypted { secret, cipher } => format!("<{cipher:?} ciphertext of {secret}>"),
+        };
+        set_path(&mut root, &e.path, serde_json::Value::String(shown));
+    }
+    render::yaml(&root)
+}
+
+pub fn set_path(root: &mut serde_json::Value, path: &[String], v: serde_json::Value) {
+    let mut cur = root;
+    for (i, seg) in path.iter().enumerate() {
+        if !cur.is_object() {
+            *cur = serde_json::json!({});
+        }
+        let obj = cur.as_object_mut().expect("made an object above");
+        if i + 1 == path.len() {
+            obj.insert(seg.clone(), v);
+            return;
+        }
+        cur = obj.entry(seg.clone()).or_insert_with(|| serde_json::json!({}));
+    }
+}
+
+/// `kmpilot plan` text output.
+pub fn text(plan: &Plan, with_details: bool) -> String {
+    let mut s = format!("Plan for profile `{}`: {} steps\n", plan.profile, plan.steps.len());
+    for (i, step) in plan.steps.iter().enumerate() {
+        s.push_str(&format!("\n{:>2}. {} — {}\n", i + 1, step.id.as_str(), step.title));
+        for a in &step.actions {
+            s.push_str(&format!("    {:<8} {}\n", a.verb(), a.summary()));
+            if with_details && let Some(d) = a.detail(plan) {
+                for line in d.lines() {
+                    s.push_str("             │ ");
+                    s.push_str(line);
+                    s.push('\n');
+                }
+            }
+        }
+    }
+    s.push_str("\nWhen it is done:\n");
+    for u in &plan.console_urls {
+        s.push_str(&format!("    {:<16} {}\n", u.name, u.url));
+    }
+    s
+}

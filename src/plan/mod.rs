@@ -1,0 +1,349 @@
+//! The plan: what kmpilot will do, as data. `plan(&Profile)` is pure; the same value feeds
+//! `kmpilot plan`, `export`, `apply` and the wizard's review and run screens.
+
+mod build;
+pub mod describe;
+pub mod runbook;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::profile::secret::SecretRef;
+
+pub use build::plan;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepId {
+    Prerequisites,
+    IsImage,
+    Keystores,
+    SecureVault,
+    IdentityServer,
+    ApiManager,
+    Dns,
+    KeyManager,
+    PrivateJet,
+    KmsSts,
+}
+
+impl StepId {
+    pub const ALL: [StepId; 10] = [
+        StepId::Prerequisites,
+        StepId::IsImage,
+        StepId::Keystores,
+        StepId::SecureVault,
+        StepId::IdentityServer,
+        StepId::ApiManager,
+        StepId::Dns,
+        StepId::KeyManager,
+        StepId::PrivateJet,
+        StepId::KmsSts,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepId::Prerequisites => "prerequisites",
+            StepId::IsImage => "is-image",
+            StepId::Keystores => "keystores",
+            StepId::SecureVault => "secure-vault",
+            StepId::IdentityServer => "identity-server",
+            StepId::ApiManager => "api-manager",
+            StepId::Dns => "dns",
+            StepId::KeyManager => "key-manager",
+            StepId::PrivateJet => "private-jet",
+            StepId::KmsSts => "kms-sts",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            StepId::Prerequisites => "Cluster & prerequisites",
+            StepId::IsImage => "Identity Server image",
+            StepId::Keystores => "Keystores",
+            StepId::SecureVault => "Secure vault",
+            StepId::IdentityServer => "Identity Server",
+            StepId::ApiManager => "API Manager",
+            StepId::Dns => "DNS mapping",
+            StepId::KeyManager => "Key manager",
+            StepId::PrivateJet => "PrivateJet clusters",
+            StepId::KmsSts => "KMS <-> STS",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StepId> {
+        StepId::ALL.into_iter().find(|id| id.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub profile: String,
+    pub steps: Vec<Step>,
+    /// Every file the plan renders, by relative path; actions refer to them by that path.
+    pub artifacts: Vec<Artifact>,
+    pub console_urls: Vec<ConsoleUrl>,
+}
+
+impl Plan {
+    pub fn artifact(&self, path: &str) -> Option<&Artifact> {
+        self.artifacts.iter().find(|a| a.path == path)
+    }
+    pub fn step(&self, id: StepId) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsoleUrl {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub id: StepId,
+    pub title: String,
+    pub actions: Vec<Action>,
+}
+
+impl Step {
+    pub fn new(id: StepId, actions: Vec<Action>) -> Self {
+        Step {
+            id,
+            title: id.title().to_string(),
+            actions,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArtifactKind {
+    Yaml,
+    Toml,
+    Json,
+    Dockerfile,
+    Text,
+    Shell,
+}
+
+/// A rendered file. Artifacts never hold secret values: secrets travel as references in
+/// actions and are resolved by the executor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Artifact {
+    pub path: String,
+    pub kind: ArtifactKind,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Action {
+    Check(Check),
+    Run(Command),
+    Apply(Manifest),
+    CreateSecret(SecretSpec),
+    /// Puts an artifact where a command expects it (the executor's work directory).
+    WriteFile { artifact: String },
+    Wait(Wait),
+    GenerateKeystores(crate::steps::keystores::KeystoreSetSpec),
+    RegisterKeyManager(Box<crate::steps::key_manager::Registration>),
+    Http(HttpRequest),
+    UpdateHosts(HostsUpdate),
+    MergeContainerMgt(crate::steps::private_jet::ContainerMgtMerge),
+    RestartPods(RestartPods),
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "check", rename_all = "kebab-case")]
+pub enum Check {
+    /// The tool is on PATH; its version is reported.
+    Tool { name: String },
+    ClusterReachable { context: Option<String> },
+    /// An IngressClass of this name exists (NGINX ingress controller installed).
+    IngressController { class: String },
+    /// The Secrets Store CSI driver the chart's secure vault mounts its password through.
+    SecretsStoreCsiDriver { context: Option<String> },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Command {
+    pub program: String,
+    pub args: Vec<String>,
+    /// Secret values fed on standard input as a YAML document (`helm … -f -`), so they never
+    /// appear on a command line or in a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<SecretOverlay>,
+    /// Standard output goes to this work-directory file (e.g. `kubectl get -o yaml`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stdout_to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stdin_from: Option<String>,
+    pub timeout_secs: u64,
+}
+
+impl Command {
+    pub fn new<I, S>(program: &str, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Command {
+            program: program.to_string(),
+            args: args.into_iter().map(|a| a.as_ref().to_string()).collect(),
+            stdin: None,
+            stdout_to: None,
+            stdin_from: None,
+            timeout_secs: 300,
+        }
+    }
+
+    pub fn with_timeout(mut self, secs: u64) -> Self {
+        self.timeout_secs = secs;
+        self
+    }
+
+    pub fn command_line(&self) -> String {
+        let mut s = shell_quote(&self.program);
+        for a in &self.args {
+            s.push(' ');
+            s.push_str(&shell_quote(a));
+        }
+        s
+    }
+}
+
+/// POSIX shell quoting: bare when safe, single quotes otherwise.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@,+%^".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// A YAML document of secret values, built only when the command runs.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SecretOverlay {
+    pub entries: Vec<OverlayEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverlayEntry {
+    /// Helm values path, e.g. `wso2.apim.configurations.security.truststore.password`.
+    pub path: Vec<String>,
+    pub value: SecretValue,
+    /// Shell variable the runbook reads the value from.
+    pub shell_var: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretValue {
+    Ref(SecretRef),
+    /// Encrypted for WSO2 secure vault with the internal keystore's public key when the
+    /// command runs; only the ciphertext reaches the cluster.
+    VaultEncrypted {
+        secret: SecretRef,
+        cipher: crate::steps::secure_vault::Cipher,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// `apiVersion/kind namespace/name`, for progress lines.
+    pub title: String,
+    pub object: Value,
+    /// Artifact path holding the same object as YAML, for `kubectl apply -f` in the runbook.
+    pub artifact: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SecretSpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    pub namespace: String,
+    pub name: String,
+    /// `Opaque`, `kubernetes.io/tls`, …
+    pub secret_type: String,
+    pub data: Vec<(String, SecretSource)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretSource {
+    /// Not secret (a user name).
+    Plain(String),
+    Ref { secret: SecretRef, shell_var: String },
+    /// A file the plan produces in the work directory (keystores, PEM files).
+    WorkFile(String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "until", rename_all = "kebab-case")]
+pub enum Wait {
+    DeploymentAvailable {
+        context: Option<String>,
+        namespace: String,
+        name: String,
+        timeout_secs: u64,
+    },
+    /// An ingress serving `host` has a load-balancer address.
+    IngressAddress {
+        context: Option<String>,
+        namespace: String,
+        host: String,
+        timeout_secs: u64,
+    },
+    /// The token controller has filled a service-account token secret.
+    SecretKey {
+        context: Option<String>,
+        namespace: String,
+        name: String,
+        key: String,
+        timeout_secs: u64,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpRequest {
+    pub method: String,
+    pub url: String,
+    pub purpose: String,
+    pub tls: crate::steps::key_manager::TlsPolicy,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HostsUpdate {
+    pub file: PathBuf,
+    pub print_only: bool,
+    pub address: AddressSource,
+    pub hostnames: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AddressSource {
+    Fixed(String),
+    Ingress {
+        context: Option<String>,
+        namespace: String,
+        host: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RestartPods {
+    pub context: Option<String>,
+    pub namespace: String,
+    /// Pods whose name starts with this are deleted, then their replacements awaited.
+    pub name_prefix: String,
+    pub timeout_secs: u64,
+}

@@ -1,0 +1,125 @@
+//! The profile: every answer the wizard collects, as one YAML document (`apiVersion:
+//! kmpilot/v1`, `kind: Profile`) that can be saved, replayed and shared. Sections live with
+//! their steps in `crate::steps`; this module holds the document, loading with diagnostics,
+//! atomic saving and the profile store.
+
+pub mod checks;
+pub mod diagnostics;
+pub mod load;
+pub mod save;
+pub mod secret;
+pub mod store;
+pub mod yaml_tree;
+
+use serde::{Deserialize, Serialize};
+
+use crate::steps::api_manager::ApiManager;
+use crate::steps::cluster::{Cluster, Prerequisites};
+use crate::steps::dns::Dns;
+use crate::steps::identity_server::IdentityServer;
+use crate::steps::key_manager::KeyManager;
+use crate::steps::keystores::Keystores;
+use crate::steps::kms_sts::KmsSts;
+use crate::steps::private_jet::PrivateJet;
+use crate::steps::secure_vault::SecureVault;
+use diagnostics::{Issues, YamlPath};
+use secret::SecretRef;
+
+pub const API_VERSION: &str = "kmpilot/v1";
+pub const KIND: &str = "Profile";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Profile {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default)]
+    pub cluster: Cluster,
+    #[serde(default)]
+    pub prerequisites: Prerequisites,
+    #[serde(default)]
+    pub keystores: Keystores,
+    #[serde(default)]
+    pub secure_vault: SecureVault,
+    #[serde(default)]
+    pub identity_server: IdentityServer,
+    #[serde(default)]
+    pub api_manager: ApiManager,
+    #[serde(default)]
+    pub key_manager: KeyManager,
+    #[serde(default)]
+    pub dns: Dns,
+    #[serde(default)]
+    pub private_jet: PrivateJet,
+    #[serde(default)]
+    pub kms_sts: KmsSts,
+}
+
+impl Profile {
+    /// The built-in quickstart: pattern 6 on a laptop with every default.
+    pub fn quickstart(name: &str) -> Self {
+        Profile {
+            api_version: API_VERSION.into(),
+            kind: KIND.into(),
+            name: name.into(),
+            description: String::new(),
+            cluster: Cluster::default(),
+            prerequisites: Prerequisites::default(),
+            keystores: Keystores::default(),
+            secure_vault: SecureVault::default(),
+            identity_server: IdentityServer::default(),
+            api_manager: ApiManager::default(),
+            key_manager: KeyManager::default(),
+            dns: Dns::default(),
+            private_jet: PrivateJet::default(),
+            kms_sts: KmsSts::default(),
+        }
+    }
+
+    /// Every problem in the profile, not just the first.
+    pub fn validate(&self) -> Issues {
+        let mut issues = Issues::default();
+        let root = YamlPath::root();
+        if self.api_version != API_VERSION {
+            issues.error(&root.key("apiVersion"), format!("unsupported apiVersion `{}`", self.api_version), Some(API_VERSION), None);
+        }
+        if self.kind != KIND {
+            issues.error(&root.key("kind"), format!("unsupported kind `{}`", self.kind), Some(KIND), None);
+        }
+        if !checks::is_k8s_label(&self.name) {
+            issues.error(
+                &root.key("name"),
+                format!("`{}` is not a profile name", self.name),
+                Some("lower-case letters, digits and '-', at most 63 characters"),
+                Some("the name also names the profile's file in the store and its hosts-file block"),
+            );
+        }
+        crate::steps::validate(self, &mut issues);
+        issues
+    }
+}
+
+/// A user name and a secret password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Credentials {
+    pub username: String,
+    pub password: SecretRef,
+}
+
+impl Credentials {
+    pub fn new(username: &str, env: &str) -> Self {
+        Credentials {
+            username: username.into(),
+            password: SecretRef::env(env),
+        }
+    }
+
+    pub fn validate(&self, issues: &mut Issues, path: &YamlPath) {
+        checks::non_empty(issues, &path.key("username"), &self.username, "a user name such as admin");
+        checks::secret(issues, &path.key("password"), &self.password);
+    }
+}

@@ -1,0 +1,54 @@
+//! The profile store: `<config dir>/kmpilot/profiles/NAME.yaml` (the OS config dir from
+//! `directories`, or `KMPILOT_CONFIG_DIR`). Any path works too wherever a profile is asked for.
+
+use std::path::{Path, PathBuf};
+
+pub fn config_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("KMPILOT_CONFIG_DIR") {
+        return PathBuf::from(d);
+    }
+    directories::ProjectDirs::from("", "", "kmpilot")
+        .map(|d| d.config_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".kmpilot"))
+}
+
+pub fn profiles_dir() -> PathBuf {
+    config_dir().join("profiles")
+}
+
+pub fn path_for(name: &str) -> PathBuf {
+    profiles_dir().join(format!("{name}.yaml"))
+}
+
+/// `-f` takes a path, or a name in the store when no such file exists and the argument looks
+/// like a name (no slash, no extension).
+pub fn resolve(arg: &str) -> PathBuf {
+    let p = Path::new(arg);
+    if p.exists() || arg.contains('/') || arg.ends_with(".yaml") || arg.ends_with(".yml") {
+        p.to_path_buf()
+    } else {
+        path_for(arg)
+    }
+}
+
+/// Names of the stored profiles, sorted.
+pub fn list() -> std::io::Result<Vec<String>> {
+    let dir = profiles_dir();
+    let mut names = Vec::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(names),
+        Err(e) => return Err(e),
+    };
+    for e in entries {
+        let path = e?.path();
+        if path.extension().is_some_and(|x| x == "yaml")
+            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+            && !stem.starts_with('.')
+        {
+            names.push(stem.to_string());
+        }
+    }
+    names.sort();
+    Ok(names)
+}

@@ -1,0 +1,141 @@
+//! Step "prerequisites": which cluster, which namespace, and what must be in place before
+//! anything is installed (tools, the NGINX ingress controller, the `wso2` helm repository).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{Action, Check, Command, Step, StepId};
+use crate::profile::Profile;
+use crate::profile::checks;
+use crate::profile::diagnostics::{Issues, YamlPath};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Cluster {
+    /// kubeconfig context; empty means the current context, as kubectl does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    pub namespace: String,
+    /// A kubeconfig file; when absent `KUBECONFIG` or `~/.kube/config` is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kubeconfig: Option<PathBuf>,
+    pub create_namespace: bool,
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster {
+            context: None,
+            namespace: "wso2".into(),
+            kubeconfig: None,
+            create_namespace: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Prerequisites {
+    /// Stop before installing when no ingress controller serves the ingress class.
+    pub require_ingress_controller: bool,
+    pub helm_repo: HelmRepo,
+}
+
+impl Default for Prerequisites {
+    fn default() -> Self {
+        Prerequisites {
+            require_ingress_controller: true,
+            helm_repo: HelmRepo::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct HelmRepo {
+    pub name: String,
+    pub url: String,
+}
+
+impl Default for HelmRepo {
+    fn default() -> Self {
+        HelmRepo {
+            name: "wso2".into(),
+            url: "https://helm.wso2.com".into(),
+        }
+    }
+}
+
+pub fn validate(p: &Profile, issues: &mut Issues) {
+    let c = &p.cluster;
+    let base = YamlPath::root().key("cluster");
+    checks::k8s_label(issues, &base.key("namespace"), &c.namespace, "namespace name");
+    if let Some(ctx) = &c.context {
+        checks::non_empty(issues, &base.key("context"), ctx, "a context from `kubectl config get-contexts`");
+    }
+    let repo = YamlPath::root().key("prerequisites").key("helmRepo");
+    checks::k8s_label(issues, &repo.key("name"), &p.prerequisites.helm_repo.name, "helm repository name");
+    checks::url(issues, &repo.key("url"), &p.prerequisites.helm_repo.url);
+}
+
+/// kubectl's global flags for the profile's cluster, in the order kubectl documents them.
+pub fn kubectl_flags(p: &Profile) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some(k) = &p.cluster.kubeconfig {
+        v.push(format!("--kubeconfig={}", k.display()));
+    }
+    if let Some(c) = &p.cluster.context {
+        v.push(format!("--context={c}"));
+    }
+    v
+}
+
+/// helm spells the context flag differently from kubectl.
+pub fn helm_flags(p: &Profile) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some(k) = &p.cluster.kubeconfig {
+        v.push(format!("--kubeconfig={}", k.display()));
+    }
+    if let Some(c) = &p.cluster.context {
+        v.push(format!("--kube-context={c}"));
+    }
+    v
+}
+
+pub fn plan(p: &Profile) -> Step {
+    let mut actions = vec![];
+    for tool in required_tools(p) {
+        actions.push(Action::Check(Check::Tool { name: tool.into() }));
+    }
+    actions.push(Action::Check(Check::ClusterReachable {
+        context: p.cluster.context.clone(),
+    }));
+    if p.prerequisites.require_ingress_controller {
+        actions.push(Action::Check(Check::IngressController {
+            class: p.api_manager.ingress.class_name.clone(),
+        }));
+    }
+    let repo = &p.prerequisites.helm_repo;
+    actions.push(Action::Run(Command::new(
+        "helm",
+        ["repo", "add", &repo.name, &repo.url, "--force-update"],
+    )));
+    actions.push(Action::Run(Command::new("helm", ["repo", "update", &repo.name])));
+    if p.cluster.create_namespace {
+        actions.push(Action::Apply(crate::render::manifests::namespace(&p.cluster.namespace)));
+    }
+    Step::new(StepId::Prerequisites, actions)
+}
+
+/// The tools this profile needs, so an evaluator without Docker is not told to install it.
+pub fn required_tools(p: &Profile) -> Vec<&'static str> {
+    let mut t = vec!["kubectl", "helm"];
+    if p.identity_server.image.build {
+        t.push("docker");
+    }
+    if p.kms_sts.enabled {
+        t.push("istioctl");
+    }
+    t
+}

@@ -1,0 +1,107 @@
+//! Step "dns": map the ingress address to every hostname, in a hosts file between kmpilot's
+//! markers (atomic write with a backup, by the executor) or printed for a DNS admin.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{Action, AddressSource, Artifact, ArtifactKind, HostsUpdate, Step, StepId, Wait};
+use crate::profile::Profile;
+use crate::profile::diagnostics::{Issues, YamlPath};
+use crate::render::hosts;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum DnsMode {
+    #[default]
+    HostsFile,
+    Print,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Dns {
+    pub mode: DnsMode,
+    pub hosts_file: PathBuf,
+    /// A fixed address instead of the ingress's (e.g. 127.0.0.1 with a port-forward).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    pub wait_seconds: u64,
+}
+
+impl Default for Dns {
+    fn default() -> Self {
+        Dns {
+            mode: DnsMode::HostsFile,
+            hosts_file: PathBuf::from("/etc/hosts"),
+            address: None,
+            wait_seconds: 600,
+        }
+    }
+}
+
+pub fn hostnames(p: &Profile) -> Vec<String> {
+    let h = &p.api_manager.hostnames;
+    vec![
+        h.management.clone(),
+        h.gateway.clone(),
+        h.websocket.clone(),
+        h.websub.clone(),
+        p.identity_server.hostname.clone(),
+    ]
+}
+
+/// Placeholder for the address when it is only known at run time.
+pub const ADDRESS_PLACEHOLDER: &str = "${INGRESS_ADDRESS}";
+
+pub fn validate(p: &Profile, issues: &mut Issues) {
+    let d = &p.dns;
+    let base = YamlPath::root().key("dns");
+    if let Some(a) = &d.address
+        && a.parse::<std::net::IpAddr>().is_err()
+    {
+        issues.error(&base.key("address"), format!("`{a}` is not an IP address"), Some("an IPv4 or IPv6 address such as 127.0.0.1"), Some("a hosts file maps names to addresses, not to other names"));
+    }
+    if d.mode == DnsMode::HostsFile && d.hosts_file.as_os_str().is_empty() {
+        issues.error(&base.key("hostsFile"), "empty path", Some("/etc/hosts or another file"), None);
+    }
+}
+
+pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
+    let d = &p.dns;
+    if d.mode == DnsMode::None {
+        return None;
+    }
+    let names = hostnames(p);
+    let addr_text = d.address.clone().unwrap_or_else(|| ADDRESS_PLACEHOLDER.to_string());
+    artifacts.push(Artifact {
+        path: "dns/hosts.block".into(),
+        kind: ArtifactKind::Text,
+        content: hosts::block(&p.name, &addr_text, &names),
+    });
+    let mut actions = Vec::new();
+    let address = match &d.address {
+        Some(a) => AddressSource::Fixed(a.clone()),
+        None => {
+            actions.push(Action::Wait(Wait::IngressAddress {
+                context: p.cluster.context.clone(),
+                namespace: p.cluster.namespace.clone(),
+                host: p.api_manager.hostnames.management.clone(),
+                timeout_secs: d.wait_seconds,
+            }));
+            AddressSource::Ingress {
+                context: p.cluster.context.clone(),
+                namespace: p.cluster.namespace.clone(),
+                host: p.api_manager.hostnames.management.clone(),
+            }
+        }
+    };
+    actions.push(Action::UpdateHosts(HostsUpdate {
+        file: d.hosts_file.clone(),
+        print_only: d.mode == DnsMode::Print,
+        address,
+        hostnames: names,
+    }));
+    Some(Step::new(StepId::Dns, actions))
+}

@@ -1,0 +1,235 @@
+//! Step "identity-server": the WSO2 IS 7 chart (`wso2/identity-server`), configured as API-M's
+//! key manager: the `[oauth]`, `/scim2/Me` access control and token-revocation listener that
+//! pattern 6 asks for, keystores from the keystores step, and the chart bug workarounds.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::is_image::IsImage;
+use crate::plan::{Action, Artifact, ArtifactKind, OverlayEntry, SecretOverlay, SecretValue, Step, StepId};
+use crate::profile::diagnostics::{Issues, YamlPath};
+use crate::profile::{Credentials, Profile, checks};
+use crate::render;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct IdentityServer {
+    pub release: String,
+    pub chart: String,
+    pub chart_version: String,
+    pub hostname: String,
+    pub admin: Credentials,
+    pub image: IsImage,
+    /// Free TOML appended to the generated `deploymentToml.extraConfigs`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub extra_toml: String,
+    pub helm_timeout_minutes: u32,
+}
+
+impl Default for IdentityServer {
+    fn default() -> Self {
+        IdentityServer {
+            release: "is".into(),
+            chart: "wso2/identity-server".into(),
+            chart_version: "7.1.0-3".into(),
+            hostname: "is.wso2.com".into(),
+            admin: Credentials::new("admin", "IS_ADMIN_PASSWORD"),
+            image: IsImage::default(),
+            extra_toml: String::new(),
+            helm_timeout_minutes: 20,
+        }
+    }
+}
+
+impl IdentityServer {
+    /// The chart's `fullname`: `<release>-identity-server`, or the release alone when it
+    /// already contains the chart name (standard helm helper).
+    pub fn service_name(&self) -> String {
+        if self.release.contains("identity-server") {
+            self.release.clone()
+        } else {
+            format!("{}-identity-server", self.release)
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("https://{}", self.hostname)
+    }
+}
+
+/// Tables the chart's deployment.toml template already emits; redefining one in extraConfigs
+/// breaks the server's start-up (wso2-facts §2).
+const CHART_TABLES: [&str; 10] = [
+    "server",
+    "super_admin",
+    "keystore",
+    "truststore",
+    "transport",
+    "oauth.token_cleanup",
+    "oauth.token_generation",
+    "clustering",
+    "encryption",
+    "secrets",
+];
+
+pub fn validate(p: &Profile, issues: &mut Issues) {
+    let is = &p.identity_server;
+    let base = YamlPath::root().key("identityServer");
+    checks::k8s_label(issues, &base.key("release"), &is.release, "helm release name");
+    checks::non_empty(issues, &base.key("chart"), &is.chart, "wso2/identity-server");
+    checks::chart_version(issues, &base.key("chartVersion"), &is.chart_version);
+    checks::hostname(issues, &base.key("hostname"), &is.hostname);
+    is.admin.validate(issues, &base.key("admin"));
+    if !is.extra_toml.is_empty() {
+        match is.extra_toml.parse::<toml::Table>() {
+            Err(e) => issues.error(
+                &base.key("extraToml"),
+                format!("not valid TOML: {}", e.message()),
+                Some("TOML tables such as [role_mgt] with key = value lines"),
+                None,
+            ),
+            Ok(t) => {
+                for bad in CHART_TABLES.iter().filter(|c| defines(&t, c)) {
+                    issues.error(
+                        &base.key("extraToml"),
+                        format!("[{bad}] is already written by the chart"),
+                        Some("only tables the chart does not emit"),
+                        Some("set the chart's own values instead (hostname, admin, keystores are profile fields)"),
+                    );
+                }
+                if let Err(e) = extra_configs(p).parse::<toml::Table>() {
+                    issues.error(
+                        &base.key("extraToml"),
+                        format!("clashes with the TOML kmpilot generates: {}", e.message()),
+                        Some("tables other than [oauth], [[resource.access_control]], [[event_listener]] and [role_mgt]"),
+                        None,
+                    );
+                }
+            }
+        }
+    }
+    if p.identity_server.admin != p.api_manager.admin {
+        issues.warn(
+            &base.key("admin"),
+            "IS and API-M admin credentials differ; IS sends its own admin credentials (${admin.username}/${admin.password}) to API-M's token revocation endpoint",
+            Some("use the same admin credentials for both, or revoked tokens stay valid at the gateway until they expire"),
+        );
+    }
+}
+
+/// Whether the TOML table `t` defines the dotted table `path`.
+fn defines(t: &toml::Table, path: &str) -> bool {
+    let mut cur = t;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        match cur.get(part) {
+            None => return false,
+            Some(_) if parts.peek().is_none() => return true,
+            Some(toml::Value::Table(next)) => cur = next,
+            Some(_) => return false,
+        }
+    }
+    false
+}
+
+/// API-M's notify endpoint as IS reaches it inside the cluster.
+pub fn notification_endpoint(p: &Profile) -> String {
+    format!("https://{}:9443/internal/data/v1/notify", p.api_manager.service_name())
+}
+
+/// `deploymentToml.extraConfigs`: what pattern 6 asks IS to add, plus the user's own TOML.
+pub fn extra_configs(p: &Profile) -> String {
+    let mut s = String::from(
+        "[oauth]\nauthorize_all_scopes = true\n\n\
+         [[resource.access_control]]\ncontext = \"(.*)/scim2/Me\"\nsecure = true\nhttp_method = \"GET\"\ncross_tenant = true\npermissions = []\nscopes = []\n\n\
+         [[event_listener]]\nid = \"token_revocation\"\ntype = \"org.wso2.carbon.identity.core.handler.AbstractIdentityHandler\"\n\
+         name = \"org.wso2.is.notification.ApimOauthEventInterceptor\"\norder = 1\n\n\
+         [event_listener.properties]\n",
+    );
+    s.push_str(&format!("notification_endpoint = \"{}\"\n", notification_endpoint(p)));
+    s.push_str("username = \"${admin.username}\"\npassword = \"${admin.password}\"\n'header.X-WSO2-KEY-MANAGER' = \"WSO2-IS\"\n");
+    if p.key_manager.create_roles {
+        // the connector creates roles named with IS's system prefix
+        s.push_str("\n[role_mgt]\nallow_system_prefix_for_role = true\n");
+    }
+    if !p.identity_server.extra_toml.trim().is_empty() {
+        s.push('\n');
+        s.push_str(p.identity_server.extra_toml.trim_end());
+        s.push('\n');
+    }
+    s
+}
+
+pub fn values(p: &Profile) -> serde_json::Value {
+    let is = &p.identity_server;
+    let k = &p.keystores;
+    let img = &is.image;
+    let store = |file: &str| json!({"fileName": file, "type": "PKCS12", "alias": k.is.alias});
+    json!({
+        "deployment": {
+            "image": {
+                "registry": img.registry,
+                "repository": img.repository,
+                "tag": img.tag,
+                "pullPolicy": "IfNotPresent",
+                "imagePullSecret": "",
+            },
+            "ingress": {
+                "hostName": is.hostname,
+                "ingressClassName": p.api_manager.ingress.class_name,
+                "tlsSecretsName": k.tls_secret,
+            },
+            "externalJKS": {"enabled": true, "secretName": k.is.secret_name},
+        },
+        // chart bug: the deployment template reads wso2.deployment.image.imagePullSecret,
+        // which values.yaml does not define; without it the template fails to render
+        "wso2": {"deployment": {"image": {"imagePullSecret": ""}}},
+        "deploymentToml": {
+            "superAdmin": {"username": is.admin.username, "createAdminAccount": true},
+            "keystore": {
+                "primary": store(&k.is.primary),
+                "tls": store(&k.is.tls),
+                "internal": store(&k.is.internal),
+            },
+            "truststore": {"fileName": k.is.truststore, "type": "PKCS12"},
+            "extraConfigs": extra_configs(p),
+        },
+    })
+}
+
+/// Secret values helm reads from standard input.
+pub fn overlay(p: &Profile) -> SecretOverlay {
+    let k = &p.keystores;
+    let path = |s: &str| s.split('.').map(str::to_string).collect::<Vec<_>>();
+    let entry = |p: &str, v: &crate::profile::secret::SecretRef, var: &str| OverlayEntry {
+        path: path(p),
+        value: SecretValue::Ref(v.clone()),
+        shell_var: v.shell_var(var).to_string(),
+    };
+    let sp = &k.store_password;
+    let kp = k.key_password();
+    SecretOverlay {
+        entries: vec![
+            entry("deploymentToml.superAdmin.password", &p.identity_server.admin.password, "IS_ADMIN_PASSWORD"),
+            entry("deploymentToml.keystore.primary.password", sp, "KEYSTORE_PASSWORD"),
+            entry("deploymentToml.keystore.primary.keyPassword", kp, "KEY_PASSWORD"),
+            entry("deploymentToml.keystore.tls.password", sp, "KEYSTORE_PASSWORD"),
+            entry("deploymentToml.keystore.tls.keyPassword", kp, "KEY_PASSWORD"),
+            entry("deploymentToml.keystore.internal.password", sp, "KEYSTORE_PASSWORD"),
+            entry("deploymentToml.keystore.internal.keyPassword", kp, "KEY_PASSWORD"),
+            entry("deploymentToml.truststore.password", sp, "KEYSTORE_PASSWORD"),
+        ],
+    }
+}
+
+pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
+    let is = &p.identity_server;
+    let path = "identity-server/values.yaml".to_string();
+    artifacts.push(Artifact {
+        path: path.clone(),
+        kind: ArtifactKind::Yaml,
+        content: format!("{}{}", render::header("#", &p.name), render::yaml(&values(p))),
+    });
+    let cmd = super::helm_upgrade(p, &is.release, &is.chart, &is.chart_version, &path, overlay(p), is.helm_timeout_minutes);
+    Step::new(StepId::IdentityServer, vec![Action::WriteFile { artifact: path }, Action::Run(cmd)])
+}

@@ -1,0 +1,135 @@
+//! Step "is-image": the Identity Server image with the notification event handler jar that
+//! tells API-M about revoked tokens (wso2-facts §5).
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{Action, Artifact, ArtifactKind, Command, Step, StepId};
+use crate::profile::Profile;
+use crate::profile::checks;
+use crate::profile::diagnostics::{Issues, YamlPath};
+use crate::render;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct IsImage {
+    /// Build and push the image; when false the chart pulls `registry/repository:tag` as is
+    /// (an image someone already built with the jar in it).
+    pub build: bool,
+    /// Base image. Docker Hub's `wso2/wso2is` needs no subscription; `docker.wso2.com/wso2is`
+    /// (the published procedure's choice) does.
+    pub base: String,
+    /// Version of `wso2is.notification.event.handlers`.
+    pub notification_handler: String,
+    /// Where the jar is downloaded from; derived from the version when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jar_url: Option<String>,
+    /// The server version inside the image, which names its home directory.
+    pub server_version: String,
+    pub registry: String,
+    pub repository: String,
+    pub tag: String,
+    pub push: bool,
+}
+
+impl Default for IsImage {
+    fn default() -> Self {
+        IsImage {
+            build: true,
+            base: "wso2/wso2is:7.1.0".into(),
+            notification_handler: "2.0.5".into(),
+            jar_url: None,
+            server_version: "7.1.0".into(),
+            registry: "localhost:5000".into(),
+            repository: "wso2is-km".into(),
+            tag: "7.1.0".into(),
+            push: true,
+        }
+    }
+}
+
+impl IsImage {
+    pub fn image_ref(&self) -> String {
+        format!("{}/{}:{}", self.registry, self.repository, self.tag)
+    }
+
+    pub fn jar_url(&self) -> String {
+        self.jar_url.clone().unwrap_or_else(|| {
+            let v = &self.notification_handler;
+            format!(
+                "https://maven.wso2.org/nexus/content/repositories/releases/org/wso2/km/ext/wso2is/wso2is.notification.event.handlers/{v}/wso2is.notification.event.handlers-{v}.jar"
+            )
+        })
+    }
+}
+
+pub fn validate(p: &Profile, issues: &mut Issues) {
+    let img = &p.identity_server.image;
+    let base = YamlPath::root().key("identityServer").key("image");
+    checks::registry(issues, &base.key("registry"), &img.registry);
+    checks::non_empty(issues, &base.key("repository"), &img.repository, "an image repository such as wso2is-km");
+    checks::non_empty(issues, &base.key("tag"), &img.tag, "an image tag such as 7.1.0");
+    if img.build {
+        checks::non_empty(issues, &base.key("base"), &img.base, "a base image such as wso2/wso2is:7.1.0");
+        let v = &img.notification_handler;
+        if v.is_empty() || !v.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
+            issues.error(
+                &base.key("notificationHandler"),
+                format!("`{v}` is not a jar version"),
+                Some("a version such as 2.0.5"),
+                Some("the versions are listed under org/wso2/km/ext/wso2is/wso2is.notification.event.handlers on maven.wso2.org"),
+            );
+        }
+        if let Some(u) = &img.jar_url {
+            checks::url(issues, &base.key("jarUrl"), u);
+        }
+        if !img.push && !img.registry.starts_with("localhost") {
+            issues.warn(
+                &base.key("push"),
+                "the image is built but not pushed; the cluster can only pull it if its nodes share the local Docker image store",
+                Some("set push: true, or load the image into kind/minikube yourself"),
+            );
+        }
+    }
+}
+
+pub fn dockerfile(p: &Profile) -> String {
+    let img = &p.identity_server.image;
+    format!(
+        "{header}FROM {base}\n\n\
+         ARG USER=wso2carbon\n\
+         ARG USER_HOME=/home/${{USER}}\n\
+         ARG WSO2_SERVER_NAME=wso2is\n\
+         ARG WSO2_SERVER_VERSION={version}\n\
+         ARG WSO2_SERVER=${{WSO2_SERVER_NAME}}-${{WSO2_SERVER_VERSION}}\n\
+         ARG WSO2_SERVER_HOME=${{USER_HOME}}/${{WSO2_SERVER}}\n\n\
+         # The notification event handler lets IS tell API-M about revoked tokens.\n\
+         # The trailing slash makes ADD keep the jar's name inside dropins/.\n\
+         ADD --chown=wso2carbon:wso2 {url} ${{WSO2_SERVER_HOME}}/repository/components/dropins/\n",
+        header = render::header("#", &p.name),
+        base = img.base,
+        version = img.server_version,
+        url = img.jar_url(),
+    )
+}
+
+pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
+    let img = &p.identity_server.image;
+    if !img.build {
+        return None;
+    }
+    let path = "is-image/Dockerfile".to_string();
+    artifacts.push(Artifact {
+        path: path.clone(),
+        kind: ArtifactKind::Dockerfile,
+        content: dockerfile(p),
+    });
+    let image = img.image_ref();
+    let mut actions = vec![
+        Action::WriteFile { artifact: path.clone() },
+        Action::Run(Command::new("docker", ["build", "-t", &image, "-f", &path, "is-image"]).with_timeout(1800)),
+    ];
+    if img.push {
+        actions.push(Action::Run(Command::new("docker", ["push", &image]).with_timeout(1800)));
+    }
+    Some(Step::new(StepId::IsImage, actions))
+}

@@ -1,0 +1,292 @@
+//! Step "kms-sts": IBM Cloud Private KMS ↔ secure token service through Istio. The API key goes
+//! into `sts-apikey` by patch (not `kubectl edit`), the sts pod is replaced, the KMS API
+//! deployment gets the Istio sidecar, and the Certificate, Gateway, VirtualService,
+//! DestinationRule and IdentityMappingPolicy are applied with every value from the profile.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::plan::{Action, Artifact, ArtifactKind, Command, RestartPods, SecretSource, SecretSpec, Step, StepId};
+use crate::profile::diagnostics::{Issues, YamlPath};
+use crate::profile::secret::SecretRef;
+use crate::profile::{Profile, checks};
+use crate::render::{self, manifests};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct KmsSts {
+    pub enabled: bool,
+    /// kubeconfig context of the ICP cluster; the profile's cluster context when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    pub api_key: SecretRef,
+    pub source_crn: String,
+    pub target_crns: Vec<String>,
+    pub sts: Sts,
+    pub kms: Kms,
+    pub certificate: Certificate,
+    pub gateway: Gateway,
+    pub istio_api_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Sts {
+    pub namespace: String,
+    pub api_key_secret: String,
+    /// The sts pods are named `<prefix>-<id>`.
+    pub pod_prefix: String,
+    pub policy_name: String,
+}
+
+impl Default for Sts {
+    fn default() -> Self {
+        Sts {
+            namespace: "istio-system".into(),
+            api_key_secret: "sts-apikey".into(),
+            pod_prefix: "tokenadapter".into(),
+            policy_name: "stspolicy".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Kms {
+    pub namespace: String,
+    pub deployment: String,
+    pub service: String,
+    pub port: u32,
+}
+
+impl Default for Kms {
+    fn default() -> Self {
+        Kms {
+            namespace: "kube-system".into(),
+            deployment: "key-management-api".into(),
+            service: "kms-api".into(),
+            port: 28674,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Certificate {
+    /// `cert-manager.io/v1`; ICP 3.x clusters run the older `certmanager.k8s.io/v1alpha1`.
+    pub api_version: String,
+    pub issuer_name: String,
+    pub issuer_kind: String,
+    pub common_name: String,
+    pub dns_names: Vec<String>,
+    /// IP addresses belong here, not in dnsNames (the published sample puts one there).
+    pub ip_addresses: Vec<String>,
+}
+
+impl Default for Certificate {
+    fn default() -> Self {
+        Certificate {
+            api_version: "cert-manager.io/v1".into(),
+            issuer_name: "icp-ca-issuer".into(),
+            issuer_kind: "ClusterIssuer".into(),
+            common_name: "istio-service".into(),
+            dns_names: Vec::new(),
+            ip_addresses: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Gateway {
+    pub name: String,
+    pub virtual_service: String,
+    pub destination_rule: String,
+    pub hosts: Vec<String>,
+    pub port: u32,
+    pub path_prefix: String,
+    pub rewrite: String,
+}
+
+impl Default for Gateway {
+    fn default() -> Self {
+        Gateway {
+            name: "kmsgateway".into(),
+            virtual_service: "kmsvservice".into(),
+            destination_rule: "kms-api-tls".into(),
+            hosts: vec!["*".into()],
+            port: 443,
+            path_prefix: "/kms/api".into(),
+            rewrite: "/api".into(),
+        }
+    }
+}
+
+impl Default for KmsSts {
+    fn default() -> Self {
+        KmsSts {
+            enabled: false,
+            context: None,
+            api_key: SecretRef::env("KMS_API_KEY"),
+            source_crn: String::new(),
+            target_crns: Vec::new(),
+            sts: Sts::default(),
+            kms: Kms::default(),
+            certificate: Certificate::default(),
+            gateway: Gateway::default(),
+            istio_api_version: "networking.istio.io/v1alpha3".into(),
+        }
+    }
+}
+
+/// The secret the certificate is written to; the ingress gateway mounts it at
+/// /etc/istio/ingressgateway-certs, so the name is fixed.
+pub const CERT_SECRET: &str = "istio-ingressgateway-certs";
+
+pub fn validate(p: &Profile, issues: &mut Issues) {
+    let k = &p.kms_sts;
+    if !k.enabled {
+        return;
+    }
+    let base = YamlPath::root().key("kmsSts");
+    checks::secret(issues, &base.key("apiKey"), &k.api_key);
+    checks::crn(issues, &base.key("sourceCrn"), &k.source_crn);
+    if k.target_crns.is_empty() {
+        issues.error(&base.key("targetCrns"), "no target", Some("the KMS instance CRN(s) from onboarding"), None);
+    }
+    for (i, c) in k.target_crns.iter().enumerate() {
+        checks::crn(issues, &base.key("targetCrns").idx(i), c);
+    }
+    checks::k8s_label(issues, &base.key("sts").key("namespace"), &k.sts.namespace, "namespace name");
+    checks::k8s_name(issues, &base.key("sts").key("apiKeySecret"), &k.sts.api_key_secret);
+    checks::non_empty(issues, &base.key("sts").key("podPrefix"), &k.sts.pod_prefix, "tokenadapter");
+    checks::k8s_label(issues, &base.key("kms").key("namespace"), &k.kms.namespace, "namespace name");
+    checks::k8s_name(issues, &base.key("kms").key("deployment"), &k.kms.deployment);
+    checks::k8s_label(issues, &base.key("kms").key("service"), &k.kms.service, "service name");
+    checks::port(issues, &base.key("kms").key("port"), k.kms.port);
+    checks::port(issues, &base.key("gateway").key("port"), k.gateway.port);
+    let cb = base.key("certificate");
+    if k.certificate.dns_names.is_empty() && k.certificate.ip_addresses.is_empty() {
+        issues.error(&cb, "the gateway certificate names no host", Some("dnsNames and/or ipAddresses of the ingress gateway"), None);
+    }
+    for (i, d) in k.certificate.dns_names.iter().enumerate() {
+        if d.parse::<std::net::IpAddr>().is_ok() {
+            issues.error(&cb.key("dnsNames").idx(i), format!("`{d}` is an IP address"), Some("a DNS name"), Some("move it to certificate.ipAddresses"));
+        } else if !checks::is_hostname(d, true) {
+            issues.error(&cb.key("dnsNames").idx(i), format!("`{d}` is not a DNS name"), Some("a name such as kms.example.com"), None);
+        }
+    }
+    for (i, a) in k.certificate.ip_addresses.iter().enumerate() {
+        if a.parse::<std::net::IpAddr>().is_err() {
+            issues.error(&cb.key("ipAddresses").idx(i), format!("`{a}` is not an IP address"), Some("an address such as 9.42.136.50"), None);
+        }
+    }
+    for (i, h) in k.gateway.hosts.iter().enumerate() {
+        if h != "*" && !checks::is_hostname(h, true) {
+            issues.error(&base.key("gateway").key("hosts").idx(i), format!("`{h}` is not a host"), Some("\"*\" or a DNS name"), None);
+        }
+    }
+    for (field, v) in [("pathPrefix", &k.gateway.path_prefix), ("rewrite", &k.gateway.rewrite)] {
+        if !v.starts_with('/') {
+            issues.error(&base.key("gateway").key(field), format!("`{v}` is not a URI path"), Some("a path starting with '/'"), None);
+        }
+    }
+}
+
+pub fn resources(p: &Profile) -> Vec<Value> {
+    let k = &p.kms_sts;
+    let g = &k.gateway;
+    let istio = &k.istio_api_version;
+    let mut cert_spec = json!({
+        "secretName": CERT_SECRET,
+        "issuerRef": {"name": k.certificate.issuer_name, "kind": k.certificate.issuer_kind},
+        "commonName": k.certificate.common_name,
+    });
+    if !k.certificate.dns_names.is_empty() {
+        cert_spec["dnsNames"] = json!(k.certificate.dns_names);
+    }
+    if !k.certificate.ip_addresses.is_empty() {
+        cert_spec["ipAddresses"] = json!(k.certificate.ip_addresses);
+    }
+    vec![
+        json!({"apiVersion": k.certificate.api_version, "kind": "Certificate",
+               "metadata": {"name": CERT_SECRET, "namespace": k.sts.namespace}, "spec": cert_spec}),
+        json!({"apiVersion": istio, "kind": "Gateway",
+               "metadata": {"name": g.name, "namespace": k.kms.namespace},
+               "spec": {"selector": {"istio": "ingressgateway"}, "servers": [{
+                   "port": {"name": "https", "number": g.port, "protocol": "HTTPS"},
+                   "tls": {"mode": "SIMPLE",
+                           "serverCertificate": "/etc/istio/ingressgateway-certs/tls.crt",
+                           "privateKey": "/etc/istio/ingressgateway-certs/tls.key"},
+                   "hosts": g.hosts}]}}),
+        json!({"apiVersion": istio, "kind": "VirtualService",
+               "metadata": {"name": g.virtual_service, "namespace": k.kms.namespace},
+               "spec": {"hosts": g.hosts, "gateways": [g.name], "http": [{
+                   "match": [{"uri": {"prefix": g.path_prefix}}],
+                   "rewrite": {"uri": g.rewrite},
+                   "route": [{"destination": {"host": k.kms.service, "port": {"number": k.kms.port}}}]}]}}),
+        json!({"apiVersion": istio, "kind": "DestinationRule",
+               "metadata": {"name": g.destination_rule, "namespace": k.kms.namespace},
+               "spec": {"host": k.kms.service, "trafficPolicy": {"tls": {"mode": "SIMPLE"}}}}),
+        json!({"apiVersion": "policy.ibm.com/v1alpha1", "kind": "IdentityMappingPolicy",
+               "metadata": {"name": k.sts.policy_name, "namespace": k.sts.namespace},
+               "spec": {
+                   "identityMapping": {
+                       "sourceIdentity": k.source_crn,
+                       "targetCredentials": {"apiKeyRef": {"propertyName": "apikey", "secretName": k.sts.api_key_secret}},
+                   },
+                   "mappingType": "inbound",
+                   "sourceAuthority": "ibm-cloud-iam",
+                   "targetResources": k.target_crns,
+               }}),
+    ]
+}
+
+pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
+    let k = &p.kms_sts;
+    if !k.enabled {
+        return None;
+    }
+    let ctx = k.context.clone().or_else(|| p.cluster.context.clone());
+    let mut kubectl = vec!["kubectl".to_string()];
+    if let Some(c) = &ctx {
+        kubectl.push(format!("--context={c}"));
+    }
+    let kc = |args: &[&str]| {
+        let mut v: Vec<String> = kubectl[1..].to_vec();
+        v.extend(args.iter().map(|s| s.to_string()));
+        Command::new("kubectl", v)
+    };
+    let saved = "kms-sts/kms-api-deployment.yaml".to_string();
+    let injected = "kms-sts/kms-api-deployment-injected.yaml".to_string();
+    let mut save = kc(&["get", "deployment", &k.kms.deployment, "-n", &k.kms.namespace, "-o", "yaml"]);
+    save.stdout_to = Some(saved.clone());
+    let mut inject = Command::new("istioctl", ["kube-inject", "-f", &saved]);
+    inject.stdout_to = Some(injected.clone());
+    let mut actions = vec![
+        // a secret's data is base64 by definition: the executor encodes the key, nothing else does
+        Action::CreateSecret(SecretSpec {
+            context: ctx.clone(),
+            namespace: k.sts.namespace.clone(),
+            name: k.sts.api_key_secret.clone(),
+            secret_type: "Opaque".into(),
+            data: vec![("apikey".into(), SecretSource::Ref { secret: k.api_key.clone(), shell_var: k.api_key.shell_var("KMS_API_KEY").into() })],
+        }),
+        Action::RestartPods(RestartPods {
+            context: ctx.clone(),
+            namespace: k.sts.namespace.clone(),
+            name_prefix: k.sts.pod_prefix.clone(),
+            timeout_secs: 300,
+        }),
+        Action::Run(save),
+        Action::Run(inject),
+        // replace, not delete + apply: the KMS API keeps serving while the new pods start
+        Action::Run(kc(&["replace", "-f", &injected])),
+    ];
+    for o in resources(p) {
+        let m = manifests::manifest(ctx.as_deref(), "kms-sts", o);
+        artifacts.push(Artifact { path: m.artifact.clone(), kind: ArtifactKind::Yaml, content: render::yaml(&m.object) });
+        actions.push(Action::Apply(m));
+    }
+    Some(Step::new(StepId::KmsSts, actions))
+}

@@ -1,0 +1,65 @@
+//! One module per wizard step: its section of the profile, its validation and its part of the
+//! plan. Adding a step is adding a module here and a line in `plan::build`.
+
+pub mod api_manager;
+pub mod cluster;
+pub mod dns;
+pub mod identity_server;
+pub mod is_image;
+pub mod key_manager;
+pub mod keystores;
+pub mod kms_sts;
+pub mod private_jet;
+pub mod secure_vault;
+
+use crate::plan::{Command, SecretOverlay};
+use crate::profile::Profile;
+use crate::profile::diagnostics::Issues;
+
+/// Every step's checks, in wizard order.
+pub fn validate(p: &Profile, issues: &mut Issues) {
+    cluster::validate(p, issues);
+    is_image::validate(p, issues);
+    keystores::validate(p, issues);
+    secure_vault::validate(p, issues);
+    identity_server::validate(p, issues);
+    api_manager::validate(p, issues);
+    key_manager::validate(p, issues);
+    dns::validate(p, issues);
+    private_jet::validate(p, issues);
+    kms_sts::validate(p, issues);
+}
+
+/// `helm upgrade --install`: idempotent, so a re-run or a resumed run changes nothing that is
+/// already right. Secret values come on standard input (`-f -`).
+pub fn helm_upgrade(
+    p: &Profile,
+    release: &str,
+    chart: &str,
+    version: &str,
+    values: &str,
+    overlay: SecretOverlay,
+    timeout_minutes: u32,
+) -> Command {
+    let mut args: Vec<String> = vec![
+        "upgrade".into(),
+        "--install".into(),
+        release.into(),
+        chart.into(),
+        "--version".into(),
+        version.into(),
+        "-n".into(),
+        p.cluster.namespace.clone(),
+    ];
+    args.extend(cluster::helm_flags(p));
+    args.extend(["-f".into(), values.into()]);
+    if !overlay.entries.is_empty() {
+        args.extend(["-f".into(), "-".into()]);
+    }
+    args.extend(["--wait".into(), "--timeout".into(), format!("{timeout_minutes}m")]);
+    let mut cmd = Command::new("helm", args).with_timeout(u64::from(timeout_minutes) * 60 + 60);
+    if !overlay.entries.is_empty() {
+        cmd.stdin = Some(overlay);
+    }
+    cmd
+}

@@ -1,0 +1,188 @@
+//! Step "secure-vault": the ten API-M passwords encrypted with the internal keystore's public
+//! key, and the cloud secret store the chart reads the internal keystore password from
+//! (wso2-facts §1, §4). The encryption itself happens when the helm command runs; only
+//! ciphertext reaches the cluster.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::plan::{Action, Check, Step, StepId};
+use crate::profile::Profile;
+use crate::profile::checks;
+use crate::profile::diagnostics::{Issues, YamlPath};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cipher {
+    /// RSA/ECB/PKCS1Padding: what the chart's runtime decrypts (its secret-conf.properties
+    /// names no algorithm, so secure vault falls back to "RSA").
+    #[default]
+    Pkcs1,
+    /// RSA/ECB/OAEPWithSHA1AndMGF1Padding: apictl's default; only decrypts if the runtime is
+    /// told the algorithm, which the 4.5 chart cannot do.
+    OaepSha1,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct SecureVault {
+    pub enabled: bool,
+    pub cipher: Cipher,
+    /// Where the chart reads the internal keystore password from at start-up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<CloudProvider>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum CloudProvider {
+    Aws(AwsSecret),
+    Azure(AzureSecret),
+    Gcp(GcpSecret),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct AwsSecret {
+    pub region: String,
+    pub secret_name: String,
+    pub secret_key: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub service_account_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct AzureSecret {
+    pub key_vault: String,
+    pub tenant_id: String,
+    pub internal_keystore_password: String,
+    pub internal_keystore_key_password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct GcpSecret {
+    pub project_id: String,
+    pub secret_name: String,
+    pub secret_version: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub service_account_name: String,
+}
+
+/// The ten `[secrets]` aliases and the API-M values fields that carry them (wso2-facts §1;
+/// the mapping of alias to field follows the chart's toml template).
+pub const ALIASES: [(&str, &str); 10] = [
+    ("admin_password", "wso2.apim.configurations.adminPassword"),
+    ("keystore_password", "wso2.apim.configurations.security.keystores.primary.password"),
+    ("keystore_key_password", "wso2.apim.configurations.security.keystores.primary.keyPassword"),
+    ("ssl_keystore_password", "wso2.apim.configurations.security.keystores.tls.password"),
+    ("ssl_key_password", "wso2.apim.configurations.security.keystores.tls.keyPassword"),
+    ("internal_keystore_password", "wso2.apim.configurations.security.keystores.internal.password"),
+    ("internal_keystore_key_password", "wso2.apim.configurations.security.keystores.internal.keyPassword"),
+    ("truststore_password", "wso2.apim.configurations.security.truststore.password"),
+    ("apim_db_password", "wso2.apim.configurations.databases.apim_db.password"),
+    ("shared_db_password", "wso2.apim.configurations.databases.shared_db.password"),
+];
+
+pub fn validate(p: &Profile, issues: &mut Issues) {
+    let v = &p.secure_vault;
+    let base = YamlPath::root().key("secureVault");
+    if !v.enabled {
+        return;
+    }
+    let Some(provider) = &v.provider else {
+        issues.error(
+            &base.key("provider"),
+            "secure vault needs a cloud secret store for the internal keystore password",
+            Some("provider: {aws: {...}}, {azure: {...}} or {gcp: {...}}"),
+            Some("the all-in-one chart reads that password only through the Secrets Store CSI driver (AWS, Azure or GCP)"),
+        );
+        return;
+    };
+    let pb = base.key("provider");
+    match provider {
+        CloudProvider::Aws(a) => {
+            let b = pb.key("aws");
+            checks::non_empty(issues, &b.key("region"), &a.region, "an AWS region such as us-east-1");
+            checks::non_empty(issues, &b.key("secretName"), &a.secret_name, "the Secrets Manager secret holding the password");
+            checks::non_empty(issues, &b.key("secretKey"), &a.secret_key, "the JSON key inside that secret");
+        }
+        CloudProvider::Azure(a) => {
+            let b = pb.key("azure");
+            checks::non_empty(issues, &b.key("keyVault"), &a.key_vault, "the Key Vault name");
+            checks::non_empty(issues, &b.key("tenantId"), &a.tenant_id, "the Azure AD tenant id");
+            checks::non_empty(issues, &b.key("internalKeystorePassword"), &a.internal_keystore_password, "the Key Vault secret name");
+        }
+        CloudProvider::Gcp(g) => {
+            let b = pb.key("gcp");
+            checks::non_empty(issues, &b.key("projectId"), &g.project_id, "the GCP project id");
+            checks::non_empty(issues, &b.key("secretName"), &g.secret_name, "the Secret Manager secret name");
+            checks::non_empty(issues, &b.key("secretVersion"), &g.secret_version, "a version such as latest or 1");
+        }
+    }
+    if v.cipher == Cipher::OaepSha1 {
+        issues.warn(
+            &base.key("cipher"),
+            "OAEP ciphertext is only decrypted if secret-conf.properties names the algorithm, which the 4.5 all-in-one chart cannot set",
+            Some("keep the default `pkcs1` unless your image configures secretRepositories.file.algorithm"),
+        );
+    }
+}
+
+/// The `aws`/`azure`/`gcp` top-level values. All three are always written: the chart's
+/// values.yaml enables aws and gcp by default, which would mount CSI volumes nobody asked for.
+pub fn cloud_values(v: &SecureVault) -> Value {
+    let provider = if v.enabled { v.provider.as_ref() } else { None };
+    let mut aws = json!({"enabled": false});
+    let mut azure = json!({"enabled": false});
+    let mut gcp = json!({"enabled": false});
+    match provider {
+        Some(CloudProvider::Aws(a)) => {
+            aws = json!({
+                "enabled": true,
+                "region": a.region,
+                "secretsManager": {"secretIdentifiers": {"internalKeystorePassword": {"secretName": a.secret_name, "secretKey": a.secret_key}}},
+            });
+            if !a.service_account_name.is_empty() {
+                aws["serviceAccountName"] = json!(a.service_account_name);
+            }
+        }
+        Some(CloudProvider::Azure(a)) => {
+            azure = json!({
+                "enabled": true,
+                "keyVault": {
+                    "name": a.key_vault,
+                    "secretIdentifiers": {
+                        "internalKeystorePassword": a.internal_keystore_password,
+                        "internalKeystoreKeyPassword": a.internal_keystore_key_password,
+                    },
+                    "activeDirectory": {"tenantId": a.tenant_id},
+                },
+            });
+        }
+        Some(CloudProvider::Gcp(g)) => {
+            gcp = json!({
+                "enabled": true,
+                "secretsManager": {"projectId": g.project_id, "secret": {"secretName": g.secret_name, "secretVersion": g.secret_version}},
+            });
+            if !g.service_account_name.is_empty() {
+                gcp["serviceAccountName"] = json!(g.service_account_name);
+            }
+        }
+        None => {}
+    }
+    json!({"aws": aws, "azure": azure, "gcp": gcp})
+}
+
+pub fn plan(p: &Profile) -> Option<Step> {
+    if !p.secure_vault.enabled {
+        return None;
+    }
+    Some(Step::new(
+        StepId::SecureVault,
+        vec![Action::Check(Check::SecretsStoreCsiDriver {
+            context: p.cluster.context.clone(),
+        })],
+    ))
+}
