@@ -2,9 +2,11 @@
 
 mod common;
 
+use std::sync::OnceLock;
+
 use kmpilot_keystore::set::{
-    BaseTruststore, IdentitySource, KeystoreSetSpec, Wso2IsOptions, Wso2Passwords, Wso2SetOptions,
-    build_set, wso2,
+    BaseTruststore, IdentitySource, KeystoreSet, KeystoreSetSpec, Wso2IsOptions, Wso2Passwords,
+    Wso2SetOptions, build_set, wso2,
 };
 use kmpilot_keystore::store::{load_identity, load_trusted_certs};
 use kmpilot_keystore::vault::{self, Cipher, VaultKey};
@@ -37,6 +39,39 @@ fn spec() -> KeystoreSetSpec {
     })
 }
 
+/// keytool's `SHA256: AB:CD:…` rendering of a certificate fingerprint.
+fn fingerprint(der: &[u8]) -> String {
+    use sha2::Digest;
+    let hex: Vec<String> = sha2::Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    hex.join(":")
+}
+
+/// Alias → SHA-256 fingerprint of the first certificate, from `keytool -list -v`.
+fn fingerprints_by_alias(listing: &str) -> std::collections::BTreeMap<String, String> {
+    listing
+        .split("Alias name: ")
+        .skip(1)
+        .map(|section| {
+            let alias = section.lines().next().unwrap().trim().to_string();
+            let sha = section
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("SHA256: "))
+                .unwrap_or_default()
+                .to_string();
+            (alias, sha)
+        })
+        .collect()
+}
+
+/// One set per test binary: building it costs a key and four PKCS#12 encodings.
+fn shared_set() -> &'static KeystoreSet {
+    static SET: OnceLock<KeystoreSet> = OnceLock::new();
+    SET.get_or_init(|| build_set(&spec()).unwrap())
+}
+
 fn list(keytool: &std::path::Path, path: &str, pass: &str) -> String {
     common::ok(
         keytool,
@@ -48,7 +83,7 @@ fn list(keytool: &std::path::Path, path: &str, pass: &str) -> String {
 fn keytool_reads_every_file_of_the_set() {
     let keytool = require!("keytool");
     let dir = tempfile::tempdir().unwrap();
-    let set = build_set(&spec()).unwrap();
+    let set = shared_set();
     let pw = passwords();
 
     let apim = set.bundle(wso2::APIM_BUNDLE).unwrap();
@@ -125,106 +160,85 @@ fn keytool_reads_every_file_of_the_set() {
         ),
     ];
     // Files are independent; checking them concurrently halves the wall time.
-    std::thread::scope(|scope| {
-        for (bundle, file, store_pw, alias, key_pw) in checks {
-            let (keytool, dir, set) = (&keytool, &dir, &set);
-            scope.spawn(move || {
-                let path = common::write(
-                    dir.path(),
-                    &format!("{bundle}-{file}"),
-                    set.file(bundle, file).unwrap(),
-                );
-                let listing = list(keytool, &path, store_pw.expose());
-                assert!(
-                    listing.contains(&format!("Alias name: {alias}")),
-                    "{file}:\n{listing}"
-                );
-                let wrong = common::fails(
-                    keytool,
-                    &["-list", "-keystore", &path, "-storepass", "wrong-password"],
-                );
-                assert!(wrong.contains("password was incorrect"), "{file}: {wrong}");
-                if let Some(key_pw) = key_pw {
-                    assert!(listing.contains("PrivateKeyEntry"), "{file}:\n{listing}");
-                    let dest = dir.path().join(format!("{bundle}-{file}.converted.p12"));
-                    common::ok(
-                        keytool,
-                        &[
-                            "-importkeystore",
-                            "-noprompt",
-                            "-srckeystore",
-                            &path,
-                            "-srcstorepass",
-                            store_pw.expose(),
-                            "-srcalias",
-                            alias,
-                            "-srckeypass",
-                            key_pw.expose(),
-                            "-destkeystore",
-                            dest.to_str().unwrap(),
-                            "-deststoretype",
-                            "PKCS12",
-                            "-deststorepass",
-                            "changeit",
-                        ],
+    let listings: Vec<(String, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = checks
+            .into_iter()
+            .map(|(bundle, file, store_pw, alias, key_pw)| {
+                let (keytool, dir, set) = (&keytool, &dir, &set);
+                scope.spawn(move || {
+                    let path = common::write(
+                        dir.path(),
+                        &format!("{bundle}-{file}"),
+                        set.file(bundle, file).unwrap(),
                     );
-                }
-            });
-        }
+                    let listing = list(keytool, &path, store_pw.expose());
+                    assert!(
+                        listing.contains(&format!("Alias name: {alias}")),
+                        "{file}:\n{listing}"
+                    );
+                    let wrong = common::fails(
+                        keytool,
+                        &["-list", "-keystore", &path, "-storepass", "wrong-password"],
+                    );
+                    assert!(wrong.contains("password was incorrect"), "{file}: {wrong}");
+                    if let Some(key_pw) = key_pw {
+                        assert!(listing.contains("PrivateKeyEntry"), "{file}:\n{listing}");
+                        let dest = dir.path().join(format!("{bundle}-{file}.converted.p12"));
+                        common::ok(
+                            keytool,
+                            &[
+                                "-importkeystore",
+                                "-noprompt",
+                                "-srckeystore",
+                                &path,
+                                "-srcstorepass",
+                                store_pw.expose(),
+                                "-srcalias",
+                                alias,
+                                "-srckeypass",
+                                key_pw.expose(),
+                                "-destkeystore",
+                                dest.to_str().unwrap(),
+                                "-deststoretype",
+                                "PKCS12",
+                                "-deststorepass",
+                                "changeit",
+                            ],
+                        );
+                    }
+                    (file.to_string(), listing)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
 
-    // Cross-trust, checked on what keytool exports.
-    let export = |bundle: &str, file: &str, pass: &Secret, alias: &str| -> Vec<u8> {
-        let path = format!("{}/{bundle}-{file}", dir.path().display());
-        let out = dir.path().join(format!("{bundle}-{alias}.der"));
-        common::ok(
-            &keytool,
-            &[
-                "-exportcert",
-                "-keystore",
-                &path,
-                "-storepass",
-                pass.expose(),
-                "-alias",
-                alias,
-                "-file",
-                out.to_str().unwrap(),
-            ],
-        );
-        std::fs::read(out).unwrap()
-    };
-    let am_cert = common::apim_identity().certificate_der();
-    let is_cert = common::is_identity().certificate_der();
+    // Cross-trust, checked on the fingerprints keytool prints per alias.
+    let listing = |file: &str| &listings.iter().find(|(f, _)| f == file).unwrap().1;
+    let am = fingerprint(common::apim_identity().certificate_der());
+    let is = fingerprint(common::is_identity().certificate_der());
+    let apim_trust = fingerprints_by_alias(listing("client-truststore.jks"));
     assert_eq!(
-        export(
-            "apim",
-            "client-truststore.jks",
-            &pw.apim_truststore,
-            "wso2carbonssl"
-        ),
-        am_cert
+        apim_trust,
+        [
+            ("wso2carbonssl".to_string(), am.clone()),
+            ("wso2is".to_string(), is.clone())
+        ]
+        .into()
     );
+    let is_trust = fingerprints_by_alias(listing("client-truststore.p12"));
     assert_eq!(
-        export(
-            "apim",
-            "client-truststore.jks",
-            &pw.apim_truststore,
-            "wso2is"
-        ),
-        is_cert
+        is_trust,
+        [
+            ("wso2carbon".to_string(), is.clone()),
+            ("wso2am".to_string(), am.clone())
+        ]
+        .into()
     );
+    assert_eq!(fingerprints_by_alias(listing("tls.p12"))["wso2carbon"], is);
     assert_eq!(
-        export(
-            "is",
-            "client-truststore.p12",
-            &pw.is_truststore,
-            "wso2carbon"
-        ),
-        is_cert
-    );
-    assert_eq!(
-        export("is", "client-truststore.p12", &pw.is_truststore, "wso2am"),
-        am_cert
+        fingerprints_by_alias(listing("wso2carbon.jks"))["wso2carbon"],
+        am
     );
 
     // The ingress PEM pair: keytool prints the certificate, and it matches the key.
@@ -250,7 +264,7 @@ fn keytool_reads_every_file_of_the_set() {
 #[test]
 fn vault_uses_the_internal_keystore_key() {
     let spec = spec();
-    let set = build_set(&spec).unwrap();
+    let set = shared_set();
     let internal = set.identity(spec.apim_vault_identity().unwrap()).unwrap();
     assert_ne!(internal, common::apim_identity(), "internal key is its own");
     let from_file = load_identity(
@@ -401,7 +415,6 @@ fn debug_output_of_specs_and_sets_has_no_secrets() {
         !text.contains("internal-key") && !text.contains("ämkeystore"),
         "{text}"
     );
-    let set = build_set(&s).unwrap();
-    let text = format!("{set:?}");
+    let text = format!("{:?}", shared_set());
     assert!(!text.contains("PRIVATE KEY"), "{text}");
 }
