@@ -13,7 +13,8 @@ use criterion::Criterion;
 use kmpilot_keystore::jks::Keystore;
 use kmpilot_keystore::pkcs12::Pkcs12Store;
 use kmpilot_keystore::set::{
-    IdentitySource, KeystoreSetSpec, Wso2IsOptions, Wso2Passwords, Wso2SetOptions, build_set,
+    IdentitySource, KeystoreSetSpec, Wso2IsOptions, Wso2Layout, Wso2Passwords, Wso2SetOptions,
+    build_set,
 };
 use kmpilot_keystore::vault::{self, Cipher, VaultKey, VaultSecrets};
 use kmpilot_keystore::{Dn, KeyPairSpec, generate};
@@ -44,6 +45,7 @@ fn full_spec() -> KeystoreSetSpec {
             internal: Some(keypair(IS_DN, &IS_SANS)),
         }),
         passwords: Wso2Passwords::all(PW),
+        layout: Wso2Layout::default(),
     })
 }
 
@@ -184,7 +186,7 @@ fn keytool_sequence(keytool: &Path, openssl: Option<&Path>, dir: &Path) -> usize
     import("client-truststore.jks", "JKS", "wso2is", "is.cer");
     import("client-truststore.p12", "PKCS12", "wso2carbon", "is.cer");
     import("client-truststore.p12", "PKCS12", "wso2am", "apim.cer");
-    let mut commands = 11;
+    let mut commands = 12;
     if let Some(openssl) = openssl {
         run(
             keytool,
@@ -265,7 +267,7 @@ fn comparison() {
         std::hint::black_box(build_set(&spec).unwrap());
     });
     println!(
-        "kmpilot build_set (4 RSA-2048 keys, 7 stores, 2 PEM pairs), {rust_runs} runs: \
+        "kmpilot build_set (4 RSA-2048 keys, 8 stores, 2 PEM pairs), {rust_runs} runs: \
          median {:.3} s  min {:.3} s  max {:.3} s",
         rust.median.as_secs_f64(),
         rust.min.as_secs_f64(),

@@ -2,7 +2,8 @@
 //! with keytool: `cargo run -p kmpilot-keystore --example write_set -- /tmp/set`.
 
 use kmpilot_keystore::set::{
-    IdentitySource, KeystoreSetSpec, Wso2IsOptions, Wso2Passwords, Wso2SetOptions, build_set,
+    IdentitySource, KeystoreSetSpec, Wso2IsOptions, Wso2Layout, Wso2Passwords, Wso2SetOptions,
+    build_set,
 };
 use kmpilot_keystore::{Dn, KeyPairSpec};
 
@@ -27,6 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             internal: None,
         }),
         passwords: Wso2Passwords::all("wso2carbon"),
+        layout: Wso2Layout::default(),
     }))?;
     for bundle in &set.bundles {
         let dir = std::path::Path::new(&out).join(&bundle.name);

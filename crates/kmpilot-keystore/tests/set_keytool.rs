@@ -5,8 +5,8 @@ mod common;
 use std::sync::OnceLock;
 
 use kmpilot_keystore::set::{
-    BaseTruststore, IdentitySource, KeystoreSet, KeystoreSetSpec, Wso2IsOptions, Wso2Passwords,
-    Wso2SetOptions, build_set, wso2,
+    BaseTruststore, IdentitySource, KeystoreSet, KeystoreSetSpec, Wso2IsOptions, Wso2Layout,
+    Wso2Passwords, Wso2SetOptions, build_set, wso2,
 };
 use kmpilot_keystore::store::{load_identity, load_trusted_certs};
 use kmpilot_keystore::vault::{self, Cipher, VaultKey};
@@ -36,6 +36,7 @@ fn spec() -> KeystoreSetSpec {
             internal: None,
         }),
         passwords: passwords(),
+        layout: Wso2Layout::default(),
     })
 }
 
@@ -92,6 +93,7 @@ fn keytool_reads_every_file_of_the_set() {
         names,
         [
             "wso2carbon.jks",
+            "wso2tls.jks",
             "wso2internal.jks",
             "client-truststore.jks"
         ]
@@ -108,7 +110,14 @@ fn keytool_reads_every_file_of_the_set() {
         ]
     );
 
-    let checks: [(&str, &str, &Secret, &str, Option<&Secret>); 7] = [
+    let checks: [(&str, &str, &Secret, &str, Option<&Secret>); 8] = [
+        (
+            "apim",
+            "wso2tls.jks",
+            &pw.apim_keystore,
+            "wso2carbon",
+            Some(&pw.apim_key),
+        ),
         (
             "apim",
             "wso2carbon.jks",
@@ -120,7 +129,7 @@ fn keytool_reads_every_file_of_the_set() {
             "apim",
             "wso2internal.jks",
             &pw.apim_internal_keystore,
-            "wso2internal",
+            "wso2carbon",
             Some(&pw.apim_internal_key),
         ),
         (
@@ -265,17 +274,20 @@ fn keytool_reads_every_file_of_the_set() {
 fn vault_uses_the_internal_keystore_key() {
     let spec = spec();
     let set = shared_set();
-    let internal = set.identity(spec.apim_vault_identity().unwrap()).unwrap();
+    let internal = set
+        .identity(spec.vault_identity.as_deref().unwrap())
+        .unwrap();
     assert_ne!(internal, common::apim_identity(), "internal key is its own");
     let from_file = load_identity(
         set.file("apim", "wso2internal.jks").unwrap(),
         "internal-store",
-        "wso2internal",
+        "wso2carbon",
         "internal-key",
     )
     .unwrap();
     assert_eq!(&from_file, internal);
     let key = VaultKey::from_identity(&from_file).unwrap();
+    assert_eq!(&key, &set.vault_key().unwrap());
     let ct = vault::encrypt(&key, "admin", Cipher::Pkcs1v15).unwrap();
     assert_eq!(ct.len(), 344, "base64 of a 256-byte block");
 }
@@ -341,6 +353,10 @@ fn bring_your_own_keystore_and_base_truststore() {
         apim_internal: None,
         is: None,
         passwords: Wso2Passwords::all("wso2carbon"),
+        layout: Wso2Layout {
+            apim_tls_keystore: None,
+            ..Wso2Layout::default()
+        },
     });
     spec.bundles[0].truststore.as_mut().unwrap().base = Some(BaseTruststore {
         bytes: std::fs::read(&base).unwrap(),
@@ -370,7 +386,20 @@ fn bring_your_own_keystore_and_base_truststore() {
         "{listing}"
     );
     // Without IS, the internal keystore reuses the primary key.
-    assert_eq!(spec.apim_vault_identity(), Some(wso2::APIM_IDENTITY));
+    assert_eq!(spec.vault_identity.as_deref(), Some(wso2::APIM_IDENTITY));
+    let names: Vec<_> = set.bundles[0]
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "wso2carbon.jks",
+            "wso2internal.jks",
+            "client-truststore.jks"
+        ]
+    );
 }
 
 #[test]

@@ -4,6 +4,10 @@
 //! [`KeystoreSetSpec::wso2`]); [`build_set`] makes keys, certificates and file
 //! bytes. Nothing here touches the file system.
 
+pub mod wso2;
+
+pub use wso2::{Wso2IsOptions, Wso2Layout, Wso2Passwords, Wso2SetOptions};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::thread;
@@ -14,6 +18,7 @@ use crate::jks::Keystore;
 use crate::pkcs12::Pkcs12Store;
 use crate::secret::Secret;
 use crate::store::{StoreFormat, load_trusted_certs};
+use crate::vault::VaultKey;
 
 /// Where a named key pair comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +36,9 @@ pub struct KeystoreSetSpec {
     pub bundles: Vec<BundleSpec>,
     /// PEM pairs for ingress TLS Secrets.
     pub tls: Vec<TlsPemSpec>,
+    /// The identity whose certificate the secure vault encrypts to (API-M's
+    /// internal keystore key).
+    pub vault_identity: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +140,7 @@ pub struct KeystoreSet {
     /// Every identity, generated or supplied, by name (for the vault and for summaries).
     pub identities: Vec<(String, Identity)>,
     pub tls: Vec<(String, PemPair)>,
+    pub vault_identity: Option<String>,
 }
 
 impl KeystoreSet {
@@ -152,6 +161,18 @@ impl KeystoreSet {
 
     pub fn tls_pem(&self, name: &str) -> Option<&PemPair> {
         self.tls.iter().find(|(n, _)| n == name).map(|(_, p)| p)
+    }
+
+    /// The secure vault's public key, from [`KeystoreSetSpec::vault_identity`].
+    pub fn vault_key(&self) -> Result<VaultKey> {
+        let name = self
+            .vault_identity
+            .as_deref()
+            .ok_or_else(|| Error::Set("the spec names no vault identity".into()))?;
+        let identity = self
+            .identity(name)
+            .ok_or_else(|| Error::Set(format!("unknown vault identity {name:?}")))?;
+        VaultKey::from_identity(identity)
     }
 }
 
@@ -174,6 +195,7 @@ pub fn build_set(spec: &KeystoreSetSpec) -> Result<KeystoreSet> {
         bundles,
         identities,
         tls,
+        vault_identity: spec.vault_identity.clone(),
     })
 }
 
@@ -262,6 +284,9 @@ fn validate(spec: &KeystoreSetSpec) -> Result<()> {
     }
     for tls in &spec.tls {
         known(&tls.identity, &format!("TLS PEM {:?}", tls.name))?;
+    }
+    if let Some(vault) = &spec.vault_identity {
+        known(vault, "the vault identity")?;
     }
     Ok(())
 }
@@ -373,203 +398,4 @@ fn build_bundle(spec: &BundleSpec, ids: &BTreeMap<&str, &Identity>) -> Result<Bu
         name: spec.name.clone(),
         files,
     })
-}
-
-/// File names, aliases and identity names of the WSO2 layout, for the planner
-/// to put into Helm values.
-pub mod wso2 {
-    pub const APIM_BUNDLE: &str = "apim";
-    pub const APIM_IDENTITY: &str = "apim";
-    pub const APIM_INTERNAL_IDENTITY: &str = "apim-internal";
-    pub const APIM_KEYSTORE_FILE: &str = "wso2carbon.jks";
-    pub const APIM_KEY_ALIAS: &str = "wso2carbon";
-    pub const APIM_INTERNAL_KEYSTORE_FILE: &str = "wso2internal.jks";
-    pub const APIM_INTERNAL_KEY_ALIAS: &str = "wso2internal";
-    pub const APIM_TRUSTSTORE_FILE: &str = "client-truststore.jks";
-    /// The API-M certificate in its own truststore.
-    pub const APIM_SELF_TRUST_ALIAS: &str = "wso2carbonssl";
-    /// The IS certificate in the API-M truststore.
-    pub const APIM_TRUSTS_IS_ALIAS: &str = "wso2is";
-
-    pub const IS_BUNDLE: &str = "is";
-    pub const IS_IDENTITY: &str = "is";
-    pub const IS_INTERNAL_IDENTITY: &str = "is-internal";
-    pub const IS_PRIMARY_FILE: &str = "primary.p12";
-    pub const IS_TLS_FILE: &str = "tls.p12";
-    pub const IS_INTERNAL_FILE: &str = "internal.p12";
-    pub const IS_KEY_ALIAS: &str = "wso2carbon";
-    pub const IS_TRUSTSTORE_FILE: &str = "client-truststore.p12";
-    /// The IS certificate in its own truststore.
-    pub const IS_SELF_TRUST_ALIAS: &str = "wso2carbon";
-    /// The API-M certificate in the IS truststore.
-    pub const IS_TRUSTS_APIM_ALIAS: &str = "wso2am";
-
-    pub const APIM_TLS_PEM: &str = "apim-tls";
-    pub const IS_TLS_PEM: &str = "is-tls";
-}
-
-/// Inputs of the WSO2 layout.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wso2SetOptions {
-    /// Primary + TLS key of API-M.
-    pub apim: IdentitySource,
-    /// Key of API-M's internal keystore (the secure vault's); `None` reuses `apim`.
-    pub apim_internal: Option<IdentitySource>,
-    pub is: Option<Wso2IsOptions>,
-    pub passwords: Wso2Passwords,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wso2IsOptions {
-    /// Primary + TLS key of Identity Server.
-    pub identity: IdentitySource,
-    /// `None` reuses `identity`.
-    pub internal: Option<IdentitySource>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wso2Passwords {
-    pub apim_keystore: Secret,
-    /// Tomcat needs it equal to `apim_keystore` for the TLS keystore.
-    pub apim_key: Secret,
-    pub apim_internal_keystore: Secret,
-    pub apim_internal_key: Secret,
-    pub apim_truststore: Secret,
-    /// PKCS#12: store and key password.
-    pub is_keystore: Secret,
-    pub is_truststore: Secret,
-}
-
-impl Wso2Passwords {
-    /// One password everywhere, as the product packs ship (`wso2carbon`).
-    pub fn all(password: impl Into<Secret>) -> Self {
-        let p = password.into();
-        Self {
-            apim_keystore: p.clone(),
-            apim_key: p.clone(),
-            apim_internal_keystore: p.clone(),
-            apim_internal_key: p.clone(),
-            apim_truststore: p.clone(),
-            is_keystore: p.clone(),
-            is_truststore: p,
-        }
-    }
-}
-
-impl KeystoreSetSpec {
-    /// The published layout: API-M JKS stores (`wso2carbon.jks`, an internal
-    /// keystore, `client-truststore.jks` trusting API-M as `wso2carbonssl` and
-    /// IS), IS PKCS#12 stores with distinct mount names and a truststore trusting
-    /// both, and ingress PEM pairs. Fields are public: adjust before building.
-    pub fn wso2(opts: Wso2SetOptions) -> Self {
-        use wso2::*;
-        let Wso2SetOptions {
-            apim,
-            apim_internal,
-            is,
-            passwords: pw,
-        } = opts;
-        let mut identities = vec![(APIM_IDENTITY.to_string(), apim)];
-        let apim_internal_name = match apim_internal {
-            Some(src) => {
-                identities.push((APIM_INTERNAL_IDENTITY.to_string(), src));
-                APIM_INTERNAL_IDENTITY
-            }
-            None => APIM_IDENTITY,
-        };
-        let trust = |alias: &str, id: &str| TrustEntrySpec {
-            alias: alias.into(),
-            cert: TrustedCertSource::Identity(id.into()),
-        };
-        let mut apim_trust = vec![trust(APIM_SELF_TRUST_ALIAS, APIM_IDENTITY)];
-        let mut bundles = Vec::new();
-        let mut tls = vec![TlsPemSpec {
-            name: APIM_TLS_PEM.into(),
-            identity: APIM_IDENTITY.into(),
-        }];
-        if let Some(is) = is {
-            identities.push((IS_IDENTITY.to_string(), is.identity));
-            let is_internal_name = match is.internal {
-                Some(src) => {
-                    identities.push((IS_INTERNAL_IDENTITY.to_string(), src));
-                    IS_INTERNAL_IDENTITY
-                }
-                None => IS_IDENTITY,
-            };
-            apim_trust.push(trust(APIM_TRUSTS_IS_ALIAS, IS_IDENTITY));
-            let is_ks = |file: &str, identity: &str| KeystoreFileSpec {
-                file: file.into(),
-                alias: IS_KEY_ALIAS.into(),
-                identity: identity.into(),
-                password: pw.is_keystore.clone(),
-                key_password: pw.is_keystore.clone(),
-            };
-            bundles.push(BundleSpec {
-                name: IS_BUNDLE.into(),
-                format: StoreFormat::Pkcs12,
-                keystores: vec![
-                    is_ks(IS_PRIMARY_FILE, IS_IDENTITY),
-                    is_ks(IS_TLS_FILE, IS_IDENTITY),
-                    is_ks(IS_INTERNAL_FILE, is_internal_name),
-                ],
-                truststore: Some(TruststoreFileSpec {
-                    file: IS_TRUSTSTORE_FILE.into(),
-                    password: pw.is_truststore.clone(),
-                    trust: vec![
-                        trust(IS_SELF_TRUST_ALIAS, IS_IDENTITY),
-                        trust(IS_TRUSTS_APIM_ALIAS, APIM_IDENTITY),
-                    ],
-                    base: None,
-                }),
-            });
-            tls.push(TlsPemSpec {
-                name: IS_TLS_PEM.into(),
-                identity: IS_IDENTITY.into(),
-            });
-        }
-        bundles.insert(
-            0,
-            BundleSpec {
-                name: APIM_BUNDLE.into(),
-                format: StoreFormat::Jks,
-                keystores: vec![
-                    KeystoreFileSpec {
-                        file: APIM_KEYSTORE_FILE.into(),
-                        alias: APIM_KEY_ALIAS.into(),
-                        identity: APIM_IDENTITY.into(),
-                        password: pw.apim_keystore.clone(),
-                        key_password: pw.apim_key.clone(),
-                    },
-                    KeystoreFileSpec {
-                        file: APIM_INTERNAL_KEYSTORE_FILE.into(),
-                        alias: APIM_INTERNAL_KEY_ALIAS.into(),
-                        identity: apim_internal_name.into(),
-                        password: pw.apim_internal_keystore.clone(),
-                        key_password: pw.apim_internal_key.clone(),
-                    },
-                ],
-                truststore: Some(TruststoreFileSpec {
-                    file: APIM_TRUSTSTORE_FILE.into(),
-                    password: pw.apim_truststore.clone(),
-                    trust: apim_trust,
-                    base: None,
-                }),
-            },
-        );
-        Self {
-            identities,
-            bundles,
-            tls,
-        }
-    }
-
-    /// The identity whose public key the API-M secure vault encrypts to.
-    pub fn apim_vault_identity(&self) -> Option<&str> {
-        let bundle = self.bundles.iter().find(|b| b.name == wso2::APIM_BUNDLE)?;
-        bundle
-            .keystores
-            .iter()
-            .find(|k| k.file == wso2::APIM_INTERNAL_KEYSTORE_FILE)
-            .map(|k| k.identity.as_str())
-    }
 }
