@@ -17,8 +17,13 @@ pub fn run(cli: &Cli, file: &str, dir: &Path) -> u8 {
         && entries.next().is_some()
         && !dir.join(MARKER).exists()
     {
-        eprintln!("error: {} is not empty and holds no earlier kmpilot export", dir.display());
-        eprintln!("    hint: choose a new or empty directory; kmpilot never overwrites files it did not write");
+        eprintln!(
+            "error: {} is not empty and holds no earlier kmpilot export",
+            dir.display()
+        );
+        eprintln!(
+            "    hint: choose a new or empty directory; kmpilot never overwrites files it did not write"
+        );
         return EXIT_BAD_INPUT;
     }
     let plan = plan::plan(&loaded.profile);
@@ -34,7 +39,8 @@ pub fn run(cli: &Cli, file: &str, dir: &Path) -> u8 {
         }
         if a.kind == ArtifactKind::Shell {
             use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(dir.join(&a.path), std::fs::Permissions::from_mode(0o755));
+            let _ =
+                std::fs::set_permissions(dir.join(&a.path), std::fs::Permissions::from_mode(0o755));
         }
     }
     println!("wrote {} files to {}", plan.artifacts.len(), dir.display());

@@ -100,7 +100,11 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_BAD_INPUT } else { EXIT_OK });
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_BAD_INPUT
+            } else {
+                EXIT_OK
+            });
         }
     };
     ExitCode::from(run(cli))
@@ -109,7 +113,11 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> u8 {
     match &cli.command {
         Command::Validate { file, output } => validate::run(&cli, file, *output),
-        Command::Plan { file, output, brief } => plan_cmd::run(&cli, file, *output, *brief),
+        Command::Plan {
+            file,
+            output,
+            brief,
+        } => plan_cmd::run(&cli, file, *output, *brief),
         Command::Export { file, output_dir } => export::run(&cli, file, output_dir),
         Command::Profiles { command } => profiles::run(command),
     }

@@ -10,7 +10,10 @@ pub fn run(cli: &Cli, file: &str, output: Format, brief: bool) -> u8 {
     let plan = plan::plan(&loaded.profile);
     match output {
         Format::Text => print!("{}", describe::text(&plan, !brief)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&plan).unwrap_or_default()
+        ),
         Format::Yaml => print!("{}", render::yaml(&plan)),
     }
     EXIT_OK

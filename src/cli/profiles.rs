@@ -7,17 +7,31 @@ pub fn run(cmd: &ProfilesCommand) -> u8 {
         ProfilesCommand::List { output } => match store::list() {
             Ok(names) => {
                 match output {
-                    Format::Json => println!("{}", serde_json::json!({"dir": store::profiles_dir(), "profiles": names})),
-                    Format::Yaml => print!("{}", crate::render::yaml(&serde_json::json!({"dir": store::profiles_dir(), "profiles": names}))),
+                    Format::Json => println!(
+                        "{}",
+                        serde_json::json!({"dir": store::profiles_dir(), "profiles": names})
+                    ),
+                    Format::Yaml => print!(
+                        "{}",
+                        crate::render::yaml(
+                            &serde_json::json!({"dir": store::profiles_dir(), "profiles": names})
+                        )
+                    ),
                     Format::Text if names.is_empty() => {
-                        println!("no profiles in {} (create one with `kmpilot profiles new NAME`)", store::profiles_dir().display())
+                        println!(
+                            "no profiles in {} (create one with `kmpilot profiles new NAME`)",
+                            store::profiles_dir().display()
+                        )
                     }
                     Format::Text => names.iter().for_each(|n| println!("{n}")),
                 }
                 EXIT_OK
             }
             Err(e) => {
-                eprintln!("error: cannot list {}: {e}", store::profiles_dir().display());
+                eprintln!(
+                    "error: cannot list {}: {e}",
+                    store::profiles_dir().display()
+                );
                 EXIT_FAILED
             }
         },
@@ -47,7 +61,9 @@ pub fn run(cmd: &ProfilesCommand) -> u8 {
         ProfilesCommand::New { name, force } => {
             if !checks::is_k8s_label(name) {
                 eprintln!("error: `{name}` is not a profile name");
-                eprintln!("    expected: lower-case letters, digits and '-', at most 63 characters");
+                eprintln!(
+                    "    expected: lower-case letters, digits and '-', at most 63 characters"
+                );
                 return EXIT_BAD_INPUT;
             }
             let path = store::path_for(name);

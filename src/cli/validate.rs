@@ -26,9 +26,17 @@ pub fn run(cli: &Cli, file: &str, output: Format) -> u8 {
     match output {
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({"file": source, "valid": errors == 0, "issues": issues})).unwrap_or_default()
+            serde_json::to_string_pretty(
+                &serde_json::json!({"file": source, "valid": errors == 0, "issues": issues})
+            )
+            .unwrap_or_default()
         ),
-        Format::Yaml => print!("{}", crate::render::yaml(&serde_json::json!({"file": source, "valid": errors == 0, "issues": issues}))),
+        Format::Yaml => print!(
+            "{}",
+            crate::render::yaml(
+                &serde_json::json!({"file": source, "valid": errors == 0, "issues": issues})
+            )
+        ),
         Format::Text => {
             for i in &issues {
                 eprintln!("{}", i.render(&source));

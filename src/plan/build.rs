@@ -5,7 +5,8 @@ use super::{Action, Artifact, ArtifactKind, ConsoleUrl, Plan, runbook};
 use crate::profile::Profile;
 use crate::render;
 use crate::steps::{
-    api_manager, cluster, dns, identity_server, is_image, key_manager, keystores, kms_sts, private_jet, secure_vault,
+    api_manager, cluster, dns, identity_server, is_image, key_manager, keystores, kms_sts,
+    private_jet, secure_vault,
 };
 
 pub fn plan(p: &Profile) -> Plan {
@@ -53,13 +54,19 @@ pub fn plan(p: &Profile) -> Plan {
 pub fn console_urls(p: &Profile) -> Vec<ConsoleUrl> {
     let m = &p.api_manager.hostnames.management;
     let is = &p.identity_server.hostname;
-    let u = |name: &str, url: String| ConsoleUrl { name: name.into(), url };
+    let u = |name: &str, url: String| ConsoleUrl {
+        name: name.into(),
+        url,
+    };
     vec![
         u("API-M Publisher", format!("https://{m}/publisher")),
         u("API-M DevPortal", format!("https://{m}/devportal")),
         u("API-M Admin", format!("https://{m}/admin")),
         u("API-M Carbon", format!("https://{m}/carbon")),
-        u("Gateway", format!("https://{}", p.api_manager.hostnames.gateway)),
+        u(
+            "Gateway",
+            format!("https://{}", p.api_manager.hostnames.gateway),
+        ),
         u("IS Console", format!("https://{is}/console")),
         u("IS Carbon", format!("https://{is}/carbon")),
     ]

@@ -6,7 +6,9 @@ use crate::profile::secret::MASK;
 use crate::render;
 
 fn ctx(c: &Option<String>) -> String {
-    c.as_deref().map(|c| format!(" [context {c}]")).unwrap_or_default()
+    c.as_deref()
+        .map(|c| format!(" [context {c}]"))
+        .unwrap_or_default()
 }
 
 impl Action {
@@ -35,7 +37,9 @@ impl Action {
                 Some(c) => format!("cluster of context {c} answers"),
                 None => "cluster of the current context answers".into(),
             },
-            Action::Check(Check::IngressController { class }) => format!("ingress class `{class}` exists (NGINX ingress controller)"),
+            Action::Check(Check::IngressController { class }) => {
+                format!("ingress class `{class}` exists (NGINX ingress controller)")
+            }
             Action::Check(Check::SecretsStoreCsiDriver { context }) => {
                 format!("Secrets Store CSI driver is installed{}", ctx(context))
             }
@@ -55,19 +59,48 @@ impl Action {
                 s.namespace,
                 s.name,
                 s.secret_type,
-                s.data.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", "),
+                s.data
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 ctx(&s.context)
             ),
             Action::WriteFile { artifact } => artifact.clone(),
             Action::Wait(w) => match w {
-                Wait::DeploymentAvailable { namespace, name, timeout_secs, context } => {
-                    format!("deployment {namespace}/{name} available (≤ {timeout_secs}s){}", ctx(context))
+                Wait::DeploymentAvailable {
+                    namespace,
+                    name,
+                    timeout_secs,
+                    context,
+                } => {
+                    format!(
+                        "deployment {namespace}/{name} available (≤ {timeout_secs}s){}",
+                        ctx(context)
+                    )
                 }
-                Wait::IngressAddress { namespace, host, timeout_secs, context } => {
-                    format!("ingress for {host} in {namespace} has an address (≤ {timeout_secs}s){}", ctx(context))
+                Wait::IngressAddress {
+                    namespace,
+                    host,
+                    timeout_secs,
+                    context,
+                } => {
+                    format!(
+                        "ingress for {host} in {namespace} has an address (≤ {timeout_secs}s){}",
+                        ctx(context)
+                    )
                 }
-                Wait::SecretKey { namespace, name, key, timeout_secs, context } => {
-                    format!("secret {namespace}/{name} has `{key}` (≤ {timeout_secs}s){}", ctx(context))
+                Wait::SecretKey {
+                    namespace,
+                    name,
+                    key,
+                    timeout_secs,
+                    context,
+                } => {
+                    format!(
+                        "secret {namespace}/{name} has `{key}` (≤ {timeout_secs}s){}",
+                        ctx(context)
+                    )
                 }
             },
             Action::GenerateKeystores(s) => format!(
@@ -78,19 +111,29 @@ impl Action {
                 "register key manager `{}` at {} (DCR, password grant, list, then PUT or POST){}",
                 r.name,
                 r.key_managers_url,
-                if r.tls.insecure { "  [TLS NOT VERIFIED]" } else { "" }
+                if r.tls.insecure {
+                    "  [TLS NOT VERIFIED]"
+                } else {
+                    ""
+                }
             ),
             Action::Http(h) => format!(
                 "{} {} — {}{}",
                 h.method,
                 h.url,
                 h.purpose,
-                if h.tls.insecure { "  [TLS NOT VERIFIED]" } else { "" }
+                if h.tls.insecure {
+                    "  [TLS NOT VERIFIED]"
+                } else {
+                    ""
+                }
             ),
             Action::UpdateHosts(h) => {
                 let addr = match &h.address {
                     AddressSource::Fixed(a) => a.clone(),
-                    AddressSource::Ingress { host, .. } => format!("<address of the ingress for {host}>"),
+                    AddressSource::Ingress { host, .. } => {
+                        format!("<address of the ingress for {host}>")
+                    }
                 };
                 if h.print_only {
                     format!("print: {addr} {}", h.hostnames.join(" "))
@@ -101,16 +144,29 @@ impl Action {
             Action::MergeContainerMgt(m) => format!(
                 "{} cluster(s) into {}",
                 m.clusters.len(),
-                m.merge_into.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| m.output.clone())
+                m.merge_into
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| m.output.clone())
             ),
-            Action::RestartPods(r) => format!("pods {}/{}-* replaced and ready{}", r.namespace, r.name_prefix, ctx(&r.context)),
+            Action::RestartPods(r) => format!(
+                "pods {}/{}-* replaced and ready{}",
+                r.namespace,
+                r.name_prefix,
+                ctx(&r.context)
+            ),
         }
     }
 
     /// Everything the action will send or write, secrets masked.
     pub fn detail(&self, plan: &Plan) -> Option<String> {
         match self {
-            Action::Run(c) => c.stdin.as_ref().map(|o| format!("# standard input (secret values masked)\n{}", masked_overlay(o))),
+            Action::Run(c) => c.stdin.as_ref().map(|o| {
+                format!(
+                    "# standard input (secret values masked)\n{}",
+                    masked_overlay(o)
+                )
+            }),
             Action::Apply(m) => Some(render::yaml(&m.object)),
             Action::WriteFile { artifact } => plan.artifact(artifact).map(|a| a.content.clone()),
             Action::CreateSecret(s) => Some(
@@ -146,7 +202,9 @@ pub fn masked_overlay(o: &SecretOverlay) -> String {
     for e in &o.entries {
         let shown = match &e.value {
             SecretValue::Ref(s) => format!("{MASK} ({s})"),
-            SecretValue::VaultEncrypted { secret, cipher } => format!("<{cipher:?} ciphertext of {secret}>"),
+            SecretValue::VaultEncrypted { secret, cipher } => {
+                format!("<{cipher:?} ciphertext of {secret}>")
+            }
         };
         set_path(&mut root, &e.path, serde_json::Value::String(shown));
     }
@@ -164,15 +222,26 @@ pub fn set_path(root: &mut serde_json::Value, path: &[String], v: serde_json::Va
             obj.insert(seg.clone(), v);
             return;
         }
-        cur = obj.entry(seg.clone()).or_insert_with(|| serde_json::json!({}));
+        cur = obj
+            .entry(seg.clone())
+            .or_insert_with(|| serde_json::json!({}));
     }
 }
 
 /// `kmpilot plan` text output.
 pub fn text(plan: &Plan, with_details: bool) -> String {
-    let mut s = format!("Plan for profile `{}`: {} steps\n", plan.profile, plan.steps.len());
+    let mut s = format!(
+        "Plan for profile `{}`: {} steps\n",
+        plan.profile,
+        plan.steps.len()
+    );
     for (i, step) in plan.steps.iter().enumerate() {
-        s.push_str(&format!("\n{:>2}. {} — {}\n", i + 1, step.id.as_str(), step.title));
+        s.push_str(&format!(
+            "\n{:>2}. {} — {}\n",
+            i + 1,
+            step.id.as_str(),
+            step.title
+        ));
         for a in &step.actions {
             s.push_str(&format!("    {:<8} {}\n", a.verb(), a.summary()));
             if with_details && let Some(d) = a.detail(plan) {

@@ -147,13 +147,15 @@ pub enum Action {
     Apply(Manifest),
     CreateSecret(SecretSpec),
     /// Puts an artifact where a command expects it (the executor's work directory).
-    WriteFile { artifact: String },
+    WriteFile {
+        artifact: String,
+    },
     Wait(Wait),
-    GenerateKeystores(crate::steps::keystores::KeystoreSetSpec),
+    GenerateKeystores(Box<crate::steps::keystores::KeystoreSetSpec>),
     RegisterKeyManager(Box<crate::steps::key_manager::Registration>),
     Http(HttpRequest),
     UpdateHosts(HostsUpdate),
-    MergeContainerMgt(crate::steps::private_jet::ContainerMgtMerge),
+    MergeContainerMgt(Box<crate::steps::private_jet::ContainerMgtMerge>),
     RestartPods(RestartPods),
 }
 
@@ -161,12 +163,20 @@ pub enum Action {
 #[serde(tag = "check", rename_all = "kebab-case")]
 pub enum Check {
     /// The tool is on PATH; its version is reported.
-    Tool { name: String },
-    ClusterReachable { context: Option<String> },
+    Tool {
+        name: String,
+    },
+    ClusterReachable {
+        context: Option<String>,
+    },
     /// An IngressClass of this name exists (NGINX ingress controller installed).
-    IngressController { class: String },
+    IngressController {
+        class: String,
+    },
     /// The Secrets Store CSI driver the chart's secure vault mounts its password through.
-    SecretsStoreCsiDriver { context: Option<String> },
+    SecretsStoreCsiDriver {
+        context: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -219,7 +229,8 @@ impl Command {
 /// POSIX shell quoting: bare when safe, single quotes otherwise.
 pub fn shell_quote(s: &str) -> String {
     if !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@,+%^".contains(&b))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@,+%^".contains(&b))
     {
         s.to_string()
     } else {
@@ -281,7 +292,10 @@ pub struct SecretSpec {
 pub enum SecretSource {
     /// Not secret (a user name).
     Plain(String),
-    Ref { secret: SecretRef, shell_var: String },
+    Ref {
+        secret: SecretRef,
+        shell_var: String,
+    },
     /// A file the plan produces in the work directory (keystores, PEM files).
     WorkFile(String),
 }

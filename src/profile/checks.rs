@@ -7,7 +7,11 @@ use super::secret::SecretRef;
 
 /// RFC 1123 hostname; a leading `*.` label is allowed only where `wildcard` is true.
 pub fn is_hostname(s: &str, wildcard: bool) -> bool {
-    let s = if wildcard { s.strip_prefix("*.").unwrap_or(s) } else { s };
+    let s = if wildcard {
+        s.strip_prefix("*.").unwrap_or(s)
+    } else {
+        s
+    };
     !s.is_empty()
         && s.len() <= 253
         && s.split('.').all(|l| {
@@ -24,7 +28,9 @@ pub fn hostname(issues: &mut Issues, path: &YamlPath, v: &str) {
         issues.error(
             path,
             format!("`{v}` is not a valid hostname"),
-            Some("a DNS name such as am.wso2.com: letters, digits and '-', labels separated by '.'"),
+            Some(
+                "a DNS name such as am.wso2.com: letters, digits and '-', labels separated by '.'",
+            ),
             Some("no scheme, port or path here; `https://` and `:9443` are added where needed"),
         );
     }
@@ -34,7 +40,8 @@ pub fn hostname(issues: &mut Issues, path: &YamlPath, v: &str) {
 pub fn is_k8s_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -80,7 +87,12 @@ pub fn url(issues: &mut Issues, path: &YamlPath, v: &str) {
 
 pub fn port(issues: &mut Issues, path: &YamlPath, v: u32) {
     if v == 0 || v > 65535 {
-        issues.error(path, format!("{v} is not a TCP port"), Some("a number from 1 to 65535"), None);
+        issues.error(
+            path,
+            format!("{v} is not a TCP port"),
+            Some("a number from 1 to 65535"),
+            None,
+        );
     }
 }
 
@@ -92,11 +104,15 @@ pub fn is_chart_version(s: &str) -> bool {
     };
     let core_ok = {
         let parts: Vec<&str> = core.split('.').collect();
-        parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
     };
     let pre_ok = pre.is_none_or(|p| {
         !p.is_empty()
-            && p.split('.').all(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+            && p.split('.')
+                .all(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
     });
     core_ok && pre_ok
 }
@@ -115,7 +131,11 @@ pub fn chart_version(issues: &mut Issues, path: &YamlPath, v: &str) {
 /// `crn:v1:<cname>:<ctype>:<service>:<location>:<scope>:<instance>:<resource-type>:<resource>`.
 pub fn is_crn(s: &str) -> bool {
     let parts: Vec<&str> = s.split(':').collect();
-    parts.len() == 10 && parts[0] == "crn" && parts[1] == "v1" && !parts[2].is_empty() && !parts[4].is_empty()
+    parts.len() == 10
+        && parts[0] == "crn"
+        && parts[1] == "v1"
+        && !parts[2].is_empty()
+        && !parts[4].is_empty()
         && !s.chars().any(char::is_whitespace)
 }
 
@@ -132,7 +152,8 @@ pub fn crn(issues: &mut Issues, path: &YamlPath, v: &str) {
 
 pub fn is_env_var(s: &str) -> bool {
     let mut b = s.bytes();
-    matches!(b.next(), Some(c) if c.is_ascii_alphabetic() || c == b'_') && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
+    matches!(b.next(), Some(c) if c.is_ascii_alphabetic() || c == b'_')
+        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
 pub fn secret(issues: &mut Issues, path: &YamlPath, s: &SecretRef) {
@@ -201,8 +222,12 @@ mod tests {
         assert!(!is_chart_version("next"));
         assert!(is_k8s_name("apim-keystores"));
         assert!(!is_k8s_name("Apim"));
-        assert!(is_crn("crn:v1:icp:private:kms:mycluster:n/kube-system:0d705d95-e216-4ce4-9c81-38eeef4eee3b::"));
-        assert!(is_crn("crn:v1:staging:public:sts:us-south:a/1234:123456789::"));
+        assert!(is_crn(
+            "crn:v1:icp:private:kms:mycluster:n/kube-system:0d705d95-e216-4ce4-9c81-38eeef4eee3b::"
+        ));
+        assert!(is_crn(
+            "crn:v1:staging:public:sts:us-south:a/1234:123456789::"
+        ));
         assert!(!is_crn("crn:v1:staging:public"));
         assert!(is_env_var("APIM_ADMIN_PASSWORD"));
         assert!(!is_env_var("1X"));

@@ -103,7 +103,14 @@ pub struct Issues {
 }
 
 impl Issues {
-    fn push(&mut self, severity: Severity, path: &YamlPath, message: String, expected: Option<&str>, hint: Option<&str>) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        path: &YamlPath,
+        message: String,
+        expected: Option<&str>,
+        hint: Option<&str>,
+    ) {
         self.list.push(Issue {
             severity,
             path: path.clone(),
@@ -115,7 +122,13 @@ impl Issues {
         });
     }
 
-    pub fn error(&mut self, path: &YamlPath, message: impl Into<String>, expected: Option<&str>, hint: Option<&str>) {
+    pub fn error(
+        &mut self,
+        path: &YamlPath,
+        message: impl Into<String>,
+        expected: Option<&str>,
+        hint: Option<&str>,
+    ) {
         self.push(Severity::Error, path, message.into(), expected, hint);
     }
 

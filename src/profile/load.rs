@@ -56,13 +56,23 @@ pub fn from_str(text: &str) -> Result<Loaded, LoadError> {
         Ok(t) => t,
         Err(e) => {
             return Err(LoadError::Invalid(vec![
-                issue(YamlPath::root(), format!("YAML syntax: {}", e.message), Some("well-formed YAML")).at(e.pos),
+                issue(
+                    YamlPath::root(),
+                    format!("YAML syntax: {}", e.message),
+                    Some("well-formed YAML"),
+                )
+                .at(e.pos),
             ]));
         }
     };
     if !matches!(tree.kind, yaml_tree::Kind::Map(_)) {
         return Err(LoadError::Invalid(vec![
-            issue(YamlPath::root(), "the profile is not a mapping".into(), Some("apiVersion: kmpilot/v1, kind: Profile, name: …")).at(tree.start),
+            issue(
+                YamlPath::root(),
+                "the profile is not a mapping".into(),
+                Some("apiVersion: kmpilot/v1, kind: Profile, name: …"),
+            )
+            .at(tree.start),
         ]));
     }
     let (profile, mut issues) = match serde_saphyr::from_str::<Profile>(text) {
@@ -72,7 +82,10 @@ pub fn from_str(text: &str) -> Result<Loaded, LoadError> {
     if let Some(p) = &profile {
         for i in p.validate().list {
             // a removed node falls back to its default; don't also report the default
-            if !issues.iter().any(|e: &Issue| e.path.0.starts_with(&i.path.0) || i.path.0.starts_with(&e.path.0)) {
+            if !issues
+                .iter()
+                .any(|e: &Issue| e.path.0.starts_with(&i.path.0) || i.path.0.starts_with(&e.path.0))
+            {
                 let pos = tree.locate(&i.path.0);
                 issues.push(i.at(pos));
             }
@@ -80,7 +93,10 @@ pub fn from_str(text: &str) -> Result<Loaded, LoadError> {
     }
     issues.sort_by_key(|i| (i.line, i.column));
     match profile {
-        Some(profile) if !issues.iter().any(Issue::is_error) => Ok(Loaded { profile, warnings: issues }),
+        Some(profile) if !issues.iter().any(Issue::is_error) => Ok(Loaded {
+            profile,
+            warnings: issues,
+        }),
         _ => Err(LoadError::Invalid(issues)),
     }
 }
@@ -92,6 +108,11 @@ fn issue(path: YamlPath, message: String, expected: Option<&str>) -> Issue {
 }
 
 fn shape_errors(tree: &Node, first: &serde_saphyr::Error) -> (Option<Profile>, Vec<Issue>) {
+    // A node serde rejects is replaced by the quickstart's value at the same path when there
+    // is one (so a bad required value does not come back as "missing"), else removed.
+    let defaults = crate::profile::save::to_yaml(&Profile::quickstart("quickstart"))
+        .ok()
+        .and_then(|(y, _)| yaml_tree::parse(&y).ok());
     let mut work = tree.clone();
     let mut found: Vec<Issue> = Vec::new();
     let mut profile = None;
@@ -104,33 +125,65 @@ fn shape_errors(tree: &Node, first: &serde_saphyr::Error) -> (Option<Profile>, V
             }
             Err(e) => e,
         };
-        let Ok(wtree) = yaml_tree::parse(&text) else { break };
+        let Ok(wtree) = yaml_tree::parse(&text) else {
+            break;
+        };
         let pos = err
             .location()
-            .map(|l| Pos { line: l.line() as usize, col: l.column() as usize })
+            .map(|l| Pos {
+                line: l.line() as usize,
+                col: l.column() as usize,
+            })
             .unwrap_or_default();
         let mut path = wtree.path_at(pos);
         let (message, expected, hint) = explain(&err);
-        if let Some(field) = missing_field(&message) {
-            // the error points at the mapping; name the field that is missing
-            path.push(Seg::Key(field));
+        let missing = missing_field(&message);
+        if let Some(field) = &missing {
+            // the error points into the mapping; name the field that is missing from it
+            path = wtree.enclosing_map(&path);
+            path.push(Seg::Key(field.clone()));
         }
-        let located = tree.locate(&path);
-        let mut is = Issues::default();
-        is.error(&YamlPath(path.clone()), message, expected.as_deref(), hint.as_deref());
-        found.push(is.list.remove(0).at(located));
-        if !work.remove(&path) {
+        // a node emptied by an earlier removal reports again; that is the same problem
+        let already = found.iter().any(|f| f.path.0.starts_with(&path));
+        if !already {
+            let located = tree.locate(&path);
+            let mut is = Issues::default();
+            is.error(
+                &YamlPath(path.clone()),
+                message,
+                expected.as_deref(),
+                hint.as_deref(),
+            );
+            found.push(is.list.remove(0).at(located));
+        }
+        let replacement = defaults.as_ref().and_then(|d| d.get(&path)).cloned();
+        let progressed = match replacement {
+            Some(node) => work.set(&path, node),
+            None if missing.is_none() => work.remove(&path),
+            None => false,
+        };
+        if !progressed {
             break;
         }
     }
     if found.is_empty() {
         let (message, expected, hint) = explain(first);
         let mut is = Issues::default();
-        is.error(&YamlPath::root(), message, expected.as_deref(), hint.as_deref());
-        let pos = first.location().map(|l| Pos { line: l.line() as usize, col: l.column() as usize }).unwrap_or_default();
+        is.error(
+            &YamlPath::root(),
+            message,
+            expected.as_deref(),
+            hint.as_deref(),
+        );
+        let pos = first
+            .location()
+            .map(|l| Pos {
+                line: l.line() as usize,
+                col: l.column() as usize,
+            })
+            .unwrap_or_default();
         found.push(is.list.remove(0).at(pos));
     }
-    // every shape error is an error, whatever the later checks say
     for f in &mut found {
         f.severity = Severity::Error;
     }
@@ -145,12 +198,24 @@ fn missing_field(message: &str) -> Option<String> {
 /// serde's message, cut to the sentence, with what a user should write instead.
 fn explain(e: &serde_saphyr::Error) -> (String, Option<String>, Option<String>) {
     let raw = e.without_snippet().to_string();
-    let message = raw.split(" at line ").next().unwrap_or(&raw).trim().to_string();
+    let message = raw
+        .split(" at line ")
+        .next()
+        .unwrap_or(&raw)
+        .trim()
+        .to_string();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or("");
         let expected = rest.split_once("expected ").map(|(_, e)| e.to_string());
-        let hint = expected.as_deref().and_then(|exp| closest(field, exp)).map(|c| format!("did you mean `{c}`?"));
-        return (format!("unknown field `{field}`"), expected, hint.or(Some("remove it, or check its indentation".into())));
+        let hint = expected
+            .as_deref()
+            .and_then(|exp| closest(field, exp))
+            .map(|c| format!("did you mean `{c}`?"));
+        return (
+            format!("unknown field `{field}`"),
+            expected,
+            hint.or(Some("remove it, or check its indentation".into())),
+        );
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let v = rest.split('`').next().unwrap_or("");
@@ -158,7 +223,45 @@ fn explain(e: &serde_saphyr::Error) -> (String, Option<String>, Option<String>) 
         return (format!("unknown value `{v}`"), expected, None);
     }
     if message.starts_with("missing field") {
-        return (message, None, Some("add it; `kmpilot profiles new` writes a complete profile".into()));
+        return (
+            message,
+            None,
+            Some("add it; `kmpilot profiles new` writes a complete profile".into()),
+        );
+    }
+    if message.contains("mapping start") {
+        return (
+            "wrong type".into(),
+            Some("a mapping of `key: value` entries".into()),
+            None,
+        );
+    }
+    if message.contains("sequence start") {
+        return (
+            "wrong type".into(),
+            Some("a list of `- item` entries".into()),
+            None,
+        );
+    }
+    if message.contains("externally tagged enum") {
+        return (
+            "wrong form".into(),
+            Some("a one-key mapping such as {env: VAR}, {file: PATH}, {prompt: true}".into()),
+            None,
+        );
+    }
+    if let Some(ty) = message.strip_prefix("invalid ") {
+        let expected = match ty.trim() {
+            t if t.starts_with('u') => "a whole number, 0 or more",
+            t if t.starts_with('i') => "a whole number",
+            "bool" | "boolean" => "true or false",
+            _ => "a value of the documented type",
+        };
+        return (
+            format!("`{}` value is not valid here", ty.trim()),
+            Some(expected.into()),
+            None,
+        );
     }
     if let Some((what, exp)) = message.split_once(", expected ") {
         return (what.to_string(), Some(exp.to_string()), None);
@@ -169,7 +272,7 @@ fn explain(e: &serde_saphyr::Error) -> (String, Option<String>, Option<String>) 
 /// The candidate nearest to `field` by edit distance, when it is close enough to be a typo.
 fn closest(field: &str, candidates: &str) -> Option<String> {
     candidates
-        .split(|c: char| c == '`')
+        .split('`')
         .enumerate()
         .filter(|(i, _)| i % 2 == 1)
         .map(|(_, c)| (edit_distance(&field.to_lowercase(), &c.to_lowercase()), c))
@@ -184,7 +287,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }

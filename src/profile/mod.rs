@@ -84,17 +84,29 @@ impl Profile {
         let mut issues = Issues::default();
         let root = YamlPath::root();
         if self.api_version != API_VERSION {
-            issues.error(&root.key("apiVersion"), format!("unsupported apiVersion `{}`", self.api_version), Some(API_VERSION), None);
+            issues.error(
+                &root.key("apiVersion"),
+                format!("unsupported apiVersion `{}`", self.api_version),
+                Some(API_VERSION),
+                None,
+            );
         }
         if self.kind != KIND {
-            issues.error(&root.key("kind"), format!("unsupported kind `{}`", self.kind), Some(KIND), None);
+            issues.error(
+                &root.key("kind"),
+                format!("unsupported kind `{}`", self.kind),
+                Some(KIND),
+                None,
+            );
         }
         if !checks::is_k8s_label(&self.name) {
             issues.error(
                 &root.key("name"),
                 format!("`{}` is not a profile name", self.name),
                 Some("lower-case letters, digits and '-', at most 63 characters"),
-                Some("the name also names the profile's file in the store and its hosts-file block"),
+                Some(
+                    "the name also names the profile's file in the store and its hosts-file block",
+                ),
             );
         }
         crate::steps::validate(self, &mut issues);
@@ -119,7 +131,12 @@ impl Credentials {
     }
 
     pub fn validate(&self, issues: &mut Issues, path: &YamlPath) {
-        checks::non_empty(issues, &path.key("username"), &self.username, "a user name such as admin");
+        checks::non_empty(
+            issues,
+            &path.key("username"),
+            &self.username,
+            "a user name such as admin",
+        );
         checks::secret(issues, &path.key("password"), &self.password);
     }
 }

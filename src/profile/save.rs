@@ -28,7 +28,10 @@ pub fn to_yaml(p: &Profile) -> Result<(String, Vec<String>), SaveError> {
     let mut replaced = Vec::new();
     drop_literals(&mut v, &mut String::new(), &mut replaced);
     let body = serde_saphyr::to_string(&v).map_err(|e| SaveError::Render(e.to_string()))?;
-    Ok((format!("# kmpilot profile. `kmpilot validate -f <this file>` checks it.\n{body}"), replaced))
+    Ok((
+        format!("# kmpilot profile. `kmpilot validate -f <this file>` checks it.\n{body}"),
+        replaced,
+    ))
 }
 
 fn drop_literals(v: &mut Value, path: &mut String, out: &mut Vec<String>) {
@@ -71,14 +74,29 @@ pub fn save(p: &Profile, path: &Path) -> Result<Vec<String>, SaveError> {
 /// Temp file in the target's directory (same file system, so rename is atomic), synced, then
 /// renamed over the target. The target keeps its old content until the rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let io = |source| SaveError::Io { path: path.display().to_string(), source };
+    write_atomic_with(path, |f| f.write_all(bytes))
+}
+
+/// The same, with the content produced by `fill`; if it fails, the target is untouched and
+/// the temporary file is removed.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), SaveError> {
+    let io = |source| SaveError::Io {
+        path: path.display().to_string(),
+        source,
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new().prefix(".kmpilot-").tempfile_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".kmpilot-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    fill(tmp.as_file_mut()).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     // keep the permissions a user gave an existing file (profiles may be private)
     if let Ok(meta) = std::fs::metadata(path) {

@@ -231,7 +231,10 @@ impl Node {
             match &node.kind {
                 Kind::Map(es) => {
                     for e in es {
-                        if e.key_pos == p || contains(&e.value, p) || (e.key_pos <= p && p < e.value.start) {
+                        if e.key_pos == p
+                            || contains(&e.value, p)
+                            || (e.key_pos <= p && p < e.value.start)
+                        {
                             path.push(Seg::Key(e.key.clone()));
                             node = &e.value;
                             continue 'outer;
@@ -262,7 +265,9 @@ impl Node {
         let mut node = self;
         for seg in parent {
             let next = match (&mut node.kind, seg) {
-                (Kind::Map(es), Seg::Key(k)) => es.iter_mut().find(|e| &e.key == k).map(|e| &mut e.value),
+                (Kind::Map(es), Seg::Key(k)) => {
+                    es.iter_mut().find(|e| &e.key == k).map(|e| &mut e.value)
+                }
                 (Kind::Seq(items), Seg::Index(i)) => items.get_mut(*i),
                 _ => None,
             };
@@ -282,6 +287,57 @@ impl Node {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Puts `node` at `path`, replacing what is there or adding a mapping entry; returns
+    /// whether the parent exists.
+    pub fn set(&mut self, path: &[Seg], node: Node) -> bool {
+        let Some((last, parent)) = path.split_last() else {
+            return false;
+        };
+        let mut cur = self;
+        for seg in parent {
+            let next = match (&mut cur.kind, seg) {
+                (Kind::Map(es), Seg::Key(k)) => {
+                    es.iter_mut().find(|e| &e.key == k).map(|e| &mut e.value)
+                }
+                (Kind::Seq(items), Seg::Index(i)) => items.get_mut(*i),
+                _ => None,
+            };
+            match next {
+                Some(n) => cur = n,
+                None => return false,
+            }
+        }
+        match (&mut cur.kind, last) {
+            (Kind::Map(es), Seg::Key(k)) => {
+                match es.iter_mut().find(|e| &e.key == k) {
+                    Some(e) => e.value = node,
+                    None => es.push(Entry {
+                        key: k.clone(),
+                        key_pos: node.start,
+                        value: node,
+                    }),
+                }
+                true
+            }
+            (Kind::Seq(items), Seg::Index(i)) if *i < items.len() => {
+                items[*i] = node;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The path itself when it names a mapping, else its nearest mapping ancestor.
+    pub fn enclosing_map(&self, path: &[Seg]) -> Vec<Seg> {
+        let mut p = path.to_vec();
+        loop {
+            if matches!(self.get(&p).map(|n| &n.kind), Some(Kind::Map(_))) || p.is_empty() {
+                return p;
+            }
+            p.pop();
         }
     }
 
@@ -353,13 +409,19 @@ mod tests {
     fn locates_keys_and_items() {
         let t = parse(DOC).unwrap();
         let p = |s: &[Seg]| t.locate(s);
-        assert_eq!(p(&[Seg::Key("a".into()), Seg::Key("b".into())]), Pos { line: 2, col: 3 });
+        assert_eq!(
+            p(&[Seg::Key("a".into()), Seg::Key("b".into())]),
+            Pos { line: 2, col: 3 }
+        );
         assert_eq!(
             p(&[Seg::Key("a".into()), Seg::Key("c".into()), Seg::Index(1)]),
             Pos { line: 5, col: 7 }
         );
         // missing leaf: the nearest ancestor
-        assert_eq!(p(&[Seg::Key("a".into()), Seg::Key("zz".into())]), Pos { line: 1, col: 1 });
+        assert_eq!(
+            p(&[Seg::Key("a".into()), Seg::Key("zz".into())]),
+            Pos { line: 1, col: 1 }
+        );
     }
 
     #[test]
@@ -375,7 +437,11 @@ mod tests {
         let mut t = parse(DOC).unwrap();
         assert!(t.remove(&[Seg::Key("a".into()), Seg::Key("b".into())]));
         let again = parse(&t.emit()).unwrap();
-        assert!(again.get(&[Seg::Key("a".into()), Seg::Key("b".into())]).is_none());
+        assert!(
+            again
+                .get(&[Seg::Key("a".into()), Seg::Key("b".into())])
+                .is_none()
+        );
         assert!(again.get(&[Seg::Key("d".into())]).is_some());
     }
 

@@ -8,7 +8,10 @@ use crate::plan::Manifest;
 /// A manifest action plus the artifact path the runbook applies it from.
 pub fn manifest(context: Option<&str>, dir: &str, object: Value) -> Manifest {
     let kind = object["kind"].as_str().unwrap_or("Object").to_string();
-    let name = object["metadata"]["name"].as_str().unwrap_or("").to_string();
+    let name = object["metadata"]["name"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     let ns = object["metadata"]["namespace"].as_str().map(str::to_string);
     let title = match &ns {
         Some(ns) => format!("{kind} {ns}/{name}"),

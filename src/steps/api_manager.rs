@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::secure_vault::{self, ALIASES};
-use crate::plan::{Action, Artifact, ArtifactKind, OverlayEntry, SecretOverlay, SecretSource, SecretSpec, SecretValue, Step, StepId};
+use crate::plan::{
+    Action, Artifact, ArtifactKind, OverlayEntry, SecretOverlay, SecretSource, SecretSpec,
+    SecretValue, Step, StepId,
+};
 use crate::profile::diagnostics::{Issues, YamlPath};
 use crate::profile::secret::SecretRef;
 use crate::profile::{Credentials, Profile, checks};
@@ -210,7 +213,9 @@ impl Databases {
         self.apim_db.clone().unwrap_or_else(|| h2_db("WSO2AM_DB"))
     }
     pub fn shared(&self) -> Database {
-        self.shared_db.clone().unwrap_or_else(|| h2_db("WSO2SHARED_DB"))
+        self.shared_db
+            .clone()
+            .unwrap_or_else(|| h2_db("WSO2SHARED_DB"))
     }
 }
 
@@ -234,30 +239,62 @@ impl ApiManager {
     }
 
     pub fn tls_secret<'a>(&'a self, p: &'a Profile) -> &'a str {
-        self.ingress.tls_secret.as_deref().unwrap_or(&p.keystores.tls_secret)
+        self.ingress
+            .tls_secret
+            .as_deref()
+            .unwrap_or(&p.keystores.tls_secret)
     }
 }
 
 pub fn validate(p: &Profile, issues: &mut Issues) {
     let a = &p.api_manager;
     let base = YamlPath::root().key("apiManager");
-    checks::k8s_label(issues, &base.key("release"), &a.release, "helm release name");
-    checks::non_empty(issues, &base.key("chart"), &a.chart, "wso2/wso2am-all-in-one");
+    checks::k8s_label(
+        issues,
+        &base.key("release"),
+        &a.release,
+        "helm release name",
+    );
+    checks::non_empty(
+        issues,
+        &base.key("chart"),
+        &a.chart,
+        "wso2/wso2am-all-in-one",
+    );
     checks::chart_version(issues, &base.key("chartVersion"), &a.chart_version);
     if is_pre_tag_chart(&a.chart_version) && a.image.digest.is_none() {
         issues.error(
             &base.key("image").key("digest"),
-            format!("chart {} always renders the image as registry/repository@digest", a.chart_version),
+            format!(
+                "chart {} always renders the image as registry/repository@digest",
+                a.chart_version
+            ),
             Some("an image digest (sha256:…), or chart version 4.5.0-10 or later"),
             Some("the `tag` value exists only from 4.5.0-10"),
         );
     }
-    checks::registry(issues, &base.key("image").key("registry"), &a.image.registry);
-    checks::non_empty(issues, &base.key("image").key("repository"), &a.image.repository, "wso2/wso2am");
+    checks::registry(
+        issues,
+        &base.key("image").key("registry"),
+        &a.image.registry,
+    );
+    checks::non_empty(
+        issues,
+        &base.key("image").key("repository"),
+        &a.image.repository,
+        "wso2/wso2am",
+    );
     if let Some(d) = &a.image.digest {
-        let ok = d.strip_prefix("sha256:").is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+        let ok = d
+            .strip_prefix("sha256:")
+            .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
         if !ok {
-            issues.error(&base.key("image").key("digest"), format!("`{d}` is not an image digest"), Some("sha256: followed by 64 hex digits"), None);
+            issues.error(
+                &base.key("image").key("digest"),
+                format!("`{d}` is not an image digest"),
+                Some("sha256: followed by 64 hex digits"),
+                None,
+            );
         }
     }
     if let Some(c) = &a.image.pull_credentials {
@@ -278,7 +315,12 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
         seen.push(host);
     }
     if a.hostnames.management == p.identity_server.hostname {
-        issues.error(&hb.key("management"), "the same hostname as the Identity Server", Some("a hostname of its own"), None);
+        issues.error(
+            &hb.key("management"),
+            "the same hostname as the Identity Server",
+            Some("a hostname of its own"),
+            None,
+        );
     }
     let ib = base.key("ingress");
     checks::k8s_name(issues, &ib.key("className"), &a.ingress.class_name);
@@ -316,7 +358,12 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
                             None,
                         );
                     }
-                    checks::non_empty(issues, &dbb.key(field).key("username"), &d.username, "the database user");
+                    checks::non_empty(
+                        issues,
+                        &dbb.key(field).key("username"),
+                        &d.username,
+                        "the database user",
+                    );
                     checks::secret(issues, &dbb.key(field).key("password"), &d.password);
                 }
             }
@@ -327,13 +374,20 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     if !a.extra_toml.is_empty()
         && let Err(e) = a.extra_toml.parse::<toml::Table>()
     {
-        issues.error(&base.key("extraToml"), format!("not valid TOML: {}", e.message()), Some("TOML tables with key = value lines"), None);
+        issues.error(
+            &base.key("extraToml"),
+            format!("not valid TOML: {}", e.message()),
+            Some("TOML tables with key = value lines"),
+            None,
+        );
     }
 }
 
 /// Chart versions before 4.5.0-10 have no `tag` value.
 fn is_pre_tag_chart(v: &str) -> bool {
-    v.strip_prefix("4.5.0-").and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n < 10)
+    v.strip_prefix("4.5.0-")
+        .and_then(|n| n.parse::<u32>().ok())
+        .is_some_and(|n| n < 10)
 }
 
 fn default_annotations(ingress: &str) -> Value {
@@ -350,7 +404,8 @@ fn default_annotations(ingress: &str) -> Value {
             n("proxy-buffering"): "on",
             n("proxy-buffer-size"): "8k",
         }),
-        _ => json!({ n("backend-protocol"): "HTTPS" }),
+        // websocket and websub: the chart sets none, and their ports are not all TLS
+        _ => json!({}),
     }
 }
 
@@ -373,7 +428,11 @@ pub fn values(p: &Profile) -> Value {
     }
     let apim_db = a.databases.apim();
     let shared_db = a.databases.shared();
-    let driver = a.databases.driver.clone().unwrap_or_else(|| a.databases.db_type.default_driver().to_string());
+    let driver = a
+        .databases
+        .driver
+        .clone()
+        .unwrap_or_else(|| a.databases.db_type.default_driver().to_string());
     let mut configurations = json!({
         "adminUsername": a.admin.username,
         "databases": {
@@ -462,7 +521,10 @@ pub fn overlay(p: &Profile) -> SecretOverlay {
     let mut entries = Vec::new();
     let mut push = |path: &str, secret: &SecretRef, var: &str| {
         let value = if p.secure_vault.enabled {
-            SecretValue::VaultEncrypted { secret: secret.clone(), cipher: p.secure_vault.cipher }
+            SecretValue::VaultEncrypted {
+                secret: secret.clone(),
+                cipher: p.secure_vault.cipher,
+            }
         } else {
             SecretValue::Ref(secret.clone())
         };
@@ -481,17 +543,27 @@ pub fn overlay(p: &Profile) -> SecretOverlay {
             _ => (&k.store_password, "KEYSTORE_PASSWORD"),
         };
         // without secure vault, admin and database passwords go through existingSecret
-        let via_secret = matches!(alias, "admin_password" | "apim_db_password" | "shared_db_password");
+        let via_secret = matches!(
+            alias,
+            "admin_password" | "apim_db_password" | "shared_db_password"
+        );
         if p.secure_vault.enabled || !via_secret {
             push(path, secret, var);
         }
     }
     if let Some(c) = &a.image.pull_credentials {
-        push("wso2.deployment.image.imagePullSecrets.password", &c.password, "APIM_REGISTRY_PASSWORD");
+        push(
+            "wso2.deployment.image.imagePullSecrets.password",
+            &c.password,
+            "APIM_REGISTRY_PASSWORD",
+        );
     }
     if p.secure_vault.enabled {
         // pull-secret passwords are not a secure-vault alias: keep them as plain references
-        for e in entries.iter_mut().filter(|e| e.path.last().is_some_and(|l| l == "password") && e.path.contains(&"imagePullSecrets".to_string())) {
+        for e in entries.iter_mut().filter(|e| {
+            e.path.last().is_some_and(|l| l == "password")
+                && e.path.contains(&"imagePullSecrets".to_string())
+        }) {
             if let SecretValue::VaultEncrypted { secret, .. } = &e.value {
                 e.value = SecretValue::Ref(secret.clone());
             }
@@ -516,7 +588,11 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
     artifacts.push(Artifact {
         path: path.clone(),
         kind: ArtifactKind::Yaml,
-        content: format!("{}{}", render::header("#", &p.name), render::yaml(&values(p))),
+        content: format!(
+            "{}{}",
+            render::header("#", &p.name),
+            render::yaml(&values(p))
+        ),
     });
     let mut actions = Vec::new();
     if !p.secure_vault.enabled {
@@ -530,15 +606,27 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
                     "admin-password".into(),
                     SecretSource::Ref {
                         secret: a.admin.password.clone(),
-                        shell_var: a.admin.password.shell_var("APIM_ADMIN_PASSWORD").to_string(),
+                        shell_var: a
+                            .admin
+                            .password
+                            .shell_var("APIM_ADMIN_PASSWORD")
+                            .to_string(),
                     },
                 ),
-                ("apim-db-password".into(), db_secret(&a.databases.apim(), "APIM_DB_PASSWORD")),
-                ("shared-db-password".into(), db_secret(&a.databases.shared(), "SHARED_DB_PASSWORD")),
+                (
+                    "apim-db-password".into(),
+                    db_secret(&a.databases.apim(), "APIM_DB_PASSWORD"),
+                ),
+                (
+                    "shared-db-password".into(),
+                    db_secret(&a.databases.shared(), "SHARED_DB_PASSWORD"),
+                ),
             ],
         }));
     }
-    actions.push(Action::WriteFile { artifact: path.clone() });
+    actions.push(Action::WriteFile {
+        artifact: path.clone(),
+    });
     actions.push(Action::Run(super::helm_upgrade(
         p,
         &a.release,

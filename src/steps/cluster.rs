@@ -70,12 +70,27 @@ impl Default for HelmRepo {
 pub fn validate(p: &Profile, issues: &mut Issues) {
     let c = &p.cluster;
     let base = YamlPath::root().key("cluster");
-    checks::k8s_label(issues, &base.key("namespace"), &c.namespace, "namespace name");
+    checks::k8s_label(
+        issues,
+        &base.key("namespace"),
+        &c.namespace,
+        "namespace name",
+    );
     if let Some(ctx) = &c.context {
-        checks::non_empty(issues, &base.key("context"), ctx, "a context from `kubectl config get-contexts`");
+        checks::non_empty(
+            issues,
+            &base.key("context"),
+            ctx,
+            "a context from `kubectl config get-contexts`",
+        );
     }
     let repo = YamlPath::root().key("prerequisites").key("helmRepo");
-    checks::k8s_label(issues, &repo.key("name"), &p.prerequisites.helm_repo.name, "helm repository name");
+    checks::k8s_label(
+        issues,
+        &repo.key("name"),
+        &p.prerequisites.helm_repo.name,
+        "helm repository name",
+    );
     checks::url(issues, &repo.key("url"), &p.prerequisites.helm_repo.url);
 }
 
@@ -121,9 +136,14 @@ pub fn plan(p: &Profile) -> Step {
         "helm",
         ["repo", "add", &repo.name, &repo.url, "--force-update"],
     )));
-    actions.push(Action::Run(Command::new("helm", ["repo", "update", &repo.name])));
+    actions.push(Action::Run(Command::new(
+        "helm",
+        ["repo", "update", &repo.name],
+    )));
     if p.cluster.create_namespace {
-        actions.push(Action::Apply(crate::render::manifests::namespace(&p.cluster.namespace)));
+        actions.push(Action::Apply(crate::render::manifests::namespace(
+            &p.cluster.namespace,
+        )));
     }
     Step::new(StepId::Prerequisites, actions)
 }

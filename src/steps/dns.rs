@@ -61,10 +61,20 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     if let Some(a) = &d.address
         && a.parse::<std::net::IpAddr>().is_err()
     {
-        issues.error(&base.key("address"), format!("`{a}` is not an IP address"), Some("an IPv4 or IPv6 address such as 127.0.0.1"), Some("a hosts file maps names to addresses, not to other names"));
+        issues.error(
+            &base.key("address"),
+            format!("`{a}` is not an IP address"),
+            Some("an IPv4 or IPv6 address such as 127.0.0.1"),
+            Some("a hosts file maps names to addresses, not to other names"),
+        );
     }
     if d.mode == DnsMode::HostsFile && d.hosts_file.as_os_str().is_empty() {
-        issues.error(&base.key("hostsFile"), "empty path", Some("/etc/hosts or another file"), None);
+        issues.error(
+            &base.key("hostsFile"),
+            "empty path",
+            Some("/etc/hosts or another file"),
+            None,
+        );
     }
 }
 
@@ -74,7 +84,10 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
         return None;
     }
     let names = hostnames(p);
-    let addr_text = d.address.clone().unwrap_or_else(|| ADDRESS_PLACEHOLDER.to_string());
+    let addr_text = d
+        .address
+        .clone()
+        .unwrap_or_else(|| ADDRESS_PLACEHOLDER.to_string());
     artifacts.push(Artifact {
         path: "dns/hosts.block".into(),
         kind: ArtifactKind::Text,

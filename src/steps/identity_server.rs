@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::is_image::IsImage;
-use crate::plan::{Action, Artifact, ArtifactKind, OverlayEntry, SecretOverlay, SecretValue, Step, StepId};
+use crate::plan::{
+    Action, Artifact, ArtifactKind, OverlayEntry, SecretOverlay, SecretValue, Step, StepId,
+};
 use crate::profile::diagnostics::{Issues, YamlPath};
 use crate::profile::{Credentials, Profile, checks};
 use crate::render;
@@ -33,7 +35,8 @@ impl Default for IdentityServer {
             chart: "wso2/identity-server".into(),
             chart_version: "7.1.0-3".into(),
             hostname: "is.wso2.com".into(),
-            admin: Credentials::new("admin", "IS_ADMIN_PASSWORD"),
+            // the same account as API-M by default: IS sends these credentials to API-M when a token is revoked
+            admin: Credentials::new("admin", "APIM_ADMIN_PASSWORD"),
             image: IsImage::default(),
             extra_toml: String::new(),
             helm_timeout_minutes: 20,
@@ -75,8 +78,18 @@ const CHART_TABLES: [&str; 10] = [
 pub fn validate(p: &Profile, issues: &mut Issues) {
     let is = &p.identity_server;
     let base = YamlPath::root().key("identityServer");
-    checks::k8s_label(issues, &base.key("release"), &is.release, "helm release name");
-    checks::non_empty(issues, &base.key("chart"), &is.chart, "wso2/identity-server");
+    checks::k8s_label(
+        issues,
+        &base.key("release"),
+        &is.release,
+        "helm release name",
+    );
+    checks::non_empty(
+        issues,
+        &base.key("chart"),
+        &is.chart,
+        "wso2/identity-server",
+    );
     checks::chart_version(issues, &base.key("chartVersion"), &is.chart_version);
     checks::hostname(issues, &base.key("hostname"), &is.hostname);
     is.admin.validate(issues, &base.key("admin"));
@@ -134,7 +147,10 @@ fn defines(t: &toml::Table, path: &str) -> bool {
 
 /// API-M's notify endpoint as IS reaches it inside the cluster.
 pub fn notification_endpoint(p: &Profile) -> String {
-    format!("https://{}:9443/internal/data/v1/notify", p.api_manager.service_name())
+    format!(
+        "https://{}:9443/internal/data/v1/notify",
+        p.api_manager.service_name()
+    )
 }
 
 /// `deploymentToml.extraConfigs`: what pattern 6 asks IS to add, plus the user's own TOML.
@@ -146,7 +162,10 @@ pub fn extra_configs(p: &Profile) -> String {
          name = \"org.wso2.is.notification.ApimOauthEventInterceptor\"\norder = 1\n\n\
          [event_listener.properties]\n",
     );
-    s.push_str(&format!("notification_endpoint = \"{}\"\n", notification_endpoint(p)));
+    s.push_str(&format!(
+        "notification_endpoint = \"{}\"\n",
+        notification_endpoint(p)
+    ));
     s.push_str("username = \"${admin.username}\"\npassword = \"${admin.password}\"\n'header.X-WSO2-KEY-MANAGER' = \"WSO2-IS\"\n");
     if p.key_manager.create_roles {
         // the connector creates roles named with IS's system prefix
@@ -177,7 +196,7 @@ pub fn values(p: &Profile) -> serde_json::Value {
             "ingress": {
                 "hostName": is.hostname,
                 "ingressClassName": p.api_manager.ingress.class_name,
-                "tlsSecretsName": k.tls_secret,
+                "tlsSecretsName": p.api_manager.tls_secret(p),
             },
             "externalJKS": {"enabled": true, "secretName": k.is.secret_name},
         },
@@ -207,17 +226,51 @@ pub fn overlay(p: &Profile) -> SecretOverlay {
         shell_var: v.shell_var(var).to_string(),
     };
     let sp = &k.store_password;
-    let kp = k.key_password();
+    // PKCS12 keys are protected with the store password (keytool ignores -keypass for
+    // PKCS12), so IS's key passwords are the store password whatever keyPassword says
+    let kp = sp;
     SecretOverlay {
         entries: vec![
-            entry("deploymentToml.superAdmin.password", &p.identity_server.admin.password, "IS_ADMIN_PASSWORD"),
-            entry("deploymentToml.keystore.primary.password", sp, "KEYSTORE_PASSWORD"),
-            entry("deploymentToml.keystore.primary.keyPassword", kp, "KEY_PASSWORD"),
-            entry("deploymentToml.keystore.tls.password", sp, "KEYSTORE_PASSWORD"),
-            entry("deploymentToml.keystore.tls.keyPassword", kp, "KEY_PASSWORD"),
-            entry("deploymentToml.keystore.internal.password", sp, "KEYSTORE_PASSWORD"),
-            entry("deploymentToml.keystore.internal.keyPassword", kp, "KEY_PASSWORD"),
-            entry("deploymentToml.truststore.password", sp, "KEYSTORE_PASSWORD"),
+            entry(
+                "deploymentToml.superAdmin.password",
+                &p.identity_server.admin.password,
+                "IS_ADMIN_PASSWORD",
+            ),
+            entry(
+                "deploymentToml.keystore.primary.password",
+                sp,
+                "KEYSTORE_PASSWORD",
+            ),
+            entry(
+                "deploymentToml.keystore.primary.keyPassword",
+                kp,
+                "KEYSTORE_PASSWORD",
+            ),
+            entry(
+                "deploymentToml.keystore.tls.password",
+                sp,
+                "KEYSTORE_PASSWORD",
+            ),
+            entry(
+                "deploymentToml.keystore.tls.keyPassword",
+                kp,
+                "KEYSTORE_PASSWORD",
+            ),
+            entry(
+                "deploymentToml.keystore.internal.password",
+                sp,
+                "KEYSTORE_PASSWORD",
+            ),
+            entry(
+                "deploymentToml.keystore.internal.keyPassword",
+                kp,
+                "KEYSTORE_PASSWORD",
+            ),
+            entry(
+                "deploymentToml.truststore.password",
+                sp,
+                "KEYSTORE_PASSWORD",
+            ),
         ],
     }
 }
@@ -228,8 +281,23 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
     artifacts.push(Artifact {
         path: path.clone(),
         kind: ArtifactKind::Yaml,
-        content: format!("{}{}", render::header("#", &p.name), render::yaml(&values(p))),
+        content: format!(
+            "{}{}",
+            render::header("#", &p.name),
+            render::yaml(&values(p))
+        ),
     });
-    let cmd = super::helm_upgrade(p, &is.release, &is.chart, &is.chart_version, &path, overlay(p), is.helm_timeout_minutes);
-    Step::new(StepId::IdentityServer, vec![Action::WriteFile { artifact: path }, Action::Run(cmd)])
+    let cmd = super::helm_upgrade(
+        p,
+        &is.release,
+        &is.chart,
+        &is.chart_version,
+        &path,
+        overlay(p),
+        is.helm_timeout_minutes,
+    );
+    Step::new(
+        StepId::IdentityServer,
+        vec![Action::WriteFile { artifact: path }, Action::Run(cmd)],
+    )
 }

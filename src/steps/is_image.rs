@@ -66,12 +66,31 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     let img = &p.identity_server.image;
     let base = YamlPath::root().key("identityServer").key("image");
     checks::registry(issues, &base.key("registry"), &img.registry);
-    checks::non_empty(issues, &base.key("repository"), &img.repository, "an image repository such as wso2is-km");
-    checks::non_empty(issues, &base.key("tag"), &img.tag, "an image tag such as 7.1.0");
+    checks::non_empty(
+        issues,
+        &base.key("repository"),
+        &img.repository,
+        "an image repository such as wso2is-km",
+    );
+    checks::non_empty(
+        issues,
+        &base.key("tag"),
+        &img.tag,
+        "an image tag such as 7.1.0",
+    );
     if img.build {
-        checks::non_empty(issues, &base.key("base"), &img.base, "a base image such as wso2/wso2is:7.1.0");
+        checks::non_empty(
+            issues,
+            &base.key("base"),
+            &img.base,
+            "a base image such as wso2/wso2is:7.1.0",
+        );
         let v = &img.notification_handler;
-        if v.is_empty() || !v.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
+        if v.is_empty()
+            || !v
+                .split('.')
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
             issues.error(
                 &base.key("notificationHandler"),
                 format!("`{v}` is not a jar version"),
@@ -125,11 +144,18 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     });
     let image = img.image_ref();
     let mut actions = vec![
-        Action::WriteFile { artifact: path.clone() },
-        Action::Run(Command::new("docker", ["build", "-t", &image, "-f", &path, "is-image"]).with_timeout(1800)),
+        Action::WriteFile {
+            artifact: path.clone(),
+        },
+        Action::Run(
+            Command::new("docker", ["build", "-t", &image, "-f", &path, "is-image"])
+                .with_timeout(1800),
+        ),
     ];
     if img.push {
-        actions.push(Action::Run(Command::new("docker", ["push", &image]).with_timeout(1800)));
+        actions.push(Action::Run(
+            Command::new("docker", ["push", &image]).with_timeout(1800),
+        ));
     }
     Some(Step::new(StepId::IsImage, actions))
 }

@@ -151,19 +151,29 @@ impl KeyManager {
 /// Every field derived from the IS base URL (wso2-facts §3), then the profile's overrides.
 pub fn fields(p: &Profile) -> Fields {
     let km = &p.key_manager;
-    let base = km.base_url.clone().unwrap_or_else(|| p.identity_server.base_url());
+    let base = km
+        .base_url
+        .clone()
+        .unwrap_or_else(|| p.identity_server.base_url());
     let base = base.trim_end_matches('/');
     let o = &km.endpoints;
-    let pick = |o: &Option<String>, path: &str| o.clone().unwrap_or_else(|| format!("{base}{path}"));
+    let pick =
+        |o: &Option<String>, path: &str| o.clone().unwrap_or_else(|| format!("{base}{path}"));
     let token = pick(&o.token, "/oauth2/token");
     let revoke = pick(&o.revoke, "/oauth2/revoke");
     Fields {
         name: km.name.clone(),
         display_name: km.display_name.clone(),
         km_type: KM_TYPE.into(),
-        well_known: pick(&o.well_known, "/oauth2/token/.well-known/openid-configuration"),
+        well_known: pick(
+            &o.well_known,
+            "/oauth2/token/.well-known/openid-configuration",
+        ),
         issuer: pick(&o.issuer, "/oauth2/token"),
-        client_registration: pick(&o.client_registration, "/api/identity/oauth2/dcr/v1.1/register"),
+        client_registration: pick(
+            &o.client_registration,
+            "/api/identity/oauth2/dcr/v1.1/register",
+        ),
         introspection: pick(&o.introspection, "/oauth2/introspect"),
         display_token: o.display_token.clone().unwrap_or_else(|| token.clone()),
         token,
@@ -262,9 +272,19 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     let km = &p.key_manager;
     let base = YamlPath::root().key("keyManager");
     if km.name.is_empty() || km.name.len() > 100 {
-        issues.error(&base.key("name"), "name must be 1 to 100 characters", Some("a short name such as WSO2IS7"), None);
+        issues.error(
+            &base.key("name"),
+            "name must be 1 to 100 characters",
+            Some("a short name such as WSO2IS7"),
+            None,
+        );
     }
-    checks::non_empty(issues, &base.key("displayName"), &km.display_name, "WSO2 Identity Server 7");
+    checks::non_empty(
+        issues,
+        &base.key("displayName"),
+        &km.display_name,
+        "WSO2 Identity Server 7",
+    );
     if let Some(u) = &km.base_url {
         checks::url(issues, &base.key("baseUrl"), u);
     }
@@ -301,7 +321,12 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
         );
     }
     if km.timeout_seconds == 0 {
-        issues.error(&base.key("timeoutSeconds"), "0 gives API-M no time to start", Some("seconds, e.g. 900"), None);
+        issues.error(
+            &base.key("timeoutSeconds"),
+            "0 gives API-M no time to start",
+            Some("seconds, e.g. 900"),
+            None,
+        );
     }
 }
 
@@ -310,7 +335,8 @@ pub fn tls_policy(p: &Profile) -> TlsPolicy {
     TlsPolicy {
         ca_file: t.ca_file.clone().or_else(|| {
             // the executor writes the generated certificate here in its work directory
-            (p.keystores.provided.is_none()).then(|| PathBuf::from(super::keystores::spec(p).tls_cert))
+            (p.keystores.provided.is_none())
+                .then(|| PathBuf::from(super::keystores::spec(p).tls_cert))
         }),
         insecure: t.insecure,
     }

@@ -181,10 +181,20 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
         );
     }
     if k.validity_days == 0 || k.validity_days > 36500 {
-        issues.error(&base.key("validityDays"), format!("{} days is out of range", k.validity_days), Some("1 to 36500"), None);
+        issues.error(
+            &base.key("validityDays"),
+            format!("{} days is out of range", k.validity_days),
+            Some("1 to 36500"),
+            None,
+        );
     }
     if ![2048, 3072, 4096].contains(&k.key_size) {
-        issues.error(&base.key("keySize"), format!("{}-bit RSA is not offered", k.key_size), Some("2048, 3072 or 4096"), None);
+        issues.error(
+            &base.key("keySize"),
+            format!("{}-bit RSA is not offered", k.key_size),
+            Some("2048, 3072 or 4096"),
+            None,
+        );
     }
     checks::secret(issues, &base.key("storePassword"), &k.store_password);
     if let Some(kp) = &k.key_password {
@@ -192,30 +202,52 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     }
     for (i, san) in k.extra_sans.iter().enumerate() {
         if !checks::is_hostname(san, true) && san.parse::<std::net::IpAddr>().is_err() {
-            issues.error(&base.key("extraSans").idx(i), format!("`{san}` is neither a DNS name nor an IP address"), Some("a name such as api.example.com or an address such as 10.0.0.5"), None);
+            issues.error(
+                &base.key("extraSans").idx(i),
+                format!("`{san}` is neither a DNS name nor an IP address"),
+                Some("a name such as api.example.com or an address such as 10.0.0.5"),
+                None,
+            );
         }
     }
-    checks::k8s_name(issues, &base.key("apim").key("secretName"), &k.apim.secret_name);
+    checks::k8s_name(
+        issues,
+        &base.key("apim").key("secretName"),
+        &k.apim.secret_name,
+    );
     checks::k8s_name(issues, &base.key("is").key("secretName"), &k.is.secret_name);
     checks::k8s_name(issues, &base.key("tlsSecret"), &k.tls_secret);
-    distinct_files(issues, &base.key("apim"), &[
-        ("keystore", &k.apim.keystore),
-        ("tlsKeystore", &k.apim.tls_keystore),
-        ("internalKeystore", &k.apim.internal_keystore),
-        ("truststore", &k.apim.truststore),
-    ]);
-    distinct_files(issues, &base.key("is"), &[
-        ("primary", &k.is.primary),
-        ("tls", &k.is.tls),
-        ("internal", &k.is.internal),
-        ("truststore", &k.is.truststore),
-    ]);
+    distinct_files(
+        issues,
+        &base.key("apim"),
+        &[
+            ("keystore", &k.apim.keystore),
+            ("tlsKeystore", &k.apim.tls_keystore),
+            ("internalKeystore", &k.apim.internal_keystore),
+            ("truststore", &k.apim.truststore),
+        ],
+    );
+    distinct_files(
+        issues,
+        &base.key("is"),
+        &[
+            ("primary", &k.is.primary),
+            ("tls", &k.is.tls),
+            ("internal", &k.is.internal),
+            ("truststore", &k.is.truststore),
+        ],
+    );
 }
 
 fn distinct_files(issues: &mut Issues, base: &YamlPath, files: &[(&str, &String)]) {
     for (i, (field, name)) in files.iter().enumerate() {
         if name.is_empty() || name.contains('/') {
-            issues.error(&base.key(field), format!("`{name}` is not a file name"), Some("a plain file name such as wso2carbon.jks"), None);
+            issues.error(
+                &base.key(field),
+                format!("`{name}` is not a file name"),
+                Some("a plain file name such as wso2carbon.jks"),
+                None,
+            );
         } else if let Some((other, _)) = files[..i].iter().find(|(_, n)| n == name) {
             issues.error(
                 &base.key(field),
@@ -298,7 +330,12 @@ pub fn plan(p: &Profile) -> Step {
     let spec = spec(p);
     let ns = &p.cluster.namespace;
     let ctx = p.cluster.context.clone();
-    let file = |name: &str| (name.to_string(), SecretSource::WorkFile(format!("{OUT_DIR}/{name}")));
+    let file = |name: &str| {
+        (
+            name.to_string(),
+            SecretSource::WorkFile(format!("{OUT_DIR}/{name}")),
+        )
+    };
     let apim = SecretSpec {
         context: ctx.clone(),
         namespace: ns.clone(),
@@ -316,7 +353,12 @@ pub fn plan(p: &Profile) -> Step {
         namespace: ns.clone(),
         name: k.is.secret_name.clone(),
         secret_type: "Opaque".into(),
-        data: vec![file(&k.is.primary), file(&k.is.tls), file(&k.is.internal), file(&k.is.truststore)],
+        data: vec![
+            file(&k.is.primary),
+            file(&k.is.tls),
+            file(&k.is.internal),
+            file(&k.is.truststore),
+        ],
     };
     let tls = SecretSpec {
         context: ctx,
@@ -324,19 +366,26 @@ pub fn plan(p: &Profile) -> Step {
         name: k.tls_secret.clone(),
         secret_type: "kubernetes.io/tls".into(),
         data: vec![
-            ("tls.crt".into(), SecretSource::WorkFile(spec.tls_cert.clone())),
-            ("tls.key".into(), SecretSource::WorkFile(spec.tls_key.clone())),
+            (
+                "tls.crt".into(),
+                SecretSource::WorkFile(spec.tls_cert.clone()),
+            ),
+            (
+                "tls.key".into(),
+                SecretSource::WorkFile(spec.tls_key.clone()),
+            ),
         ],
     };
-    Step::new(
-        StepId::Keystores,
-        vec![
-            Action::GenerateKeystores(spec),
-            Action::CreateSecret(apim),
-            Action::CreateSecret(is),
-            Action::CreateSecret(tls),
-        ],
-    )
+    let mut actions = vec![
+        Action::GenerateKeystores(Box::new(spec)),
+        Action::CreateSecret(apim),
+        Action::CreateSecret(is),
+    ];
+    // a TLS secret of the user's own (apiManager.ingress.tlsSecret) replaces the generated one
+    if p.api_manager.ingress.tls_secret.is_none() {
+        actions.push(Action::CreateSecret(tls));
+    }
+    Step::new(StepId::Keystores, actions)
 }
 
 /// The keytool/openssl commands that make the same files, for the runbook. Passwords are
@@ -348,7 +397,13 @@ pub fn keytool_commands(s: &KeystoreSetSpec, store_var: &str, key_var: &str) -> 
     let kp = format!("-keypass:env {key_var}");
     let san = |sans: &[String]| {
         sans.iter()
-            .map(|h| if h.parse::<std::net::IpAddr>().is_ok() { format!("ip:{h}") } else { format!("dns:{h}") })
+            .map(|h| {
+                if h.parse::<std::net::IpAddr>().is_ok() {
+                    format!("ip:{h}")
+                } else {
+                    format!("dns:{h}")
+                }
+            })
             .collect::<Vec<_>>()
             .join(",")
     };
@@ -371,7 +426,12 @@ pub fn keytool_commands(s: &KeystoreSetSpec, store_var: &str, key_var: &str) -> 
         )
     };
     let export = |file: &str, alias: &str, out: &str| {
-        format!("keytool -exportcert -rfc -alias {} -keystore {d}/{} {sp} -file {d}/{}", q(alias), q(file), q(out))
+        format!(
+            "keytool -exportcert -rfc -alias {} -keystore {d}/{} {sp} -file {d}/{}",
+            q(alias),
+            q(file),
+            q(out)
+        )
     };
     let import = |cert: &str, alias: &str, store: &str, store_type: &str| {
         format!(
@@ -386,7 +446,10 @@ pub fn keytool_commands(s: &KeystoreSetSpec, store_var: &str, key_var: &str) -> 
     v.push(gen_key(&a.keystore, &a.alias, &s.apim_sans, "JKS"));
     v.push(copy_store(&a.keystore, &a.tls_keystore, "JKS"));
     v.push(copy_store(&a.keystore, &a.internal_keystore, "JKS"));
-    v.push(gen_key(&i.primary, &i.alias, &s.is_sans, "PKCS12"));
+    v.push(
+        gen_key(&i.primary, &i.alias, &s.is_sans, "PKCS12")
+            .replace(&kp, &format!("-keypass:env {store_var}")),
+    );
     v.push(copy_store(&i.primary, &i.tls, "PKCS12"));
     v.push(copy_store(&i.primary, &i.internal, "PKCS12"));
     v.push(export(&a.keystore, &a.alias, "apim.crt"));
@@ -418,7 +481,11 @@ mod tests {
     fn dname_forms() {
         assert!(parse_dname("CN=*.wso2.com, OU=MS, O=WSO2, L=Colombo, ST=Colombo, C=LK").is_ok());
         assert!(parse_dname("OU=MS").unwrap_err().contains("CN"));
-        assert!(parse_dname("CN=a, C=LKA").unwrap_err().contains("two-letter"));
+        assert!(
+            parse_dname("CN=a, C=LKA")
+                .unwrap_err()
+                .contains("two-letter")
+        );
         assert!(parse_dname("CN=a, X=b").unwrap_err().contains("unknown"));
     }
 }

@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::plan::{Action, Artifact, ArtifactKind, Command, RestartPods, SecretSource, SecretSpec, Step, StepId};
+use crate::plan::{
+    Action, Artifact, ArtifactKind, Command, RestartPods, SecretSource, SecretSpec, Step, StepId,
+};
 use crate::profile::diagnostics::{Issues, YamlPath};
 use crate::profile::secret::SecretRef;
 use crate::profile::{Profile, checks};
@@ -152,43 +154,109 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     checks::secret(issues, &base.key("apiKey"), &k.api_key);
     checks::crn(issues, &base.key("sourceCrn"), &k.source_crn);
     if k.target_crns.is_empty() {
-        issues.error(&base.key("targetCrns"), "no target", Some("the KMS instance CRN(s) from onboarding"), None);
+        issues.error(
+            &base.key("targetCrns"),
+            "no target",
+            Some("the KMS instance CRN(s) from onboarding"),
+            None,
+        );
     }
     for (i, c) in k.target_crns.iter().enumerate() {
         checks::crn(issues, &base.key("targetCrns").idx(i), c);
     }
-    checks::k8s_label(issues, &base.key("sts").key("namespace"), &k.sts.namespace, "namespace name");
-    checks::k8s_name(issues, &base.key("sts").key("apiKeySecret"), &k.sts.api_key_secret);
-    checks::non_empty(issues, &base.key("sts").key("podPrefix"), &k.sts.pod_prefix, "tokenadapter");
-    checks::k8s_label(issues, &base.key("kms").key("namespace"), &k.kms.namespace, "namespace name");
-    checks::k8s_name(issues, &base.key("kms").key("deployment"), &k.kms.deployment);
-    checks::k8s_label(issues, &base.key("kms").key("service"), &k.kms.service, "service name");
+    checks::k8s_label(
+        issues,
+        &base.key("sts").key("namespace"),
+        &k.sts.namespace,
+        "namespace name",
+    );
+    checks::k8s_name(
+        issues,
+        &base.key("sts").key("apiKeySecret"),
+        &k.sts.api_key_secret,
+    );
+    checks::non_empty(
+        issues,
+        &base.key("sts").key("podPrefix"),
+        &k.sts.pod_prefix,
+        "tokenadapter",
+    );
+    checks::k8s_label(
+        issues,
+        &base.key("kms").key("namespace"),
+        &k.kms.namespace,
+        "namespace name",
+    );
+    checks::k8s_name(
+        issues,
+        &base.key("kms").key("deployment"),
+        &k.kms.deployment,
+    );
+    checks::k8s_label(
+        issues,
+        &base.key("kms").key("service"),
+        &k.kms.service,
+        "service name",
+    );
     checks::port(issues, &base.key("kms").key("port"), k.kms.port);
     checks::port(issues, &base.key("gateway").key("port"), k.gateway.port);
     let cb = base.key("certificate");
     if k.certificate.dns_names.is_empty() && k.certificate.ip_addresses.is_empty() {
-        issues.error(&cb, "the gateway certificate names no host", Some("dnsNames and/or ipAddresses of the ingress gateway"), None);
+        issues.error(
+            &cb,
+            "the gateway certificate names no host",
+            Some("dnsNames and/or ipAddresses of the ingress gateway"),
+            None,
+        );
     }
     for (i, d) in k.certificate.dns_names.iter().enumerate() {
         if d.parse::<std::net::IpAddr>().is_ok() {
-            issues.error(&cb.key("dnsNames").idx(i), format!("`{d}` is an IP address"), Some("a DNS name"), Some("move it to certificate.ipAddresses"));
+            issues.error(
+                &cb.key("dnsNames").idx(i),
+                format!("`{d}` is an IP address"),
+                Some("a DNS name"),
+                Some("move it to certificate.ipAddresses"),
+            );
         } else if !checks::is_hostname(d, true) {
-            issues.error(&cb.key("dnsNames").idx(i), format!("`{d}` is not a DNS name"), Some("a name such as kms.example.com"), None);
+            issues.error(
+                &cb.key("dnsNames").idx(i),
+                format!("`{d}` is not a DNS name"),
+                Some("a name such as kms.example.com"),
+                None,
+            );
         }
     }
     for (i, a) in k.certificate.ip_addresses.iter().enumerate() {
         if a.parse::<std::net::IpAddr>().is_err() {
-            issues.error(&cb.key("ipAddresses").idx(i), format!("`{a}` is not an IP address"), Some("an address such as 9.42.136.50"), None);
+            issues.error(
+                &cb.key("ipAddresses").idx(i),
+                format!("`{a}` is not an IP address"),
+                Some("an address such as 9.42.136.50"),
+                None,
+            );
         }
     }
     for (i, h) in k.gateway.hosts.iter().enumerate() {
         if h != "*" && !checks::is_hostname(h, true) {
-            issues.error(&base.key("gateway").key("hosts").idx(i), format!("`{h}` is not a host"), Some("\"*\" or a DNS name"), None);
+            issues.error(
+                &base.key("gateway").key("hosts").idx(i),
+                format!("`{h}` is not a host"),
+                Some("\"*\" or a DNS name"),
+                None,
+            );
         }
     }
-    for (field, v) in [("pathPrefix", &k.gateway.path_prefix), ("rewrite", &k.gateway.rewrite)] {
+    for (field, v) in [
+        ("pathPrefix", &k.gateway.path_prefix),
+        ("rewrite", &k.gateway.rewrite),
+    ] {
         if !v.starts_with('/') {
-            issues.error(&base.key("gateway").key(field), format!("`{v}` is not a URI path"), Some("a path starting with '/'"), None);
+            issues.error(
+                &base.key("gateway").key(field),
+                format!("`{v}` is not a URI path"),
+                Some("a path starting with '/'"),
+                None,
+            );
         }
     }
 }
@@ -229,16 +297,16 @@ pub fn resources(p: &Profile) -> Vec<Value> {
                "metadata": {"name": g.destination_rule, "namespace": k.kms.namespace},
                "spec": {"host": k.kms.service, "trafficPolicy": {"tls": {"mode": "SIMPLE"}}}}),
         json!({"apiVersion": "policy.ibm.com/v1alpha1", "kind": "IdentityMappingPolicy",
-               "metadata": {"name": k.sts.policy_name, "namespace": k.sts.namespace},
-               "spec": {
-                   "identityMapping": {
-                       "sourceIdentity": k.source_crn,
-                       "targetCredentials": {"apiKeyRef": {"propertyName": "apikey", "secretName": k.sts.api_key_secret}},
-                   },
-                   "mappingType": "inbound",
-                   "sourceAuthority": "ibm-cloud-iam",
-                   "targetResources": k.target_crns,
-               }}),
+        "metadata": {"name": k.sts.policy_name, "namespace": k.sts.namespace},
+        "spec": {
+            "identityMapping": {
+                "sourceIdentity": k.source_crn,
+                "targetCredentials": {"apiKeyRef": {"propertyName": "apikey", "secretName": k.sts.api_key_secret}},
+            },
+            "mappingType": "inbound",
+            "sourceAuthority": "ibm-cloud-iam",
+            "targetResources": k.target_crns,
+        }}),
     ]
 }
 
@@ -259,7 +327,15 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     };
     let saved = "kms-sts/kms-api-deployment.yaml".to_string();
     let injected = "kms-sts/kms-api-deployment-injected.yaml".to_string();
-    let mut save = kc(&["get", "deployment", &k.kms.deployment, "-n", &k.kms.namespace, "-o", "yaml"]);
+    let mut save = kc(&[
+        "get",
+        "deployment",
+        &k.kms.deployment,
+        "-n",
+        &k.kms.namespace,
+        "-o",
+        "yaml",
+    ]);
     save.stdout_to = Some(saved.clone());
     let mut inject = Command::new("istioctl", ["kube-inject", "-f", &saved]);
     inject.stdout_to = Some(injected.clone());
@@ -270,7 +346,13 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
             namespace: k.sts.namespace.clone(),
             name: k.sts.api_key_secret.clone(),
             secret_type: "Opaque".into(),
-            data: vec![("apikey".into(), SecretSource::Ref { secret: k.api_key.clone(), shell_var: k.api_key.shell_var("KMS_API_KEY").into() })],
+            data: vec![(
+                "apikey".into(),
+                SecretSource::Ref {
+                    secret: k.api_key.clone(),
+                    shell_var: k.api_key.shell_var("KMS_API_KEY").into(),
+                },
+            )],
         }),
         Action::RestartPods(RestartPods {
             context: ctx.clone(),
@@ -285,7 +367,11 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     ];
     for o in resources(p) {
         let m = manifests::manifest(ctx.as_deref(), "kms-sts", o);
-        artifacts.push(Artifact { path: m.artifact.clone(), kind: ArtifactKind::Yaml, content: render::yaml(&m.object) });
+        artifacts.push(Artifact {
+            path: m.artifact.clone(),
+            kind: ArtifactKind::Yaml,
+            content: render::yaml(&m.object),
+        });
         actions.push(Action::Apply(m));
     }
     Some(Step::new(StepId::KmsSts, actions))

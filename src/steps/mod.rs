@@ -56,7 +56,11 @@ pub fn helm_upgrade(
     if !overlay.entries.is_empty() {
         args.extend(["-f".into(), "-".into()]);
     }
-    args.extend(["--wait".into(), "--timeout".into(), format!("{timeout_minutes}m")]);
+    args.extend([
+        "--wait".into(),
+        "--timeout".into(),
+        format!("{timeout_minutes}m"),
+    ]);
     let mut cmd = Command::new("helm", args).with_timeout(u64::from(timeout_minutes) * 60 + 60);
     if !overlay.entries.is_empty() {
         cmd.stdin = Some(overlay);

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::plan::{Action, Artifact, ArtifactKind, Manifest, SecretSource, SecretSpec, Step, StepId, Wait};
+use crate::plan::{
+    Action, Artifact, ArtifactKind, Manifest, SecretSource, SecretSpec, Step, StepId, Wait,
+};
 use crate::profile::diagnostics::{Issues, YamlPath};
 use crate::profile::{Credentials, Profile, checks};
 use crate::render::{self, manifests};
@@ -126,9 +128,12 @@ pub struct BasicSecurity {
 
 impl PjCluster {
     pub fn binding(&self) -> String {
-        self.cluster_role_binding
-            .clone()
-            .unwrap_or_else(|| truncate63(&format!("kmpilot-privatejet-{}-{}", self.namespace, self.service_account)))
+        self.cluster_role_binding.clone().unwrap_or_else(|| {
+            truncate63(&format!(
+                "kmpilot-privatejet-{}-{}",
+                self.namespace, self.service_account
+            ))
+        })
     }
     pub fn token_secret(&self) -> String {
         truncate63(&format!("{}-token", self.service_account))
@@ -136,7 +141,11 @@ impl PjCluster {
 }
 
 fn truncate63(s: &str) -> String {
-    s.chars().take(63).collect::<String>().trim_end_matches('-').to_string()
+    s.chars()
+        .take(63)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
 }
 
 const OPERATOR_MODES: [&str; 5] = ["default", "ingress", "route", "clusterIP", "istio"];
@@ -145,18 +154,38 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     let pj = &p.private_jet;
     let base = YamlPath::root().key("privateJet");
     if let Some(c) = &pj.custom_class {
-        checks::non_empty(issues, &base.key("customClass"), c, "a fully qualified class name");
+        checks::non_empty(
+            issues,
+            &base.key("customClass"),
+            c,
+            "a fully qualified class name",
+        );
     }
     if pj.merge_into.is_some() && pj.clusters.is_empty() {
         issues.warn(&base.key("mergeInto"), "no clusters to merge", None);
     }
     for (i, c) in pj.clusters.iter().enumerate() {
         let cb = base.key("clusters").idx(i);
-        checks::non_empty(issues, &cb.key("name"), &c.name, "the cluster name API-M shows, e.g. docker-desktop");
+        checks::non_empty(
+            issues,
+            &cb.key("name"),
+            &c.name,
+            "the cluster name API-M shows, e.g. docker-desktop",
+        );
         if pj.clusters[..i].iter().any(|o| o.name == c.name) {
-            issues.error(&cb.key("name"), format!("cluster `{}` is listed twice", c.name), Some("a distinct name per cluster"), None);
+            issues.error(
+                &cb.key("name"),
+                format!("cluster `{}` is listed twice", c.name),
+                Some("a distinct name per cluster"),
+                None,
+            );
         }
-        checks::non_empty(issues, &cb.key("displayName"), &c.display_name, "e.g. cluster-1");
+        checks::non_empty(
+            issues,
+            &cb.key("displayName"),
+            &c.display_name,
+            "e.g. cluster-1",
+        );
         checks::k8s_label(issues, &cb.key("namespace"), &c.namespace, "namespace name");
         checks::k8s_name(issues, &cb.key("serviceAccount"), &c.service_account);
         checks::k8s_name(issues, &cb.key("clusterRole"), &c.cluster_role);
@@ -168,7 +197,12 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
         }
         checks::url(issues, &cb.key("accessUrl"), &c.access_url);
         if c.replicas == 0 {
-            issues.error(&cb.key("replicas"), "0 replicas serve no traffic", Some("1 or more"), None);
+            issues.error(
+                &cb.key("replicas"),
+                "0 replicas serve no traffic",
+                Some("1 or more"),
+                None,
+            );
         }
         if let Some(m) = &c.operator_mode
             && !OPERATOR_MODES.iter().any(|o| o.eq_ignore_ascii_case(m))
@@ -185,17 +219,27 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
             if let Some(j) = &s.jwt {
                 checks::k8s_name(issues, &sb.key("jwt").key("name"), &j.name);
                 checks::url(issues, &sb.key("jwt").key("issuer"), &j.issuer);
-                checks::k8s_name(issues, &sb.key("jwt").key("certificateSecret"), &j.certificate_secret);
+                checks::k8s_name(
+                    issues,
+                    &sb.key("jwt").key("certificateSecret"),
+                    &j.certificate_secret,
+                );
             }
             if let Some(o) = &s.oauth {
                 checks::k8s_name(issues, &sb.key("oauth").key("name"), &o.name);
                 checks::url(issues, &sb.key("oauth").key("endpoint"), &o.endpoint);
-                checks::k8s_name(issues, &sb.key("oauth").key("certificateSecret"), &o.certificate_secret);
-                o.credentials.validate(issues, &sb.key("oauth").key("credentials"));
+                checks::k8s_name(
+                    issues,
+                    &sb.key("oauth").key("certificateSecret"),
+                    &o.certificate_secret,
+                );
+                o.credentials
+                    .validate(issues, &sb.key("oauth").key("credentials"));
             }
             if let Some(b) = &s.basic {
                 checks::k8s_name(issues, &sb.key("basic").key("name"), &b.name);
-                b.credentials.validate(issues, &sb.key("basic").key("credentials"));
+                b.credentials
+                    .validate(issues, &sb.key("basic").key("credentials"));
             }
         }
     }
@@ -208,12 +252,12 @@ pub fn rbac(c: &PjCluster) -> Vec<Value> {
         json!({"apiVersion": "v1", "kind": "ServiceAccount",
                "metadata": {"name": c.service_account, "namespace": c.namespace, "labels": labels}}),
         json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
-               "metadata": {"name": c.cluster_role, "labels": labels},
-               "rules": [{
-                   "apiGroups": ["", "apiextensions.k8s.io", "wso2.com"],
-                   "resources": ["configmaps", "customresourcedefinitions", "apis"],
-                   "verbs": ["get", "post", "create", "delete", "put", "list", "update"],
-               }]}),
+        "metadata": {"name": c.cluster_role, "labels": labels},
+        "rules": [{
+            "apiGroups": ["", "apiextensions.k8s.io", "wso2.com"],
+            "resources": ["configmaps", "customresourcedefinitions", "apis"],
+            "verbs": ["get", "post", "create", "delete", "put", "list", "update"],
+        }]}),
         json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
                "metadata": {"name": c.binding(), "labels": labels},
                "subjects": [{"kind": "ServiceAccount", "name": c.service_account, "namespace": c.namespace}],
@@ -301,9 +345,21 @@ pub fn entries(p: &Profile) -> Vec<ClusterEntry> {
             context: c.context.clone(),
             namespace: c.namespace.clone(),
             token_secret: c.token_secret(),
-            basic_cr: c.security.as_ref().and_then(|s| s.basic.as_ref()).map(|b| b.name.clone()),
-            oauth_cr: c.security.as_ref().and_then(|s| s.oauth.as_ref()).map(|b| b.name.clone()),
-            jwt_cr: c.security.as_ref().and_then(|s| s.jwt.as_ref()).map(|b| b.name.clone()),
+            basic_cr: c
+                .security
+                .as_ref()
+                .and_then(|s| s.basic.as_ref())
+                .map(|b| b.name.clone()),
+            oauth_cr: c
+                .security
+                .as_ref()
+                .and_then(|s| s.oauth.as_ref())
+                .map(|b| b.name.clone()),
+            jwt_cr: c
+                .security
+                .as_ref()
+                .and_then(|s| s.jwt.as_ref())
+                .map(|b| b.name.clone()),
         })
         .collect()
 }
@@ -316,26 +372,42 @@ pub struct Resolved<'a> {
 
 /// Placeholders used where a plan or export shows an entry before it runs.
 pub fn placeholders(e: &ClusterEntry) -> (String, String) {
-    let id = e.cluster_name.to_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+    let id = e
+        .cluster_name
+        .to_uppercase()
+        .replace(|c: char| !c.is_ascii_alphanumeric(), "_");
     (
-        e.master_url.clone().unwrap_or_else(|| format!("${{MASTER_URL_{id}}}")),
+        e.master_url
+            .clone()
+            .unwrap_or_else(|| format!("${{MASTER_URL_{id}}}")),
         format!("${{SA_TOKEN_{id}}}"),
     )
 }
 
 /// Merges the entries into an existing deployment.toml, keeping its comments and layout; an
 /// entry with the same clusterName is updated in place.
-pub fn merge_toml(existing: &str, entries: &[(ClusterEntry, Resolved)], custom_class: Option<&str>) -> Result<String, String> {
+pub fn merge_toml(
+    existing: &str,
+    entries: &[(ClusterEntry, Resolved)],
+    custom_class: Option<&str>,
+) -> Result<String, String> {
     use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
-    let mut doc: DocumentMut = existing.parse().map_err(|e: toml_edit::TomlError| e.to_string())?;
+    let mut doc: DocumentMut = existing
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.to_string())?;
     if !doc.contains_key("ContainerMgtClusterConfig") {
-        doc.insert("ContainerMgtClusterConfig", Item::ArrayOfTables(ArrayOfTables::new()));
+        doc.insert(
+            "ContainerMgtClusterConfig",
+            Item::ArrayOfTables(ArrayOfTables::new()),
+        );
     }
     let arr = doc["ContainerMgtClusterConfig"]
         .as_array_of_tables_mut()
         .ok_or("ContainerMgtClusterConfig exists but is not an array of tables ([[...]])")?;
     for (e, r) in entries {
-        let pos = arr.iter().position(|t| t.get("clusterName").and_then(|v| v.as_str()) == Some(&e.cluster_name));
+        let pos = arr
+            .iter()
+            .position(|t| t.get("clusterName").and_then(|v| v.as_str()) == Some(&e.cluster_name));
         let mut fresh = Table::new();
         let t: &mut Table = match pos {
             Some(i) => arr.get_mut(i).ok_or("index vanished")?,
@@ -349,7 +421,9 @@ pub fn merge_toml(existing: &str, entries: &[(ClusterEntry, Resolved)], custom_c
             props.set_dotted(true);
             t.insert("properties", Item::Table(props));
         }
-        let props = t["properties"].as_table_like_mut().ok_or("properties is not a table")?;
+        let props = t["properties"]
+            .as_table_like_mut()
+            .ok_or("properties is not a table")?;
         props.insert("Replicas", value(i64::from(e.replicas)));
         props.insert("AccessURL", value(&e.access_url));
         props.insert("MasterURL", value(r.master_url));
@@ -377,8 +451,13 @@ pub fn merge_toml(existing: &str, entries: &[(ClusterEntry, Resolved)], custom_c
         if !doc.contains_key("ContainerMgtConfig") {
             doc.insert("ContainerMgtConfig", Item::Table(Table::new()));
         }
-        let types: Vec<String> = entries.iter().map(|(e, _)| e.cluster_type.clone()).collect();
-        let t = doc["ContainerMgtConfig"].as_table_like_mut().ok_or("ContainerMgtConfig is not a table")?;
+        let types: Vec<String> = entries
+            .iter()
+            .map(|(e, _)| e.cluster_type.clone())
+            .collect();
+        let t = doc["ContainerMgtConfig"]
+            .as_table_like_mut()
+            .ok_or("ContainerMgtConfig is not a table")?;
         for ty in types {
             t.insert(&ty, value(class));
         }
@@ -387,24 +466,34 @@ pub fn merge_toml(existing: &str, entries: &[(ClusterEntry, Resolved)], custom_c
 }
 
 /// Merges the entries into a tenant-conf.json document's `ContainerMgt` array.
-pub fn merge_tenant_conf(existing: &str, entries: &[(ClusterEntry, Resolved)]) -> Result<String, String> {
+pub fn merge_tenant_conf(
+    existing: &str,
+    entries: &[(ClusterEntry, Resolved)],
+) -> Result<String, String> {
     let mut doc: Value = if existing.trim().is_empty() {
         json!({})
     } else {
         serde_json::from_str(existing).map_err(|e| e.to_string())?
     };
-    let obj = doc.as_object_mut().ok_or("tenant-conf.json is not a JSON object")?;
+    let obj = doc
+        .as_object_mut()
+        .ok_or("tenant-conf.json is not a JSON object")?;
     let cm = obj.entry("ContainerMgt").or_insert_with(|| json!([]));
     let groups = cm.as_array_mut().ok_or("ContainerMgt is not an array")?;
     for (e, r) in entries {
-        let gi = match groups.iter().position(|g| g["Type"] == json!(e.cluster_type)) {
+        let gi = match groups
+            .iter()
+            .position(|g| g["Type"] == json!(e.cluster_type))
+        {
             Some(i) => i,
             None => {
                 groups.push(json!({"Type": e.cluster_type, "ContainerMgtInfo": []}));
                 groups.len() - 1
             }
         };
-        let infos = groups[gi]["ContainerMgtInfo"].as_array_mut().ok_or("ContainerMgtInfo is not an array")?;
+        let infos = groups[gi]["ContainerMgtInfo"]
+            .as_array_mut()
+            .ok_or("ContainerMgtInfo is not an array")?;
         let mut props = json!({
             "MasterURL": r.master_url,
             "AccessURL": e.access_url,
@@ -422,7 +511,10 @@ pub fn merge_tenant_conf(existing: &str, entries: &[(ClusterEntry, Resolved)]) -
             }
         }
         let info = json!({"ClusterName": e.cluster_name, "DisplayName": e.display_name, "Properties": props});
-        match infos.iter().position(|i| i["ClusterName"] == json!(e.cluster_name)) {
+        match infos
+            .iter()
+            .position(|i| i["ClusterName"] == json!(e.cluster_name))
+        {
             Some(i) => infos[i] = info,
             None => infos.push(info),
         }
@@ -436,7 +528,15 @@ fn preview(p: &Profile) -> (String, ArtifactKind, String) {
     let resolved: Vec<(ClusterEntry, Resolved)> = es
         .iter()
         .zip(&ph)
-        .map(|(e, (m, t))| (e.clone(), Resolved { master_url: m, sa_token: t }))
+        .map(|(e, (m, t))| {
+            (
+                e.clone(),
+                Resolved {
+                    master_url: m,
+                    sa_token: t,
+                },
+            )
+        })
         .collect();
     match p.private_jet.target {
         Target::DeploymentToml => (
@@ -469,7 +569,10 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
             .security
             .iter()
             .flat_map(|s| {
-                s.oauth.iter().map(|o| (&o.name, &o.credentials)).chain(s.basic.iter().map(|b| (&b.name, &b.credentials)))
+                s.oauth
+                    .iter()
+                    .map(|o| (&o.name, &o.credentials))
+                    .chain(s.basic.iter().map(|b| (&b.name, &b.credentials)))
             })
             .collect();
         for (cr, cred) in creds {
@@ -479,10 +582,19 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
                 name: credentials_secret_name(cr),
                 secret_type: "Opaque".into(),
                 data: vec![
-                    ("username".into(), SecretSource::Plain(cred.username.clone())),
+                    (
+                        "username".into(),
+                        SecretSource::Plain(cred.username.clone()),
+                    ),
                     (
                         "password".into(),
-                        SecretSource::Ref { secret: cred.password.clone(), shell_var: cred.password.shell_var("PRIVATEJET_SECURITY_PASSWORD").to_string() },
+                        SecretSource::Ref {
+                            secret: cred.password.clone(),
+                            shell_var: cred
+                                .password
+                                .shell_var("PRIVATEJET_SECURITY_PASSWORD")
+                                .to_string(),
+                        },
                     ),
                 ],
             }));
@@ -490,7 +602,11 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
         objects.extend(security_resources(c));
         for o in objects {
             let m: Manifest = manifests::manifest(ctx, &dir, o);
-            artifacts.push(Artifact { path: m.artifact.clone(), kind: ArtifactKind::Yaml, content: render::yaml(&m.object) });
+            artifacts.push(Artifact {
+                path: m.artifact.clone(),
+                kind: ArtifactKind::Yaml,
+                content: render::yaml(&m.object),
+            });
             actions.push(Action::Apply(m));
         }
         actions.push(Action::Wait(Wait::SecretKey {
@@ -502,13 +618,17 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
         }));
     }
     let (path, kind, content) = preview(p);
-    artifacts.push(Artifact { path: path.clone(), kind, content });
-    actions.push(Action::MergeContainerMgt(ContainerMgtMerge {
+    artifacts.push(Artifact {
+        path: path.clone(),
+        kind,
+        content,
+    });
+    actions.push(Action::MergeContainerMgt(Box::new(ContainerMgtMerge {
         target: pj.target,
         merge_into: pj.merge_into.clone(),
         custom_class: pj.custom_class.clone(),
         clusters: entries(p),
         output: path,
-    }));
+    })));
     Some(Step::new(StepId::PrivateJet, actions))
 }

@@ -74,15 +74,42 @@ pub struct GcpSecret {
 /// the mapping of alias to field follows the chart's toml template).
 pub const ALIASES: [(&str, &str); 10] = [
     ("admin_password", "wso2.apim.configurations.adminPassword"),
-    ("keystore_password", "wso2.apim.configurations.security.keystores.primary.password"),
-    ("keystore_key_password", "wso2.apim.configurations.security.keystores.primary.keyPassword"),
-    ("ssl_keystore_password", "wso2.apim.configurations.security.keystores.tls.password"),
-    ("ssl_key_password", "wso2.apim.configurations.security.keystores.tls.keyPassword"),
-    ("internal_keystore_password", "wso2.apim.configurations.security.keystores.internal.password"),
-    ("internal_keystore_key_password", "wso2.apim.configurations.security.keystores.internal.keyPassword"),
-    ("truststore_password", "wso2.apim.configurations.security.truststore.password"),
-    ("apim_db_password", "wso2.apim.configurations.databases.apim_db.password"),
-    ("shared_db_password", "wso2.apim.configurations.databases.shared_db.password"),
+    (
+        "keystore_password",
+        "wso2.apim.configurations.security.keystores.primary.password",
+    ),
+    (
+        "keystore_key_password",
+        "wso2.apim.configurations.security.keystores.primary.keyPassword",
+    ),
+    (
+        "ssl_keystore_password",
+        "wso2.apim.configurations.security.keystores.tls.password",
+    ),
+    (
+        "ssl_key_password",
+        "wso2.apim.configurations.security.keystores.tls.keyPassword",
+    ),
+    (
+        "internal_keystore_password",
+        "wso2.apim.configurations.security.keystores.internal.password",
+    ),
+    (
+        "internal_keystore_key_password",
+        "wso2.apim.configurations.security.keystores.internal.keyPassword",
+    ),
+    (
+        "truststore_password",
+        "wso2.apim.configurations.security.truststore.password",
+    ),
+    (
+        "apim_db_password",
+        "wso2.apim.configurations.databases.apim_db.password",
+    ),
+    (
+        "shared_db_password",
+        "wso2.apim.configurations.databases.shared_db.password",
+    ),
 ];
 
 pub fn validate(p: &Profile, issues: &mut Issues) {
@@ -104,21 +131,66 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     match provider {
         CloudProvider::Aws(a) => {
             let b = pb.key("aws");
-            checks::non_empty(issues, &b.key("region"), &a.region, "an AWS region such as us-east-1");
-            checks::non_empty(issues, &b.key("secretName"), &a.secret_name, "the Secrets Manager secret holding the password");
-            checks::non_empty(issues, &b.key("secretKey"), &a.secret_key, "the JSON key inside that secret");
+            checks::non_empty(
+                issues,
+                &b.key("region"),
+                &a.region,
+                "an AWS region such as us-east-1",
+            );
+            checks::non_empty(
+                issues,
+                &b.key("secretName"),
+                &a.secret_name,
+                "the Secrets Manager secret holding the password",
+            );
+            checks::non_empty(
+                issues,
+                &b.key("secretKey"),
+                &a.secret_key,
+                "the JSON key inside that secret",
+            );
         }
         CloudProvider::Azure(a) => {
             let b = pb.key("azure");
-            checks::non_empty(issues, &b.key("keyVault"), &a.key_vault, "the Key Vault name");
-            checks::non_empty(issues, &b.key("tenantId"), &a.tenant_id, "the Azure AD tenant id");
-            checks::non_empty(issues, &b.key("internalKeystorePassword"), &a.internal_keystore_password, "the Key Vault secret name");
+            checks::non_empty(
+                issues,
+                &b.key("keyVault"),
+                &a.key_vault,
+                "the Key Vault name",
+            );
+            checks::non_empty(
+                issues,
+                &b.key("tenantId"),
+                &a.tenant_id,
+                "the Azure AD tenant id",
+            );
+            checks::non_empty(
+                issues,
+                &b.key("internalKeystorePassword"),
+                &a.internal_keystore_password,
+                "the Key Vault secret name",
+            );
         }
         CloudProvider::Gcp(g) => {
             let b = pb.key("gcp");
-            checks::non_empty(issues, &b.key("projectId"), &g.project_id, "the GCP project id");
-            checks::non_empty(issues, &b.key("secretName"), &g.secret_name, "the Secret Manager secret name");
-            checks::non_empty(issues, &b.key("secretVersion"), &g.secret_version, "a version such as latest or 1");
+            checks::non_empty(
+                issues,
+                &b.key("projectId"),
+                &g.project_id,
+                "the GCP project id",
+            );
+            checks::non_empty(
+                issues,
+                &b.key("secretName"),
+                &g.secret_name,
+                "the Secret Manager secret name",
+            );
+            checks::non_empty(
+                issues,
+                &b.key("secretVersion"),
+                &g.secret_version,
+                "a version such as latest or 1",
+            );
         }
     }
     if v.cipher == Cipher::OaepSha1 {
