@@ -4,6 +4,8 @@
 //! Data flows one way: profile → pure plan → executor → events → views.
 
 pub mod cli;
+pub mod exec;
+pub mod kube;
 pub mod plan;
 pub mod profile;
 pub mod render;

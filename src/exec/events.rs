@@ -1,0 +1,67 @@
+//! What the executor reports while it runs a plan. Every front end (the headless reporter of
+//! `apply`, the wizard's run screen, tests) consumes the same stream over a channel.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::plan::StepId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stream {
+    Stdout,
+    Stderr,
+    /// kmpilot's own progress lines (API calls, waits).
+    Info,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum Event {
+    RunStarted {
+        steps: Vec<StepId>,
+    },
+    StepStarted {
+        step: StepId,
+    },
+    /// `index` is the action's position within its step.
+    ActionStarted {
+        step: StepId,
+        index: usize,
+        summary: String,
+    },
+    Output {
+        step: StepId,
+        stream: Stream,
+        line: String,
+    },
+    ActionFinished {
+        step: StepId,
+        index: usize,
+    },
+    StepFinished {
+        step: StepId,
+        #[serde(with = "secs")]
+        elapsed: Duration,
+    },
+    /// Already done according to the journal, or outside `--from`/`--only`.
+    StepSkipped {
+        step: StepId,
+        reason: String,
+    },
+    StepFailed {
+        step: StepId,
+        error: String,
+        hint: Option<String>,
+    },
+    RunFinished {
+        ok: bool,
+    },
+}
+
+mod secs {
+    pub fn serialize<S: serde::Serializer>(d: &std::time::Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+}
