@@ -1,4 +1,22 @@
 //! Kubernetes access for the executor and the live panes: client from kubeconfig + context,
 //! server-side apply, waits, watchers.
+//!
+//! Everything hangs off [`Kube`] (one kubeconfig context); the live panes take its
+//! `client()` and run on their own ([`spawn_watchers`]).
 
+mod apply;
+mod backoff;
+mod client;
+mod discovery;
+mod error;
+mod facts;
+pub mod rows;
 pub mod snapshot;
+mod wait;
+mod watch;
+
+pub use apply::{Applied, ApplyOutcome, FIELD_MANAGER};
+pub use client::{Kube, ensure_crypto_provider};
+pub use error::{KubeError, Result};
+pub use wait::RestartedPods;
+pub use watch::{WatchOptions, Watchers, spawn_watchers, spawn_watchers_with};

@@ -32,7 +32,9 @@ pub enum SyncState {
     Syncing,
     Live,
     /// The watch broke (API server gone, network); the rows are the last known ones.
-    Resyncing { reason: String },
+    Resyncing {
+        reason: String,
+    },
 }
 
 /// One pane's content at one moment. Rows are sorted by namespace then name.
@@ -44,7 +46,10 @@ pub struct Snapshot<Row> {
 
 impl<Row> Default for Snapshot<Row> {
     fn default() -> Self {
-        Snapshot { state: SyncState::Syncing, rows: Vec::new() }
+        Snapshot {
+            state: SyncState::Syncing,
+            rows: Vec::new(),
+        }
     }
 }
 

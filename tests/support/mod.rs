@@ -1,0 +1,161 @@
+//! Shared gate and helpers for tests that need a real control plane
+//! (`scripts/with-test-cluster cargo test --test kube_...`).
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use kmpilot::kube::Kube;
+
+/// The cluster `scripts/with-test-cluster` (or `eval "$(scripts/test-cluster up)"`) exported.
+#[derive(Debug, Clone)]
+pub struct TestCluster {
+    pub kubeconfig: PathBuf,
+    /// `KMPILOT_TEST_CLUSTER`: the cluster name the scripts use (for restart-apiserver).
+    pub name: String,
+}
+
+/// The test cluster, or `None` with a visible SKIPPED line when there is none. Under CI
+/// (`CI=true`) a missing cluster is a failure: a test suite that silently skips its cluster
+/// tests proves nothing.
+pub fn test_cluster() -> Option<TestCluster> {
+    let name = std::env::var("KMPILOT_TEST_CLUSTER")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let kubeconfig = std::env::var_os("KUBECONFIG").filter(|s| !s.is_empty());
+    match (name, kubeconfig) {
+        (Some(name), Some(kubeconfig)) => Some(TestCluster {
+            kubeconfig: PathBuf::from(kubeconfig),
+            name,
+        }),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+                panic!(
+                    "CI=true but no test cluster: run the cluster tests under \
+                     scripts/with-test-cluster (KMPILOT_TEST_CLUSTER and KUBECONFIG unset)"
+                );
+            }
+            // straight to the stream: libtest captures print!/eprint! of passing tests
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: no test cluster (run under scripts/with-test-cluster)"
+            );
+            None
+        }
+    }
+}
+
+impl TestCluster {
+    pub async fn kube(&self) -> Kube {
+        Kube::connect(Some(&self.kubeconfig), None)
+            .await
+            .expect("client for the test cluster")
+    }
+
+    /// `kubectl` against the test cluster (on PATH from the scripts).
+    pub fn kubectl(&self, args: &[&str]) -> std::process::Output {
+        Command::new("kubectl")
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .arg("--request-timeout=20s")
+            .args(args)
+            .output()
+            .expect("run kubectl (is the test cluster's PATH exported?)")
+    }
+
+    /// `scripts/test-cluster ARGS` for this cluster.
+    pub fn script(&self, args: &[&str]) -> std::process::Output {
+        Command::new(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/test-cluster"))
+            .args(args)
+            .env("KMPILOT_TEST_CLUSTER_NAME", &self.name)
+            .output()
+            .expect("run scripts/test-cluster")
+    }
+
+    /// A namespace for one test, named after it, created fresh (a leftover from an earlier
+    /// run is deleted first) and deleted when the guard drops — also when the test panics.
+    pub fn namespace(&self, test_name: &str) -> Cleanup {
+        let ns: String = test_name
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .take(63)
+            .collect::<String>()
+            .trim_matches('-')
+            .to_string();
+        let out = self.kubectl(&[
+            "delete",
+            "namespace",
+            &ns,
+            "--ignore-not-found",
+            "--wait=true",
+            "--timeout=60s",
+        ]);
+        assert!(
+            out.status.success(),
+            "delete leftover namespace {ns}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = self.kubectl(&["create", "namespace", &ns]);
+        assert!(
+            out.status.success(),
+            "create namespace {ns}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut c = Cleanup {
+            cluster: self.clone(),
+            name: ns.clone(),
+            deletes: Vec::new(),
+        };
+        c.delete_on_drop(&["namespace", &ns]);
+        c
+    }
+}
+
+/// Deletes what a test created (namespace, cluster-scoped objects) when dropped.
+pub struct Cleanup {
+    cluster: TestCluster,
+    /// The namespace name.
+    pub name: String,
+    deletes: Vec<Vec<String>>,
+}
+
+impl Cleanup {
+    /// `kubectl delete ARGS --ignore-not-found --wait=false` on drop, in reverse order.
+    pub fn delete_on_drop(&mut self, args: &[&str]) {
+        self.deletes
+            .push(args.iter().map(|s| s.to_string()).collect());
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        for args in self.deletes.iter().rev() {
+            let mut a: Vec<&str> = vec!["delete"];
+            a.extend(args.iter().map(String::as_str));
+            a.extend(["--ignore-not-found", "--wait=false"]);
+            let _ = self.cluster.kubectl(&a);
+        }
+    }
+}
+
+/// Polls `f` until it returns `Some`, at most `timeout`; panics naming `what`.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(t) = f().await {
+            return t;
+        }
+        assert!(
+            start.elapsed() < timeout,
+            "timed out after {timeout:?}: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
