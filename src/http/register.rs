@@ -1,0 +1,484 @@
+//! Registration through the API-M Admin REST API (wso2-facts §3):
+//!
+//! 1. `POST <dcr_url>` with Basic admin credentials: a REST API client
+//!    (`kmpilot_rest_api_admin`, grant types client_credentials password refresh_token).
+//! 2. `POST <token_url>` with Basic clientId:clientSecret: a password grant for
+//!    `apim:admin apim:admin_operations apim:keymanagers_manage`.
+//! 3. `GET <key_managers_url>`: is there a key manager with this name?
+//! 4. `PUT <key_managers_url>/{id}` if so, else `POST <key_managers_url>` (and on 409, because
+//!    another run got there first, list again and PUT).
+//!
+//! The connector password goes into `additionalProperties.Password` of the request body only;
+//! progress lines and errors never contain a password, the client secret or a token.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::steps::key_manager::{Registration, TOKEN_SCOPES};
+
+use super::discover::{Discovered, apply_to_body};
+use super::error::{ErrorKind, KmError, status_hint};
+use super::redact::Redactor;
+use super::send::{Answer, Call, host_of, path_of, send, status_error};
+
+pub const STAGE_DCR: &str = "client registration (DCR)";
+pub const STAGE_TOKEN: &str = "admin token (password grant)";
+pub const STAGE_LIST: &str = "list key managers";
+pub const STAGE_SAVE: &str = "save key manager";
+
+/// The DCR client kmpilot registers (the runbook uses the same name).
+pub const CLIENT_NAME: &str = "kmpilot_rest_api_admin";
+
+/// What registration did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "result", content = "id")]
+pub enum Outcome {
+    /// No key manager of that name existed; API-M created this one.
+    Created { id: String },
+    /// One existed; it now has the profile's fields.
+    Updated { id: String },
+}
+
+impl Outcome {
+    pub fn id(&self) -> &str {
+        match self {
+            Outcome::Created { id } | Outcome::Updated { id } => id,
+        }
+    }
+}
+
+/// Registers (or updates) the key manager `reg` describes.
+///
+/// - `base_dir`: where a relative `reg.tls.ca_file` is (the executor's work directory, where
+///   the generated `keystores/tls.crt` is written).
+/// - `discovered`: discovery's result, already [`Discovered::respecting`] the profile's
+///   overrides; its values replace the body's.
+/// - `progress`: one line per request and per wait; never a secret.
+///
+/// Retries while API-M starts (connection refused or reset, 502/503/504) with exponential
+/// back-off, for at most `reg.timeout_seconds` in all.
+pub async fn register(
+    reg: &Registration,
+    base_dir: &Path,
+    admin_password: &str,
+    connector_password: &str,
+    discovered: Option<&Discovered>,
+    progress: &mut (dyn FnMut(String) + Send),
+) -> Result<Outcome, KmError> {
+    let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.max(1));
+    let client = super::client::build_client(&reg.tls, base_dir)?;
+    let mut redactor = Redactor::new();
+    redactor.add_basic(&reg.admin.username, admin_password);
+    redactor.add(connector_password);
+    // everything shown from here on goes through the redactor
+    let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
+    let insecure = if reg.tls.insecure {
+        "  [TLS NOT VERIFIED]"
+    } else {
+        ""
+    };
+
+    // 1. DCR
+    let call = Call {
+        stage: STAGE_DCR,
+        method: "POST",
+        url: &reg.dcr_url,
+    };
+    say(
+        format!(
+            "POST {} — register REST API client {CLIENT_NAME} (Basic {}:********){insecure}",
+            reg.dcr_url, reg.admin.username
+        ),
+        &redactor,
+    );
+    let dcr_body = serde_json::json!({
+        "callbackUrl": "www.example.com",
+        "clientName": CLIENT_NAME,
+        "owner": reg.admin.username,
+        "grantType": "client_credentials password refresh_token",
+        "saasApp": true,
+    });
+    let build = || {
+        client
+            .post(&reg.dcr_url)
+            .basic_auth(&reg.admin.username, Some(admin_password))
+            .json(&dcr_body)
+    };
+    let answer = send_logged(&call, &build, deadline, &redactor, &mut say).await?;
+    expect(
+        &call,
+        &answer,
+        &[StatusCode::OK, StatusCode::CREATED],
+        &redactor,
+    )?;
+    let dcr: Value = json_of(&call, &answer, &redactor)?;
+    let client_id = str_field(&call, &dcr, "clientId", &answer, &redactor)?;
+    let client_secret = str_field(&call, &dcr, "clientSecret", &answer, &redactor)?;
+    redactor.add_basic(&client_id, &client_secret);
+
+    // 2. password grant
+    let call = Call {
+        stage: STAGE_TOKEN,
+        method: "POST",
+        url: &reg.token_url,
+    };
+    say(
+        format!(
+            "POST {} — password grant for {} (scope {TOKEN_SCOPES})",
+            reg.token_url, reg.admin.username
+        ),
+        &redactor,
+    );
+    let form = [
+        ("grant_type", "password"),
+        ("username", reg.admin.username.as_str()),
+        ("password", admin_password),
+        ("scope", TOKEN_SCOPES),
+    ];
+    let build = || {
+        client
+            .post(&reg.token_url)
+            .basic_auth(&client_id, Some(&client_secret))
+            .form(&form)
+    };
+    let answer = send_logged(&call, &build, deadline, &redactor, &mut say).await?;
+    expect(&call, &answer, &[StatusCode::OK], &redactor)?;
+    let tok: Value = json_of(&call, &answer, &redactor)?;
+    let token = str_field(&call, &tok, "access_token", &answer, &redactor)?;
+    redactor.add(&token);
+    if let Some(r) = tok.get("refresh_token").and_then(Value::as_str) {
+        redactor.add(r);
+    }
+    if let Some(granted) = tok.get("scope").and_then(Value::as_str) {
+        let wanted: Vec<&str> = TOKEN_SCOPES.split(' ').collect();
+        if !granted.split(' ').any(|s| wanted.contains(&s)) {
+            return Err(KmError::new(
+                ErrorKind::Response,
+                STAGE_TOKEN,
+                "POST",
+                &reg.token_url,
+                format!(
+                    "the token was granted scope \"{}\", none of {TOKEN_SCOPES}",
+                    redactor.scrub(granted)
+                ),
+            )
+            .with_hint(status_hint(STAGE_TOKEN, 403, &host_of(&reg.token_url), "")));
+        }
+    }
+    let bearer = format!("Bearer {token}");
+
+    // 3. list
+    let existing = list(&client, reg, &bearer, deadline, &redactor, &mut say).await?;
+
+    // 4. PUT or POST
+    let mut body = reg.body.clone();
+    if let Some(d) = discovered {
+        apply_to_body(&mut body, d);
+    }
+    let masked_body = body.clone();
+    set_password(&mut body, connector_password);
+    if let Some(id) = existing {
+        let id = put(
+            &client, reg, &id, &bearer, &body, deadline, &redactor, &mut say,
+        )
+        .await?;
+        return Ok(Outcome::Updated { id });
+    }
+    let call = Call {
+        stage: STAGE_SAVE,
+        method: "POST",
+        url: &reg.key_managers_url,
+    };
+    say(
+        format!(
+            "POST {} — create key manager {} ({})",
+            reg.key_managers_url,
+            reg.name,
+            summary(&masked_body)
+        ),
+        &redactor,
+    );
+    let build = || {
+        client
+            .post(&reg.key_managers_url)
+            .header(reqwest::header::AUTHORIZATION, &bearer)
+            .json(&body)
+    };
+    let answer = send_logged(&call, &build, deadline, &redactor, &mut say).await?;
+    if answer.status == StatusCode::CONFLICT {
+        say(
+            format!("{} exists already (409); updating it instead", reg.name),
+            &redactor,
+        );
+        let Some(id) = list(&client, reg, &bearer, deadline, &redactor, &mut say).await? else {
+            return Err(status_error(&call, answer.status, &answer.body, &redactor)
+                .with_hint(status_hint(STAGE_SAVE, 409, "", "")));
+        };
+        let id = put(
+            &client, reg, &id, &bearer, &body, deadline, &redactor, &mut say,
+        )
+        .await?;
+        return Ok(Outcome::Updated { id });
+    }
+    expect(
+        &call,
+        &answer,
+        &[StatusCode::CREATED, StatusCode::OK],
+        &redactor,
+    )?;
+    let created: Value = json_of(&call, &answer, &redactor)?;
+    let id = str_field(&call, &created, "id", &answer, &redactor)?;
+    say(
+        format!("created key manager {} (id {id})", reg.name),
+        &redactor,
+    );
+    Ok(Outcome::Created { id })
+}
+
+/// `send` with every progress line scrubbed by the call's redactor.
+async fn send_logged(
+    call: &Call<'_>,
+    build: &(dyn Fn() -> reqwest::RequestBuilder + Sync),
+    deadline: Instant,
+    redactor: &Redactor,
+    say: &mut (dyn FnMut(String, &Redactor) + Send),
+) -> Result<Answer, KmError> {
+    let mut line = |l: String| say(l, redactor);
+    send(call, build, deadline, redactor, &mut line).await
+}
+
+/// The id of the key manager named `reg.name`, if API-M has one.
+async fn list(
+    client: &reqwest::Client,
+    reg: &Registration,
+    bearer: &str,
+    deadline: Instant,
+    redactor: &Redactor,
+    say: &mut (dyn FnMut(String, &Redactor) + Send),
+) -> Result<Option<String>, KmError> {
+    let call = Call {
+        stage: STAGE_LIST,
+        method: "GET",
+        url: &reg.key_managers_url,
+    };
+    say(
+        format!("GET {} — is {} registered?", reg.key_managers_url, reg.name),
+        redactor,
+    );
+    let build = || {
+        client
+            .get(&reg.key_managers_url)
+            .header(reqwest::header::AUTHORIZATION, bearer)
+    };
+    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
+    expect(&call, &answer, &[StatusCode::OK], redactor)?;
+    let v: Value = json_of(&call, &answer, redactor)?;
+    let Some(items) = v.get("list").and_then(Value::as_array) else {
+        return Err(KmError::new(
+            ErrorKind::Response,
+            STAGE_LIST,
+            "GET",
+            &reg.key_managers_url,
+            format!(
+                "no `list` array in the answer: {}",
+                redactor.excerpt(&answer.body)
+            ),
+        )
+        .with_hint("is this the Admin REST API v4 (/api/am/admin/v4/key-managers)?"));
+    };
+    let found = items
+        .iter()
+        .find(|k| k.get("name").and_then(Value::as_str) == Some(reg.name.as_str()))
+        .and_then(|k| k.get("id").and_then(Value::as_str))
+        .map(str::to_string);
+    say(
+        match &found {
+            Some(id) => format!("{} exists (id {id}); it will be updated", reg.name),
+            None => format!(
+                "{} is not registered ({} key manager{} listed); it will be created",
+                reg.name,
+                items.len(),
+                if items.len() == 1 { "" } else { "s" }
+            ),
+        },
+        redactor,
+    );
+    Ok(found)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn put(
+    client: &reqwest::Client,
+    reg: &Registration,
+    id: &str,
+    bearer: &str,
+    body: &Value,
+    deadline: Instant,
+    redactor: &Redactor,
+    say: &mut (dyn FnMut(String, &Redactor) + Send),
+) -> Result<String, KmError> {
+    let url = format!(
+        "{}/{}",
+        reg.key_managers_url.trim_end_matches('/'),
+        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+    );
+    let call = Call {
+        stage: STAGE_SAVE,
+        method: "PUT",
+        url: &url,
+    };
+    let mut shown = body.clone();
+    set_password(&mut shown, crate::profile::secret::MASK);
+    say(
+        format!(
+            "PUT {url} — update key manager {} ({})",
+            reg.name,
+            summary(&shown)
+        ),
+        redactor,
+    );
+    let build = || {
+        client
+            .put(&url)
+            .header(reqwest::header::AUTHORIZATION, bearer)
+            .json(body)
+    };
+    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
+    expect(&call, &answer, &[StatusCode::OK], redactor)?;
+    say(
+        format!("updated key manager {} (id {id})", reg.name),
+        redactor,
+    );
+    Ok(id.to_string())
+}
+
+fn set_password(body: &mut Value, password: &str) {
+    if let Some(obj) = body.as_object_mut() {
+        let ap = obj
+            .entry("additionalProperties")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Some(ap) = ap.as_object_mut() {
+            ap.insert("Password".into(), Value::String(password.to_string()));
+        }
+    }
+}
+
+/// A one-line description of a body for progress lines: type, issuer and token endpoint.
+fn summary(body: &Value) -> String {
+    let s = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("?");
+    format!(
+        "type {}, issuer {}, token endpoint {}",
+        s("type"),
+        s("issuer"),
+        s("tokenEndpoint")
+    )
+}
+
+fn expect(
+    call: &Call<'_>,
+    answer: &Answer,
+    ok: &[StatusCode],
+    redactor: &Redactor,
+) -> Result<(), KmError> {
+    if ok.contains(&answer.status) {
+        return Ok(());
+    }
+    let s = answer.status.as_u16();
+    let hint = if (300..400).contains(&s) {
+        format!(
+            "the call was redirected; check the URL's scheme and host ({}): API-M's REST APIs \
+             are served over https on the management hostname",
+            host_of(call.url)
+        )
+    } else {
+        status_hint(call.stage, s, &host_of(call.url), &path_of(call.url))
+    };
+    Err(status_error(call, answer.status, &answer.body, redactor).with_hint(hint))
+}
+
+fn json_of(call: &Call<'_>, answer: &Answer, redactor: &Redactor) -> Result<Value, KmError> {
+    serde_json::from_str(&answer.body).map_err(|e| {
+        KmError::new(
+            ErrorKind::Response,
+            call.stage,
+            call.method,
+            call.url,
+            format!(
+                "HTTP {} but the body is not JSON ({e}): {}",
+                answer.status,
+                redactor.excerpt(&answer.body)
+            ),
+        )
+        .with_hint(format!(
+            "is {} API-M? a proxy or the ingress's default backend may have answered",
+            host_of(call.url)
+        ))
+    })
+}
+
+fn str_field(
+    call: &Call<'_>,
+    v: &Value,
+    key: &str,
+    answer: &Answer,
+    redactor: &Redactor,
+) -> Result<String, KmError> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| {
+            KmError::new(
+                ErrorKind::Response,
+                call.stage,
+                call.method,
+                call.url,
+                format!(
+                    "HTTP {} without `{key}` in the answer: {}",
+                    answer.status,
+                    redactor.excerpt(&answer.body)
+                ),
+            )
+            .with_hint(format!(
+                "is {} API-M 4.5? the answer does not match its REST API",
+                host_of(call.url)
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The executor may spawn these calls; this does not compile if their futures are not Send.
+    #[allow(dead_code)]
+    fn futures_are_send(reg: &Registration, d: &Discovered) {
+        fn send<T: Send>(_: &T) {}
+        let mut p = |_: String| {};
+        send(&register(reg, Path::new("."), "", "", Some(d), &mut p));
+        let mut p = |_: String| {};
+        let tls = crate::steps::key_manager::TlsPolicy::default();
+        send(&super::super::discover::discover(
+            "",
+            &tls,
+            Path::new("."),
+            Duration::from_secs(1),
+            &mut p,
+        ));
+    }
+
+    #[test]
+    fn the_password_goes_into_additional_properties() {
+        let mut b =
+            serde_json::json!({"name": "x", "additionalProperties": {"Password": "********"}});
+        set_password(&mut b, "pw");
+        assert_eq!(b["additionalProperties"]["Password"], "pw");
+        let mut b = serde_json::json!({"name": "x"});
+        set_password(&mut b, "pw");
+        assert_eq!(b["additionalProperties"]["Password"], "pw");
+    }
+}

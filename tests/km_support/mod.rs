@@ -1,0 +1,957 @@
+//! Test support for the key-manager HTTP tests.
+//!
+//! [`StandIn`] is a STAND-IN FOR WSO2 API MANAGER written for these tests, not API-M itself: an
+//! HTTPS server (axum behind a tokio-rustls accept loop, certificate from rcgen, signed by a
+//! test CA) that implements the three API-M endpoints kmpilot calls and validates requests the
+//! way WSO2's admin-v4 OpenAPI and the DCR/token endpoints do:
+//!
+//! - `POST /client-registration/v0.17/register`: Basic auth with the admin credentials, a JSON
+//!   body with `callbackUrl`, `clientName`, `owner` (= the admin), `grantType` (naming
+//!   password, client_credentials and refresh_token) and a boolean `saasApp`; the same
+//!   clientName and owner get the same client back.
+//! - `POST /oauth2/token`: a form body, Basic auth with a client it registered,
+//!   `grant_type=password` with the admin's username and password; grants the requested
+//!   admin scopes (`default` when none is requested, as API-M does).
+//! - `/api/am/admin/v4/key-managers` (GET, POST) and `/{id}` (GET, PUT): `Authorization:
+//!   Bearer <a token it issued>` carrying one of apim:admin, apim:admin_operations,
+//!   apim:keymanagers_manage (401/403 otherwise); POST/PUT bodies checked against the
+//!   KeyManager schema (required `name` 1–100 and `type` 1–45 characters, string/boolean/array
+//!   types of the fields, `certificates.type` JWKS|PEM, `tokenType` EXCHANGED|DIRECT|BOTH,
+//!   `endpoints[]` items with string name and value, the IS 7 connector's
+//!   `additionalProperties.enable_roles_creation` a JSON boolean); 409 on POST of an existing
+//!   name; stored in memory.
+//! - `/oauth2/token/.well-known/openid-configuration`: a small OpenID document, so discovery
+//!   can be tested over HTTPS.
+//!
+//! It can answer 503 to the first N requests (API-M starting behind its ingress).
+//!
+//! Also here: [`Oidc`], a REAL OpenID provider (the `oidc-provider` npm package under node,
+//! `tests/oidc/server.js`), and helpers to assert that no secret leaked.
+
+#![allow(dead_code, clippy::result_large_err)]
+
+use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use serde_json::{Value, json};
+
+use kmpilot::plan::Action;
+use kmpilot::profile::Profile;
+use kmpilot::steps::key_manager::{Registration, TlsPolicy};
+
+pub const ADMIN_USER: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "Adm1n-pa55-7f3c9e";
+pub const CONNECTOR_PASSWORD: &str = "C0nnect0r-secret-51ad2b";
+pub const ADMIN_SCOPES: [&str; 3] = [
+    "apim:admin",
+    "apim:admin_operations",
+    "apim:keymanagers_manage",
+];
+
+fn random_hex() -> String {
+    let a = RandomState::new().build_hasher().finish();
+    let mut h = RandomState::new().build_hasher();
+    h.write_u64(a);
+    format!("{a:016x}{:016x}", h.finish())
+}
+
+fn uuid_like() -> String {
+    let h = random_hex();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// certificates
+
+/// A test CA and a server certificate it signed.
+pub struct Pki {
+    pub ca_pem: String,
+    pub ca_der: Vec<u8>,
+    pub leaf_der: Vec<u8>,
+    pub leaf_key_der: Vec<u8>,
+    pub leaf_cn: String,
+    pub sans: Vec<String>,
+}
+
+pub fn pki(ca_cn: &str, leaf_cn: &str, sans: &[&str]) -> Pki {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    };
+    let ca_key = KeyPair::generate().expect("CA key");
+    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    ca.distinguished_name.push(DnType::CommonName, ca_cn);
+    ca.distinguished_name
+        .push(DnType::OrganizationName, "kmpilot tests");
+    let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
+    let issuer = Issuer::new(ca, ca_key);
+
+    let leaf_key = KeyPair::generate().expect("leaf key");
+    let mut leaf = CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        .expect("leaf params");
+    leaf.distinguished_name.push(DnType::CommonName, leaf_cn);
+    let leaf_cert = leaf
+        .signed_by(&leaf_key, &issuer)
+        .expect("leaf certificate");
+    Pki {
+        ca_pem: ca_cert.pem(),
+        ca_der: ca_cert.der().to_vec(),
+        leaf_der: leaf_cert.der().to_vec(),
+        leaf_key_der: leaf_key.serialize_der(),
+        leaf_cn: leaf_cn.to_string(),
+        sans: sans.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the HTTPS accept loop
+
+struct TlsListener {
+    rx: tokio::sync::mpsc::Receiver<(
+        tokio_rustls::server::TlsStream<tokio::net::TcpStream>,
+        SocketAddr,
+    )>,
+    local: SocketAddr,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.rx.recv().await {
+            Some(x) => x,
+            None => std::future::pending().await,
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        Ok(self.local)
+    }
+}
+
+/// Serves `app` over HTTPS on 127.0.0.1 with `pki`'s server certificate; returns the address.
+/// Failed handshakes (a client that does not trust the certificate) are dropped.
+pub async fn serve_tls(app: Router, pki: &Pki) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![
+                CertificateDer::from(pki.leaf_der.clone()),
+                CertificateDer::from(pki.ca_der.clone()),
+            ],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.leaf_key_der.clone())),
+        )
+        .expect("server certificate");
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let local = tcp.local_addr().expect("local addr");
+    let (tx, rx) = tokio::sync::mpsc::channel(64);
+    tokio::spawn(async move {
+        loop {
+            let Ok((sock, addr)) = tcp.accept().await else {
+                continue;
+            };
+            let acceptor = acceptor.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                if let Ok(s) = acceptor.accept(sock).await {
+                    let _ = tx.send((s, addr)).await;
+                }
+            });
+        }
+    });
+    let handle = tokio::spawn(async move {
+        let _ = axum::serve(TlsListener { rx, local }, app).await;
+    });
+    (local, handle)
+}
+
+// ---------------------------------------------------------------------------------------------
+// the API-M stand-in
+
+#[derive(Default)]
+pub struct StandInState {
+    pub admin_user: String,
+    pub admin_password: String,
+    /// Answer 503 to this many more requests.
+    pub unavailable: usize,
+    /// clientId → (clientSecret, owner, clientName)
+    pub clients: HashMap<String, (String, String, String)>,
+    /// access token → granted scopes
+    pub tokens: HashMap<String, Vec<String>>,
+    /// Every secret the stand-in handed out (client secrets, tokens).
+    pub issued_secrets: Vec<String>,
+    /// Stored key managers, as received (with the real connector password) plus `id`.
+    pub key_managers: Vec<Value>,
+    /// "METHOD path → status" for every request.
+    pub log: Vec<String>,
+    /// The issuer its well-known document announces.
+    pub issuer: String,
+    /// Grant only `default` on the password grant (an admin without the admin role).
+    pub deny_scopes: bool,
+}
+
+#[derive(Clone)]
+pub struct Shared(pub Arc<Mutex<StandInState>>);
+
+pub struct StandIn {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub state: Shared,
+    pub pki: Pki,
+    pub dir: tempfile::TempDir,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+impl StandIn {
+    /// Starts the stand-in with the default admin credentials, answering 503 to the first
+    /// `unavailable` requests.
+    pub async fn start(unavailable: usize) -> StandIn {
+        let pki = pki(
+            "kmpilot stand-in test CA",
+            "apim.standin.test",
+            &["apim.standin.test", "localhost", "127.0.0.1"],
+        );
+        StandIn::start_with(pki, unavailable).await
+    }
+
+    /// As [`StandIn::start`], with the given certificates.
+    pub async fn start_with(pki: Pki, unavailable: usize) -> StandIn {
+        let state = Shared(Arc::new(Mutex::new(StandInState {
+            admin_user: ADMIN_USER.into(),
+            admin_password: ADMIN_PASSWORD.into(),
+            unavailable,
+            ..Default::default()
+        })));
+        let app = router(state.clone());
+        let (addr, handle) = serve_tls(app, &pki).await;
+        let base = format!("https://127.0.0.1:{}", addr.port());
+        state.0.lock().unwrap().issuer = format!("{base}/oauth2/token");
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("standin-ca.pem"), &pki.ca_pem).expect("write CA");
+        StandIn {
+            addr,
+            base,
+            state,
+            pki,
+            dir,
+            handle,
+        }
+    }
+
+    /// The stand-in CA's PEM file (absolute path).
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("standin-ca.pem")
+    }
+
+    pub fn key_managers(&self) -> Vec<Value> {
+        self.state.0.lock().unwrap().key_managers.clone()
+    }
+
+    pub fn log(&self) -> Vec<String> {
+        self.state.0.lock().unwrap().log.clone()
+    }
+
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.state.0.lock().unwrap().issued_secrets.clone()
+    }
+
+    /// The planner's registration for `p`, pointed at the stand-in.
+    pub fn registration(&self, p: &Profile, tls: TlsPolicy) -> Registration {
+        let mut r = planned_registration(p);
+        r.apim_base_url = self.base.clone();
+        r.dcr_url = format!("{}/client-registration/v0.17/register", self.base);
+        r.token_url = format!("{}/oauth2/token", self.base);
+        r.key_managers_url = format!("{}/api/am/admin/v4/key-managers", self.base);
+        r.tls = tls;
+        r.timeout_seconds = 30;
+        r
+    }
+}
+
+/// The `RegisterKeyManager` action the planner makes for `p`.
+pub fn planned_registration(p: &Profile) -> Registration {
+    let step =
+        kmpilot::steps::key_manager::plan(p, &mut Vec::new()).expect("keyManager.register is on");
+    step.actions
+        .iter()
+        .find_map(|a| match a {
+            Action::RegisterKeyManager(r) => Some((**r).clone()),
+            _ => None,
+        })
+        .expect("a RegisterKeyManager action")
+}
+
+fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/client-registration/v0.17/register", post(dcr))
+        .route("/oauth2/token", post(token))
+        .route(
+            "/oauth2/token/.well-known/openid-configuration",
+            get(well_known),
+        )
+        .route(
+            "/api/am/admin/v4/key-managers",
+            get(list_kms).post(create_km),
+        )
+        .route(
+            "/api/am/admin/v4/key-managers/{id}",
+            get(get_km).put(update_km),
+        )
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), gate))
+        .with_state(state)
+}
+
+async fn gate(State(s): State<Shared>, req: Request, next: Next) -> Response {
+    let line = format!("{} {}", req.method(), req.uri().path());
+    let unavailable = {
+        let mut st = s.0.lock().unwrap();
+        if st.unavailable > 0 {
+            st.unavailable -= 1;
+            true
+        } else {
+            false
+        }
+    };
+    let resp = if unavailable {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/html")],
+            "<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>",
+        )
+            .into_response()
+    } else {
+        next.run(req).await
+    };
+    s.0.lock()
+        .unwrap()
+        .log
+        .push(format!("{line} → {}", resp.status().as_u16()));
+    resp
+}
+
+fn wso2_error(status: StatusCode, description: impl Into<String>) -> Response {
+    let body = json!({
+        "code": status.as_u16(),
+        "message": status.canonical_reason().unwrap_or(""),
+        "description": description.into(),
+        "moreInfo": "",
+        "error": [],
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({"error": error, "error_description": description})),
+    )
+        .into_response()
+}
+
+fn basic(headers: &HeaderMap) -> Option<(String, String)> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let b64 = v.strip_prefix("Basic ")?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()?;
+    let s = String::from_utf8(raw).ok()?;
+    let (u, p) = s.split_once(':')?;
+    Some((u.to_string(), p.to_string()))
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+async fn dcr(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let mut st = s.0.lock().unwrap();
+    match basic(&headers) {
+        Some((u, p)) if u == st.admin_user && p == st.admin_password => {}
+        _ => {
+            return wso2_error(
+                StatusCode::UNAUTHORIZED,
+                "Authentication failed for the request",
+            );
+        }
+    }
+    if !is_json(&headers) {
+        return wso2_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json",
+        );
+    }
+    let Ok(v) = serde_json::from_slice::<Value>(&body) else {
+        return wso2_error(StatusCode::BAD_REQUEST, "Malformed request body");
+    };
+    let s_field = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let (Some(callback), Some(name), Some(owner), Some(grants)) = (
+        s_field("callbackUrl"),
+        s_field("clientName"),
+        s_field("owner"),
+        s_field("grantType"),
+    ) else {
+        return wso2_error(
+            StatusCode::BAD_REQUEST,
+            "callbackUrl, clientName, owner and grantType are required strings",
+        );
+    };
+    let Some(saas) = v.get("saasApp").and_then(Value::as_bool) else {
+        return wso2_error(StatusCode::BAD_REQUEST, "saasApp must be a boolean");
+    };
+    if name.is_empty() {
+        return wso2_error(StatusCode::BAD_REQUEST, "clientName is empty");
+    }
+    if owner != st.admin_user {
+        return wso2_error(
+            StatusCode::FORBIDDEN,
+            format!(
+                "User {} is not allowed to register an application for {owner}",
+                st.admin_user
+            ),
+        );
+    }
+    let g: Vec<&str> = grants.split(' ').collect();
+    for needed in ["password", "client_credentials", "refresh_token"] {
+        if !g.contains(&needed) {
+            return wso2_error(StatusCode::BAD_REQUEST, format!("grantType lacks {needed}"));
+        }
+    }
+    let existing = st
+        .clients
+        .iter()
+        .find(|(_, (_, o, n))| *o == owner && *n == name)
+        .map(|(id, (sec, _, _))| (id.clone(), sec.clone()));
+    let (id, secret) = existing.unwrap_or_else(|| {
+        let id = random_hex();
+        let secret = random_hex();
+        st.clients
+            .insert(id.clone(), (secret.clone(), owner.clone(), name.clone()));
+        st.issued_secrets.push(secret.clone());
+        (id, secret)
+    });
+    axum::Json(json!({
+        "clientId": id,
+        "clientName": format!("{owner}_{name}"),
+        "callBackURL": callback,
+        "clientSecret": secret,
+        "isSaasApplication": saas,
+        "appOwner": owner,
+        "jsonString": "{}",
+        "jsonAppAttribute": "{}",
+        "tokenType": null,
+    }))
+    .into_response()
+}
+
+async fn token(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let mut st = s.0.lock().unwrap();
+    let ct_ok = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !ct_ok {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "form body expected",
+        );
+    }
+    match basic(&headers) {
+        Some((id, sec)) if st.clients.get(&id).is_some_and(|(s, _, _)| *s == sec) => {}
+        _ => {
+            return oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Client Authentication failed.",
+            );
+        }
+    }
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    if form.get("grant_type").map(String::as_str) != Some("password") {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "Unsupported grant_type value",
+        );
+    }
+    if form.get("username") != Some(&st.admin_user)
+        || form.get("password") != Some(&st.admin_password)
+    {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "Authentication failed for the user",
+        );
+    }
+    let requested: Vec<String> = form
+        .get("scope")
+        .map(|s| s.split(' ').map(str::to_string).collect())
+        .unwrap_or_default();
+    let mut granted: Vec<String> = requested
+        .into_iter()
+        .filter(|s| ADMIN_SCOPES.contains(&s.as_str()))
+        .collect();
+    if st.deny_scopes {
+        granted.clear();
+    }
+    if granted.is_empty() {
+        granted.push("default".into());
+    }
+    let access = uuid_like();
+    let refresh = uuid_like();
+    st.tokens.insert(access.clone(), granted.clone());
+    st.issued_secrets.push(access.clone());
+    st.issued_secrets.push(refresh.clone());
+    axum::Json(json!({
+        "access_token": access,
+        "refresh_token": refresh,
+        "scope": granted.join(" "),
+        "token_type": "Bearer",
+        "expires_in": 3600,
+    }))
+    .into_response()
+}
+
+async fn well_known(State(s): State<Shared>) -> Response {
+    let issuer = s.0.lock().unwrap().issuer.clone();
+    let base = issuer.trim_end_matches("/oauth2/token").to_string();
+    axum::Json(json!({
+        "issuer": issuer,
+        "token_endpoint": format!("{base}/oauth2/token"),
+        "authorization_endpoint": format!("{base}/oauth2/authorize"),
+        "jwks_uri": format!("{base}/oauth2/jwks"),
+    }))
+    .into_response()
+}
+
+/// 401 without a known bearer token, 403 without one of the admin scopes.
+fn bearer_ok(st: &StandInState, headers: &HeaderMap) -> Result<(), Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let Some(scopes) = token.and_then(|t| st.tokens.get(t)) else {
+        return Err(wso2_error(
+            StatusCode::UNAUTHORIZED,
+            "Unauthenticated request",
+        ));
+    };
+    if !scopes.iter().any(|s| ADMIN_SCOPES.contains(&s.as_str())) {
+        return Err(wso2_error(
+            StatusCode::FORBIDDEN,
+            "You cannot access API as scope validation failed",
+        ));
+    }
+    Ok(())
+}
+
+async fn list_kms(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    let st = s.0.lock().unwrap();
+    if let Err(r) = bearer_ok(&st, &headers) {
+        return r;
+    }
+    let list: Vec<Value> = st
+        .key_managers
+        .iter()
+        .map(|k| {
+            json!({
+                "id": k["id"], "name": k["name"], "type": k["type"], "displayName": k.get("displayName"),
+                "description": k.get("description"), "enabled": k.get("enabled"), "tokenType": k.get("tokenType"),
+            })
+        })
+        .collect();
+    axum::Json(json!({"count": list.len(), "list": list})).into_response()
+}
+
+async fn get_km(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let st = s.0.lock().unwrap();
+    if let Err(r) = bearer_ok(&st, &headers) {
+        return r;
+    }
+    match st.key_managers.iter().find(|k| k["id"] == id.as_str()) {
+        Some(k) => axum::Json(k.clone()).into_response(),
+        None => wso2_error(
+            StatusCode::NOT_FOUND,
+            format!("Key Manager not found with id {id}"),
+        ),
+    }
+}
+
+fn parse_km(headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
+    if !is_json(headers) {
+        return Err(wso2_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json",
+        ));
+    }
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|_| wso2_error(StatusCode::BAD_REQUEST, "Malformed request body"))?;
+    if let Err(problem) = validate_key_manager(&v) {
+        // like Jackson's messages, the description quotes the source it read (this is how a
+        // real server can echo a secret back)
+        let source: String = String::from_utf8_lossy(body).chars().take(1500).collect();
+        return Err(wso2_error(
+            StatusCode::BAD_REQUEST,
+            format!("{problem} at [Source: (String)\"{source}\"; line: 1]"),
+        ));
+    }
+    Ok(v)
+}
+
+async fn create_km(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let mut st = s.0.lock().unwrap();
+    if let Err(r) = bearer_ok(&st, &headers) {
+        return r;
+    }
+    let mut v = match parse_km(&headers, &body) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let name = v["name"].as_str().unwrap_or_default().to_string();
+    if st.key_managers.iter().any(|k| k["name"] == name.as_str()) {
+        return wso2_error(
+            StatusCode::CONFLICT,
+            format!("Key Manager Already Exists: {name}"),
+        );
+    }
+    let id = uuid_like();
+    v["id"] = Value::String(id.clone());
+    st.key_managers.push(v.clone());
+    let mut shown = v;
+    shown["additionalProperties"]["Password"] = Value::String("********".into());
+    (
+        StatusCode::CREATED,
+        [(
+            header::LOCATION,
+            format!("/api/am/admin/v4/key-managers/{id}"),
+        )],
+        axum::Json(shown),
+    )
+        .into_response()
+}
+
+async fn update_km(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    let mut st = s.0.lock().unwrap();
+    if let Err(r) = bearer_ok(&st, &headers) {
+        return r;
+    }
+    let mut v = match parse_km(&headers, &body) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(pos) = st.key_managers.iter().position(|k| k["id"] == id.as_str()) else {
+        return wso2_error(
+            StatusCode::NOT_FOUND,
+            format!("Key Manager not found with id {id}"),
+        );
+    };
+    if st
+        .key_managers
+        .iter()
+        .any(|k| k["id"] != id.as_str() && k["name"] == v["name"])
+    {
+        return wso2_error(StatusCode::CONFLICT, "Key Manager Already Exists");
+    }
+    v["id"] = Value::String(id);
+    st.key_managers[pos] = v.clone();
+    let mut shown = v;
+    shown["additionalProperties"]["Password"] = Value::String("********".into());
+    axum::Json(shown).into_response()
+}
+
+async fn not_found(method: Method) -> Response {
+    let _ = method;
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/html")],
+        "<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>",
+    )
+        .into_response()
+}
+
+/// The admin-v4 `KeyManager` schema, as far as kmpilot's body uses it, plus the IS 7
+/// connector's requirement that `enable_roles_creation` be a JSON boolean.
+pub fn validate_key_manager(v: &Value) -> Result<(), String> {
+    let o = v.as_object().ok_or("the body is not a JSON object")?;
+    let len_ok = |k: &str, max: usize| -> Result<(), String> {
+        match o.get(k) {
+            Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= max => Ok(()),
+            Some(Value::String(_)) => Err(format!("`{k}` must be 1 to {max} characters")),
+            Some(_) => Err(format!("`{k}` must be a string")),
+            None => Err(format!("`{k}` is required")),
+        }
+    };
+    len_ok("name", 100)?;
+    len_ok("type", 45)?;
+    for k in [
+        "id",
+        "displayName",
+        "description",
+        "wellKnownEndpoint",
+        "introspectionEndpoint",
+        "clientRegistrationEndpoint",
+        "tokenEndpoint",
+        "displayTokenEndpoint",
+        "revokeEndpoint",
+        "displayRevokeEndpoint",
+        "userInfoEndpoint",
+        "authorizeEndpoint",
+        "scopeManagementEndpoint",
+        "issuer",
+        "alias",
+        "consumerKeyClaim",
+        "scopesClaim",
+    ] {
+        if let Some(x) = o.get(k)
+            && !x.is_string()
+        {
+            return Err(format!(
+                "Cannot deserialize value of type `java.lang.String` for `{k}`"
+            ));
+        }
+    }
+    for k in [
+        "enableTokenGeneration",
+        "enableTokenEncryption",
+        "enableTokenHashing",
+        "enableMapOAuthConsumerApps",
+        "enableOAuthAppCreation",
+        "enableSelfValidationJWT",
+        "enabled",
+        "global",
+    ] {
+        if let Some(x) = o.get(k)
+            && !x.is_boolean()
+        {
+            return Err(format!(
+                "Cannot deserialize value of type `java.lang.Boolean` for `{k}` from {x}"
+            ));
+        }
+    }
+    if let Some(x) = o.get("tokenType") {
+        match x.as_str() {
+            Some("EXCHANGED" | "DIRECT" | "BOTH") => {}
+            _ => return Err("`tokenType` must be one of EXCHANGED, DIRECT, BOTH".into()),
+        }
+    }
+    if let Some(x) = o.get("availableGrantTypes") {
+        let ok = x.as_array().is_some_and(|a| a.iter().all(Value::is_string));
+        if !ok {
+            return Err("`availableGrantTypes` must be an array of strings".into());
+        }
+    }
+    if let Some(x) = o.get("endpoints") {
+        let a = x.as_array().ok_or("`endpoints` must be an array")?;
+        for e in a {
+            let ok = e.get("name").is_some_and(Value::is_string)
+                && e.get("value").is_some_and(Value::is_string);
+            if !ok {
+                return Err(format!(
+                    "`endpoints[]` items need a string `name` and `value`: {e}"
+                ));
+            }
+        }
+    }
+    if let Some(x) = o.get("certificates") {
+        let c = x.as_object().ok_or("`certificates` must be an object")?;
+        match c.get("type").and_then(Value::as_str) {
+            Some("JWKS" | "PEM") => {}
+            _ => return Err("`certificates.type` must be JWKS or PEM".into()),
+        }
+        if let Some(val) = c.get("value")
+            && !val.is_string()
+        {
+            return Err("`certificates.value` must be a string".into());
+        }
+    }
+    if let Some(x) = o.get("claimMapping") {
+        let ok = x.as_array().is_some_and(|a| {
+            a.iter().all(|m| {
+                m.get("remoteClaim").is_some_and(Value::is_string)
+                    && m.get("localClaim").is_some_and(Value::is_string)
+            })
+        });
+        if !ok {
+            return Err("`claimMapping[]` items need string `remoteClaim` and `localClaim`".into());
+        }
+    }
+    if let Some(x) = o.get("additionalProperties") {
+        let ap = x
+            .as_object()
+            .ok_or("`additionalProperties` must be an object")?;
+        if let Some(r) = ap.get("enable_roles_creation")
+            && !r.is_boolean()
+        {
+            return Err("`additionalProperties.enable_roles_creation` must be a JSON boolean (the IS 7 connector ignores anything else)".into());
+        }
+        for k in ["Username", "Password"] {
+            if let Some(x) = ap.get(k)
+                && !x.is_string()
+            {
+                return Err(format!("`additionalProperties.{k}` must be a string"));
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// secrets
+
+/// Panics when any of `secrets` occurs in `text`.
+pub fn assert_no_secret(what: &str, text: &str, secrets: &[String]) {
+    for s in secrets {
+        assert!(!s.is_empty());
+        assert!(
+            !text.contains(s.as_str()),
+            "{what} leaks a secret ({}…): {text}",
+            &s[..s.len().min(4)]
+        );
+    }
+}
+
+/// The admin and connector passwords plus everything the stand-in issued.
+pub fn all_secrets(standin: &StandIn) -> Vec<String> {
+    let mut v = vec![ADMIN_PASSWORD.to_string(), CONNECTOR_PASSWORD.to_string()];
+    v.extend(standin.issued_secrets());
+    v
+}
+
+// ---------------------------------------------------------------------------------------------
+// the real OpenID provider
+
+/// A running `tests/oidc/server.js` (oidc-provider under node). Killed on drop.
+pub struct Oidc {
+    pub port: u16,
+    child: std::process::Child,
+}
+
+impl Drop for Oidc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn oidc_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc")
+}
+
+/// Whether the provider can run. Without `tests/oidc/node_modules`: under CI=true this panics
+/// with what to run; otherwise it prints `SKIPPED: …` and returns false.
+pub fn oidc_available(test: &str) -> bool {
+    let dir = oidc_dir();
+    if dir.join("node_modules/oidc-provider").is_dir() {
+        return true;
+    }
+    let msg = format!(
+        "{test}: tests/oidc/node_modules is missing; run `npm ci --prefix tests/oidc` (needs node ≥ 20)"
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{msg}");
+    }
+    println!("SKIPPED: {msg}");
+    false
+}
+
+impl Oidc {
+    /// Starts the provider on a free port. `issuer` may contain `{port}`; `routes` is "wso2"
+    /// or "default" (see server.js). Waits for "listening <port>".
+    pub fn start(issuer: &str, routes: &str) -> Oidc {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        let mut child = Command::new("node")
+            .arg(oidc_dir().join("server.js"))
+            .arg("0")
+            .arg(issuer)
+            .arg(routes)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            // its start-up warnings (node version, dev keys) would clutter the test output;
+            // they are kept and shown if it fails to start
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("node is installed (tests/oidc needs it)");
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        let errors = Arc::new(Mutex::new(String::new()));
+        let sink = errors.clone();
+        std::thread::spawn(move || {
+            for l in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut e = sink.lock().unwrap();
+                e.push_str(&l);
+                e.push('\n');
+            }
+        });
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            while let Some(Ok(l)) = lines.next() {
+                if let Some(p) = l.strip_prefix("listening ") {
+                    let _ = tx.send(p.trim().parse::<u16>().ok());
+                }
+            }
+        });
+        match rx.recv_timeout(std::time::Duration::from_secs(30)) {
+            Ok(Some(port)) => Oidc { port, child },
+            other => {
+                let _ = child.kill();
+                panic!(
+                    "tests/oidc/server.js did not print `listening <port>` within 30 s: {other:?}"
+                );
+            }
+        }
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
