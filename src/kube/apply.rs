@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::client::Kube;
 use super::error::{KubeError, Result};
+use super::retry::retry_transient;
 
 pub const FIELD_MANAGER: &str = "kmpilot";
 
@@ -132,14 +133,13 @@ impl Kube {
             None => format!("{kind} {name}"),
         };
 
-        let before = api
-            .get_opt(name)
+        let before = retry_transient(&title, || api.get_opt(name))
             .await
             .map_err(|e| KubeError::api(format!("read {title}"), e))?;
         let mut params = PatchParams::apply(FIELD_MANAGER).force();
         params.dry_run = dry_run;
-        let after = api
-            .patch(name, &params, &Patch::Apply(&body))
+        let patch = Patch::Apply(&body);
+        let after = retry_transient(&title, || api.patch(name, &params, &patch))
             .await
             .map_err(|e| {
                 KubeError::api(

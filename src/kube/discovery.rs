@@ -8,6 +8,7 @@ use ::kube::discovery::{self, ApiCapabilities, ApiResource};
 
 use super::client::Kube;
 use super::error::{KubeError, Result};
+use super::retry::retry_transient;
 
 /// A CRD applied a moment ago takes a second or two to be served; a kind still missing after
 /// this long is reported as not installed.
@@ -40,7 +41,9 @@ impl Kube {
         let started = Instant::now();
         let mut delay = Duration::from_millis(200);
         loop {
-            match discovery::pinned_kind(&self.client(), &gvk).await {
+            let client = self.client();
+            let found = retry_transient(kind, || discovery::pinned_kind(&client, &gvk)).await;
+            match found {
                 Ok(found) => {
                     self.discovery
                         .lock()

@@ -86,6 +86,20 @@ pub fn describe_kube_error(e: &::kube::Error) -> String {
             };
             format!("{} (HTTP {}{reason})", s.message, s.code)
         }
+        ::kube::Error::HyperError(_) | ::kube::Error::Service(_) => {
+            // "ServiceError: client error (Connect)" + "Connection refused (os error 111)"
+            let mut innermost = e.to_string();
+            let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+            while let Some(c) = cur {
+                innermost = c.to_string();
+                cur = c.source();
+            }
+            if e.to_string().contains("Connect") {
+                format!("cannot connect to the API server: {innermost}")
+            } else {
+                format!("request to the API server failed: {innermost}")
+            }
+        }
         other => {
             let mut msg = other.to_string();
             let mut cur: Option<&(dyn std::error::Error + 'static)> =

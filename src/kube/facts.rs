@@ -11,6 +11,7 @@ use k8s_openapi::api::authorization::v1::{
 
 use super::client::Kube;
 use super::error::{KubeError, Result};
+use super::retry::retry_transient;
 
 impl Kube {
     /// The token the token controller wrote into the `kubernetes.io/service-account-token`
@@ -35,8 +36,9 @@ impl Kube {
     /// service-account token), from a SelfSubjectReview.
     pub async fn authenticated_user(&self) -> Result<String> {
         let api: Api<SelfSubjectReview> = Api::all(self.client());
-        let review = api
-            .create(&PostParams::default(), &SelfSubjectReview::default())
+        let pp = PostParams::default();
+        let review = SelfSubjectReview::default();
+        let review = retry_transient("self-subject review", || api.create(&pp, &review))
             .await
             .map_err(|e| KubeError::api("self-subject review (who am I)", e))?;
         review
@@ -69,8 +71,8 @@ impl Kube {
             },
             ..Default::default()
         };
-        let done = api
-            .create(&PostParams::default(), &review)
+        let pp = PostParams::default();
+        let done = retry_transient("access review", || api.create(&pp, &review))
             .await
             .map_err(|e| KubeError::api(format!("access review: can I {verb} {resource}"), e))?;
         Ok(done.status.is_some_and(|s| s.allowed))

@@ -10,6 +10,7 @@ mod client;
 mod discovery;
 mod error;
 mod facts;
+mod retry;
 pub mod rows;
 pub mod snapshot;
 mod wait;

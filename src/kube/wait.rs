@@ -22,6 +22,7 @@ use tokio::time::Instant;
 use super::backoff::Backoff;
 use super::client::Kube;
 use super::error::{KubeError, Result, describe_kube_error, status_code};
+use super::retry::retry_transient;
 use super::rows::{ingress_addresses, ingress_serves};
 
 type Key = (String, String);
@@ -186,10 +187,11 @@ impl Kube {
     /// serve `host`; `None` when no such ingress has one yet.
     pub async fn ingress_address(&self, namespace: &str, host: &str) -> Result<Option<String>> {
         let api: Api<Ingress> = Api::namespaced(self.client(), namespace);
-        let list = api
-            .list(&ListParams::default())
+        let what = format!("list ingresses in {namespace}");
+        let lp = ListParams::default();
+        let list = retry_transient(&what, || api.list(&lp))
             .await
-            .map_err(|e| KubeError::api(format!("list ingresses in {namespace}"), e))?;
+            .map_err(|e| KubeError::api(what.clone(), e))?;
         Ok(list
             .items
             .iter()
@@ -278,10 +280,11 @@ impl Kube {
         timeout: Duration,
     ) -> Result<RestartedPods> {
         let api: Api<Pod> = Api::namespaced(self.client(), namespace);
-        let old: Vec<Pod> = api
-            .list(&ListParams::default())
+        let what = format!("list pods in {namespace}");
+        let lp = ListParams::default();
+        let old: Vec<Pod> = retry_transient(&what, || api.list(&lp))
             .await
-            .map_err(|e| KubeError::api(format!("list pods in {namespace}"), e))?
+            .map_err(|e| KubeError::api(what.clone(), e))?
             .items
             .into_iter()
             .filter(|p| p.name_any().starts_with(name_prefix))
@@ -305,7 +308,8 @@ impl Kube {
         let old_uids: BTreeSet<String> = old.iter().filter_map(|p| p.uid()).collect();
         let deleted: Vec<String> = old.iter().map(|p| p.name_any()).collect();
         for name in &deleted {
-            match api.delete(name, &DeleteParams::default()).await {
+            let dp = DeleteParams::default();
+            match retry_transient(name, || api.delete(name, &dp)).await {
                 Ok(_) => {}
                 Err(e) if status_code(&e) == Some(404) => {}
                 Err(e) => {
@@ -373,7 +377,7 @@ async fn exists<K>(api: Api<K>, what: &str, name: &str) -> Result<bool>
 where
     K: Resource + Clone + DeserializeOwned + Debug,
 {
-    api.get_opt(name)
+    retry_transient(what, || api.get_opt(name))
         .await
         .map(|o| o.is_some())
         .map_err(|e| KubeError::api(format!("look up {what}"), e))

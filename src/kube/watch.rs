@@ -402,6 +402,84 @@ mod tests {
         assert_eq!(p.snapshot().rows, ["ax"]);
     }
 
+    /// 10,000 pod events in a burst reach the view as a handful of snapshots, the last one
+    /// complete; a lone change after a quiet spell goes out at once.
+    #[tokio::test]
+    async fn bursts_are_coalesced() {
+        let (src_tx, src_rx) = mpsc::channel(1024);
+        let (tx, mut rx) = mpsc::channel(16);
+        let started = Instant::now();
+        let pane = tokio::spawn(run_pane(
+            vec!["ns".into()],
+            src_rx,
+            Duration::from_millis(300),
+            |s: Snapshot<String>| {
+                WatchUpdate::Ingresses(Snapshot {
+                    state: s.state,
+                    rows: s
+                        .rows
+                        .into_iter()
+                        .map(|name| crate::kube::snapshot::IngressRow {
+                            namespace: "ns".into(),
+                            name,
+                            hosts: vec![],
+                            address: String::new(),
+                        })
+                        .collect(),
+                })
+            },
+            tx,
+        ));
+        src_tx
+            .send((0, SourceMsg::Synced(BTreeMap::new())))
+            .await
+            .unwrap();
+        for i in 0..10_000 {
+            src_tx
+                .send((
+                    0,
+                    SourceMsg::Upsert(key("ns", &format!("p{i:05}")), format!("p{i:05}")),
+                ))
+                .await
+                .unwrap();
+        }
+        let mut updates = 0;
+        let last = loop {
+            let Some(WatchUpdate::Ingresses(s)) = rx.recv().await else {
+                panic!()
+            };
+            updates += 1;
+            if s.rows.len() == 10_000 {
+                break s;
+            }
+        };
+        let elapsed = started.elapsed();
+        assert_eq!(last.state, SyncState::Live);
+        assert_eq!(last.rows[9_999].name, "p09999");
+        let ceiling = (elapsed.as_millis() / 300) as usize + 2;
+        assert!(updates <= ceiling, "{updates} updates in {elapsed:?}");
+
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let t = Instant::now();
+        src_tx
+            .send((0, SourceMsg::Remove(key("ns", "p00000"))))
+            .await
+            .unwrap();
+        let Some(WatchUpdate::Ingresses(s)) = rx.recv().await else {
+            panic!()
+        };
+        assert_eq!(s.rows.len(), 9_999);
+        // well before the 300 ms interval: not held back
+        assert!(
+            t.elapsed() < Duration::from_millis(250),
+            "{:?}",
+            t.elapsed()
+        );
+        drop(rx);
+        drop(src_tx);
+        pane.await.unwrap();
+    }
+
     #[test]
     fn unchanged_rows_do_not_mark_the_pane_dirty() {
         let mut p = pane();
