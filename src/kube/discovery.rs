@@ -3,15 +3,17 @@
 
 use std::time::{Duration, Instant};
 
+use ::kube::api::{Api, ListParams};
 use ::kube::core::GroupVersionKind;
 use ::kube::discovery::{self, ApiCapabilities, ApiResource};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 
 use super::client::Kube;
 use super::error::{KubeError, Result};
 use super::retry::retry_transient;
 
-/// A CRD applied a moment ago takes a second or two to be served; a kind still missing after
-/// this long is reported as not installed.
+/// A CRD applied a moment ago takes a second or two to be served; a kind a CRD defines but
+/// that is still not served after this long is reported as not installed.
 const NEW_KIND_GRACE: Duration = Duration::from_secs(10);
 
 pub(crate) fn gvk_of(api_version: &str, kind: &str) -> GroupVersionKind {
@@ -27,8 +29,8 @@ fn is_missing_kind(e: &::kube::Error) -> bool {
 
 impl Kube {
     /// The resource behind `apiVersion`/`kind`, and whether it is namespaced. Successful
-    /// look-ups are cached for the life of the client (shared by its clones); misses are
-    /// retried for a few seconds because a CRD applied just before may not be served yet.
+    /// look-ups are cached for the life of the client (shared by its clones). A miss is retried
+    /// for a few seconds only when a CRD defines the kind (applied just before, not served yet).
     pub async fn resolve_kind(
         &self,
         api_version: &str,
@@ -51,7 +53,11 @@ impl Kube {
                         .insert(gvk, found.clone());
                     return Ok(found);
                 }
-                Err(e) if is_missing_kind(&e) && started.elapsed() < NEW_KIND_GRACE => {
+                Err(e)
+                    if is_missing_kind(&e)
+                        && started.elapsed() < NEW_KIND_GRACE
+                        && self.crd_may_serve(&gvk).await =>
+                {
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(2));
                 }
@@ -69,6 +75,28 @@ impl Kube {
                     ));
                 }
             }
+        }
+    }
+
+    /// Whether waiting can help: a CRD defining this kind exists (just applied, not served
+    /// yet). Built-in groups and kinds no CRD defines fail at once. When CRDs cannot be listed
+    /// (RBAC), assume it may and let the grace period decide.
+    async fn crd_may_serve(&self, gvk: &GroupVersionKind) -> bool {
+        if gvk.group.is_empty() || !gvk.group.contains('.') {
+            return false; // core and built-in groups ("apps", "batch"…) are not CRDs
+        }
+        let api: Api<CustomResourceDefinition> = Api::all(self.client());
+        match api.list(&ListParams::default()).await {
+            Ok(list) => list.items.iter().any(|crd| {
+                crd.spec.group == gvk.group
+                    && crd.spec.names.kind == gvk.kind
+                    && crd
+                        .spec
+                        .versions
+                        .iter()
+                        .any(|v| v.name == gvk.version && v.served)
+            }),
+            Err(_) => true,
         }
     }
 
