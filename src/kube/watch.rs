@@ -223,6 +223,9 @@ async fn run_source<K, R>(
                 }
                 Some(Ok(Event::Apply(o))) => Some(SourceMsg::Upsert(key_of(&o), to_row(&o))),
                 Some(Ok(Event::Delete(o))) => Some(SourceMsg::Remove(key_of(&o))),
+                // 410 Gone: the resume point was compacted away. Routine, not an outage: the
+                // watcher re-lists by itself (Init … InitDone), so the pane stays live.
+                Some(Err(watcher::Error::WatchError(s))) if s.code == 410 => None,
                 Some(Err(e)) => break describe_watcher_error(&e),
                 None => break "watch stream ended".to_string(),
             };
