@@ -5,8 +5,10 @@
 
 pub mod cli;
 pub mod exec;
+pub mod http;
 pub mod kube;
 pub mod plan;
 pub mod profile;
 pub mod render;
 pub mod steps;
+pub mod tui;

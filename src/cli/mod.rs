@@ -1,9 +1,13 @@
 //! Command line: clap definitions and the dispatch to one module per command. Exit codes follow
 //! the convention kubectl users expect: 0 ok, 1 a step failed, 2 bad input.
 
+mod apply;
+mod doctor;
 mod export;
+mod logging;
 mod plan_cmd;
 mod profiles;
+mod tui_cmd;
 mod validate;
 
 use std::path::PathBuf;
@@ -31,12 +35,18 @@ pub struct Cli {
     /// Disable colours (also: NO_COLOR).
     #[arg(long, global = true, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_color: bool,
+    /// Without a command: the wizard on the last profile, or on the quickstart defaults.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The full-screen wizard on a profile (a path or a name in the store).
+    Tui {
+        #[arg(short = 'f', long = "file")]
+        file: Option<String>,
+    },
     /// Check a profile offline: every problem with its YAML path, line and column.
     Validate {
         /// Profile file, or a name in the profile store.
@@ -62,6 +72,36 @@ pub enum Command {
         /// Output directory (created; an earlier export there is replaced).
         #[arg(short = 'o', long = "output-dir")]
         output_dir: PathBuf,
+    },
+    /// Run the plan headless, with progress; resumable from its journal.
+    Apply {
+        #[arg(short = 'f', long = "file")]
+        file: String,
+        /// Ask the API server to validate everything without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Skip steps an earlier run finished (and that are unchanged since).
+        #[arg(long)]
+        resume: bool,
+        /// Start at this step (e.g. api-manager).
+        #[arg(long, value_name = "STEP")]
+        from: Option<String>,
+        /// Run only this step.
+        #[arg(long, value_name = "STEP")]
+        only: Option<String>,
+        /// Do not ask for confirmation (required when not run from a terminal).
+        #[arg(short = 'y', long)]
+        yes: bool,
+        /// `json`: one event per line, for scripts.
+        #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+    },
+    /// Is the deployment healthy and reachable? Pods, ingress addresses, DNS, console URLs.
+    Doctor {
+        #[arg(short = 'f', long = "file")]
+        file: String,
+        #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
+        output: Format,
     },
     /// The profile store.
     Profiles {
@@ -111,7 +151,11 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> u8 {
-    match &cli.command {
+    let Some(command) = &cli.command else {
+        return tui_cmd::run(&cli, None);
+    };
+    match command {
+        Command::Tui { file } => tui_cmd::run(&cli, file.as_deref()),
         Command::Validate { file, output } => validate::run(&cli, file, *output),
         Command::Plan {
             file,
@@ -119,6 +163,19 @@ pub fn run(cli: Cli) -> u8 {
             brief,
         } => plan_cmd::run(&cli, file, *output, *brief),
         Command::Export { file, output_dir } => export::run(&cli, file, output_dir),
+        Command::Apply { file, dry_run, resume, from, only, yes, output } => apply::run(
+            &cli,
+            apply::ApplyArgs {
+                file,
+                dry_run: *dry_run,
+                resume: *resume,
+                from: from.as_deref(),
+                only: only.as_deref(),
+                yes: *yes,
+                output: *output,
+            },
+        ),
+        Command::Doctor { file, output } => doctor::run(&cli, file, *output),
         Command::Profiles { command } => profiles::run(command),
     }
 }

@@ -1,4 +1,193 @@
 //! The executor: runs a plan's actions in order, with side effects (processes, Kubernetes API,
-//! HTTP, files), reporting `Event`s. Nothing outside this module changes the world.
+//! HTTP, files), reporting `Event`s over a channel any front end can consume, and recording
+//! each step's outcome in the journal so a failed or killed run can resume. Nothing outside
+//! this module changes the world.
 
+mod actions;
 pub mod events;
+pub mod hosts;
+pub mod journal;
+pub mod keystores;
+mod kube_actions;
+mod http_actions;
+mod overlay;
+pub mod process;
+pub mod secrets;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use tokio::sync::{mpsc, watch};
+
+use crate::plan::{Plan, StepId};
+use crate::profile::Profile;
+use events::{Event, Stream};
+use journal::{Journal, Status};
+use secrets::Secrets;
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Server-side dry runs where the API allows it; nothing is changed.
+    pub dry_run: bool,
+    /// Skip steps the journal records as done (and unchanged since).
+    pub resume: bool,
+    pub from: Option<StepId>,
+    pub only: Option<StepId>,
+    /// Where artifacts are written and commands run.
+    pub work_dir: PathBuf,
+    /// Journal and logs.
+    pub state_dir: PathBuf,
+    /// The profile's directory, for relative paths in the profile.
+    pub base_dir: PathBuf,
+}
+
+impl RunOptions {
+    /// `--from`/`--only`: whether `id` is selected. `--only` wins.
+    fn selects(&self, plan: &Plan, id: StepId) -> bool {
+        if let Some(only) = self.only {
+            return only == id;
+        }
+        match self.from {
+            Some(from) => {
+                let pos = |s: StepId| plan.steps.iter().position(|x| x.id == s);
+                pos(id) >= pos(from)
+            }
+            None => true,
+        }
+    }
+}
+
+/// The state directory: `KMPILOT_STATE_DIR`, else the OS state/data dir for kmpilot.
+pub fn state_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("KMPILOT_STATE_DIR") {
+        return PathBuf::from(d);
+    }
+    directories::ProjectDirs::from("", "", "kmpilot")
+        .map(|d| d.state_dir().unwrap_or_else(|| d.data_local_dir()).to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".kmpilot-state"))
+}
+
+pub(crate) struct Ctx<'a> {
+    pub plan: &'a Plan,
+    pub profile: &'a Profile,
+    pub opts: &'a RunOptions,
+    pub secrets: &'a Secrets,
+    pub tx: &'a mpsc::UnboundedSender<Event>,
+    pub cancel: watch::Receiver<bool>,
+    pub mem: keystores::MemoryFiles,
+    pub kube: HashMap<Option<String>, crate::kube::Kube>,
+    pub discovered: Option<crate::http::Discovered>,
+    pub step: StepId,
+}
+
+impl Ctx<'_> {
+    pub fn info(&self, line: impl Into<String>) {
+        let _ = self.tx.send(Event::Output { step: self.step, stream: Stream::Info, line: self.secrets.scrub(&line.into()) });
+    }
+}
+
+/// A failed action: what went wrong and, where kmpilot knows, what to do about it.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub error: String,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn new(error: impl Into<String>) -> Self {
+        Failure { error: error.into(), hint: None }
+    }
+    pub fn hint(mut self, h: impl Into<String>) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::new(e.to_string())
+    }
+}
+
+/// Runs the plan; returns whether every selected step succeeded.
+pub async fn run(
+    plan: &Plan,
+    profile: &Profile,
+    opts: &RunOptions,
+    secrets: &Secrets,
+    tx: mpsc::UnboundedSender<Event>,
+    cancel: watch::Receiver<bool>,
+) -> bool {
+    let mut journal = Journal::load(&opts.state_dir, &profile.name);
+    let _ = std::fs::create_dir_all(&opts.work_dir);
+    let _ = tx.send(Event::RunStarted { steps: plan.steps.iter().map(|s| s.id).collect() });
+    let mut ctx = Ctx {
+        plan,
+        profile,
+        opts,
+        secrets,
+        tx: &tx,
+        cancel,
+        mem: keystores::MemoryFiles::default(),
+        kube: HashMap::new(),
+        discovered: None,
+        step: StepId::Prerequisites,
+    };
+    for step in &plan.steps {
+        if !opts.selects(plan, step.id) {
+            let _ = tx.send(Event::StepSkipped { step: step.id, reason: "not selected (--from/--only)".into() });
+            continue;
+        }
+        if opts.resume && journal.is_done(step) {
+            let _ = tx.send(Event::StepSkipped { step: step.id, reason: "done in an earlier run (journal)".into() });
+            continue;
+        }
+        ctx.step = step.id;
+        let started = Instant::now();
+        let _ = tx.send(Event::StepStarted { step: step.id });
+        let mut failure = None;
+        for (index, action) in step.actions.iter().enumerate() {
+            let _ = tx.send(Event::ActionStarted { step: step.id, index, summary: secrets.scrub(&action.summary()) });
+            tracing::debug!(step = step.id.as_str(), index, action = action.verb(), "action started");
+            if *ctx.cancel.borrow() {
+                failure = Some(Failure::new("cancelled"));
+                break;
+            }
+            match actions::execute(&mut ctx, action).await {
+                Ok(()) => {
+                    let _ = tx.send(Event::ActionFinished { step: step.id, index });
+                }
+                Err(f) => {
+                    failure = Some(Failure { error: secrets.scrub(&f.error), hint: f.hint.map(|h| secrets.scrub(&h)) });
+                    break;
+                }
+            }
+        }
+        match failure {
+            None => {
+                if !opts.dry_run {
+                    journal.record(step.id, step, Status::Done, None);
+                }
+                let _ = tx.send(Event::StepFinished { step: step.id, elapsed: started.elapsed() });
+            }
+            Some(f) => {
+                tracing::warn!(step = step.id.as_str(), error = %f.error, "step failed");
+                if !opts.dry_run {
+                    journal.record(step.id, step, Status::Failed, Some(f.error.clone()));
+                    let _ = journal.save(&opts.state_dir);
+                }
+                let _ = tx.send(Event::StepFailed { step: step.id, error: f.error, hint: f.hint });
+                let _ = tx.send(Event::RunFinished { ok: false });
+                return false;
+            }
+        }
+        if !opts.dry_run
+            && let Err(e) = journal.save(&opts.state_dir)
+        {
+            let _ = tx.send(Event::Output { step: step.id, stream: Stream::Stderr, line: format!("cannot save the journal: {e}") });
+        }
+    }
+    let _ = tx.send(Event::RunFinished { ok: true });
+    true
+}

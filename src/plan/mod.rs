@@ -1,9 +1,10 @@
 //! The plan: what kmpilot will do, as data. `plan(&Profile)` is pure; the same value feeds
 //! `kmpilot plan`, `export`, `apply` and the wizard's review and run screens.
 
-mod build;
+pub mod build;
 pub mod describe;
 pub mod runbook;
+pub mod secrets;
 
 use std::path::PathBuf;
 

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::{
-    Action, AddressSource, Check, Command, Plan, SecretOverlay, SecretSource, SecretValue, Wait,
+    Action, AddressSource, Check, Plan, SecretOverlay, SecretSource, SecretValue, Wait,
     shell_quote as q,
 };
 use crate::profile::Profile;
@@ -16,58 +16,6 @@ use crate::steps::private_jet::{Target, placeholders};
 use crate::steps::secure_vault::Cipher;
 
 pub const FILE: &str = "runbook.sh";
-
-/// Every variable the script reads, with the reference it stands for.
-fn secret_vars(plan: &Plan) -> Vec<(String, SecretRef)> {
-    let mut vars: Vec<(String, SecretRef)> = Vec::new();
-    let mut add = |var: &str, s: &SecretRef| {
-        if !matches!(s, SecretRef::Literal(_)) && !vars.iter().any(|(v, _)| v == var) {
-            vars.push((var.to_string(), s.clone()));
-        }
-    };
-    for step in &plan.steps {
-        for a in &step.actions {
-            match a {
-                Action::Run(Command { stdin: Some(o), .. }) => {
-                    for e in &o.entries {
-                        let s = match &e.value {
-                            SecretValue::Ref(s) | SecretValue::VaultEncrypted { secret: s, .. } => {
-                                s
-                            }
-                        };
-                        add(&e.shell_var, s);
-                    }
-                }
-                Action::CreateSecret(spec) => {
-                    for (_, src) in &spec.data {
-                        if let SecretSource::Ref { secret, shell_var } = src {
-                            add(shell_var, secret);
-                        }
-                    }
-                }
-                Action::GenerateKeystores(k) => {
-                    add(
-                        k.store_password.shell_var("KEYSTORE_PASSWORD"),
-                        &k.store_password,
-                    );
-                    add(k.key_password.shell_var("KEY_PASSWORD"), &k.key_password);
-                }
-                Action::RegisterKeyManager(r) => {
-                    add(
-                        r.admin.password.shell_var("APIM_ADMIN_PASSWORD"),
-                        &r.admin.password,
-                    );
-                    add(
-                        r.connector.password.shell_var("IS_ADMIN_PASSWORD"),
-                        &r.connector.password,
-                    );
-                }
-                _ => {}
-            }
-        }
-    }
-    vars
-}
 
 fn kubectl(context: &Option<String>) -> String {
     match context {
@@ -124,7 +72,8 @@ pub fn render(plan: &Plan, p: &Profile) -> String {
     );
     let _ = writeln!(s, "set -euo pipefail");
     let _ = writeln!(s, "cd \"$(dirname \"$0\")\"\n");
-    let vars = secret_vars(plan);
+    // literals stay out of the script: the user exports them like any other secret
+    let vars: Vec<(String, SecretRef)> = super::secrets::uses(plan).into_iter().map(|u| (u.var, u.secret)).collect();
     if !vars.is_empty() {
         let _ = writeln!(
             s,

@@ -52,53 +52,47 @@ pub fn from_path(path: &Path) -> Result<Loaded, LoadError> {
 }
 
 pub fn from_str(text: &str) -> Result<Loaded, LoadError> {
+    let (profile, issues) = check(text);
+    match profile {
+        Some(profile) if !issues.iter().any(Issue::is_error) => Ok(Loaded { profile, warnings: issues }),
+        _ => Err(LoadError::Invalid(issues)),
+    }
+}
+
+/// The profile, if its shape could be read, and every problem. The wizard opens a profile
+/// whose values are wrong (to fix them) but not one it cannot read.
+pub fn check(text: &str) -> (Option<Profile>, Vec<Issue>) {
     let tree = match yaml_tree::parse(text) {
         Ok(t) => t,
         Err(e) => {
-            return Err(LoadError::Invalid(vec![
-                issue(
-                    YamlPath::root(),
-                    format!("YAML syntax: {}", e.message),
-                    Some("well-formed YAML"),
-                )
-                .at(e.pos),
-            ]));
+            return (None, vec![issue(YamlPath::root(), format!("YAML syntax: {}", e.message), Some("well-formed YAML")).at(e.pos)]);
         }
     };
     if !matches!(tree.kind, yaml_tree::Kind::Map(_)) {
-        return Err(LoadError::Invalid(vec![
-            issue(
-                YamlPath::root(),
-                "the profile is not a mapping".into(),
-                Some("apiVersion: kmpilot/v1, kind: Profile, name: …"),
-            )
-            .at(tree.start),
-        ]));
+        return (
+            None,
+            vec![issue(YamlPath::root(), "the profile is not a mapping".into(), Some("apiVersion: kmpilot/v1, kind: Profile, name: …")).at(tree.start)],
+        );
     }
-    let (profile, mut issues) = match serde_saphyr::from_str::<Profile>(text) {
-        Ok(p) => (Some(p), Vec::new()),
-        Err(first) => shape_errors(&tree, &first),
+    // a profile that failed to read is still checked, as repaired, so every problem shows
+    let (profile, repaired, mut issues) = match serde_saphyr::from_str::<Profile>(text) {
+        Ok(p) => (Some(p), None, Vec::new()),
+        Err(first) => {
+            let (repaired, shape) = shape_errors(&tree, &first);
+            (None, repaired, shape)
+        }
     };
-    if let Some(p) = &profile {
+    if let Some(p) = profile.as_ref().or(repaired.as_ref()) {
         for i in p.validate().list {
             // a removed node falls back to its default; don't also report the default
-            if !issues
-                .iter()
-                .any(|e: &Issue| e.path.0.starts_with(&i.path.0) || i.path.0.starts_with(&e.path.0))
-            {
+            if !issues.iter().any(|e: &Issue| e.path.0.starts_with(&i.path.0) || i.path.0.starts_with(&e.path.0)) {
                 let pos = tree.locate(&i.path.0);
                 issues.push(i.at(pos));
             }
         }
     }
     issues.sort_by_key(|i| (i.line, i.column));
-    match profile {
-        Some(profile) if !issues.iter().any(Issue::is_error) => Ok(Loaded {
-            profile,
-            warnings: issues,
-        }),
-        _ => Err(LoadError::Invalid(issues)),
-    }
+    (profile, issues)
 }
 
 fn issue(path: YamlPath, message: String, expected: Option<&str>) -> Issue {

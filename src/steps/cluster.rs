@@ -132,14 +132,12 @@ pub fn plan(p: &Profile) -> Step {
         }));
     }
     let repo = &p.prerequisites.helm_repo;
-    actions.push(Action::Run(Command::new(
-        "helm",
-        ["repo", "add", &repo.name, &repo.url, "--force-update"],
-    )));
-    actions.push(Action::Run(Command::new(
-        "helm",
-        ["repo", "update", &repo.name],
-    )));
+    // only when a chart comes from the repository (a local chart path needs none)
+    let prefix = format!("{}/", repo.name);
+    if [&p.identity_server.chart, &p.api_manager.chart].iter().any(|c| c.starts_with(&prefix)) {
+        actions.push(Action::Run(Command::new("helm", ["repo", "add", &repo.name, &repo.url, "--force-update"])));
+        actions.push(Action::Run(Command::new("helm", ["repo", "update", &repo.name])));
+    }
     if p.cluster.create_namespace {
         actions.push(Action::Apply(crate::render::manifests::namespace(
             &p.cluster.namespace,
@@ -158,4 +156,76 @@ pub fn required_tools(p: &Profile) -> Vec<&'static str> {
         t.push("istioctl");
     }
     t
+}
+
+/// The wizard's fields for this step (profile name, cluster, prerequisites).
+pub fn form(_p: &Profile) -> Vec<super::form::Field> {
+    use super::form::{Field, path};
+    vec![
+        Field::text(
+            "Profile name",
+            path(&["name"]),
+            "names the profile's file in the store and its hosts-file block",
+            |p| p.name.clone(),
+            |p, v| p.name = v,
+        ),
+        Field::text(
+            "Description",
+            path(&["description"]),
+            "free text shown by `kmpilot profiles list`",
+            |p| p.description.clone(),
+            |p, v| p.description = v,
+        ),
+        Field::opt_text(
+            "Context",
+            path(&["cluster", "context"]),
+            "kubeconfig context; empty means the current context, as kubectl does",
+            |p| p.cluster.context.clone(),
+            |p, v| p.cluster.context = v,
+        )
+        .with_default("(current context)"),
+        Field::text(
+            "Namespace",
+            path(&["cluster", "namespace"]),
+            "namespace both charts are installed into",
+            |p| p.cluster.namespace.clone(),
+            |p, v| p.cluster.namespace = v,
+        ),
+        Field::opt_text(
+            "Kubeconfig",
+            path(&["cluster", "kubeconfig"]),
+            "kubeconfig file; empty means KUBECONFIG or ~/.kube/config",
+            |p| p.cluster.kubeconfig.as_ref().map(|k| k.display().to_string()),
+            |p, v| p.cluster.kubeconfig = v.map(PathBuf::from),
+        )
+        .with_default("(KUBECONFIG or ~/.kube/config)"),
+        Field::bool(
+            "Create namespace",
+            path(&["cluster", "createNamespace"]),
+            "apply the namespace before installing",
+            |p| p.cluster.create_namespace,
+            |p, v| p.cluster.create_namespace = v,
+        ),
+        Field::bool(
+            "Require ingress controller",
+            path(&["prerequisites", "requireIngressController"]),
+            "stop before installing when no ingress controller serves the ingress class",
+            |p| p.prerequisites.require_ingress_controller,
+            |p, v| p.prerequisites.require_ingress_controller = v,
+        ),
+        Field::text(
+            "Helm repo name",
+            path(&["prerequisites", "helmRepo", "name"]),
+            "local name of the WSO2 helm repository",
+            |p| p.prerequisites.helm_repo.name.clone(),
+            |p, v| p.prerequisites.helm_repo.name = v,
+        ),
+        Field::text(
+            "Helm repo URL",
+            path(&["prerequisites", "helmRepo", "url"]),
+            "where the wso2am-all-in-one and identity-server charts come from",
+            |p| p.prerequisites.helm_repo.url.clone(),
+            |p, v| p.prerequisites.helm_repo.url = v,
+        ),
+    ]
 }

@@ -118,3 +118,41 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     }));
     Some(Step::new(StepId::Dns, actions))
 }
+
+/// The wizard's fields for this step.
+pub fn form(_p: &Profile) -> Vec<super::form::Field> {
+    use super::form::{Field, path};
+    let at = |k: &str| path(&["dns", k]);
+    vec![
+        Field::enum_choice(
+            "Mode",
+            at("mode"),
+            "hosts-file writes the mapping (with a backup); print shows it for a DNS admin",
+            &["hosts-file", "print", "none"],
+            |p| p.dns.mode,
+            |p, v| p.dns.mode = v,
+        ),
+        Field::text(
+            "Hosts file",
+            at("hostsFile"),
+            "file the mapping is written into, between kmpilot's markers",
+            |p| p.dns.hosts_file.display().to_string(),
+            |p, v| p.dns.hosts_file = PathBuf::from(v),
+        ),
+        Field::opt_text(
+            "Fixed address",
+            at("address"),
+            "an address instead of the ingress's (e.g. 127.0.0.1 with a port-forward)",
+            |p| p.dns.address.clone(),
+            |p, v| p.dns.address = v,
+        )
+        .with_default("(the ingress address)"),
+        Field::number(
+            "Wait (s)",
+            at("waitSeconds"),
+            "how long to wait for the ingress to get an address",
+            |p| p.dns.wait_seconds,
+            |p, v| p.dns.wait_seconds = v,
+        ),
+    ]
+}

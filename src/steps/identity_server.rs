@@ -301,3 +301,70 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
         vec![Action::WriteFile { artifact: path }, Action::Run(cmd)],
     )
 }
+
+/// The wizard's fields for this step (the image has its own step).
+pub fn form(_p: &Profile) -> Vec<super::form::Field> {
+    use super::form::{Field, path};
+    let at = |k: &str| path(&["identityServer", k]);
+    vec![
+        Field::text(
+            "Hostname",
+            at("hostname"),
+            "DNS name of the IS ingress; the key-manager endpoints derive from it",
+            |p| p.identity_server.hostname.clone(),
+            |p, v| p.identity_server.hostname = v,
+        ),
+        Field::text(
+            "Release",
+            at("release"),
+            "helm release name",
+            |p| p.identity_server.release.clone(),
+            |p, v| p.identity_server.release = v,
+        ),
+        Field::text(
+            "Chart",
+            at("chart"),
+            "helm chart reference",
+            |p| p.identity_server.chart.clone(),
+            |p, v| p.identity_server.chart = v,
+        ),
+        Field::text(
+            "Chart version",
+            at("chartVersion"),
+            "version of the identity-server chart",
+            |p| p.identity_server.chart_version.clone(),
+            |p, v| p.identity_server.chart_version = v,
+        ),
+        Field::text(
+            "Admin user",
+            path(&["identityServer", "admin", "username"]),
+            "IS super admin; IS sends these credentials to API-M when a token is revoked",
+            |p| p.identity_server.admin.username.clone(),
+            |p, v| p.identity_server.admin.username = v,
+        ),
+        Field::secret(
+            "Admin password",
+            path(&["identityServer", "admin", "password"]),
+            "where the IS admin password comes from",
+            |p| p.identity_server.admin.password.clone(),
+            |p, v| p.identity_server.admin.password = v,
+        ),
+        Field::number(
+            "Helm timeout (min)",
+            at("helmTimeoutMinutes"),
+            "how long helm --wait may take",
+            |p| p.identity_server.helm_timeout_minutes,
+            |p, v| p.identity_server.helm_timeout_minutes = v,
+        ),
+        Field::multiline(
+            "Extra TOML",
+            at("extraToml"),
+            "TOML appended to deploymentToml.extraConfigs (tables the chart does not emit)",
+            |p| p.identity_server.extra_toml.clone(),
+            |p, v| {
+                p.identity_server.extra_toml = v.to_string();
+                Ok(())
+            },
+        ),
+    ]
+}

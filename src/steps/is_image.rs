@@ -159,3 +159,76 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     }
     Some(Step::new(StepId::IsImage, actions))
 }
+
+/// The wizard's fields for this step.
+pub fn form(_p: &Profile) -> Vec<super::form::Field> {
+    use super::form::{Field, path};
+    let b = ["identityServer", "image"];
+    let at = |k: &str| path(&[b[0], b[1], k]);
+    vec![
+        Field::bool(
+            "Build image",
+            at("build"),
+            "build and push an IS image with the notification handler jar; no = pull as is",
+            |p| p.identity_server.image.build,
+            |p, v| p.identity_server.image.build = v,
+        ),
+        Field::text(
+            "Base image",
+            at("base"),
+            "Docker Hub's wso2/wso2is needs no subscription; docker.wso2.com does",
+            |p| p.identity_server.image.base.clone(),
+            |p, v| p.identity_server.image.base = v,
+        ),
+        Field::text(
+            "Notification handler",
+            at("notificationHandler"),
+            "version of wso2is.notification.event.handlers (token revocation to API-M)",
+            |p| p.identity_server.image.notification_handler.clone(),
+            |p, v| p.identity_server.image.notification_handler = v,
+        ),
+        Field::opt_text(
+            "Jar URL",
+            at("jarUrl"),
+            "where the jar is downloaded from; derived from the version when empty",
+            |p| p.identity_server.image.jar_url.clone(),
+            |p, v| p.identity_server.image.jar_url = v,
+        )
+        .with_default("(derived from the version)"),
+        Field::text(
+            "Server version",
+            at("serverVersion"),
+            "IS version inside the image; names its home directory",
+            |p| p.identity_server.image.server_version.clone(),
+            |p, v| p.identity_server.image.server_version = v,
+        ),
+        Field::text(
+            "Registry",
+            at("registry"),
+            "registry the image is pushed to and pulled from",
+            |p| p.identity_server.image.registry.clone(),
+            |p, v| p.identity_server.image.registry = v,
+        ),
+        Field::text(
+            "Repository",
+            at("repository"),
+            "image repository within the registry",
+            |p| p.identity_server.image.repository.clone(),
+            |p, v| p.identity_server.image.repository = v,
+        ),
+        Field::text(
+            "Tag",
+            at("tag"),
+            "image tag",
+            |p| p.identity_server.image.tag.clone(),
+            |p, v| p.identity_server.image.tag = v,
+        ),
+        Field::bool(
+            "Push",
+            at("push"),
+            "push after building (a kind cluster can load the image instead)",
+            |p| p.identity_server.image.push,
+            |p, v| p.identity_server.image.push = v,
+        ),
+    ]
+}

@@ -456,7 +456,7 @@ pub fn keytool_commands(s: &KeystoreSetSpec, store_var: &str, key_var: &str) -> 
     v.push(export(&i.primary, &i.alias, "is.crt"));
     v.push(import("apim.crt", "wso2carbonssl", &a.truststore, "JKS"));
     v.push(import("is.crt", "wso2is", &a.truststore, "JKS"));
-    v.push(import("is.crt", "wso2carbonssl", &i.truststore, "PKCS12"));
+    v.push(import("is.crt", "wso2carbon", &i.truststore, "PKCS12"));
     v.push(import("apim.crt", "wso2am", &i.truststore, "PKCS12"));
     // The ingress certificate and key as PEM, through a PKCS12 copy openssl can read.
     v.push(copy_store(&a.keystore, "tls-export.p12", "PKCS12"));
@@ -488,4 +488,117 @@ mod tests {
         );
         assert!(parse_dname("CN=a, X=b").unwrap_err().contains("unknown"));
     }
+}
+
+/// The wizard's fields for this step.
+pub fn form(_p: &Profile) -> Vec<super::form::Field> {
+    use super::form::{Field, path};
+    let at = |k: &str| path(&["keystores", k]);
+    vec![
+        Field::text(
+            "Distinguished name",
+            at("dname"),
+            "subject of both certificates, as keytool's -dname takes it",
+            |p| p.keystores.dname.clone(),
+            |p, v| p.keystores.dname = v,
+        ),
+        Field::number(
+            "Validity (days)",
+            at("validityDays"),
+            "how long the generated certificates are valid",
+            |p| p.keystores.validity_days,
+            |p, v| p.keystores.validity_days = v,
+        ),
+        Field::number(
+            "Key size",
+            at("keySize"),
+            "RSA key size in bits",
+            |p| p.keystores.key_size,
+            |p, v| p.keystores.key_size = v,
+        ),
+        Field::secret(
+            "Store password",
+            at("storePassword"),
+            "password of every keystore and truststore",
+            |p| p.keystores.store_password.clone(),
+            |p, v| p.keystores.store_password = v,
+        ),
+        Field::opt_secret(
+            "Key password",
+            at("keyPassword"),
+            "private-key password; the store password when not set",
+            |p| p.keystores.key_password.clone(),
+            |p, v| p.keystores.key_password = v,
+        )
+        .with_default("(the store password)"),
+        Field::list(
+            "Extra SANs",
+            at("extraSans"),
+            "DNS names added to both certificates besides the hostnames, comma-separated",
+            |p| p.keystores.extra_sans.clone(),
+            |p, v| p.keystores.extra_sans = v,
+        ),
+        Field::text(
+            "TLS secret",
+            at("tlsSecret"),
+            "kubernetes.io/tls secret for the ingresses of both charts",
+            |p| p.keystores.tls_secret.clone(),
+            |p, v| p.keystores.tls_secret = v,
+        ),
+        Field::text(
+            "API-M keystore secret",
+            path(&["keystores", "apim", "secretName"]),
+            "secret holding API-M's keystores (the chart's jksSecretName)",
+            |p| p.keystores.apim.secret_name.clone(),
+            |p, v| p.keystores.apim.secret_name = v,
+        ),
+        Field::text(
+            "IS keystore secret",
+            path(&["keystores", "is", "secretName"]),
+            "secret holding the Identity Server's keystores",
+            |p| p.keystores.is.secret_name.clone(),
+            |p, v| p.keystores.is.secret_name = v,
+        ),
+        Field::opt_text(
+            "Own API-M keystore",
+            path(&["keystores", "provided", "apimKeystore"]),
+            "bring your own: an existing API-M keystore instead of a generated one",
+            |p| {
+                p.keystores
+                    .provided
+                    .as_ref()
+                    .map(|x| x.apim_keystore.display().to_string())
+            },
+            |p, v| set_provided(p, v, true),
+        )
+        .with_default("(generated)"),
+        Field::opt_text(
+            "Own IS keystore",
+            path(&["keystores", "provided", "isKeystore"]),
+            "bring your own: an existing IS keystore instead of a generated one",
+            |p| {
+                p.keystores
+                    .provided
+                    .as_ref()
+                    .map(|x| x.is_keystore.display().to_string())
+            },
+            |p, v| set_provided(p, v, false),
+        )
+        .with_default("(generated)"),
+    ]
+}
+
+fn set_provided(p: &mut Profile, v: Option<String>, apim: bool) {
+    let mut cur = p.keystores.provided.take().unwrap_or(Provided {
+        apim_keystore: PathBuf::new(),
+        is_keystore: PathBuf::new(),
+    });
+    let v = PathBuf::from(v.unwrap_or_default());
+    if apim {
+        cur.apim_keystore = v;
+    } else {
+        cur.is_keystore = v;
+    }
+    let empty = cur.apim_keystore.as_os_str().is_empty() && cur.is_keystore.as_os_str().is_empty();
+    p.keystores.provided = (!empty).then_some(cur);
 }

@@ -4,6 +4,7 @@
 pub mod api_manager;
 pub mod cluster;
 pub mod dns;
+pub mod form;
 pub mod identity_server;
 pub mod is_image;
 pub mod key_manager;

@@ -632,3 +632,125 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     })));
     Some(Step::new(StepId::PrivateJet, actions))
 }
+
+/// The wizard's fields for this step: the merge target, then one group per cluster (the
+/// wizard adds and removes clusters with `add_cluster` / `remove_cluster`).
+pub fn form(p: &Profile) -> Vec<super::form::Field> {
+    use super::form::{Field, path};
+    let mut v = vec![
+        Field::enum_choice(
+            "Target",
+            path(&["privateJet", "target"]),
+            "deployment-toml for the super tenant; tenant-conf for a tenant's ContainerMgt",
+            &["deployment-toml", "tenant-conf"],
+            |p| p.private_jet.target,
+            |p, v| p.private_jet.target = v,
+        ),
+        Field::opt_text(
+            "Merge into",
+            path(&["privateJet", "mergeInto"]),
+            "existing file to merge the blocks into (comments kept); only rendered when empty",
+            |p| p.private_jet.merge_into.as_ref().map(|f| f.display().to_string()),
+            |p, v| p.private_jet.merge_into = v.map(PathBuf::from),
+        )
+        .with_default("(render only)"),
+        Field::opt_text(
+            "Custom class",
+            path(&["privateJet", "customClass"]),
+            "[ContainerMgtConfig] class of a custom container manager",
+            |p| p.private_jet.custom_class.clone(),
+            |p, v| p.private_jet.custom_class = v,
+        ),
+    ];
+    let d = PjCluster::default();
+    for i in 0..p.private_jet.clusters.len() {
+        let group = format!("Cluster {}", i + 1);
+        let at = move |k: &str| YamlPath::root().key("privateJet").key("clusters").idx(i).key(k);
+        macro_rules! text {
+            ($label:expr, $key:expr, $help:expr, $f:ident) => {
+                Field::text(
+                    $label,
+                    at($key),
+                    $help,
+                    move |p| {
+                        p.private_jet.clusters.get(i).map(|c| c.$f.clone()).unwrap_or_default()
+                    },
+                    move |p, v| {
+                        if let Some(c) = p.private_jet.clusters.get_mut(i) {
+                            c.$f = v;
+                        }
+                    },
+                )
+                .with_default(d.$f.to_string())
+                .in_group(group.clone())
+            };
+        }
+        macro_rules! opt {
+            ($label:expr, $key:expr, $help:expr, $f:ident, $def:expr) => {
+                Field::opt_text(
+                    $label,
+                    at($key),
+                    $help,
+                    move |p| p.private_jet.clusters.get(i).and_then(|c| c.$f.clone()),
+                    move |p, v| {
+                        if let Some(c) = p.private_jet.clusters.get_mut(i) {
+                            c.$f = v;
+                        }
+                    },
+                )
+                .with_default($def)
+                .in_group(group.clone())
+            };
+        }
+        v.extend([
+            text!("Name", "name", "clusterName in API-M", name),
+            text!("Display name", "displayName", "name shown in the Publisher", display_name),
+            opt!("Context", "context", "kubeconfig context of this cluster", context, "(current context)"),
+            opt!("Master URL", "masterUrl", "API server URL API-M calls; read from the context when empty", master_url, "(from the kubeconfig)"),
+            text!("Namespace", "namespace", "namespace APIs are deployed into", namespace),
+            text!("Service account", "serviceAccount", "account API-M deploys with (created)", service_account),
+            text!("Cluster role", "clusterRole", "ClusterRole on configmaps, CRDs and apis (created)", cluster_role),
+            opt!("Role binding", "clusterRoleBinding", "binding name; derived from namespace and account when empty", cluster_role_binding, "(derived)"),
+            text!("Type", "type", "cluster type in API-M", cluster_type),
+            Field::number(
+                "Replicas",
+                at("replicas"),
+                "replicas of each deployed API",
+                move |p| p.private_jet.clusters.get(i).map(|c| c.replicas).unwrap_or(1),
+                move |p, v| {
+                    if let Some(c) = p.private_jet.clusters.get_mut(i) {
+                        c.replicas = v;
+                    }
+                },
+            )
+            .with_default(d.replicas.to_string())
+            .in_group(group.clone()),
+            text!("Access URL", "accessUrl", "URL clients reach the deployed APIs at", access_url),
+            opt!("Operator mode", "operatorMode", "the API operator's operatorMode, e.g. ingress", operator_mode, "(unchanged)"),
+        ]);
+    }
+    v
+}
+
+/// Appends a cluster with defaults and a unique name.
+pub fn add_cluster(p: &mut Profile) -> usize {
+    let n = p.private_jet.clusters.len() + 1;
+    let mut name = format!("cluster-{n}");
+    let mut k = n;
+    while p.private_jet.clusters.iter().any(|c| c.name == name) {
+        k += 1;
+        name = format!("cluster-{k}");
+    }
+    p.private_jet.clusters.push(PjCluster {
+        display_name: name.clone(),
+        name,
+        ..PjCluster::default()
+    });
+    p.private_jet.clusters.len() - 1
+}
+
+pub fn remove_cluster(p: &mut Profile, i: usize) {
+    if i < p.private_jet.clusters.len() {
+        p.private_jet.clusters.remove(i);
+    }
+}

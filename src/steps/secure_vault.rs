@@ -258,3 +258,90 @@ pub fn plan(p: &Profile) -> Option<Step> {
         })],
     ))
 }
+
+/// The wizard's fields for this step; the secret store's fields follow the chosen provider.
+pub fn form(p: &Profile) -> Vec<super::form::Field> {
+    use super::form::{Field, path};
+    let mut v = vec![
+        Field::bool(
+            "Enabled",
+            path(&["secureVault", "enabled"]),
+            "encrypt the ten API-M passwords with the internal keystore's public key",
+            |p| p.secure_vault.enabled,
+            |p, v| p.secure_vault.enabled = v,
+        ),
+        Field::enum_choice(
+            "Cipher",
+            path(&["secureVault", "cipher"]),
+            "pkcs1 is what the chart's runtime decrypts; oaep-sha1 needs an image that names it",
+            &["pkcs1", "oaep-sha1"],
+            |p| p.secure_vault.cipher,
+            |p, v| p.secure_vault.cipher = v,
+        ),
+        Field::choice(
+            "Secret store",
+            path(&["secureVault", "provider"]),
+            "cloud secret store the chart reads the internal keystore password from",
+            &["none", "aws", "azure", "gcp"],
+            |p| {
+                match &p.secure_vault.provider {
+                    None => "none",
+                    Some(CloudProvider::Aws(_)) => "aws",
+                    Some(CloudProvider::Azure(_)) => "azure",
+                    Some(CloudProvider::Gcp(_)) => "gcp",
+                }
+                .to_string()
+            },
+            |p, s| {
+                p.secure_vault.provider = match s {
+                    "aws" => Some(CloudProvider::Aws(AwsSecret::default())),
+                    "azure" => Some(CloudProvider::Azure(AzureSecret::default())),
+                    "gcp" => Some(CloudProvider::Gcp(GcpSecret::default())),
+                    _ => None,
+                };
+                Ok(())
+            },
+        ),
+    ];
+    macro_rules! provider_field {
+        ($variant:ident, $label:expr, $key:expr, $help:expr, $field:ident, $group:expr, $pkey:expr) => {
+            Field::text(
+                $label,
+                path(&["secureVault", "provider", $pkey, $key]),
+                $help,
+                |p| match &p.secure_vault.provider {
+                    Some(CloudProvider::$variant(x)) => x.$field.clone(),
+                    _ => String::new(),
+                },
+                |p, v| {
+                    if let Some(CloudProvider::$variant(x)) = &mut p.secure_vault.provider {
+                        x.$field = v;
+                    }
+                },
+            )
+            .in_group($group)
+        };
+    }
+    match &p.secure_vault.provider {
+        Some(CloudProvider::Aws(_)) => v.extend([
+            provider_field!(Aws, "Region", "region", "AWS region such as us-east-1", region, "AWS Secrets Manager", "aws"),
+            provider_field!(Aws, "Secret name", "secretName", "the Secrets Manager secret holding the password", secret_name, "AWS Secrets Manager", "aws"),
+            provider_field!(Aws, "Secret key", "secretKey", "the JSON key inside that secret", secret_key, "AWS Secrets Manager", "aws"),
+            provider_field!(Aws, "Service account", "serviceAccountName", "service account with access to the secret (optional)", service_account_name, "AWS Secrets Manager", "aws"),
+        ]),
+        Some(CloudProvider::Azure(_)) => v.extend([
+            provider_field!(Azure, "Key Vault", "keyVault", "the Key Vault name", key_vault, "Azure Key Vault", "azure"),
+            provider_field!(Azure, "Tenant id", "tenantId", "the Azure AD tenant id", tenant_id, "Azure Key Vault", "azure"),
+            provider_field!(Azure, "Keystore password secret", "internalKeystorePassword", "Key Vault secret name of the internal keystore password", internal_keystore_password, "Azure Key Vault", "azure"),
+            provider_field!(Azure, "Key password secret", "internalKeystoreKeyPassword", "Key Vault secret name of the internal key password", internal_keystore_key_password, "Azure Key Vault", "azure"),
+        ]),
+        Some(CloudProvider::Gcp(_)) => v.extend([
+            provider_field!(Gcp, "Project id", "projectId", "the GCP project id", project_id, "GCP Secret Manager", "gcp"),
+            provider_field!(Gcp, "Secret name", "secretName", "the Secret Manager secret name", secret_name, "GCP Secret Manager", "gcp"),
+            provider_field!(Gcp, "Secret version", "secretVersion", "a version such as latest or 1", secret_version, "GCP Secret Manager", "gcp"),
+            provider_field!(Gcp, "Service account", "serviceAccountName", "service account with access to the secret (optional)", service_account_name, "GCP Secret Manager", "gcp"),
+        ]),
+        None => {}
+    }
+    v
+}

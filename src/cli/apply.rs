@@ -1,0 +1,154 @@
+//! `kmpilot apply`: headless replay of a profile with a progress display, for scripts and CI.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use tokio::sync::{mpsc, watch};
+
+use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Format, load_profile};
+use crate::exec::events::{Event, Stream};
+use crate::exec::secrets::{Secrets, TerminalPrompter};
+use crate::exec::{self, RunOptions};
+use crate::plan::{self, StepId, describe};
+
+pub struct ApplyArgs<'a> {
+    pub file: &'a str,
+    pub dry_run: bool,
+    pub resume: bool,
+    pub from: Option<&'a str>,
+    pub only: Option<&'a str>,
+    pub yes: bool,
+    pub output: Format,
+}
+
+fn step_arg(s: Option<&str>, flag: &str) -> Result<Option<StepId>, u8> {
+    match s {
+        None => Ok(None),
+        Some(s) => StepId::parse(s).map(Some).ok_or_else(|| {
+            let names: Vec<&str> = StepId::ALL.iter().map(|s| s.as_str()).collect();
+            eprintln!("error: {flag} {s}: no such step\n    expected: one of {}", names.join(", "));
+            EXIT_BAD_INPUT
+        }),
+    }
+}
+
+pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
+    let (path, loaded) = match load_profile(cli, a.file) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let (from, only) = match (step_arg(a.from, "--from"), step_arg(a.only, "--only")) {
+        (Ok(f), Ok(o)) => (f, o),
+        _ => return EXIT_BAD_INPUT,
+    };
+    let profile = loaded.profile;
+    let plan = plan::plan(&profile);
+    for (flag, id) in [("--from", from), ("--only", only)] {
+        if let Some(id) = id
+            && plan.step(id).is_none()
+        {
+            eprintln!("error: {flag} {}: this profile has no such step (it is disabled)", id.as_str());
+            return EXIT_BAD_INPUT;
+        }
+    }
+    let interactive = std::io::stdin().is_terminal();
+    if !a.yes && !a.dry_run {
+        if !interactive {
+            eprintln!("error: refusing to change the cluster without --yes when not run from a terminal");
+            eprintln!("    hint: review with `kmpilot plan -f {}`, then pass --yes (or use --dry-run)", path.display());
+            return EXIT_BAD_INPUT;
+        }
+        print!("{}", describe::text(&plan, false));
+        eprint!("\nApply this plan? [y/N] ");
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer).is_err() || !matches!(answer.trim(), "y" | "Y" | "yes") {
+            eprintln!("nothing changed");
+            return EXIT_OK;
+        }
+    }
+    let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let prompter = TerminalPrompter;
+    let secrets = match Secrets::resolve(&plan::secrets::uses(&plan), &base_dir, interactive.then_some(&prompter as _)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let state_dir = exec::state_dir();
+    let _log = super::logging::init(&state_dir);
+    let opts = RunOptions {
+        dry_run: a.dry_run,
+        resume: a.resume,
+        from,
+        only,
+        work_dir: state_dir.join("work").join(&profile.name),
+        state_dir,
+        base_dir,
+    };
+    tracing::info!(profile = %profile.name, dry_run = a.dry_run, "apply started");
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let ok = runtime.block_on(async {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (cancel_tx, cancel_rx) = watch::channel(false);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("\ninterrupted: stopping the current action");
+                let _ = cancel_tx.send(true);
+            }
+        });
+        let reporter = tokio::spawn(report(rx, a.output, plan.steps.iter().map(|s| s.id).collect()));
+        let ok = exec::run(&plan, &profile, &opts, &secrets, tx, cancel_rx).await;
+        let _ = reporter.await;
+        ok
+    });
+    if ok {
+        if a.output == Format::Text && !a.dry_run {
+            println!("\nConsoles:");
+            for u in &plan.console_urls {
+                println!("  {:<16} {}", u.name, u.url);
+            }
+        }
+        EXIT_OK
+    } else {
+        if a.output == Format::Text {
+            eprintln!("resume with: kmpilot apply -f {} --resume", path.display());
+        }
+        EXIT_FAILED
+    }
+}
+
+async fn report(mut rx: mpsc::UnboundedReceiver<Event>, output: Format, steps: Vec<StepId>) {
+    let total = steps.len();
+    let pos = |s: StepId| steps.iter().position(|x| *x == s).map(|i| i + 1).unwrap_or(0);
+    while let Some(ev) = rx.recv().await {
+        if output != Format::Text {
+            println!("{}", serde_json::to_string(&ev).unwrap_or_default());
+            continue;
+        }
+        match ev {
+            Event::StepStarted { step } => println!("[{}/{total}] {} — {}", pos(step), step.as_str(), step.title()),
+            Event::ActionStarted { summary, .. } => println!("      → {summary}"),
+            Event::Output { stream, line, .. } => match stream {
+                Stream::Stderr => eprintln!("        {line}"),
+                _ => println!("        {line}"),
+            },
+            Event::StepFinished { step, elapsed } => println!("      ✓ {} ({:.1}s)", step.as_str(), elapsed.as_secs_f64()),
+            Event::StepSkipped { step, reason } => println!("[{}/{total}] {} — skipped: {reason}", pos(step), step.as_str()),
+            Event::StepFailed { step, error, hint } => {
+                eprintln!("      ✗ {} failed: {error}", step.as_str());
+                if let Some(h) = hint {
+                    eprintln!("        hint: {h}");
+                }
+            }
+            Event::RunFinished { ok } => println!("{}", if ok { "done" } else { "stopped" }),
+            Event::RunStarted { .. } | Event::ActionFinished { .. } => {}
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! One function per kind of action. Kubernetes calls go through `crate::kube`, HTTP through
+//! `crate::http`, processes through `process`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::events::Stream;
+use super::{Ctx, Failure, hosts, keystores, overlay, process};
+use crate::plan::{Action, AddressSource, Check, Command, HostsUpdate, SecretSource, SecretSpec};
+
+
+pub(super) async fn execute(ctx: &mut Ctx<'_>, action: &Action) -> Result<(), Failure> {
+    match action {
+        Action::Check(c) => check(ctx, c).await,
+        Action::Run(c) => run_command(ctx, c).await,
+        Action::WriteFile { artifact } => write_artifact(ctx, artifact),
+        Action::GenerateKeystores(spec) => generate_keystores(ctx, spec).await,
+        Action::Apply(m) => super::kube_actions::apply(ctx, m).await,
+        Action::CreateSecret(s) => create_secret(ctx, s).await,
+        Action::Wait(w) => super::kube_actions::wait(ctx, w).await,
+        Action::RestartPods(r) => super::kube_actions::restart_pods(ctx, r).await,
+        Action::UpdateHosts(h) => update_hosts(ctx, h).await,
+        Action::MergeContainerMgt(m) => super::kube_actions::merge_container_mgt(ctx, m).await,
+        Action::Http(h) => super::http_actions::discover(ctx, h).await,
+        Action::RegisterKeyManager(r) => super::http_actions::register(ctx, r).await,
+    }
+}
+
+async fn generate_keystores(ctx: &mut Ctx<'_>, spec: &crate::steps::keystores::KeystoreSetSpec) -> Result<(), Failure> {
+    let ns = ctx.profile.cluster.namespace.clone();
+    let apim = super::kube_actions::read_secret(ctx, &ns, &spec.apim.secret_name).await?;
+    let is = super::kube_actions::read_secret(ctx, &ns, &spec.is.secret_name).await?;
+    let tls_name = ctx.profile.api_manager.tls_secret(ctx.profile).to_string();
+    let tls = super::kube_actions::read_secret(ctx, &ns, &tls_name).await?;
+    if let (Some(apim), Some(is)) = (&apim, &is)
+        && keystores::reuse(spec, ctx.secrets, &ctx.opts.work_dir, apim, is, tls.as_ref(), &mut ctx.mem).map_err(Failure::new)?
+    {
+        ctx.info(format!(
+            "keeping the keystores already in {ns} (secrets {} and {}); delete them to make new ones",
+            spec.apim.secret_name, spec.is.secret_name
+        ));
+        return Ok(());
+    }
+    let written = keystores::generate(spec, ctx.secrets, &ctx.opts.work_dir, &ctx.opts.base_dir, &mut ctx.mem).map_err(Failure::new)?;
+    ctx.info(format!("keystores made for API-M (JKS) and IS (PKCS12), cross-trusted; public certificates in {}", written.join(", ")));
+    Ok(())
+}
+
+fn install_hint(tool: &str) -> &'static str {
+    match tool {
+        "kubectl" => "install kubectl: https://kubernetes.io/docs/tasks/tools/",
+        "helm" => "install helm 3: https://helm.sh/docs/intro/install/",
+        "docker" => "install Docker, or set identityServer.image.build: false and use a prebuilt image",
+        "istioctl" => "install istioctl matching the cluster's Istio: https://istio.io/latest/docs/setup/getting-started/#download",
+        _ => "install it and make sure it is on PATH",
+    }
+}
+
+fn version_args(tool: &str) -> &'static [&'static str] {
+    match tool {
+        "kubectl" => &["version", "--client"],
+        "helm" => &["version", "--short"],
+        "istioctl" => &["version", "--remote=false"],
+        _ => &["--version"],
+    }
+}
+
+pub(super) fn on_path(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(tool)).find(|p| p.is_file())
+}
+
+async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
+    match c {
+        Check::Tool { name } => {
+            if on_path(name).is_none() {
+                return Err(Failure::new(format!("{name} is not installed (not found on PATH)")).hint(install_hint(name)));
+            }
+            let out = tokio::time::timeout(
+                Duration::from_secs(15),
+                tokio::process::Command::new(name).args(version_args(name)).output(),
+            )
+            .await;
+            let version = match out {
+                Ok(Ok(o)) => String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").trim().to_string(),
+                _ => String::new(),
+            };
+            ctx.info(format!("{name}: {}", if version.is_empty() { "found" } else { &version }));
+            Ok(())
+        }
+        Check::ClusterReachable { context } => super::kube_actions::cluster_reachable(ctx, context.as_deref()).await,
+        Check::IngressController { class } => super::kube_actions::ingress_class(ctx, class).await,
+        Check::SecretsStoreCsiDriver { context } => super::kube_actions::csi_driver(ctx, context.as_deref()).await,
+    }
+}
+
+fn write_artifact(ctx: &Ctx<'_>, path: &str) -> Result<(), Failure> {
+    let a = ctx.plan.artifact(path).ok_or_else(|| Failure::new(format!("the plan has no artifact {path}")))?;
+    crate::profile::save::write_atomic(&ctx.opts.work_dir.join(path), a.content.as_bytes())?;
+    ctx.info(format!("wrote {}", ctx.opts.work_dir.join(path).display()));
+    Ok(())
+}
+
+/// Dry runs: helm and kubectl ask the API server to validate without persisting; tools that
+/// cannot (docker) are skipped.
+fn dry_run_args(c: &Command) -> Option<Vec<String>> {
+    let mut args = c.args.clone();
+    match (c.program.as_str(), args.first().map(String::as_str)) {
+        ("helm", Some("upgrade")) => args.push("--dry-run=server".into()),
+        ("helm", Some("repo")) => {}
+        ("kubectl", _) if args.iter().any(|a| a == "replace" || a == "apply") => args.push("--dry-run=server".into()),
+        ("kubectl", _) | ("istioctl", _) => {}
+        _ => return None,
+    }
+    Some(args)
+}
+
+async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
+    let args = if ctx.opts.dry_run {
+        match dry_run_args(c) {
+            Some(a) => a,
+            None => {
+                ctx.info(format!("dry run: not running `{}`", c.command_line()));
+                return Ok(());
+            }
+        }
+    } else {
+        c.args.clone()
+    };
+    let stdin = match (&c.stdin, &c.stdin_from) {
+        (Some(o), _) => {
+            let vault_cert = ctx
+                .plan
+                .steps
+                .iter()
+                .flat_map(|s| &s.actions)
+                .find_map(|a| match a {
+                    Action::GenerateKeystores(k) => Some(ctx.opts.work_dir.join(keystores::internal_cert_path(k))),
+                    _ => None,
+                });
+            Some(overlay::build(o, ctx.secrets, vault_cert.as_deref()).map_err(Failure::new)?)
+        }
+        (None, Some(f)) => Some(std::fs::read(ctx.opts.work_dir.join(f))?),
+        (None, None) => None,
+    };
+    let stdout_to = c.stdout_to.as_ref().map(|f| ctx.opts.work_dir.join(f));
+    let spec = process::Spec {
+        program: &c.program,
+        args: &args,
+        cwd: &ctx.opts.work_dir,
+        stdin,
+        stdout_to: stdout_to.as_deref(),
+        timeout: Duration::from_secs(c.timeout_secs),
+    };
+    let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
+    let result = process::run(
+        spec,
+        |stream, line| {
+            let line = secrets.scrub(&line);
+            tracing::debug!(target: "kmpilot::process", ?stream, "{line}");
+            let _ = tx.send(super::events::Event::Output { step, stream, line });
+        },
+        ctx.cancel.clone(),
+    )
+    .await;
+    result.map_err(|e| {
+        let hint = match &e {
+            process::ProcessError::NotFound { program } => Some(install_hint(program).to_string()),
+            process::ProcessError::Failed { tail, .. } => tail.last().map(|l| format!("last error output: {}", secrets.scrub(l))),
+            process::ProcessError::Timeout { .. } => Some("raise the step's timeout in the profile (e.g. helmTimeoutMinutes)".into()),
+            _ => None,
+        };
+        Failure { error: e.to_string(), hint }
+    })
+}
+
+fn secret_bytes(ctx: &Ctx<'_>, src: &SecretSource) -> Result<Vec<u8>, Failure> {
+    Ok(match src {
+        SecretSource::Plain(v) => v.as_bytes().to_vec(),
+        SecretSource::Ref { secret, shell_var } => ctx
+            .secrets
+            .get(secret, shell_var)
+            .ok_or_else(|| Failure::new(format!("secret {secret} was not resolved")))?
+            .as_bytes()
+            .to_vec(),
+        SecretSource::WorkFile(f) => match ctx.mem.get(f) {
+            Some(b) => b.to_vec(),
+            None => std::fs::read(ctx.opts.work_dir.join(f)).map_err(|e| {
+                Failure::new(format!("{f}: {e}")).hint("the keystores step makes this file; run it (without --resume) first")
+            })?,
+        },
+    })
+}
+
+async fn create_secret(ctx: &mut Ctx<'_>, s: &SecretSpec) -> Result<(), Failure> {
+    let mut data = std::collections::BTreeMap::new();
+    for (k, src) in &s.data {
+        data.insert(k.clone(), secret_bytes(ctx, src)?);
+    }
+    super::kube_actions::apply_secret(ctx, s, data).await
+}
+
+async fn update_hosts(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Result<(), Failure> {
+    let address = match &h.address {
+        AddressSource::Fixed(a) => a.clone(),
+        AddressSource::Ingress { context, namespace, host } => {
+            match super::kube_actions::ingress_address(ctx, context.as_deref(), namespace, host).await? {
+                Some(a) => a,
+                None if ctx.opts.dry_run => "<ingress address>".into(),
+                None => return Err(Failure::new(format!("the ingress for {host} has no address yet")).hint("is the ingress controller running and of a LoadBalancer kind? set dns.address to map a fixed address")),
+            }
+        }
+    };
+    let block = crate::render::hosts::block(&ctx.profile.name, &address, &h.hostnames);
+    if h.print_only || ctx.opts.dry_run {
+        for line in block.lines() {
+            let _ = ctx.tx.send(super::events::Event::Output { step: ctx.step, stream: Stream::Stdout, line: line.to_string() });
+        }
+        return Ok(());
+    }
+    let file: &Path = &h.file;
+    match hosts::update(file, &ctx.profile.name, &address, &h.hostnames).map_err(Failure::new)? {
+        hosts::HostsOutcome::Unchanged => ctx.info(format!("{} already maps {address}", file.display())),
+        hosts::HostsOutcome::Written { backup } => ctx.info(format!("{} now maps {address} (backup: {backup})", file.display())),
+    }
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! The journal: each step's outcome, kept in the state directory (never in the profile), so a
+//! failed or killed run resumes where it stopped. A step counts as done only if the step is
+//! still the same (its fingerprint), so editing the profile re-runs what changed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{Step, StepId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Done,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub status: Status,
+    pub fingerprint: String,
+    /// Seconds since the Unix epoch.
+    pub finished_at: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Journal {
+    pub profile: String,
+    pub steps: BTreeMap<String, Record>,
+}
+
+/// FNV-1a over the step's JSON: stable across runs and Rust versions, unlike `DefaultHasher`.
+/// The JSON holds secret references, never values, so the fingerprint leaks nothing.
+pub fn fingerprint(step: &Step) -> String {
+    let json = serde_json::to_vec(step).unwrap_or_default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in json {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+pub fn path(state_dir: &Path, profile: &str) -> PathBuf {
+    state_dir.join("journal").join(format!("{profile}.json"))
+}
+
+impl Journal {
+    pub fn load(state_dir: &Path, profile: &str) -> Journal {
+        std::fs::read(path(state_dir, profile))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_else(|| Journal { profile: profile.to_string(), steps: BTreeMap::new() })
+    }
+
+    pub fn save(&self, state_dir: &Path) -> std::io::Result<()> {
+        let bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        crate::profile::save::write_atomic(&path(state_dir, &self.profile), &bytes).map_err(std::io::Error::other)
+    }
+
+    pub fn is_done(&self, step: &Step) -> bool {
+        self.steps
+            .get(step.id.as_str())
+            .is_some_and(|r| r.status == Status::Done && r.fingerprint == fingerprint(step))
+    }
+
+    pub fn record(&mut self, id: StepId, step: &Step, status: Status, error: Option<String>) {
+        let finished_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        self.steps.insert(id.as_str().to_string(), Record { status, fingerprint: fingerprint(step), finished_at, error });
+    }
+}

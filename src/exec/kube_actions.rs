@@ -1,0 +1,187 @@
+//! Actions against the Kubernetes API, through `crate::kube`. One client per kubeconfig context,
+//! made on first use.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::{Ctx, Failure};
+use crate::kube::Kube;
+use crate::plan::{Manifest, RestartPods, SecretSpec, Wait};
+use crate::steps::private_jet::{self, ContainerMgtMerge, Resolved, Target};
+
+pub(super) async fn client<'c>(ctx: &'c mut Ctx<'_>, context: Option<&str>) -> Result<&'c Kube, Failure> {
+    let key = context.map(str::to_string);
+    if !ctx.kube.contains_key(&key) {
+        let kubeconfig = ctx.profile.cluster.kubeconfig.as_deref();
+        let k = Kube::connect(kubeconfig, context).await.map_err(|e| {
+            Failure::new(e.to_string()).hint("check KUBECONFIG / cluster.kubeconfig and the context name (`kubectl config get-contexts`)")
+        })?;
+        ctx.kube.insert(key.clone(), k);
+    }
+    Ok(&ctx.kube[&key])
+}
+
+fn ns_context<'a>(ctx: &'a Ctx<'_>, context: &'a Option<String>) -> Option<&'a str> {
+    context.as_deref().or(ctx.profile.cluster.context.as_deref())
+}
+
+pub(super) async fn cluster_reachable(ctx: &mut Ctx<'_>, context: Option<&str>) -> Result<(), Failure> {
+    let k = client(ctx, context).await?;
+    let v = k.server_version().await.map_err(|e| Failure::new(e.to_string()).hint("is the cluster running and the context right?"))?;
+    let line = format!("cluster {} ({}) answers: Kubernetes {v}", k.context(), k.master_url());
+    ctx.info(line);
+    Ok(())
+}
+
+pub(super) async fn ingress_class(ctx: &mut Ctx<'_>, class: &str) -> Result<(), Failure> {
+    let context = ctx.profile.cluster.context.clone();
+    let k = client(ctx, context.as_deref()).await?;
+    if k.ingress_class_exists(class).await? {
+        ctx.info(format!("ingress class {class} found"));
+        Ok(())
+    } else {
+        Err(Failure::new(format!("no IngressClass `{class}`: the NGINX ingress controller is not installed")).hint(
+            "helm upgrade --install ingress-nginx ingress-nginx --repo https://kubernetes.github.io/ingress-nginx -n ingress-nginx --create-namespace (or set prerequisites.requireIngressController: false)",
+        ))
+    }
+}
+
+pub(super) async fn csi_driver(ctx: &mut Ctx<'_>, context: Option<&str>) -> Result<(), Failure> {
+    let k = client(ctx, context).await?;
+    if k.csi_driver_exists("secrets-store.csi.k8s.io").await? {
+        ctx.info("Secrets Store CSI driver found");
+        Ok(())
+    } else {
+        Err(Failure::new("the Secrets Store CSI driver is not installed; the chart's secure vault mounts its password through it")
+            .hint("install secrets-store-csi-driver and your cloud's provider, or set secureVault.enabled: false"))
+    }
+}
+
+pub(super) async fn apply(ctx: &mut Ctx<'_>, m: &Manifest) -> Result<(), Failure> {
+    let dry = ctx.opts.dry_run;
+    let context = ns_context(ctx, &m.context).map(str::to_string);
+    let k = client(ctx, context.as_deref()).await?;
+    let applied = k.apply(&m.object, dry).await?;
+    ctx.info(applied.to_string());
+    Ok(())
+}
+
+pub(super) async fn apply_secret(ctx: &mut Ctx<'_>, s: &SecretSpec, data: BTreeMap<String, Vec<u8>>) -> Result<(), Failure> {
+    let dry = ctx.opts.dry_run;
+    let context = ns_context(ctx, &s.context).map(str::to_string);
+    let k = client(ctx, context.as_deref()).await?;
+    let applied = k.apply_secret(&s.namespace, &s.name, Some(&s.secret_type), data, dry).await?;
+    ctx.info(applied.to_string());
+    Ok(())
+}
+
+/// The data of an existing secret, or None.
+pub(super) async fn read_secret(ctx: &mut Ctx<'_>, namespace: &str, name: &str) -> Result<Option<BTreeMap<String, Vec<u8>>>, Failure> {
+    use k8s_openapi::api::core::v1::Secret;
+    let context = ctx.profile.cluster.context.clone();
+    let k = client(ctx, context.as_deref()).await?;
+    let api: kube::Api<Secret> = kube::Api::namespaced(k.client(), namespace);
+    let s = api.get_opt(name).await.map_err(|e| Failure::new(format!("read secret {namespace}/{name}: {e}")))?;
+    Ok(s.map(|s| s.data.unwrap_or_default().into_iter().map(|(k, v)| (k, v.0)).collect()))
+}
+
+pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
+    if ctx.opts.dry_run {
+        ctx.info("dry run: not waiting");
+        return Ok(());
+    }
+    match w {
+        Wait::DeploymentAvailable { context, namespace, name, timeout_secs } => {
+            let c = ns_context(ctx, context).map(str::to_string);
+            client(ctx, c.as_deref()).await?.deployment_available(namespace, name, Duration::from_secs(*timeout_secs)).await?;
+            ctx.info(format!("deployment {namespace}/{name} is available"));
+        }
+        Wait::IngressAddress { context, namespace, host, timeout_secs } => {
+            let c = ns_context(ctx, context).map(str::to_string);
+            let a = client(ctx, c.as_deref())
+                .await?
+                .wait_ingress_address(namespace, host, Duration::from_secs(*timeout_secs))
+                .await
+                .map_err(|e| Failure::new(e.to_string()).hint("is the ingress controller running? on kind/minikube without a load balancer set dns.address"))?;
+            ctx.info(format!("ingress for {host} has address {a}"));
+        }
+        Wait::SecretKey { context, namespace, name, key, timeout_secs } => {
+            let c = ns_context(ctx, context).map(str::to_string);
+            client(ctx, c.as_deref()).await?.wait_secret_key(namespace, name, key, Duration::from_secs(*timeout_secs)).await?;
+            ctx.info(format!("secret {namespace}/{name} has `{key}`"));
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn ingress_address(ctx: &mut Ctx<'_>, context: Option<&str>, namespace: &str, host: &str) -> Result<Option<String>, Failure> {
+    let c = context.or(ctx.profile.cluster.context.as_deref()).map(str::to_string);
+    Ok(client(ctx, c.as_deref()).await?.ingress_address(namespace, host).await?)
+}
+
+pub(super) async fn restart_pods(ctx: &mut Ctx<'_>, r: &RestartPods) -> Result<(), Failure> {
+    if ctx.opts.dry_run {
+        ctx.info(format!("dry run: not restarting pods {}/{}-*", r.namespace, r.name_prefix));
+        return Ok(());
+    }
+    let c = ns_context(ctx, &r.context).map(str::to_string);
+    let done = client(ctx, c.as_deref()).await?.restart_pods(&r.namespace, &r.name_prefix, Duration::from_secs(r.timeout_secs)).await?;
+    ctx.info(format!("replaced {} with {}", done.deleted.join(", "), done.replacements.join(", ")));
+    Ok(())
+}
+
+/// Reads each cluster's token and master URL, then writes the merged deployment.toml or
+/// tenant-conf.json. The token is a secret: it goes only into the file the profile names
+/// (`privateJet.mergeInto`, which API-M reads), never into the log.
+pub(super) async fn merge_container_mgt(ctx: &mut Ctx<'_>, m: &ContainerMgtMerge) -> Result<(), Failure> {
+    let mut values: Vec<(String, String)> = Vec::new();
+    for e in &m.clusters {
+        if ctx.opts.dry_run {
+            values.push(private_jet::placeholders(e));
+            continue;
+        }
+        let k = client(ctx, e.context.as_deref()).await?;
+        let token = k.service_account_token(&e.namespace, &e.token_secret, Duration::from_secs(120)).await?;
+        let master = e.master_url.clone().unwrap_or_else(|| k.master_url().to_string());
+        values.push((master, token));
+    }
+    let resolved: Vec<(private_jet::ClusterEntry, Resolved)> =
+        m.clusters.iter().zip(&values).map(|(e, (mu, t))| (e.clone(), Resolved { master_url: mu, sa_token: t })).collect();
+    let (target, existing) = match &m.merge_into {
+        Some(p) => {
+            let p = if p.is_absolute() { p.clone() } else { ctx.opts.base_dir.join(p) };
+            let text = match std::fs::read_to_string(&p) {
+                Ok(t) => t,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+                Err(e) => return Err(Failure::new(format!("cannot read {}: {e}", p.display()))),
+            };
+            (p, text)
+        }
+        None => (ctx.opts.work_dir.join(&m.output), String::new()),
+    };
+    let merged = match m.target {
+        Target::DeploymentToml => private_jet::merge_toml(&existing, &resolved, m.custom_class.as_deref()),
+        Target::TenantConf => private_jet::merge_tenant_conf(&existing, &resolved),
+    }
+    .map_err(|e| Failure::new(format!("{}: {e}", target.display())))?;
+    if ctx.opts.dry_run {
+        ctx.info(format!("dry run: would write {} cluster(s) into {}", m.clusters.len(), target.display()));
+        return Ok(());
+    }
+    if merged == existing {
+        ctx.info(format!("{} already holds these clusters", target.display()));
+        return Ok(());
+    }
+    if !existing.is_empty() {
+        crate::profile::save::write_atomic(&target.with_extension("kmpilot.bak"), existing.as_bytes())?;
+    }
+    crate::profile::save::write_atomic_with(&target, |f| {
+        use std::io::Write;
+        use std::os::unix::fs::PermissionsExt;
+        // it holds service-account tokens
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        f.write_all(merged.as_bytes())
+    })?;
+    ctx.info(format!("wrote {} cluster(s) into {}", m.clusters.len(), target.display()));
+    Ok(())
+}

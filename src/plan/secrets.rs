@@ -1,0 +1,51 @@
+//! Which secrets a plan needs, and under which shell variable: the runbook declares them, the
+//! executor resolves them all before the first step so a missing one fails fast.
+
+use super::{Action, Command, Plan, SecretSource, SecretValue};
+use crate::profile::secret::SecretRef;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretUse {
+    pub var: String,
+    pub secret: SecretRef,
+}
+
+pub fn uses(plan: &Plan) -> Vec<SecretUse> {
+    let mut out: Vec<SecretUse> = Vec::new();
+    let mut add = |var: &str, s: &SecretRef| {
+        if !out.iter().any(|u| u.var == var) {
+            out.push(SecretUse { var: var.to_string(), secret: s.clone() });
+        }
+    };
+    for step in &plan.steps {
+        for a in &step.actions {
+            match a {
+                Action::Run(Command { stdin: Some(o), .. }) => {
+                    for e in &o.entries {
+                        let s = match &e.value {
+                            SecretValue::Ref(s) | SecretValue::VaultEncrypted { secret: s, .. } => s,
+                        };
+                        add(&e.shell_var, s);
+                    }
+                }
+                Action::CreateSecret(spec) => {
+                    for (_, src) in &spec.data {
+                        if let SecretSource::Ref { secret, shell_var } = src {
+                            add(shell_var, secret);
+                        }
+                    }
+                }
+                Action::GenerateKeystores(k) => {
+                    add(k.store_password.shell_var("KEYSTORE_PASSWORD"), &k.store_password);
+                    add(k.key_password.shell_var("KEY_PASSWORD"), &k.key_password);
+                }
+                Action::RegisterKeyManager(r) => {
+                    add(r.admin.password.shell_var("APIM_ADMIN_PASSWORD"), &r.admin.password);
+                    add(r.connector.password.shell_var("IS_ADMIN_PASSWORD"), &r.connector.password);
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,546 @@
+//! The wizard's state. One owner (`App`), changed only by `update`, read by `view`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use ratatui_textarea::TextArea;
+
+use super::run_state::{RunState, StepRun};
+use super::theme::Theme;
+use crate::plan::{Plan, StepId};
+use crate::profile::Profile;
+use crate::profile::diagnostics::{Issue, Severity};
+use crate::profile::secret::SecretRef;
+use crate::profile::yaml_tree::Seg;
+use crate::steps::form::Field;
+
+/// The wizard's steps, in the order the user walks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WizardStep {
+    Cluster,
+    IsImage,
+    Keystores,
+    SecureVault,
+    IdentityServer,
+    ApiManager,
+    KeyManager,
+    Dns,
+    PrivateJet,
+    KmsSts,
+    Review,
+}
+
+impl WizardStep {
+    pub const ALL: [WizardStep; 11] = [
+        WizardStep::Cluster,
+        WizardStep::IsImage,
+        WizardStep::Keystores,
+        WizardStep::SecureVault,
+        WizardStep::IdentityServer,
+        WizardStep::ApiManager,
+        WizardStep::KeyManager,
+        WizardStep::Dns,
+        WizardStep::PrivateJet,
+        WizardStep::KmsSts,
+        WizardStep::Review,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            WizardStep::Cluster => "Cluster & prerequisites",
+            WizardStep::IsImage => "IS image",
+            WizardStep::Keystores => "Keystores",
+            WizardStep::SecureVault => "Secure vault",
+            WizardStep::IdentityServer => "Identity Server",
+            WizardStep::ApiManager => "API Manager",
+            WizardStep::KeyManager => "Key manager",
+            WizardStep::Dns => "DNS",
+            WizardStep::PrivateJet => "PrivateJet clusters",
+            WizardStep::KmsSts => "KMS <-> STS",
+            WizardStep::Review => "Review & run",
+        }
+    }
+
+    /// The plan step this wizard step becomes (its run state shows in the list).
+    pub fn step_id(self) -> Option<StepId> {
+        Some(match self {
+            WizardStep::Cluster => StepId::Prerequisites,
+            WizardStep::IsImage => StepId::IsImage,
+            WizardStep::Keystores => StepId::Keystores,
+            WizardStep::SecureVault => StepId::SecureVault,
+            WizardStep::IdentityServer => StepId::IdentityServer,
+            WizardStep::ApiManager => StepId::ApiManager,
+            WizardStep::KeyManager => StepId::KeyManager,
+            WizardStep::Dns => StepId::Dns,
+            WizardStep::PrivateJet => StepId::PrivateJet,
+            WizardStep::KmsSts => StepId::KmsSts,
+            WizardStep::Review => return None,
+        })
+    }
+
+    pub fn fields(self, p: &Profile) -> Vec<Field> {
+        use crate::steps::*;
+        match self {
+            WizardStep::Cluster => cluster::form(p),
+            WizardStep::IsImage => is_image::form(p),
+            WizardStep::Keystores => keystores::form(p),
+            WizardStep::SecureVault => secure_vault::form(p),
+            WizardStep::IdentityServer => identity_server::form(p),
+            WizardStep::ApiManager => api_manager::form(p),
+            WizardStep::KeyManager => key_manager::form(p),
+            WizardStep::Dns => dns::form(p),
+            WizardStep::PrivateJet => private_jet::form(p),
+            WizardStep::KmsSts => kms_sts::form(p),
+            WizardStep::Review => Vec::new(),
+        }
+    }
+
+    /// The wizard step an issue at `path` belongs to.
+    pub fn of_path(path: &[Seg]) -> WizardStep {
+        let key = |i: usize| match path.get(i) {
+            Some(Seg::Key(k)) => k.as_str(),
+            _ => "",
+        };
+        match key(0) {
+            "identityServer" if key(1) == "image" => WizardStep::IsImage,
+            "identityServer" => WizardStep::IdentityServer,
+            "keystores" => WizardStep::Keystores,
+            "secureVault" => WizardStep::SecureVault,
+            "apiManager" => WizardStep::ApiManager,
+            "keyManager" => WizardStep::KeyManager,
+            "dns" => WizardStep::Dns,
+            "privateJet" => WizardStep::PrivateJet,
+            "kmsSts" => WizardStep::KmsSts,
+            _ => WizardStep::Cluster,
+        }
+    }
+}
+
+/// What the step list shows next to each step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    Untouched,
+    Valid,
+    Warnings(usize),
+    Errors(usize),
+    Running,
+    Done,
+    Skipped,
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Steps,
+    Form,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Wizard,
+    Run,
+}
+
+/// A one-line field being typed into.
+pub struct InlineEdit {
+    pub field: usize,
+    pub input: TextArea<'static>,
+    /// The profile before editing started, restored by Esc.
+    pub original: Box<Profile>,
+    /// Why the text is not accepted (a number that does not parse…).
+    pub error: Option<String>,
+}
+
+/// Where a secret comes from, as the secret editor offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSource {
+    Env,
+    File,
+    Prompt,
+    Literal,
+    /// Optional secrets only: use the fallback.
+    Unset,
+}
+
+impl SecretSource {
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretSource::Env => "environment variable",
+            SecretSource::File => "file",
+            SecretSource::Prompt => "prompt when the plan runs",
+            SecretSource::Literal => "literal value (not saved)",
+            SecretSource::Unset => "not set (use the default)",
+        }
+    }
+}
+
+pub struct SecretEditor {
+    pub field: usize,
+    pub source: SecretSource,
+    pub input: TextArea<'static>,
+    pub optional: bool,
+    /// Literal entry was explicitly asked for (Ctrl-L).
+    pub literal_unlocked: bool,
+}
+
+impl SecretEditor {
+    pub fn sources(&self) -> Vec<SecretSource> {
+        let mut v = vec![SecretSource::Env, SecretSource::File, SecretSource::Prompt];
+        if self.literal_unlocked {
+            v.push(SecretSource::Literal);
+        }
+        if self.optional {
+            v.push(SecretSource::Unset);
+        }
+        v
+    }
+
+    /// The reference the editor describes now.
+    pub fn value(&self) -> Result<Option<SecretRef>, String> {
+        let text = self.input.lines().join("");
+        let t = text.trim();
+        Ok(match self.source {
+            SecretSource::Env => {
+                if t.is_empty() {
+                    return Err("name the environment variable".into());
+                }
+                Some(SecretRef::Env(t.to_string()))
+            }
+            SecretSource::File => {
+                if t.is_empty() {
+                    return Err("name the file".into());
+                }
+                Some(SecretRef::File(PathBuf::from(t)))
+            }
+            SecretSource::Prompt => Some(SecretRef::Prompt(true)),
+            SecretSource::Literal => Some(SecretRef::Literal(text)),
+            SecretSource::Unset => None,
+        })
+    }
+}
+
+pub struct MultiLineEditor {
+    pub field: usize,
+    pub input: TextArea<'static>,
+    pub original: Box<Profile>,
+    pub error: Option<String>,
+}
+
+pub enum Modal {
+    Help,
+    /// Unsaved changes (or a running plan) when quitting.
+    QuitGuard,
+    SaveAs(TextArea<'static>),
+    Secret(SecretEditor),
+    MultiLine(MultiLineEditor),
+    ConfirmRun,
+    ConfirmRemoveCluster(usize),
+    StepFailed {
+        step: StepId,
+        error: String,
+        hint: Option<String>,
+    },
+    /// Typing a log search.
+    Search(TextArea<'static>),
+}
+
+/// One row of the review list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewRow {
+    Header(String),
+    /// Step index, action index.
+    Action(usize, usize),
+    ArtifactsHeader,
+    Artifact(usize),
+    UrlsHeader,
+    Url(usize),
+}
+
+#[derive(Default)]
+pub struct ReviewState {
+    pub plan: Option<Arc<Plan>>,
+    pub rows: Vec<ReviewRow>,
+    pub selected: usize,
+    pub scroll: usize,
+    pub preview_scroll: usize,
+}
+
+impl ReviewState {
+    pub fn build(plan: Arc<Plan>) -> Self {
+        let mut rows = Vec::new();
+        for (si, s) in plan.steps.iter().enumerate() {
+            rows.push(ReviewRow::Header(format!(
+                "{:>2}. {} — {}",
+                si + 1,
+                s.id.as_str(),
+                s.title
+            )));
+            for ai in 0..s.actions.len() {
+                rows.push(ReviewRow::Action(si, ai));
+            }
+        }
+        rows.push(ReviewRow::ArtifactsHeader);
+        for i in 0..plan.artifacts.len() {
+            rows.push(ReviewRow::Artifact(i));
+        }
+        rows.push(ReviewRow::UrlsHeader);
+        for i in 0..plan.console_urls.len() {
+            rows.push(ReviewRow::Url(i));
+        }
+        let selected = rows
+            .iter()
+            .position(|r| !matches!(r, ReviewRow::Header(_)))
+            .unwrap_or(0);
+        ReviewState {
+            plan: Some(plan),
+            rows,
+            selected,
+            scroll: 0,
+            preview_scroll: 0,
+        }
+    }
+
+    /// The preview text of the selected row: the action's detail (secrets masked) or the
+    /// artifact's content.
+    pub fn preview(&self) -> (String, String) {
+        let Some(plan) = &self.plan else {
+            return (String::new(), String::new());
+        };
+        match self.rows.get(self.selected) {
+            Some(ReviewRow::Action(si, ai)) => {
+                let a = &plan.steps[*si].actions[*ai];
+                let title = format!("{} {}", a.verb(), plan.steps[*si].id.as_str());
+                let body = a
+                    .detail(plan)
+                    .unwrap_or_else(|| format!("{}\n\n(nothing more to show)", a.summary()));
+                (title, body)
+            }
+            Some(ReviewRow::Artifact(i)) => {
+                let a = &plan.artifacts[*i];
+                (a.path.clone(), a.content.clone())
+            }
+            Some(ReviewRow::Url(i)) => {
+                let u = &plan.console_urls[*i];
+                (u.name.clone(), u.url.clone())
+            }
+            _ => (String::new(), String::new()),
+        }
+    }
+}
+
+pub struct App {
+    pub profile: Profile,
+    /// The profile as last loaded or saved: `dirty` compares against it.
+    pub saved: Profile,
+    pub profile_path: Option<PathBuf>,
+    /// `profile.validate()` after the last edit.
+    pub issues: Vec<Issue>,
+    pub step: usize,
+    pub focus: Focus,
+    pub field: usize,
+    pub form_scroll: usize,
+    pub fields: Vec<Field>,
+    pub visited: [bool; 11],
+    pub editing: Option<InlineEdit>,
+    pub modal: Option<Modal>,
+    pub status: Option<(String, bool)>,
+    pub theme: Theme,
+    pub size: (u16, u16),
+    pub screen: Screen,
+    pub review: ReviewState,
+    pub run: RunState,
+    pub now: Instant,
+    /// Wall clock for pod ages, seconds since the epoch.
+    pub wall: i64,
+    pub should_quit: bool,
+    /// Quit once the pending save succeeds (the quit guard's "save and quit").
+    pub quit_after_save: bool,
+    /// Defaults shown next to the help.
+    pub defaults: Profile,
+}
+
+impl App {
+    pub fn new(profile: Profile, profile_path: Option<PathBuf>, no_color: bool) -> Self {
+        let defaults = Profile::quickstart(&profile.name);
+        let mut app = App {
+            saved: profile.clone(),
+            profile,
+            profile_path,
+            issues: Vec::new(),
+            step: 0,
+            focus: Focus::Steps,
+            field: 0,
+            form_scroll: 0,
+            fields: Vec::new(),
+            visited: [false; 11],
+            editing: None,
+            modal: None,
+            status: None,
+            theme: Theme::new(no_color),
+            size: (100, 30),
+            screen: Screen::Wizard,
+            review: ReviewState::default(),
+            run: RunState::default(),
+            now: Instant::now(),
+            wall: SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0),
+            should_quit: false,
+            quit_after_save: false,
+            defaults,
+        };
+        app.visited[0] = true;
+        app.revalidate();
+        app
+    }
+
+    pub fn wizard_step(&self) -> WizardStep {
+        WizardStep::ALL[self.step]
+    }
+
+    pub fn dirty(&self) -> bool {
+        self.profile != self.saved
+    }
+
+    /// Re-runs the same validation `kmpilot validate` runs and rebuilds the current form.
+    pub fn revalidate(&mut self) {
+        self.issues = self.profile.validate().list;
+        self.fields = self.wizard_step().fields(&self.profile);
+        if self.field >= self.fields.len() {
+            self.field = self.fields.len().saturating_sub(1);
+        }
+        if self.wizard_step() == WizardStep::Review {
+            self.refresh_review();
+        }
+    }
+
+    pub fn refresh_review(&mut self) {
+        let plan = Arc::new(crate::plan::plan(&self.profile));
+        let keep = self.review.selected;
+        self.review = ReviewState::build(plan);
+        if keep < self.review.rows.len() && keep > 0 {
+            self.review.selected = keep;
+        }
+    }
+
+    pub fn issues_of(&self, step: WizardStep) -> impl Iterator<Item = &Issue> {
+        self.issues
+            .iter()
+            .filter(move |i| WizardStep::of_path(&i.path.0) == step)
+    }
+
+    pub fn field_issues(&self, i: usize) -> Vec<&Issue> {
+        match self.fields.get(i) {
+            Some(f) => f.issues(&self.issues).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.issues.iter().any(|i| i.severity == Severity::Error)
+    }
+
+    pub fn status_of(&self, idx: usize) -> StepStatus {
+        let step = WizardStep::ALL[idx];
+        if let Some(id) = step.step_id()
+            && let Some(p) = self.run.step(id)
+        {
+            match p.state {
+                StepRun::Running { .. } => return StepStatus::Running,
+                StepRun::Done { .. } => return StepStatus::Done,
+                StepRun::Failed { .. } => return StepStatus::Failed,
+                StepRun::Skipped { .. } if self.run.active => return StepStatus::Skipped,
+                _ => {}
+            }
+        }
+        if step == WizardStep::Review {
+            let errors = self.issues.iter().filter(|i| i.is_error()).count();
+            return if errors > 0 {
+                StepStatus::Errors(errors)
+            } else if self.visited[idx] {
+                StepStatus::Valid
+            } else {
+                StepStatus::Untouched
+            };
+        }
+        let (mut e, mut w) = (0, 0);
+        for i in self.issues_of(step) {
+            if i.is_error() {
+                e += 1
+            } else {
+                w += 1
+            }
+        }
+        if e > 0 {
+            StepStatus::Errors(e)
+        } else if !self.visited[idx] {
+            StepStatus::Untouched
+        } else if w > 0 {
+            StepStatus::Warnings(w)
+        } else {
+            StepStatus::Valid
+        }
+    }
+
+    /// The default shown for field `i`: the step's own, else what a new profile has.
+    pub fn default_of(&self, f: &Field) -> Option<String> {
+        if let Some(d) = &f.default {
+            return Some(d.clone());
+        }
+        if f.group.is_some() && self.wizard_step() == WizardStep::PrivateJet {
+            return None;
+        }
+        let d = f.display(&self.defaults);
+        (!d.is_empty()).then_some(d)
+    }
+
+    pub fn profile_label(&self) -> String {
+        match &self.profile_path {
+            Some(p) => format!("{} ({})", self.profile.name, p.display()),
+            None => format!("{} (not saved yet)", self.profile.name),
+        }
+    }
+
+    /// The PrivateJet cluster index of the focused field, if any.
+    pub fn focused_cluster(&self) -> Option<usize> {
+        let f = self.fields.get(self.field)?;
+        match f.path.0.as_slice() {
+            [Seg::Key(a), Seg::Key(b), Seg::Index(i), ..] if a == "privateJet" && b == "clusters" => {
+                Some(*i)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Lines of the form pane: group headings, fields and the issues under them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormLine {
+    Group(String),
+    Field(usize),
+    /// Field index, issue index within `App::issues`.
+    Issue(usize, usize),
+}
+
+pub fn form_lines(app: &App) -> Vec<FormLine> {
+    let mut out = Vec::new();
+    let mut group: Option<&str> = None;
+    for (i, f) in app.fields.iter().enumerate() {
+        if f.group.as_deref() != group {
+            group = f.group.as_deref();
+            if let Some(g) = group {
+                out.push(FormLine::Group(g.to_string()));
+            }
+        }
+        out.push(FormLine::Field(i));
+        let path = &f.path.0;
+        for (k, issue) in app.issues.iter().enumerate() {
+            if issue.path.0.starts_with(path) {
+                out.push(FormLine::Issue(i, k));
+            }
+        }
+    }
+    out
+}

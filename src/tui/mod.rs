@@ -1,0 +1,201 @@
+//! The full-screen wizard: The Elm Architecture. `App` is the state, `update(&mut App, Msg)`
+//! changes it and returns side effects as `Cmd`s, `view(&App, &mut Frame)` draws it. One
+//! channel merges terminal input, a one-second tick, signals, executor events and watcher
+//! snapshots; the loop drains it, updates, performs commands and draws once per batch.
+
+pub mod app;
+pub mod layout;
+pub mod msg;
+pub mod run_state;
+pub mod runner;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+pub use app::App;
+pub use msg::{Cmd, Msg};
+pub use update::update;
+pub use view::view;
+
+use crate::profile::Profile;
+use runner::{ExecRunner, RunRequest, Runner, Sink};
+
+pub struct TuiOptions {
+    /// Where Ctrl-S writes; `None` asks for a name (save as) the first time.
+    pub profile_path: Option<PathBuf>,
+    pub profile: Profile,
+    /// Open on "Review & run" (a profile that is already complete).
+    pub start_on_review: bool,
+}
+
+/// Runs the wizard until the user quits; the exit code is 1 when the last run failed, else 0.
+pub fn run(opts: TuiOptions) -> anyhow::Result<u8> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(run_with(opts, Box::new(ExecRunner::default())))
+}
+
+/// The app for `opts`, positioned where the wizard opens.
+pub fn new_app(opts: TuiOptions, no_color: bool) -> App {
+    let mut app = App::new(opts.profile, opts.profile_path, no_color);
+    if opts.start_on_review {
+        update::select_step(&mut app, app::WizardStep::ALL.len() - 1);
+        app.focus = app::Focus::Form;
+    }
+    app
+}
+
+/// The loop, with any `Runner` (tests and demos plug in their own).
+pub async fn run_with(opts: TuiOptions, mut runner: Box<dyn Runner>) -> anyhow::Result<u8> {
+    let no_color = theme::Theme::from_env().no_color;
+    let mut app = new_app(opts, no_color);
+    let (mut term, _guard) = terminal::enter()?;
+    let size = term.size()?;
+    app.size = (size.width, size.height);
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let sink = Sink(tx.clone());
+    spawn_input(tx.clone());
+    spawn_tick(tx.clone());
+    spawn_signals(tx.clone());
+
+    term.draw(|f| view(&app, f))?;
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < 4096
+            && let Ok(m) = rx.try_recv()
+        {
+            batch.push(m);
+        }
+        for m in batch {
+            if let Some(cmd) = update(&mut app, m) {
+                perform(cmd, &mut app, runner.as_mut(), &sink, &tx);
+            }
+            if app.should_quit {
+                break;
+            }
+        }
+        if app.should_quit {
+            break;
+        }
+        term.draw(|f| view(&app, f))?;
+    }
+    runner.abort();
+    drop(term);
+    Ok(match app.run.finished {
+        Some(false) => 1,
+        _ => 0,
+    })
+}
+
+fn perform(
+    cmd: Cmd,
+    app: &mut App,
+    runner: &mut dyn Runner,
+    sink: &Sink,
+    tx: &mpsc::UnboundedSender<Msg>,
+) {
+    match cmd {
+        Cmd::Save { path, profile } => {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let _ = tx.send(save_blocking(&path, &profile));
+            });
+        }
+        Cmd::StartRun {
+            profile,
+            plan,
+            profile_path,
+        } => runner.start(
+            RunRequest {
+                profile: *profile,
+                plan,
+                profile_path,
+                resume: false,
+                from: None,
+            },
+            sink.clone(),
+        ),
+        Cmd::Retry(s) => runner.retry(s, sink.clone()),
+        Cmd::Skip(s) => runner.skip(s, sink.clone()),
+        Cmd::Abort => runner.abort(),
+        Cmd::Quit => app.should_quit = true,
+        Cmd::Batch(v) => {
+            for c in v {
+                perform(c, app, runner, sink, tx);
+            }
+        }
+    }
+}
+
+/// Performs `Cmd::Save` (atomic write through `profile::save::save`) and returns the message
+/// that reports it.
+pub fn save_blocking(path: &std::path::Path, profile: &Profile) -> Msg {
+    Msg::Saved(
+        crate::profile::save::save(profile, path)
+            .map(|replaced| (path.to_path_buf(), replaced))
+            .map_err(|e| e.to_string()),
+    )
+}
+
+fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
+    use crossterm::event::Event as CEvent;
+    tokio::spawn(async move {
+        let mut events = crossterm::event::EventStream::new();
+        while let Some(ev) = events.next().await {
+            let msg = match ev {
+                Ok(CEvent::Key(k)) => Msg::Key(k),
+                Ok(CEvent::Mouse(m)) => Msg::Mouse(m),
+                Ok(CEvent::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(CEvent::Paste(s)) => Msg::Paste(s),
+                Ok(_) => continue,
+                Err(_) => Msg::Terminate,
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn spawn_tick(tx: mpsc::UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let mut t = tokio::time::interval(Duration::from_secs(1));
+        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            t.tick().await;
+            if tx.send(Msg::Tick).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn spawn_signals(tx: mpsc::UnboundedSender<Msg>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+            _ = int.recv() => {}
+        }
+        let _ = tx.send(Msg::Terminate);
+    });
+}

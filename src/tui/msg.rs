@@ -1,0 +1,56 @@
+//! Messages into `update` and commands out of it. Everything that happens (a key, a resize, a
+//! tick, an executor event, a watcher snapshot, the result of a save) arrives as a `Msg`;
+//! everything with a side effect (writing a file, starting or steering a run) leaves as a `Cmd`
+//! that the event loop performs, so `update` itself never blocks.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::exec::events::Event;
+use crate::kube::snapshot::WatchUpdate;
+use crate::plan::{Plan, StepId};
+use crate::profile::Profile;
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// Once a second: elapsed times and ages move on.
+    Tick,
+    Exec(Event),
+    Watch(WatchUpdate),
+    /// The outcome of `Cmd::Save`: the path written and the literal secrets left out.
+    Saved(Result<(PathBuf, Vec<String>), String>),
+    /// SIGTERM, SIGHUP or an external SIGINT: leave now, restoring the terminal.
+    Terminate,
+}
+
+/// Side effects `update` asks for.
+#[derive(Debug, Clone)]
+pub enum Cmd {
+    /// Write the profile atomically (`profile::save::save`).
+    Save {
+        path: PathBuf,
+        profile: Box<Profile>,
+    },
+    /// Run this plan of this profile; events come back as `Msg::Exec`, pane rows as
+    /// `Msg::Watch`.
+    StartRun {
+        profile: Box<Profile>,
+        plan: Arc<Plan>,
+        profile_path: Option<PathBuf>,
+    },
+    /// After `StepFailed`: run the failed step again and go on.
+    Retry(StepId),
+    /// After `StepFailed`: leave the step out and go on with the next.
+    Skip(StepId),
+    /// Stop the run (cancel running processes).
+    Abort,
+    /// Leave the program.
+    Quit,
+    Batch(Vec<Cmd>),
+}

@@ -1,0 +1,310 @@
+//! What the run screen shows, built only from executor `Event`s and watcher `WatchUpdate`s:
+//! per-step progress with elapsed time, a bounded log, the live pods and ingresses panes.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::exec::events::{Event, Stream};
+use crate::kube::snapshot::{IngressRow, PodRow, Snapshot};
+use crate::plan::{Plan, StepId};
+
+/// The log keeps the newest lines only (kdash and k9s cap theirs the same way).
+pub const MAX_LOG_LINES: usize = 10_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepRun {
+    Pending,
+    Running { started: Instant },
+    Done { elapsed: Duration },
+    Skipped { reason: String },
+    Failed { error: String, hint: Option<String>, elapsed: Duration },
+}
+
+#[derive(Debug, Clone)]
+pub struct StepProgress {
+    pub id: StepId,
+    pub state: StepRun,
+    /// Actions finished / actions in the plan's step.
+    pub done_actions: usize,
+    pub total_actions: usize,
+    /// The action running now.
+    pub current: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogLine {
+    pub step: StepId,
+    pub stream: Stream,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Log,
+    Pods,
+    Ingresses,
+}
+
+#[derive(Debug, Default)]
+pub struct RunState {
+    pub active: bool,
+    pub plan: Option<Arc<Plan>>,
+    pub steps: Vec<StepProgress>,
+    pub log: VecDeque<LogLine>,
+    /// Lines dropped from the front since the run started (the cap).
+    pub log_dropped: usize,
+    /// First visible log line; `None` follows the tail.
+    pub log_scroll: Option<usize>,
+    pub search: Option<String>,
+    pub pods: Snapshot<PodRow>,
+    pub pods_scroll: usize,
+    pub ingresses: Snapshot<IngressRow>,
+    pub ingresses_scroll: usize,
+    pub pane: Option<Pane>,
+    /// `Some(ok)` once `RunFinished` arrived.
+    pub finished: Option<bool>,
+    /// The step waiting for retry / skip / abort.
+    pub failed: Option<StepId>,
+    pub started: Option<Instant>,
+    pub summary_open: bool,
+}
+
+impl RunState {
+    pub fn begin(&mut self, plan: Arc<Plan>, now: Instant) {
+        *self = RunState {
+            active: true,
+            steps: plan
+                .steps
+                .iter()
+                .map(|s| StepProgress {
+                    id: s.id,
+                    state: StepRun::Pending,
+                    done_actions: 0,
+                    total_actions: s.actions.len(),
+                    current: None,
+                })
+                .collect(),
+            plan: Some(plan),
+            started: Some(now),
+            pane: Some(Pane::Log),
+            ..RunState::default()
+        };
+    }
+
+    pub fn step(&self, id: StepId) -> Option<&StepProgress> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+
+    fn step_mut(&mut self, id: StepId) -> &mut StepProgress {
+        if let Some(i) = self.steps.iter().position(|s| s.id == id) {
+            return &mut self.steps[i];
+        }
+        self.steps.push(StepProgress {
+            id,
+            state: StepRun::Pending,
+            done_actions: 0,
+            total_actions: 0,
+            current: None,
+        });
+        self.steps.last_mut().expect("just pushed")
+    }
+
+    pub fn push_log(&mut self, step: StepId, stream: Stream, text: String) {
+        if self.log.len() == MAX_LOG_LINES {
+            self.log.pop_front();
+            self.log_dropped += 1;
+            if let Some(s) = &mut self.log_scroll {
+                *s = s.saturating_sub(1);
+            }
+        }
+        self.log.push_back(LogLine { step, stream, text });
+    }
+
+    /// Applies one executor event. Returns the step that failed, if this event is a failure.
+    pub fn apply(&mut self, ev: Event, now: Instant) -> Option<StepId> {
+        self.active = true;
+        match ev {
+            Event::RunStarted { steps } => {
+                // a retry or skip starts a new executor run: keep what is already done
+                for id in steps {
+                    let _ = self.step_mut(id);
+                }
+                self.finished = None;
+                self.started.get_or_insert(now);
+            }
+            Event::StepStarted { step } => {
+                let s = self.step_mut(step);
+                s.state = StepRun::Running { started: now };
+                s.done_actions = 0;
+                s.current = None;
+                self.push_log(step, Stream::Info, format!("── {} started", step.as_str()));
+            }
+            Event::ActionStarted { step, index, summary } => {
+                let s = self.step_mut(step);
+                s.current = Some(summary.clone());
+                s.done_actions = s.done_actions.max(index);
+                self.push_log(step, Stream::Info, format!("▸ {summary}"));
+            }
+            Event::Output { step, stream, line } => self.push_log(step, stream, line),
+            Event::ActionFinished { step, index } => {
+                let s = self.step_mut(step);
+                s.done_actions = s.done_actions.max(index + 1);
+            }
+            Event::StepFinished { step, elapsed } => {
+                let s = self.step_mut(step);
+                s.state = StepRun::Done { elapsed };
+                s.done_actions = s.total_actions.max(s.done_actions);
+                s.current = None;
+                self.push_log(
+                    step,
+                    Stream::Info,
+                    format!("── {} done in {}", step.as_str(), fmt_duration(elapsed)),
+                );
+            }
+            Event::StepSkipped { step, reason } => {
+                let s = self.step_mut(step);
+                // a resumed run skips what an earlier run finished: keep it shown as done
+                if !matches!(s.state, StepRun::Done { .. }) {
+                    s.state = StepRun::Skipped { reason: reason.clone() };
+                }
+                s.current = None;
+                self.push_log(step, Stream::Info, format!("── {} skipped: {reason}", step.as_str()));
+            }
+            Event::StepFailed { step, error, hint } => {
+                let s = self.step_mut(step);
+                let elapsed = match s.state {
+                    StepRun::Running { started } => now.saturating_duration_since(started),
+                    _ => Duration::ZERO,
+                };
+                s.state = StepRun::Failed {
+                    error: error.clone(),
+                    hint: hint.clone(),
+                    elapsed,
+                };
+                s.current = None;
+                self.push_log(step, Stream::Stderr, format!("✗ {} failed: {error}", step.as_str()));
+                if let Some(h) = hint {
+                    self.push_log(step, Stream::Info, format!("  hint: {h}"));
+                }
+                self.failed = Some(step);
+                return Some(step);
+            }
+            Event::RunFinished { ok } => {
+                self.finished = Some(ok);
+                self.summary_open = true;
+            }
+        }
+        None
+    }
+
+    /// Indices of log lines containing the search text (case-insensitive).
+    pub fn matches(&self, query: &str) -> Vec<usize> {
+        let q = query.to_lowercase();
+        self.log
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.text.to_lowercase().contains(&q))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The first visible log line for a viewport of `height` lines.
+    pub fn log_top(&self, height: usize) -> usize {
+        let max = self.log.len().saturating_sub(height);
+        match self.log_scroll {
+            None => max,
+            Some(s) => s.min(max),
+        }
+    }
+}
+
+pub fn fmt_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if s < 60 {
+        format!("{s}s")
+    } else if s < 3600 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
+    }
+}
+
+/// kubectl-style age: 42s, 5m, 3h, 2d.
+pub fn fmt_age(secs: u64) -> String {
+    if secs < 120 {
+        format!("{secs}s")
+    } else if secs < 3600 * 2 {
+        format!("{}m", secs / 60)
+    } else if secs < 86400 * 2 {
+        format!("{}h", secs / 3600)
+    } else {
+        format!("{}d", secs / 86400)
+    }
+}
+
+/// Seconds since the Unix epoch of an RFC 3339 timestamp (`2026-01-02T03:04:05Z`, optional
+/// fraction and offset). `None` when it does not parse.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 20 {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let mut rest = &s[19..];
+    if let Some(r) = rest.strip_prefix('.') {
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &r[n..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        o if o.len() == 6 => {
+            let sign = if o.starts_with('-') { -1 } else { 1 };
+            let oh: i64 = o.get(1..3)?.parse().ok()?;
+            let om: i64 = o.get(4..6)?.parse().ok()?;
+            sign * (oh * 3600 + om * 60)
+        }
+        _ => return None,
+    };
+    // days from civil (Howard Hinnant)
+    let y = if mo <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (mo + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146097 + doe - 719468;
+    Some(days * 86400 + h * 3600 + mi * 60 + se - offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339("2000-03-01T00:00:00Z"), Some(951868800));
+        assert_eq!(parse_rfc3339("2000-03-01T01:00:00.123+01:00"), Some(951868800));
+        assert_eq!(parse_rfc3339("garbage"), None);
+        assert_eq!(fmt_age(30), "30s");
+        assert_eq!(fmt_age(600), "10m");
+        assert_eq!(fmt_age(86400 * 3), "3d");
+    }
+
+    #[test]
+    fn log_is_bounded() {
+        let mut r = RunState::default();
+        for i in 0..MAX_LOG_LINES + 5 {
+            r.push_log(StepId::Dns, Stream::Stdout, i.to_string());
+        }
+        assert_eq!(r.log.len(), MAX_LOG_LINES);
+        assert_eq!(r.log_dropped, 5);
+        assert_eq!(r.log.front().unwrap().text, "5");
+    }
+}

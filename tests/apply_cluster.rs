@@ -1,0 +1,209 @@
+//! `kmpilot apply` against the real test control plane (kube-apiserver + etcd + controller
+//! manager + scheduler + kwok nodes, started by `scripts/with-test-cluster`), with the real
+//! helm and the project's stand-in charts (tests/charts) in place of the WSO2 charts, which
+//! no test machine can download. The ingress address is written into the ingress status by the
+//! test, as an ingress controller would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn cluster() -> Option<()> {
+    if std::env::var_os("KMPILOT_TEST_CLUSTER").is_some() && std::env::var_os("KUBECONFIG").is_some() {
+        return Some(());
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("CI=true but no test cluster: run the tests under scripts/with-test-cluster");
+    }
+    eprintln!("SKIPPED: no test cluster (run under scripts/with-test-cluster)");
+    None
+}
+
+fn kubectl(args: &[&str]) -> Output {
+    Command::new("kubectl").args(args).output().expect("kubectl on PATH")
+}
+
+fn ok(o: &Output) -> String {
+    assert!(o.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn charts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts")
+}
+
+fn profile(ns: &str, hosts: &Path, apim_chart: &Path) -> String {
+    format!(
+        r#"apiVersion: kmpilot/v1
+kind: Profile
+name: {ns}
+cluster: {{ namespace: {ns} }}
+identityServer:
+  chart: {is_chart}
+  hostname: is.{ns}.test
+  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: "7.1.0" }}
+  helmTimeoutMinutes: 2
+apiManager:
+  chart: {apim_chart}
+  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}
+  helmTimeoutMinutes: 2
+keyManager: {{ register: false }}
+dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
+"#,
+        is_chart = charts().join("identity-server-standin").display(),
+        apim_chart = apim_chart.display(),
+        hosts = hosts.display(),
+    )
+}
+
+struct Run {
+    dir: tempfile::TempDir,
+    ns: String,
+}
+
+impl Run {
+    fn new(ns: &str) -> Run {
+        let _ = kubectl(&["delete", "namespace", ns, "--wait=true", "--ignore-not-found"]);
+        // what installing the NGINX ingress controller leaves behind
+        let class = "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n";
+        let mut c = Command::new("kubectl").args(["apply", "-f", "-"]).stdin(std::process::Stdio::piped()).spawn().unwrap();
+        use std::io::Write;
+        c.stdin.take().unwrap().write_all(class.as_bytes()).unwrap();
+        assert!(c.wait().unwrap().success());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("hosts"), "127.0.0.1 localhost\n").unwrap();
+        Run { dir, ns: ns.to_string() }
+    }
+
+    fn write_profile(&self, apim_chart: &Path) -> PathBuf {
+        let p = self.dir.path().join("profile.yaml");
+        std::fs::write(&p, profile(&self.ns, &self.dir.path().join("hosts"), apim_chart)).unwrap();
+        p
+    }
+
+    fn apply(&self, profile: &Path, extra: &[&str]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+            .args(["apply", "--yes", "-f"])
+            .arg(profile)
+            .args(extra)
+            .env("KMPILOT_STATE_DIR", self.dir.path().join("state"))
+            .env("KEYSTORE_PASSWORD", "kmpilot-test-store")
+            .env("APIM_ADMIN_PASSWORD", "kmpilot-test-admin")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Plays the ingress controller: gives the management ingress an address once it exists.
+    fn publish_ingress_address(&self, ip: &str, child: &mut std::process::Child) {
+        let name = format!("{}-wso2am-all-in-one-management-ingress", "apim");
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(240) {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            let o = kubectl(&["get", "ingress", &name, "-n", &self.ns, "-o", "name"]);
+            if o.status.success() {
+                let patch = format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
+                ok(&kubectl(&["patch", "ingress", &name, "-n", &self.ns, "--subresource=status", "--type=merge", "-p", &patch]));
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        panic!("the management ingress never appeared");
+    }
+
+    /// Objects of `kind` in the namespace; helm's own release-history secrets are left out
+    /// (every `helm upgrade` adds a revision, which is history, not a new object of ours).
+    fn count(&self, kind: &str) -> usize {
+        let mut args = vec!["get", kind, "-n", &self.ns, "-o", "name"];
+        if kind == "secrets" {
+            args.push("--field-selector=type!=helm.sh/release.v1");
+        }
+        ok(&kubectl(&args)).lines().count()
+    }
+}
+
+impl Drop for Run {
+    fn drop(&mut self) {
+        let _ = kubectl(&["delete", "namespace", &self.ns, "--wait=false", "--ignore-not-found"]);
+    }
+}
+
+fn finish(child: std::process::Child) -> (i32, String, String) {
+    let o = child.wait_with_output().unwrap();
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
+}
+
+#[test]
+fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
+    if cluster().is_none() {
+        return;
+    }
+    let run = Run::new("kmp-e2e");
+    let profile = run.write_profile(&charts().join("wso2am-standin"));
+    let mut child = run.apply(&profile, &[]);
+    run.publish_ingress_address("10.20.30.40", &mut child);
+    let (code, out, err) = finish(child);
+    assert_eq!(code, 0, "apply failed\nstdout:\n{out}\nstderr:\n{err}");
+
+    // the hosts file maps every hostname to the ingress address, between markers
+    let hosts = std::fs::read_to_string(run.dir.path().join("hosts")).unwrap();
+    assert!(hosts.starts_with("127.0.0.1 localhost\n"));
+    assert!(hosts.contains("10.20.30.40 am.kmp-e2e.test gw.kmp-e2e.test ws.kmp-e2e.test websub.kmp-e2e.test is.kmp-e2e.test"), "{hosts}");
+    // the keystores reached the cluster under the names the values use
+    let keys = ok(&kubectl(&["get", "secret", "apim-keystores", "-n", "kmp-e2e", "-o", "jsonpath={.data}"]));
+    for f in ["wso2carbon.jks", "wso2tls.jks", "wso2internal.jks", "client-truststore.jks"] {
+        assert!(keys.contains(f), "{f} missing from {keys}");
+    }
+    assert_eq!(ok(&kubectl(&["get", "secret", "wso2-ingress-tls", "-n", "kmp-e2e", "-o", "jsonpath={.type}"])), "kubernetes.io/tls");
+    // both releases deployed, their pods running on kwok nodes
+    let releases = ok(&Command::new("helm").args(["list", "-n", "kmp-e2e", "-o", "json"]).output().unwrap());
+    assert!(releases.contains("\"name\":\"is\"") && releases.contains("\"name\":\"apim\"") && releases.matches("deployed").count() == 2, "{releases}");
+    let phases = ok(&kubectl(&["get", "pods", "-n", "kmp-e2e", "-o", "jsonpath={.items[*].status.phase}"]));
+    assert_eq!(phases.split_whitespace().filter(|p| *p == "Running").count(), 2, "{phases}");
+    // no secret value in what was printed
+    assert!(!out.contains("kmpilot-test-store") && !err.contains("kmpilot-test-store"));
+    assert!(!out.contains("kmpilot-test-admin") && !err.contains("kmpilot-test-admin"));
+
+    // a second full run changes nothing that exists and creates nothing new
+    let before = (run.count("secrets"), run.count("ingresses"), run.count("deployments"), run.count("services"));
+    let child = run.apply(&profile, &[]);
+    let (code, out, err) = finish(child);
+    assert_eq!(code, 0, "second apply failed\n{out}\n{err}");
+    let after = (run.count("secrets"), run.count("ingresses"), run.count("deployments"), run.count("services"));
+    assert_eq!(before, after);
+    assert_eq!(std::fs::read_to_string(run.dir.path().join("hosts")).unwrap(), hosts);
+    assert!(out.contains("already maps 10.20.30.40"), "{out}");
+}
+
+#[test]
+fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
+    if cluster().is_none() {
+        return;
+    }
+    let run = Run::new("kmp-resume");
+    // a chart that does not exist: helm fails in the api-manager step
+    let broken = run.dir.path().join("no-such-chart");
+    let profile = run.write_profile(&broken);
+    let (code, out, err) = finish(run.apply(&profile, &[]));
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(err.contains("api-manager failed: helm exited with"), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+    assert!(err.contains("--resume"), "{err}");
+    assert_eq!(run.count("deployments"), 1, "IS was installed before the failure");
+
+    // fix the profile and resume: the finished steps are skipped, the rest runs
+    let profile = run.write_profile(&charts().join("wso2am-standin"));
+    let mut child = run.apply(&profile, &["--resume"]);
+    run.publish_ingress_address("10.20.30.41", &mut child);
+    let (code, out, err) = finish(child);
+    assert_eq!(code, 0, "{out}\n{err}");
+    for step in ["prerequisites", "keystores", "identity-server"] {
+        assert!(out.contains(&format!("{step} — skipped: done in an earlier run")), "{step} not skipped:\n{out}");
+    }
+    assert!(out.contains("✓ api-manager"), "{out}");
+    assert_eq!(run.count("deployments"), 2);
+}

@@ -1,0 +1,307 @@
+//! The run screen fed by an injected stream of executor `Event`s and watcher `WatchUpdate`s,
+//! exactly as the runner would send them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kmpilot::exec::events::{Event, Stream};
+use kmpilot::kube::snapshot::{IngressRow, PodRow, Snapshot, SyncState, WatchUpdate};
+use kmpilot::plan::StepId;
+use kmpilot::profile::load;
+use kmpilot::tui::app::{App, Modal, Screen, WizardStep};
+use kmpilot::tui::run_state::StepRun;
+use kmpilot::tui::{Cmd, Msg, TuiOptions, new_app, update, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// 2026-01-01T00:00:00Z, so ages in snapshots do not move.
+const NOW: i64 = 1_767_225_600;
+
+fn running_app() -> App {
+    let profile = load::from_path(std::path::Path::new("profiles/quickstart.yaml"))
+        .unwrap()
+        .profile;
+    let mut app = new_app(
+        TuiOptions {
+            profile_path: Some("profiles/quickstart.yaml".into()),
+            profile,
+            start_on_review: true,
+        },
+        false,
+    );
+    app.size = (100, 30);
+    app.wall = NOW;
+    assert_eq!(app.wizard_step(), WizardStep::Review);
+    key(&mut app, KeyCode::Char('r'));
+    let cmd = key(&mut app, KeyCode::Char('y'));
+    assert!(matches!(cmd, Some(Cmd::StartRun { .. })));
+    assert_eq!(app.screen, Screen::Run);
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) -> Option<Cmd> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ev(app: &mut App, e: Event) -> Option<Cmd> {
+    update(app, Msg::Exec(e))
+}
+
+fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    t.draw(|f| view(app, f)).unwrap();
+    t
+}
+
+fn text(app: &App) -> String {
+    let t = draw(app);
+    let buf = t.backend().buffer();
+    let mut s = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            s.push_str(buf[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn pod(i: usize, status: &str) -> PodRow {
+    PodRow {
+        namespace: "wso2".into(),
+        name: format!("apim-wso2am-all-in-one-{i:05}"),
+        ready: if status == "Running" { "1/1" } else { "0/1" }.into(),
+        status: status.into(),
+        restarts: (i % 3) as u32,
+        created: Some("2025-12-31T23:50:00Z".into()),
+    }
+}
+
+fn feed_progress(a: &mut App) {
+    let steps: Vec<StepId> = a.run.steps.iter().map(|s| s.id).collect();
+    ev(a, Event::RunStarted { steps });
+    ev(a, Event::StepStarted { step: StepId::Prerequisites });
+    ev(a, Event::ActionStarted { step: StepId::Prerequisites, index: 0, summary: "kubectl is installed".into() });
+    ev(a, Event::Output { step: StepId::Prerequisites, stream: Stream::Info, line: "kubectl v1.36.3".into() });
+    ev(a, Event::ActionFinished { step: StepId::Prerequisites, index: 0 });
+    ev(a, Event::StepFinished { step: StepId::Prerequisites, elapsed: Duration::from_secs(3) });
+    ev(a, Event::StepStarted { step: StepId::IsImage });
+    ev(a, Event::ActionStarted { step: StepId::IsImage, index: 0, summary: "docker build -t localhost:5000/wso2is-km:7.1.0 is-image".into() });
+    for i in 0..40 {
+        ev(a, Event::Output { step: StepId::IsImage, stream: Stream::Stdout, line: format!("#{i} [internal] load build context") });
+    }
+    ev(a, Event::Output { step: StepId::IsImage, stream: Stream::Stderr, line: "WARNING: image platform mismatch".into() });
+}
+
+#[test]
+fn events_move_step_states_and_the_log() {
+    let mut a = running_app();
+    assert!(a.run.steps.iter().all(|s| s.state == StepRun::Pending));
+    feed_progress(&mut a);
+    assert_eq!(
+        a.run.step(StepId::Prerequisites).unwrap().state,
+        StepRun::Done { elapsed: Duration::from_secs(3) }
+    );
+    assert!(matches!(a.run.step(StepId::IsImage).unwrap().state, StepRun::Running { .. }));
+    assert_eq!(a.run.log.back().unwrap().text, "WARNING: image platform mismatch");
+    let s = text(&a);
+    assert!(s.contains("✓ Cluster & prerequisites"), "{s}");
+    assert!(s.contains("3s"));
+    assert!(s.contains("▶ IS image"));
+    assert!(s.contains("WARNING: image platform mismatch"), "the log follows its tail");
+    // the wizard's step list shows the same states
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.screen, Screen::Wizard);
+    let s = text(&a);
+    assert!(s.contains("done"), "{s}");
+    assert!(s.contains("run"));
+    // and Review & run goes back to the running screen
+    a.focus = kmpilot::tui::app::Focus::Form;
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.screen, Screen::Run);
+}
+
+#[test]
+fn snapshot_run_screen_with_panes() {
+    let mut a = running_app();
+    feed_progress(&mut a);
+    update(
+        &mut a,
+        Msg::Watch(WatchUpdate::Pods(Snapshot {
+            state: SyncState::Live,
+            rows: vec![pod(1, "Running"), pod(2, "ContainerCreating"), pod(3, "CrashLoopBackOff")],
+        })),
+    );
+    update(
+        &mut a,
+        Msg::Watch(WatchUpdate::Ingresses(Snapshot {
+            state: SyncState::Live,
+            rows: vec![IngressRow {
+                namespace: "wso2".into(),
+                name: "apim-management".into(),
+                hosts: vec!["am.wso2.com".into()],
+                address: "172.18.0.2".into(),
+            }],
+        })),
+    );
+    // the running step's elapsed time depends on the clock: pin it
+    if let Some(s) = a.run.steps.iter_mut().find(|s| s.id == StepId::IsImage) {
+        s.state = StepRun::Running { started: a.now };
+    }
+    a.run.started = Some(a.now);
+    insta::assert_snapshot!("run_screen", draw(&a).backend());
+}
+
+#[test]
+fn step_failed_offers_retry_skip_abort() {
+    let mut a = running_app();
+    feed_progress(&mut a);
+    ev(
+        &mut a,
+        Event::StepFailed {
+            step: StepId::IsImage,
+            error: "docker build exited with 1".into(),
+            hint: Some("is the docker daemon running?".into()),
+        },
+    );
+    assert!(matches!(a.modal, Some(Modal::StepFailed { step: StepId::IsImage, .. })));
+    if let Some(s) = a.run.steps.iter_mut().find(|s| s.id == StepId::IsImage) {
+        s.state = StepRun::Failed { error: "docker build exited with 1".into(), hint: None, elapsed: Duration::from_secs(12) };
+    }
+    a.run.started = Some(a.now);
+    insta::assert_snapshot!("run_step_failed", draw(&a).backend());
+    // other keys keep the choice open
+    assert!(key(&mut a, KeyCode::Char('x')).is_none());
+    assert!(a.modal.is_some());
+    assert!(matches!(key(&mut a, KeyCode::Char('r')), Some(Cmd::Retry(StepId::IsImage))));
+    assert!(a.modal.is_none());
+    ev(&mut a, Event::StepFailed { step: StepId::IsImage, error: "again".into(), hint: None });
+    assert!(matches!(key(&mut a, KeyCode::Char('s')), Some(Cmd::Skip(StepId::IsImage))));
+    ev(&mut a, Event::StepFailed { step: StepId::IsImage, error: "again".into(), hint: None });
+    assert!(matches!(key(&mut a, KeyCode::Char('a')), Some(Cmd::Abort)));
+}
+
+#[test]
+fn run_finished_shows_summary_with_console_urls() {
+    let mut a = running_app();
+    feed_progress(&mut a);
+    let ids: Vec<StepId> = a.run.steps.iter().map(|s| s.id).collect();
+    for id in ids.into_iter().skip(1) {
+        ev(&mut a, Event::StepStarted { step: id });
+        ev(&mut a, Event::StepFinished { step: id, elapsed: Duration::from_secs(1) });
+    }
+    ev(&mut a, Event::RunFinished { ok: true });
+    a.run.started = Some(a.now);
+    let s = text(&a);
+    let plan = kmpilot::plan::plan(&a.profile);
+    for u in &plan.console_urls {
+        assert!(s.contains(&u.url), "{} missing:\n{s}", u.url);
+    }
+    insta::assert_snapshot!("run_summary", draw(&a).backend());
+    key(&mut a, KeyCode::Enter);
+    assert!(!a.run.summary_open);
+    // a finished run quits without asking
+    assert!(matches!(key(&mut a, KeyCode::Char('q')), Some(Cmd::Quit)));
+}
+
+#[test]
+fn quitting_during_a_run_asks_and_aborts() {
+    let mut a = running_app();
+    feed_progress(&mut a);
+    assert!(key(&mut a, KeyCode::Char('q')).is_none());
+    assert!(matches!(a.modal, Some(Modal::QuitGuard)));
+    let Some(Cmd::Batch(v)) = key(&mut a, KeyCode::Char('y')) else {
+        panic!("abort and quit")
+    };
+    assert!(matches!(v[0], Cmd::Abort) && matches!(v[1], Cmd::Quit));
+    // SIGTERM does the same without asking
+    let mut a = running_app();
+    feed_progress(&mut a);
+    assert!(matches!(update(&mut a, Msg::Terminate), Some(Cmd::Batch(_))));
+    assert!(a.should_quit);
+}
+
+#[test]
+fn ten_thousand_pods_render_only_visible_rows() {
+    let mut a = running_app();
+    let rows: Vec<PodRow> = (0..10_000).map(|i| pod(i, "Running")).collect();
+    update(&mut a, Msg::Watch(WatchUpdate::Pods(Snapshot { state: SyncState::Live, rows })));
+    let s = text(&a);
+    assert!(s.contains("Pods (10000)"));
+    assert!(s.contains("apim-wso2am-all-in-one-00000"));
+    let shown = s.matches("apim-wso2am-all-in-one-").count();
+    let visible = kmpilot::tui::layout::table_rows(
+        kmpilot::tui::layout::run(ratatui::layout::Rect::new(0, 0, 100, 30)).pods,
+    );
+    assert_eq!(shown, visible, "exactly one screen of rows is drawn");
+    // scrolling to the end shows the last pod
+    a.run.pane = Some(kmpilot::tui::run_state::Pane::Pods);
+    key(&mut a, KeyCode::End);
+    let s = text(&a);
+    assert!(s.contains("apim-wso2am-all-in-one-09999"));
+    assert!(!s.contains("apim-wso2am-all-in-one-00000"));
+    // and the ages come from the creation time against the wall clock
+    assert!(s.contains("10m"));
+}
+
+#[test]
+fn resyncing_state_is_shown() {
+    let mut a = running_app();
+    assert!(text(&a).contains("syncing…"));
+    update(
+        &mut a,
+        Msg::Watch(WatchUpdate::Pods(Snapshot { state: SyncState::Live, rows: vec![pod(1, "Running")] })),
+    );
+    assert!(text(&a).contains("● live"));
+    update(
+        &mut a,
+        Msg::Watch(WatchUpdate::Pods(Snapshot {
+            state: SyncState::Resyncing { reason: "connection refused".into() },
+            rows: vec![pod(1, "Running")],
+        })),
+    );
+    let s = text(&a);
+    assert!(s.contains("re-syncing: connection refused"), "{s}");
+    assert!(s.contains("apim-wso2am-all-in-one-00001"), "the last rows stay");
+}
+
+#[test]
+fn log_search_jumps_to_matches() {
+    let mut a = running_app();
+    feed_progress(&mut a);
+    for i in 0..200 {
+        ev(&mut a, Event::Output { step: StepId::IsImage, stream: Stream::Stdout, line: format!("line {i}") });
+    }
+    ev(&mut a, Event::Output { step: StepId::IsImage, stream: Stream::Stdout, line: "needle at the end".into() });
+    key(&mut a, KeyCode::Char('/'));
+    assert!(matches!(a.modal, Some(Modal::Search(_))));
+    for c in "build context".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    key(&mut a, KeyCode::Enter);
+    // from the tail, the newest match comes first
+    let top = a.run.log_scroll.expect("jumped");
+    assert_eq!(a.run.log[top].text, "#39 [internal] load build context");
+    let s = text(&a);
+    assert!(s.contains("/build context"));
+    assert!(!s.contains("needle"));
+    key(&mut a, KeyCode::Char('N'));
+    let prev = a.run.log_scroll.unwrap();
+    assert!(prev < top && a.run.log[prev].text.contains("build context"));
+    key(&mut a, KeyCode::Char('n'));
+    assert_eq!(a.run.log_scroll, Some(top));
+    key(&mut a, KeyCode::Char('n'));
+    assert!(text(&a).contains("no more matches"));
+    // End follows the tail again
+    key(&mut a, KeyCode::End);
+    assert_eq!(a.run.log_scroll, None);
+    assert!(text(&a).contains("needle at the end"));
+}
+
+#[test]
+fn plan_arc_is_shared_with_the_runner() {
+    let a = running_app();
+    let plan = a.run.plan.clone().unwrap();
+    assert!(Arc::strong_count(&plan) >= 2);
+}

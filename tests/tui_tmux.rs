@@ -1,0 +1,172 @@
+//! The real binary in a real terminal: `kmpilot tui -f profiles/quickstart.yaml` in a detached
+//! tmux session (80×24 and 120×40), driven with `send-keys`, read with `capture-pane`; after
+//! quitting, the terminal must be back to normal (alternate screen left, raw mode off).
+//!
+//! Skipped with a message when tmux is missing (or the `tui` subcommand is not there yet),
+//! unless CI=true, where that is a failure.
+
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+fn skip(why: &str) {
+    if ci() {
+        panic!("tui_tmux cannot run on CI: {why}");
+    }
+    eprintln!("SKIPPED tui_tmux: {why}");
+}
+
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", &self.session]).stdout)
+            .into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.cmd(&["send-keys", "-t", &self.session, k]);
+            sleep(Duration::from_millis(60));
+        }
+    }
+
+    /// Waits until the pane shows `what`; returns the last capture either way.
+    fn wait_for(&self, what: &str, secs: u64) -> (bool, String) {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.capture();
+            if s.contains(what) {
+                return (true, s);
+            }
+            if Instant::now() > end {
+                return (false, s);
+            }
+            sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alternate_on(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .cmd(&["display-message", "-p", "-t", &self.session, "#{alternate_on}"])
+                .stdout,
+        )
+        .trim()
+        .to_string()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn drive(width: u16, height: u16) {
+    let bin = env!("CARGO_BIN_EXE_kmpilot");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let config = tempfile::tempdir().unwrap();
+    let socket = format!("kmpilot-tui-test-{}-{width}", std::process::id());
+    let t = Tmux {
+        socket,
+        session: "wizard".into(),
+    };
+    // after the wizard: report its exit code and whether the tty is back in canonical mode
+    let script = format!(
+        "cd '{root}' && KMPILOT_CONFIG_DIR='{}' '{bin}' tui -f profiles/quickstart.yaml; \
+         echo kmpilot-exit=$?; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon' | sed 's/^/tty-/'; sleep 600",
+        config.path().display()
+    );
+    let out = t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        &t.session,
+        "-x",
+        &width.to_string(),
+        "-y",
+        &height.to_string(),
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert!(out.status.success(), "tmux new-session: {out:?}");
+
+    let (ok, s) = t.wait_for("Cluster & prerequisites", 20);
+    assert!(ok, "{width}x{height}: the step list did not appear:\n{s}");
+    assert!(s.contains("Steps"), "{s}");
+    assert!(s.contains("Namespace"), "the first step's form is shown:\n{s}");
+    assert_eq!(t.alternate_on(), "1", "the wizard uses the alternate screen");
+
+    // down two steps to Keystores, into its form, down one field
+    t.keys(&["Down", "Down", "Enter", "Down"]);
+    let (ok, s) = t.wait_for("Distinguished name", 10);
+    assert!(ok, "{width}x{height}: the Keystores form did not appear:\n{s}");
+    assert!(s.contains("Validity (days)"), "{s}");
+    // help overlay and back
+    t.keys(&["?"]);
+    let (ok, s) = t.wait_for("closes this help", 10);
+    assert!(ok, "help overlay:\n{s}");
+    t.keys(&["Escape"]);
+    sleep(Duration::from_millis(300));
+    assert!(!t.capture().contains("closes this help"));
+    // an unmodified profile quits without asking
+    t.keys(&["q"]);
+    let (ok, s) = t.wait_for("kmpilot-exit=", 10);
+    assert!(ok, "{width}x{height}: the wizard did not quit:\n{s}");
+    assert!(s.contains("kmpilot-exit=0"), "{s}");
+    let (ok, s) = t.wait_for("tty-", 5);
+    assert!(ok, "{s}");
+    assert!(s.contains("tty-icanon"), "raw mode left on:\n{s}");
+    assert!(!s.contains("tty--icanon"), "raw mode left on:\n{s}");
+    assert_eq!(t.alternate_on(), "0", "alternate screen left");
+    assert!(!s.contains("Cluster & prerequisites"), "the wizard's screen is gone:\n{s}");
+}
+
+fn ready() -> bool {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        skip("tmux is not installed (apt-get install -y tmux)");
+        return false;
+    }
+    let bin = env!("CARGO_BIN_EXE_kmpilot");
+    let help = Command::new(bin).args(["tui", "--help"]).output();
+    if !help.is_ok_and(|o| o.status.success()) {
+        skip("`kmpilot tui` is not wired into the CLI in this build");
+        return false;
+    }
+    assert!(Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/quickstart.yaml").exists());
+    true
+}
+
+#[test]
+fn wizard_in_tmux_80x24() {
+    if ready() {
+        drive(80, 24);
+    }
+}
+
+#[test]
+fn wizard_in_tmux_120x40() {
+    if ready() {
+        drive(120, 40);
+    }
+}

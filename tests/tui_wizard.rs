@@ -1,0 +1,541 @@
+//! The wizard driven by keys and mouse through `update`, drawn by `view` into a TestBackend:
+//! snapshots of every screen (reviewed), navigation, live derived endpoints, inline validation
+//! with the same text as `kmpilot validate`, save/reload, the quit guard and NO_COLOR.
+
+use std::path::PathBuf;
+
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use kmpilot::profile::load;
+use kmpilot::tui::app::{App, Focus, Modal, WizardStep};
+use kmpilot::tui::{Cmd, Msg, TuiOptions, new_app, save_blocking, update, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+fn quickstart_path() -> PathBuf {
+    PathBuf::from("profiles/quickstart.yaml")
+}
+
+fn app_with(no_color: bool) -> App {
+    let profile = load::from_path(&quickstart_path()).unwrap().profile;
+    let mut app = new_app(
+        TuiOptions {
+            profile_path: Some(quickstart_path()),
+            profile,
+            start_on_review: false,
+        },
+        no_color,
+    );
+    app.size = (100, 30);
+    app
+}
+
+fn app() -> App {
+    app_with(false)
+}
+
+fn key(app: &mut App, code: KeyCode) -> Option<Cmd> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(app: &mut App, c: char) -> Option<Cmd> {
+    update(app, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+}
+
+fn typ(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn click(app: &mut App, x: u16, y: u16) {
+    update(
+        app,
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view(app, f)).unwrap();
+    t
+}
+
+fn screen_text(app: &App) -> String {
+    let t = draw(app, app.size.0, app.size.1);
+    let buf = t.backend().buffer();
+    let mut s = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            s.push_str(buf[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn goto_step(app: &mut App, step: WizardStep) {
+    let idx = WizardStep::ALL.iter().position(|s| *s == step).unwrap();
+    while app.step > idx {
+        key(app, KeyCode::Up);
+    }
+    while app.step < idx {
+        key(app, KeyCode::Down);
+    }
+}
+
+fn focus_field(app: &mut App, label: &str) {
+    key(app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Form);
+    let i = app
+        .fields
+        .iter()
+        .position(|f| f.label == label)
+        .unwrap_or_else(|| panic!("no field {label}"));
+    while app.field < i {
+        key(app, KeyCode::Down);
+    }
+}
+
+#[test]
+fn snapshot_every_wizard_step() {
+    let mut a = app();
+    for (i, step) in WizardStep::ALL.iter().enumerate() {
+        goto_step(&mut a, *step);
+        if i > 0 {
+            // the form has the focus on the second visit of each step, as a user sees it
+            key(&mut a, KeyCode::Enter);
+        }
+        let name = format!("wizard_{:02}_{:?}", i + 1, step);
+        insta::assert_snapshot!(name, draw(&a, 100, 30).backend());
+        if a.focus == Focus::Form {
+            key(&mut a, KeyCode::Tab);
+        }
+    }
+}
+
+#[test]
+fn snapshot_too_small() {
+    let a = app();
+    insta::assert_snapshot!("too_small_60x20", draw(&a, 60, 20).backend());
+}
+
+#[test]
+fn works_at_80x24_and_follows_resizes() {
+    let mut a = app();
+    update(&mut a, Msg::Resize(80, 24));
+    let s = screen_text(&a);
+    assert!(s.contains("Cluster & prerequisites"));
+    assert!(s.contains("Namespace"));
+    assert!(!s.contains("terminal too small"));
+    update(&mut a, Msg::Resize(79, 24));
+    assert!(screen_text(&a).contains("terminal too small (need 80×24") || screen_text(&a).contains("terminal too small"));
+    assert!(screen_text(&a).contains("need 80×24, have 79×24"));
+    update(&mut a, Msg::Resize(120, 40));
+    assert!(screen_text(&a).contains("Helm repo URL"));
+}
+
+#[test]
+fn snapshot_overlays() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_overlay", draw(&a, 100, 30).backend());
+    key(&mut a, KeyCode::Esc);
+    assert!(a.modal.is_none());
+
+    // secret editor on the API-M admin password
+    goto_step(&mut a, WizardStep::ApiManager);
+    focus_field(&mut a, "Admin password");
+    key(&mut a, KeyCode::Enter);
+    assert!(matches!(a.modal, Some(Modal::Secret(_))));
+    insta::assert_snapshot!("secret_editor", draw(&a, 100, 30).backend());
+    key(&mut a, KeyCode::Esc);
+
+    // multi-line editor on the IS extra TOML
+    key(&mut a, KeyCode::Tab);
+    goto_step(&mut a, WizardStep::IdentityServer);
+    focus_field(&mut a, "Extra TOML");
+    key(&mut a, KeyCode::Enter);
+    typ(&mut a, "[role_mgt]");
+    key(&mut a, KeyCode::Enter);
+    typ(&mut a, "allow_system_prefix_for_role = true");
+    insta::assert_snapshot!("multiline_editor", draw(&a, 100, 30).backend());
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(
+        a.profile.identity_server.extra_toml,
+        "[role_mgt]\nallow_system_prefix_for_role = true"
+    );
+
+    // quit guard (the profile is modified now)
+    key(&mut a, KeyCode::Char('q'));
+    insta::assert_snapshot!("quit_guard", draw(&a, 100, 30).backend());
+}
+
+#[test]
+fn navigation_between_steps_and_fields() {
+    let mut a = app();
+    assert_eq!(a.wizard_step(), WizardStep::Cluster);
+    assert_eq!(a.focus, Focus::Steps);
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.wizard_step(), WizardStep::Keystores);
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.wizard_step(), WizardStep::IsImage);
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.focus, Focus::Form);
+    assert_eq!(a.field, 0);
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.fields[a.field].label, "Notification handler");
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.fields[a.field].label, "Base image");
+    key(&mut a, KeyCode::Char(']'));
+    assert_eq!(a.wizard_step(), WizardStep::Keystores);
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.focus, Focus::Steps);
+    key(&mut a, KeyCode::End);
+    assert_eq!(a.wizard_step(), WizardStep::Review);
+    // fields scroll into view on a long form
+    goto_step(&mut a, WizardStep::KeyManager);
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::End);
+    assert_eq!(a.fields[a.field].label, "Timeout (s)");
+    assert!(screen_text(&a).contains("Timeout (s)"));
+    assert!(a.form_scroll > 0);
+}
+
+#[test]
+fn mouse_selects_steps_and_fields() {
+    let mut a = app();
+    // the step list starts inside its border at row 2 (title bar, border)
+    click(&mut a, 5, 2 + 4);
+    assert_eq!(a.wizard_step(), WizardStep::IdentityServer);
+    // first field line of the form is at row 2, column 31+
+    click(&mut a, 40, 2 + 3);
+    assert_eq!(a.focus, Focus::Form);
+    assert_eq!(a.fields[a.field].label, "Chart version");
+}
+
+#[test]
+fn editing_is_hostname_updates_derived_key_manager_endpoints() {
+    let mut a = app();
+    goto_step(&mut a, WizardStep::KeyManager);
+    let s = screen_text(&a);
+    assert!(s.contains("https://is.wso2.com/oauth2/token  (derived)"), "{s}");
+    key(&mut a, KeyCode::Tab);
+    goto_step(&mut a, WizardStep::IdentityServer);
+    focus_field(&mut a, "Hostname");
+    key(&mut a, KeyCode::Enter);
+    for _ in 0.."is.wso2.com".len() {
+        key(&mut a, KeyCode::Backspace);
+    }
+    typ(&mut a, "idp.example.org");
+    // applied as typed: the derived fields follow before Enter
+    assert_eq!(
+        kmpilot::steps::key_manager::fields(&a.profile).token,
+        "https://idp.example.org/oauth2/token"
+    );
+    key(&mut a, KeyCode::Enter);
+    assert!(a.editing.is_none());
+    key(&mut a, KeyCode::Tab);
+    goto_step(&mut a, WizardStep::KeyManager);
+    let s = screen_text(&a);
+    assert!(s.contains("https://idp.example.org/oauth2/token"), "{s}");
+    assert!(!s.contains("https://is.wso2.com/oauth2"));
+    // overriding one endpoint
+    focus_field(&mut a, "Token");
+    key(&mut a, KeyCode::Enter);
+    typ(&mut a, "https://tok.example.org/t");
+    key(&mut a, KeyCode::Enter);
+    let f = kmpilot::steps::key_manager::fields(&a.profile);
+    assert_eq!(f.token, "https://tok.example.org/t");
+    assert_eq!(f.revoke, "https://idp.example.org/oauth2/revoke");
+    assert!(screen_text(&a).contains("(override)"));
+}
+
+#[test]
+fn bad_hostname_shows_the_validate_message() {
+    let mut a = app();
+    goto_step(&mut a, WizardStep::IdentityServer);
+    focus_field(&mut a, "Hostname");
+    key(&mut a, KeyCode::Enter);
+    typ(&mut a, ":9443");
+    key(&mut a, KeyCode::Enter);
+    // the message `kmpilot validate` prints for this profile
+    let issues = a.profile.validate().list;
+    let issue = issues
+        .iter()
+        .find(|i| i.path.to_string() == "identityServer.hostname")
+        .expect("validate reports the hostname");
+    assert_eq!(issue.message, "`is.wso2.com:9443` is not a valid hostname");
+    let s = screen_text(&a);
+    assert!(s.contains(&format!("✗ error: {}", issue.message)), "{s}");
+    // its expectation is shown for the focused field, and the step is marked
+    assert!(s.contains("expected a DNS name such as am.wso2.com"));
+    assert!(s.contains("1✗"));
+    insta::assert_snapshot!("bad_hostname", draw(&a, 100, 30).backend());
+    // Esc while editing restores the previous value
+    key(&mut a, KeyCode::Enter);
+    typ(&mut a, "zzz");
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.profile.identity_server.hostname, "is.wso2.com:9443");
+}
+
+#[test]
+fn number_fields_reject_text_inline() {
+    let mut a = app();
+    goto_step(&mut a, WizardStep::Keystores);
+    focus_field(&mut a, "Validity (days)");
+    key(&mut a, KeyCode::Enter);
+    typ(&mut a, "x");
+    assert!(screen_text(&a).contains("`3650x` is not a whole number"));
+    assert_eq!(a.profile.keystores.validity_days, 3650);
+    key(&mut a, KeyCode::Enter);
+    assert!(a.editing.is_some(), "Enter does not accept a bad number");
+    key(&mut a, KeyCode::Backspace);
+    key(&mut a, KeyCode::Backspace);
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.profile.keystores.validity_days, 365);
+    assert!(a.editing.is_none());
+}
+
+#[test]
+fn secrets_are_masked_and_literal_only_on_request() {
+    let mut a = app();
+    goto_step(&mut a, WizardStep::Keystores);
+    focus_field(&mut a, "Store password");
+    key(&mut a, KeyCode::Enter);
+    let Some(Modal::Secret(e)) = &a.modal else {
+        panic!("secret editor")
+    };
+    assert!(!e.sources().contains(&kmpilot::tui::app::SecretSource::Literal));
+    // env → file
+    key(&mut a, KeyCode::Tab);
+    typ(&mut a, "/run/secrets/ks");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(
+        a.profile.keystores.store_password,
+        kmpilot::profile::secret::SecretRef::File("/run/secrets/ks".into())
+    );
+    // a literal needs Ctrl-L, is typed masked and shows as the mask
+    key(&mut a, KeyCode::Enter);
+    ctrl(&mut a, 'l');
+    typ(&mut a, "hunter2");
+    assert!(!screen_text(&a).contains("hunter2"));
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(
+        a.profile.keystores.store_password,
+        kmpilot::profile::secret::SecretRef::Literal("hunter2".into())
+    );
+    let s = screen_text(&a);
+    assert!(!s.contains("hunter2"));
+    assert!(s.contains("literal:********"));
+    // validate warns about literals; the warning shows under the field
+    assert!(s.contains("! warning:"));
+}
+
+#[test]
+fn private_jet_clusters_can_be_added_and_removed() {
+    let mut a = app();
+    goto_step(&mut a, WizardStep::PrivateJet);
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('a'));
+    key(&mut a, KeyCode::Char('a'));
+    assert_eq!(a.profile.private_jet.clusters.len(), 2);
+    assert_eq!(a.profile.private_jet.clusters[1].name, "cluster-2");
+    assert_eq!(a.fields[a.field].group.as_deref(), Some("Cluster 2"));
+    insta::assert_snapshot!("private_jet_two_clusters", draw(&a, 100, 30).backend());
+    // d asks, y removes the focused cluster
+    key(&mut a, KeyCode::Char('d'));
+    assert!(matches!(a.modal, Some(Modal::ConfirmRemoveCluster(1))));
+    key(&mut a, KeyCode::Char('y'));
+    assert_eq!(a.profile.private_jet.clusters.len(), 1);
+    assert_eq!(a.profile.private_jet.clusters[0].name, "cluster-1");
+}
+
+#[test]
+fn choices_and_dynamic_fields() {
+    let mut a = app();
+    goto_step(&mut a, WizardStep::ApiManager);
+    focus_field(&mut a, "Database type");
+    let n = a.fields.len();
+    key(&mut a, KeyCode::Right);
+    assert_eq!(
+        a.profile.api_manager.databases.db_type,
+        kmpilot::steps::api_manager::DbType::Mysql
+    );
+    assert!(a.fields.len() > n, "external database fields appear");
+    key(&mut a, KeyCode::Left);
+    assert_eq!(a.fields.len(), n);
+}
+
+#[test]
+fn save_then_reload_is_equal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.yaml");
+    let mut a = app();
+    a.profile_path = Some(path.clone());
+    goto_step(&mut a, WizardStep::Cluster);
+    focus_field(&mut a, "Namespace");
+    key(&mut a, KeyCode::Enter);
+    typ(&mut a, "-dev");
+    key(&mut a, KeyCode::Enter);
+    assert!(a.dirty());
+    let Some(Cmd::Save { path: p, profile }) = ctrl(&mut a, 's') else {
+        panic!("Ctrl-S asks for a save")
+    };
+    assert_eq!(p, path);
+    let done = save_blocking(&p, &profile);
+    update(&mut a, done);
+    assert!(!a.dirty());
+    assert!(screen_text(&a).contains("saved"));
+    let back = load::from_path(&path).unwrap().profile;
+    assert_eq!(back, a.profile);
+    assert_eq!(back.cluster.namespace, "wso2-dev");
+}
+
+#[test]
+fn save_as_asks_for_a_name_when_there_is_no_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app();
+    a.profile_path = None;
+    assert!(ctrl(&mut a, 's').is_none());
+    assert!(matches!(a.modal, Some(Modal::SaveAs(_))));
+    for _ in 0.."quickstart".len() {
+        key(&mut a, KeyCode::Backspace);
+    }
+    let target = dir.path().join("mine.yaml");
+    typ(&mut a, target.to_str().unwrap());
+    let Some(Cmd::Save { path, profile }) = key(&mut a, KeyCode::Enter) else {
+        panic!("Enter saves")
+    };
+    assert_eq!(path, target);
+    update(&mut a, save_blocking(&path, &profile));
+    assert_eq!(a.profile_path.as_deref(), Some(target.as_path()));
+    assert_eq!(load::from_path(&target).unwrap().profile, a.profile);
+}
+
+#[test]
+fn quit_guard_prompts_only_when_dirty() {
+    // clean: q quits at once
+    let mut a = app();
+    assert!(matches!(key(&mut a, KeyCode::Char('q')), Some(Cmd::Quit)));
+    assert!(a.should_quit);
+
+    // dirty: q and Ctrl-C ask; Esc stays; d discards and quits
+    let mut a = app();
+    goto_step(&mut a, WizardStep::Dns);
+    focus_field(&mut a, "Hosts file");
+    key(&mut a, KeyCode::Enter);
+    typ(&mut a, ".test");
+    key(&mut a, KeyCode::Enter);
+    assert!(key(&mut a, KeyCode::Char('q')).is_none());
+    assert!(matches!(a.modal, Some(Modal::QuitGuard)));
+    assert!(screen_text(&a).contains("unsaved changes"));
+    key(&mut a, KeyCode::Esc);
+    assert!(a.modal.is_none() && !a.should_quit);
+    assert!(ctrl(&mut a, 'c').is_none());
+    assert!(matches!(a.modal, Some(Modal::QuitGuard)));
+    assert!(matches!(key(&mut a, KeyCode::Char('d')), Some(Cmd::Quit)));
+    assert!(a.should_quit);
+
+    // dirty, s: saves first and quits once the save is reported
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app();
+    a.profile_path = Some(dir.path().join("q.yaml"));
+    a.profile.description = "changed".into();
+    key(&mut a, KeyCode::Char('q'));
+    let Some(Cmd::Save { path, profile }) = key(&mut a, KeyCode::Char('s')) else {
+        panic!("s saves")
+    };
+    assert!(!a.should_quit);
+    let cmd = update(&mut a, save_blocking(&path, &profile));
+    assert!(matches!(cmd, Some(Cmd::Quit)) && a.should_quit);
+
+    // editing back to the saved value is clean again
+    let mut a = app();
+    a.profile.description.push('x');
+    assert!(a.dirty());
+    a.profile.description.pop();
+    assert!(!a.dirty());
+}
+
+#[test]
+fn no_color_yields_no_colour_styles() {
+    let mut a = app_with(true);
+    // a screen with errors, a selection, a modal and the review
+    goto_step(&mut a, WizardStep::IdentityServer);
+    focus_field(&mut a, "Hostname");
+    key(&mut a, KeyCode::Enter);
+    typ(&mut a, " bad");
+    key(&mut a, KeyCode::Enter);
+    let mut screens = vec![draw(&a, 100, 30)];
+    key(&mut a, KeyCode::Char('?'));
+    screens.push(draw(&a, 100, 30));
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Tab);
+    goto_step(&mut a, WizardStep::Review);
+    screens.push(draw(&a, 100, 30));
+    for t in &screens {
+        let buf = t.backend().buffer();
+        for c in buf.content() {
+            assert_eq!(c.fg, Color::Reset, "fg colour at {:?}", c.symbol());
+            assert_eq!(c.bg, Color::Reset, "bg colour at {:?}", c.symbol());
+        }
+    }
+    // and with colours there are some
+    let a = app();
+    let t = draw(&a, 100, 30);
+    assert!(t.backend().buffer().content().iter().any(|c| c.fg != Color::Reset));
+}
+
+#[test]
+fn review_shows_the_plan_and_refuses_to_run_with_errors() {
+    let mut a = app();
+    goto_step(&mut a, WizardStep::Review);
+    let plan = kmpilot::plan::plan(&a.profile);
+    let s = screen_text(&a);
+    let first = &plan.steps[0];
+    assert!(s.contains(&format!("1. {} — {}", first.id.as_str(), first.title)));
+    assert!(s.contains(&first.actions[0].summary()));
+    key(&mut a, KeyCode::Enter);
+    // scroll to an action with a detail and see it in the preview
+    let ai = plan.steps[0]
+        .actions
+        .iter()
+        .position(|x| x.detail(&plan).is_some())
+        .unwrap();
+    for _ in 0..ai {
+        key(&mut a, KeyCode::Down);
+    }
+    let detail = plan.steps[0].actions[ai].detail(&plan).unwrap();
+    let s = screen_text(&a);
+    assert!(s.contains(detail.lines().next().unwrap()), "{s}");
+    insta::assert_snapshot!("review_preview", draw(&a, 100, 30).backend());
+
+    // run with an error: refused with a message
+    a.profile.cluster.namespace = "Bad_NS".into();
+    a.revalidate();
+    assert!(key(&mut a, KeyCode::Char('r')).is_none());
+    assert!(a.modal.is_none());
+    assert!(screen_text(&a).contains("fix them before running"));
+
+    // valid: r asks, y starts
+    a.profile.cluster.namespace = "wso2".into();
+    a.revalidate();
+    key(&mut a, KeyCode::Char('r'));
+    assert!(matches!(a.modal, Some(Modal::ConfirmRun)));
+    insta::assert_snapshot!("confirm_run", draw(&a, 100, 30).backend());
+    let Some(Cmd::StartRun { plan: p, .. }) = key(&mut a, KeyCode::Char('y')) else {
+        panic!("y starts the run")
+    };
+    assert_eq!(p.steps.len(), plan.steps.len());
+    assert_eq!(a.screen, kmpilot::tui::app::Screen::Run);
+}
