@@ -67,14 +67,6 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         }
     }
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let prompter = TerminalPrompter;
-    let secrets = match Secrets::resolve(&plan::secrets::uses(&plan), &base_dir, interactive.then_some(&prompter as _)) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_BAD_INPUT;
-        }
-    };
     let state_dir = exec::state_dir();
     let _log = super::logging::init(&state_dir);
     let opts = RunOptions {
@@ -85,6 +77,15 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         work_dir: state_dir.join("work").join(&profile.name),
         state_dir,
         base_dir,
+    };
+    let prompter = TerminalPrompter;
+    let uses = plan::secrets::uses_where(&plan, |id| opts.selects(&plan, id));
+    let secrets = match Secrets::resolve(&uses, &opts.base_dir, interactive.then_some(&prompter as _)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
     };
     tracing::info!(profile = %profile.name, dry_run = a.dry_run, "apply started");
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -49,6 +49,7 @@ pub fn run(cli: &Cli, file: &str, output: Format) -> u8 {
 }
 
 async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
+    crate::kube::ensure_crypto_provider();
     let mut rows = Vec::new();
     let ns = &p.cluster.namespace;
     let kube = match Kube::connect(p.cluster.kubeconfig.as_deref(), p.cluster.context.as_deref()).await {

@@ -70,7 +70,10 @@ pub(super) async fn apply_secret(ctx: &mut Ctx<'_>, s: &SecretSpec, data: BTreeM
     let dry = ctx.opts.dry_run;
     let context = ns_context(ctx, &s.context).map(str::to_string);
     let k = client(ctx, context.as_deref()).await?;
-    let applied = k.apply_secret(&s.namespace, &s.name, Some(&s.secret_type), data, dry).await?;
+    // Opaque is the default for a new secret; not naming it leaves an existing secret's
+    // (immutable) type alone, so patching a key into someone else's secret works
+    let secret_type = (s.secret_type != "Opaque").then_some(s.secret_type.as_str());
+    let applied = k.apply_secret(&s.namespace, &s.name, secret_type, data, dry).await?;
     ctx.info(applied.to_string());
     Ok(())
 }

@@ -44,7 +44,7 @@ pub struct RunOptions {
 
 impl RunOptions {
     /// `--from`/`--only`: whether `id` is selected. `--only` wins.
-    fn selects(&self, plan: &Plan, id: StepId) -> bool {
+    pub fn selects(&self, plan: &Plan, id: StepId) -> bool {
         if let Some(only) = self.only {
             return only == id;
         }
@@ -119,6 +119,8 @@ pub async fn run(
     tx: mpsc::UnboundedSender<Event>,
     cancel: watch::Receiver<bool>,
 ) -> bool {
+    // two rustls back ends are linked (kube: ring, reqwest: aws-lc); choose one before any TLS
+    crate::kube::ensure_crypto_provider();
     let mut journal = Journal::load(&opts.state_dir, &profile.name);
     let _ = std::fs::create_dir_all(&opts.work_dir);
     let _ = tx.send(Event::RunStarted { steps: plan.steps.iter().map(|s| s.id).collect() });

@@ -11,13 +11,18 @@ pub struct SecretUse {
 }
 
 pub fn uses(plan: &Plan) -> Vec<SecretUse> {
+    uses_where(plan, |_| true)
+}
+
+/// The secrets of the steps `selected` accepts: `--only kms-sts` needs no keystore password.
+pub fn uses_where(plan: &Plan, selected: impl Fn(super::StepId) -> bool) -> Vec<SecretUse> {
     let mut out: Vec<SecretUse> = Vec::new();
     let mut add = |var: &str, s: &SecretRef| {
         if !out.iter().any(|u| u.var == var) {
             out.push(SecretUse { var: var.to_string(), secret: s.clone() });
         }
     };
-    for step in &plan.steps {
+    for step in plan.steps.iter().filter(|s| selected(s.id)) {
         for a in &step.actions {
             match a {
                 Action::Run(Command { stdin: Some(o), .. }) => {

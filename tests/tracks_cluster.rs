@@ -1,0 +1,216 @@
+//! The PrivateJet and KMS↔STS tracks applied against the real test control plane (see
+//! `scripts/with-test-cluster`). Custom kinds come from the project's own minimal CRDs
+//! (tests/crds); `istioctl` is the project's stand-in (tests/bin/istioctl), which adds the
+//! sidecar container the way `istioctl kube-inject` does.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn cluster() -> bool {
+    if std::env::var_os("KMPILOT_TEST_CLUSTER").is_some() && std::env::var_os("KUBECONFIG").is_some() {
+        return true;
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("CI=true but no test cluster: run the tests under scripts/with-test-cluster");
+    }
+    eprintln!("SKIPPED: no test cluster (run under scripts/with-test-cluster)");
+    false
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn kubectl(args: &[&str]) -> Output {
+    Command::new("kubectl").args(args).output().expect("kubectl on PATH")
+}
+
+fn ok(o: Output) -> String {
+    assert!(o.status.success(), "{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn kubectl_apply(yaml: &str) {
+    let mut c = Command::new("kubectl").args(["apply", "-f", "-"]).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+    use std::io::Write;
+    c.stdin.take().unwrap().write_all(yaml.as_bytes()).unwrap();
+    assert!(c.wait().unwrap().success(), "kubectl apply failed for:\n{yaml}");
+}
+
+fn apply(dir: &Path, profile: &Path, only: &str, env: &[(&str, &str)]) -> (i32, String, String) {
+    let path = format!("{}:{}", root().join("tests/bin").display(), std::env::var("PATH").unwrap_or_default());
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kmpilot"));
+    c.args(["apply", "--yes", "--only", only, "-f"]).arg(profile).env("KMPILOT_STATE_DIR", dir.join("state")).env("PATH", path);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c.stdin(Stdio::null()).output().unwrap();
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
+}
+
+const DEPLOYMENT_TOML: &str = r#"# API-M deployment.toml (kept by kmpilot: comments and layout stay)
+[server]
+hostname = "am.wso2.com" # the public name
+
+# an existing cluster entry for docker-desktop, to be updated in place
+[[ContainerMgtClusterConfig]]
+type = "Kubernetes"
+clusterName = "pj-one"
+displayName = "old name"
+properties.Replicas = 9
+"#;
+
+fn privatejet_profile(dir: &Path) -> PathBuf {
+    let p = dir.join("pj.yaml");
+    std::fs::write(
+        &p,
+        format!(
+            r#"apiVersion: kmpilot/v1
+kind: Profile
+name: kmp-pj
+privateJet:
+  mergeInto: {toml}
+  clusters:
+    - name: pj-one
+      displayName: Cluster one
+      namespace: kmp-pj-one
+      accessUrl: https://one.example.com
+    - name: pj-two
+      displayName: Cluster two
+      namespace: kmp-pj-two
+      serviceAccount: other-sa
+      replicas: 2
+      accessUrl: https://two.example.com
+      security:
+        basic:
+          name: securitybasic
+          credentials: {{ username: admin, password: {{ env: PJ_BASIC_PASSWORD }} }}
+"#,
+            toml = dir.join("deployment.toml").display()
+        ),
+    )
+    .unwrap();
+    p
+}
+
+#[test]
+fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
+    if !cluster() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    kubectl_apply(&std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap());
+    for ns in ["kmp-pj-one", "kmp-pj-two"] {
+        let _ = kubectl(&["create", "namespace", ns]);
+    }
+    std::fs::write(dir.path().join("deployment.toml"), DEPLOYMENT_TOML).unwrap();
+    let profile = privatejet_profile(dir.path());
+    let env = [("PJ_BASIC_PASSWORD", "pj-basic-secret")];
+    let (code, out, err) = apply(dir.path(), &profile, "private-jet", &env);
+    assert_eq!(code, 0, "{out}\n{err}");
+
+    for (ns, sa) in [("kmp-pj-one", "wso2am-privatejet"), ("kmp-pj-two", "other-sa")] {
+        let binding = format!("kmpilot-privatejet-{ns}-{sa}");
+        let subject = ok(kubectl(&["get", "clusterrolebinding", &binding, "-o", "jsonpath={.subjects[0].name}/{.subjects[0].namespace}"]));
+        assert_eq!(subject, format!("{sa}/{ns}"), "the binding names the account kmpilot created");
+        let token = ok(kubectl(&["get", "secret", &format!("{sa}-token"), "-n", ns, "-o", "jsonpath={.data.token}"]));
+        assert!(!token.is_empty(), "token controller filled {ns}/{sa}-token");
+        // the account can do what the ClusterRole allows and no more
+        let who = format!("system:serviceaccount:{ns}:{sa}");
+        assert_eq!(ok(kubectl(&["auth", "can-i", "list", "configmaps", "--as", &who])).trim(), "yes");
+        assert_eq!(kubectl(&["auth", "can-i", "list", "secrets", "--as", &who]).status.code(), Some(1));
+    }
+    let cr = ok(kubectl(&["get", "security", "securitybasic", "-n", "kmp-pj-two", "-o", "jsonpath={.spec.type}/{.spec.securityConfig[0].credentials}"]));
+    assert_eq!(cr, "basic/securitybasic-credentials");
+
+    let merged = std::fs::read_to_string(dir.path().join("deployment.toml")).unwrap();
+    assert!(merged.contains("# API-M deployment.toml (kept by kmpilot: comments and layout stay)"));
+    assert!(merged.contains("hostname = \"am.wso2.com\" # the public name"));
+    let t: toml::Table = toml::from_str(&merged).unwrap();
+    let arr = t["ContainerMgtClusterConfig"].as_array().unwrap();
+    assert_eq!(arr.len(), 2, "pj-one updated in place, pj-two added:\n{merged}");
+    assert_eq!(arr[0]["displayName"].as_str(), Some("Cluster one"));
+    assert_eq!(arr[0]["properties"]["Replicas"].as_integer(), Some(1));
+    let server = ok(kubectl(&["config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}"]));
+    assert_eq!(arr[1]["properties"]["MasterURL"].as_str(), Some(server.as_str()));
+    assert_eq!(arr[1]["properties"]["BasicSecurityCustomResourceName"].as_str(), Some("securitybasic"));
+    let token = arr[1]["properties"]["SAToken"].as_str().unwrap();
+    assert_eq!(token.split('.').count(), 3, "a JWT");
+    // the token went into the file asked for, never to the screen
+    assert!(!out.contains(token) && !err.contains(token));
+    assert!(!out.contains("pj-basic-secret"));
+
+    // a second run changes nothing
+    let (code, out, err) = apply(dir.path(), &profile, "private-jet", &env);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("deployment.toml")).unwrap(), merged);
+    assert!(out.contains("already holds these clusters"), "{out}");
+    for ns in ["kmp-pj-one", "kmp-pj-two"] {
+        let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
+    }
+}
+
+#[test]
+fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_objects() {
+    if !cluster() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    kubectl_apply(&std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap());
+    let _ = kubectl(&["create", "namespace", "istio-system"]);
+    // what the ICP KMS and STS charts leave behind
+    kubectl_apply(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: sts-apikey, namespace: istio-system}\nstringData: {apikey: old-key, other: kept}\n---\n\
+         apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tokenadapter, namespace: istio-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: tokenadapter}}\n  template:\n    metadata: {labels: {app: tokenadapter}}\n    spec: {containers: [{name: sts, image: ibmcom/sts:1}]}\n---\n\
+         apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: key-management-api, namespace: kube-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: kms-api}}\n  template:\n    metadata: {labels: {app: kms-api}}\n    spec: {containers: [{name: api, image: ibmcom/kms-api:1}]}\n",
+    );
+    ok(kubectl(&["rollout", "status", "deployment/tokenadapter", "-n", "istio-system", "--timeout=60s"]));
+    let pods_before = ok(kubectl(&["get", "pods", "-n", "istio-system", "-o", "jsonpath={.items[*].metadata.name}"]));
+
+    let profile = dir.path().join("kms.yaml");
+    std::fs::write(
+        &profile,
+        "apiVersion: kmpilot/v1\nkind: Profile\nname: kmp-kms\nkmsSts:\n  enabled: true\n  apiKey: {env: KMS_API_KEY}\n  sourceCrn: 'crn:v1:staging:public:sts:us-south:a/1234:123456789::'\n  targetCrns: ['crn:v1:icp:private:kms:mycluster:n/kube-system:0d705d95-e216-4ce4-9c81-38eeef4eee3b::']\n  certificate: {ipAddresses: [9.42.136.50]}\n",
+    )
+    .unwrap();
+    let env = [("KMS_API_KEY", "kms-api-key-123")];
+    let (code, out, err) = apply(dir.path(), &profile, "kms-sts", &env);
+    assert_eq!(code, 0, "{out}\n{err}");
+
+    let key = ok(kubectl(&["get", "secret", "sts-apikey", "-n", "istio-system", "-o", "jsonpath={.data.apikey}"]));
+    assert_eq!(key, "a21zLWFwaS1rZXktMTIz", "base64 of the API key");
+    let other = ok(kubectl(&["get", "secret", "sts-apikey", "-n", "istio-system", "-o", "jsonpath={.data.other}"]));
+    assert!(!other.is_empty(), "patched, not replaced: other keys stay");
+    let pods_after = ok(kubectl(&["get", "pods", "-n", "istio-system", "-o", "jsonpath={.items[*].metadata.name}"]));
+    assert_ne!(pods_before, pods_after, "the sts pod was replaced");
+    let containers = ok(kubectl(&["get", "deployment", "key-management-api", "-n", "kube-system", "-o", "jsonpath={.spec.template.spec.containers[*].name}"]));
+    assert_eq!(containers, "api istio-proxy");
+    let vs = ok(kubectl(&["get", "virtualservice", "kmsvservice", "-n", "kube-system", "-o", "jsonpath={.spec.http[0].match[0].uri.prefix} {.spec.http[0].rewrite.uri} {.spec.http[0].route[0].destination.host}:{.spec.http[0].route[0].destination.port.number}"]));
+    assert_eq!(vs, "/kms/api /api kms-api:28674");
+    let gw = ok(kubectl(&["get", "gateway", "kmsgateway", "-n", "kube-system", "-o", "jsonpath={.spec.servers[0].port.number} {.spec.servers[0].tls.mode}"]));
+    assert_eq!(gw, "443 SIMPLE");
+    assert_eq!(ok(kubectl(&["get", "destinationrule", "kms-api-tls", "-n", "kube-system", "-o", "jsonpath={.spec.trafficPolicy.tls.mode}"])), "SIMPLE");
+    let cert = ok(kubectl(&["get", "certificate", "istio-ingressgateway-certs", "-n", "istio-system", "-o", "jsonpath={.spec.secretName} {.spec.ipAddresses[0]}"]));
+    assert_eq!(cert, "istio-ingressgateway-certs 9.42.136.50");
+    let pol = ok(kubectl(&["get", "identitymappingpolicy", "stspolicy", "-n", "istio-system", "-o", "jsonpath={.spec.identityMapping.targetCredentials.apiKeyRef.secretName} {.spec.mappingType} {.spec.sourceAuthority}"]));
+    assert_eq!(pol, "sts-apikey inbound ibm-cloud-iam");
+    assert!(!out.contains("kms-api-key-123") && !err.contains("kms-api-key-123"));
+
+    // a missing istioctl is a clear error with install advice
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kmpilot"));
+    let o = c
+        .args(["apply", "--yes", "--only", "kms-sts", "-f"])
+        .arg(&profile)
+        .env("KMPILOT_STATE_DIR", dir.path().join("state"))
+        .env("KMS_API_KEY", "kms-api-key-123")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    if !std::env::var("PATH").unwrap_or_default().split(':').any(|d| Path::new(d).join("istioctl").exists()) {
+        assert_eq!(o.status.code(), Some(1));
+        assert!(err.contains("istioctl is not installed") && err.contains("hint: install istioctl"), "{err}");
+    }
+    let _ = kubectl(&["delete", "deployment", "key-management-api", "-n", "kube-system"]);
+    let _ = kubectl(&["delete", "namespace", "istio-system", "--wait=false"]);
+}
