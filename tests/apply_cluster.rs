@@ -168,6 +168,18 @@ fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
     assert!(!out.contains("kmpilot-test-store") && !err.contains("kmpilot-test-store"));
     assert!(!out.contains("kmpilot-test-admin") && !err.contains("kmpilot-test-admin"));
 
+    // doctor: pods and ingresses are healthy; the test hostnames resolve nowhere, so it is not
+    let o = Command::new(env!("CARGO_BIN_EXE_kmpilot")).args(["doctor", "-o", "json", "-f"]).arg(&profile).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let checks = report["checks"].as_array().unwrap();
+    let of = |kind: &str| checks.iter().filter(|c| c["check"] == kind).collect::<Vec<_>>();
+    assert_eq!(of("pod").len(), 2);
+    assert!(of("pod").iter().all(|c| c["ok"] == true), "{report}");
+    assert!(of("ingress").iter().any(|c| c["ok"] == true && c["detail"].as_str().unwrap().contains("10.20.30.40")), "{report}");
+    assert!(of("dns").iter().all(|c| c["ok"] == false), "{report}");
+    assert_eq!(report["healthy"], false);
+
     // a second full run changes nothing that exists and creates nothing new
     let before = (run.count("secrets"), run.count("ingresses"), run.count("deployments"), run.count("services"));
     let child = run.apply(&profile, &[]);
@@ -177,6 +189,21 @@ fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
     assert_eq!(before, after);
     assert_eq!(std::fs::read_to_string(run.dir.path().join("hosts")).unwrap(), hosts);
     assert!(out.contains("already maps 10.20.30.40"), "{out}");
+}
+
+#[test]
+fn a_dry_run_changes_nothing() {
+    if cluster().is_none() {
+        return;
+    }
+    let run = Run::new("kmp-dry");
+    let _ = kubectl(&["create", "namespace", "kmp-dry"]);
+    let profile = run.write_profile(&charts().join("wso2am-standin"));
+    let (code, out, err) = finish(run.apply(&profile, &["--dry-run", "--only", "keystores"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("(dry run)"), "{out}");
+    assert_eq!(run.count("secrets"), 0, "a dry run stored nothing");
+    assert!(!run.dir.path().join("state/journal/kmp-dry.json").exists(), "a dry run records nothing");
 }
 
 #[test]
