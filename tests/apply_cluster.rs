@@ -8,23 +8,27 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-fn cluster() -> Option<()> {
-    if std::env::var_os("KMPILOT_TEST_CLUSTER").is_some() && std::env::var_os("KUBECONFIG").is_some() {
-        return Some(());
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("CI=true but no test cluster: run the tests under scripts/with-test-cluster");
-    }
-    eprintln!("SKIPPED: no test cluster (run under scripts/with-test-cluster)");
-    None
+mod support;
+
+/// The shared gate: a visible SKIPPED without a cluster, a failure under CI.
+fn cluster() -> bool {
+    support::test_cluster().is_some()
 }
 
 fn kubectl(args: &[&str]) -> Output {
-    Command::new("kubectl").args(args).output().expect("kubectl on PATH")
+    Command::new("kubectl")
+        .args(args)
+        .output()
+        .expect("kubectl on PATH")
 }
 
 fn ok(o: &Output) -> String {
-    assert!(o.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8_lossy(&o.stdout).to_string()
 }
 
@@ -63,21 +67,38 @@ struct Run {
 
 impl Run {
     fn new(ns: &str) -> Run {
-        let _ = kubectl(&["delete", "namespace", ns, "--wait=true", "--ignore-not-found"]);
+        let _ = kubectl(&[
+            "delete",
+            "namespace",
+            ns,
+            "--wait=true",
+            "--ignore-not-found",
+        ]);
         // what installing the NGINX ingress controller leaves behind
         let class = "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n";
-        let mut c = Command::new("kubectl").args(["apply", "-f", "-"]).stdin(std::process::Stdio::piped()).spawn().unwrap();
+        let mut c = Command::new("kubectl")
+            .args(["apply", "-f", "-"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
         use std::io::Write;
         c.stdin.take().unwrap().write_all(class.as_bytes()).unwrap();
         assert!(c.wait().unwrap().success());
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("hosts"), "127.0.0.1 localhost\n").unwrap();
-        Run { dir, ns: ns.to_string() }
+        Run {
+            dir,
+            ns: ns.to_string(),
+        }
     }
 
     fn write_profile(&self, apim_chart: &Path) -> PathBuf {
         let p = self.dir.path().join("profile.yaml");
-        std::fs::write(&p, profile(&self.ns, &self.dir.path().join("hosts"), apim_chart)).unwrap();
+        std::fs::write(
+            &p,
+            profile(&self.ns, &self.dir.path().join("hosts"), apim_chart),
+        )
+        .unwrap();
         p
     }
 
@@ -106,8 +127,19 @@ impl Run {
             }
             let o = kubectl(&["get", "ingress", &name, "-n", &self.ns, "-o", "name"]);
             if o.status.success() {
-                let patch = format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
-                ok(&kubectl(&["patch", "ingress", &name, "-n", &self.ns, "--subresource=status", "--type=merge", "-p", &patch]));
+                let patch =
+                    format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
+                ok(&kubectl(&[
+                    "patch",
+                    "ingress",
+                    &name,
+                    "-n",
+                    &self.ns,
+                    "--subresource=status",
+                    "--type=merge",
+                    "-p",
+                    &patch,
+                ]));
                 return;
             }
             std::thread::sleep(Duration::from_millis(500));
@@ -128,18 +160,28 @@ impl Run {
 
 impl Drop for Run {
     fn drop(&mut self) {
-        let _ = kubectl(&["delete", "namespace", &self.ns, "--wait=false", "--ignore-not-found"]);
+        let _ = kubectl(&[
+            "delete",
+            "namespace",
+            &self.ns,
+            "--wait=false",
+            "--ignore-not-found",
+        ]);
     }
 }
 
 fn finish(child: std::process::Child) -> (i32, String, String) {
     let o = child.wait_with_output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
 }
 
 #[test]
 fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
-    if cluster().is_none() {
+    if !cluster() {
         return;
     }
     let run = Run::new("kmp-e2e");
@@ -154,46 +196,124 @@ fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
     assert!(hosts.starts_with("127.0.0.1 localhost\n"));
     assert!(hosts.contains("10.20.30.40 am.kmp-e2e.test gw.kmp-e2e.test ws.kmp-e2e.test websub.kmp-e2e.test is.kmp-e2e.test"), "{hosts}");
     // the keystores reached the cluster under the names the values use
-    let keys = ok(&kubectl(&["get", "secret", "apim-keystores", "-n", "kmp-e2e", "-o", "jsonpath={.data}"]));
-    for f in ["wso2carbon.jks", "wso2tls.jks", "wso2internal.jks", "client-truststore.jks"] {
+    let keys = ok(&kubectl(&[
+        "get",
+        "secret",
+        "apim-keystores",
+        "-n",
+        "kmp-e2e",
+        "-o",
+        "jsonpath={.data}",
+    ]));
+    for f in [
+        "wso2carbon.jks",
+        "wso2tls.jks",
+        "wso2internal.jks",
+        "client-truststore.jks",
+    ] {
         assert!(keys.contains(f), "{f} missing from {keys}");
     }
-    assert_eq!(ok(&kubectl(&["get", "secret", "wso2-ingress-tls", "-n", "kmp-e2e", "-o", "jsonpath={.type}"])), "kubernetes.io/tls");
+    assert_eq!(
+        ok(&kubectl(&[
+            "get",
+            "secret",
+            "wso2-ingress-tls",
+            "-n",
+            "kmp-e2e",
+            "-o",
+            "jsonpath={.type}"
+        ])),
+        "kubernetes.io/tls"
+    );
     // both releases deployed, their pods running on kwok nodes
-    let releases = ok(&Command::new("helm").args(["list", "-n", "kmp-e2e", "-o", "json"]).output().unwrap());
-    assert!(releases.contains("\"name\":\"is\"") && releases.contains("\"name\":\"apim\"") && releases.matches("deployed").count() == 2, "{releases}");
-    let phases = ok(&kubectl(&["get", "pods", "-n", "kmp-e2e", "-o", "jsonpath={.items[*].status.phase}"]));
-    assert_eq!(phases.split_whitespace().filter(|p| *p == "Running").count(), 2, "{phases}");
+    let releases = ok(&Command::new("helm")
+        .args(["list", "-n", "kmp-e2e", "-o", "json"])
+        .output()
+        .unwrap());
+    assert!(
+        releases.contains("\"name\":\"is\"")
+            && releases.contains("\"name\":\"apim\"")
+            && releases.matches("deployed").count() == 2,
+        "{releases}"
+    );
+    let phases = ok(&kubectl(&[
+        "get",
+        "pods",
+        "-n",
+        "kmp-e2e",
+        "-o",
+        "jsonpath={.items[*].status.phase}",
+    ]));
+    assert_eq!(
+        phases
+            .split_whitespace()
+            .filter(|p| *p == "Running")
+            .count(),
+        2,
+        "{phases}"
+    );
     // no secret value in what was printed
     assert!(!out.contains("kmpilot-test-store") && !err.contains("kmpilot-test-store"));
     assert!(!out.contains("kmpilot-test-admin") && !err.contains("kmpilot-test-admin"));
 
     // doctor: pods and ingresses are healthy; the test hostnames resolve nowhere, so it is not
-    let o = Command::new(env!("CARGO_BIN_EXE_kmpilot")).args(["doctor", "-o", "json", "-f"]).arg(&profile).output().unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+        .args(["doctor", "-o", "json", "-f"])
+        .arg(&profile)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let checks = report["checks"].as_array().unwrap();
-    let of = |kind: &str| checks.iter().filter(|c| c["check"] == kind).collect::<Vec<_>>();
+    let of = |kind: &str| {
+        checks
+            .iter()
+            .filter(|c| c["check"] == kind)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(of("pod").len(), 2);
     assert!(of("pod").iter().all(|c| c["ok"] == true), "{report}");
-    assert!(of("ingress").iter().any(|c| c["ok"] == true && c["detail"].as_str().unwrap().contains("10.20.30.40")), "{report}");
+    assert!(
+        of("ingress")
+            .iter()
+            .any(|c| c["ok"] == true && c["detail"].as_str().unwrap().contains("10.20.30.40")),
+        "{report}"
+    );
     assert!(of("dns").iter().all(|c| c["ok"] == false), "{report}");
     assert_eq!(report["healthy"], false);
 
     // a second full run changes nothing that exists and creates nothing new
-    let before = (run.count("secrets"), run.count("ingresses"), run.count("deployments"), run.count("services"));
+    let before = (
+        run.count("secrets"),
+        run.count("ingresses"),
+        run.count("deployments"),
+        run.count("services"),
+    );
     let child = run.apply(&profile, &[]);
     let (code, out, err) = finish(child);
     assert_eq!(code, 0, "second apply failed\n{out}\n{err}");
-    let after = (run.count("secrets"), run.count("ingresses"), run.count("deployments"), run.count("services"));
+    let after = (
+        run.count("secrets"),
+        run.count("ingresses"),
+        run.count("deployments"),
+        run.count("services"),
+    );
     assert_eq!(before, after);
-    assert_eq!(std::fs::read_to_string(run.dir.path().join("hosts")).unwrap(), hosts);
+    assert_eq!(
+        std::fs::read_to_string(run.dir.path().join("hosts")).unwrap(),
+        hosts
+    );
     assert!(out.contains("already maps 10.20.30.40"), "{out}");
 }
 
 #[test]
 fn a_dry_run_changes_nothing() {
-    if cluster().is_none() {
+    if !cluster() {
         return;
     }
     let run = Run::new("kmp-dry");
@@ -203,12 +323,15 @@ fn a_dry_run_changes_nothing() {
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("(dry run)"), "{out}");
     assert_eq!(run.count("secrets"), 0, "a dry run stored nothing");
-    assert!(!run.dir.path().join("state/journal/kmp-dry.json").exists(), "a dry run records nothing");
+    assert!(
+        !run.dir.path().join("state/journal/kmp-dry.json").exists(),
+        "a dry run records nothing"
+    );
 }
 
 #[test]
 fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
-    if cluster().is_none() {
+    if !cluster() {
         return;
     }
     let run = Run::new("kmp-resume");
@@ -217,10 +340,17 @@ fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
     let profile = run.write_profile(&broken);
     let (code, out, err) = finish(run.apply(&profile, &[]));
     assert_eq!(code, 1, "{out}\n{err}");
-    assert!(err.contains("api-manager failed: helm exited with"), "{err}");
+    assert!(
+        err.contains("api-manager failed: helm exited with"),
+        "{err}"
+    );
     assert!(err.contains("hint:"), "{err}");
     assert!(err.contains("--resume"), "{err}");
-    assert_eq!(run.count("deployments"), 1, "IS was installed before the failure");
+    assert_eq!(
+        run.count("deployments"),
+        1,
+        "IS was installed before the failure"
+    );
 
     // fix the profile and resume: the finished steps are skipped, the rest runs
     let profile = run.write_profile(&charts().join("wso2am-standin"));
@@ -229,7 +359,10 @@ fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
     let (code, out, err) = finish(child);
     assert_eq!(code, 0, "{out}\n{err}");
     for step in ["prerequisites", "keystores", "identity-server"] {
-        assert!(out.contains(&format!("{step} — skipped: done in an earlier run")), "{step} not skipped:\n{out}");
+        assert!(
+            out.contains(&format!("{step} — skipped: done in an earlier run")),
+            "{step} not skipped:\n{out}"
+        );
     }
     assert!(out.contains("✓ api-manager"), "{out}");
     assert_eq!(run.count("deployments"), 2);

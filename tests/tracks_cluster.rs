@@ -6,15 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod support;
+
+/// The shared gate: a visible SKIPPED without a cluster, a failure under CI.
 fn cluster() -> bool {
-    if std::env::var_os("KMPILOT_TEST_CLUSTER").is_some() && std::env::var_os("KUBECONFIG").is_some() {
-        return true;
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("CI=true but no test cluster: run the tests under scripts/with-test-cluster");
-    }
-    eprintln!("SKIPPED: no test cluster (run under scripts/with-test-cluster)");
-    false
+    support::test_cluster().is_some()
 }
 
 fn root() -> &'static Path {
@@ -22,30 +18,57 @@ fn root() -> &'static Path {
 }
 
 fn kubectl(args: &[&str]) -> Output {
-    Command::new("kubectl").args(args).output().expect("kubectl on PATH")
+    Command::new("kubectl")
+        .args(args)
+        .output()
+        .expect("kubectl on PATH")
 }
 
 fn ok(o: Output) -> String {
-    assert!(o.status.success(), "{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8_lossy(&o.stdout).to_string()
 }
 
 fn kubectl_apply(yaml: &str) {
-    let mut c = Command::new("kubectl").args(["apply", "-f", "-"]).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+    let mut c = Command::new("kubectl")
+        .args(["apply", "-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
     use std::io::Write;
     c.stdin.take().unwrap().write_all(yaml.as_bytes()).unwrap();
-    assert!(c.wait().unwrap().success(), "kubectl apply failed for:\n{yaml}");
+    assert!(
+        c.wait().unwrap().success(),
+        "kubectl apply failed for:\n{yaml}"
+    );
 }
 
 fn apply(dir: &Path, profile: &Path, only: &str, env: &[(&str, &str)]) -> (i32, String, String) {
-    let path = format!("{}:{}", root().join("tests/bin").display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        root().join("tests/bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let mut c = Command::new(env!("CARGO_BIN_EXE_kmpilot"));
-    c.args(["apply", "--yes", "--only", only, "-f"]).arg(profile).env("KMPILOT_STATE_DIR", dir.join("state")).env("PATH", path);
+    c.args(["apply", "--yes", "--only", only, "-f"])
+        .arg(profile)
+        .env("KMPILOT_STATE_DIR", dir.join("state"))
+        .env("PATH", path);
     for (k, v) in env {
         c.env(k, v);
     }
     let o = c.stdin(Stdio::null()).output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
 }
 
 const DEPLOYMENT_TOML: &str = r#"# API-M deployment.toml (kept by kmpilot: comments and layout stay)
@@ -109,18 +132,63 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
     let (code, out, err) = apply(dir.path(), &profile, "private-jet", &env);
     assert_eq!(code, 0, "{out}\n{err}");
 
-    for (ns, sa) in [("kmp-pj-one", "wso2am-privatejet"), ("kmp-pj-two", "other-sa")] {
+    for (ns, sa) in [
+        ("kmp-pj-one", "wso2am-privatejet"),
+        ("kmp-pj-two", "other-sa"),
+    ] {
         let binding = format!("kmpilot-privatejet-{ns}-{sa}");
-        let subject = ok(kubectl(&["get", "clusterrolebinding", &binding, "-o", "jsonpath={.subjects[0].name}/{.subjects[0].namespace}"]));
-        assert_eq!(subject, format!("{sa}/{ns}"), "the binding names the account kmpilot created");
-        let token = ok(kubectl(&["get", "secret", &format!("{sa}-token"), "-n", ns, "-o", "jsonpath={.data.token}"]));
+        let subject = ok(kubectl(&[
+            "get",
+            "clusterrolebinding",
+            &binding,
+            "-o",
+            "jsonpath={.subjects[0].name}/{.subjects[0].namespace}",
+        ]));
+        assert_eq!(
+            subject,
+            format!("{sa}/{ns}"),
+            "the binding names the account kmpilot created"
+        );
+        let token = ok(kubectl(&[
+            "get",
+            "secret",
+            &format!("{sa}-token"),
+            "-n",
+            ns,
+            "-o",
+            "jsonpath={.data.token}",
+        ]));
         assert!(!token.is_empty(), "token controller filled {ns}/{sa}-token");
         // the account can do what the ClusterRole allows and no more
         let who = format!("system:serviceaccount:{ns}:{sa}");
-        assert_eq!(ok(kubectl(&["auth", "can-i", "list", "configmaps", "--as", &who])).trim(), "yes");
-        assert_eq!(kubectl(&["auth", "can-i", "list", "secrets", "--as", &who]).status.code(), Some(1));
+        assert_eq!(
+            ok(kubectl(&[
+                "auth",
+                "can-i",
+                "list",
+                "configmaps",
+                "--as",
+                &who
+            ]))
+            .trim(),
+            "yes"
+        );
+        assert_eq!(
+            kubectl(&["auth", "can-i", "list", "secrets", "--as", &who])
+                .status
+                .code(),
+            Some(1)
+        );
     }
-    let cr = ok(kubectl(&["get", "security", "securitybasic", "-n", "kmp-pj-two", "-o", "jsonpath={.spec.type}/{.spec.securityConfig[0].credentials}"]));
+    let cr = ok(kubectl(&[
+        "get",
+        "security",
+        "securitybasic",
+        "-n",
+        "kmp-pj-two",
+        "-o",
+        "jsonpath={.spec.type}/{.spec.securityConfig[0].credentials}",
+    ]));
     assert_eq!(cr, "basic/securitybasic-credentials");
 
     let merged = std::fs::read_to_string(dir.path().join("deployment.toml")).unwrap();
@@ -128,12 +196,28 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
     assert!(merged.contains("hostname = \"am.wso2.com\" # the public name"));
     let t: toml::Table = toml::from_str(&merged).unwrap();
     let arr = t["ContainerMgtClusterConfig"].as_array().unwrap();
-    assert_eq!(arr.len(), 2, "pj-one updated in place, pj-two added:\n{merged}");
+    assert_eq!(
+        arr.len(),
+        2,
+        "pj-one updated in place, pj-two added:\n{merged}"
+    );
     assert_eq!(arr[0]["displayName"].as_str(), Some("Cluster one"));
     assert_eq!(arr[0]["properties"]["Replicas"].as_integer(), Some(1));
-    let server = ok(kubectl(&["config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}"]));
-    assert_eq!(arr[1]["properties"]["MasterURL"].as_str(), Some(server.as_str()));
-    assert_eq!(arr[1]["properties"]["BasicSecurityCustomResourceName"].as_str(), Some("securitybasic"));
+    let server = ok(kubectl(&[
+        "config",
+        "view",
+        "--minify",
+        "-o",
+        "jsonpath={.clusters[0].cluster.server}",
+    ]));
+    assert_eq!(
+        arr[1]["properties"]["MasterURL"].as_str(),
+        Some(server.as_str())
+    );
+    assert_eq!(
+        arr[1]["properties"]["BasicSecurityCustomResourceName"].as_str(),
+        Some("securitybasic")
+    );
     let token = arr[1]["properties"]["SAToken"].as_str().unwrap();
     assert_eq!(token.split('.').count(), 3, "a JWT");
     // the token went into the file asked for, never to the screen
@@ -143,7 +227,10 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
     // a second run changes nothing
     let (code, out, err) = apply(dir.path(), &profile, "private-jet", &env);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert_eq!(std::fs::read_to_string(dir.path().join("deployment.toml")).unwrap(), merged);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("deployment.toml")).unwrap(),
+        merged
+    );
     assert!(out.contains("already holds these clusters"), "{out}");
     for ns in ["kmp-pj-one", "kmp-pj-two"] {
         let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
@@ -164,8 +251,22 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
          apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tokenadapter, namespace: istio-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: tokenadapter}}\n  template:\n    metadata: {labels: {app: tokenadapter}}\n    spec: {containers: [{name: sts, image: ibmcom/sts:1}]}\n---\n\
          apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: key-management-api, namespace: kube-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: kms-api}}\n  template:\n    metadata: {labels: {app: kms-api}}\n    spec: {containers: [{name: api, image: ibmcom/kms-api:1}]}\n",
     );
-    ok(kubectl(&["rollout", "status", "deployment/tokenadapter", "-n", "istio-system", "--timeout=60s"]));
-    let pods_before = ok(kubectl(&["get", "pods", "-n", "istio-system", "-o", "jsonpath={.items[*].metadata.name}"]));
+    ok(kubectl(&[
+        "rollout",
+        "status",
+        "deployment/tokenadapter",
+        "-n",
+        "istio-system",
+        "--timeout=60s",
+    ]));
+    let pods_before = ok(kubectl(&[
+        "get",
+        "pods",
+        "-n",
+        "istio-system",
+        "-o",
+        "jsonpath={.items[*].metadata.name}",
+    ]));
 
     let profile = dir.path().join("kms.yaml");
     std::fs::write(
@@ -177,22 +278,96 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     let (code, out, err) = apply(dir.path(), &profile, "kms-sts", &env);
     assert_eq!(code, 0, "{out}\n{err}");
 
-    let key = ok(kubectl(&["get", "secret", "sts-apikey", "-n", "istio-system", "-o", "jsonpath={.data.apikey}"]));
+    let key = ok(kubectl(&[
+        "get",
+        "secret",
+        "sts-apikey",
+        "-n",
+        "istio-system",
+        "-o",
+        "jsonpath={.data.apikey}",
+    ]));
     assert_eq!(key, "a21zLWFwaS1rZXktMTIz", "base64 of the API key");
-    let other = ok(kubectl(&["get", "secret", "sts-apikey", "-n", "istio-system", "-o", "jsonpath={.data.other}"]));
+    let other = ok(kubectl(&[
+        "get",
+        "secret",
+        "sts-apikey",
+        "-n",
+        "istio-system",
+        "-o",
+        "jsonpath={.data.other}",
+    ]));
     assert!(!other.is_empty(), "patched, not replaced: other keys stay");
-    let pods_after = ok(kubectl(&["get", "pods", "-n", "istio-system", "-o", "jsonpath={.items[*].metadata.name}"]));
+    let pods_after = ok(kubectl(&[
+        "get",
+        "pods",
+        "-n",
+        "istio-system",
+        "-o",
+        "jsonpath={.items[*].metadata.name}",
+    ]));
     assert_ne!(pods_before, pods_after, "the sts pod was replaced");
-    let containers = ok(kubectl(&["get", "deployment", "key-management-api", "-n", "kube-system", "-o", "jsonpath={.spec.template.spec.containers[*].name}"]));
+    let containers = ok(kubectl(&[
+        "get",
+        "deployment",
+        "key-management-api",
+        "-n",
+        "kube-system",
+        "-o",
+        "jsonpath={.spec.template.spec.containers[*].name}",
+    ]));
     assert_eq!(containers, "api istio-proxy");
-    let vs = ok(kubectl(&["get", "virtualservice", "kmsvservice", "-n", "kube-system", "-o", "jsonpath={.spec.http[0].match[0].uri.prefix} {.spec.http[0].rewrite.uri} {.spec.http[0].route[0].destination.host}:{.spec.http[0].route[0].destination.port.number}"]));
+    let vs = ok(kubectl(&[
+        "get",
+        "virtualservice",
+        "kmsvservice",
+        "-n",
+        "kube-system",
+        "-o",
+        "jsonpath={.spec.http[0].match[0].uri.prefix} {.spec.http[0].rewrite.uri} {.spec.http[0].route[0].destination.host}:{.spec.http[0].route[0].destination.port.number}",
+    ]));
     assert_eq!(vs, "/kms/api /api kms-api:28674");
-    let gw = ok(kubectl(&["get", "gateway", "kmsgateway", "-n", "kube-system", "-o", "jsonpath={.spec.servers[0].port.number} {.spec.servers[0].tls.mode}"]));
+    let gw = ok(kubectl(&[
+        "get",
+        "gateway",
+        "kmsgateway",
+        "-n",
+        "kube-system",
+        "-o",
+        "jsonpath={.spec.servers[0].port.number} {.spec.servers[0].tls.mode}",
+    ]));
     assert_eq!(gw, "443 SIMPLE");
-    assert_eq!(ok(kubectl(&["get", "destinationrule", "kms-api-tls", "-n", "kube-system", "-o", "jsonpath={.spec.trafficPolicy.tls.mode}"])), "SIMPLE");
-    let cert = ok(kubectl(&["get", "certificate", "istio-ingressgateway-certs", "-n", "istio-system", "-o", "jsonpath={.spec.secretName} {.spec.ipAddresses[0]}"]));
+    assert_eq!(
+        ok(kubectl(&[
+            "get",
+            "destinationrule",
+            "kms-api-tls",
+            "-n",
+            "kube-system",
+            "-o",
+            "jsonpath={.spec.trafficPolicy.tls.mode}"
+        ])),
+        "SIMPLE"
+    );
+    let cert = ok(kubectl(&[
+        "get",
+        "certificate",
+        "istio-ingressgateway-certs",
+        "-n",
+        "istio-system",
+        "-o",
+        "jsonpath={.spec.secretName} {.spec.ipAddresses[0]}",
+    ]));
     assert_eq!(cert, "istio-ingressgateway-certs 9.42.136.50");
-    let pol = ok(kubectl(&["get", "identitymappingpolicy", "stspolicy", "-n", "istio-system", "-o", "jsonpath={.spec.identityMapping.targetCredentials.apiKeyRef.secretName} {.spec.mappingType} {.spec.sourceAuthority}"]));
+    let pol = ok(kubectl(&[
+        "get",
+        "identitymappingpolicy",
+        "stspolicy",
+        "-n",
+        "istio-system",
+        "-o",
+        "jsonpath={.spec.identityMapping.targetCredentials.apiKeyRef.secretName} {.spec.mappingType} {.spec.sourceAuthority}",
+    ]));
     assert_eq!(pol, "sts-apikey inbound ibm-cloud-iam");
     assert!(!out.contains("kms-api-key-123") && !err.contains("kms-api-key-123"));
 
@@ -207,10 +382,23 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
-    if !std::env::var("PATH").unwrap_or_default().split(':').any(|d| Path::new(d).join("istioctl").exists()) {
+    if !std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .any(|d| Path::new(d).join("istioctl").exists())
+    {
         assert_eq!(o.status.code(), Some(1));
-        assert!(err.contains("istioctl is not installed") && err.contains("hint: install istioctl"), "{err}");
+        assert!(
+            err.contains("istioctl is not installed") && err.contains("hint: install istioctl"),
+            "{err}"
+        );
     }
-    let _ = kubectl(&["delete", "deployment", "key-management-api", "-n", "kube-system"]);
+    let _ = kubectl(&[
+        "delete",
+        "deployment",
+        "key-management-api",
+        "-n",
+        "kube-system",
+    ]);
     let _ = kubectl(&["delete", "namespace", "istio-system", "--wait=false"]);
 }

@@ -26,7 +26,10 @@ fn step_arg(s: Option<&str>, flag: &str) -> Result<Option<StepId>, u8> {
         None => Ok(None),
         Some(s) => StepId::parse(s).map(Some).ok_or_else(|| {
             let names: Vec<&str> = StepId::ALL.iter().map(|s| s.as_str()).collect();
-            eprintln!("error: {flag} {s}: no such step\n    expected: one of {}", names.join(", "));
+            eprintln!(
+                "error: {flag} {s}: no such step\n    expected: one of {}",
+                names.join(", ")
+            );
             EXIT_BAD_INPUT
         }),
     }
@@ -47,21 +50,31 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         if let Some(id) = id
             && plan.step(id).is_none()
         {
-            eprintln!("error: {flag} {}: this profile has no such step (it is disabled)", id.as_str());
+            eprintln!(
+                "error: {flag} {}: this profile has no such step (it is disabled)",
+                id.as_str()
+            );
             return EXIT_BAD_INPUT;
         }
     }
     let interactive = std::io::stdin().is_terminal();
     if !a.yes && !a.dry_run {
         if !interactive {
-            eprintln!("error: refusing to change the cluster without --yes when not run from a terminal");
-            eprintln!("    hint: review with `kmpilot plan -f {}`, then pass --yes (or use --dry-run)", path.display());
+            eprintln!(
+                "error: refusing to change the cluster without --yes when not run from a terminal"
+            );
+            eprintln!(
+                "    hint: review with `kmpilot plan -f {}`, then pass --yes (or use --dry-run)",
+                path.display()
+            );
             return EXIT_BAD_INPUT;
         }
         print!("{}", describe::text(&plan, false));
         eprint!("\nApply this plan? [y/N] ");
         let mut answer = String::new();
-        if std::io::stdin().read_line(&mut answer).is_err() || !matches!(answer.trim(), "y" | "Y" | "yes") {
+        if std::io::stdin().read_line(&mut answer).is_err()
+            || !matches!(answer.trim(), "y" | "Y" | "yes")
+        {
             eprintln!("nothing changed");
             return EXIT_OK;
         }
@@ -80,15 +93,19 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
     };
     let prompter = TerminalPrompter;
     let uses = plan::secrets::uses_where(&plan, |id| opts.selects(&plan, id));
-    let secrets = match Secrets::resolve(&uses, &opts.base_dir, interactive.then_some(&prompter as _)) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let secrets =
+        match Secrets::resolve(&uses, &opts.base_dir, interactive.then_some(&prompter as _)) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_BAD_INPUT;
+            }
+        };
     tracing::info!(profile = %profile.name, dry_run = a.dry_run, "apply started");
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -104,7 +121,11 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
                 let _ = cancel_tx.send(true);
             }
         });
-        let reporter = tokio::spawn(report(rx, a.output, plan.steps.iter().map(|s| s.id).collect()));
+        let reporter = tokio::spawn(report(
+            rx,
+            a.output,
+            plan.steps.iter().map(|s| s.id).collect(),
+        ));
         let ok = exec::run(&plan, &profile, &opts, &secrets, tx, cancel_rx).await;
         let _ = reporter.await;
         ok
@@ -127,21 +148,38 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
 
 async fn report(mut rx: mpsc::UnboundedReceiver<Event>, output: Format, steps: Vec<StepId>) {
     let total = steps.len();
-    let pos = |s: StepId| steps.iter().position(|x| *x == s).map(|i| i + 1).unwrap_or(0);
+    let pos = |s: StepId| {
+        steps
+            .iter()
+            .position(|x| *x == s)
+            .map(|i| i + 1)
+            .unwrap_or(0)
+    };
     while let Some(ev) = rx.recv().await {
         if output != Format::Text {
             println!("{}", serde_json::to_string(&ev).unwrap_or_default());
             continue;
         }
         match ev {
-            Event::StepStarted { step } => println!("[{}/{total}] {} — {}", pos(step), step.as_str(), step.title()),
+            Event::StepStarted { step } => println!(
+                "[{}/{total}] {} — {}",
+                pos(step),
+                step.as_str(),
+                step.title()
+            ),
             Event::ActionStarted { summary, .. } => println!("      → {summary}"),
             Event::Output { stream, line, .. } => match stream {
                 Stream::Stderr => eprintln!("        {line}"),
                 _ => println!("        {line}"),
             },
-            Event::StepFinished { step, elapsed } => println!("      ✓ {} ({:.1}s)", step.as_str(), elapsed.as_secs_f64()),
-            Event::StepSkipped { step, reason } => println!("[{}/{total}] {} — skipped: {reason}", pos(step), step.as_str()),
+            Event::StepFinished { step, elapsed } => {
+                println!("      ✓ {} ({:.1}s)", step.as_str(), elapsed.as_secs_f64())
+            }
+            Event::StepSkipped { step, reason } => println!(
+                "[{}/{total}] {} — skipped: {reason}",
+                pos(step),
+                step.as_str()
+            ),
             Event::StepFailed { step, error, hint } => {
                 eprintln!("      ✗ {} failed: {error}", step.as_str());
                 if let Some(h) = hint {

@@ -24,7 +24,10 @@ pub fn run(cli: &Cli, file: &str, output: Format) -> u8 {
         Err(code) => return code,
     };
     let p = loaded.profile;
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -34,13 +37,31 @@ pub fn run(cli: &Cli, file: &str, output: Format) -> u8 {
     let rows = rt.block_on(checks(&p));
     let healthy = rows.iter().all(|r| r.ok);
     match output {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({"healthy": healthy, "checks": rows})).unwrap_or_default()),
-        Format::Yaml => print!("{}", crate::render::yaml(&serde_json::json!({"healthy": healthy, "checks": rows}))),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({"healthy": healthy, "checks": rows}))
+                .unwrap_or_default()
+        ),
+        Format::Yaml => print!(
+            "{}",
+            crate::render::yaml(&serde_json::json!({"healthy": healthy, "checks": rows}))
+        ),
         Format::Text => {
-            let w = rows.iter().map(|r| r.target.len()).max().unwrap_or(10).min(60);
+            let w = rows
+                .iter()
+                .map(|r| r.target.len())
+                .max()
+                .unwrap_or(10)
+                .min(60);
             println!("{:<4} {:<10} {:<w$} DETAIL", "", "CHECK", "TARGET");
             for r in &rows {
-                println!("{:<4} {:<10} {:<w$} {}", if r.ok { "ok" } else { "FAIL" }, r.check, r.target, r.detail);
+                println!(
+                    "{:<4} {:<10} {:<w$} {}",
+                    if r.ok { "ok" } else { "FAIL" },
+                    r.check,
+                    r.target,
+                    r.detail
+                );
             }
             println!("\n{}", if healthy { "healthy" } else { "unhealthy" });
         }
@@ -52,10 +73,24 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
     crate::kube::ensure_crypto_provider();
     let mut rows = Vec::new();
     let ns = &p.cluster.namespace;
-    let kube = match Kube::connect(p.cluster.kubeconfig.as_deref(), p.cluster.context.as_deref()).await {
+    let kube = match Kube::connect(
+        p.cluster.kubeconfig.as_deref(),
+        p.cluster.context.as_deref(),
+    )
+    .await
+    {
         Ok(k) => k,
         Err(e) => {
-            rows.push(Row { check: "cluster".into(), target: p.cluster.context.clone().unwrap_or_else(|| "(current context)".into()), ok: false, detail: e.to_string() });
+            rows.push(Row {
+                check: "cluster".into(),
+                target: p
+                    .cluster
+                    .context
+                    .clone()
+                    .unwrap_or_else(|| "(current context)".into()),
+                ok: false,
+                detail: e.to_string(),
+            });
             return rows;
         }
     };
@@ -63,15 +98,30 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
     use k8s_openapi::api::networking::v1::Ingress;
     let pods: kube::Api<Pod> = kube::Api::namespaced(kube.client(), ns);
     match pods.list(&Default::default()).await {
-        Ok(list) if list.items.is_empty() => rows.push(Row { check: "pods".into(), target: ns.clone(), ok: false, detail: "no pods: has the plan been applied?".into() }),
+        Ok(list) if list.items.is_empty() => rows.push(Row {
+            check: "pods".into(),
+            target: ns.clone(),
+            ok: false,
+            detail: "no pods: has the plan been applied?".into(),
+        }),
         Ok(list) => {
             for pod in &list.items {
                 let r = crate::kube::rows::pod_row(pod);
                 let (ready, total) = r.ready.split_once('/').unwrap_or(("0", "1"));
-                rows.push(Row { check: "pod".into(), target: r.name.clone(), ok: ready == total && r.status == "Running", detail: format!("{} {} restarts {}", r.ready, r.status, r.restarts) });
+                rows.push(Row {
+                    check: "pod".into(),
+                    target: r.name.clone(),
+                    ok: ready == total && r.status == "Running",
+                    detail: format!("{} {} restarts {}", r.ready, r.status, r.restarts),
+                });
             }
         }
-        Err(e) => rows.push(Row { check: "pods".into(), target: ns.clone(), ok: false, detail: e.to_string() }),
+        Err(e) => rows.push(Row {
+            check: "pods".into(),
+            target: ns.clone(),
+            ok: false,
+            detail: e.to_string(),
+        }),
     }
     let ingresses: kube::Api<Ingress> = kube::Api::namespaced(kube.client(), ns);
     let mut address_of_host = std::collections::HashMap::new();
@@ -81,30 +131,70 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
             for h in &r.hosts {
                 address_of_host.insert(h.clone(), r.address.clone());
             }
-            rows.push(Row { check: "ingress".into(), target: r.name.clone(), ok: !r.address.is_empty(), detail: if r.address.is_empty() { "no address yet".into() } else { format!("{} → {}", r.hosts.join(","), r.address) } });
+            rows.push(Row {
+                check: "ingress".into(),
+                target: r.name.clone(),
+                ok: !r.address.is_empty(),
+                detail: if r.address.is_empty() {
+                    "no address yet".into()
+                } else {
+                    format!("{} → {}", r.hosts.join(","), r.address)
+                },
+            });
         }
     }
     for host in crate::steps::dns::hostnames(p) {
-        let resolved: Vec<String> = (host.as_str(), 443).to_socket_addrs().map(|a| a.map(|s| s.ip().to_string()).collect()).unwrap_or_default();
-        let want = p.dns.address.clone().or_else(|| address_of_host.get(&host).cloned()).unwrap_or_default();
+        let resolved: Vec<String> = (host.as_str(), 443)
+            .to_socket_addrs()
+            .map(|a| a.map(|s| s.ip().to_string()).collect())
+            .unwrap_or_default();
+        let want = p
+            .dns
+            .address
+            .clone()
+            .or_else(|| address_of_host.get(&host).cloned())
+            .unwrap_or_default();
         let ok = !resolved.is_empty() && (want.is_empty() || resolved.contains(&want));
         let detail = match (resolved.is_empty(), want.is_empty()) {
             (true, _) => "does not resolve: apply the dns step or add it to your DNS".to_string(),
             (false, true) => format!("resolves to {}", resolved.join(",")),
             (false, false) => format!("resolves to {} (ingress: {want})", resolved.join(",")),
         };
-        rows.push(Row { check: "dns".into(), target: host, ok, detail });
+        rows.push(Row {
+            check: "dns".into(),
+            target: host,
+            ok,
+            detail,
+        });
     }
-    let ca = crate::exec::state_dir().join("work").join(&p.name).join(crate::steps::keystores::spec(p).tls_cert);
-    let tls = crate::steps::key_manager::TlsPolicy { ca_file: ca.exists().then_some(ca), insecure: p.key_manager.tls.insecure };
+    let ca = crate::exec::state_dir()
+        .join("work")
+        .join(&p.name)
+        .join(crate::steps::keystores::spec(p).tls_cert);
+    let tls = crate::steps::key_manager::TlsPolicy {
+        ca_file: ca.exists().then_some(ca),
+        insecure: p.key_manager.tls.insecure,
+    };
     if let Ok(client) = crate::http::build_client(&tls, Path::new("/")) {
         for u in plan::build::console_urls(p) {
-            let res = client.get(&u.url).timeout(Duration::from_secs(10)).send().await;
+            let res = client
+                .get(&u.url)
+                .timeout(Duration::from_secs(10))
+                .send()
+                .await;
             let (ok, detail) = match res {
-                Ok(r) => (r.status().as_u16() < 500, format!("HTTP {}", r.status().as_u16())),
+                Ok(r) => (
+                    r.status().as_u16() < 500,
+                    format!("HTTP {}", r.status().as_u16()),
+                ),
                 Err(e) => (false, e.to_string()),
             };
-            rows.push(Row { check: "url".into(), target: u.url, ok, detail });
+            rows.push(Row {
+                check: "url".into(),
+                target: u.url,
+                ok,
+                detail,
+            });
         }
     }
     rows

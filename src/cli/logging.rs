@@ -8,8 +8,13 @@ use std::path::Path;
 pub fn init(state_dir: &Path) -> Option<std::path::PathBuf> {
     let _ = std::fs::create_dir_all(state_dir);
     let path = state_dir.join("kmpilot.log");
-    let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).ok()?;
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KMPILOT_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("kmpilot=debug"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KMPILOT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("kmpilot=debug"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)

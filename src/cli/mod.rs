@@ -163,7 +163,15 @@ pub fn run(cli: Cli) -> u8 {
             brief,
         } => plan_cmd::run(&cli, file, *output, *brief),
         Command::Export { file, output_dir } => export::run(&cli, file, output_dir),
-        Command::Apply { file, dry_run, resume, from, only, yes, output } => apply::run(
+        Command::Apply {
+            file,
+            dry_run,
+            resume,
+            from,
+            only,
+            yes,
+            output,
+        } => apply::run(
             &cli,
             apply::ApplyArgs {
                 file,

@@ -11,13 +11,19 @@ fn last_profile_file() -> PathBuf {
 
 fn remember(path: &Path) {
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let _ = crate::profile::save::write_atomic(&last_profile_file(), abs.display().to_string().as_bytes());
+    let _ = crate::profile::save::write_atomic(
+        &last_profile_file(),
+        abs.display().to_string().as_bytes(),
+    );
 }
 
 pub fn run(cli: &Cli, file: Option<&str>) -> u8 {
     let path: Option<PathBuf> = match file {
         Some(f) => Some(store::resolve(f)),
-        None => std::fs::read_to_string(last_profile_file()).ok().map(|s| PathBuf::from(s.trim())).filter(|p| p.exists()),
+        None => std::fs::read_to_string(last_profile_file())
+            .ok()
+            .map(|s| PathBuf::from(s.trim()))
+            .filter(|p| p.exists()),
     };
     let mut profile = match &path {
         None => Profile::quickstart("quickstart"),
@@ -44,7 +50,11 @@ pub fn run(cli: &Cli, file: Option<&str>) -> u8 {
         remember(p);
     }
     let _log = super::logging::init(&crate::exec::state_dir());
-    match crate::tui::run(crate::tui::TuiOptions { profile_path: path, profile, start_on_review: false }) {
+    match crate::tui::run(crate::tui::TuiOptions {
+        profile_path: path,
+        profile,
+        start_on_review: false,
+    }) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -8,7 +8,6 @@ use super::events::Stream;
 use super::{Ctx, Failure, hosts, keystores, overlay, process};
 use crate::plan::{Action, AddressSource, Check, Command, HostsUpdate, SecretSource, SecretSpec};
 
-
 pub(super) async fn execute(ctx: &mut Ctx<'_>, action: &Action) -> Result<(), Failure> {
     match action {
         Action::Check(c) => check(ctx, c).await,
@@ -26,14 +25,26 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, action: &Action) -> Result<(), Fa
     }
 }
 
-async fn generate_keystores(ctx: &mut Ctx<'_>, spec: &crate::steps::keystores::KeystoreSetSpec) -> Result<(), Failure> {
+async fn generate_keystores(
+    ctx: &mut Ctx<'_>,
+    spec: &crate::steps::keystores::KeystoreSetSpec,
+) -> Result<(), Failure> {
     let ns = ctx.profile.cluster.namespace.clone();
     let apim = super::kube_actions::read_secret(ctx, &ns, &spec.apim.secret_name).await?;
     let is = super::kube_actions::read_secret(ctx, &ns, &spec.is.secret_name).await?;
     let tls_name = ctx.profile.api_manager.tls_secret(ctx.profile).to_string();
     let tls = super::kube_actions::read_secret(ctx, &ns, &tls_name).await?;
     if let (Some(apim), Some(is)) = (&apim, &is)
-        && keystores::reuse(spec, ctx.secrets, &ctx.opts.work_dir, apim, is, tls.as_ref(), &mut ctx.mem).map_err(Failure::new)?
+        && keystores::reuse(
+            spec,
+            ctx.secrets,
+            &ctx.opts.work_dir,
+            apim,
+            is,
+            tls.as_ref(),
+            &mut ctx.mem,
+        )
+        .map_err(Failure::new)?
     {
         ctx.info(format!(
             "keeping the keystores already in {ns} (secrets {} and {}); delete them to make new ones",
@@ -41,8 +52,18 @@ async fn generate_keystores(ctx: &mut Ctx<'_>, spec: &crate::steps::keystores::K
         ));
         return Ok(());
     }
-    let written = keystores::generate(spec, ctx.secrets, &ctx.opts.work_dir, &ctx.opts.base_dir, &mut ctx.mem).map_err(Failure::new)?;
-    ctx.info(format!("keystores made for API-M (JKS) and IS (PKCS12), cross-trusted; public certificates in {}", written.join(", ")));
+    let written = keystores::generate(
+        spec,
+        ctx.secrets,
+        &ctx.opts.work_dir,
+        &ctx.opts.base_dir,
+        &mut ctx.mem,
+    )
+    .map_err(Failure::new)?;
+    ctx.info(format!(
+        "keystores made for API-M (JKS) and IS (PKCS12), cross-trusted; public certificates in {}",
+        written.join(", ")
+    ));
     Ok(())
 }
 
@@ -50,8 +71,12 @@ fn install_hint(tool: &str) -> &'static str {
     match tool {
         "kubectl" => "install kubectl: https://kubernetes.io/docs/tasks/tools/",
         "helm" => "install helm 3: https://helm.sh/docs/intro/install/",
-        "docker" => "install Docker, or set identityServer.image.build: false and use a prebuilt image",
-        "istioctl" => "install istioctl matching the cluster's Istio: https://istio.io/latest/docs/setup/getting-started/#download",
+        "docker" => {
+            "install Docker, or set identityServer.image.build: false and use a prebuilt image"
+        }
+        "istioctl" => {
+            "install istioctl matching the cluster's Istio: https://istio.io/latest/docs/setup/getting-started/#download"
+        }
         _ => "install it and make sure it is on PATH",
     }
 }
@@ -67,35 +92,61 @@ fn version_args(tool: &str) -> &'static [&'static str] {
 
 pub(super) fn on_path(tool: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(tool)).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file())
 }
 
 async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
     match c {
         Check::Tool { name } => {
             if on_path(name).is_none() {
-                return Err(Failure::new(format!("{name} is not installed (not found on PATH)")).hint(install_hint(name)));
+                return Err(
+                    Failure::new(format!("{name} is not installed (not found on PATH)"))
+                        .hint(install_hint(name)),
+                );
             }
             let out = tokio::time::timeout(
                 Duration::from_secs(15),
-                tokio::process::Command::new(name).args(version_args(name)).output(),
+                tokio::process::Command::new(name)
+                    .args(version_args(name))
+                    .output(),
             )
             .await;
             let version = match out {
-                Ok(Ok(o)) => String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").trim().to_string(),
+                Ok(Ok(o)) => String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
                 _ => String::new(),
             };
-            ctx.info(format!("{name}: {}", if version.is_empty() { "found" } else { &version }));
+            ctx.info(format!(
+                "{name}: {}",
+                if version.is_empty() {
+                    "found"
+                } else {
+                    &version
+                }
+            ));
             Ok(())
         }
-        Check::ClusterReachable { context } => super::kube_actions::cluster_reachable(ctx, context.as_deref()).await,
+        Check::ClusterReachable { context } => {
+            super::kube_actions::cluster_reachable(ctx, context.as_deref()).await
+        }
         Check::IngressController { class } => super::kube_actions::ingress_class(ctx, class).await,
-        Check::SecretsStoreCsiDriver { context } => super::kube_actions::csi_driver(ctx, context.as_deref()).await,
+        Check::SecretsStoreCsiDriver { context } => {
+            super::kube_actions::csi_driver(ctx, context.as_deref()).await
+        }
     }
 }
 
 fn write_artifact(ctx: &Ctx<'_>, path: &str) -> Result<(), Failure> {
-    let a = ctx.plan.artifact(path).ok_or_else(|| Failure::new(format!("the plan has no artifact {path}")))?;
+    let a = ctx
+        .plan
+        .artifact(path)
+        .ok_or_else(|| Failure::new(format!("the plan has no artifact {path}")))?;
     crate::profile::save::write_atomic(&ctx.opts.work_dir.join(path), a.content.as_bytes())?;
     ctx.info(format!("wrote {}", ctx.opts.work_dir.join(path).display()));
     Ok(())
@@ -108,7 +159,9 @@ fn dry_run_args(c: &Command) -> Option<Vec<String>> {
     match (c.program.as_str(), args.first().map(String::as_str)) {
         ("helm", Some("upgrade")) => args.push("--dry-run=server".into()),
         ("helm", Some("repo")) => {}
-        ("kubectl", _) if args.iter().any(|a| a == "replace" || a == "apply") => args.push("--dry-run=server".into()),
+        ("kubectl", _) if args.iter().any(|a| a == "replace" || a == "apply") => {
+            args.push("--dry-run=server".into())
+        }
         ("kubectl", _) | ("istioctl", _) => {}
         _ => return None,
     }
@@ -135,7 +188,9 @@ async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
                 .iter()
                 .flat_map(|s| &s.actions)
                 .find_map(|a| match a {
-                    Action::GenerateKeystores(k) => Some(ctx.opts.work_dir.join(keystores::internal_cert_path(k))),
+                    Action::GenerateKeystores(k) => {
+                        Some(ctx.opts.work_dir.join(keystores::internal_cert_path(k)))
+                    }
                     _ => None,
                 });
             Some(overlay::build(o, ctx.secrets, vault_cert.as_deref()).map_err(Failure::new)?)
@@ -166,11 +221,18 @@ async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
     result.map_err(|e| {
         let hint = match &e {
             process::ProcessError::NotFound { program } => Some(install_hint(program).to_string()),
-            process::ProcessError::Failed { tail, .. } => tail.last().map(|l| format!("last error output: {}", secrets.scrub(l))),
-            process::ProcessError::Timeout { .. } => Some("raise the step's timeout in the profile (e.g. helmTimeoutMinutes)".into()),
+            process::ProcessError::Failed { tail, .. } => tail
+                .last()
+                .map(|l| format!("last error output: {}", secrets.scrub(l))),
+            process::ProcessError::Timeout { .. } => {
+                Some("raise the step's timeout in the profile (e.g. helmTimeoutMinutes)".into())
+            }
             _ => None,
         };
-        Failure { error: e.to_string(), hint }
+        Failure {
+            error: e.to_string(),
+            hint,
+        }
     })
 }
 
@@ -186,7 +248,8 @@ fn secret_bytes(ctx: &Ctx<'_>, src: &SecretSource) -> Result<Vec<u8>, Failure> {
         SecretSource::WorkFile(f) => match ctx.mem.get(f) {
             Some(b) => b.to_vec(),
             None => std::fs::read(ctx.opts.work_dir.join(f)).map_err(|e| {
-                Failure::new(format!("{f}: {e}")).hint("the keystores step makes this file; run it (without --resume) first")
+                Failure::new(format!("{f}: {e}"))
+                    .hint("the keystores step makes this file; run it (without --resume) first")
             })?,
         },
     })
@@ -203,7 +266,11 @@ async fn create_secret(ctx: &mut Ctx<'_>, s: &SecretSpec) -> Result<(), Failure>
 async fn update_hosts(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Result<(), Failure> {
     let address = match &h.address {
         AddressSource::Fixed(a) => a.clone(),
-        AddressSource::Ingress { context, namespace, host } => {
+        AddressSource::Ingress {
+            context,
+            namespace,
+            host,
+        } => {
             match super::kube_actions::ingress_address(ctx, context.as_deref(), namespace, host).await? {
                 Some(a) => a,
                 None if ctx.opts.dry_run => "<ingress address>".into(),
@@ -214,14 +281,23 @@ async fn update_hosts(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Result<(), Failure>
     let block = crate::render::hosts::block(&ctx.profile.name, &address, &h.hostnames);
     if h.print_only || ctx.opts.dry_run {
         for line in block.lines() {
-            let _ = ctx.tx.send(super::events::Event::Output { step: ctx.step, stream: Stream::Stdout, line: line.to_string() });
+            let _ = ctx.tx.send(super::events::Event::Output {
+                step: ctx.step,
+                stream: Stream::Stdout,
+                line: line.to_string(),
+            });
         }
         return Ok(());
     }
     let file: &Path = &h.file;
     match hosts::update(file, &ctx.profile.name, &address, &h.hostnames).map_err(Failure::new)? {
-        hosts::HostsOutcome::Unchanged => ctx.info(format!("{} already maps {address}", file.display())),
-        hosts::HostsOutcome::Written { backup } => ctx.info(format!("{} now maps {address} (backup: {backup})", file.display())),
+        hosts::HostsOutcome::Unchanged => {
+            ctx.info(format!("{} already maps {address}", file.display()))
+        }
+        hosts::HostsOutcome::Written { backup } => ctx.info(format!(
+            "{} now maps {address} (backup: {backup})",
+            file.display()
+        )),
     }
     Ok(())
 }

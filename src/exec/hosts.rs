@@ -11,22 +11,35 @@ pub enum HostsOutcome {
     Written { backup: String },
 }
 
-pub fn update(file: &Path, profile: &str, address: &str, hostnames: &[String]) -> Result<HostsOutcome, String> {
+pub fn update(
+    file: &Path,
+    profile: &str,
+    address: &str,
+    hostnames: &[String],
+) -> Result<HostsOutcome, String> {
     let existing = match std::fs::read_to_string(file) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(format!("cannot read {}: {e}", file.display())),
     };
-    let merged = hosts::merge(&existing, profile, &hosts::block(profile, address, hostnames));
+    let merged = hosts::merge(
+        &existing,
+        profile,
+        &hosts::block(profile, address, hostnames),
+    );
     if merged == existing {
         return Ok(HostsOutcome::Unchanged);
     }
     let backup = format!("{}.kmpilot.bak", file.display());
     if !existing.is_empty() {
-        crate::profile::save::write_atomic(Path::new(&backup), existing.as_bytes()).map_err(|e| e.to_string())?;
+        crate::profile::save::write_atomic(Path::new(&backup), existing.as_bytes())
+            .map_err(|e| e.to_string())?;
     }
     crate::profile::save::write_atomic(file, merged.as_bytes()).map_err(|e| {
-        format!("{e} (writing {} needs permission: run with sudo, or set dns.mode: print)", file.display())
+        format!(
+            "{e} (writing {} needs permission: run with sudo, or set dns.mode: print)",
+            file.display()
+        )
     })?;
     Ok(HostsOutcome::Written { backup })
 }
@@ -41,9 +54,18 @@ mod tests {
         let f = dir.path().join("hosts");
         std::fs::write(&f, "127.0.0.1 localhost\n").unwrap();
         let names = vec!["am.wso2.com".to_string()];
-        assert!(matches!(update(&f, "p", "10.1.1.1", &names).unwrap(), HostsOutcome::Written { .. }));
-        assert_eq!(std::fs::read_to_string(dir.path().join("hosts.kmpilot.bak")).unwrap(), "127.0.0.1 localhost\n");
-        assert_eq!(update(&f, "p", "10.1.1.1", &names).unwrap(), HostsOutcome::Unchanged);
+        assert!(matches!(
+            update(&f, "p", "10.1.1.1", &names).unwrap(),
+            HostsOutcome::Written { .. }
+        ));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("hosts.kmpilot.bak")).unwrap(),
+            "127.0.0.1 localhost\n"
+        );
+        assert_eq!(
+            update(&f, "p", "10.1.1.1", &names).unwrap(),
+            HostsOutcome::Unchanged
+        );
         let text = std::fs::read_to_string(&f).unwrap();
         assert!(text.starts_with("127.0.0.1 localhost\n") && text.contains("10.1.1.1 am.wso2.com"));
     }

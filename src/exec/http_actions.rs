@@ -22,10 +22,16 @@ pub(super) async fn discover(ctx: &mut Ctx<'_>, h: &HttpRequest) -> Result<(), F
     }
     let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
     let mut progress = |line: String| {
-        let _ = tx.send(super::events::Event::Output { step, stream: super::events::Stream::Info, line: secrets.scrub(&line) });
+        let _ = tx.send(super::events::Event::Output {
+            step,
+            stream: super::events::Stream::Info,
+            line: secrets.scrub(&line),
+        });
     };
     let timeout = Duration::from_secs(ctx.profile.key_manager.timeout_seconds);
-    let d = crate::http::discover(&h.url, &h.tls, &ctx.opts.work_dir, timeout, &mut progress).await.map_err(failure)?;
+    let d = crate::http::discover(&h.url, &h.tls, &ctx.opts.work_dir, timeout, &mut progress)
+        .await
+        .map_err(failure)?;
     let d = d.respecting(&ctx.profile.key_manager.endpoints);
     let fields = key_manager::fields(ctx.profile);
     let diffs = crate::http::diff(&fields, &d);
@@ -33,7 +39,12 @@ pub(super) async fn discover(ctx: &mut Ctx<'_>, h: &HttpRequest) -> Result<(), F
         ctx.info("the well-known document agrees with every derived field");
     }
     for df in &diffs {
-        ctx.info(format!("{}: derived {} but IS publishes {} (using IS's)", df.field.label(), df.derived, df.discovered));
+        ctx.info(format!(
+            "{}: derived {} but IS publishes {} (using IS's)",
+            df.field.label(),
+            df.derived,
+            df.discovered
+        ));
     }
     ctx.discovered = Some(d);
     Ok(())
@@ -41,30 +52,54 @@ pub(super) async fn discover(ctx: &mut Ctx<'_>, h: &HttpRequest) -> Result<(), F
 
 pub(super) async fn register(ctx: &mut Ctx<'_>, r: &Registration) -> Result<(), Failure> {
     if ctx.opts.dry_run {
-        ctx.info(format!("dry run: not registering {} at {}", r.name, r.key_managers_url));
+        ctx.info(format!(
+            "dry run: not registering {} at {}",
+            r.name, r.key_managers_url
+        ));
         return Ok(());
     }
     let admin = ctx
         .secrets
-        .get(&r.admin.password, r.admin.password.shell_var("APIM_ADMIN_PASSWORD"))
+        .get(
+            &r.admin.password,
+            r.admin.password.shell_var("APIM_ADMIN_PASSWORD"),
+        )
         .ok_or_else(|| Failure::new("the API-M admin password was not resolved"))?
         .to_string();
     let connector = ctx
         .secrets
-        .get(&r.connector.password, r.connector.password.shell_var("IS_ADMIN_PASSWORD"))
+        .get(
+            &r.connector.password,
+            r.connector.password.shell_var("IS_ADMIN_PASSWORD"),
+        )
         .ok_or_else(|| Failure::new("the IS admin password was not resolved"))?
         .to_string();
     let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
     let mut progress = |line: String| {
-        let _ = tx.send(super::events::Event::Output { step, stream: super::events::Stream::Info, line: secrets.scrub(&line) });
+        let _ = tx.send(super::events::Event::Output {
+            step,
+            stream: super::events::Stream::Info,
+            line: secrets.scrub(&line),
+        });
     };
-    let outcome = crate::http::register(r, &ctx.opts.work_dir, &admin, &connector, ctx.discovered.as_ref(), &mut progress)
-        .await
-        .map_err(failure)?;
+    let outcome = crate::http::register(
+        r,
+        &ctx.opts.work_dir,
+        &admin,
+        &connector,
+        ctx.discovered.as_ref(),
+        &mut progress,
+    )
+    .await
+    .map_err(failure)?;
     let verb = match outcome {
         crate::http::Outcome::Created { .. } => "created",
         crate::http::Outcome::Updated { .. } => "updated",
     };
-    ctx.info(format!("key manager {} {verb} (id {})", r.name, outcome.id()));
+    ctx.info(format!(
+        "key manager {} {verb} (id {})",
+        r.name,
+        outcome.id()
+    ));
     Ok(())
 }

@@ -53,12 +53,16 @@ impl Journal {
         std::fs::read(path(state_dir, profile))
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_else(|| Journal { profile: profile.to_string(), steps: BTreeMap::new() })
+            .unwrap_or_else(|| Journal {
+                profile: profile.to_string(),
+                steps: BTreeMap::new(),
+            })
     }
 
     pub fn save(&self, state_dir: &Path) -> std::io::Result<()> {
         let bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        crate::profile::save::write_atomic(&path(state_dir, &self.profile), &bytes).map_err(std::io::Error::other)
+        crate::profile::save::write_atomic(&path(state_dir, &self.profile), &bytes)
+            .map_err(std::io::Error::other)
     }
 
     pub fn is_done(&self, step: &Step) -> bool {
@@ -68,7 +72,18 @@ impl Journal {
     }
 
     pub fn record(&mut self, id: StepId, step: &Step, status: Status, error: Option<String>) {
-        let finished_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        self.steps.insert(id.as_str().to_string(), Record { status, fingerprint: fingerprint(step), finished_at, error });
+        let finished_at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        self.steps.insert(
+            id.as_str().to_string(),
+            Record {
+                status,
+                fingerprint: fingerprint(step),
+                finished_at,
+                error,
+            },
+        );
     }
 }

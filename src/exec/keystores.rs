@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use kmpilot_keystore::set::IdentitySource;
-use kmpilot_keystore::set::wso2::{IS_BUNDLE, APIM_BUNDLE, APIM_TLS_PEM, Wso2IsOptions, Wso2Layout, Wso2Passwords, Wso2SetOptions};
+use kmpilot_keystore::set::wso2::{
+    APIM_BUNDLE, APIM_TLS_PEM, IS_BUNDLE, Wso2IsOptions, Wso2Layout, Wso2Passwords, Wso2SetOptions,
+};
 use kmpilot_keystore::{Dn, KeyPairSpec, KeystoreSetSpec as SetSpec, build_set};
 
 use super::secrets::Secrets;
@@ -42,28 +44,60 @@ pub fn internal_cert_path(spec: &KeystoreSetSpec) -> String {
 }
 
 fn secret(s: &Secrets, r: &crate::profile::secret::SecretRef, var: &str) -> Result<String, String> {
-    s.get(r, var).map(str::to_string).ok_or_else(|| format!("secret {r} was not resolved"))
+    s.get(r, var)
+        .map(str::to_string)
+        .ok_or_else(|| format!("secret {r} was not resolved"))
 }
 
-pub fn generate(spec: &KeystoreSetSpec, secrets: &Secrets, work_dir: &Path, base_dir: &Path, mem: &mut MemoryFiles) -> Result<Vec<String>, String> {
-    let store_pw = secret(secrets, &spec.store_password, spec.store_password.shell_var("KEYSTORE_PASSWORD"))?;
-    let key_pw = secret(secrets, &spec.key_password, spec.key_password.shell_var("KEY_PASSWORD"))?;
+pub fn generate(
+    spec: &KeystoreSetSpec,
+    secrets: &Secrets,
+    work_dir: &Path,
+    base_dir: &Path,
+    mem: &mut MemoryFiles,
+) -> Result<Vec<String>, String> {
+    let store_pw = secret(
+        secrets,
+        &spec.store_password,
+        spec.store_password.shell_var("KEYSTORE_PASSWORD"),
+    )?;
+    let key_pw = secret(
+        secrets,
+        &spec.key_password,
+        spec.key_password.shell_var("KEY_PASSWORD"),
+    )?;
     if !store_pw.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
         return Err("the keystore password must be printable ASCII: Java refuses other PKCS12 passwords (keystores.storePassword)".into());
     }
     let dn = Dn::parse(&spec.dname).map_err(|e| format!("keystores.dname: {e}"))?;
-    let key = |sans: &[String]| KeyPairSpec { dn: dn.clone(), sans: sans.to_vec(), validity_days: spec.validity_days, key_bits: spec.key_size as usize };
+    let key = |sans: &[String]| KeyPairSpec {
+        dn: dn.clone(),
+        sans: sans.to_vec(),
+        validity_days: spec.validity_days,
+        key_bits: spec.key_size as usize,
+    };
     let (apim, is) = match &spec.provided {
-        None => (IdentitySource::Generate(key(&spec.apim_sans)), IdentitySource::Generate(key(&spec.is_sans))),
+        None => (
+            IdentitySource::Generate(key(&spec.apim_sans)),
+            IdentitySource::Generate(key(&spec.is_sans)),
+        ),
         Some(p) => {
             let load = |path: &Path, alias: &str| -> Result<IdentitySource, String> {
-                let path = if path.is_absolute() { path.to_path_buf() } else { base_dir.join(path) };
-                let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let path = if path.is_absolute() {
+                    path.to_path_buf()
+                } else {
+                    base_dir.join(path)
+                };
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 kmpilot_keystore::store::load_identity(&bytes, &store_pw, alias, &key_pw)
                     .map(IdentitySource::Existing)
                     .map_err(|e| format!("{}: {e}", path.display()))
             };
-            (load(&p.apim_keystore, &spec.apim.alias)?, load(&p.is_keystore, &spec.is.alias)?)
+            (
+                load(&p.apim_keystore, &spec.apim.alias)?,
+                load(&p.is_keystore, &spec.is.alias)?,
+            )
         }
     };
     let layout = Wso2Layout {
@@ -81,28 +115,40 @@ pub fn generate(spec: &KeystoreSetSpec, secrets: &Secrets, work_dir: &Path, base
     let set_spec = SetSpec::wso2(Wso2SetOptions {
         apim,
         apim_internal: None,
-        is: Some(Wso2IsOptions { identity: is, internal: None }),
+        is: Some(Wso2IsOptions {
+            identity: is,
+            internal: None,
+        }),
         passwords: Wso2Passwords::store_and_key(store_pw.as_str(), key_pw.as_str()),
         layout,
     });
     let set = build_set(&set_spec).map_err(|e| e.to_string())?;
     let mut written = Vec::new();
     for bundle in [APIM_BUNDLE, IS_BUNDLE] {
-        let b = set.bundle(bundle).ok_or_else(|| format!("no {bundle} bundle"))?;
+        let b = set
+            .bundle(bundle)
+            .ok_or_else(|| format!("no {bundle} bundle"))?;
         for f in &b.files {
             mem.insert(format!("{}/{}", spec.out_dir, f.name), f.bytes.clone());
         }
     }
     let pem = set.tls_pem(APIM_TLS_PEM).ok_or("no TLS pair")?;
     mem.insert(spec.tls_cert.clone(), pem.cert_pem.as_bytes().to_vec());
-    mem.insert(spec.tls_key.clone(), pem.key_pem.expose().as_bytes().to_vec());
+    mem.insert(
+        spec.tls_key.clone(),
+        pem.key_pem.expose().as_bytes().to_vec(),
+    );
     // public material only on disk
     let cert_path = work_dir.join(&spec.tls_cert);
-    crate::profile::save::write_atomic(&cert_path, pem.cert_pem.as_bytes()).map_err(|e| e.to_string())?;
+    crate::profile::save::write_atomic(&cert_path, pem.cert_pem.as_bytes())
+        .map_err(|e| e.to_string())?;
     written.push(spec.tls_cert.clone());
-    let internal = set.identity(kmpilot_keystore::set::wso2::APIM_IDENTITY).ok_or("no API-M identity")?;
+    let internal = set
+        .identity(kmpilot_keystore::set::wso2::APIM_IDENTITY)
+        .ok_or("no API-M identity")?;
     let der = internal.certificate_der();
-    crate::profile::save::write_atomic(&work_dir.join(internal_cert_path(spec)), der).map_err(|e| e.to_string())?;
+    crate::profile::save::write_atomic(&work_dir.join(internal_cert_path(spec)), der)
+        .map_err(|e| e.to_string())?;
     written.push(internal_cert_path(spec));
     Ok(written)
 }
@@ -121,29 +167,68 @@ pub fn reuse(
 ) -> Result<bool, String> {
     let a = &spec.apim;
     let i = &spec.is;
-    let apim_files = [&a.keystore, &a.tls_keystore, &a.internal_keystore, &a.truststore];
+    let apim_files = [
+        &a.keystore,
+        &a.tls_keystore,
+        &a.internal_keystore,
+        &a.truststore,
+    ];
     let is_files = [&i.primary, &i.tls, &i.internal, &i.truststore];
-    if !apim_files.iter().all(|f| apim.contains_key(*f)) || !is_files.iter().all(|f| is.contains_key(*f)) {
+    if !apim_files.iter().all(|f| apim.contains_key(*f))
+        || !is_files.iter().all(|f| is.contains_key(*f))
+    {
         return Ok(false);
     }
-    let store_pw = secret(secrets, &spec.store_password, spec.store_password.shell_var("KEYSTORE_PASSWORD"))?;
-    let key_pw = secret(secrets, &spec.key_password, spec.key_password.shell_var("KEY_PASSWORD"))?;
-    let internal = kmpilot_keystore::store::load_identity(&apim[a.internal_keystore.as_str()], &store_pw, &a.alias, &key_pw)
-        .map_err(|e| format!("the keystores in the cluster do not open with keystores.storePassword/keyPassword: {e}"))?;
+    let store_pw = secret(
+        secrets,
+        &spec.store_password,
+        spec.store_password.shell_var("KEYSTORE_PASSWORD"),
+    )?;
+    let key_pw = secret(
+        secrets,
+        &spec.key_password,
+        spec.key_password.shell_var("KEY_PASSWORD"),
+    )?;
+    let internal = kmpilot_keystore::store::load_identity(
+        &apim[a.internal_keystore.as_str()],
+        &store_pw,
+        &a.alias,
+        &key_pw,
+    )
+    .map_err(|e| {
+        format!(
+            "the keystores in the cluster do not open with keystores.storePassword/keyPassword: {e}"
+        )
+    })?;
     for (name, bytes) in apim.iter().chain(is.iter()) {
         mem.insert(format!("{}/{name}", spec.out_dir), bytes.clone());
     }
-    crate::profile::save::write_atomic(&work_dir.join(internal_cert_path(spec)), internal.certificate_der()).map_err(|e| e.to_string())?;
+    crate::profile::save::write_atomic(
+        &work_dir.join(internal_cert_path(spec)),
+        internal.certificate_der(),
+    )
+    .map_err(|e| e.to_string())?;
     // the ingress pair: the cluster's when it has one, else made from the API-M key
-    let (cert, key) = match tls.and_then(|t| Some((t.get("tls.crt")?.clone(), t.get("tls.key")?.clone()))) {
-        Some(pair) => pair,
-        None => {
-            let id = kmpilot_keystore::store::load_identity(&apim[a.keystore.as_str()], &store_pw, &a.alias, &key_pw).map_err(|e| e.to_string())?;
-            let pem = id.to_pem_pair();
-            (pem.cert_pem.into_bytes(), pem.key_pem.expose().as_bytes().to_vec())
-        }
-    };
-    crate::profile::save::write_atomic(&work_dir.join(&spec.tls_cert), &cert).map_err(|e| e.to_string())?;
+    let (cert, key) =
+        match tls.and_then(|t| Some((t.get("tls.crt")?.clone(), t.get("tls.key")?.clone()))) {
+            Some(pair) => pair,
+            None => {
+                let id = kmpilot_keystore::store::load_identity(
+                    &apim[a.keystore.as_str()],
+                    &store_pw,
+                    &a.alias,
+                    &key_pw,
+                )
+                .map_err(|e| e.to_string())?;
+                let pem = id.to_pem_pair();
+                (
+                    pem.cert_pem.into_bytes(),
+                    pem.key_pem.expose().as_bytes().to_vec(),
+                )
+            }
+        };
+    crate::profile::save::write_atomic(&work_dir.join(&spec.tls_cert), &cert)
+        .map_err(|e| e.to_string())?;
     mem.insert(spec.tls_cert.clone(), cert);
     mem.insert(spec.tls_key.clone(), key);
     Ok(true)

@@ -9,7 +9,10 @@ use crate::kube::Kube;
 use crate::plan::{Manifest, RestartPods, SecretSpec, Wait};
 use crate::steps::private_jet::{self, ContainerMgtMerge, Resolved, Target};
 
-pub(super) async fn client<'c>(ctx: &'c mut Ctx<'_>, context: Option<&str>) -> Result<&'c Kube, Failure> {
+pub(super) async fn client<'c>(
+    ctx: &'c mut Ctx<'_>,
+    context: Option<&str>,
+) -> Result<&'c Kube, Failure> {
     let key = context.map(str::to_string);
     if !ctx.kube.contains_key(&key) {
         let kubeconfig = ctx.profile.cluster.kubeconfig.as_deref();
@@ -22,13 +25,24 @@ pub(super) async fn client<'c>(ctx: &'c mut Ctx<'_>, context: Option<&str>) -> R
 }
 
 fn ns_context<'a>(ctx: &'a Ctx<'_>, context: &'a Option<String>) -> Option<&'a str> {
-    context.as_deref().or(ctx.profile.cluster.context.as_deref())
+    context
+        .as_deref()
+        .or(ctx.profile.cluster.context.as_deref())
 }
 
-pub(super) async fn cluster_reachable(ctx: &mut Ctx<'_>, context: Option<&str>) -> Result<(), Failure> {
+pub(super) async fn cluster_reachable(
+    ctx: &mut Ctx<'_>,
+    context: Option<&str>,
+) -> Result<(), Failure> {
     let k = client(ctx, context).await?;
-    let v = k.server_version().await.map_err(|e| Failure::new(e.to_string()).hint("is the cluster running and the context right?"))?;
-    let line = format!("cluster {} ({}) answers: Kubernetes {v}", k.context(), k.master_url());
+    let v = k.server_version().await.map_err(|e| {
+        Failure::new(e.to_string()).hint("is the cluster running and the context right?")
+    })?;
+    let line = format!(
+        "cluster {} ({}) answers: Kubernetes {v}",
+        k.context(),
+        k.master_url()
+    );
     ctx.info(line);
     Ok(())
 }
@@ -66,26 +80,45 @@ pub(super) async fn apply(ctx: &mut Ctx<'_>, m: &Manifest) -> Result<(), Failure
     Ok(())
 }
 
-pub(super) async fn apply_secret(ctx: &mut Ctx<'_>, s: &SecretSpec, data: BTreeMap<String, Vec<u8>>) -> Result<(), Failure> {
+pub(super) async fn apply_secret(
+    ctx: &mut Ctx<'_>,
+    s: &SecretSpec,
+    data: BTreeMap<String, Vec<u8>>,
+) -> Result<(), Failure> {
     let dry = ctx.opts.dry_run;
     let context = ns_context(ctx, &s.context).map(str::to_string);
     let k = client(ctx, context.as_deref()).await?;
     // Opaque is the default for a new secret; not naming it leaves an existing secret's
     // (immutable) type alone, so patching a key into someone else's secret works
     let secret_type = (s.secret_type != "Opaque").then_some(s.secret_type.as_str());
-    let applied = k.apply_secret(&s.namespace, &s.name, secret_type, data, dry).await?;
+    let applied = k
+        .apply_secret(&s.namespace, &s.name, secret_type, data, dry)
+        .await?;
     ctx.info(applied.to_string());
     Ok(())
 }
 
 /// The data of an existing secret, or None.
-pub(super) async fn read_secret(ctx: &mut Ctx<'_>, namespace: &str, name: &str) -> Result<Option<BTreeMap<String, Vec<u8>>>, Failure> {
+pub(super) async fn read_secret(
+    ctx: &mut Ctx<'_>,
+    namespace: &str,
+    name: &str,
+) -> Result<Option<BTreeMap<String, Vec<u8>>>, Failure> {
     use k8s_openapi::api::core::v1::Secret;
     let context = ctx.profile.cluster.context.clone();
     let k = client(ctx, context.as_deref()).await?;
     let api: kube::Api<Secret> = kube::Api::namespaced(k.client(), namespace);
-    let s = api.get_opt(name).await.map_err(|e| Failure::new(format!("read secret {namespace}/{name}: {e}")))?;
-    Ok(s.map(|s| s.data.unwrap_or_default().into_iter().map(|(k, v)| (k, v.0)).collect()))
+    let s = api
+        .get_opt(name)
+        .await
+        .map_err(|e| Failure::new(format!("read secret {namespace}/{name}: {e}")))?;
+    Ok(s.map(|s| {
+        s.data
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, v.0))
+            .collect()
+    }))
 }
 
 pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
@@ -94,12 +127,25 @@ pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
         return Ok(());
     }
     match w {
-        Wait::DeploymentAvailable { context, namespace, name, timeout_secs } => {
+        Wait::DeploymentAvailable {
+            context,
+            namespace,
+            name,
+            timeout_secs,
+        } => {
             let c = ns_context(ctx, context).map(str::to_string);
-            client(ctx, c.as_deref()).await?.deployment_available(namespace, name, Duration::from_secs(*timeout_secs)).await?;
+            client(ctx, c.as_deref())
+                .await?
+                .deployment_available(namespace, name, Duration::from_secs(*timeout_secs))
+                .await?;
             ctx.info(format!("deployment {namespace}/{name} is available"));
         }
-        Wait::IngressAddress { context, namespace, host, timeout_secs } => {
+        Wait::IngressAddress {
+            context,
+            namespace,
+            host,
+            timeout_secs,
+        } => {
             let c = ns_context(ctx, context).map(str::to_string);
             let a = client(ctx, c.as_deref())
                 .await?
@@ -108,35 +154,71 @@ pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
                 .map_err(|e| Failure::new(e.to_string()).hint("is the ingress controller running? on kind/minikube without a load balancer set dns.address"))?;
             ctx.info(format!("ingress for {host} has address {a}"));
         }
-        Wait::SecretKey { context, namespace, name, key, timeout_secs } => {
+        Wait::SecretKey {
+            context,
+            namespace,
+            name,
+            key,
+            timeout_secs,
+        } => {
             let c = ns_context(ctx, context).map(str::to_string);
-            client(ctx, c.as_deref()).await?.wait_secret_key(namespace, name, key, Duration::from_secs(*timeout_secs)).await?;
+            client(ctx, c.as_deref())
+                .await?
+                .wait_secret_key(namespace, name, key, Duration::from_secs(*timeout_secs))
+                .await?;
             ctx.info(format!("secret {namespace}/{name} has `{key}`"));
         }
     }
     Ok(())
 }
 
-pub(super) async fn ingress_address(ctx: &mut Ctx<'_>, context: Option<&str>, namespace: &str, host: &str) -> Result<Option<String>, Failure> {
-    let c = context.or(ctx.profile.cluster.context.as_deref()).map(str::to_string);
-    Ok(client(ctx, c.as_deref()).await?.ingress_address(namespace, host).await?)
+pub(super) async fn ingress_address(
+    ctx: &mut Ctx<'_>,
+    context: Option<&str>,
+    namespace: &str,
+    host: &str,
+) -> Result<Option<String>, Failure> {
+    let c = context
+        .or(ctx.profile.cluster.context.as_deref())
+        .map(str::to_string);
+    Ok(client(ctx, c.as_deref())
+        .await?
+        .ingress_address(namespace, host)
+        .await?)
 }
 
 pub(super) async fn restart_pods(ctx: &mut Ctx<'_>, r: &RestartPods) -> Result<(), Failure> {
     if ctx.opts.dry_run {
-        ctx.info(format!("dry run: not restarting pods {}/{}-*", r.namespace, r.name_prefix));
+        ctx.info(format!(
+            "dry run: not restarting pods {}/{}-*",
+            r.namespace, r.name_prefix
+        ));
         return Ok(());
     }
     let c = ns_context(ctx, &r.context).map(str::to_string);
-    let done = client(ctx, c.as_deref()).await?.restart_pods(&r.namespace, &r.name_prefix, Duration::from_secs(r.timeout_secs)).await?;
-    ctx.info(format!("replaced {} with {}", done.deleted.join(", "), done.replacements.join(", ")));
+    let done = client(ctx, c.as_deref())
+        .await?
+        .restart_pods(
+            &r.namespace,
+            &r.name_prefix,
+            Duration::from_secs(r.timeout_secs),
+        )
+        .await?;
+    ctx.info(format!(
+        "replaced {} with {}",
+        done.deleted.join(", "),
+        done.replacements.join(", ")
+    ));
     Ok(())
 }
 
 /// Reads each cluster's token and master URL, then writes the merged deployment.toml or
 /// tenant-conf.json. The token is a secret: it goes only into the file the profile names
 /// (`privateJet.mergeInto`, which API-M reads), never into the log.
-pub(super) async fn merge_container_mgt(ctx: &mut Ctx<'_>, m: &ContainerMgtMerge) -> Result<(), Failure> {
+pub(super) async fn merge_container_mgt(
+    ctx: &mut Ctx<'_>,
+    m: &ContainerMgtMerge,
+) -> Result<(), Failure> {
     let mut values: Vec<(String, String)> = Vec::new();
     for e in &m.clusters {
         if ctx.opts.dry_run {
@@ -144,15 +226,36 @@ pub(super) async fn merge_container_mgt(ctx: &mut Ctx<'_>, m: &ContainerMgtMerge
             continue;
         }
         let k = client(ctx, e.context.as_deref()).await?;
-        let token = k.service_account_token(&e.namespace, &e.token_secret, Duration::from_secs(120)).await?;
-        let master = e.master_url.clone().unwrap_or_else(|| k.master_url().to_string());
+        let token = k
+            .service_account_token(&e.namespace, &e.token_secret, Duration::from_secs(120))
+            .await?;
+        let master = e
+            .master_url
+            .clone()
+            .unwrap_or_else(|| k.master_url().to_string());
         values.push((master, token));
     }
-    let resolved: Vec<(private_jet::ClusterEntry, Resolved)> =
-        m.clusters.iter().zip(&values).map(|(e, (mu, t))| (e.clone(), Resolved { master_url: mu, sa_token: t })).collect();
+    let resolved: Vec<(private_jet::ClusterEntry, Resolved)> = m
+        .clusters
+        .iter()
+        .zip(&values)
+        .map(|(e, (mu, t))| {
+            (
+                e.clone(),
+                Resolved {
+                    master_url: mu,
+                    sa_token: t,
+                },
+            )
+        })
+        .collect();
     let (target, existing) = match &m.merge_into {
         Some(p) => {
-            let p = if p.is_absolute() { p.clone() } else { ctx.opts.base_dir.join(p) };
+            let p = if p.is_absolute() {
+                p.clone()
+            } else {
+                ctx.opts.base_dir.join(p)
+            };
             let text = match std::fs::read_to_string(&p) {
                 Ok(t) => t,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -163,12 +266,18 @@ pub(super) async fn merge_container_mgt(ctx: &mut Ctx<'_>, m: &ContainerMgtMerge
         None => (ctx.opts.work_dir.join(&m.output), String::new()),
     };
     let merged = match m.target {
-        Target::DeploymentToml => private_jet::merge_toml(&existing, &resolved, m.custom_class.as_deref()),
+        Target::DeploymentToml => {
+            private_jet::merge_toml(&existing, &resolved, m.custom_class.as_deref())
+        }
         Target::TenantConf => private_jet::merge_tenant_conf(&existing, &resolved),
     }
     .map_err(|e| Failure::new(format!("{}: {e}", target.display())))?;
     if ctx.opts.dry_run {
-        ctx.info(format!("dry run: would write {} cluster(s) into {}", m.clusters.len(), target.display()));
+        ctx.info(format!(
+            "dry run: would write {} cluster(s) into {}",
+            m.clusters.len(),
+            target.display()
+        ));
         return Ok(());
     }
     if merged == existing {
@@ -176,7 +285,10 @@ pub(super) async fn merge_container_mgt(ctx: &mut Ctx<'_>, m: &ContainerMgtMerge
         return Ok(());
     }
     if !existing.is_empty() {
-        crate::profile::save::write_atomic(&target.with_extension("kmpilot.bak"), existing.as_bytes())?;
+        crate::profile::save::write_atomic(
+            &target.with_extension("kmpilot.bak"),
+            existing.as_bytes(),
+        )?;
     }
     crate::profile::save::write_atomic_with(&target, |f| {
         use std::io::Write;
@@ -185,6 +297,10 @@ pub(super) async fn merge_container_mgt(ctx: &mut Ctx<'_>, m: &ContainerMgtMerge
         f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
         f.write_all(merged.as_bytes())
     })?;
-    ctx.info(format!("wrote {} cluster(s) into {}", m.clusters.len(), target.display()));
+    ctx.info(format!(
+        "wrote {} cluster(s) into {}",
+        m.clusters.len(),
+        target.display()
+    ));
     Ok(())
 }

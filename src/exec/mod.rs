@@ -6,10 +6,10 @@
 mod actions;
 pub mod events;
 pub mod hosts;
+mod http_actions;
 pub mod journal;
 pub mod keystores;
 mod kube_actions;
-mod http_actions;
 mod overlay;
 pub mod process;
 pub mod secrets;
@@ -64,7 +64,11 @@ pub fn state_dir() -> PathBuf {
         return PathBuf::from(d);
     }
     directories::ProjectDirs::from("", "", "kmpilot")
-        .map(|d| d.state_dir().unwrap_or_else(|| d.data_local_dir()).to_path_buf())
+        .map(|d| {
+            d.state_dir()
+                .unwrap_or_else(|| d.data_local_dir())
+                .to_path_buf()
+        })
         .unwrap_or_else(|| PathBuf::from(".kmpilot-state"))
 }
 
@@ -83,7 +87,11 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn info(&self, line: impl Into<String>) {
-        let _ = self.tx.send(Event::Output { step: self.step, stream: Stream::Info, line: self.secrets.scrub(&line.into()) });
+        let _ = self.tx.send(Event::Output {
+            step: self.step,
+            stream: Stream::Info,
+            line: self.secrets.scrub(&line.into()),
+        });
     }
 }
 
@@ -96,7 +104,10 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(error: impl Into<String>) -> Self {
-        Failure { error: error.into(), hint: None }
+        Failure {
+            error: error.into(),
+            hint: None,
+        }
     }
     pub fn hint(mut self, h: impl Into<String>) -> Self {
         self.hint = Some(h.into());
@@ -123,7 +134,9 @@ pub async fn run(
     crate::kube::ensure_crypto_provider();
     let mut journal = Journal::load(&opts.state_dir, &profile.name);
     let _ = std::fs::create_dir_all(&opts.work_dir);
-    let _ = tx.send(Event::RunStarted { steps: plan.steps.iter().map(|s| s.id).collect() });
+    let _ = tx.send(Event::RunStarted {
+        steps: plan.steps.iter().map(|s| s.id).collect(),
+    });
     let mut ctx = Ctx {
         plan,
         profile,
@@ -138,11 +151,17 @@ pub async fn run(
     };
     for step in &plan.steps {
         if !opts.selects(plan, step.id) {
-            let _ = tx.send(Event::StepSkipped { step: step.id, reason: "not selected (--from/--only)".into() });
+            let _ = tx.send(Event::StepSkipped {
+                step: step.id,
+                reason: "not selected (--from/--only)".into(),
+            });
             continue;
         }
         if opts.resume && journal.is_done(step) {
-            let _ = tx.send(Event::StepSkipped { step: step.id, reason: "done in an earlier run (journal)".into() });
+            let _ = tx.send(Event::StepSkipped {
+                step: step.id,
+                reason: "done in an earlier run (journal)".into(),
+            });
             continue;
         }
         ctx.step = step.id;
@@ -150,18 +169,33 @@ pub async fn run(
         let _ = tx.send(Event::StepStarted { step: step.id });
         let mut failure = None;
         for (index, action) in step.actions.iter().enumerate() {
-            let _ = tx.send(Event::ActionStarted { step: step.id, index, summary: secrets.scrub(&action.summary()) });
-            tracing::debug!(step = step.id.as_str(), index, action = action.verb(), "action started");
+            let _ = tx.send(Event::ActionStarted {
+                step: step.id,
+                index,
+                summary: secrets.scrub(&action.summary()),
+            });
+            tracing::debug!(
+                step = step.id.as_str(),
+                index,
+                action = action.verb(),
+                "action started"
+            );
             if *ctx.cancel.borrow() {
                 failure = Some(Failure::new("cancelled"));
                 break;
             }
             match actions::execute(&mut ctx, action).await {
                 Ok(()) => {
-                    let _ = tx.send(Event::ActionFinished { step: step.id, index });
+                    let _ = tx.send(Event::ActionFinished {
+                        step: step.id,
+                        index,
+                    });
                 }
                 Err(f) => {
-                    failure = Some(Failure { error: secrets.scrub(&f.error), hint: f.hint.map(|h| secrets.scrub(&h)) });
+                    failure = Some(Failure {
+                        error: secrets.scrub(&f.error),
+                        hint: f.hint.map(|h| secrets.scrub(&h)),
+                    });
                     break;
                 }
             }
@@ -171,7 +205,10 @@ pub async fn run(
                 if !opts.dry_run {
                     journal.record(step.id, step, Status::Done, None);
                 }
-                let _ = tx.send(Event::StepFinished { step: step.id, elapsed: started.elapsed() });
+                let _ = tx.send(Event::StepFinished {
+                    step: step.id,
+                    elapsed: started.elapsed(),
+                });
             }
             Some(f) => {
                 tracing::warn!(step = step.id.as_str(), error = %f.error, "step failed");
@@ -179,7 +216,11 @@ pub async fn run(
                     journal.record(step.id, step, Status::Failed, Some(f.error.clone()));
                     let _ = journal.save(&opts.state_dir);
                 }
-                let _ = tx.send(Event::StepFailed { step: step.id, error: f.error, hint: f.hint });
+                let _ = tx.send(Event::StepFailed {
+                    step: step.id,
+                    error: f.error,
+                    hint: f.hint,
+                });
                 let _ = tx.send(Event::RunFinished { ok: false });
                 return false;
             }
@@ -187,7 +228,11 @@ pub async fn run(
         if !opts.dry_run
             && let Err(e) = journal.save(&opts.state_dir)
         {
-            let _ = tx.send(Event::Output { step: step.id, stream: Stream::Stderr, line: format!("cannot save the journal: {e}") });
+            let _ = tx.send(Event::Output {
+                step: step.id,
+                stream: Stream::Stderr,
+                line: format!("cannot save the journal: {e}"),
+            });
         }
     }
     let _ = tx.send(Event::RunFinished { ok: true });

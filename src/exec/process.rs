@@ -22,7 +22,11 @@ pub enum ProcessError {
         source: std::io::Error,
     },
     #[error("{program} exited with {code}")]
-    Failed { program: String, code: String, tail: Vec<String> },
+    Failed {
+        program: String,
+        code: String,
+        tail: Vec<String>,
+    },
     #[error("{program} did not finish within {secs}s and was stopped")]
     Timeout { program: String, secs: u64 },
     #[error("{program} was stopped: the run was cancelled")]
@@ -47,18 +51,31 @@ pub struct Spec<'a> {
 
 /// Runs the process; `line` receives every output line (already scrubbed by the caller's
 /// closure if it wants). Returns the last stderr lines on failure, for the error's hint.
-pub async fn run(spec: Spec<'_>, mut line: impl FnMut(Stream, String), mut cancel: watch::Receiver<bool>) -> Result<(), ProcessError> {
+pub async fn run(
+    spec: Spec<'_>,
+    mut line: impl FnMut(Stream, String),
+    mut cancel: watch::Receiver<bool>,
+) -> Result<(), ProcessError> {
     let program = spec.program.to_string();
     let mut cmd = tokio::process::Command::new(spec.program);
     cmd.args(spec.args)
         .current_dir(spec.cwd)
-        .stdin(if spec.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if spec.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     let mut child = cmd.spawn().map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => ProcessError::NotFound { program: program.clone() },
-        _ => ProcessError::Spawn { program: program.clone(), source },
+        std::io::ErrorKind::NotFound => ProcessError::NotFound {
+            program: program.clone(),
+        },
+        _ => ProcessError::Spawn {
+            program: program.clone(),
+            source,
+        },
     })?;
     if let (Some(bytes), Some(mut stdin)) = (spec.stdin, child.stdin.take()) {
         // written from a task so a child that does not read stdin cannot block us
@@ -74,7 +91,14 @@ pub async fn run(spec: Spec<'_>, mut line: impl FnMut(Stream, String), mut cance
             if let Some(dir) = p.parent() {
                 let _ = tokio::fs::create_dir_all(dir).await;
             }
-            Some(tokio::fs::File::create(p).await.map_err(|source| ProcessError::Output { path: p.display().to_string(), source })?)
+            Some(
+                tokio::fs::File::create(p)
+                    .await
+                    .map_err(|source| ProcessError::Output {
+                        path: p.display().to_string(),
+                        source,
+                    })?,
+            )
         }
         None => None,
     };
@@ -122,12 +146,22 @@ pub async fn run(spec: Spec<'_>, mut line: impl FnMut(Stream, String), mut cance
     if let Some(mut f) = out_file {
         let _ = f.flush().await;
     }
-    let status = status.map_err(|source| ProcessError::Spawn { program: program.clone(), source })?;
+    let status = status.map_err(|source| ProcessError::Spawn {
+        program: program.clone(),
+        source,
+    })?;
     if status.success() {
         Ok(())
     } else {
-        let code = status.code().map(|c| c.to_string()).unwrap_or_else(|| "a signal".into());
-        Err(ProcessError::Failed { program, code, tail })
+        let code = status
+            .code()
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "a signal".into());
+        Err(ProcessError::Failed {
+            program,
+            code,
+            tail,
+        })
     }
 }
 
@@ -136,19 +170,32 @@ mod tests {
     use super::*;
 
     fn spec<'a>(args: &'a [String], cwd: &'a Path) -> Spec<'a> {
-        Spec { program: "bash", args, cwd, stdin: None, stdout_to: None, timeout: Duration::from_secs(10) }
+        Spec {
+            program: "bash",
+            args,
+            cwd,
+            stdin: None,
+            stdout_to: None,
+            timeout: Duration::from_secs(10),
+        }
     }
 
     #[tokio::test]
     async fn streams_lines_checks_status_and_feeds_stdin() {
         let dir = tempfile::tempdir().unwrap();
         let (_tx, rx) = watch::channel(false);
-        let args = vec!["-c".to_string(), "read x; echo got:$x; echo warn >&2; exit 3".to_string()];
+        let args = vec![
+            "-c".to_string(),
+            "read x; echo got:$x; echo warn >&2; exit 3".to_string(),
+        ];
         let mut s = spec(&args, dir.path());
         s.stdin = Some(b"hello\n".to_vec());
         let mut seen = Vec::new();
         let err = run(s, |st, l| seen.push((st, l)), rx).await.unwrap_err();
-        assert!(seen.contains(&(Stream::Stdout, "got:hello".into())), "{seen:?}");
+        assert!(
+            seen.contains(&(Stream::Stdout, "got:hello".into())),
+            "{seen:?}"
+        );
         match err {
             ProcessError::Failed { code, tail, .. } => {
                 assert_eq!(code, "3");
@@ -165,7 +212,10 @@ mod tests {
         let (_tx, rx) = watch::channel(false);
         let mut s = spec(&args, dir.path());
         s.timeout = Duration::from_millis(200);
-        assert!(matches!(run(s, |_, _| {}, rx).await, Err(ProcessError::Timeout { .. })));
+        assert!(matches!(
+            run(s, |_, _| {}, rx).await,
+            Err(ProcessError::Timeout { .. })
+        ));
         let (tx, rx) = watch::channel(false);
         let h = tokio::spawn(async move {
             let dir = tempfile::tempdir().unwrap();
@@ -174,14 +224,27 @@ mod tests {
         });
         tokio::time::sleep(Duration::from_millis(200)).await;
         tx.send(true).unwrap();
-        assert!(matches!(h.await.unwrap(), Err(ProcessError::Cancelled { .. })));
+        assert!(matches!(
+            h.await.unwrap(),
+            Err(ProcessError::Cancelled { .. })
+        ));
     }
 
     #[tokio::test]
     async fn a_missing_program_says_so() {
         let dir = tempfile::tempdir().unwrap();
         let (_tx, rx) = watch::channel(false);
-        let s = Spec { program: "kmpilot-no-such-tool", args: &[], cwd: dir.path(), stdin: None, stdout_to: None, timeout: Duration::from_secs(1) };
-        assert!(matches!(run(s, |_, _| {}, rx).await, Err(ProcessError::NotFound { .. })));
+        let s = Spec {
+            program: "kmpilot-no-such-tool",
+            args: &[],
+            cwd: dir.path(),
+            stdin: None,
+            stdout_to: None,
+            timeout: Duration::from_secs(1),
+        };
+        assert!(matches!(
+            run(s, |_, _| {}, rx).await,
+            Err(ProcessError::NotFound { .. })
+        ));
     }
 }

@@ -26,7 +26,9 @@ pub enum SecretError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{what} is `prompt: true` but there is no terminal to ask on; use {{env: VAR}} or {{file: PATH}} for headless runs")]
+    #[error(
+        "{what} is `prompt: true` but there is no terminal to ask on; use {{env: VAR}} or {{file: PATH}} for headless runs"
+    )]
     NoTerminal { what: String },
     #[error("{what}: {message}")]
     Prompt { what: String, message: String },
@@ -54,7 +56,11 @@ fn key(r: &SecretRef) -> String {
 
 impl Secrets {
     /// Resolves every use; `base` is the profile's directory, for relative `file:` paths.
-    pub fn resolve(uses: &[SecretUse], base: &Path, prompter: Option<&dyn Prompter>) -> Result<Secrets, SecretError> {
+    pub fn resolve(
+        uses: &[SecretUse],
+        base: &Path,
+        prompter: Option<&dyn Prompter>,
+    ) -> Result<Secrets, SecretError> {
         let mut values = HashMap::new();
         let mut prompted: HashMap<String, Secret> = HashMap::new();
         for u in uses {
@@ -64,14 +70,22 @@ impl Secrets {
             }
             let what = format!("${}", u.var);
             let v = match &u.secret {
-                SecretRef::Env(var) => std::env::var(var).map_err(|_| SecretError::MissingEnv { var: var.clone(), what })?,
+                SecretRef::Env(var) => std::env::var(var).map_err(|_| SecretError::MissingEnv {
+                    var: var.clone(),
+                    what,
+                })?,
                 SecretRef::File(p) => {
-                    let path: PathBuf = if p.is_absolute() { p.clone() } else { base.join(p) };
-                    let text = std::fs::read_to_string(&path).map_err(|source| SecretError::File {
-                        path: path.display().to_string(),
-                        what,
-                        source,
-                    })?;
+                    let path: PathBuf = if p.is_absolute() {
+                        p.clone()
+                    } else {
+                        base.join(p)
+                    };
+                    let text =
+                        std::fs::read_to_string(&path).map_err(|source| SecretError::File {
+                            path: path.display().to_string(),
+                            what,
+                            source,
+                        })?;
                     text.lines().next().unwrap_or("").to_string()
                 }
                 SecretRef::Prompt(_) => {
@@ -80,14 +94,20 @@ impl Secrets {
                         s.expose().to_string()
                     } else {
                         let p = prompter.ok_or(SecretError::NoTerminal { what: what.clone() })?;
-                        let v = p.ask(&u.var).map_err(|message| SecretError::Prompt { what, message })?;
+                        let v = p
+                            .ask(&u.var)
+                            .map_err(|message| SecretError::Prompt { what, message })?;
                         prompted.insert(u.var.clone(), Secret::new(v.clone()));
                         v
                     }
                 }
                 SecretRef::Literal(v) => v.clone(),
             };
-            let k = if matches!(u.secret, SecretRef::Prompt(_)) { format!("prompt:{}", u.var) } else { k };
+            let k = if matches!(u.secret, SecretRef::Prompt(_)) {
+                format!("prompt:{}", u.var)
+            } else {
+                k
+            };
             values.insert(k, Secret::new(v));
         }
         Ok(Secrets { values })
@@ -95,13 +115,20 @@ impl Secrets {
 
     /// The value of a reference resolved earlier; `var` tells prompts apart.
     pub fn get(&self, r: &SecretRef, var: &str) -> Option<&str> {
-        let k = if matches!(r, SecretRef::Prompt(_)) { format!("prompt:{var}") } else { key(r) };
+        let k = if matches!(r, SecretRef::Prompt(_)) {
+            format!("prompt:{var}")
+        } else {
+            key(r)
+        };
         self.values.get(&k).map(Secret::expose)
     }
 
     /// Every resolved value, for scrubbing output lines before they are shown or logged.
     pub fn all_values(&self) -> impl Iterator<Item = &str> {
-        self.values.values().map(Secret::expose).filter(|v| v.len() >= 4)
+        self.values
+            .values()
+            .map(Secret::expose)
+            .filter(|v| v.len() >= 4)
     }
 
     /// `line` with every known secret value replaced by the mask.
@@ -131,7 +158,9 @@ impl Prompter for TerminalPrompter {
             match read() {
                 Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
                     KeyCode::Enter => break Ok(()),
-                    KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => break Err("cancelled".to_string()),
+                    KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                        break Err("cancelled".to_string());
+                    }
                     KeyCode::Backspace => {
                         s.pop();
                     }
@@ -159,19 +188,40 @@ mod tests {
         // SAFETY: this test is the only one touching this variable
         unsafe { std::env::set_var("KMPILOT_TEST_SECRET_A", "from-env") };
         let uses = vec![
-            SecretUse { var: "A".into(), secret: SecretRef::env("KMPILOT_TEST_SECRET_A") },
-            SecretUse { var: "B".into(), secret: SecretRef::File("pw".into()) },
-            SecretUse { var: "C".into(), secret: SecretRef::Literal("lit".into()) },
+            SecretUse {
+                var: "A".into(),
+                secret: SecretRef::env("KMPILOT_TEST_SECRET_A"),
+            },
+            SecretUse {
+                var: "B".into(),
+                secret: SecretRef::File("pw".into()),
+            },
+            SecretUse {
+                var: "C".into(),
+                secret: SecretRef::Literal("lit".into()),
+            },
         ];
         let s = Secrets::resolve(&uses, dir.path(), None).unwrap();
-        assert_eq!(s.get(&SecretRef::env("KMPILOT_TEST_SECRET_A"), "A"), Some("from-env"));
+        assert_eq!(
+            s.get(&SecretRef::env("KMPILOT_TEST_SECRET_A"), "A"),
+            Some("from-env")
+        );
         assert_eq!(s.get(&SecretRef::File("pw".into()), "B"), Some("from-file"));
         assert_eq!(s.scrub("pw is from-file."), "pw is ********.");
         assert!(!format!("{s:?}").contains("from-env"));
-        let missing = vec![SecretUse { var: "X".into(), secret: SecretRef::env("KMPILOT_TEST_SECRET_UNSET") }];
+        let missing = vec![SecretUse {
+            var: "X".into(),
+            secret: SecretRef::env("KMPILOT_TEST_SECRET_UNSET"),
+        }];
         let e = Secrets::resolve(&missing, dir.path(), None).unwrap_err();
         assert!(e.to_string().contains("KMPILOT_TEST_SECRET_UNSET"));
-        let prompt = vec![SecretUse { var: "P".into(), secret: SecretRef::Prompt(true) }];
-        assert!(matches!(Secrets::resolve(&prompt, dir.path(), None), Err(SecretError::NoTerminal { .. })));
+        let prompt = vec![SecretUse {
+            var: "P".into(),
+            secret: SecretRef::Prompt(true),
+        }];
+        assert!(matches!(
+            Secrets::resolve(&prompt, dir.path(), None),
+            Err(SecretError::NoTerminal { .. })
+        ));
     }
 }

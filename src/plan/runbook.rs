@@ -73,7 +73,10 @@ pub fn render(plan: &Plan, p: &Profile) -> String {
     let _ = writeln!(s, "set -euo pipefail");
     let _ = writeln!(s, "cd \"$(dirname \"$0\")\"\n");
     // literals stay out of the script: the user exports them like any other secret
-    let vars: Vec<(String, SecretRef)> = super::secrets::uses(plan).into_iter().map(|u| (u.var, u.secret)).collect();
+    let vars: Vec<(String, SecretRef)> = super::secrets::uses(plan)
+        .into_iter()
+        .map(|u| (u.var, u.secret))
+        .collect();
     if !vars.is_empty() {
         let _ = writeln!(
             s,

@@ -19,7 +19,10 @@ pub fn uses_where(plan: &Plan, selected: impl Fn(super::StepId) -> bool) -> Vec<
     let mut out: Vec<SecretUse> = Vec::new();
     let mut add = |var: &str, s: &SecretRef| {
         if !out.iter().any(|u| u.var == var) {
-            out.push(SecretUse { var: var.to_string(), secret: s.clone() });
+            out.push(SecretUse {
+                var: var.to_string(),
+                secret: s.clone(),
+            });
         }
     };
     for step in plan.steps.iter().filter(|s| selected(s.id)) {
@@ -28,7 +31,9 @@ pub fn uses_where(plan: &Plan, selected: impl Fn(super::StepId) -> bool) -> Vec<
                 Action::Run(Command { stdin: Some(o), .. }) => {
                     for e in &o.entries {
                         let s = match &e.value {
-                            SecretValue::Ref(s) | SecretValue::VaultEncrypted { secret: s, .. } => s,
+                            SecretValue::Ref(s) | SecretValue::VaultEncrypted { secret: s, .. } => {
+                                s
+                            }
                         };
                         add(&e.shell_var, s);
                     }
@@ -41,12 +46,21 @@ pub fn uses_where(plan: &Plan, selected: impl Fn(super::StepId) -> bool) -> Vec<
                     }
                 }
                 Action::GenerateKeystores(k) => {
-                    add(k.store_password.shell_var("KEYSTORE_PASSWORD"), &k.store_password);
+                    add(
+                        k.store_password.shell_var("KEYSTORE_PASSWORD"),
+                        &k.store_password,
+                    );
                     add(k.key_password.shell_var("KEY_PASSWORD"), &k.key_password);
                 }
                 Action::RegisterKeyManager(r) => {
-                    add(r.admin.password.shell_var("APIM_ADMIN_PASSWORD"), &r.admin.password);
-                    add(r.connector.password.shell_var("IS_ADMIN_PASSWORD"), &r.connector.password);
+                    add(
+                        r.admin.password.shell_var("APIM_ADMIN_PASSWORD"),
+                        &r.admin.password,
+                    );
+                    add(
+                        r.connector.password.shell_var("IS_ADMIN_PASSWORD"),
+                        &r.connector.password,
+                    );
                 }
                 _ => {}
             }

@@ -54,7 +54,10 @@ pub fn from_path(path: &Path) -> Result<Loaded, LoadError> {
 pub fn from_str(text: &str) -> Result<Loaded, LoadError> {
     let (profile, issues) = check(text);
     match profile {
-        Some(profile) if !issues.iter().any(Issue::is_error) => Ok(Loaded { profile, warnings: issues }),
+        Some(profile) if !issues.iter().any(Issue::is_error) => Ok(Loaded {
+            profile,
+            warnings: issues,
+        }),
         _ => Err(LoadError::Invalid(issues)),
     }
 }
@@ -65,13 +68,30 @@ pub fn check(text: &str) -> (Option<Profile>, Vec<Issue>) {
     let tree = match yaml_tree::parse(text) {
         Ok(t) => t,
         Err(e) => {
-            return (None, vec![issue(YamlPath::root(), format!("YAML syntax: {}", e.message), Some("well-formed YAML")).at(e.pos)]);
+            return (
+                None,
+                vec![
+                    issue(
+                        YamlPath::root(),
+                        format!("YAML syntax: {}", e.message),
+                        Some("well-formed YAML"),
+                    )
+                    .at(e.pos),
+                ],
+            );
         }
     };
     if !matches!(tree.kind, yaml_tree::Kind::Map(_)) {
         return (
             None,
-            vec![issue(YamlPath::root(), "the profile is not a mapping".into(), Some("apiVersion: kmpilot/v1, kind: Profile, name: …")).at(tree.start)],
+            vec![
+                issue(
+                    YamlPath::root(),
+                    "the profile is not a mapping".into(),
+                    Some("apiVersion: kmpilot/v1, kind: Profile, name: …"),
+                )
+                .at(tree.start),
+            ],
         );
     }
     // a profile that failed to read is still checked, as repaired, so every problem shows
@@ -85,7 +105,10 @@ pub fn check(text: &str) -> (Option<Profile>, Vec<Issue>) {
     if let Some(p) = profile.as_ref().or(repaired.as_ref()) {
         for i in p.validate().list {
             // a removed node falls back to its default; don't also report the default
-            if !issues.iter().any(|e: &Issue| e.path.0.starts_with(&i.path.0) || i.path.0.starts_with(&e.path.0)) {
+            if !issues
+                .iter()
+                .any(|e: &Issue| e.path.0.starts_with(&i.path.0) || i.path.0.starts_with(&e.path.0))
+            {
                 let pos = tree.locate(&i.path.0);
                 issues.push(i.at(pos));
             }
