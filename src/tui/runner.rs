@@ -144,45 +144,93 @@ impl Drop for ExecRunner {
 }
 
 /// Starts the executor on `req`, sending its `Event`s to `events` until `cancel` turns true.
-///
-/// TO COMPLETE once `crate::exec::run` is in: build `exec::RunOptions { dry_run: false,
-/// resume: req.resume, from: req.from, only: None, work_dir, state_dir: exec::state_dir(),
-/// base_dir: <profile file's dir or cwd> }`, resolve secrets without a terminal prompter
-/// (`prompt: true` secrets cannot be asked while the wizard owns the terminal: fail with a
-/// hint, or add a prompt modal later), then
-/// `tokio::spawn(async move { exec::run(&plan, &profile, &opts, &secrets, events, cancel).await })`.
-/// `exec::run` must send `RunStarted` first and `RunFinished` last, and stop after a
-/// `StepFailed` (the wizard then offers retry = a new run with `resume` from that step, skip =
-/// `resume` from the next step, abort = `cancel`).
+/// Secrets are resolved without a prompter: the wizard owns the terminal, so a `prompt: true`
+/// secret fails the run with a hint to use env or file.
 pub fn spawn_executor(
     req: RunRequest,
     events: mpsc::UnboundedSender<Event>,
     cancel: watch::Receiver<bool>,
 ) {
-    let _ = cancel;
-    let steps: Vec<StepId> = req.plan.steps.iter().map(|s| s.id).collect();
-    let first = req.from.or(steps.first().copied());
-    let _ = events.send(Event::RunStarted { steps });
-    if let Some(step) = first {
-        let _ = events.send(Event::StepStarted { step });
-        let _ = events.send(Event::StepFailed {
-            step,
-            error: "the executor is not wired into the wizard in this build".into(),
-            hint: Some("run `kmpilot apply -f <profile>` from a shell".into()),
-        });
-    }
+    use crate::exec::{self, RunOptions, secrets::Secrets};
+    let base_dir = req
+        .profile_path
+        .as_ref()
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
+    let state_dir = exec::state_dir();
+    let opts = RunOptions {
+        dry_run: false,
+        resume: req.resume,
+        from: req.from,
+        only: None,
+        work_dir: state_dir.join("work").join(&req.profile.name),
+        state_dir,
+        base_dir,
+    };
+    tokio::spawn(async move {
+        let uses = crate::plan::secrets::uses_where(&req.plan, |id| opts.selects(&req.plan, id));
+        let secrets = match Secrets::resolve(&uses, &opts.base_dir, None) {
+            Ok(s) => s,
+            Err(e) => {
+                let steps: Vec<StepId> = req.plan.steps.iter().map(|s| s.id).collect();
+                let first = req.from.or(steps.first().copied());
+                let _ = events.send(Event::RunStarted { steps });
+                if let Some(step) = first {
+                    let _ = events.send(Event::StepStarted { step });
+                    let _ = events.send(Event::StepFailed {
+                        step,
+                        error: e.to_string(),
+                        hint: Some("export the variable and press r to retry".into()),
+                    });
+                }
+                let _ = events.send(Event::RunFinished { ok: false });
+                return;
+            }
+        };
+        exec::run(&req.plan, &req.profile, &opts, &secrets, events, cancel).await;
+    });
 }
 
 /// Starts the pods and ingresses watchers of the profile's namespace, sending whole snapshots
 /// to `updates` until `stop` turns true.
-///
-/// TO COMPLETE with `crate::kube::watch::spawn_watchers(profile, updates, stop)` (or however
-/// it is named): a `Snapshot { state: Syncing, .. }` first, `Live` after the initial list,
-/// `Resyncing { reason }` while the watch is broken, rows sorted by namespace then name.
 pub fn spawn_watchers(
     profile: &Profile,
     updates: mpsc::UnboundedSender<WatchUpdate>,
-    stop: watch::Receiver<bool>,
+    mut stop: watch::Receiver<bool>,
 ) {
-    let _ = (profile, updates, stop);
+    let kubeconfig = profile.cluster.kubeconfig.clone();
+    let context = profile.cluster.context.clone();
+    let namespaces = vec![profile.cluster.namespace.clone()];
+    tokio::spawn(async move {
+        let kube = match crate::kube::Kube::connect(kubeconfig.as_deref(), context.as_deref()).await
+        {
+            Ok(k) => k,
+            Err(e) => {
+                let reason = e.to_string();
+                let _ = updates.send(WatchUpdate::Pods(crate::kube::snapshot::Snapshot {
+                    state: crate::kube::snapshot::SyncState::Resyncing {
+                        reason: reason.clone(),
+                    },
+                    rows: Vec::new(),
+                }));
+                let _ = updates.send(WatchUpdate::Ingresses(crate::kube::snapshot::Snapshot {
+                    state: crate::kube::snapshot::SyncState::Resyncing { reason },
+                    rows: Vec::new(),
+                }));
+                return;
+            }
+        };
+        let (tx, mut rx) = mpsc::channel(64);
+        let watchers = crate::kube::spawn_watchers(kube.client(), namespaces, tx);
+        loop {
+            tokio::select! {
+                u = rx.recv() => match u {
+                    Some(u) => if updates.send(u).is_err() { break },
+                    None => break,
+                },
+                _ = stop.changed() => if *stop.borrow() { break },
+            }
+        }
+        watchers.abort();
+    });
 }
