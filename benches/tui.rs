@@ -37,7 +37,10 @@ fn bench(c: &mut Criterion) {
     let mut app = new_app(options(), false);
     app.size = (100, 30);
     for k in ['r', 'y'] {
-        update(&mut app, Msg::Key(KeyEvent::new(KeyCode::Char(k), KeyModifiers::NONE)));
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(k), KeyModifiers::NONE)),
+        );
     }
     update(
         &mut app,

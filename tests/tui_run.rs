@@ -81,17 +81,74 @@ fn pod(i: usize, status: &str) -> PodRow {
 fn feed_progress(a: &mut App) {
     let steps: Vec<StepId> = a.run.steps.iter().map(|s| s.id).collect();
     ev(a, Event::RunStarted { steps });
-    ev(a, Event::StepStarted { step: StepId::Prerequisites });
-    ev(a, Event::ActionStarted { step: StepId::Prerequisites, index: 0, summary: "kubectl is installed".into() });
-    ev(a, Event::Output { step: StepId::Prerequisites, stream: Stream::Info, line: "kubectl v1.36.3".into() });
-    ev(a, Event::ActionFinished { step: StepId::Prerequisites, index: 0 });
-    ev(a, Event::StepFinished { step: StepId::Prerequisites, elapsed: Duration::from_secs(3) });
-    ev(a, Event::StepStarted { step: StepId::IsImage });
-    ev(a, Event::ActionStarted { step: StepId::IsImage, index: 0, summary: "docker build -t localhost:5000/wso2is-km:7.1.0 is-image".into() });
+    ev(
+        a,
+        Event::StepStarted {
+            step: StepId::Prerequisites,
+        },
+    );
+    ev(
+        a,
+        Event::ActionStarted {
+            step: StepId::Prerequisites,
+            index: 0,
+            summary: "kubectl is installed".into(),
+        },
+    );
+    ev(
+        a,
+        Event::Output {
+            step: StepId::Prerequisites,
+            stream: Stream::Info,
+            line: "kubectl v1.36.3".into(),
+        },
+    );
+    ev(
+        a,
+        Event::ActionFinished {
+            step: StepId::Prerequisites,
+            index: 0,
+        },
+    );
+    ev(
+        a,
+        Event::StepFinished {
+            step: StepId::Prerequisites,
+            elapsed: Duration::from_secs(3),
+        },
+    );
+    ev(
+        a,
+        Event::StepStarted {
+            step: StepId::IsImage,
+        },
+    );
+    ev(
+        a,
+        Event::ActionStarted {
+            step: StepId::IsImage,
+            index: 0,
+            summary: "docker build -t localhost:5000/wso2is-km:7.1.0 is-image".into(),
+        },
+    );
     for i in 0..40 {
-        ev(a, Event::Output { step: StepId::IsImage, stream: Stream::Stdout, line: format!("#{i} [internal] load build context") });
+        ev(
+            a,
+            Event::Output {
+                step: StepId::IsImage,
+                stream: Stream::Stdout,
+                line: format!("#{i} [internal] load build context"),
+            },
+        );
     }
-    ev(a, Event::Output { step: StepId::IsImage, stream: Stream::Stderr, line: "WARNING: image platform mismatch".into() });
+    ev(
+        a,
+        Event::Output {
+            step: StepId::IsImage,
+            stream: Stream::Stderr,
+            line: "WARNING: image platform mismatch".into(),
+        },
+    );
 }
 
 #[test]
@@ -101,15 +158,26 @@ fn events_move_step_states_and_the_log() {
     feed_progress(&mut a);
     assert_eq!(
         a.run.step(StepId::Prerequisites).unwrap().state,
-        StepRun::Done { elapsed: Duration::from_secs(3) }
+        StepRun::Done {
+            elapsed: Duration::from_secs(3)
+        }
     );
-    assert!(matches!(a.run.step(StepId::IsImage).unwrap().state, StepRun::Running { .. }));
-    assert_eq!(a.run.log.back().unwrap().text, "WARNING: image platform mismatch");
+    assert!(matches!(
+        a.run.step(StepId::IsImage).unwrap().state,
+        StepRun::Running { .. }
+    ));
+    assert_eq!(
+        a.run.log.back().unwrap().text,
+        "WARNING: image platform mismatch"
+    );
     let s = text(&a);
     assert!(s.contains("✓ Cluster & prerequisites"), "{s}");
     assert!(s.contains("3s"));
     assert!(s.contains("▶ IS image"));
-    assert!(s.contains("WARNING: image platform mismatch"), "the log follows its tail");
+    assert!(
+        s.contains("WARNING: image platform mismatch"),
+        "the log follows its tail"
+    );
     // the wizard's step list shows the same states
     key(&mut a, KeyCode::Esc);
     assert_eq!(a.screen, Screen::Wizard);
@@ -130,7 +198,11 @@ fn snapshot_run_screen_with_panes() {
         &mut a,
         Msg::Watch(WatchUpdate::Pods(Snapshot {
             state: SyncState::Live,
-            rows: vec![pod(1, "Running"), pod(2, "ContainerCreating"), pod(3, "CrashLoopBackOff")],
+            rows: vec![
+                pod(1, "Running"),
+                pod(2, "ContainerCreating"),
+                pod(3, "CrashLoopBackOff"),
+            ],
         })),
     );
     update(
@@ -165,20 +237,50 @@ fn step_failed_offers_retry_skip_abort() {
             hint: Some("is the docker daemon running?".into()),
         },
     );
-    assert!(matches!(a.modal, Some(Modal::StepFailed { step: StepId::IsImage, .. })));
+    assert!(matches!(
+        a.modal,
+        Some(Modal::StepFailed {
+            step: StepId::IsImage,
+            ..
+        })
+    ));
     if let Some(s) = a.run.steps.iter_mut().find(|s| s.id == StepId::IsImage) {
-        s.state = StepRun::Failed { error: "docker build exited with 1".into(), hint: None, elapsed: Duration::from_secs(12) };
+        s.state = StepRun::Failed {
+            error: "docker build exited with 1".into(),
+            hint: None,
+            elapsed: Duration::from_secs(12),
+        };
     }
     a.run.started = Some(a.now);
     insta::assert_snapshot!("run_step_failed", draw(&a).backend());
     // other keys keep the choice open
     assert!(key(&mut a, KeyCode::Char('x')).is_none());
     assert!(a.modal.is_some());
-    assert!(matches!(key(&mut a, KeyCode::Char('r')), Some(Cmd::Retry(StepId::IsImage))));
+    assert!(matches!(
+        key(&mut a, KeyCode::Char('r')),
+        Some(Cmd::Retry(StepId::IsImage))
+    ));
     assert!(a.modal.is_none());
-    ev(&mut a, Event::StepFailed { step: StepId::IsImage, error: "again".into(), hint: None });
-    assert!(matches!(key(&mut a, KeyCode::Char('s')), Some(Cmd::Skip(StepId::IsImage))));
-    ev(&mut a, Event::StepFailed { step: StepId::IsImage, error: "again".into(), hint: None });
+    ev(
+        &mut a,
+        Event::StepFailed {
+            step: StepId::IsImage,
+            error: "again".into(),
+            hint: None,
+        },
+    );
+    assert!(matches!(
+        key(&mut a, KeyCode::Char('s')),
+        Some(Cmd::Skip(StepId::IsImage))
+    ));
+    ev(
+        &mut a,
+        Event::StepFailed {
+            step: StepId::IsImage,
+            error: "again".into(),
+            hint: None,
+        },
+    );
     assert!(matches!(key(&mut a, KeyCode::Char('a')), Some(Cmd::Abort)));
 }
 
@@ -189,7 +291,13 @@ fn run_finished_shows_summary_with_console_urls() {
     let ids: Vec<StepId> = a.run.steps.iter().map(|s| s.id).collect();
     for id in ids.into_iter().skip(1) {
         ev(&mut a, Event::StepStarted { step: id });
-        ev(&mut a, Event::StepFinished { step: id, elapsed: Duration::from_secs(1) });
+        ev(
+            &mut a,
+            Event::StepFinished {
+                step: id,
+                elapsed: Duration::from_secs(1),
+            },
+        );
     }
     ev(&mut a, Event::RunFinished { ok: true });
     a.run.started = Some(a.now);
@@ -218,7 +326,10 @@ fn quitting_during_a_run_asks_and_aborts() {
     // SIGTERM does the same without asking
     let mut a = running_app();
     feed_progress(&mut a);
-    assert!(matches!(update(&mut a, Msg::Terminate), Some(Cmd::Batch(_))));
+    assert!(matches!(
+        update(&mut a, Msg::Terminate),
+        Some(Cmd::Batch(_))
+    ));
     assert!(a.should_quit);
 }
 
@@ -226,7 +337,13 @@ fn quitting_during_a_run_asks_and_aborts() {
 fn ten_thousand_pods_render_only_visible_rows() {
     let mut a = running_app();
     let rows: Vec<PodRow> = (0..10_000).map(|i| pod(i, "Running")).collect();
-    update(&mut a, Msg::Watch(WatchUpdate::Pods(Snapshot { state: SyncState::Live, rows })));
+    update(
+        &mut a,
+        Msg::Watch(WatchUpdate::Pods(Snapshot {
+            state: SyncState::Live,
+            rows,
+        })),
+    );
     let s = text(&a);
     assert!(s.contains("Pods (10000)"));
     assert!(s.contains("apim-wso2am-all-in-one-00000"));
@@ -251,19 +368,27 @@ fn resyncing_state_is_shown() {
     assert!(text(&a).contains("syncing…"));
     update(
         &mut a,
-        Msg::Watch(WatchUpdate::Pods(Snapshot { state: SyncState::Live, rows: vec![pod(1, "Running")] })),
+        Msg::Watch(WatchUpdate::Pods(Snapshot {
+            state: SyncState::Live,
+            rows: vec![pod(1, "Running")],
+        })),
     );
     assert!(text(&a).contains("● live"));
     update(
         &mut a,
         Msg::Watch(WatchUpdate::Pods(Snapshot {
-            state: SyncState::Resyncing { reason: "connection refused".into() },
+            state: SyncState::Resyncing {
+                reason: "connection refused".into(),
+            },
             rows: vec![pod(1, "Running")],
         })),
     );
     let s = text(&a);
     assert!(s.contains("re-syncing: connection refused"), "{s}");
-    assert!(s.contains("apim-wso2am-all-in-one-00001"), "the last rows stay");
+    assert!(
+        s.contains("apim-wso2am-all-in-one-00001"),
+        "the last rows stay"
+    );
 }
 
 #[test]
@@ -271,9 +396,23 @@ fn log_search_jumps_to_matches() {
     let mut a = running_app();
     feed_progress(&mut a);
     for i in 0..200 {
-        ev(&mut a, Event::Output { step: StepId::IsImage, stream: Stream::Stdout, line: format!("line {i}") });
+        ev(
+            &mut a,
+            Event::Output {
+                step: StepId::IsImage,
+                stream: Stream::Stdout,
+                line: format!("line {i}"),
+            },
+        );
     }
-    ev(&mut a, Event::Output { step: StepId::IsImage, stream: Stream::Stdout, line: "needle at the end".into() });
+    ev(
+        &mut a,
+        Event::Output {
+            step: StepId::IsImage,
+            stream: Stream::Stdout,
+            line: "needle at the end".into(),
+        },
+    );
     key(&mut a, KeyCode::Char('/'));
     assert!(matches!(a.modal, Some(Modal::Search(_))));
     for c in "build context".chars() {

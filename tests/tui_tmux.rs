@@ -36,8 +36,12 @@ impl Tmux {
     }
 
     fn capture(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", &self.session]).stdout)
-            .into_owned()
+        String::from_utf8_lossy(
+            &self
+                .cmd(&["capture-pane", "-p", "-t", &self.session])
+                .stdout,
+        )
+        .into_owned()
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -65,7 +69,13 @@ impl Tmux {
     fn alternate_on(&self) -> String {
         String::from_utf8_lossy(
             &self
-                .cmd(&["display-message", "-p", "-t", &self.session, "#{alternate_on}"])
+                .cmd(&[
+                    "display-message",
+                    "-p",
+                    "-t",
+                    &self.session,
+                    "#{alternate_on}",
+                ])
                 .stdout,
         )
         .trim()
@@ -114,13 +124,23 @@ fn drive(width: u16, height: u16) {
     let (ok, s) = t.wait_for("Cluster & prerequisites", 20);
     assert!(ok, "{width}x{height}: the step list did not appear:\n{s}");
     assert!(s.contains("Steps"), "{s}");
-    assert!(s.contains("Namespace"), "the first step's form is shown:\n{s}");
-    assert_eq!(t.alternate_on(), "1", "the wizard uses the alternate screen");
+    assert!(
+        s.contains("Namespace"),
+        "the first step's form is shown:\n{s}"
+    );
+    assert_eq!(
+        t.alternate_on(),
+        "1",
+        "the wizard uses the alternate screen"
+    );
 
     // down two steps to Keystores, into its form, down one field
     t.keys(&["Down", "Down", "Enter", "Down"]);
     let (ok, s) = t.wait_for("Distinguished name", 10);
-    assert!(ok, "{width}x{height}: the Keystores form did not appear:\n{s}");
+    assert!(
+        ok,
+        "{width}x{height}: the Keystores form did not appear:\n{s}"
+    );
     assert!(s.contains("Validity (days)"), "{s}");
     // help overlay and back
     t.keys(&["?"]);
@@ -139,7 +159,10 @@ fn drive(width: u16, height: u16) {
     assert!(s.contains("tty-icanon"), "raw mode left on:\n{s}");
     assert!(!s.contains("tty--icanon"), "raw mode left on:\n{s}");
     assert_eq!(t.alternate_on(), "0", "alternate screen left");
-    assert!(!s.contains("Cluster & prerequisites"), "the wizard's screen is gone:\n{s}");
+    assert!(
+        !s.contains("Cluster & prerequisites"),
+        "the wizard's screen is gone:\n{s}"
+    );
 }
 
 fn ready() -> bool {
@@ -153,7 +176,11 @@ fn ready() -> bool {
         skip("`kmpilot tui` is not wired into the CLI in this build");
         return false;
     }
-    assert!(Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/quickstart.yaml").exists());
+    assert!(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("profiles/quickstart.yaml")
+            .exists()
+    );
     true
 }
 

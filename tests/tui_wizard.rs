@@ -4,9 +4,7 @@
 
 use std::path::PathBuf;
 
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use kmpilot::profile::load;
 use kmpilot::tui::app::{App, Focus, Modal, WizardStep};
 use kmpilot::tui::{Cmd, Msg, TuiOptions, new_app, save_blocking, update, view};
@@ -41,7 +39,10 @@ fn key(app: &mut App, code: KeyCode) -> Option<Cmd> {
 }
 
 fn ctrl(app: &mut App, c: char) -> Option<Cmd> {
-    update(app, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
 }
 
 fn typ(app: &mut App, s: &str) {
@@ -82,6 +83,7 @@ fn screen_text(app: &App) -> String {
 }
 
 fn goto_step(app: &mut App, step: WizardStep) {
+    assert_eq!(app.focus, Focus::Steps, "goto_step walks the step list");
     let idx = WizardStep::ALL.iter().position(|s| *s == step).unwrap();
     while app.step > idx {
         key(app, KeyCode::Up);
@@ -136,7 +138,10 @@ fn works_at_80x24_and_follows_resizes() {
     assert!(s.contains("Namespace"));
     assert!(!s.contains("terminal too small"));
     update(&mut a, Msg::Resize(79, 24));
-    assert!(screen_text(&a).contains("terminal too small (need 80×24") || screen_text(&a).contains("terminal too small"));
+    assert!(
+        screen_text(&a).contains("terminal too small (need 80×24")
+            || screen_text(&a).contains("terminal too small")
+    );
     assert!(screen_text(&a).contains("need 80×24, have 79×24"));
     update(&mut a, Msg::Resize(120, 40));
     assert!(screen_text(&a).contains("Helm repo URL"));
@@ -228,8 +233,10 @@ fn editing_is_hostname_updates_derived_key_manager_endpoints() {
     let mut a = app();
     goto_step(&mut a, WizardStep::KeyManager);
     let s = screen_text(&a);
-    assert!(s.contains("https://is.wso2.com/oauth2/token  (derived)"), "{s}");
-    key(&mut a, KeyCode::Tab);
+    assert!(
+        s.contains("https://is.wso2.com/oauth2/token  (derived)"),
+        "{s}"
+    );
     goto_step(&mut a, WizardStep::IdentityServer);
     focus_field(&mut a, "Hostname");
     key(&mut a, KeyCode::Enter);
@@ -315,7 +322,10 @@ fn secrets_are_masked_and_literal_only_on_request() {
     let Some(Modal::Secret(e)) = &a.modal else {
         panic!("secret editor")
     };
-    assert!(!e.sources().contains(&kmpilot::tui::app::SecretSource::Literal));
+    assert!(
+        !e.sources()
+            .contains(&kmpilot::tui::app::SecretSource::Literal)
+    );
     // env → file
     key(&mut a, KeyCode::Tab);
     typ(&mut a, "/run/secrets/ks");
@@ -493,7 +503,13 @@ fn no_color_yields_no_colour_styles() {
     // and with colours there are some
     let a = app();
     let t = draw(&a, 100, 30);
-    assert!(t.backend().buffer().content().iter().any(|c| c.fg != Color::Reset));
+    assert!(
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| c.fg != Color::Reset)
+    );
 }
 
 #[test]

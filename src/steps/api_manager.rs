@@ -818,11 +818,19 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
         ] {
             let db = move |p: &Profile| -> Option<Database> {
                 let d = &p.api_manager.databases;
-                if apim { d.apim_db.clone() } else { d.shared_db.clone() }
+                if apim {
+                    d.apim_db.clone()
+                } else {
+                    d.shared_db.clone()
+                }
             };
             fn slot(p: &mut Profile, apim: bool) -> &mut Database {
                 let d = &mut p.api_manager.databases;
-                let s = if apim { &mut d.apim_db } else { &mut d.shared_db };
+                let s = if apim {
+                    &mut d.apim_db
+                } else {
+                    &mut d.shared_db
+                };
                 s.get_or_insert_with(|| Database {
                     url: String::new(),
                     username: String::new(),

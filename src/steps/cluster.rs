@@ -134,9 +134,18 @@ pub fn plan(p: &Profile) -> Step {
     let repo = &p.prerequisites.helm_repo;
     // only when a chart comes from the repository (a local chart path needs none)
     let prefix = format!("{}/", repo.name);
-    if [&p.identity_server.chart, &p.api_manager.chart].iter().any(|c| c.starts_with(&prefix)) {
-        actions.push(Action::Run(Command::new("helm", ["repo", "add", &repo.name, &repo.url, "--force-update"])));
-        actions.push(Action::Run(Command::new("helm", ["repo", "update", &repo.name])));
+    if [&p.identity_server.chart, &p.api_manager.chart]
+        .iter()
+        .any(|c| c.starts_with(&prefix))
+    {
+        actions.push(Action::Run(Command::new(
+            "helm",
+            ["repo", "add", &repo.name, &repo.url, "--force-update"],
+        )));
+        actions.push(Action::Run(Command::new(
+            "helm",
+            ["repo", "update", &repo.name],
+        )));
     }
     if p.cluster.create_namespace {
         actions.push(Action::Apply(crate::render::manifests::namespace(
@@ -195,7 +204,12 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             "Kubeconfig",
             path(&["cluster", "kubeconfig"]),
             "kubeconfig file; empty means KUBECONFIG or ~/.kube/config",
-            |p| p.cluster.kubeconfig.as_ref().map(|k| k.display().to_string()),
+            |p| {
+                p.cluster
+                    .kubeconfig
+                    .as_ref()
+                    .map(|k| k.display().to_string())
+            },
             |p, v| p.cluster.kubeconfig = v.map(PathBuf::from),
         )
         .with_default("(KUBECONFIG or ~/.kube/config)"),

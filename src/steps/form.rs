@@ -25,7 +25,9 @@ pub enum Kind {
     /// One of a fixed list.
     Choice(Vec<&'static str>),
     /// A secret reference: env / file / prompt (a literal only on explicit request).
-    Secret { optional: bool },
+    Secret {
+        optional: bool,
+    },
     /// Several lines (TOML, YAML maps, lists).
     MultiLine,
 }
@@ -370,10 +372,7 @@ impl Field {
                     match n {
                         0 => String::new(),
                         1 => s.lines().next().unwrap_or_default().to_string(),
-                        _ => format!(
-                            "{} … ({n} lines)",
-                            s.lines().next().unwrap_or_default()
-                        ),
+                        _ => format!("{} … ({n} lines)", s.lines().next().unwrap_or_default()),
                     }
                 } else {
                     s

@@ -449,7 +449,11 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
     v.extend([
         endpoint!("Well-known URL", "wellKnown", well_known),
         endpoint!("Issuer", "issuer", issuer),
-        endpoint!("Client registration", "clientRegistration", client_registration),
+        endpoint!(
+            "Client registration",
+            "clientRegistration",
+            client_registration
+        ),
         endpoint!("Introspection", "introspection", introspection),
         endpoint!("Token", "token", token),
         endpoint!("Display token", "displayToken", display_token),
@@ -459,7 +463,11 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
         endpoint!("Authorize", "authorize", authorize),
         endpoint!("Scope management", "scopeManagement", scope_management),
         endpoint!("JWKS URL", "jwks", jwks),
-        endpoint!("API resource mgmt", "apiResourceManagement", api_resource_management),
+        endpoint!(
+            "API resource mgmt",
+            "apiResourceManagement",
+            api_resource_management
+        ),
         endpoint!("Roles", "roles", roles),
     ]);
     v.extend([
@@ -474,7 +482,10 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
                     let pw = p.identity_server.admin.password.clone();
                     p.key_manager
                         .connector
-                        .get_or_insert_with(|| Credentials { username: String::new(), password: pw })
+                        .get_or_insert_with(|| Credentials {
+                            username: String::new(),
+                            password: pw,
+                        })
                         .username = u;
                 }
             },
@@ -493,7 +504,10 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
                     let fresh = s.clone();
                     p.key_manager
                         .connector
-                        .get_or_insert_with(|| Credentials { username: user, password: fresh })
+                        .get_or_insert_with(|| Credentials {
+                            username: user,
+                            password: fresh,
+                        })
                         .password = s;
                 }
             },
@@ -511,7 +525,13 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             "TLS CA file",
             path(&["keyManager", "tls", "caFile"]),
             "PEM CA to trust for these calls; the generated certificate when empty",
-            |p| p.key_manager.tls.ca_file.as_ref().map(|f| f.display().to_string()),
+            |p| {
+                p.key_manager
+                    .tls
+                    .ca_file
+                    .as_ref()
+                    .map(|f| f.display().to_string())
+            },
             |p, v| p.key_manager.tls.ca_file = v.map(PathBuf::from),
         )
         .with_default("(the generated certificate)"),

@@ -430,15 +430,67 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             |p| p.kms_sts.api_key.clone(),
             |p, v| p.kms_sts.api_key = v,
         ),
-        text!("Source CRN", ["sourceCrn"], "CRN of the calling service", source_crn),
-        list!("Target CRNs", ["targetCrns"], "KMS CRNs the identity mapping allows, comma-separated", target_crns),
-        text!("STS namespace", ["sts", "namespace"], "namespace of the sts pods", sts.namespace).in_group("STS"),
-        text!("API key secret", ["sts", "apiKeySecret"], "secret the API key is patched into", sts.api_key_secret).in_group("STS"),
-        text!("Pod prefix", ["sts", "podPrefix"], "sts pods are named <prefix>-<id>", sts.pod_prefix).in_group("STS"),
-        text!("Policy name", ["sts", "policyName"], "IdentityMappingPolicy name", sts.policy_name).in_group("STS"),
-        text!("KMS namespace", ["kms", "namespace"], "namespace of the KMS API deployment", kms.namespace).in_group("KMS API"),
-        text!("Deployment", ["kms", "deployment"], "deployment given the Istio sidecar", kms.deployment).in_group("KMS API"),
-        text!("Service", ["kms", "service"], "service the VirtualService routes to", kms.service).in_group("KMS API"),
+        text!(
+            "Source CRN",
+            ["sourceCrn"],
+            "CRN of the calling service",
+            source_crn
+        ),
+        list!(
+            "Target CRNs",
+            ["targetCrns"],
+            "KMS CRNs the identity mapping allows, comma-separated",
+            target_crns
+        ),
+        text!(
+            "STS namespace",
+            ["sts", "namespace"],
+            "namespace of the sts pods",
+            sts.namespace
+        )
+        .in_group("STS"),
+        text!(
+            "API key secret",
+            ["sts", "apiKeySecret"],
+            "secret the API key is patched into",
+            sts.api_key_secret
+        )
+        .in_group("STS"),
+        text!(
+            "Pod prefix",
+            ["sts", "podPrefix"],
+            "sts pods are named <prefix>-<id>",
+            sts.pod_prefix
+        )
+        .in_group("STS"),
+        text!(
+            "Policy name",
+            ["sts", "policyName"],
+            "IdentityMappingPolicy name",
+            sts.policy_name
+        )
+        .in_group("STS"),
+        text!(
+            "KMS namespace",
+            ["kms", "namespace"],
+            "namespace of the KMS API deployment",
+            kms.namespace
+        )
+        .in_group("KMS API"),
+        text!(
+            "Deployment",
+            ["kms", "deployment"],
+            "deployment given the Istio sidecar",
+            kms.deployment
+        )
+        .in_group("KMS API"),
+        text!(
+            "Service",
+            ["kms", "service"],
+            "service the VirtualService routes to",
+            kms.service
+        )
+        .in_group("KMS API"),
         Field::number(
             "Port",
             at(&["kms", "port"]),
@@ -447,14 +499,68 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             |p, v| p.kms_sts.kms.port = v,
         )
         .in_group("KMS API"),
-        text!("Issuer", ["certificate", "issuerName"], "cert-manager issuer of the gateway certificate", certificate.issuer_name).in_group("Certificate"),
-        text!("Issuer kind", ["certificate", "issuerKind"], "Issuer or ClusterIssuer", certificate.issuer_kind).in_group("Certificate"),
-        text!("Common name", ["certificate", "commonName"], "certificate common name", certificate.common_name).in_group("Certificate"),
-        list!("DNS names", ["certificate", "dnsNames"], "certificate DNS names, comma-separated", certificate.dns_names).in_group("Certificate"),
-        list!("IP addresses", ["certificate", "ipAddresses"], "certificate IP addresses, comma-separated", certificate.ip_addresses).in_group("Certificate"),
-        text!("Gateway", ["gateway", "name"], "Istio Gateway name", gateway.name).in_group("Gateway"),
-        list!("Hosts", ["gateway", "hosts"], "gateway hosts, comma-separated", gateway.hosts).in_group("Gateway"),
-        text!("Path prefix", ["gateway", "pathPrefix"], "prefix routed to the KMS API", gateway.path_prefix).in_group("Gateway"),
-        text!("Rewrite", ["gateway", "rewrite"], "what the prefix is rewritten to", gateway.rewrite).in_group("Gateway"),
+        text!(
+            "Issuer",
+            ["certificate", "issuerName"],
+            "cert-manager issuer of the gateway certificate",
+            certificate.issuer_name
+        )
+        .in_group("Certificate"),
+        text!(
+            "Issuer kind",
+            ["certificate", "issuerKind"],
+            "Issuer or ClusterIssuer",
+            certificate.issuer_kind
+        )
+        .in_group("Certificate"),
+        text!(
+            "Common name",
+            ["certificate", "commonName"],
+            "certificate common name",
+            certificate.common_name
+        )
+        .in_group("Certificate"),
+        list!(
+            "DNS names",
+            ["certificate", "dnsNames"],
+            "certificate DNS names, comma-separated",
+            certificate.dns_names
+        )
+        .in_group("Certificate"),
+        list!(
+            "IP addresses",
+            ["certificate", "ipAddresses"],
+            "certificate IP addresses, comma-separated",
+            certificate.ip_addresses
+        )
+        .in_group("Certificate"),
+        text!(
+            "Gateway",
+            ["gateway", "name"],
+            "Istio Gateway name",
+            gateway.name
+        )
+        .in_group("Gateway"),
+        list!(
+            "Hosts",
+            ["gateway", "hosts"],
+            "gateway hosts, comma-separated",
+            gateway.hosts
+        )
+        .in_group("Gateway"),
+        text!(
+            "Path prefix",
+            ["gateway", "pathPrefix"],
+            "prefix routed to the KMS API",
+            gateway.path_prefix
+        )
+        .in_group("Gateway"),
+        text!(
+            "Rewrite",
+            ["gateway", "rewrite"],
+            "what the prefix is rewritten to",
+            gateway.rewrite
+        )
+        .in_group("Gateway"),
     ]
 }

@@ -650,7 +650,12 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
             "Merge into",
             path(&["privateJet", "mergeInto"]),
             "existing file to merge the blocks into (comments kept); only rendered when empty",
-            |p| p.private_jet.merge_into.as_ref().map(|f| f.display().to_string()),
+            |p| {
+                p.private_jet
+                    .merge_into
+                    .as_ref()
+                    .map(|f| f.display().to_string())
+            },
             |p, v| p.private_jet.merge_into = v.map(PathBuf::from),
         )
         .with_default("(render only)"),
@@ -665,7 +670,13 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
     let d = PjCluster::default();
     for i in 0..p.private_jet.clusters.len() {
         let group = format!("Cluster {}", i + 1);
-        let at = move |k: &str| YamlPath::root().key("privateJet").key("clusters").idx(i).key(k);
+        let at = move |k: &str| {
+            YamlPath::root()
+                .key("privateJet")
+                .key("clusters")
+                .idx(i)
+                .key(k)
+        };
         macro_rules! text {
             ($label:expr, $key:expr, $help:expr, $f:ident) => {
                 Field::text(
@@ -673,7 +684,11 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
                     at($key),
                     $help,
                     move |p| {
-                        p.private_jet.clusters.get(i).map(|c| c.$f.clone()).unwrap_or_default()
+                        p.private_jet
+                            .clusters
+                            .get(i)
+                            .map(|c| c.$f.clone())
+                            .unwrap_or_default()
                     },
                     move |p, v| {
                         if let Some(c) = p.private_jet.clusters.get_mut(i) {
@@ -704,19 +719,63 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
         }
         v.extend([
             text!("Name", "name", "clusterName in API-M", name),
-            text!("Display name", "displayName", "name shown in the Publisher", display_name),
-            opt!("Context", "context", "kubeconfig context of this cluster", context, "(current context)"),
-            opt!("Master URL", "masterUrl", "API server URL API-M calls; read from the context when empty", master_url, "(from the kubeconfig)"),
-            text!("Namespace", "namespace", "namespace APIs are deployed into", namespace),
-            text!("Service account", "serviceAccount", "account API-M deploys with (created)", service_account),
-            text!("Cluster role", "clusterRole", "ClusterRole on configmaps, CRDs and apis (created)", cluster_role),
-            opt!("Role binding", "clusterRoleBinding", "binding name; derived from namespace and account when empty", cluster_role_binding, "(derived)"),
+            text!(
+                "Display name",
+                "displayName",
+                "name shown in the Publisher",
+                display_name
+            ),
+            opt!(
+                "Context",
+                "context",
+                "kubeconfig context of this cluster",
+                context,
+                "(current context)"
+            ),
+            opt!(
+                "Master URL",
+                "masterUrl",
+                "API server URL API-M calls; read from the context when empty",
+                master_url,
+                "(from the kubeconfig)"
+            ),
+            text!(
+                "Namespace",
+                "namespace",
+                "namespace APIs are deployed into",
+                namespace
+            ),
+            text!(
+                "Service account",
+                "serviceAccount",
+                "account API-M deploys with (created)",
+                service_account
+            ),
+            text!(
+                "Cluster role",
+                "clusterRole",
+                "ClusterRole on configmaps, CRDs and apis (created)",
+                cluster_role
+            ),
+            opt!(
+                "Role binding",
+                "clusterRoleBinding",
+                "binding name; derived from namespace and account when empty",
+                cluster_role_binding,
+                "(derived)"
+            ),
             text!("Type", "type", "cluster type in API-M", cluster_type),
             Field::number(
                 "Replicas",
                 at("replicas"),
                 "replicas of each deployed API",
-                move |p| p.private_jet.clusters.get(i).map(|c| c.replicas).unwrap_or(1),
+                move |p| {
+                    p.private_jet
+                        .clusters
+                        .get(i)
+                        .map(|c| c.replicas)
+                        .unwrap_or(1)
+                },
                 move |p, v| {
                     if let Some(c) = p.private_jet.clusters.get_mut(i) {
                         c.replicas = v;
@@ -725,8 +784,19 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
             )
             .with_default(d.replicas.to_string())
             .in_group(group.clone()),
-            text!("Access URL", "accessUrl", "URL clients reach the deployed APIs at", access_url),
-            opt!("Operator mode", "operatorMode", "the API operator's operatorMode, e.g. ingress", operator_mode, "(unchanged)"),
+            text!(
+                "Access URL",
+                "accessUrl",
+                "URL clients reach the deployed APIs at",
+                access_url
+            ),
+            opt!(
+                "Operator mode",
+                "operatorMode",
+                "the API operator's operatorMode, e.g. ingress",
+                operator_mode,
+                "(unchanged)"
+            ),
         ]);
     }
     v

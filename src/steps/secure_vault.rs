@@ -324,22 +324,118 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
     }
     match &p.secure_vault.provider {
         Some(CloudProvider::Aws(_)) => v.extend([
-            provider_field!(Aws, "Region", "region", "AWS region such as us-east-1", region, "AWS Secrets Manager", "aws"),
-            provider_field!(Aws, "Secret name", "secretName", "the Secrets Manager secret holding the password", secret_name, "AWS Secrets Manager", "aws"),
-            provider_field!(Aws, "Secret key", "secretKey", "the JSON key inside that secret", secret_key, "AWS Secrets Manager", "aws"),
-            provider_field!(Aws, "Service account", "serviceAccountName", "service account with access to the secret (optional)", service_account_name, "AWS Secrets Manager", "aws"),
+            provider_field!(
+                Aws,
+                "Region",
+                "region",
+                "AWS region such as us-east-1",
+                region,
+                "AWS Secrets Manager",
+                "aws"
+            ),
+            provider_field!(
+                Aws,
+                "Secret name",
+                "secretName",
+                "the Secrets Manager secret holding the password",
+                secret_name,
+                "AWS Secrets Manager",
+                "aws"
+            ),
+            provider_field!(
+                Aws,
+                "Secret key",
+                "secretKey",
+                "the JSON key inside that secret",
+                secret_key,
+                "AWS Secrets Manager",
+                "aws"
+            ),
+            provider_field!(
+                Aws,
+                "Service account",
+                "serviceAccountName",
+                "service account with access to the secret (optional)",
+                service_account_name,
+                "AWS Secrets Manager",
+                "aws"
+            ),
         ]),
         Some(CloudProvider::Azure(_)) => v.extend([
-            provider_field!(Azure, "Key Vault", "keyVault", "the Key Vault name", key_vault, "Azure Key Vault", "azure"),
-            provider_field!(Azure, "Tenant id", "tenantId", "the Azure AD tenant id", tenant_id, "Azure Key Vault", "azure"),
-            provider_field!(Azure, "Keystore password secret", "internalKeystorePassword", "Key Vault secret name of the internal keystore password", internal_keystore_password, "Azure Key Vault", "azure"),
-            provider_field!(Azure, "Key password secret", "internalKeystoreKeyPassword", "Key Vault secret name of the internal key password", internal_keystore_key_password, "Azure Key Vault", "azure"),
+            provider_field!(
+                Azure,
+                "Key Vault",
+                "keyVault",
+                "the Key Vault name",
+                key_vault,
+                "Azure Key Vault",
+                "azure"
+            ),
+            provider_field!(
+                Azure,
+                "Tenant id",
+                "tenantId",
+                "the Azure AD tenant id",
+                tenant_id,
+                "Azure Key Vault",
+                "azure"
+            ),
+            provider_field!(
+                Azure,
+                "Keystore password secret",
+                "internalKeystorePassword",
+                "Key Vault secret name of the internal keystore password",
+                internal_keystore_password,
+                "Azure Key Vault",
+                "azure"
+            ),
+            provider_field!(
+                Azure,
+                "Key password secret",
+                "internalKeystoreKeyPassword",
+                "Key Vault secret name of the internal key password",
+                internal_keystore_key_password,
+                "Azure Key Vault",
+                "azure"
+            ),
         ]),
         Some(CloudProvider::Gcp(_)) => v.extend([
-            provider_field!(Gcp, "Project id", "projectId", "the GCP project id", project_id, "GCP Secret Manager", "gcp"),
-            provider_field!(Gcp, "Secret name", "secretName", "the Secret Manager secret name", secret_name, "GCP Secret Manager", "gcp"),
-            provider_field!(Gcp, "Secret version", "secretVersion", "a version such as latest or 1", secret_version, "GCP Secret Manager", "gcp"),
-            provider_field!(Gcp, "Service account", "serviceAccountName", "service account with access to the secret (optional)", service_account_name, "GCP Secret Manager", "gcp"),
+            provider_field!(
+                Gcp,
+                "Project id",
+                "projectId",
+                "the GCP project id",
+                project_id,
+                "GCP Secret Manager",
+                "gcp"
+            ),
+            provider_field!(
+                Gcp,
+                "Secret name",
+                "secretName",
+                "the Secret Manager secret name",
+                secret_name,
+                "GCP Secret Manager",
+                "gcp"
+            ),
+            provider_field!(
+                Gcp,
+                "Secret version",
+                "secretVersion",
+                "a version such as latest or 1",
+                secret_version,
+                "GCP Secret Manager",
+                "gcp"
+            ),
+            provider_field!(
+                Gcp,
+                "Service account",
+                "serviceAccountName",
+                "service account with access to the secret (optional)",
+                service_account_name,
+                "GCP Secret Manager",
+                "gcp"
+            ),
         ]),
         None => {}
     }

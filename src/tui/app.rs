@@ -467,11 +467,7 @@ impl App {
         }
         let (mut e, mut w) = (0, 0);
         for i in self.issues_of(step) {
-            if i.is_error() {
-                e += 1
-            } else {
-                w += 1
-            }
+            if i.is_error() { e += 1 } else { w += 1 }
         }
         if e > 0 {
             StepStatus::Errors(e)
@@ -487,7 +483,7 @@ impl App {
     /// The default shown for field `i`: the step's own, else what a new profile has.
     pub fn default_of(&self, f: &Field) -> Option<String> {
         if let Some(d) = &f.default {
-            return Some(d.clone());
+            return (!d.is_empty()).then(|| d.clone());
         }
         if f.group.is_some() && self.wizard_step() == WizardStep::PrivateJet {
             return None;
@@ -507,7 +503,9 @@ impl App {
     pub fn focused_cluster(&self) -> Option<usize> {
         let f = self.fields.get(self.field)?;
         match f.path.0.as_slice() {
-            [Seg::Key(a), Seg::Key(b), Seg::Index(i), ..] if a == "privateJet" && b == "clusters" => {
+            [Seg::Key(a), Seg::Key(b), Seg::Index(i), ..]
+                if a == "privateJet" && b == "clusters" =>
+            {
                 Some(*i)
             }
             _ => None,

@@ -15,10 +15,20 @@ pub const MAX_LOG_LINES: usize = 10_000;
 #[derive(Debug, Clone, PartialEq)]
 pub enum StepRun {
     Pending,
-    Running { started: Instant },
-    Done { elapsed: Duration },
-    Skipped { reason: String },
-    Failed { error: String, hint: Option<String>, elapsed: Duration },
+    Running {
+        started: Instant,
+    },
+    Done {
+        elapsed: Duration,
+    },
+    Skipped {
+        reason: String,
+    },
+    Failed {
+        error: String,
+        hint: Option<String>,
+        elapsed: Duration,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -140,7 +150,11 @@ impl RunState {
                 s.current = None;
                 self.push_log(step, Stream::Info, format!("── {} started", step.as_str()));
             }
-            Event::ActionStarted { step, index, summary } => {
+            Event::ActionStarted {
+                step,
+                index,
+                summary,
+            } => {
                 let s = self.step_mut(step);
                 s.current = Some(summary.clone());
                 s.done_actions = s.done_actions.max(index);
@@ -166,10 +180,16 @@ impl RunState {
                 let s = self.step_mut(step);
                 // a resumed run skips what an earlier run finished: keep it shown as done
                 if !matches!(s.state, StepRun::Done { .. }) {
-                    s.state = StepRun::Skipped { reason: reason.clone() };
+                    s.state = StepRun::Skipped {
+                        reason: reason.clone(),
+                    };
                 }
                 s.current = None;
-                self.push_log(step, Stream::Info, format!("── {} skipped: {reason}", step.as_str()));
+                self.push_log(
+                    step,
+                    Stream::Info,
+                    format!("── {} skipped: {reason}", step.as_str()),
+                );
             }
             Event::StepFailed { step, error, hint } => {
                 let s = self.step_mut(step);
@@ -183,7 +203,11 @@ impl RunState {
                     elapsed,
                 };
                 s.current = None;
-                self.push_log(step, Stream::Stderr, format!("✗ {} failed: {error}", step.as_str()));
+                self.push_log(
+                    step,
+                    Stream::Stderr,
+                    format!("✗ {} failed: {error}", step.as_str()),
+                );
                 if let Some(h) = hint {
                     self.push_log(step, Stream::Info, format!("  hint: {h}"));
                 }
@@ -290,7 +314,10 @@ mod tests {
     fn rfc3339() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_rfc3339("2000-03-01T00:00:00Z"), Some(951868800));
-        assert_eq!(parse_rfc3339("2000-03-01T01:00:00.123+01:00"), Some(951868800));
+        assert_eq!(
+            parse_rfc3339("2000-03-01T01:00:00.123+01:00"),
+            Some(951868800)
+        );
         assert_eq!(parse_rfc3339("garbage"), None);
         assert_eq!(fmt_age(30), "30s");
         assert_eq!(fmt_age(600), "10m");

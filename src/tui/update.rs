@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
@@ -558,7 +560,11 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
         Modal::Help => {
             if !matches!(
                 k.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter | KeyCode::F(1)
+                KeyCode::Esc
+                    | KeyCode::Char('?')
+                    | KeyCode::Char('q')
+                    | KeyCode::Enter
+                    | KeyCode::F(1)
             ) {
                 app.modal = Some(Modal::Help);
             }
@@ -910,7 +916,11 @@ fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Option<Cmd> {
                     }
                 }
                 MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                    let d = if m.kind == MouseEventKind::ScrollDown { 1 } else { -1 };
+                    let d = if m.kind == MouseEventKind::ScrollDown {
+                        1
+                    } else {
+                        -1
+                    };
                     if layout::contains(l.steps, x, y) {
                         select_step(app, (app.step as isize + d).max(0) as usize);
                     } else if review && layout::contains(l.detail, x, y) {
@@ -941,7 +951,11 @@ fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Option<Cmd> {
                     }
                 }
                 MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                    let d = if m.kind == MouseEventKind::ScrollDown { 3 } else { -3 };
+                    let d = if m.kind == MouseEventKind::ScrollDown {
+                        3
+                    } else {
+                        -3
+                    };
                     if let Some(p) = pane {
                         scroll_pane(app, p, d);
                     }

@@ -46,7 +46,10 @@ fn too_small(app: &App, f: &mut Frame, area: Rect) {
             "need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
             area.width, area.height
         )),
-        Line::from(Span::styled("resize the window, or q to quit", app.theme.dim())),
+        Line::from(Span::styled(
+            "resize the window, or q to quit",
+            app.theme.dim(),
+        )),
     ];
     let h = (msg.len() as u16).min(area.height);
     let r = Rect {
@@ -111,7 +114,10 @@ fn status_line(app: &App, f: &mut Frame, r: Rect) {
             if e > 0 {
                 Line::from(vec![
                     Span::styled(format!(" ✗ {e} error(s)"), t.error()),
-                    Span::styled(format!(", {w} warning(s) — same checks as `kmpilot validate`"), t.dim()),
+                    Span::styled(
+                        format!(", {w} warning(s) — same checks as `kmpilot validate`"),
+                        t.dim(),
+                    ),
                 ])
             } else {
                 Line::from(vec![
@@ -195,7 +201,12 @@ fn wizard(app: &App, f: &mut Frame, area: Rect) {
             None => "Review & run".into(),
         }
     } else {
-        format!("{} {}/{}", step.title(), app.step + 1, WizardStep::ALL.len() - 1)
+        format!(
+            "{} {}/{}",
+            step.title(),
+            app.step + 1,
+            WizardStep::ALL.len() - 1
+        )
     };
     f.render_widget(block(&app.theme, title, focused), l.main);
     if review {
@@ -225,7 +236,7 @@ fn wizard_hints(app: &App) -> Vec<(&'static str, &'static str)> {
         Focus::Form if app.wizard_step() == WizardStep::Review => {
             v.extend([
                 ("↑↓", "select"),
-                ("PgUp/PgDn", "scroll preview"),
+                ("PgUp/PgDn", "preview"),
                 ("r", "run"),
                 ("Tab", "steps"),
             ]);
@@ -246,10 +257,15 @@ fn wizard_hints(app: &App) -> Vec<(&'static str, &'static str)> {
                     v.push(("d", "remove cluster"));
                 }
             }
-            v.extend([("[ ]", "prev/next step"), ("Tab", "steps")]);
+            v.extend([("[ ]", "step"), ("Tab", "steps")]);
         }
     }
-    v.extend([("^S", "save"), ("S", "save as"), ("?", "help"), ("q", "quit")]);
+    v.extend([
+        ("^S", "save"),
+        ("S", "save as"),
+        ("?", "help"),
+        ("q", "quit"),
+    ]);
     v
 }
 
@@ -292,13 +308,14 @@ fn form_list(app: &App, f: &mut Frame, r: Rect) {
                     Severity::Warning => ("! warning: ", t.warn()),
                 };
                 let mut spans = vec![Span::raw("    "), Span::styled(g, st)];
-                if issue.path.0.len() > app.fields[match line {
-                    FormLine::Issue(i, _) => *i,
-                    _ => 0,
-                }]
-                .path
-                .0
-                .len()
+                if issue.path.0.len()
+                    > app.fields[match line {
+                        FormLine::Issue(i, _) => *i,
+                        _ => 0,
+                    }]
+                    .path
+                    .0
+                    .len()
                 {
                     spans.push(Span::styled(format!("{}: ", issue.path), st));
                 }
@@ -309,9 +326,10 @@ fn form_list(app: &App, f: &mut Frame, r: Rect) {
                 let field = &app.fields[*i];
                 let sel = *i == app.field;
                 let marker = if sel { "▸ " } else { "  " };
-                let has_err = app.issues.iter().any(|x| {
-                    x.is_error() && x.path.0.starts_with(&field.path.0)
-                });
+                let has_err = app
+                    .issues
+                    .iter()
+                    .any(|x| x.is_error() && x.path.0.starts_with(&field.path.0));
                 let label_style = if has_err { t.error() } else { t.label() };
                 let mut spans = vec![
                     Span::raw(marker),
@@ -345,7 +363,9 @@ fn form_list(app: &App, f: &mut Frame, r: Rect) {
                         };
                         let shown = match &field.kind {
                             Kind::Choice(o) => format!("‹ {shown} ›  of {}", o.join("|")),
-                            Kind::Bool => format!("[{}] {shown}", if shown == "yes" { "x" } else { " " }),
+                            Kind::Bool => {
+                                format!("[{}] {shown}", if shown == "yes" { "x" } else { " " })
+                            }
                             _ => shown,
                         };
                         spans.push(Span::styled(shown, vs));
@@ -393,7 +413,10 @@ fn field_detail(app: &App, f: &mut Frame, r: Rect) {
         Span::styled(format!("{}: ", field.label), t.title()),
         Span::raw(field.help.clone()),
     ]));
-    let mut meta = vec![Span::styled("path ", t.dim()), Span::raw(field.path.to_string())];
+    let mut meta = vec![
+        Span::styled("path ", t.dim()),
+        Span::raw(field.path.to_string()),
+    ];
     if let Some(d) = field.derived_value(&app.profile) {
         meta.push(Span::styled("  derived ", t.dim()));
         meta.push(Span::raw(d));
@@ -414,10 +437,13 @@ fn field_detail(app: &App, f: &mut Frame, r: Rect) {
             ]));
         }
         if let Some(h) = &issue.hint {
-            lines.push(Line::from(vec![Span::styled("hint ", t.dim()), Span::raw(h.clone())]));
+            lines.push(Line::from(vec![
+                Span::styled("hint ", t.dim()),
+                Span::raw(h.clone()),
+            ]));
         }
     }
-    f.render_widget(Paragraph::new(lines), r);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), r);
 }
 
 fn review_list(app: &App, f: &mut Frame, list: Rect, detail: Rect) {
@@ -428,7 +454,14 @@ fn review_list(app: &App, f: &mut Frame, list: Rect, detail: Rect) {
     let h = list.height as usize;
     let focused = app.focus == Focus::Form;
     let mut lines = Vec::new();
-    for (i, row) in app.review.rows.iter().enumerate().skip(app.review.scroll).take(h) {
+    for (i, row) in app
+        .review
+        .rows
+        .iter()
+        .enumerate()
+        .skip(app.review.scroll)
+        .take(h)
+    {
         let mut line = match row {
             ReviewRow::Header(s) => Line::from(Span::styled(s.clone(), t.title())),
             ReviewRow::Action(si, ai) => {
@@ -439,9 +472,10 @@ fn review_list(app: &App, f: &mut Frame, list: Rect, detail: Rect) {
                     Span::raw(a.summary()),
                 ])
             }
-            ReviewRow::ArtifactsHeader => {
-                Line::from(Span::styled("Artifacts (files the plan renders)", t.title()))
-            }
+            ReviewRow::ArtifactsHeader => Line::from(Span::styled(
+                "Artifacts (files the plan renders)",
+                t.title(),
+            )),
             ReviewRow::Artifact(k) => Line::from(vec![
                 Span::raw("    "),
                 Span::styled("file    ", t.key()),
@@ -468,8 +502,7 @@ fn review_list(app: &App, f: &mut Frame, list: Rect, detail: Rect) {
     }
     f.render_widget(Paragraph::new(lines), list);
     let (title, body) = app.review.preview();
-    let [head, text] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(detail);
+    let [head, text] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(detail);
     let total = body.lines().count();
     f.render_widget(
         Paragraph::new(Line::from(vec![
@@ -644,7 +677,12 @@ fn log_pane(app: &App, f: &mut Frame, r: Rect) {
             highlight_line(&l.text, q, st, t.highlight())
         })
         .collect();
-    let mut title = format!("Log {}-{} of {}", (top + 1).min(app.run.log.len()), (top + h).min(app.run.log.len()), app.run.log.len());
+    let mut title = format!(
+        "Log {}-{} of {}",
+        (top + 1).min(app.run.log.len()),
+        (top + h).min(app.run.log.len()),
+        app.run.log.len()
+    );
     if app.run.log_scroll.is_none() {
         title.push_str(" · following");
     }
@@ -711,7 +749,11 @@ fn pods_pane(app: &App, f: &mut Frame, r: Rect) {
     .block(
         Block::default()
             .borders(Borders::ALL)
-            .border_style(if focused { t.border_focused() } else { t.border() })
+            .border_style(if focused {
+                t.border_focused()
+            } else {
+                t.border()
+            })
             .title(sync_title(t, "Pods", pods.rows.len(), &pods.state)),
     );
     f.render_widget(table, r);
@@ -721,7 +763,10 @@ fn ingress_pane(app: &App, f: &mut Frame, r: Rect) {
     let t = &app.theme;
     let ing = &app.run.ingresses;
     let h = layout::table_rows(r);
-    let start = app.run.ingresses_scroll.min(ing.rows.len().saturating_sub(h));
+    let start = app
+        .run
+        .ingresses_scroll
+        .min(ing.rows.len().saturating_sub(h));
     let rows: Vec<Row> = ing.rows[start..(start + h).min(ing.rows.len())]
         .iter()
         .map(|i| {
@@ -749,7 +794,11 @@ fn ingress_pane(app: &App, f: &mut Frame, r: Rect) {
     .block(
         Block::default()
             .borders(Borders::ALL)
-            .border_style(if focused { t.border_focused() } else { t.border() })
+            .border_style(if focused {
+                t.border_focused()
+            } else {
+                t.border()
+            })
             .title(sync_title(t, "Ingresses", ing.rows.len(), &ing.state)),
     );
     f.render_widget(table, r);
@@ -843,7 +892,11 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                 lines.push(Line::from(""));
                 lines.push(key_line(
                     t,
-                    &[("s", "save and quit"), ("d", "discard and quit"), ("Esc", "stay")],
+                    &[
+                        ("s", "save and quit"),
+                        ("d", "discard and quit"),
+                        ("Esc", "stay"),
+                    ],
                 ));
             } else {
                 lines.push(Line::from(""));
@@ -882,14 +935,29 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
             let b = block(t, format!("Secret: {label}"), true);
             let inner = b.inner(r);
             f.render_widget(b, r);
-            let mut lines = vec![Line::from("Where does the value come from when the plan runs?")];
+            let mut lines = vec![Line::from(
+                "Where does the value come from when the plan runs?",
+            )];
             for s in e.sources() {
                 let mark = if s == e.source { "(•) " } else { "( ) " };
-                let st = if s == e.source { t.selected() } else { t.base() };
-                lines.push(Line::from(Span::styled(format!("  {mark}{}", s.label()), st)));
+                let st = if s == e.source {
+                    t.selected()
+                } else {
+                    t.base()
+                };
+                lines.push(Line::from(Span::styled(
+                    format!("  {mark}{}", s.label()),
+                    st,
+                )));
             }
             let n = lines.len() as u16;
-            f.render_widget(Paragraph::new(lines), Rect { height: n.min(inner.height), ..inner });
+            f.render_widget(
+                Paragraph::new(lines),
+                Rect {
+                    height: n.min(inner.height),
+                    ..inner
+                },
+            );
             let y = inner.y + n + 1;
             if y + 2 < inner.y + inner.height {
                 let what = match e.source {
@@ -909,7 +977,10 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                     );
                 }
                 let keys = if e.literal_unlocked {
-                    key_line(t, &[("Tab", "source"), ("Enter", "apply"), ("Esc", "cancel")])
+                    key_line(
+                        t,
+                        &[("Tab", "source"), ("Enter", "apply"), ("Esc", "cancel")],
+                    )
                 } else {
                     key_line(
                         t,
@@ -930,9 +1001,20 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
         Modal::MultiLine(m) => {
             let field = app.fields.get(m.field);
             let label = field.map(|f| f.label.clone()).unwrap_or_default();
-            let r = centered(area, area.width.saturating_sub(8), area.height.saturating_sub(4));
+            let r = centered(
+                area,
+                area.width.saturating_sub(8),
+                area.height.saturating_sub(4),
+            );
             f.render_widget(Clear, r);
-            let b = block(t, format!("{label} — {}", field.map(|f| f.path.to_string()).unwrap_or_default()), true);
+            let b = block(
+                t,
+                format!(
+                    "{label} — {}",
+                    field.map(|f| f.path.to_string()).unwrap_or_default()
+                ),
+                true,
+            );
             let inner = b.inner(r);
             f.render_widget(b, r);
             let [help, text, err, keys] = Layout::vertical([
@@ -961,7 +1043,14 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
             };
             f.render_widget(Paragraph::new(e), err);
             f.render_widget(
-                Paragraph::new(key_line(t, &[("Esc", "done"), ("Ctrl-R", "revert"), ("Ctrl-Z/Ctrl-Y", "undo/redo")])),
+                Paragraph::new(key_line(
+                    t,
+                    &[
+                        ("Esc", "done"),
+                        ("Ctrl-R", "revert"),
+                        ("Ctrl-Z/Ctrl-Y", "undo/redo"),
+                    ],
+                )),
                 keys,
             );
         }
@@ -975,7 +1064,10 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                 .clone()
                 .unwrap_or_else(|| "the current context".into());
             let lines = vec![
-                Line::from(format!("Run {steps} steps of profile `{}`", app.profile.name)),
+                Line::from(format!(
+                    "Run {steps} steps of profile `{}`",
+                    app.profile.name
+                )),
                 Line::from(format!(
                     "on {ctx}, namespace {}?",
                     app.profile.cluster.namespace
@@ -1011,18 +1103,30 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                 Line::from(Span::styled(error.clone(), t.error())),
             ];
             if let Some(h) = hint {
-                lines.push(Line::from(vec![Span::styled("hint ", t.dim()), Span::raw(h.clone())]));
+                lines.push(Line::from(vec![
+                    Span::styled("hint ", t.dim()),
+                    Span::raw(h.clone()),
+                ]));
             }
             lines.push(Line::from(""));
             lines.push(key_line(
                 t,
-                &[("r", "retry the step"), ("s", "skip it and go on"), ("a", "abort the run")],
+                &[
+                    ("r", "retry the step"),
+                    ("s", "skip it and go on"),
+                    ("a", "abort the run"),
+                ],
             ));
             dialog(app, f, r, "Step failed", lines);
         }
         Modal::Search(input) => {
             let l = layout::run(area);
-            let r = Rect::new(l.log.x + 2, l.log.y + l.log.height.saturating_sub(4), l.log.width.saturating_sub(4).min(60), 3);
+            let r = Rect::new(
+                l.log.x + 2,
+                l.log.y + l.log.height.saturating_sub(4),
+                l.log.width.saturating_sub(4).min(60),
+                3,
+            );
             f.render_widget(Clear, r);
             let b = block(t, "Search log (Enter find · Esc cancel)", true);
             let inner = b.inner(r);
@@ -1049,12 +1153,16 @@ pub fn run_summary(app: &App, f: &mut Frame, area: Rect) {
         .unwrap_or_default();
     let h = (urls.len() as u16 + 8).min(area.height);
     let r = centered(area, 76, h);
-    let (done, failed, skipped) = app.run.steps.iter().fold((0, 0, 0), |(d, fl, s), x| match x.state {
-        StepRun::Done { .. } => (d + 1, fl, s),
-        StepRun::Failed { .. } => (d, fl + 1, s),
-        StepRun::Skipped { .. } => (d, fl, s + 1),
-        _ => (d, fl, s),
-    });
+    let (done, failed, skipped) =
+        app.run
+            .steps
+            .iter()
+            .fold((0, 0, 0), |(d, fl, s), x| match x.state {
+                StepRun::Done { .. } => (d + 1, fl, s),
+                StepRun::Failed { .. } => (d, fl + 1, s),
+                StepRun::Skipped { .. } => (d, fl, s + 1),
+                _ => (d, fl, s),
+            });
     let mut lines = vec![
         Line::from(if ok {
             Span::styled("✓ Every step succeeded.", t.ok())
