@@ -504,7 +504,7 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
                     let fresh = s.clone();
                     p.key_manager
                         .connector
-                        .get_or_insert_with(|| Credentials {
+                        .get_or_insert(Credentials {
                             username: user,
                             password: fresh,
                         })

@@ -473,23 +473,6 @@ pub fn keytool_commands(s: &KeystoreSetSpec, store_var: &str, key_var: &str) -> 
     v
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dname_forms() {
-        assert!(parse_dname("CN=*.wso2.com, OU=MS, O=WSO2, L=Colombo, ST=Colombo, C=LK").is_ok());
-        assert!(parse_dname("OU=MS").unwrap_err().contains("CN"));
-        assert!(
-            parse_dname("CN=a, C=LKA")
-                .unwrap_err()
-                .contains("two-letter")
-        );
-        assert!(parse_dname("CN=a, X=b").unwrap_err().contains("unknown"));
-    }
-}
-
 /// The wizard's fields for this step.
 pub fn form(_p: &Profile) -> Vec<super::form::Field> {
     use super::form::{Field, path};
@@ -601,4 +584,21 @@ fn set_provided(p: &mut Profile, v: Option<String>, apim: bool) {
     }
     let empty = cur.apim_keystore.as_os_str().is_empty() && cur.is_keystore.as_os_str().is_empty();
     p.keystores.provided = (!empty).then_some(cur);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dname_forms() {
+        assert!(parse_dname("CN=*.wso2.com, OU=MS, O=WSO2, L=Colombo, ST=Colombo, C=LK").is_ok());
+        assert!(parse_dname("OU=MS").unwrap_err().contains("CN"));
+        assert!(
+            parse_dname("CN=a, C=LKA")
+                .unwrap_err()
+                .contains("two-letter")
+        );
+        assert!(parse_dname("CN=a, X=b").unwrap_err().contains("unknown"));
+    }
 }

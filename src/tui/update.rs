@@ -360,9 +360,7 @@ fn start_inline_edit(app: &mut App) {
 }
 
 fn on_edit_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    let Some(mut ed) = app.editing.take() else {
-        return None;
-    };
+    let mut ed = app.editing.take()?;
     match k.code {
         KeyCode::Esc => {
             app.profile = *ed.original;
@@ -945,10 +943,8 @@ fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Option<Cmd> {
                 None
             };
             match m.kind {
-                MouseEventKind::Down(MouseButton::Left) => {
-                    if pane.is_some() {
-                        app.run.pane = pane;
-                    }
+                MouseEventKind::Down(MouseButton::Left) if pane.is_some() => {
+                    app.run.pane = pane;
                 }
                 MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
                     let d = if m.kind == MouseEventKind::ScrollDown {
