@@ -1,0 +1,215 @@
+//! The wizard end to end in a real terminal against the real test control plane: the real
+//! binary in tmux opens a profile that uses the project's stand-in charts (tests/charts), goes
+//! to "Review & run", starts the run with send-keys, and the Pods pane shows the pods of both
+//! releases turn Running (kwok nodes). The test plays the ingress controller by writing the
+//! management ingress's address into its status, as in tests/apply_cluster.rs.
+
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+mod support;
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "run"]).stdout).into_owned()
+    }
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.cmd(&["send-keys", "-t", "run", k]);
+            sleep(Duration::from_millis(150));
+        }
+    }
+    fn wait_for(&self, what: &[&str], secs: u64, mut tick: impl FnMut()) -> (bool, String) {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.capture();
+            if what.iter().all(|w| s.contains(w)) {
+                return (true, s);
+            }
+            if Instant::now() > end {
+                return (false, s);
+            }
+            tick();
+            sleep(Duration::from_millis(250));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn kubectl(args: &[&str]) -> std::process::Output {
+    Command::new("kubectl")
+        .args(args)
+        .output()
+        .expect("kubectl on PATH")
+}
+
+#[test]
+fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
+    if support::test_cluster().is_none() {
+        return;
+    }
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tmux is required on CI"
+        );
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let ns = "kmp-tui";
+    let _ = kubectl(&[
+        "delete",
+        "namespace",
+        ns,
+        "--wait=true",
+        "--ignore-not-found",
+    ]);
+    let mut c = Command::new("kubectl")
+        .args(["apply", "-f", "-"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    c.stdin
+        .take()
+        .unwrap()
+        .write_all(b"apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n")
+        .unwrap();
+    assert!(c.wait().unwrap().success());
+
+    let dir = tempfile::tempdir().unwrap();
+    let charts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts");
+    std::fs::write(dir.path().join("hosts"), "127.0.0.1 localhost\n").unwrap();
+    let profile = dir.path().join("tui.yaml");
+    std::fs::write(
+        &profile,
+        format!(
+            "apiVersion: kmpilot/v1\nkind: Profile\nname: {ns}\ncluster: {{ namespace: {ns} }}\n\
+             identityServer:\n  chart: {is}\n  hostname: is.{ns}.test\n  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: \"7.1.0\" }}\n  helmTimeoutMinutes: 2\n\
+             apiManager:\n  chart: {am}\n  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}\n  helmTimeoutMinutes: 2\n\
+             keyManager: {{ register: false }}\ndns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}\n",
+            is = charts.join("identity-server-standin").display(),
+            am = charts.join("wso2am-standin").display(),
+            hosts = dir.path().join("hosts").display(),
+        ),
+    )
+    .unwrap();
+
+    let t = Tmux {
+        socket: format!("kmpilot-tui-cluster-{}", std::process::id()),
+    };
+    let script = format!(
+        "export KMPILOT_STATE_DIR='{state}' KMPILOT_CONFIG_DIR='{state}/config' KEYSTORE_PASSWORD=tui-store APIM_ADMIN_PASSWORD=tui-admin \
+         KUBECONFIG='{kc}' PATH='{path}'; '{bin}' tui -f '{profile}'; echo kmpilot-exit=$?; sleep 600",
+        state = dir.path().join("state").display(),
+        kc = std::env::var("KUBECONFIG").unwrap(),
+        path = std::env::var("PATH").unwrap(),
+        bin = env!("CARGO_BIN_EXE_kmpilot"),
+        profile = profile.display(),
+    );
+    let out = t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "run",
+        "-x",
+        "160",
+        "-y",
+        "48",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let (ok, s) = t.wait_for(&["Cluster & prerequisites"], 20, || {});
+    assert!(ok, "the wizard did not open:\n{s}");
+
+    // the last step is "Review & run": go there, into it, run, confirm
+    t.keys(&["End", "Enter", "r"]);
+    let (ok, s) = t.wait_for(&["Run the plan"], 10, || {});
+    assert!(ok, "{s}");
+    t.keys(&["y"]);
+
+    // play the ingress controller while the wizard runs
+    let ingress = "apim-wso2am-all-in-one-management-ingress";
+    let mut published = false;
+    let mut publish = || {
+        if !published
+            && kubectl(&["get", "ingress", ingress, "-n", ns, "-o", "name"])
+                .status
+                .success()
+        {
+            let patch = r#"{"status":{"loadBalancer":{"ingress":[{"ip":"10.9.8.7"}]}}}"#;
+            published = kubectl(&[
+                "patch",
+                "ingress",
+                ingress,
+                "-n",
+                ns,
+                "--subresource=status",
+                "--type=merge",
+                "-p",
+                patch,
+            ])
+            .status
+            .success();
+        }
+    };
+    let (ok, s) = t.wait_for(
+        &["is-identity-server", "am-deployment", "Running"],
+        180,
+        &mut publish,
+    );
+    assert!(
+        ok,
+        "the Pods pane never showed both releases' pods Running:\n{s}"
+    );
+    let running_rows = s
+        .lines()
+        .filter(|l| {
+            (l.contains("is-identity-server") || l.contains("am-deployment"))
+                && l.contains("Running")
+        })
+        .count();
+    assert!(running_rows >= 2, "both pods Running in the pane:\n{s}");
+
+    // the run finishes with the console URLs and the hosts file mapped
+    let (ok, s) = t.wait_for(
+        &[&format!("https://am.{ns}.test/publisher")],
+        180,
+        &mut publish,
+    );
+    assert!(ok, "no summary with console URLs:\n{s}");
+    let hosts = std::fs::read_to_string(dir.path().join("hosts")).unwrap();
+    assert!(hosts.contains(&format!("10.9.8.7 am.{ns}.test")), "{hosts}");
+    assert!(
+        !s.contains("tui-store") && !s.contains("tui-admin"),
+        "a secret reached the screen:\n{s}"
+    );
+
+    // quit; the terminal comes back
+    t.keys(&["Escape", "q"]);
+    let (ok, s) = t.wait_for(&["kmpilot-exit="], 20, || {});
+    assert!(ok, "the wizard did not quit:\n{s}");
+    let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
+}
