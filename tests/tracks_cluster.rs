@@ -71,6 +71,15 @@ fn apply(dir: &Path, profile: &Path, only: &str, env: &[(&str, &str)]) -> (i32, 
     )
 }
 
+/// The CRDs once per test binary: the tests run in parallel and two concurrent creates of the
+/// same CRD race (AlreadyExists).
+fn install_crds() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        kubectl_apply(&std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap())
+    });
+}
+
 const DEPLOYMENT_TOML: &str = r#"# API-M deployment.toml (kept by kmpilot: comments and layout stay)
 [server]
 hostname = "am.wso2.com" # the public name
@@ -122,7 +131,7 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    kubectl_apply(&std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap());
+    install_crds();
     for ns in ["kmp-pj-one", "kmp-pj-two"] {
         let _ = kubectl(&["create", "namespace", ns]);
     }
@@ -243,7 +252,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    kubectl_apply(&std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap());
+    install_crds();
     let _ = kubectl(&["create", "namespace", "istio-system"]);
     // what the ICP KMS and STS charts leave behind
     kubectl_apply(
