@@ -555,3 +555,79 @@ fn review_shows_the_plan_and_refuses_to_run_with_errors() {
     assert_eq!(p.steps.len(), plan.steps.len());
     assert_eq!(a.screen, kmpilot::tui::app::Screen::Run);
 }
+
+/// The Discover action's result (what `Cmd::Discover` sends back; the HTTP side is tested
+/// against a real OpenID provider in tests/key_manager_discovery.rs): the differing issuer is
+/// reported, and A writes it into the profile's overrides.
+#[test]
+fn discover_reports_differences_and_adopt_writes_overrides() {
+    use kmpilot::http::Discovered;
+    let mut app = kmpilot::tui::new_app(
+        kmpilot::tui::TuiOptions {
+            profile: kmpilot::profile::Profile::quickstart("disc"),
+            profile_path: None,
+            start_on_review: false,
+        },
+        true,
+    );
+    app.size = (100, 30);
+    // to the Key manager step's form
+    let key = |c: crossterm::event::KeyCode| {
+        kmpilot::tui::Msg::Key(crossterm::event::KeyEvent::new(
+            c,
+            crossterm::event::KeyModifiers::NONE,
+        ))
+    };
+    while app.wizard_step() != kmpilot::tui::app::WizardStep::KeyManager {
+        kmpilot::tui::update(&mut app, key(crossterm::event::KeyCode::Down));
+    }
+    kmpilot::tui::update(&mut app, key(crossterm::event::KeyCode::Enter));
+    let cmd = kmpilot::tui::update(&mut app, key(crossterm::event::KeyCode::Char('D')));
+    match cmd {
+        Some(kmpilot::tui::Cmd::Discover { url, .. }) => {
+            assert_eq!(
+                url,
+                "https://is.wso2.com/oauth2/token/.well-known/openid-configuration"
+            )
+        }
+        other => panic!("expected a Discover command, got {other:?}"),
+    }
+    let doc = serde_json::json!({
+        "issuer": "https://is.wso2.com:443/oauth2/token",
+        "token_endpoint": "https://is.wso2.com/oauth2/token",
+        "jwks_uri": "https://is.wso2.com/oauth2/jwks",
+    });
+    let d = Discovered::from_document(
+        "https://is.wso2.com/oauth2/token/.well-known/openid-configuration",
+        &doc,
+    )
+    .unwrap();
+    kmpilot::tui::update(&mut app, kmpilot::tui::Msg::Discovered(Ok(Box::new(d))));
+    let (status, _) = app.status.clone().unwrap();
+    assert!(
+        status.contains("Issuer") && status.contains("https://is.wso2.com:443/oauth2/token"),
+        "{status}"
+    );
+    kmpilot::tui::update(&mut app, key(crossterm::event::KeyCode::Char('A')));
+    assert_eq!(
+        app.profile.key_manager.endpoints.issuer.as_deref(),
+        Some("https://is.wso2.com:443/oauth2/token")
+    );
+    assert!(
+        app.status.clone().unwrap().0.starts_with("adopted 1"),
+        "{:?}",
+        app.status
+    );
+    // a failed discovery says why and adopts nothing
+    kmpilot::tui::update(
+        &mut app,
+        kmpilot::tui::Msg::Discovered(Err("HTTP 404".into())),
+    );
+    assert!(
+        app.status
+            .clone()
+            .unwrap()
+            .0
+            .contains("discovery failed: HTTP 404")
+    );
+}

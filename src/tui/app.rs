@@ -345,6 +345,8 @@ pub struct App {
     pub editing: Option<InlineEdit>,
     pub modal: Option<Modal>,
     pub status: Option<(String, bool)>,
+    /// The last discovery of the key-manager step, kept until the user adopts it (A).
+    pub discovered: Option<crate::http::Discovered>,
     pub theme: Theme,
     pub size: (u16, u16),
     pub screen: Screen,
@@ -377,6 +379,7 @@ impl App {
             editing: None,
             modal: None,
             status: None,
+            discovered: None,
             theme: Theme::new(no_color),
             size: (100, 30),
             screen: Screen::Wizard,

@@ -128,6 +128,24 @@ fn perform(
         Cmd::Retry(s) => runner.retry(s, sink.clone()),
         Cmd::Skip(s) => runner.skip(s, sink.clone()),
         Cmd::Abort => runner.abort(),
+        Cmd::Discover { url, tls } => {
+            let tx = tx.clone();
+            let base = crate::exec::state_dir()
+                .join("work")
+                .join(&app.profile.name);
+            tokio::spawn(async move {
+                crate::kube::ensure_crypto_provider();
+                let r = crate::http::discover(
+                    &url,
+                    &tls,
+                    &base,
+                    std::time::Duration::from_secs(15),
+                    &mut |_| {},
+                )
+                .await;
+                let _ = tx.send(Msg::Discovered(r.map(Box::new).map_err(|e| e.message())));
+            });
+        }
         Cmd::Quit => app.should_quit = true,
         Cmd::Batch(v) => {
             for c in v {

@@ -25,6 +25,8 @@ pub enum Msg {
     Watch(WatchUpdate),
     /// The outcome of `Cmd::Save`: the path written and the literal secrets left out.
     Saved(Result<(PathBuf, Vec<String>), String>),
+    /// The outcome of `Cmd::Discover`: the IS well-known document as read, or why not.
+    Discovered(Result<Box<crate::http::Discovered>, String>),
     /// SIGTERM, SIGHUP or an external SIGINT: leave now, restoring the terminal.
     Terminate,
 }
@@ -50,6 +52,11 @@ pub enum Cmd {
     Skip(StepId),
     /// Stop the run (cancel running processes).
     Abort,
+    /// Fetch the IS OpenID well-known document (key-manager step's Discover action).
+    Discover {
+        url: String,
+        tls: crate::steps::key_manager::TlsPolicy,
+    },
     /// Leave the program.
     Quit,
     Batch(Vec<Cmd>),

@@ -64,6 +64,10 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
             clamp_pane_scrolls(app);
             None
         }
+        Msg::Discovered(r) => {
+            on_discovered(app, r);
+            None
+        }
         Msg::Saved(r) => {
             match r {
                 Ok((path, replaced)) => {
@@ -281,6 +285,15 @@ fn on_form_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             Some(Kind::MultiLine) => open_multiline(app),
             None => {}
         },
+        KeyCode::Char('D') if app.wizard_step() == WizardStep::KeyManager => {
+            let f = crate::steps::key_manager::fields(&app.profile);
+            app.status = Some((format!("discovering {} …", f.well_known), false));
+            return Some(Cmd::Discover {
+                url: f.well_known,
+                tls: crate::steps::key_manager::tls_policy(&app.profile),
+            });
+        }
+        KeyCode::Char('A') if app.wizard_step() == WizardStep::KeyManager => adopt_discovered(app),
         KeyCode::Char('a') if app.wizard_step() == WizardStep::PrivateJet => {
             let i = crate::steps::private_jet::add_cluster(&mut app.profile);
             app.revalidate();
@@ -961,4 +974,82 @@ fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Option<Cmd> {
         }
     }
     None
+}
+
+/// Shows how the IS well-known document differs from the derived fields; the user decides
+/// whether to adopt it (A).
+fn on_discovered(app: &mut App, r: Result<Box<crate::http::Discovered>, String>) {
+    match r {
+        Err(e) => {
+            app.discovered = None;
+            app.status = Some((format!("discovery failed: {e}"), true));
+        }
+        Ok(d) => {
+            let d = d.respecting(&app.profile.key_manager.endpoints);
+            let diffs = crate::http::diff(&crate::steps::key_manager::fields(&app.profile), &d);
+            app.status = Some(match diffs.first() {
+                None => ("IS publishes exactly the derived endpoints".into(), false),
+                Some(first) => (
+                    format!(
+                        "IS differs in {} field(s), e.g. {}: {} (derived {}) — A adopts them",
+                        diffs.len(),
+                        first.field.label(),
+                        first.discovered,
+                        first.derived
+                    ),
+                    false,
+                ),
+            });
+            app.discovered = Some(d);
+        }
+    }
+}
+
+/// Writes the discovered values that differ into the profile's endpoint overrides.
+fn adopt_discovered(app: &mut App) {
+    let Some(d) = app.discovered.take() else {
+        app.status = Some(("nothing discovered yet: press D first".into(), true));
+        return;
+    };
+    let before = crate::steps::key_manager::fields(&app.profile);
+    let after = crate::http::apply_discovered(&before, &d, &app.profile.key_manager.endpoints);
+    let o = &mut app.profile.key_manager.endpoints;
+    let mut n = 0;
+    for (slot, old, new) in [
+        (&mut o.issuer, &before.issuer, &after.issuer),
+        (
+            &mut o.client_registration,
+            &before.client_registration,
+            &after.client_registration,
+        ),
+        (
+            &mut o.introspection,
+            &before.introspection,
+            &after.introspection,
+        ),
+        (&mut o.token, &before.token, &after.token),
+        (
+            &mut o.display_token,
+            &before.display_token,
+            &after.display_token,
+        ),
+        (&mut o.revoke, &before.revoke, &after.revoke),
+        (
+            &mut o.display_revoke,
+            &before.display_revoke,
+            &after.display_revoke,
+        ),
+        (&mut o.authorize, &before.authorize, &after.authorize),
+        (&mut o.jwks, &before.jwks, &after.jwks),
+    ] {
+        if old != new {
+            *slot = Some(new.clone());
+            n += 1;
+        }
+    }
+    app.revalidate();
+    app.status = Some((
+        format!("adopted {n} discovered field(s) as overrides"),
+        false,
+    ));
 }

@@ -251,6 +251,12 @@ fn wizard_hints(app: &App) -> Vec<(&'static str, &'static str)> {
                 Some(Kind::MultiLine) => v.push(("Enter", "edit lines")),
                 None => {}
             }
+            if app.wizard_step() == WizardStep::KeyManager {
+                v.push(("D", "discover"));
+                if app.discovered.is_some() {
+                    v.push(("A", "adopt"));
+                }
+            }
             if app.wizard_step() == WizardStep::PrivateJet {
                 v.push(("a", "add cluster"));
                 if app.focused_cluster().is_some() {
