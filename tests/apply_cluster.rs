@@ -74,20 +74,7 @@ impl Run {
             "--wait=true",
             "--ignore-not-found",
         ]);
-        // what installing the NGINX ingress controller leaves behind; once per test binary,
-        // since parallel creates of the same object race (AlreadyExists)
-        static CLASS: std::sync::Once = std::sync::Once::new();
-        CLASS.call_once(|| {
-            let class = "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n";
-            let mut c = Command::new("kubectl")
-                .args(["apply", "-f", "-"])
-                .stdin(std::process::Stdio::piped())
-                .spawn()
-                .unwrap();
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(class.as_bytes()).unwrap();
-            assert!(c.wait().unwrap().success());
-        });
+        support::ensure_nginx_ingress_class();
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("hosts"), "127.0.0.1 localhost\n").unwrap();
         Run {

@@ -34,21 +34,6 @@ fn ok(o: Output) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
 
-fn kubectl_apply(yaml: &str) {
-    let mut c = Command::new("kubectl")
-        .args(["apply", "-f", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    c.stdin.take().unwrap().write_all(yaml.as_bytes()).unwrap();
-    assert!(
-        c.wait().unwrap().success(),
-        "kubectl apply failed for:\n{yaml}"
-    );
-}
-
 fn apply(dir: &Path, profile: &Path, only: &str, env: &[(&str, &str)]) -> (i32, String, String) {
     let path = format!(
         "{}:{}",
@@ -76,7 +61,9 @@ fn apply(dir: &Path, profile: &Path, only: &str, env: &[(&str, &str)]) -> (i32, 
 fn install_crds() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        kubectl_apply(&std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap())
+        support::apply_yaml(
+            &std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap(),
+        )
     });
 }
 
@@ -255,7 +242,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     install_crds();
     let _ = kubectl(&["create", "namespace", "istio-system"]);
     // what the ICP KMS and STS charts leave behind
-    kubectl_apply(
+    support::apply_yaml(
         "apiVersion: v1\nkind: Secret\nmetadata: {name: sts-apikey, namespace: istio-system}\nstringData: {apikey: old-key, other: kept}\n---\n\
          apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tokenadapter, namespace: istio-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: tokenadapter}}\n  template:\n    metadata: {labels: {app: tokenadapter}}\n    spec: {containers: [{name: sts, image: ibmcom/sts:1}]}\n---\n\
          apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: key-management-api, namespace: kube-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: kms-api}}\n  template:\n    metadata: {labels: {app: kms-api}}\n    spec: {containers: [{name: api, image: ibmcom/kms-api:1}]}\n",

@@ -84,18 +84,7 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
         "--wait=true",
         "--ignore-not-found",
     ]);
-    let mut c = Command::new("kubectl")
-        .args(["apply", "-f", "-"])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    c.stdin
-        .take()
-        .unwrap()
-        .write_all(b"apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n")
-        .unwrap();
-    assert!(c.wait().unwrap().success());
+    support::ensure_nginx_ingress_class();
 
     let dir = tempfile::tempdir().unwrap();
     let charts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts");

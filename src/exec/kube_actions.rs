@@ -9,25 +9,24 @@ use crate::kube::Kube;
 use crate::plan::{Manifest, RestartPods, SecretSpec, Wait};
 use crate::steps::private_jet::{self, ContainerMgtMerge, Resolved, Target};
 
+/// The client for `context`; an action that names none uses the profile's cluster context
+/// (itself the kubeconfig's current context when absent), so every action of a step, and the
+/// token read after them, talk to the same cluster.
 pub(super) async fn client<'c>(
     ctx: &'c mut Ctx<'_>,
     context: Option<&str>,
 ) -> Result<&'c Kube, Failure> {
-    let key = context.map(str::to_string);
+    let key = context
+        .or(ctx.profile.cluster.context.as_deref())
+        .map(str::to_string);
     if !ctx.kube.contains_key(&key) {
         let kubeconfig = ctx.profile.cluster.kubeconfig.as_deref();
-        let k = Kube::connect(kubeconfig, context).await.map_err(|e| {
+        let k = Kube::connect(kubeconfig, key.as_deref()).await.map_err(|e| {
             Failure::new(e.to_string()).hint("check KUBECONFIG / cluster.kubeconfig and the context name (`kubectl config get-contexts`)")
         })?;
         ctx.kube.insert(key.clone(), k);
     }
     Ok(&ctx.kube[&key])
-}
-
-fn ns_context<'a>(ctx: &'a Ctx<'_>, context: &'a Option<String>) -> Option<&'a str> {
-    context
-        .as_deref()
-        .or(ctx.profile.cluster.context.as_deref())
 }
 
 pub(super) async fn cluster_reachable(
@@ -48,8 +47,7 @@ pub(super) async fn cluster_reachable(
 }
 
 pub(super) async fn ingress_class(ctx: &mut Ctx<'_>, class: &str) -> Result<(), Failure> {
-    let context = ctx.profile.cluster.context.clone();
-    let k = client(ctx, context.as_deref()).await?;
+    let k = client(ctx, None).await?;
     if k.ingress_class_exists(class).await? {
         ctx.info(format!("ingress class {class} found"));
         Ok(())
@@ -73,8 +71,7 @@ pub(super) async fn csi_driver(ctx: &mut Ctx<'_>, context: Option<&str>) -> Resu
 
 pub(super) async fn apply(ctx: &mut Ctx<'_>, m: &Manifest) -> Result<(), Failure> {
     let dry = ctx.opts.dry_run;
-    let context = ns_context(ctx, &m.context).map(str::to_string);
-    let k = client(ctx, context.as_deref()).await?;
+    let k = client(ctx, m.context.as_deref()).await?;
     let applied = k.apply(&m.object, dry).await?;
     ctx.info(applied.to_string());
     Ok(())
@@ -86,8 +83,7 @@ pub(super) async fn apply_secret(
     data: BTreeMap<String, Vec<u8>>,
 ) -> Result<(), Failure> {
     let dry = ctx.opts.dry_run;
-    let context = ns_context(ctx, &s.context).map(str::to_string);
-    let k = client(ctx, context.as_deref()).await?;
+    let k = client(ctx, s.context.as_deref()).await?;
     // Opaque is the default for a new secret; not naming it leaves an existing secret's
     // (immutable) type alone, so patching a key into someone else's secret works
     let secret_type = (s.secret_type != "Opaque").then_some(s.secret_type.as_str());
@@ -105,8 +101,7 @@ pub(super) async fn read_secret(
     name: &str,
 ) -> Result<Option<BTreeMap<String, Vec<u8>>>, Failure> {
     use k8s_openapi::api::core::v1::Secret;
-    let context = ctx.profile.cluster.context.clone();
-    let k = client(ctx, context.as_deref()).await?;
+    let k = client(ctx, None).await?;
     let api: kube::Api<Secret> = kube::Api::namespaced(k.client(), namespace);
     let s = api
         .get_opt(name)
@@ -133,8 +128,7 @@ pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
             name,
             timeout_secs,
         } => {
-            let c = ns_context(ctx, context).map(str::to_string);
-            client(ctx, c.as_deref())
+            client(ctx, context.as_deref())
                 .await?
                 .deployment_available(namespace, name, Duration::from_secs(*timeout_secs))
                 .await?;
@@ -146,8 +140,7 @@ pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
             host,
             timeout_secs,
         } => {
-            let c = ns_context(ctx, context).map(str::to_string);
-            let a = client(ctx, c.as_deref())
+            let a = client(ctx, context.as_deref())
                 .await?
                 .wait_ingress_address(namespace, host, Duration::from_secs(*timeout_secs))
                 .await
@@ -161,8 +154,7 @@ pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
             key,
             timeout_secs,
         } => {
-            let c = ns_context(ctx, context).map(str::to_string);
-            client(ctx, c.as_deref())
+            client(ctx, context.as_deref())
                 .await?
                 .wait_secret_key(namespace, name, key, Duration::from_secs(*timeout_secs))
                 .await?;
@@ -178,10 +170,7 @@ pub(super) async fn ingress_address(
     namespace: &str,
     host: &str,
 ) -> Result<Option<String>, Failure> {
-    let c = context
-        .or(ctx.profile.cluster.context.as_deref())
-        .map(str::to_string);
-    Ok(client(ctx, c.as_deref())
+    Ok(client(ctx, context)
         .await?
         .ingress_address(namespace, host)
         .await?)
@@ -195,8 +184,7 @@ pub(super) async fn restart_pods(ctx: &mut Ctx<'_>, r: &RestartPods) -> Result<(
         ));
         return Ok(());
     }
-    let c = ns_context(ctx, &r.context).map(str::to_string);
-    let done = client(ctx, c.as_deref())
+    let done = client(ctx, r.context.as_deref())
         .await?
         .restart_pods(
             &r.namespace,

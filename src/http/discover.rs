@@ -160,6 +160,21 @@ impl Endpoint {
         }
     }
 
+    /// The profile's override of this field (`keyManager.endpoints.*`).
+    pub fn override_mut(self, o: &mut EndpointOverrides) -> &mut Option<String> {
+        match self {
+            Endpoint::Issuer => &mut o.issuer,
+            Endpoint::ClientRegistration => &mut o.client_registration,
+            Endpoint::Introspection => &mut o.introspection,
+            Endpoint::Token => &mut o.token,
+            Endpoint::DisplayToken => &mut o.display_token,
+            Endpoint::Revoke => &mut o.revoke,
+            Endpoint::DisplayRevoke => &mut o.display_revoke,
+            Endpoint::Authorize => &mut o.authorize,
+            Endpoint::Jwks => &mut o.jwks,
+        }
+    }
+
     /// Whether the profile fixed this field. A display endpoint also counts as fixed when its
     /// endpoint was set, because it follows that one (see `key_manager::fields`).
     pub fn overridden(self, o: &EndpointOverrides) -> bool {

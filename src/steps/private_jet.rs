@@ -45,7 +45,7 @@ pub struct PjCluster {
     /// `clusterName` in API-M.
     pub name: String,
     pub display_name: String,
-    /// kubeconfig context of this cluster; the current context when absent.
+    /// kubeconfig context of this cluster; the profile's cluster context when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
     /// The API server URL API-M calls; read from the kubeconfig context when absent.

@@ -1011,45 +1011,14 @@ fn adopt_discovered(app: &mut App) {
         app.status = Some(("nothing discovered yet: press D first".into(), true));
         return;
     };
-    let before = crate::steps::key_manager::fields(&app.profile);
-    let after = crate::http::apply_discovered(&before, &d, &app.profile.key_manager.endpoints);
-    let o = &mut app.profile.key_manager.endpoints;
-    let mut n = 0;
-    for (slot, old, new) in [
-        (&mut o.issuer, &before.issuer, &after.issuer),
-        (
-            &mut o.client_registration,
-            &before.client_registration,
-            &after.client_registration,
-        ),
-        (
-            &mut o.introspection,
-            &before.introspection,
-            &after.introspection,
-        ),
-        (&mut o.token, &before.token, &after.token),
-        (
-            &mut o.display_token,
-            &before.display_token,
-            &after.display_token,
-        ),
-        (&mut o.revoke, &before.revoke, &after.revoke),
-        (
-            &mut o.display_revoke,
-            &before.display_revoke,
-            &after.display_revoke,
-        ),
-        (&mut o.authorize, &before.authorize, &after.authorize),
-        (&mut o.jwks, &before.jwks, &after.jwks),
-    ] {
-        if old != new {
-            *slot = Some(new.clone());
-            n += 1;
-        }
+    let diffs = crate::http::diff(&crate::steps::key_manager::fields(&app.profile), &d);
+    for df in &diffs {
+        *df.field
+            .override_mut(&mut app.profile.key_manager.endpoints) = Some(df.discovered.clone());
     }
     app.revalidate();
     app.status = Some((
-        format!("adopted {n} discovered field(s) as overrides"),
+        format!("adopted {} discovered field(s) as overrides", diffs.len()),
         false,
     ));
 }

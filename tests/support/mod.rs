@@ -159,3 +159,34 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// `kubectl apply -f -` of `yaml` against the exported test cluster; panics with the YAML on
+/// failure.
+pub fn apply_yaml(yaml: &str) {
+    let mut c = Command::new("kubectl")
+        .args(["apply", "-f", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("run kubectl (is the test cluster's PATH exported?)");
+    c.stdin
+        .take()
+        .expect("piped")
+        .write_all(yaml.as_bytes())
+        .expect("write to kubectl");
+    assert!(
+        c.wait().expect("kubectl ran").success(),
+        "kubectl apply failed for:\n{yaml}"
+    );
+}
+
+/// The IngressClass installing the NGINX ingress controller leaves behind; once per test
+/// binary, since parallel creates of the same object race (AlreadyExists).
+pub fn ensure_nginx_ingress_class() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        apply_yaml(
+            "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n",
+        )
+    });
+}
