@@ -444,3 +444,77 @@ fn plan_arc_is_shared_with_the_runner() {
     let plan = a.run.plan.clone().unwrap();
     assert!(Arc::strong_count(&plan) >= 2);
 }
+
+fn perform_answer(cmd: Option<Cmd>) {
+    match cmd {
+        Some(Cmd::Answer { question, answer }) => question.answer(answer),
+        other => panic!("expected Cmd::Answer, got {other:?}"),
+    }
+}
+
+fn typ(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn prompt_secrets_are_asked_masked_and_handed_to_the_executor() {
+    use kmpilot::tui::secret_prompt::SecretQuestion;
+    let mut a = running_app();
+    let (q1, mut rx1) = SecretQuestion::new("KEYSTORE_PASSWORD");
+    let (q2, mut rx2) = SecretQuestion::new("APIM_ADMIN_PASSWORD");
+    update(&mut a, Msg::AskSecret(q1));
+    update(&mut a, Msg::AskSecret(q2));
+    assert!(matches!(a.modal, Some(Modal::SecretPrompt(_))));
+    let s = text(&a);
+    assert!(
+        s.contains("Secret needed") && s.contains("KEYSTORE_PASSWORD"),
+        "{s}"
+    );
+    assert!(s.contains("prompt: true"), "{s}");
+    insta::assert_snapshot!("run_secret_prompt", draw(&a).backend());
+
+    typ(&mut a, "hunter2-store");
+    let s = text(&a);
+    assert!(!s.contains("hunter2"), "typed secret on screen:\n{s}");
+    assert!(s.contains("•••••••••••••"), "masked input:\n{s}");
+    // Enter with nothing typed does not answer; with a value it does
+    perform_answer(key(&mut a, KeyCode::Enter));
+    assert_eq!(rx1.try_recv().unwrap().unwrap().expose(), "hunter2-store");
+
+    // the second question follows at once; Esc refuses it (the run then fails and offers r)
+    let s = text(&a);
+    assert!(s.contains("APIM_ADMIN_PASSWORD"), "{s}");
+    assert!(
+        key(&mut a, KeyCode::Enter).is_none(),
+        "an empty value is not an answer"
+    );
+    perform_answer(key(&mut a, KeyCode::Esc));
+    assert!(rx2.try_recv().unwrap().is_err());
+    assert!(a.modal.is_none());
+}
+
+/// The executor side: `WizardPrompter::ask` blocks its (blocking) thread until the screen
+/// answers, and a second ask for the same name in the run is answered from memory.
+#[test]
+fn wizard_prompter_waits_for_the_screen_and_remembers_the_answer() {
+    use kmpilot::exec::secrets::Prompter;
+    use kmpilot::tui::secret_prompt::WizardPrompter;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let prompter = Arc::new(WizardPrompter {
+        to_screen: tx,
+        answers: Arc::default(),
+    });
+    let p = prompter.clone();
+    let asker = std::thread::spawn(move || p.ask("KEY_PASSWORD"));
+    let msg = rx.blocking_recv().expect("a question reaches the screen");
+    let mut a = running_app();
+    update(&mut a, msg);
+    typ(&mut a, "k3y");
+    perform_answer(key(&mut a, KeyCode::Enter));
+    assert_eq!(asker.join().unwrap().unwrap(), "k3y");
+    // asked again (retry): no new question, same answer
+    assert_eq!(prompter.ask("KEY_PASSWORD").unwrap(), "k3y");
+    assert!(rx.try_recv().is_err());
+}

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use kmpilot::exec::preflight::{CheckOutcome, CheckStatus};
 use kmpilot::profile::load;
 use kmpilot::tui::app::{App, Focus, Modal, WizardStep};
 use kmpilot::tui::{Cmd, Msg, TuiOptions, new_app, save_blocking, update, view};
@@ -27,6 +28,11 @@ fn app_with(no_color: bool) -> App {
         no_color,
     );
     app.size = (100, 30);
+    // as the event loop does: the wizard opens on the Cluster step and checks at once
+    assert!(matches!(
+        kmpilot::tui::init(&mut app),
+        Some(Cmd::Preflight { generation: 1, .. })
+    ));
     app
 }
 
@@ -630,4 +636,178 @@ fn discover_reports_differences_and_adopt_writes_overrides() {
             .0
             .contains("discovery failed: HTTP 404")
     );
+}
+
+fn outcome(summary: &str, ok: bool, detail: &str, fix: Option<&str>) -> CheckOutcome {
+    CheckOutcome {
+        summary: summary.into(),
+        status: if ok {
+            CheckStatus::Ok
+        } else {
+            CheckStatus::Failed
+        },
+        detail: detail.into(),
+        fix: fix.map(str::to_string),
+    }
+}
+
+#[test]
+fn cluster_step_shows_live_checks_with_fix_its() {
+    let mut a = app();
+    assert!(screen_text(&a).contains("checking the cluster and tools…"));
+    // a late answer of an older check is dropped; the current one is shown
+    update(
+        &mut a,
+        Msg::Preflight {
+            generation: 0,
+            results: vec![outcome("stale", true, "", None)],
+        },
+    );
+    assert!(a.preflight.results.is_empty() && a.preflight.running);
+    update(
+        &mut a,
+        Msg::Preflight {
+            generation: 1,
+            results: vec![
+                outcome(
+                    "kubectl is installed",
+                    true,
+                    "kubectl: Client Version: v1.36.3",
+                    None,
+                ),
+                outcome("helm is installed", true, "helm: v3.21.4+g0", None),
+                outcome(
+                    "cluster of the current context answers",
+                    true,
+                    "cluster kwok-kmpilot (https://127.0.0.1:6443) answers: Kubernetes v1.36.3",
+                    None,
+                ),
+                outcome(
+                    "ingress class `nginx` exists (NGINX ingress controller)",
+                    false,
+                    "no IngressClass `nginx`: the NGINX ingress controller is not installed",
+                    Some(
+                        "helm upgrade --install ingress-nginx ingress-nginx --repo https://kubernetes.github.io/ingress-nginx -n ingress-nginx --create-namespace",
+                    ),
+                ),
+            ],
+        },
+    );
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::End);
+    let s = screen_text(&a);
+    assert!(s.contains("1 failing"), "{s}");
+    assert!(s.contains("✗ ingress class `nginx` exists"), "{s}");
+    assert!(
+        s.contains("fix: helm upgrade --install ingress-nginx"),
+        "{s}"
+    );
+    assert!(
+        s.contains("c check again"),
+        "the key hint names the re-check:\n{s}"
+    );
+    insta::assert_snapshot!("cluster_checks", draw(&a, 100, 30).backend());
+
+    // what the checks do not depend on does not re-run them; what they do, does
+    goto_field_and_type(&mut a, "Namespace", "-dev");
+    assert!(!a.preflight.running);
+    assert!(matches!(
+        key(&mut a, KeyCode::Char('c')),
+        Some(Cmd::Preflight { generation: 2, .. })
+    ));
+    a.profile.prerequisites.require_ingress_controller = true;
+    focus_field_here(&mut a, "Require ingress controller");
+    let cmd = key(&mut a, KeyCode::Char(' '));
+    assert!(
+        matches!(cmd, Some(Cmd::Preflight { generation: 3, .. })),
+        "turning the ingress check off re-checks: {cmd:?}"
+    );
+}
+
+fn focus_field_here(app: &mut App, label: &str) {
+    let i = app
+        .fields
+        .iter()
+        .position(|f| f.label == label)
+        .unwrap_or_else(|| panic!("no field {label}"));
+    while app.field > i {
+        key(app, KeyCode::Up);
+    }
+    while app.field < i {
+        key(app, KeyCode::Down);
+    }
+}
+
+fn goto_field_and_type(app: &mut App, label: &str, text: &str) {
+    focus_field_here(app, label);
+    key(app, KeyCode::Enter);
+    typ(app, text);
+    key(app, KeyCode::Enter);
+}
+
+#[test]
+fn context_picker_lists_the_kubeconfig_and_sets_the_field() {
+    use kmpilot::kube::{ContextInfo, KubeContexts};
+    let mut a = app();
+    focus_field(&mut a, "Context");
+    let Some(Cmd::LoadContexts { kubeconfig }) = key(&mut a, KeyCode::Enter) else {
+        panic!("Enter on Context reads the kubeconfig")
+    };
+    assert_eq!(kubeconfig, a.profile.cluster.kubeconfig);
+    assert!(screen_text(&a).contains("reading the kubeconfig…"));
+    let list = KubeContexts {
+        source: "/home/u/.kube/config".into(),
+        current: Some("kind-dev".into()),
+        contexts: vec![
+            ContextInfo {
+                name: "kind-dev".into(),
+                cluster: "kind-dev".into(),
+                server: "https://127.0.0.1:40123".into(),
+                namespace: None,
+            },
+            ContextInfo {
+                name: "customer-prod".into(),
+                cluster: "prod".into(),
+                server: "https://api.prod.example:6443".into(),
+                namespace: Some("wso2".into()),
+            },
+        ],
+    };
+    update(&mut a, Msg::Contexts(Ok(list)));
+    let s = screen_text(&a);
+    assert!(s.contains("kind-dev") && s.contains("(current)"), "{s}");
+    assert!(s.contains("https://api.prod.example:6443  ns wso2"), "{s}");
+    insta::assert_snapshot!("context_picker", draw(&a, 100, 30).backend());
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Down);
+    let cmd = key(&mut a, KeyCode::Enter);
+    assert_eq!(a.profile.cluster.context.as_deref(), Some("customer-prod"));
+    assert!(a.modal.is_none());
+    assert!(
+        matches!(cmd, Some(Cmd::Preflight { generation: 2, .. })),
+        "a new context is checked at once: {cmd:?}"
+    );
+
+    // the first entry leaves the field empty (kubectl's current context)
+    key(&mut a, KeyCode::Enter);
+    update(
+        &mut a,
+        Msg::Contexts(Err("cannot read /nope: No such file".into())),
+    );
+    let s = screen_text(&a);
+    assert!(
+        s.contains("cannot read /nope") && s.contains("e and type the name"),
+        "{s}"
+    );
+    key(&mut a, KeyCode::Home);
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.profile.cluster.context, None);
+
+    // e types the name by hand
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('e'));
+    assert!(a.modal.is_none() && a.editing.is_some());
+    typ(&mut a, "by-hand");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.profile.cluster.context.as_deref(), Some("by-hand"));
 }

@@ -97,7 +97,7 @@ pub(super) fn on_path(tool: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
+pub(super) async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
     match c {
         Check::Tool { name } => {
             if on_path(name).is_none() {

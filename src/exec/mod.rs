@@ -11,6 +11,7 @@ pub mod journal;
 pub mod keystores;
 mod kube_actions;
 mod overlay;
+pub mod preflight;
 pub mod process;
 pub mod secrets;
 

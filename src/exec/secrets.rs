@@ -55,6 +55,13 @@ fn key(r: &SecretRef) -> String {
 }
 
 impl Secrets {
+    /// No secrets at all (read-only checks need none).
+    pub fn none() -> Secrets {
+        Secrets {
+            values: HashMap::new(),
+        }
+    }
+
     /// Resolves every use; `base` is the profile's directory, for relative `file:` paths.
     pub fn resolve(
         uses: &[SecretUse],

@@ -84,6 +84,60 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// One context of a kubeconfig, as a picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextInfo {
+    pub name: String,
+    pub cluster: String,
+    /// The cluster's `server` URL, empty when the cluster entry is missing.
+    pub server: String,
+    pub namespace: Option<String>,
+}
+
+/// The contexts of a kubeconfig (kubectl's file rules), which one is current, and where they
+/// came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubeContexts {
+    pub source: String,
+    pub current: Option<String>,
+    pub contexts: Vec<ContextInfo>,
+}
+
+/// Reads the kubeconfig (no server contact): what `kubectl config get-contexts` lists.
+pub fn list_contexts(kubeconfig: Option<&Path>) -> Result<KubeContexts> {
+    let (kc, source) = read_kubeconfig(kubeconfig)?;
+    let server_of = |cluster: &str| {
+        kc.clusters
+            .iter()
+            .find(|c| c.name == cluster)
+            .and_then(|c| c.cluster.as_ref())
+            .and_then(|c| c.server.clone())
+            .unwrap_or_default()
+    };
+    let contexts = kc
+        .contexts
+        .iter()
+        .map(|c| {
+            let cluster = c
+                .context
+                .as_ref()
+                .map(|x| x.cluster.clone())
+                .unwrap_or_default();
+            ContextInfo {
+                name: c.name.clone(),
+                server: server_of(&cluster),
+                cluster,
+                namespace: c.context.as_ref().and_then(|x| x.namespace.clone()),
+            }
+        })
+        .collect();
+    Ok(KubeContexts {
+        source,
+        current: kc.current_context.clone().filter(|c| !c.is_empty()),
+        contexts,
+    })
+}
+
 impl Kube {
     /// Builds a client for `context` (the kubeconfig's current context when `None`) of the
     /// kubeconfig at `kubeconfig` (kubectl's `$KUBECONFIG` / `~/.kube/config` rules when
@@ -256,6 +310,22 @@ users:
 - name: u
   user: { token: abc }
 "#;
+
+    #[test]
+    fn lists_contexts_with_their_servers_and_the_current_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("config");
+        std::fs::write(&f, TWO_CONTEXTS).unwrap();
+        let l = list_contexts(Some(&f)).unwrap();
+        assert_eq!(l.current.as_deref(), Some("a"));
+        assert_eq!(l.source, f.display().to_string());
+        let names: Vec<_> = l.contexts.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(l.contexts[1].server, "https://api.b.example:443/");
+        assert_eq!(l.contexts[1].namespace.as_deref(), Some("team-b"));
+        let missing = list_contexts(Some(&dir.path().join("nope"))).unwrap_err();
+        assert!(missing.to_string().contains("nope"), "{missing}");
+    }
 
     async fn connect(context: Option<&str>) -> Result<Kube> {
         let kc = Kubeconfig::from_yaml(TWO_CONTEXTS).unwrap();

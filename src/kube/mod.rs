@@ -17,7 +17,7 @@ mod wait;
 mod watch;
 
 pub use apply::{Applied, ApplyOutcome, FIELD_MANAGER};
-pub use client::{Kube, ensure_crypto_provider};
+pub use client::{ContextInfo, Kube, KubeContexts, ensure_crypto_provider, list_contexts};
 pub use error::{KubeError, Result};
 pub use wait::RestartedPods;
 pub use watch::{WatchOptions, Watchers, spawn_watchers, spawn_watchers_with};

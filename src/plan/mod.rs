@@ -160,7 +160,7 @@ pub enum Action {
     RestartPods(RestartPods),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "check", rename_all = "kebab-case")]
 pub enum Check {
     /// The tool is on PATH; its version is reported.

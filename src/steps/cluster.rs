@@ -192,7 +192,8 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             |p| p.cluster.context.clone(),
             |p, v| p.cluster.context = v,
         )
-        .with_default("(current context)"),
+        .with_default("(current context)")
+        .picks_context(),
         Field::text(
             "Namespace",
             path(&["cluster", "namespace"]),

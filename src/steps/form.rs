@@ -64,6 +64,8 @@ pub struct Field {
     pub default: Option<String>,
     /// Sub-heading the field is listed under (a PrivateJet cluster, a database).
     pub group: Option<String>,
+    /// The value is a kubeconfig context: the wizard offers a picker of the kubeconfig's.
+    pub picks_context: bool,
     derived: Option<Derive>,
     get: Getter,
     set: Setter,
@@ -88,6 +90,7 @@ impl Field {
             path,
             default: None,
             group: None,
+            picks_context: false,
             derived: None,
             get,
             set,
@@ -338,6 +341,11 @@ impl Field {
     /// manager's endpoints follow the IS hostname).
     pub fn derived(mut self, f: impl Fn(&Profile) -> String + Send + Sync + 'static) -> Self {
         self.derived = Some(Arc::new(f));
+        self
+    }
+
+    pub fn picks_context(mut self) -> Self {
+        self.picks_context = true;
         self
     }
 

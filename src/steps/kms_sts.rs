@@ -422,7 +422,8 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             |p| p.kms_sts.context.clone(),
             |p, v| p.kms_sts.context = v,
         )
-        .with_default("(the cluster step's context)"),
+        .with_default("(the cluster step's context)")
+        .picks_context(),
         Field::secret(
             "API key",
             at(&["apiKey"]),

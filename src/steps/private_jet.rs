@@ -728,10 +728,11 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
             opt!(
                 "Context",
                 "context",
-                "kubeconfig context of this cluster",
+                "kubeconfig context of this cluster; the cluster step's when empty",
                 context,
-                "(current context)"
-            ),
+                "(the cluster step's context)"
+            )
+            .picks_context(),
             opt!(
                 "Master URL",
                 "masterUrl",

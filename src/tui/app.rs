@@ -243,6 +243,10 @@ pub enum Modal {
     },
     /// Typing a log search.
     Search(TextArea<'static>),
+    /// The executor asks for a `prompt: true` secret.
+    SecretPrompt(super::secret_prompt::SecretPrompt),
+    /// Choosing a kubeconfig context for a context field.
+    ContextPicker(super::cluster_step::ContextPicker),
 }
 
 /// One row of the review list.
@@ -345,6 +349,8 @@ pub struct App {
     pub editing: Option<InlineEdit>,
     pub modal: Option<Modal>,
     pub status: Option<(String, bool)>,
+    /// The Cluster step's live checks.
+    pub preflight: super::cluster_step::Preflight,
     /// The last discovery of the key-manager step, kept until the user adopts it (A).
     pub discovered: Option<crate::http::Discovered>,
     pub theme: Theme,
@@ -379,6 +385,7 @@ impl App {
             editing: None,
             modal: None,
             status: None,
+            preflight: Default::default(),
             discovered: None,
             theme: Theme::new(no_color),
             size: (100, 30),
@@ -523,6 +530,8 @@ pub enum FormLine {
     Field(usize),
     /// Field index, issue index within `App::issues`.
     Issue(usize, usize),
+    /// The Cluster step's live prerequisite results, below its fields.
+    Check(super::cluster_step::CheckLine),
 }
 
 pub fn form_lines(app: &App) -> Vec<FormLine> {
@@ -542,6 +551,13 @@ pub fn form_lines(app: &App) -> Vec<FormLine> {
                 out.push(FormLine::Issue(i, k));
             }
         }
+    }
+    if app.wizard_step() == WizardStep::Cluster {
+        out.extend(
+            super::cluster_step::check_lines(app)
+                .into_iter()
+                .map(FormLine::Check),
+        );
     }
     out
 }

@@ -4,10 +4,12 @@
 //! snapshots; the loop drains it, updates, performs commands and draws once per batch.
 
 pub mod app;
+pub mod cluster_step;
 pub mod layout;
 pub mod msg;
 pub mod run_state;
 pub mod runner;
+pub mod secret_prompt;
 pub mod terminal;
 pub mod theme;
 pub mod update;
@@ -54,6 +56,12 @@ pub fn new_app(opts: TuiOptions, no_color: bool) -> App {
     app
 }
 
+/// What the wizard does as soon as it is on screen: check the prerequisites when it opens
+/// on the Cluster step.
+pub fn init(app: &mut App) -> Option<Cmd> {
+    cluster_step::maybe_start(app, false)
+}
+
 /// The loop, with any `Runner` (tests and demos plug in their own).
 pub async fn run_with(opts: TuiOptions, mut runner: Box<dyn Runner>) -> anyhow::Result<u8> {
     let no_color = theme::Theme::from_env().no_color;
@@ -68,6 +76,9 @@ pub async fn run_with(opts: TuiOptions, mut runner: Box<dyn Runner>) -> anyhow::
     spawn_tick(tx.clone());
     spawn_signals(tx.clone());
 
+    if let Some(cmd) = init(&mut app) {
+        perform(cmd, &mut app, runner.as_mut(), &sink, &tx);
+    }
     term.draw(|f| view(&app, f))?;
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
@@ -146,6 +157,31 @@ fn perform(
                 let _ = tx.send(Msg::Discovered(r.map(Box::new).map_err(|e| e.message())));
             });
         }
+        Cmd::Preflight {
+            generation,
+            profile,
+            profile_path,
+        } => {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let plan = crate::plan::plan(&profile);
+                let base = runner::base_dir(profile_path.as_deref());
+                let results = crate::exec::preflight::run(&plan, &profile, &base).await;
+                let _ = tx.send(Msg::Preflight {
+                    generation,
+                    results,
+                });
+            });
+        }
+        Cmd::LoadContexts { kubeconfig } => {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let r =
+                    crate::kube::list_contexts(kubeconfig.as_deref()).map_err(|e| e.to_string());
+                let _ = tx.send(Msg::Contexts(r));
+            });
+        }
+        Cmd::Answer { question, answer } => question.answer(answer),
         Cmd::Quit => app.should_quit = true,
         Cmd::Batch(v) => {
             for c in v {

@@ -27,6 +27,15 @@ pub enum Msg {
     Saved(Result<(PathBuf, Vec<String>), String>),
     /// The outcome of `Cmd::Discover`: the IS well-known document as read, or why not.
     Discovered(Result<Box<crate::http::Discovered>, String>),
+    /// The outcome of `Cmd::Preflight` number `generation` (older ones are dropped).
+    Preflight {
+        generation: u64,
+        results: Vec<crate::exec::preflight::CheckOutcome>,
+    },
+    /// The outcome of `Cmd::LoadContexts`.
+    Contexts(Result<crate::kube::KubeContexts, String>),
+    /// The executor needs a `prompt: true` secret.
+    AskSecret(super::secret_prompt::SecretQuestion),
     /// SIGTERM, SIGHUP or an external SIGINT: leave now, restoring the terminal.
     Terminate,
 }
@@ -56,6 +65,21 @@ pub enum Cmd {
     Discover {
         url: String,
         tls: crate::steps::key_manager::TlsPolicy,
+    },
+    /// Run every check of this profile's plan without changing anything.
+    Preflight {
+        generation: u64,
+        profile: Box<Profile>,
+        profile_path: Option<PathBuf>,
+    },
+    /// Read the kubeconfig's contexts for the context picker.
+    LoadContexts {
+        kubeconfig: Option<PathBuf>,
+    },
+    /// Hand a typed secret (or the refusal) to the executor waiting for it.
+    Answer {
+        question: super::secret_prompt::SecretQuestion,
+        answer: Result<kmpilot_keystore::Secret, String>,
     },
     /// Leave the program.
     Quit,

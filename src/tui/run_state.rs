@@ -78,6 +78,8 @@ pub struct RunState {
     pub failed: Option<StepId>,
     pub started: Option<Instant>,
     pub summary_open: bool,
+    /// `prompt: true` secrets the executor is waiting for, after the one on screen.
+    pub questions: VecDeque<super::secret_prompt::SecretQuestion>,
 }
 
 impl RunState {

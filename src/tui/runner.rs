@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::msg::Msg;
 use crate::exec::events::Event;
+use crate::exec::secrets::Prompter;
 use crate::kube::snapshot::WatchUpdate;
 use crate::plan::{Plan, StepId};
 use crate::profile::Profile;
@@ -80,12 +81,18 @@ pub trait Runner: Send {
 #[derive(Default)]
 pub struct ExecRunner {
     last: Option<RunRequest>,
+    /// `prompt: true` answers of the current run (retry and skip do not ask again).
+    answers: Arc<std::sync::Mutex<std::collections::HashMap<String, kmpilot_keystore::Secret>>>,
     cancel: Option<watch::Sender<bool>>,
     watchers: Option<watch::Sender<bool>>,
 }
 
 impl Runner for ExecRunner {
     fn start(&mut self, req: RunRequest, sink: Sink) {
+        if !req.resume {
+            // a new run asks again; only its own retries reuse the answers
+            self.answers = Arc::default();
+        }
         self.abort();
         let (cancel_tx, cancel_rx) = watch::channel(false);
         self.cancel = Some(cancel_tx);
@@ -94,7 +101,16 @@ impl Runner for ExecRunner {
             spawn_watchers(&req.profile, sink.watch_sender(), stop_rx);
             self.watchers = Some(stop_tx);
         }
-        spawn_executor(req.clone(), sink.event_sender(), cancel_rx);
+        let prompter = super::secret_prompt::WizardPrompter {
+            to_screen: sink.0.clone(),
+            answers: self.answers.clone(),
+        };
+        spawn_executor(
+            req.clone(),
+            sink.event_sender(),
+            cancel_rx,
+            Some(Arc::new(prompter)),
+        );
         self.last = Some(req);
     }
 
@@ -143,20 +159,27 @@ impl Drop for ExecRunner {
     }
 }
 
+/// The directory relative paths in a profile are read from: the profile's own, else the
+/// working directory (a profile not saved yet).
+pub fn base_dir(profile_path: Option<&std::path::Path>) -> PathBuf {
+    profile_path
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
+}
+
 /// Starts the executor on `req`, sending its `Event`s to `events` until `cancel` turns true.
-/// Secrets are resolved without a prompter: the wizard owns the terminal, so a `prompt: true`
-/// secret fails the run with a hint to use env or file.
+/// `prompt: true` secrets are asked through `prompter` (the wizard's dialog); without one such
+/// a secret fails the run with a hint to use env or file.
 pub fn spawn_executor(
     req: RunRequest,
     events: mpsc::UnboundedSender<Event>,
     cancel: watch::Receiver<bool>,
+    prompter: Option<Arc<dyn Prompter>>,
 ) {
-    use crate::exec::{self, RunOptions, secrets::Secrets};
-    let base_dir = req
-        .profile_path
-        .as_ref()
-        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
-        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
+    use crate::exec::secrets::{SecretError, Secrets};
+    use crate::exec::{self, RunOptions};
+    let base_dir = base_dir(req.profile_path.as_deref());
     let state_dir = exec::state_dir();
     let opts = RunOptions {
         dry_run: false,
@@ -169,9 +192,33 @@ pub fn spawn_executor(
     };
     tokio::spawn(async move {
         let uses = crate::plan::secrets::uses_where(&req.plan, |id| opts.selects(&req.plan, id));
-        let secrets = match Secrets::resolve(&uses, &opts.base_dir, None) {
+        let base = opts.base_dir.clone();
+        // a prompt waits for the person at the keyboard: on a blocking thread, not a worker
+        let resolved = tokio::task::spawn_blocking(move || {
+            Secrets::resolve(
+                &uses,
+                &base,
+                prompter.as_deref().map(|p| p as &dyn Prompter),
+            )
+        })
+        .await;
+        let resolved = match resolved {
+            Ok(r) => r,
+            Err(e) => Err(SecretError::Prompt {
+                what: "secrets".into(),
+                message: e.to_string(),
+            }),
+        };
+        let secrets = match resolved {
             Ok(s) => s,
             Err(e) => {
+                let hint = match &e {
+                    SecretError::Prompt { .. } => "press r to be asked again",
+                    SecretError::File { .. } => {
+                        "fix the file (or the profile) and press r to retry"
+                    }
+                    _ => "export the variable and press r to retry",
+                };
                 let steps: Vec<StepId> = req.plan.steps.iter().map(|s| s.id).collect();
                 let first = req.from.or(steps.first().copied());
                 let _ = events.send(Event::RunStarted { steps });
@@ -180,7 +227,7 @@ pub fn spawn_executor(
                     let _ = events.send(Event::StepFailed {
                         step,
                         error: e.to_string(),
-                        hint: Some("export the variable and press r to retry".into()),
+                        hint: Some(hint.into()),
                     });
                 }
                 let _ = events.send(Event::RunFinished { ok: false });

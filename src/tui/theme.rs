@@ -91,6 +91,14 @@ impl Theme {
             Style::default().bg(Color::Yellow).fg(Color::Black)
         }
     }
+    /// A text field being typed into.
+    pub fn input(&self) -> Style {
+        if self.no_color {
+            Style::default().add_modifier(Modifier::UNDERLINED)
+        } else {
+            Style::default().fg(Color::White).bg(Color::Black)
+        }
+    }
     pub fn modified(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }

@@ -14,14 +14,34 @@ use super::app::{
     App, Focus, FormLine, InlineEdit, Modal, MultiLineEditor, ReviewRow, Screen, SecretEditor,
     SecretSource, WizardStep, form_lines,
 };
+use super::cluster_step::{self, PickerOutcome};
 use super::layout;
 use super::msg::{Cmd, Msg};
 use super::run_state::Pane;
+use super::secret_prompt;
 use crate::profile::secret::SecretRef;
 use crate::profile::store;
 use crate::steps::form::{Kind, Value};
 
 pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
+    let user = matches!(msg, Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_));
+    let cmd = dispatch(app, msg);
+    if !app.run.questions.is_empty() {
+        secret_prompt::show_next(app);
+    }
+    // the Cluster step's checks follow what they depend on, without a key to press
+    let checks = if user && !app.should_quit {
+        cluster_step::maybe_start(app, false)
+    } else {
+        None
+    };
+    match (cmd, checks) {
+        (Some(a), Some(b)) => Some(Cmd::Batch(vec![a, b])),
+        (a, b) => a.or(b),
+    }
+}
+
+fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
     match msg {
         Msg::Key(k) if k.kind != KeyEventKind::Release => on_key(app, k),
         Msg::Key(_) => None,
@@ -62,6 +82,21 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
                 WatchUpdate::Ingresses(s) => app.run.ingresses = s,
             }
             clamp_pane_scrolls(app);
+            None
+        }
+        Msg::Preflight {
+            generation,
+            results,
+        } => {
+            cluster_step::on_results(app, generation, results);
+            None
+        }
+        Msg::AskSecret(q) => {
+            secret_prompt::on_question(app, q);
+            None
+        }
+        Msg::Contexts(r) => {
+            cluster_step::on_contexts(app, r);
             None
         }
         Msg::Discovered(r) => {
@@ -238,6 +273,10 @@ pub fn ensure_field_visible(app: &mut App) {
     while end + 1 < lines.len() && matches!(lines[end + 1], FormLine::Issue(..)) {
         end += 1;
     }
+    if app.field + 1 == app.fields.len() {
+        // the last field brings what follows the fields (the live checks) into view
+        end = lines.len() - 1;
+    }
     if start < app.form_scroll {
         app.form_scroll = start;
     } else if end >= app.form_scroll + h {
@@ -280,11 +319,17 @@ fn on_form_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
         KeyCode::Enter => match kind {
             Some(Kind::Bool) => toggle(app),
             Some(Kind::Choice(_)) => cycle_choice(app, 1),
+            Some(Kind::Text) if app.fields[app.field].picks_context => {
+                return cluster_step::open_picker(app);
+            }
             Some(Kind::Text) | Some(Kind::Number) => start_inline_edit(app),
             Some(Kind::Secret { optional }) => open_secret_editor(app, optional),
             Some(Kind::MultiLine) => open_multiline(app),
             None => {}
         },
+        KeyCode::Char('c') if app.wizard_step() == WizardStep::Cluster => {
+            return cluster_step::maybe_start(app, true);
+        }
         KeyCode::Char('D') if app.wizard_step() == WizardStep::KeyManager => {
             let f = crate::steps::key_manager::fields(&app.profile);
             app.status = Some((format!("discovering {} …", f.well_known), false));
@@ -428,6 +473,8 @@ fn on_paste(app: &mut App, s: &str) {
         }
     } else if let Some(Modal::Secret(e)) = &mut app.modal {
         e.input.insert_str(&line);
+    } else if let Some(Modal::SecretPrompt(p)) = &mut app.modal {
+        secret_prompt::on_paste(p, s);
     }
 }
 
@@ -566,6 +613,15 @@ fn start_run(app: &mut App) -> Option<Cmd> {
 }
 
 fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
+    if let Some(Modal::SecretPrompt(_)) = &app.modal {
+        return secret_prompt::on_key(app, k);
+    }
+    if let Some(Modal::ContextPicker(_)) = &app.modal {
+        if cluster_step::on_picker_key(app, k) == PickerOutcome::TypeByHand {
+            start_inline_edit(app);
+        }
+        return None;
+    }
     let modal = app.modal.take()?;
     match modal {
         Modal::Help => {
@@ -725,6 +781,10 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 None
             }
         },
+        m @ (Modal::ContextPicker(_) | Modal::SecretPrompt(_)) => {
+            app.modal = Some(m);
+            None
+        }
         Modal::Search(mut t) => match k.code {
             KeyCode::Esc => None,
             KeyCode::Enter => {

@@ -79,7 +79,7 @@ fn title_bar(app: &App, f: &mut Frame, r: Rect, what: &str) {
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
 
-fn block<'a>(t: &Theme, title: impl Into<String>, focused: bool) -> Block<'a> {
+pub(super) fn block<'a>(t: &Theme, title: impl Into<String>, focused: bool) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(if focused {
@@ -244,12 +244,18 @@ fn wizard_hints(app: &App) -> Vec<(&'static str, &'static str)> {
         Focus::Form => {
             v.push(("↑↓", "field"));
             match app.fields.get(app.field).map(|f| &f.kind) {
+                Some(Kind::Text) if app.fields[app.field].picks_context => {
+                    v.push(("Enter", "pick context"))
+                }
                 Some(Kind::Text) | Some(Kind::Number) => v.push(("Enter", "edit")),
                 Some(Kind::Bool) => v.push(("Space", "toggle")),
                 Some(Kind::Choice(_)) => v.push(("←→/Space", "change")),
                 Some(Kind::Secret { .. }) => v.push(("Enter", "choose source")),
                 Some(Kind::MultiLine) => v.push(("Enter", "edit lines")),
                 None => {}
+            }
+            if app.wizard_step() == WizardStep::Cluster {
+                v.push(("c", "check again"));
             }
             if app.wizard_step() == WizardStep::KeyManager {
                 v.push(("D", "discover"));
@@ -304,6 +310,12 @@ fn form_list(app: &App, f: &mut Frame, r: Rect) {
                         format!("── {g} "),
                         t.title().add_modifier(Modifier::BOLD),
                     ))),
+                    lr,
+                );
+            }
+            FormLine::Check(c) => {
+                f.render_widget(
+                    Paragraph::new(super::cluster_step::draw_check_line(app, c)),
                     lr,
                 );
             }
@@ -395,13 +407,7 @@ fn form_list(app: &App, f: &mut Frame, r: Rect) {
     if let (Some(er), Some(ed)) = (edit_rect, &app.editing) {
         let mut input = ed.input.clone();
         input.set_cursor_line_style(Style::default());
-        input.set_style(if app.theme.no_color {
-            Style::default().add_modifier(Modifier::UNDERLINED)
-        } else {
-            Style::default()
-                .fg(ratatui::style::Color::White)
-                .bg(ratatui::style::Color::Black)
-        });
+        input.set_style(app.theme.input());
         f.render_widget(&input, er);
     }
 }
@@ -812,7 +818,7 @@ fn ingress_pane(app: &App, f: &mut Frame, r: Rect) {
 
 // ---------------------------------------------------------------- modals
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect::new(
@@ -823,7 +829,7 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-fn dialog(app: &App, f: &mut Frame, r: Rect, title: &str, lines: Vec<Line>) {
+pub(super) fn dialog(app: &App, f: &mut Frame, r: Rect, title: &str, lines: Vec<Line>) {
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines)
@@ -833,7 +839,7 @@ fn dialog(app: &App, f: &mut Frame, r: Rect, title: &str, lines: Vec<Line>) {
     );
 }
 
-fn key_line<'a>(t: &Theme, keys: &[(&'a str, &'a str)]) -> Line<'a> {
+pub(super) fn key_line<'a>(t: &Theme, keys: &[(&'a str, &'a str)]) -> Line<'a> {
     let mut spans = Vec::new();
     for (i, (k, w)) in keys.iter().enumerate() {
         if i > 0 {
@@ -1125,6 +1131,8 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
             ));
             dialog(app, f, r, "Step failed", lines);
         }
+        Modal::SecretPrompt(p) => super::secret_prompt::draw(app, p, f, area),
+        Modal::ContextPicker(p) => super::cluster_step::draw_picker(app, p, f, area),
         Modal::Search(input) => {
             let l = layout::run(area);
             let r = Rect::new(
