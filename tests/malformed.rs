@@ -223,6 +223,18 @@ fn cases() -> Vec<Case> {
             "is an IP address",
             7,
         ),
+        case(
+            "kmsSts:\n  enabled: true\n  istioApiVersion: v1alpha3\n",
+            "kmsSts.istioApiVersion",
+            "not an API group/version",
+            6,
+        ),
+        case(
+            "kmsSts:\n  enabled: true\n  gateway:\n    virtualService: KMS_VS\n",
+            "kmsSts.gateway.virtualService",
+            "KMS_VS",
+            7,
+        ),
     ]
 }
 

@@ -811,3 +811,91 @@ fn context_picker_lists_the_kubeconfig_and_sets_the_field() {
     key(&mut a, KeyCode::Enter);
     assert_eq!(a.profile.cluster.context.as_deref(), Some("by-hand"));
 }
+
+#[test]
+fn private_jet_security_crs_switch_on_with_their_fields() {
+    let mut a = app();
+    goto_step(&mut a, WizardStep::PrivateJet);
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('a'));
+    assert_eq!(a.profile.private_jet.clusters.len(), 1);
+    assert!(!a.fields.iter().any(|f| f.label == "Basic CR name"));
+    focus_field_here(&mut a, "Basic security CR");
+    key(&mut a, KeyCode::Char(' '));
+    let basic = a.profile.private_jet.clusters[0]
+        .security
+        .as_ref()
+        .and_then(|s| s.basic.as_ref())
+        .expect("basic security on");
+    assert_eq!(basic.name, "securitybasic");
+    assert!(a.fields.iter().any(|f| f.label == "Basic CR name"));
+    goto_field_and_type(&mut a, "Basic CR name", "-edge");
+    let s = screen_text(&a);
+    assert!(s.contains("securitybasic-edge"), "{s}");
+    // its password is a secret reference like every other
+    focus_field_here(&mut a, "Basic password");
+    assert!(screen_text(&a).contains("env:PRIVATEJET_BASIC_PASSWORD"));
+
+    focus_field_here(&mut a, "JWT security CR");
+    key(&mut a, KeyCode::Char(' '));
+    let jwt = a.profile.private_jet.clusters[0]
+        .security
+        .as_ref()
+        .and_then(|s| s.jwt.as_ref())
+        .unwrap();
+    assert_eq!(
+        jwt.issuer,
+        format!(
+            "https://{}/oauth2/token",
+            a.profile.api_manager.hostnames.management
+        )
+    );
+    // the CR names reach the ContainerMgt block the plan renders
+    let plan = kmpilot::plan::plan(&a.profile);
+    let toml = plan
+        .artifacts
+        .iter()
+        .find(|x| x.content.contains("ContainerMgtClusterConfig"))
+        .expect("the ContainerMgt snippet");
+    assert!(
+        toml.content.contains("securitybasic-edge"),
+        "{}",
+        toml.content
+    );
+    assert!(toml.content.contains("securityjwt"), "{}", toml.content);
+
+    // both off: no security section left behind
+    focus_field_here(&mut a, "JWT security CR");
+    key(&mut a, KeyCode::Char(' '));
+    focus_field_here(&mut a, "Basic security CR");
+    key(&mut a, KeyCode::Char(' '));
+    assert_eq!(a.profile.private_jet.clusters[0].security, None);
+}
+
+#[test]
+fn registry_credentials_appear_with_a_user() {
+    let mut a = app();
+    goto_step(&mut a, WizardStep::ApiManager);
+    focus_field(&mut a, "Registry user");
+    assert!(!a.fields.iter().any(|f| f.label == "Registry password"));
+    key(&mut a, KeyCode::Enter);
+    typ(&mut a, "robot");
+    key(&mut a, KeyCode::Enter);
+    let c = a
+        .profile
+        .api_manager
+        .image
+        .pull_credentials
+        .clone()
+        .unwrap();
+    assert_eq!(c.username, "robot");
+    assert!(a.fields.iter().any(|f| f.label == "Registry password"));
+    // cleared: no credentials
+    focus_field_here(&mut a, "Registry user");
+    key(&mut a, KeyCode::Enter);
+    for _ in 0.."robot".len() {
+        key(&mut a, KeyCode::Backspace);
+    }
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.profile.api_manager.image.pull_credentials, None);
+}

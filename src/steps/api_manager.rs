@@ -726,6 +726,51 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
             |p| p.api_manager.image.digest.clone(),
             |p, v| p.api_manager.image.digest = v,
         ),
+        Field::opt_text(
+            "Registry user",
+            path(&["apiManager", "image", "pullCredentials", "username"]),
+            "user for a private registry (the chart makes the pull secret); empty: none",
+            |p| {
+                p.api_manager
+                    .image
+                    .pull_credentials
+                    .as_ref()
+                    .map(|c| c.username.clone())
+            },
+            |p, v| {
+                let creds = &mut p.api_manager.image.pull_credentials;
+                *creds = v.map(|user| match creds.take() {
+                    Some(mut c) => {
+                        c.username = user;
+                        c
+                    }
+                    None => Credentials::new(&user, "APIM_REGISTRY_PASSWORD"),
+                });
+            },
+        )
+        .with_default("(public image)"),
+    ];
+    if p.api_manager.image.pull_credentials.is_some() {
+        v.push(Field::secret(
+            "Registry password",
+            path(&["apiManager", "image", "pullCredentials", "password"]),
+            "password (or token) of the registry user",
+            |p| {
+                p.api_manager
+                    .image
+                    .pull_credentials
+                    .as_ref()
+                    .map(|c| c.password.clone())
+                    .unwrap_or(SecretRef::Prompt(true))
+            },
+            |p, v| {
+                if let Some(c) = &mut p.api_manager.image.pull_credentials {
+                    c.password = v;
+                }
+            },
+        ));
+    }
+    v.extend([
         Field::text(
             "Admin user",
             path(&["apiManager", "admin", "username"]),
@@ -800,7 +845,7 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
             |p| p.api_manager.databases.db_type,
             |p, v| p.api_manager.databases.db_type = v,
         ),
-    ];
+    ]);
     if p.api_manager.databases.db_type != DbType::H2 {
         v.push(
             Field::opt_text(

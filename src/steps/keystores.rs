@@ -542,6 +542,70 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             |p| p.keystores.is.secret_name.clone(),
             |p, v| p.keystores.is.secret_name = v,
         ),
+        store(
+            "Alias",
+            "apim",
+            "alias",
+            "alias of API-M's private key",
+            API_M,
+        ),
+        store(
+            "Keystore",
+            "apim",
+            "keystore",
+            "primary keystore file (JKS)",
+            API_M,
+        ),
+        store(
+            "TLS keystore",
+            "apim",
+            "tlsKeystore",
+            "TLS keystore file",
+            API_M,
+        ),
+        store(
+            "Internal keystore",
+            "apim",
+            "internalKeystore",
+            "internal keystore file (secure vault)",
+            API_M,
+        ),
+        store(
+            "Truststore",
+            "apim",
+            "truststore",
+            "client truststore file",
+            API_M,
+        ),
+        store(
+            "Alias",
+            "is",
+            "alias",
+            "alias of the Identity Server's private key",
+            IS,
+        ),
+        store(
+            "Primary keystore",
+            "is",
+            "primary",
+            "primary keystore file (PKCS12 on IS 7.1)",
+            IS,
+        ),
+        store("TLS keystore", "is", "tls", "TLS keystore file", IS),
+        store(
+            "Internal keystore",
+            "is",
+            "internal",
+            "internal keystore file",
+            IS,
+        ),
+        store(
+            "Truststore",
+            "is",
+            "truststore",
+            "client truststore file",
+            IS,
+        ),
         Field::opt_text(
             "Own API-M keystore",
             path(&["keystores", "provided", "apimKeystore"]),
@@ -569,6 +633,50 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
         )
         .with_default("(generated)"),
     ]
+}
+
+const API_M: &str = "API-M store files";
+const IS: &str = "IS store files";
+
+/// A key alias or store file name inside one product's keystore secret; each file name must
+/// differ from the others (the chart mounts them by name).
+fn store(
+    label: &str,
+    product: &'static str,
+    key: &'static str,
+    help: &str,
+    group: &str,
+) -> super::form::Field {
+    type Get = fn(&Profile) -> &String;
+    type Set = fn(&mut Profile) -> &mut String;
+    macro_rules! at {
+        ($s:ident . $f:ident) => {
+            (
+                (|p| &p.keystores.$s.$f) as Get,
+                (|p| &mut p.keystores.$s.$f) as Set,
+            )
+        };
+    }
+    let (get, set) = match (product, key) {
+        ("apim", "alias") => at!(apim.alias),
+        ("apim", "keystore") => at!(apim.keystore),
+        ("apim", "tlsKeystore") => at!(apim.tls_keystore),
+        ("apim", "internalKeystore") => at!(apim.internal_keystore),
+        ("apim", "truststore") => at!(apim.truststore),
+        ("is", "alias") => at!(is.alias),
+        ("is", "primary") => at!(is.primary),
+        ("is", "tls") => at!(is.tls),
+        ("is", "internal") => at!(is.internal),
+        _ => at!(is.truststore),
+    };
+    super::form::Field::text(
+        label,
+        super::form::path(&["keystores", product, key]),
+        help,
+        move |p| get(p).clone(),
+        move |p, v| *set(p) = v,
+    )
+    .in_group(group)
 }
 
 fn set_provided(p: &mut Profile, v: Option<String>, apim: bool) {

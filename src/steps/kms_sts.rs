@@ -246,6 +246,42 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
             );
         }
     }
+    let gb = base.key("gateway");
+    checks::k8s_name(issues, &gb.key("name"), &k.gateway.name);
+    checks::k8s_name(
+        issues,
+        &gb.key("virtualService"),
+        &k.gateway.virtual_service,
+    );
+    checks::k8s_name(
+        issues,
+        &gb.key("destinationRule"),
+        &k.gateway.destination_rule,
+    );
+    for (path, v, example) in [
+        (
+            cb.key("apiVersion"),
+            &k.certificate.api_version,
+            "cert-manager.io/v1 (certmanager.k8s.io/v1alpha1 on ICP 3.x)",
+        ),
+        (
+            base.key("istioApiVersion"),
+            &k.istio_api_version,
+            "networking.istio.io/v1alpha3 (or v1beta1, v1 on newer Istio)",
+        ),
+    ] {
+        let shape_ok = v
+            .split_once('/')
+            .is_some_and(|(g, ver)| g.contains('.') && ver.starts_with('v') && !ver.contains('/'));
+        if !shape_ok {
+            issues.error(
+                &path,
+                format!("`{v}` is not an API group/version"),
+                Some(example),
+                None,
+            );
+        }
+    }
     for (field, v) in [
         ("pathPrefix", &k.gateway.path_prefix),
         ("rewrite", &k.gateway.rewrite),
@@ -501,6 +537,13 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
         )
         .in_group("KMS API"),
         text!(
+            "API version",
+            ["certificate", "apiVersion"],
+            "cert-manager API of the Certificate; ICP 3.x has certmanager.k8s.io/v1alpha1",
+            certificate.api_version
+        )
+        .in_group("Certificate"),
+        text!(
             "Issuer",
             ["certificate", "issuerName"],
             "cert-manager issuer of the gateway certificate",
@@ -540,6 +583,35 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             ["gateway", "name"],
             "Istio Gateway name",
             gateway.name
+        )
+        .in_group("Gateway"),
+        Field::number(
+            "Gateway port",
+            at(&["gateway", "port"]),
+            "HTTPS port of the Gateway server (SIMPLE TLS)",
+            |p| p.kms_sts.gateway.port,
+            |p, v| p.kms_sts.gateway.port = v,
+        )
+        .in_group("Gateway"),
+        text!(
+            "VirtualService",
+            ["gateway", "virtualService"],
+            "name of the VirtualService routing the prefix to the KMS API",
+            gateway.virtual_service
+        )
+        .in_group("Gateway"),
+        text!(
+            "DestinationRule",
+            ["gateway", "destinationRule"],
+            "name of the DestinationRule (TLS SIMPLE to the KMS API)",
+            gateway.destination_rule
+        )
+        .in_group("Gateway"),
+        text!(
+            "Istio API version",
+            ["istioApiVersion"],
+            "API of Gateway, VirtualService and DestinationRule, e.g. networking.istio.io/v1alpha3",
+            istio_api_version
         )
         .in_group("Gateway"),
         list!(

@@ -799,8 +799,249 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
                 "(unchanged)"
             ),
         ]);
+        v.extend(security_form(p, i, &group));
     }
     v
+}
+
+/// The security custom resources of cluster `i`: a switch per kind, and that kind's fields
+/// while it is on (names of the CRs API-M writes into its ContainerMgt configuration).
+fn security_form(p: &Profile, i: usize, group: &str) -> Vec<super::form::Field> {
+    use super::form::Field;
+    let at = move |kind: &str, k: &str| {
+        YamlPath::root()
+            .key("privateJet")
+            .key("clusters")
+            .idx(i)
+            .key("security")
+            .key(kind)
+            .key(k)
+    };
+    let sec = move |p: &Profile| -> Option<Security> {
+        p.private_jet
+            .clusters
+            .get(i)
+            .and_then(|c| c.security.clone())
+    };
+    fn sec_mut(p: &mut Profile, i: usize) -> Option<&mut Security> {
+        p.private_jet
+            .clusters
+            .get_mut(i)
+            .map(|c| c.security.get_or_insert_with(Security::default))
+    }
+    fn tidy(p: &mut Profile, i: usize) {
+        if let Some(c) = p.private_jet.clusters.get_mut(i)
+            && c.security == Some(Security::default())
+        {
+            c.security = None;
+        }
+    }
+    let host = p.api_manager.hostnames.management.clone();
+    let toggle = |label: &str, kind: &'static str, help: &str| {
+        let host = host.clone();
+        Field::bool(
+            label,
+            YamlPath::root()
+                .key("privateJet")
+                .key("clusters")
+                .idx(i)
+                .key("security")
+                .key(kind),
+            help,
+            move |p| {
+                sec(p).is_some_and(|s| match kind {
+                    "jwt" => s.jwt.is_some(),
+                    "oauth" => s.oauth.is_some(),
+                    _ => s.basic.is_some(),
+                })
+            },
+            move |p, on| {
+                if let Some(s) = sec_mut(p, i) {
+                    match (kind, on) {
+                        ("jwt", true) => s.jwt = s.jwt.take().or_else(|| Some(default_jwt(&host))),
+                        ("jwt", false) => s.jwt = None,
+                        ("oauth", true) => {
+                            s.oauth = s.oauth.take().or_else(|| Some(default_oauth(&host)))
+                        }
+                        ("oauth", false) => s.oauth = None,
+                        (_, true) => s.basic = s.basic.take().or_else(|| Some(default_basic())),
+                        (_, false) => s.basic = None,
+                    }
+                }
+                tidy(p, i);
+            },
+        )
+        .in_group(group.to_string())
+    };
+    macro_rules! text {
+        ($label:expr, $kind:ident, $path:expr, $help:expr, $($f:tt)+) => {
+            Field::text(
+                $label,
+                $path,
+                $help,
+                move |p| {
+                    sec(p)
+                        .and_then(|s| s.$kind)
+                        .map(|x| x.$($f)+.clone())
+                        .unwrap_or_default()
+                },
+                move |p, v| {
+                    if let Some(x) = sec_mut(p, i).and_then(|s| s.$kind.as_mut()) {
+                        x.$($f)+ = v;
+                    }
+                },
+            )
+            .in_group(group.to_string())
+        };
+    }
+    macro_rules! password {
+        ($label:expr, $kind:ident) => {
+            Field::secret(
+                $label,
+                at(stringify!($kind), "credentials").key("password"),
+                "password of the credentials secret the CR names (never written to a file)",
+                move |p| {
+                    sec(p)
+                        .and_then(|s| s.$kind)
+                        .map(|x| x.credentials.password.clone())
+                        .unwrap_or_else(|| crate::profile::secret::SecretRef::Prompt(true))
+                },
+                move |p, v| {
+                    if let Some(x) = sec_mut(p, i).and_then(|s| s.$kind.as_mut()) {
+                        x.credentials.password = v;
+                    }
+                },
+            )
+            .in_group(group.to_string())
+        };
+    }
+    let s = sec(p).unwrap_or_default();
+    let mut v = vec![toggle(
+        "JWT security CR",
+        "jwt",
+        "a Security CR of type JWT (the API operator validates tokens itself)",
+    )];
+    if s.jwt.is_some() {
+        v.extend([
+            text!(
+                "JWT CR name",
+                jwt,
+                at("jwt", "name"),
+                "JWTSecurityCustomResourceName",
+                name
+            ),
+            text!(
+                "JWT issuer",
+                jwt,
+                at("jwt", "issuer"),
+                "the token issuer (API-M's token endpoint)",
+                issuer
+            ),
+            text!(
+                "JWT audience",
+                jwt,
+                at("jwt", "audience"),
+                "expected audience of the tokens",
+                audience
+            ),
+            text!(
+                "JWT cert secret",
+                jwt,
+                at("jwt", "certificateSecret"),
+                "secret with the token signer's certificate",
+                certificate_secret
+            ),
+        ]);
+    }
+    v.push(toggle(
+        "OAuth security CR",
+        "oauth",
+        "a Security CR of type Oauth (tokens introspected at API-M)",
+    ));
+    if s.oauth.is_some() {
+        v.extend([
+            text!(
+                "OAuth CR name",
+                oauth,
+                at("oauth", "name"),
+                "OauthSecurityCustomResourceName",
+                name
+            ),
+            text!(
+                "OAuth endpoint",
+                oauth,
+                at("oauth", "endpoint"),
+                "API-M's introspection endpoint",
+                endpoint
+            ),
+            text!(
+                "OAuth cert secret",
+                oauth,
+                at("oauth", "certificateSecret"),
+                "secret with API-M's certificate",
+                certificate_secret
+            ),
+            text!(
+                "OAuth user",
+                oauth,
+                at("oauth", "credentials").key("username"),
+                "user the operator introspects as",
+                credentials.username
+            ),
+            password!("OAuth password", oauth),
+        ]);
+    }
+    v.push(toggle(
+        "Basic security CR",
+        "basic",
+        "a Security CR of type basic (user name and password)",
+    ));
+    if s.basic.is_some() {
+        v.extend([
+            text!(
+                "Basic CR name",
+                basic,
+                at("basic", "name"),
+                "BasicSecurityCustomResourceName",
+                name
+            ),
+            text!(
+                "Basic user",
+                basic,
+                at("basic", "credentials").key("username"),
+                "user name of the basic credentials",
+                credentials.username
+            ),
+            password!("Basic password", basic),
+        ]);
+    }
+    v
+}
+
+/// What the published PrivateJet procedure uses, with this profile's API-M host.
+fn default_jwt(host: &str) -> JwtSecurity {
+    JwtSecurity {
+        name: "securityjwt".into(),
+        issuer: format!("https://{host}/oauth2/token"),
+        audience: "http://org.wso2.apimgt/gateway".into(),
+        certificate_secret: "wso2am-secret".into(),
+    }
+}
+
+fn default_oauth(host: &str) -> OauthSecurity {
+    OauthSecurity {
+        name: "securityoauth".into(),
+        endpoint: format!("https://{host}/oauth2/introspect"),
+        certificate_secret: "wso2am-secret".into(),
+        credentials: Credentials::new("admin", "PRIVATEJET_OAUTH_PASSWORD"),
+    }
+}
+
+fn default_basic() -> BasicSecurity {
+    BasicSecurity {
+        name: "securitybasic".into(),
+        credentials: Credentials::new("admin", "PRIVATEJET_BASIC_PASSWORD"),
+    }
 }
 
 /// Appends a cluster with defaults and a unique name.

@@ -1,0 +1,74 @@
+//! Every value a profile can hold is editable in the wizard: each leaf of every example
+//! profile (serialized, so optional sections that are set are included) lies at or under the
+//! YAML path of some form field, and a field's displayed value comes from that same place.
+
+use kmpilot::profile::load;
+use kmpilot::profile::yaml_tree::Seg;
+use kmpilot::steps::form;
+use serde_json::Value;
+
+fn leaves(v: &Value, path: Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, x) in m {
+                let mut p = path.clone();
+                p.push(Seg::Key(k.clone()));
+                leaves(x, p, out);
+            }
+        }
+        Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_object) => {
+            for (i, x) in a.iter().enumerate() {
+                let mut p = path.clone();
+                p.push(Seg::Index(i));
+                leaves(x, p, out);
+            }
+        }
+        _ => out.push(path),
+    }
+}
+
+fn show(p: &[Seg]) -> String {
+    p.iter()
+        .map(|s| match s {
+            Seg::Key(k) => k.clone(),
+            Seg::Index(i) => i.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+#[test]
+fn every_profile_value_has_a_form_field() {
+    let mut missing = Vec::new();
+    for name in ["quickstart", "production-like", "privatejet", "kms-sts"] {
+        let path = format!("profiles/{name}.yaml");
+        let p = load::from_path(std::path::Path::new(&path))
+            .unwrap()
+            .profile;
+        let mut tree = serde_json::to_value(&p).unwrap();
+        // the envelope is not a wizard question
+        if let Value::Object(m) = &mut tree {
+            m.remove("apiVersion");
+            m.remove("kind");
+        }
+        let mut all = Vec::new();
+        leaves(&tree, Vec::new(), &mut all);
+        let fields: Vec<_> = form::all(&p).into_iter().flat_map(|(_, f)| f).collect();
+        for leaf in all {
+            // a leaf under a field (a secret serializes as {env: X}), or an empty map/list
+            // whose entries have fields (endpoint overrides); an empty cluster list is what
+            // the PrivateJet step's `a` (add cluster) fills
+            let covered = fields.iter().any(|f| {
+                !f.path.0.is_empty() && (leaf.starts_with(&f.path.0) || f.path.0.starts_with(&leaf))
+            }) || show(&leaf) == "privateJet.clusters";
+            if !covered {
+                missing.push(format!("{name}: {}", show(&leaf)));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "values no wizard field edits:\n{}",
+        missing.join("\n")
+    );
+}
