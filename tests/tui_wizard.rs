@@ -899,3 +899,88 @@ fn registry_credentials_appear_with_a_user() {
     key(&mut a, KeyCode::Enter);
     assert_eq!(a.profile.api_manager.image.pull_credentials, None);
 }
+
+#[test]
+fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
+    use kmpilot::tui::open_profile::Entry;
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("customer.yaml");
+    let mut p = load::from_path(&quickstart_path()).unwrap().profile;
+    p.name = "customer".into();
+    p.description = "reproduce ticket 4711".into();
+    p.cluster.namespace = "cust".into();
+    kmpilot::profile::save::save(&p, &other).unwrap();
+
+    let mut a = app();
+    a.profile.description = "edited, not saved".into();
+    assert!(matches!(ctrl(&mut a, 'o'), Some(Cmd::ListProfiles)));
+    assert!(screen_text(&a).contains("reading the store…"));
+    update(
+        &mut a,
+        Msg::ProfileList(Ok(vec![
+            Entry {
+                name: "quickstart".into(),
+                path: quickstart_path(),
+                description: "API-M 4.5 + IS 7 key manager on a laptop".into(),
+            },
+            Entry {
+                name: "customer".into(),
+                path: other.clone(),
+                description: "reproduce ticket 4711".into(),
+            },
+        ])),
+    );
+    // the current profile is preselected
+    assert!(screen_text(&a).contains("▸ quickstart"));
+    key(&mut a, KeyCode::Down);
+    // the store's directory depends on the machine's HOME: that one row is left out
+    let store = kmpilot::profile::store::profiles_dir()
+        .display()
+        .to_string();
+    let shown: Vec<String> = screen_text(&a)
+        .lines()
+        .map(|l| {
+            if l.contains(&store) {
+                "(the store's directory)".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    insta::assert_snapshot!("open_profile", shown.join("\n"));
+    // unsaved changes: the first Enter warns, the second opens
+    assert!(key(&mut a, KeyCode::Enter).is_none());
+    assert!(screen_text(&a).contains("has unsaved changes: Enter again opens"));
+    let Some(Cmd::OpenProfile { path }) = key(&mut a, KeyCode::Enter) else {
+        panic!("the second Enter opens")
+    };
+    assert_eq!(path, other);
+    // the event loop reads it (store::read_for_wizard) and reports back
+    let read = kmpilot::profile::store::read_for_wizard(&path).map(|p| (path.clone(), p));
+    let cmd = update(&mut a, Msg::Opened(read));
+    assert_eq!(a.profile.name, "customer");
+    assert_eq!(a.profile_path.as_deref(), Some(other.as_path()));
+    assert!(!a.dirty(), "a freshly opened profile has nothing unsaved");
+    assert!(
+        matches!(cmd, Some(Cmd::Preflight { .. })),
+        "the new profile's cluster is checked: {cmd:?}"
+    );
+    assert!(screen_text(&a).contains("opened"));
+
+    // a path typed by hand; a file that is not a profile is refused and nothing changes
+    let junk = dir.path().join("junk.yaml");
+    std::fs::write(&junk, "just: [text\n").unwrap();
+    ctrl(&mut a, 'o');
+    update(&mut a, Msg::ProfileList(Ok(vec![])));
+    assert!(screen_text(&a).contains("no profiles in the store yet"));
+    key(&mut a, KeyCode::Char('p'));
+    typ(&mut a, junk.to_str().unwrap());
+    let Some(Cmd::OpenProfile { path }) = key(&mut a, KeyCode::Enter) else {
+        panic!("Enter on a typed path opens it")
+    };
+    let read = kmpilot::profile::store::read_for_wizard(&path).map(|p| (path.clone(), p));
+    update(&mut a, Msg::Opened(read));
+    assert_eq!(a.profile.name, "customer");
+    let s = screen_text(&a);
+    assert!(s.contains("not opened"), "{s}");
+}

@@ -1,29 +1,14 @@
 //! `kmpilot` and `kmpilot tui -f P`: the wizard. Remembers the last profile it opened.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, apply_overrides, print_issues};
 use crate::profile::{Profile, load, store};
 
-fn last_profile_file() -> PathBuf {
-    crate::exec::state_dir().join("last-profile")
-}
-
-fn remember(path: &Path) {
-    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let _ = crate::profile::save::write_atomic(
-        &last_profile_file(),
-        abs.display().to_string().as_bytes(),
-    );
-}
-
 pub fn run(cli: &Cli, file: Option<&str>) -> u8 {
     let path: Option<PathBuf> = match file {
         Some(f) => Some(store::resolve(f)),
-        None => std::fs::read_to_string(last_profile_file())
-            .ok()
-            .map(|s| PathBuf::from(s.trim()))
-            .filter(|p| p.exists()),
+        None => store::last(),
     };
     let mut profile = match &path {
         None => Profile::quickstart("quickstart"),
@@ -47,7 +32,7 @@ pub fn run(cli: &Cli, file: Option<&str>) -> u8 {
     };
     apply_overrides(cli, &mut profile);
     if let Some(p) = &path {
-        remember(p);
+        store::remember_last(p);
     }
     let _log = super::logging::init(&crate::exec::state_dir());
     match crate::tui::run(crate::tui::TuiOptions {

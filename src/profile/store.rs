@@ -52,3 +52,41 @@ pub fn list() -> std::io::Result<Vec<String>> {
     names.sort();
     Ok(names)
 }
+
+/// Where the wizard notes the profile it last opened or saved (in the state dir: it is not a
+/// setting).
+fn last_profile_file() -> PathBuf {
+    crate::exec::state_dir().join("last-profile")
+}
+
+/// Notes `path` as the profile bare `kmpilot` opens next time.
+pub fn remember_last(path: &Path) {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let _ = crate::profile::save::write_atomic(
+        &last_profile_file(),
+        abs.display().to_string().as_bytes(),
+    );
+}
+
+/// The profile last opened or saved in the wizard, if it still exists.
+pub fn last() -> Option<PathBuf> {
+    std::fs::read_to_string(last_profile_file())
+        .ok()
+        .map(|s| PathBuf::from(s.trim()))
+        .filter(|p| p.exists())
+}
+
+/// Reads a profile for the wizard: wrong values are fine (the wizard shows and fixes them), a
+/// file that cannot be read as a profile is not. The error is `validate`'s text.
+pub fn read_for_wizard(path: &Path) -> Result<crate::profile::Profile, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read profile {}: {e}", path.display()))?;
+    match crate::profile::load::check(&text) {
+        (Some(p), _) => Ok(p),
+        (None, issues) => Err(issues
+            .iter()
+            .map(|i| format!("{}: {}", i.path, i.message))
+            .collect::<Vec<_>>()
+            .join("; ")),
+    }
+}

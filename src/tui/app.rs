@@ -243,6 +243,8 @@ pub enum Modal {
     },
     /// Typing a log search.
     Search(TextArea<'static>),
+    /// Ctrl-O: another profile.
+    Open(super::open_profile::OpenDialog),
     /// The executor asks for a `prompt: true` secret.
     SecretPrompt(super::secret_prompt::SecretPrompt),
     /// Choosing a kubeconfig context for a context field.

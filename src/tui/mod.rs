@@ -7,6 +7,7 @@ pub mod app;
 pub mod cluster_step;
 pub mod layout;
 pub mod msg;
+pub mod open_profile;
 pub mod run_state;
 pub mod runner;
 pub mod secret_prompt;
@@ -119,7 +120,27 @@ fn perform(
         Cmd::Save { path, profile } => {
             let tx = tx.clone();
             tokio::task::spawn_blocking(move || {
-                let _ = tx.send(save_blocking(&path, &profile));
+                let msg = save_blocking(&path, &profile);
+                if let Msg::Saved(Ok(_)) = &msg {
+                    crate::profile::store::remember_last(&path);
+                }
+                let _ = tx.send(msg);
+            });
+        }
+        Cmd::ListProfiles => {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let _ = tx.send(Msg::ProfileList(open_profile::list_store()));
+            });
+        }
+        Cmd::OpenProfile { path } => {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let r = crate::profile::store::read_for_wizard(&path);
+                if r.is_ok() {
+                    crate::profile::store::remember_last(&path);
+                }
+                let _ = tx.send(Msg::Opened(r.map(|p| (path, p))));
             });
         }
         Cmd::StartRun {

@@ -34,6 +34,10 @@ pub enum Msg {
     },
     /// The outcome of `Cmd::LoadContexts`.
     Contexts(Result<crate::kube::KubeContexts, String>),
+    /// The outcome of `Cmd::ListProfiles`.
+    ProfileList(Result<Vec<super::open_profile::Entry>, String>),
+    /// The outcome of `Cmd::OpenProfile`.
+    Opened(Result<(PathBuf, Profile), String>),
     /// The executor needs a `prompt: true` secret.
     AskSecret(super::secret_prompt::SecretQuestion),
     /// SIGTERM, SIGHUP or an external SIGINT: leave now, restoring the terminal.
@@ -75,6 +79,12 @@ pub enum Cmd {
     /// Read the kubeconfig's contexts for the context picker.
     LoadContexts {
         kubeconfig: Option<PathBuf>,
+    },
+    /// List the profile store (Ctrl-O).
+    ListProfiles,
+    /// Read this profile and start over on it.
+    OpenProfile {
+        path: PathBuf,
     },
     /// Hand a typed secret (or the refusal) to the executor waiting for it.
     Answer {

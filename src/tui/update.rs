@@ -17,6 +17,7 @@ use super::app::{
 use super::cluster_step::{self, PickerOutcome};
 use super::layout;
 use super::msg::{Cmd, Msg};
+use super::open_profile;
 use super::run_state::Pane;
 use super::secret_prompt;
 use crate::profile::secret::SecretRef;
@@ -24,7 +25,10 @@ use crate::profile::store;
 use crate::steps::form::{Kind, Value};
 
 pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
-    let user = matches!(msg, Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_));
+    let user = matches!(
+        msg,
+        Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Opened(Ok(_))
+    );
     let cmd = dispatch(app, msg);
     if !app.run.questions.is_empty() {
         secret_prompt::show_next(app);
@@ -89,6 +93,14 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             results,
         } => {
             cluster_step::on_results(app, generation, results);
+            None
+        }
+        Msg::ProfileList(r) => {
+            open_profile::on_list(app, r);
+            None
+        }
+        Msg::Opened(r) => {
+            open_profile::on_opened(app, r);
             None
         }
         Msg::AskSecret(q) => {
@@ -156,6 +168,9 @@ fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
     }
     if ctrl(&k, 's') {
         return save(app);
+    }
+    if ctrl(&k, 'o') {
+        return open_profile::open_dialog(app);
     }
     match k.code {
         KeyCode::Char('?') | KeyCode::F(1) => {
@@ -616,6 +631,9 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
     if let Some(Modal::SecretPrompt(_)) = &app.modal {
         return secret_prompt::on_key(app, k);
     }
+    if let Some(Modal::Open(_)) = &app.modal {
+        return open_profile::on_key(app, k);
+    }
     if let Some(Modal::ContextPicker(_)) = &app.modal {
         if cluster_step::on_picker_key(app, k) == PickerOutcome::TypeByHand {
             start_inline_edit(app);
@@ -781,7 +799,7 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 None
             }
         },
-        m @ (Modal::ContextPicker(_) | Modal::SecretPrompt(_)) => {
+        m @ (Modal::ContextPicker(_) | Modal::SecretPrompt(_) | Modal::Open(_)) => {
             app.modal = Some(m);
             None
         }

@@ -269,15 +269,11 @@ fn wizard_hints(app: &App) -> Vec<(&'static str, &'static str)> {
                     v.push(("d", "remove cluster"));
                 }
             }
-            v.extend([("[ ]", "step"), ("Tab", "steps")]);
+            v.push(("Tab", "steps"));
         }
     }
-    v.extend([
-        ("^S", "save"),
-        ("S", "save as"),
-        ("?", "help"),
-        ("q", "quit"),
-    ]);
+    // the rest (save as, [ ] steps, mouse) is in the help: the bar keeps what fits in 80
+    v.extend([("^S", "save"), ("^O", "open"), ("?", "help"), ("q", "quit")]);
     v
 }
 
@@ -864,13 +860,18 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
             };
             let lines = vec![
                 Line::from(Span::styled("Wizard", t.title())),
-                k("↑↓ j k", "move between steps / fields"),
+                k(
+                    "↑↓ j k  [ ]",
+                    "move between steps / fields; previous / next step",
+                ),
                 k("Enter → Tab", "open a step's fields; edit a field"),
                 k("Space ←→", "toggle a yes/no; change a choice"),
                 k("Esc Tab ←", "back to the step list; cancel an edit"),
-                k("[ ]", "previous / next step"),
-                k("a d", "PrivateJet: add / remove a cluster"),
-                k("Ctrl-S  S", "save  /  save as (store name or path)"),
+                k(
+                    "c  D A  a d",
+                    "re-check cluster; discover/adopt IS; add/remove PJ",
+                ),
+                k("^S  S  ^O", "save / save as (store name or path) / open"),
                 k("mouse", "click a step or a field; wheel scrolls"),
                 Line::from(Span::styled("Secrets", t.title())),
                 k("Tab ↑↓", "source: env var, file, prompt"),
@@ -1131,6 +1132,7 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
             ));
             dialog(app, f, r, "Step failed", lines);
         }
+        Modal::Open(d) => super::open_profile::draw(app, d, f, area),
         Modal::SecretPrompt(p) => super::secret_prompt::draw(app, p, f, area),
         Modal::ContextPicker(p) => super::cluster_step::draw_picker(app, p, f, area),
         Modal::Search(input) => {
