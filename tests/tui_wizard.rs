@@ -956,7 +956,7 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     };
     assert_eq!(path, other);
     // the event loop reads it (store::read_for_wizard) and reports back
-    let read = kmpilot::profile::store::read_for_wizard(&path).map(|p| (path.clone(), p));
+    let read = kmpilot::profile::store::read_for_wizard(&path).map(|p| (path.clone(), Box::new(p)));
     let cmd = update(&mut a, Msg::Opened(read));
     assert_eq!(a.profile.name, "customer");
     assert_eq!(a.profile_path.as_deref(), Some(other.as_path()));
@@ -978,7 +978,7 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     let Some(Cmd::OpenProfile { path }) = key(&mut a, KeyCode::Enter) else {
         panic!("Enter on a typed path opens it")
     };
-    let read = kmpilot::profile::store::read_for_wizard(&path).map(|p| (path.clone(), p));
+    let read = kmpilot::profile::store::read_for_wizard(&path).map(|p| (path.clone(), Box::new(p)));
     update(&mut a, Msg::Opened(read));
     assert_eq!(a.profile.name, "customer");
     let s = screen_text(&a);

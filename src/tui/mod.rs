@@ -140,7 +140,7 @@ fn perform(
                 if r.is_ok() {
                     crate::profile::store::remember_last(&path);
                 }
-                let _ = tx.send(Msg::Opened(r.map(|p| (path, p))));
+                let _ = tx.send(Msg::Opened(r.map(|p| (path, Box::new(p)))));
             });
         }
         Cmd::StartRun {

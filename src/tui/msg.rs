@@ -37,7 +37,7 @@ pub enum Msg {
     /// The outcome of `Cmd::ListProfiles`.
     ProfileList(Result<Vec<super::open_profile::Entry>, String>),
     /// The outcome of `Cmd::OpenProfile`.
-    Opened(Result<(PathBuf, Profile), String>),
+    Opened(Result<(PathBuf, Box<Profile>), String>),
     /// The executor needs a `prompt: true` secret.
     AskSecret(super::secret_prompt::SecretQuestion),
     /// SIGTERM, SIGHUP or an external SIGINT: leave now, restoring the terminal.

@@ -57,11 +57,11 @@ pub fn on_list(app: &mut App, r: Result<Vec<Entry>, String>) {
 }
 
 /// The outcome of `Cmd::OpenProfile`: the wizard starts over on the new profile.
-pub fn on_opened(app: &mut App, r: Result<(PathBuf, crate::profile::Profile), String>) {
+pub fn on_opened(app: &mut App, r: Result<(PathBuf, Box<crate::profile::Profile>), String>) {
     match r {
         Ok((path, profile)) => {
             let (size, no_color) = (app.size, app.theme.no_color);
-            *app = App::new(profile, Some(path.clone()), no_color);
+            *app = App::new(*profile, Some(path.clone()), no_color);
             app.size = size;
             app.status = Some((format!("opened {}", path.display()), false));
         }
