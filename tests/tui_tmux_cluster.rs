@@ -1,8 +1,13 @@
 //! The wizard end to end in a real terminal against the real test control plane: the real
-//! binary in tmux opens a profile that uses the project's stand-in charts (tests/charts), goes
-//! to "Review & run", starts the run with send-keys, and the Pods pane shows the pods of both
-//! releases turn Running (kwok nodes). The test plays the ingress controller by writing the
-//! management ingress's address into its status, as in tests/apply_cluster.rs.
+//! binary in tmux opens a profile that uses the project's stand-in charts (tests/charts); the
+//! Cluster step shows the live checks passing; the context is picked from the kubeconfig;
+//! Ctrl-O lists the profile store; "Review & run" starts the run with send-keys; the keystore
+//! password (`prompt: true`) is typed into the wizard's masked dialog; the Pods pane shows the
+//! pods of both releases turn Running (kwok nodes). The test plays the ingress controller by
+//! writing the management ingress's address into its status, as in tests/apply_cluster.rs.
+//! Afterwards: the keystore in the cluster opens with the typed password (real keytool), the
+//! typed password never reached the screen, and the profile file the wizard was only asked to
+//! run is byte-identical.
 
 use std::path::Path;
 use std::process::Command;
@@ -96,6 +101,7 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
             "apiVersion: kmpilot/v1\nkind: Profile\nname: {ns}\ncluster: {{ namespace: {ns} }}\n\
              identityServer:\n  chart: {is}\n  hostname: is.{ns}.test\n  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: \"7.1.0\" }}\n  helmTimeoutMinutes: 2\n\
              apiManager:\n  chart: {am}\n  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}\n  helmTimeoutMinutes: 2\n\
+             keystores: {{ storePassword: {{ prompt: true }} }}\n\
              keyManager: {{ register: false }}\ndns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}\n",
             is = charts.join("identity-server-standin").display(),
             am = charts.join("wso2am-standin").display(),
@@ -104,11 +110,22 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
     )
     .unwrap();
 
+    let profile_before = std::fs::read(&profile).unwrap();
+    // a second profile in the store, for Ctrl-O
+    let store = dir.path().join("state/config/profiles");
+    std::fs::create_dir_all(&store).unwrap();
+    std::fs::write(
+        store.join("customer-repro.yaml"),
+        "apiVersion: kmpilot/v1\nkind: Profile\nname: customer-repro\ndescription: ticket 4711\n",
+    )
+    .unwrap();
+    let context = format!("kwok-{}", std::env::var("KMPILOT_TEST_CLUSTER").unwrap());
+
     let t = Tmux {
         socket: format!("kmpilot-tui-cluster-{}", std::process::id()),
     };
     let script = format!(
-        "export KMPILOT_STATE_DIR='{state}' KMPILOT_CONFIG_DIR='{state}/config' KEYSTORE_PASSWORD=tui-store APIM_ADMIN_PASSWORD=tui-admin \
+        "export KMPILOT_STATE_DIR='{state}' KMPILOT_CONFIG_DIR='{state}/config' APIM_ADMIN_PASSWORD=tui-admin \
          KUBECONFIG='{kc}' PATH='{path}'; '{bin}' tui -f '{profile}'; echo kmpilot-exit=$?; sleep 600",
         state = dir.path().join("state").display(),
         kc = std::env::var("KUBECONFIG").unwrap(),
@@ -133,11 +150,62 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
     let (ok, s) = t.wait_for(&["Cluster & prerequisites"], 20, || {});
     assert!(ok, "the wizard did not open:\n{s}");
 
-    // the last step is "Review & run": go there, into it, run, confirm
-    t.keys(&["End", "Enter", "r"]);
+    // the Cluster step checks the real cluster at once
+    let (ok, s) = t.wait_for(
+        &[
+            "✓ kubectl is installed",
+            "✓ helm is installed",
+            "✓ cluster of the current context answers",
+            "✓ ingress class `nginx` exists",
+            "all passed",
+        ],
+        30,
+        || {},
+    );
+    assert!(ok, "live checks:\n{s}");
+
+    // pick the context from the kubeconfig: fields, down to Context, Enter, the test
+    // cluster's context (second row, after "leave empty"), Enter
+    t.keys(&["Enter", "Down", "Down", "Enter"]);
+    let (ok, s) = t.wait_for(&["Kubeconfig context", &context, "(current)"], 10, || {});
+    assert!(ok, "context picker:\n{s}");
+    t.keys(&["Down", "Enter"]);
+    let (ok, s) = t.wait_for(
+        &[
+            &format!("✓ cluster of context {context} answers"),
+            "all passed",
+        ],
+        30,
+        || {},
+    );
+    assert!(ok, "the picked context is checked:\n{s}");
+
+    // Ctrl-O lists the store (real files); Esc leaves it
+    t.keys(&["C-o"]);
+    let (ok, s) = t.wait_for(
+        &["Open profile", "customer-repro", "ticket 4711"],
+        10,
+        || {},
+    );
+    assert!(ok, "open dialog:\n{s}");
+    t.keys(&["Escape"]);
+
+    // the last step is "Review & run": back to the steps, there, into it, run, confirm
+    t.keys(&["Tab", "End", "Enter", "r"]);
     let (ok, s) = t.wait_for(&["Run the plan"], 10, || {});
     assert!(ok, "{s}");
     t.keys(&["y"]);
+
+    // the keystore password is `prompt: true`: the wizard asks for it, masked
+    let (ok, s) = t.wait_for(&["Secret needed", "KEYSTORE_PASSWORD"], 30, || {});
+    assert!(ok, "no prompt for the keystore password:\n{s}");
+    let typed = "typed-in-tmux-42";
+    t.cmd(&["send-keys", "-t", "run", "-l", typed]);
+    sleep(Duration::from_millis(300));
+    let s = t.capture();
+    assert!(!s.contains(typed), "the typed secret is on screen:\n{s}");
+    assert!(s.contains("••••••••"), "masked input:\n{s}");
+    t.keys(&["Enter"]);
 
     // play the ingress controller while the wizard runs
     let ingress = "apim-wso2am-all-in-one-management-ingress";
@@ -192,13 +260,61 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
     let hosts = std::fs::read_to_string(dir.path().join("hosts")).unwrap();
     assert!(hosts.contains(&format!("10.9.8.7 am.{ns}.test")), "{hosts}");
     assert!(
-        !s.contains("tui-store") && !s.contains("tui-admin"),
+        !s.contains(typed) && !s.contains("tui-admin"),
         "a secret reached the screen:\n{s}"
     );
+    // the password typed into the dialog is the one the keystores were made with
+    keystore_opens_with(ns, typed);
 
-    // quit; the terminal comes back
+    // quit: the context change is unsaved, so the guard asks; discard; the terminal comes back
     t.keys(&["Escape", "q"]);
+    let (ok, s) = t.wait_for(&["unsaved changes"], 10, || {});
+    assert!(ok, "quit guard:\n{s}");
+    t.keys(&["d"]);
     let (ok, s) = t.wait_for(&["kmpilot-exit="], 20, || {});
     assert!(ok, "the wizard did not quit:\n{s}");
+    assert_eq!(
+        std::fs::read(&profile).unwrap(),
+        profile_before,
+        "the wizard rewrote a profile it was only asked to run"
+    );
+    let log = std::fs::read_to_string(dir.path().join("state/kmpilot.log")).unwrap_or_default();
+    assert!(!log.contains(typed), "the typed secret reached the log");
     let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
+}
+
+/// `keytool -list` opens API-M's keystore from the cluster's secret with `password`.
+fn keystore_opens_with(ns: &str, password: &str) {
+    let out = kubectl(&[
+        "get",
+        "secret",
+        "apim-keystores",
+        "-n",
+        ns,
+        "-o",
+        "jsonpath={.data.wso2carbon\\.jks}",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    use base64::Engine;
+    let jks = base64::engine::general_purpose::STANDARD
+        .decode(String::from_utf8_lossy(&out.stdout).trim())
+        .expect("base64 keystore");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wso2carbon.jks");
+    std::fs::write(&file, jks).unwrap();
+    let list = |pass: &str| {
+        Command::new("keytool")
+            .args(["-list", "-keystore"])
+            .arg(&file)
+            .args(["-storepass", pass])
+            .output()
+            .expect("keytool runs")
+    };
+    let ok = list(password);
+    assert!(
+        ok.status.success(),
+        "keytool refused the typed password: {}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    assert!(!list("not-the-password").status.success());
 }

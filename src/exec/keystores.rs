@@ -56,16 +56,8 @@ pub fn generate(
     base_dir: &Path,
     mem: &mut MemoryFiles,
 ) -> Result<Vec<String>, String> {
-    let store_pw = secret(
-        secrets,
-        &spec.store_password,
-        spec.store_password.shell_var("KEYSTORE_PASSWORD"),
-    )?;
-    let key_pw = secret(
-        secrets,
-        &spec.key_password,
-        spec.key_password.shell_var("KEY_PASSWORD"),
-    )?;
+    let store_pw = secret(secrets, &spec.store_password, spec.store_password_var())?;
+    let key_pw = secret(secrets, &spec.key_password, spec.key_password_var())?;
     if !store_pw.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
         return Err("the keystore password must be printable ASCII: Java refuses other PKCS12 passwords (keystores.storePassword)".into());
     }
@@ -179,16 +171,8 @@ pub fn reuse(
     {
         return Ok(false);
     }
-    let store_pw = secret(
-        secrets,
-        &spec.store_password,
-        spec.store_password.shell_var("KEYSTORE_PASSWORD"),
-    )?;
-    let key_pw = secret(
-        secrets,
-        &spec.key_password,
-        spec.key_password.shell_var("KEY_PASSWORD"),
-    )?;
+    let store_pw = secret(secrets, &spec.store_password, spec.store_password_var())?;
+    let key_pw = secret(secrets, &spec.key_password, spec.key_password_var())?;
     let internal = kmpilot_keystore::store::load_identity(
         &apim[a.internal_keystore.as_str()],
         &store_pw,

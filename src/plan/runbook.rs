@@ -207,8 +207,8 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
         Action::GenerateKeystores(spec) => {
             let mut v = keystores::keytool_commands(
                 spec,
-                spec.store_password.shell_var("KEYSTORE_PASSWORD"),
-                spec.key_password.shell_var("KEY_PASSWORD"),
+                spec.store_password_var(),
+                spec.key_password_var(),
             );
             if p.secure_vault.enabled {
                 v.push(format!(
@@ -216,7 +216,7 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
                     q(&spec.apim.alias),
                     spec.out_dir,
                     q(&spec.apim.internal_keystore),
-                    spec.store_password.shell_var("KEYSTORE_PASSWORD")
+                    spec.store_password_var()
                 ));
             }
             v

@@ -46,11 +46,8 @@ pub fn uses_where(plan: &Plan, selected: impl Fn(super::StepId) -> bool) -> Vec<
                     }
                 }
                 Action::GenerateKeystores(k) => {
-                    add(
-                        k.store_password.shell_var("KEYSTORE_PASSWORD"),
-                        &k.store_password,
-                    );
-                    add(k.key_password.shell_var("KEY_PASSWORD"), &k.key_password);
+                    add(k.store_password_var(), &k.store_password);
+                    add(k.key_password_var(), &k.key_password);
                 }
                 Action::RegisterKeyManager(r) => {
                     add(
@@ -67,4 +64,35 @@ pub fn uses_where(plan: &Plan, selected: impl Fn(super::StepId) -> bool) -> Vec<
         }
     }
     out
+}
+
+#[cfg(test)]
+mod prompt_tests {
+    use super::*;
+    use crate::profile::Profile;
+
+    fn prompts(p: &Profile) -> Vec<String> {
+        uses(&crate::plan::plan(p))
+            .into_iter()
+            .filter(|u| matches!(u.secret, SecretRef::Prompt(_)))
+            .map(|u| u.var)
+            .collect()
+    }
+
+    /// Without `keyPassword` the key password is the store password: asked once.
+    #[test]
+    fn an_unset_key_password_is_not_a_second_question() {
+        let mut p = Profile::quickstart("q");
+        p.keystores.store_password = SecretRef::Prompt(true);
+        p.keystores.key_password = None;
+        assert_eq!(prompts(&p), ["KEYSTORE_PASSWORD"]);
+        p.secure_vault.enabled = true;
+        assert_eq!(
+            prompts(&p),
+            ["KEYSTORE_PASSWORD"],
+            "nor through secure vault"
+        );
+        p.keystores.key_password = Some(SecretRef::Prompt(true));
+        assert_eq!(prompts(&p), ["KEYSTORE_PASSWORD", "KEY_PASSWORD"]);
+    }
 }

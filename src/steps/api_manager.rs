@@ -539,7 +539,7 @@ pub fn overlay(p: &Profile) -> SecretOverlay {
             "admin_password" => (&a.admin.password, "APIM_ADMIN_PASSWORD"),
             "apim_db_password" => (&a.databases.apim().password, "APIM_DB_PASSWORD"),
             "shared_db_password" => (&a.databases.shared().password, "SHARED_DB_PASSWORD"),
-            a if a.ends_with("key_password") => (k.key_password(), "KEY_PASSWORD"),
+            a if a.ends_with("key_password") => k.key_password_and_var(),
             _ => (&k.store_password, "KEYSTORE_PASSWORD"),
         };
         // without secure vault, admin and database passwords go through existingSecret

@@ -114,6 +114,15 @@ impl Default for Keystores {
 }
 
 impl Keystores {
+    /// The key password and the fallback variable it is asked or exported as: the store
+    /// password's own when `keyPassword` is not set (one question, not two).
+    pub fn key_password_and_var(&self) -> (&SecretRef, &'static str) {
+        match &self.key_password {
+            Some(k) => (k, "KEY_PASSWORD"),
+            None => (&self.store_password, "KEYSTORE_PASSWORD"),
+        }
+    }
+
     pub fn key_password(&self) -> &SecretRef {
         self.key_password.as_ref().unwrap_or(&self.store_password)
     }
@@ -131,6 +140,10 @@ pub struct KeystoreSetSpec {
     pub is_sans: Vec<String>,
     pub store_password: SecretRef,
     pub key_password: SecretRef,
+    /// Whether `keystores.keyPassword` is set; without it the key password *is* the store
+    /// password (one question, one variable), not a second secret that happens to be equal.
+    #[serde(skip)]
+    pub own_key_password: bool,
     /// Work-directory folder the files are written to.
     pub out_dir: String,
     pub apim: ApimStores,
@@ -139,6 +152,22 @@ pub struct KeystoreSetSpec {
     pub tls_key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provided: Option<Provided>,
+}
+
+impl KeystoreSetSpec {
+    pub fn store_password_var(&self) -> &str {
+        self.store_password.shell_var("KEYSTORE_PASSWORD")
+    }
+
+    /// The variable the key password is known by: the store password's when it is not set
+    /// on its own.
+    pub fn key_password_var(&self) -> &str {
+        if self.own_key_password {
+            self.key_password.shell_var("KEY_PASSWORD")
+        } else {
+            self.store_password_var()
+        }
+    }
 }
 
 /// Parses `CN=…, OU=…` into (attribute, value) pairs, rejecting what keytool would reject.
@@ -316,6 +345,7 @@ pub fn spec(p: &Profile) -> KeystoreSetSpec {
         is_sans: is_sans(p),
         store_password: k.store_password.clone(),
         key_password: k.key_password().clone(),
+        own_key_password: k.key_password.is_some(),
         out_dir: OUT_DIR.into(),
         apim: k.apim.clone(),
         is: k.is.clone(),
