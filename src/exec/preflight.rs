@@ -127,6 +127,7 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
                 fix: Some("is the cluster running and the context right?".into()),
             },
         };
+        tracing::debug!(check = %outcome.summary, status = ?outcome.status, detail = %outcome.detail, "preflight");
         if matches!(check, Check::ClusterReachable { .. }) && outcome.status == CheckStatus::Failed
         {
             unreachable = Some("not checked: the cluster does not answer".into());
