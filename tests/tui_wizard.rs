@@ -555,11 +555,30 @@ fn review_shows_the_plan_and_refuses_to_run_with_errors() {
     key(&mut a, KeyCode::Char('r'));
     assert!(matches!(a.modal, Some(Modal::ConfirmRun)));
     insta::assert_snapshot!("confirm_run", draw(&a, 100, 30).backend());
-    let Some(Cmd::StartRun { plan: p, .. }) = key(&mut a, KeyCode::Char('y')) else {
-        panic!("y starts the run")
+    let mut resumed = kmpilot::tui::new_app(
+        TuiOptions {
+            profile: a.profile.clone(),
+            profile_path: None,
+            start_on_review: true,
+        },
+        false,
+    );
+    let Some(Cmd::StartRun {
+        plan: p,
+        resume: false,
+        ..
+    }) = key(&mut a, KeyCode::Char('y'))
+    else {
+        panic!("y starts the run from the first step")
     };
     assert_eq!(p.steps.len(), plan.steps.len());
     assert_eq!(a.screen, kmpilot::tui::app::Screen::Run);
+    // R resumes: the executor skips what the journal records as done
+    key(&mut resumed, KeyCode::Char('r'));
+    assert!(matches!(
+        key(&mut resumed, KeyCode::Char('R')),
+        Some(Cmd::StartRun { resume: true, .. })
+    ));
 }
 
 /// The Discover action's result (what `Cmd::Discover` sends back; the HTTP side is tested

@@ -147,12 +147,13 @@ fn perform(
             profile,
             plan,
             profile_path,
+            resume,
         } => runner.start(
             RunRequest {
                 profile: *profile,
                 plan,
                 profile_path,
-                resume: false,
+                resume,
                 from: None,
             },
             sink.clone(),

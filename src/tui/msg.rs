@@ -58,6 +58,8 @@ pub enum Cmd {
         profile: Box<Profile>,
         plan: Arc<Plan>,
         profile_path: Option<PathBuf>,
+        /// Skip the steps the journal records as done (and unchanged since).
+        resume: bool,
     },
     /// After `StepFailed`: run the failed step again and go on.
     Retry(StepId),

@@ -615,7 +615,7 @@ fn ask_run(app: &mut App) -> Option<Cmd> {
     None
 }
 
-fn start_run(app: &mut App) -> Option<Cmd> {
+fn start_run(app: &mut App, resume: bool) -> Option<Cmd> {
     app.refresh_review();
     let plan = app.review.plan.clone()?;
     app.run.begin(plan.clone(), Instant::now());
@@ -624,6 +624,7 @@ fn start_run(app: &mut App) -> Option<Cmd> {
         profile: Box::new(app.profile.clone()),
         plan,
         profile_path: app.profile_path.clone(),
+        resume,
     })
 }
 
@@ -769,7 +770,8 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             None
         }
         Modal::ConfirmRun => match k.code {
-            KeyCode::Char('y') | KeyCode::Enter => start_run(app),
+            KeyCode::Char('y') | KeyCode::Enter => start_run(app, false),
+            KeyCode::Char('R') => start_run(app, true),
             _ => None,
         },
         Modal::ConfirmRemoveCluster(i) => {

@@ -878,7 +878,10 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                 k("Ctrl-L", "a literal value (masked, never saved)"),
                 Line::from(Span::styled("Review & run", t.title())),
                 k("↑↓ PgUp PgDn", "select an action / scroll its preview"),
-                k("r", "run the plan (asks first)"),
+                k(
+                    "r  y  R",
+                    "run the plan (asks) / resume it from the journal",
+                ),
                 k("Tab / n N", "run: next pane / log search: /, next, prev"),
                 k("r s a", "after a failed step: retry, skip, abort"),
                 k("q Ctrl-C", "quit (asks when there are unsaved changes)"),
@@ -1086,7 +1089,14 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                     app.profile.cluster.namespace
                 )),
                 Line::from(""),
-                key_line(t, &[("y/Enter", "run"), ("Esc", "not now")]),
+                key_line(
+                    t,
+                    &[
+                        ("y/Enter", "run"),
+                        ("R", "resume: skip steps done before"),
+                        ("Esc", "not now"),
+                    ],
+                ),
             ];
             dialog(app, f, r, "Run the plan", lines);
         }
