@@ -68,10 +68,37 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut opts = options();
             opts.start_on_review = false;
-            let app = new_app(opts, false);
+            let mut app = new_app(opts, false);
+            // what the event loop does before its first draw: start the Cluster step's checks
+            black_box(kmpilot::tui::init(&mut app));
             let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
             t.draw(|f| view(&app, f)).unwrap();
             black_box(t);
+        })
+    });
+
+    // a key on the Cluster step: update re-derives what the live checks depend on (a plan)
+    let mut opts = options();
+    opts.start_on_review = false;
+    let mut cluster = new_app(opts, false);
+    black_box(kmpilot::tui::init(&mut cluster));
+    let key = |c| {
+        kmpilot::tui::Msg::Key(crossterm::event::KeyEvent::new(
+            c,
+            crossterm::event::KeyModifiers::NONE,
+        ))
+    };
+    kmpilot::tui::update(&mut cluster, key(crossterm::event::KeyCode::Enter));
+    let mut down = true;
+    c.bench_function("key on the Cluster step (update incl. checks key)", |b| {
+        b.iter(|| {
+            let k = if down {
+                crossterm::event::KeyCode::Down
+            } else {
+                crossterm::event::KeyCode::Up
+            };
+            down = !down;
+            black_box(kmpilot::tui::update(&mut cluster, key(k)));
         })
     });
 }

@@ -475,7 +475,9 @@ fn prompt_secrets_are_asked_masked_and_handed_to_the_executor() {
     assert!(s.contains("prompt: true"), "{s}");
     insta::assert_snapshot!("run_secret_prompt", draw(&a).backend());
 
-    typ(&mut a, "hunter2-store");
+    typ(&mut a, "hunter2");
+    key(&mut a, KeyCode::Tab); // no invisible tab in a password
+    typ(&mut a, "-store");
     let s = text(&a);
     assert!(!s.contains("hunter2"), "typed secret on screen:\n{s}");
     assert!(s.contains("•••••••••••••"), "masked input:\n{s}");
@@ -517,4 +519,47 @@ fn wizard_prompter_waits_for_the_screen_and_remembers_the_answer() {
     // asked again (retry): no new question, same answer
     assert_eq!(prompter.ask("KEY_PASSWORD").unwrap(), "k3y");
     assert!(rx.try_recv().is_err());
+}
+
+#[test]
+fn a_failure_does_not_close_the_dialog_the_user_is_in() {
+    let mut a = running_app();
+    ev(
+        &mut a,
+        Event::RunStarted {
+            steps: vec![StepId::Prerequisites],
+        },
+    );
+    ev(
+        &mut a,
+        Event::StepStarted {
+            step: StepId::Prerequisites,
+        },
+    );
+    key(&mut a, KeyCode::Char('/'));
+    assert!(matches!(a.modal, Some(Modal::Search(_))));
+    ev(
+        &mut a,
+        Event::StepFailed {
+            step: StepId::Prerequisites,
+            error: "helm is not installed".into(),
+            hint: None,
+        },
+    );
+    assert!(
+        matches!(a.modal, Some(Modal::Search(_))),
+        "search stays open"
+    );
+    key(&mut a, KeyCode::Esc);
+    assert!(
+        matches!(a.modal, Some(Modal::StepFailed { .. })),
+        "then the failure"
+    );
+    // retrying puts the run back in progress at once
+    ev(&mut a, Event::RunFinished { ok: false });
+    assert!(matches!(
+        key(&mut a, KeyCode::Char('r')),
+        Some(Cmd::Retry(_))
+    ));
+    assert_eq!(a.run.finished, None);
 }

@@ -986,6 +986,40 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     );
     assert!(screen_text(&a).contains("opened"));
 
+    // answers for the profile that was open before arrive late: dropped
+    let stale = outcome("stale", false, "from the old profile", None);
+    let (epoch, generation) = (a.epoch, a.preflight.generation);
+    assert_eq!(epoch, 1);
+    update(
+        &mut a,
+        Msg::tagged(
+            0,
+            Msg::Preflight {
+                generation,
+                results: vec![stale.clone()],
+            },
+        ),
+    );
+    assert!(
+        a.preflight.results.is_empty(),
+        "an old profile's checks were shown"
+    );
+    update(
+        &mut a,
+        Msg::tagged(
+            epoch,
+            Msg::Preflight {
+                generation,
+                results: vec![stale],
+            },
+        ),
+    );
+    assert_eq!(
+        a.preflight.results.len(),
+        1,
+        "this profile's checks are shown"
+    );
+
     // a path typed by hand; a file that is not a profile is refused and nothing changes
     let junk = dir.path().join("junk.yaml");
     std::fs::write(&junk, "just: [text\n").unwrap();
@@ -993,7 +1027,8 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     update(&mut a, Msg::ProfileList(Ok(vec![])));
     assert!(screen_text(&a).contains("no profiles in the store yet"));
     key(&mut a, KeyCode::Char('p'));
-    typ(&mut a, junk.to_str().unwrap());
+    update(&mut a, Msg::Paste(junk.to_str().unwrap().to_string()));
+    key(&mut a, KeyCode::Tab); // not a character of the path
     let Some(Cmd::OpenProfile { path }) = key(&mut a, KeyCode::Enter) else {
         panic!("Enter on a typed path opens it")
     };
@@ -1002,4 +1037,70 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     assert_eq!(a.profile.name, "customer");
     let s = screen_text(&a);
     assert!(s.contains("not opened"), "{s}");
+}
+
+#[test]
+fn a_long_kubeconfig_scrolls_and_a_late_shorter_list_is_safe() {
+    use kmpilot::kube::{ContextInfo, KubeContexts};
+    let list = |n: usize| KubeContexts {
+        source: "/k".into(),
+        current: None,
+        contexts: (0..n)
+            .map(|i| ContextInfo {
+                name: format!("ctx-{i:02}"),
+                cluster: "c".into(),
+                server: "https://h:6443".into(),
+                namespace: None,
+            })
+            .collect(),
+    };
+    let mut a = app();
+    a.size = (80, 24);
+    focus_field(&mut a, "Context");
+    key(&mut a, KeyCode::Enter);
+    update(&mut a, Msg::Contexts(Ok(list(50))));
+    key(&mut a, KeyCode::End);
+    let s = screen_text(&a);
+    assert!(
+        s.contains("▸ ctx-49"),
+        "the selection stays on screen:\n{s}"
+    );
+    assert!(!s.contains("ctx-00"));
+    // a slow answer of an earlier picker with fewer contexts: the selection follows it
+    update(&mut a, Msg::Contexts(Ok(list(1))));
+    key(&mut a, KeyCode::End);
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.profile.cluster.context.as_deref(), Some("ctx-00"));
+}
+
+#[test]
+fn end_on_the_last_field_shows_every_check_at_80x24() {
+    let mut a = app();
+    a.size = (80, 24);
+    let failing = |i: usize| {
+        outcome(
+            &format!("check {i}"),
+            false,
+            "something long went wrong here and the message wraps over more than one line",
+            Some(&format!(
+                "fix number {i}: do this, then that, then check again"
+            )),
+        )
+    };
+    update(
+        &mut a,
+        Msg::Preflight {
+            generation: 1,
+            results: (1..=4).map(failing).collect(),
+        },
+    );
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::End);
+    assert!(
+        !screen_text(&a).contains("fix number 4"),
+        "needs a second End"
+    );
+    key(&mut a, KeyCode::End);
+    let s = screen_text(&a);
+    assert!(s.contains("fix number 4"), "{s}");
 }

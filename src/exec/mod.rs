@@ -86,7 +86,29 @@ pub(crate) struct Ctx<'a> {
     pub step: StepId,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub fn new(
+        plan: &'a Plan,
+        profile: &'a Profile,
+        opts: &'a RunOptions,
+        secrets: &'a Secrets,
+        tx: &'a mpsc::UnboundedSender<Event>,
+        cancel: watch::Receiver<bool>,
+    ) -> Self {
+        Ctx {
+            plan,
+            profile,
+            opts,
+            secrets,
+            tx,
+            cancel,
+            mem: keystores::MemoryFiles::default(),
+            kube: HashMap::new(),
+            discovered: None,
+            step: StepId::Prerequisites,
+        }
+    }
+
     pub fn info(&self, line: impl Into<String>) {
         let _ = self.tx.send(Event::Output {
             step: self.step,
@@ -138,18 +160,7 @@ pub async fn run(
     let _ = tx.send(Event::RunStarted {
         steps: plan.steps.iter().map(|s| s.id).collect(),
     });
-    let mut ctx = Ctx {
-        plan,
-        profile,
-        opts,
-        secrets,
-        tx: &tx,
-        cancel,
-        mem: keystores::MemoryFiles::default(),
-        kube: HashMap::new(),
-        discovered: None,
-        step: StepId::Prerequisites,
-    };
+    let mut ctx = Ctx::new(plan, profile, opts, secrets, &tx, cancel);
     for step in &plan.steps {
         if !opts.selects(plan, step.id) {
             let _ = tx.send(Event::StepSkipped {

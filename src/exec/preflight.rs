@@ -2,7 +2,6 @@
 //! own result. The wizard's Cluster step shows these live (the run stops at the first failing
 //! check; here the user sees all of them, with what to do about each).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -10,7 +9,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::events::{Event, Stream};
 use super::secrets::Secrets;
-use super::{Ctx, RunOptions, actions, keystores};
+use super::{Ctx, RunOptions, actions};
 use crate::plan::{Action, Check, Plan, StepId};
 use crate::profile::Profile;
 
@@ -68,18 +67,7 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
     let secrets = Secrets::none();
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let (_cancel_tx, cancel) = watch::channel(false);
-    let mut ctx = Ctx {
-        plan,
-        profile,
-        opts: &opts,
-        secrets: &secrets,
-        tx: &tx,
-        cancel,
-        mem: keystores::MemoryFiles::default(),
-        kube: HashMap::new(),
-        discovered: None,
-        step: StepId::Prerequisites,
-    };
+    let mut ctx = Ctx::new(plan, profile, &opts, &secrets, &tx, cancel);
     let mut out = Vec::new();
     let mut unreachable: Option<String> = None;
     for (step, check) in checks(plan) {

@@ -336,6 +336,9 @@ impl ReviewState {
 }
 
 pub struct App {
+    /// Counts the profiles opened in this session (Ctrl-O): what comes back from the
+    /// background for an earlier one is dropped.
+    pub epoch: u64,
     pub profile: Profile,
     /// The profile as last loaded or saved: `dirty` compares against it.
     pub saved: Profile,
@@ -374,6 +377,7 @@ impl App {
     pub fn new(profile: Profile, profile_path: Option<PathBuf>, no_color: bool) -> Self {
         let defaults = Profile::quickstart(&profile.name);
         let mut app = App {
+            epoch: 0,
             saved: profile.clone(),
             profile,
             profile_path,

@@ -78,6 +78,8 @@ pub fn on_results(app: &mut App, generation: u64, results: Vec<CheckOutcome>) {
     app.preflight.running = false;
     app.preflight.results = results;
     app.preflight.finished_at = Some(Instant::now());
+    // on the last field the results below it come into view as they arrive
+    super::update::ensure_field_visible(app);
 }
 
 /// Rows the Cluster step's form shows below its fields. A failure's message and fix-it are
@@ -259,11 +261,14 @@ pub fn on_contexts(app: &mut App, r: Result<KubeContexts, String>) {
         .map(|f| f.get(&app.profile).text().to_string())
         .unwrap_or_default();
     if let Some(Modal::ContextPicker(p)) = &mut app.modal {
-        if let Ok(l) = &r
-            && let Some(i) = l.contexts.iter().position(|c| c.name == current)
-        {
-            p.selected = i + 1;
-        }
+        p.selected = match &r {
+            Ok(l) => l
+                .contexts
+                .iter()
+                .position(|c| c.name == current)
+                .map_or(0, |i| i + 1),
+            Err(_) => 0,
+        };
         p.loaded = Some(r);
     }
 }
@@ -362,17 +367,13 @@ pub fn draw_picker(app: &App, p: &ContextPicker, f: &mut Frame, area: Rect) {
         .map(|i| i.0.chars().count())
         .max()
         .unwrap_or(10);
-    for (i, (name, about)) in items.iter().enumerate() {
-        let sel = i == p.selected;
-        let mut line = Line::from(vec![
-            Span::raw(if sel { "▸ " } else { "  " }),
-            Span::styled(format!("{name:<w$}"), t.value()),
-            Span::styled(format!("  {about}"), t.dim()),
-        ]);
-        if sel {
-            line = line.patch_style(t.selected());
-        }
-        lines.push(line);
+    // a long kubeconfig: the window of rows around the selection that fits the screen
+    let rows = (area.height as usize)
+        .saturating_sub(lines.len() + 6)
+        .max(3);
+    let first = p.selected.saturating_sub(rows - 1);
+    for (i, (name, about)) in items.iter().enumerate().skip(first).take(rows) {
+        lines.push(super::view::pick_row(t, i == p.selected, name, w, about));
     }
     lines.push(Line::from(""));
     lines.push(super::view::key_line(

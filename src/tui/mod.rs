@@ -116,6 +116,8 @@ fn perform(
     sink: &Sink,
     tx: &mpsc::UnboundedSender<Msg>,
 ) {
+    // outcomes are tagged with the profile they were asked for (Ctrl-O starts over)
+    let epoch = app.epoch;
     match cmd {
         Cmd::Save { path, profile } => {
             let tx = tx.clone();
@@ -124,17 +126,23 @@ fn perform(
                 if let Msg::Saved(Ok(_)) = &msg {
                     crate::profile::store::remember_last(&path);
                 }
-                let _ = tx.send(msg);
+                let _ = tx.send(Msg::tagged(epoch, msg));
             });
         }
         Cmd::ListProfiles => {
             let tx = tx.clone();
             tokio::task::spawn_blocking(move || {
-                let _ = tx.send(Msg::ProfileList(open_profile::list_store()));
+                let _ = tx.send(Msg::tagged(
+                    epoch,
+                    Msg::ProfileList(open_profile::list_store()),
+                ));
             });
         }
         Cmd::OpenProfile { path } => {
             let tx = tx.clone();
+            // a store name or a path, as `-f` takes it
+            let path = crate::profile::store::resolve(&path.to_string_lossy());
+            runner.abort();
             tokio::task::spawn_blocking(move || {
                 let r = crate::profile::store::read_for_wizard(&path);
                 if r.is_ok() {
@@ -176,7 +184,10 @@ fn perform(
                     &mut |_| {},
                 )
                 .await;
-                let _ = tx.send(Msg::Discovered(r.map(Box::new).map_err(|e| e.message())));
+                let _ = tx.send(Msg::tagged(
+                    epoch,
+                    Msg::Discovered(r.map(Box::new).map_err(|e| e.message())),
+                ));
             });
         }
         Cmd::Preflight {
@@ -189,10 +200,13 @@ fn perform(
                 let plan = crate::plan::plan(&profile);
                 let base = runner::base_dir(profile_path.as_deref());
                 let results = crate::exec::preflight::run(&plan, &profile, &base).await;
-                let _ = tx.send(Msg::Preflight {
-                    generation,
-                    results,
-                });
+                let _ = tx.send(Msg::tagged(
+                    epoch,
+                    Msg::Preflight {
+                        generation,
+                        results,
+                    },
+                ));
             });
         }
         Cmd::LoadContexts { kubeconfig } => {
@@ -200,7 +214,7 @@ fn perform(
             tokio::task::spawn_blocking(move || {
                 let r =
                     crate::kube::list_contexts(kubeconfig.as_deref()).map_err(|e| e.to_string());
-                let _ = tx.send(Msg::Contexts(r));
+                let _ = tx.send(Msg::tagged(epoch, Msg::Contexts(r)));
             });
         }
         Cmd::Answer { question, answer } => question.answer(answer),

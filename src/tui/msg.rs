@@ -40,6 +40,12 @@ pub enum Msg {
     Opened(Result<(PathBuf, Box<Profile>), String>),
     /// The executor needs a `prompt: true` secret.
     AskSecret(super::secret_prompt::SecretQuestion),
+    /// The outcome of a command asked for while profile number `epoch` was open (see
+    /// `App::epoch`); dropped when another profile has been opened since.
+    Tagged {
+        epoch: u64,
+        msg: Box<Msg>,
+    },
     /// SIGTERM, SIGHUP or an external SIGINT: leave now, restoring the terminal.
     Terminate,
 }
@@ -96,4 +102,13 @@ pub enum Cmd {
     /// Leave the program.
     Quit,
     Batch(Vec<Cmd>),
+}
+
+impl Msg {
+    pub fn tagged(epoch: u64, msg: Msg) -> Msg {
+        Msg::Tagged {
+            epoch,
+            msg: Box::new(msg),
+        }
+    }
 }

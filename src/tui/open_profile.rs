@@ -61,8 +61,11 @@ pub fn on_opened(app: &mut App, r: Result<(PathBuf, Box<crate::profile::Profile>
     match r {
         Ok((path, profile)) => {
             let (size, no_color) = (app.size, app.theme.no_color);
+            let (epoch, generation) = (app.epoch, app.preflight.generation);
             *app = App::new(*profile, Some(path.clone()), no_color);
             app.size = size;
+            app.epoch = epoch + 1;
+            app.preflight.generation = generation;
             app.status = Some((format!("opened {}", path.display()), false));
         }
         Err(e) => app.status = Some((format!("not opened: {e}"), true)),
@@ -81,10 +84,10 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 let text = input.lines().join("");
                 let t = text.trim();
                 if !t.is_empty() {
-                    let path = crate::profile::store::resolve(t);
-                    return choose(app, path, dirty);
+                    return choose(app, PathBuf::from(t), dirty);
                 }
             }
+            _ if super::update::is_line_break_or_tab(&k) => {}
             _ => {
                 input.input(k);
             }
@@ -157,15 +160,13 @@ pub fn draw(app: &App, d: &OpenDialog, f: &mut Frame, area: Rect) {
             let rows = (area.height as usize).saturating_sub(12).max(3);
             let first = d.selected.saturating_sub(rows - 1);
             for (i, e) in l.iter().enumerate().skip(first).take(rows) {
-                let mut line = Line::from(vec![
-                    Span::raw(if i == d.selected { "▸ " } else { "  " }),
-                    Span::styled(format!("{:<w$}", e.name), t.value()),
-                    Span::styled(format!("  {}", e.description), t.dim()),
-                ]);
-                if i == d.selected {
-                    line = line.patch_style(t.selected());
-                }
-                lines.push(line);
+                lines.push(super::view::pick_row(
+                    t,
+                    i == d.selected,
+                    &e.name,
+                    w,
+                    &e.description,
+                ));
             }
         }
     }

@@ -84,23 +84,52 @@ pub struct ExecRunner {
     /// `prompt: true` answers of the current run (retry and skip do not ask again).
     answers: Arc<std::sync::Mutex<std::collections::HashMap<String, kmpilot_keystore::Secret>>>,
     cancel: Option<watch::Sender<bool>>,
-    watchers: Option<watch::Sender<bool>>,
+    /// The running watchers and what they watch (kubeconfig, context, namespace).
+    watchers: Option<(watch::Sender<bool>, WatchTarget)>,
+}
+
+type WatchTarget = (Option<PathBuf>, Option<String>, String);
+
+fn watch_target(p: &Profile) -> WatchTarget {
+    (
+        p.cluster.kubeconfig.clone(),
+        p.cluster.context.clone(),
+        p.cluster.namespace.clone(),
+    )
+}
+
+impl ExecRunner {
+    /// Watchers for this profile's namespace: kept while they watch the same place and are
+    /// alive, replaced when the cluster or namespace changed (a picked context, another
+    /// profile) or when they gave up (the cluster did not answer at first).
+    fn ensure_watchers(&mut self, profile: &Profile, sink: &Sink) {
+        let target = watch_target(profile);
+        if let Some((stop, t)) = &self.watchers
+            && *t == target
+            && !stop.is_closed()
+        {
+            return;
+        }
+        if let Some((stop, _)) = self.watchers.take() {
+            let _ = stop.send(true);
+        }
+        let (stop_tx, stop_rx) = watch::channel(false);
+        spawn_watchers(profile, sink.watch_sender(), stop_rx);
+        self.watchers = Some((stop_tx, target));
+    }
 }
 
 impl Runner for ExecRunner {
     fn start(&mut self, req: RunRequest, sink: Sink) {
-        if !req.resume {
-            // a new run asks again; only its own retries reuse the answers
+        if req.from.is_none() {
+            // a new run (or a resumed one, perhaps of another profile) asks again; only the
+            // retries and skips of this run reuse its answers
             self.answers = Arc::default();
         }
         self.abort();
         let (cancel_tx, cancel_rx) = watch::channel(false);
         self.cancel = Some(cancel_tx);
-        if self.watchers.is_none() {
-            let (stop_tx, stop_rx) = watch::channel(false);
-            spawn_watchers(&req.profile, sink.watch_sender(), stop_rx);
-            self.watchers = Some(stop_tx);
-        }
+        self.ensure_watchers(&req.profile, &sink);
         let prompter = super::secret_prompt::WizardPrompter {
             to_screen: sink.0.clone(),
             answers: self.answers.clone(),
@@ -153,7 +182,7 @@ impl Runner for ExecRunner {
 impl Drop for ExecRunner {
     fn drop(&mut self) {
         self.abort();
-        if let Some(w) = self.watchers.take() {
+        if let Some((w, _)) = self.watchers.take() {
             let _ = w.send(true);
         }
     }

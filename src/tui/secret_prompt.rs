@@ -136,7 +136,9 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             answer: Ok(Secret::new(value)),
         });
     }
-    p.input.input(k);
+    if !super::update::is_line_break_or_tab(&k) {
+        p.input.input(k);
+    }
     app.modal = Some(Modal::SecretPrompt(p));
     None
 }

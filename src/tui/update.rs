@@ -25,14 +25,18 @@ use crate::profile::store;
 use crate::steps::form::{Kind, Value};
 
 pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
-    let user = matches!(
-        msg,
-        Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Opened(Ok(_))
-    );
+    // what the user did (not a mouse move or key release) may change what the checks need
+    let user = match &msg {
+        Msg::Key(k) => k.kind != KeyEventKind::Release,
+        Msg::Mouse(m) => !matches!(m.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)),
+        Msg::Paste(_) | Msg::Opened(Ok(_)) => true,
+        _ => false,
+    };
     let cmd = dispatch(app, msg);
     if !app.run.questions.is_empty() {
         secret_prompt::show_next(app);
     }
+    show_failure(app);
     // the Cluster step's checks follow what they depend on, without a key to press
     let checks = if user && !app.should_quit {
         cluster_step::maybe_start(app, false)
@@ -47,6 +51,13 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
 
 fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
     match msg {
+        Msg::Tagged { epoch, msg } => {
+            if epoch == app.epoch {
+                dispatch(app, *msg)
+            } else {
+                None
+            }
+        }
         Msg::Key(k) if k.kind != KeyEventKind::Release => on_key(app, k),
         Msg::Key(_) => None,
         Msg::Mouse(m) => on_mouse(app, m),
@@ -69,13 +80,11 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
         }
         Msg::Exec(ev) => {
             app.now = Instant::now();
-            if let Some(step) = app.run.apply(ev, app.now)
-                && let Some(super::run_state::StepProgress {
-                    state: super::run_state::StepRun::Failed { error, hint, .. },
-                    ..
-                }) = app.run.step(step).cloned()
-            {
-                app.modal = Some(Modal::StepFailed { step, error, hint });
+            app.run.apply(ev, app.now);
+            // the failure dialog opens now, or once the dialog in its way is closed
+            // (`show_failure` runs after every message)
+            if matches!(app.modal, Some(Modal::Help)) && app.run.failed.is_some() {
+                app.modal = None;
             }
             None
         }
@@ -149,6 +158,28 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             }
         }
     }
+}
+
+/// A failed step waiting for retry / skip / abort gets its dialog as soon as no other dialog
+/// is open (a failure arriving while the user types a file name does not close that).
+fn show_failure(app: &mut App) {
+    if app.modal.is_some() {
+        return;
+    }
+    if let Some(step) = app.run.failed
+        && let Some(super::run_state::StepProgress {
+            state: super::run_state::StepRun::Failed { error, hint, .. },
+            ..
+        }) = app.run.step(step).cloned()
+    {
+        app.modal = Some(Modal::StepFailed { step, error, hint });
+    }
+}
+
+/// Keys a one-line field must not take: a TextArea would add a line (Ctrl-M, Ctrl-J) or an
+/// invisible tab.
+pub fn is_line_break_or_tab(k: &KeyEvent) -> bool {
+    matches!(k.code, KeyCode::Tab | KeyCode::BackTab) || ctrl(k, 'm') || ctrl(k, 'j')
 }
 
 fn ctrl(k: &KeyEvent, c: char) -> bool {
@@ -309,6 +340,12 @@ fn on_form_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
         KeyCode::PageUp => move_field(app, -10),
         KeyCode::PageDown => move_field(app, 10),
         KeyCode::Home => move_field(app, -10_000),
+        KeyCode::End if app.field + 1 == app.fields.len() => {
+            // End again: all that follows the last field (the Cluster step's checks)
+            let area = Rect::new(0, 0, app.size.0, app.size.1);
+            let h = (layout::wizard(area, false).list.height as usize).max(1);
+            app.form_scroll = form_lines(app).len().saturating_sub(h);
+        }
         KeyCode::End => move_field(app, 10_000),
         KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc => app.focus = Focus::Steps,
         KeyCode::Char(']') => {
@@ -490,6 +527,12 @@ fn on_paste(app: &mut App, s: &str) {
         e.input.insert_str(&line);
     } else if let Some(Modal::SecretPrompt(p)) = &mut app.modal {
         secret_prompt::on_paste(p, s);
+    } else if let Some(Modal::Open(d)) = &mut app.modal
+        && let Some(input) = &mut d.path_input
+    {
+        input.insert_str(&line);
+    } else if let Some(Modal::SaveAs(t) | Modal::Search(t)) = &mut app.modal {
+        t.insert_str(&line);
     }
 }
 
@@ -784,12 +827,15 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             None
         }
         Modal::StepFailed { step, error, hint } => match k.code {
+            // the run goes on: in progress again from now (not only once the executor says so)
             KeyCode::Char('r') => {
                 app.run.failed = None;
+                app.run.finished = None;
                 Some(Cmd::Retry(step))
             }
             KeyCode::Char('s') => {
                 app.run.failed = None;
+                app.run.finished = None;
                 Some(Cmd::Skip(step))
             }
             KeyCode::Char('a') => {

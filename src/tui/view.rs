@@ -835,6 +835,26 @@ pub(super) fn dialog(app: &App, f: &mut Frame, r: Rect, title: &str, lines: Vec<
     );
 }
 
+/// One row of a pick list: marker, name padded to `w`, what it is (dimmed).
+pub(super) fn pick_row(
+    t: &Theme,
+    selected: bool,
+    name: &str,
+    w: usize,
+    about: &str,
+) -> Line<'static> {
+    let line = Line::from(vec![
+        Span::raw(if selected { "▸ " } else { "  " }),
+        Span::styled(format!("{name:<w$}"), t.value()),
+        Span::styled(format!("  {about}"), t.dim()),
+    ]);
+    if selected {
+        line.patch_style(t.selected())
+    } else {
+        line
+    }
+}
+
 pub(super) fn key_line<'a>(t: &Theme, keys: &[(&'a str, &'a str)]) -> Line<'a> {
     let mut spans = Vec::new();
     for (i, (k, w)) in keys.iter().enumerate() {
