@@ -1,0 +1,115 @@
+//! The wizard's runner against the real test cluster: the Pods pane follows the profile the
+//! run is for. A run for namespace A shows A's pods; after the namespace (or context) changed
+//! in the wizard, the next run's pane shows B's and no longer A's; and watchers that gave up
+//! (the kubeconfig did not exist yet) are started again by the next run. Alone in its binary:
+//! it points KMPILOT_STATE_DIR at a temporary directory.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kmpilot::kube::snapshot::{SyncState, WatchUpdate};
+use kmpilot::plan::Plan;
+use kmpilot::profile::Profile;
+use kmpilot::tui::Msg;
+use kmpilot::tui::runner::{ExecRunner, RunRequest, Runner, Sink};
+use tokio::sync::mpsc;
+
+fn request(p: &Profile) -> RunRequest {
+    // no steps: only the runner's watchers are under test here
+    RunRequest {
+        profile: p.clone(),
+        plan: Arc::new(Plan {
+            profile: p.name.clone(),
+            steps: Vec::new(),
+            artifacts: Vec::new(),
+            console_urls: Vec::new(),
+        }),
+        profile_path: None,
+        resume: false,
+        from: None,
+    }
+}
+
+/// Waits for a pods snapshot that satisfies `ok`; returns the pod names of the last one seen.
+async fn pods_until(
+    rx: &mut mpsc::UnboundedReceiver<Msg>,
+    what: &str,
+    ok: impl Fn(&[String], &SyncState) -> bool,
+) -> Vec<String> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mut last = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(Msg::Watch(WatchUpdate::Pods(s)))) => {
+                last = s.rows.iter().map(|r| r.name.clone()).collect();
+                if ok(&last, &s.state) {
+                    return last;
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => panic!("never saw {what}; last pods: {last:?}"),
+        }
+    }
+}
+
+fn add_pod(ns: &str, name: &str) {
+    support::apply_yaml(&format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}}}\nspec: {{containers: [{{name: c, image: busybox}}]}}\n"
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pods_pane_follows_the_namespace_and_recovers_from_a_missing_kubeconfig() {
+    let Some(tc) = support::test_cluster() else {
+        return;
+    };
+    let state = tempfile::tempdir().unwrap();
+    // SAFETY: the only test in this binary; set before any thread reads it
+    unsafe { std::env::set_var("KMPILOT_STATE_DIR", state.path()) };
+    let a = tc.namespace("runner-pane-a");
+    let b = tc.namespace("runner-pane-b");
+    add_pod(&a.name, "pod-in-a");
+    add_pod(&b.name, "pod-in-b");
+
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut runner = ExecRunner::default();
+    let mut p = Profile::quickstart("runner-pane");
+    p.cluster.kubeconfig = Some(tc.kubeconfig.clone());
+    p.cluster.namespace = a.name.clone();
+    runner.start(request(&p), Sink(tx.clone()));
+    pods_until(&mut rx, "pod-in-a", |pods, _| {
+        pods.iter().any(|n| n == "pod-in-a")
+    })
+    .await;
+
+    // the namespace changed in the wizard: the next run watches B, and A's pod goes away
+    p.cluster.namespace = b.name.clone();
+    runner.start(request(&p), Sink(tx.clone()));
+    let shown = pods_until(&mut rx, "only pod-in-b", |pods, _| {
+        pods.iter().any(|n| n == "pod-in-b") && !pods.iter().any(|n| n == "pod-in-a")
+    })
+    .await;
+    assert_eq!(shown, ["pod-in-b"]);
+
+    // watchers that gave up (no kubeconfig there yet) start again with the next run, even
+    // though the profile did not change
+    let later = state.path().join("later-kubeconfig");
+    p.cluster.kubeconfig = Some(later.clone());
+    runner.start(request(&p), Sink(tx.clone()));
+    pods_until(&mut rx, "a re-syncing pane", |_, s| {
+        matches!(s, SyncState::Resyncing { .. })
+    })
+    .await;
+    std::fs::copy(&tc.kubeconfig, &later).unwrap();
+    // give the failed watcher task time to end
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    runner.start(request(&p), Sink(tx.clone()));
+    pods_until(&mut rx, "pod-in-b after recovery", |pods, _| {
+        pods.iter().any(|n| n == "pod-in-b")
+    })
+    .await;
+    drop(runner);
+}
