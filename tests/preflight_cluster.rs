@@ -137,3 +137,36 @@ fn kmpilot_on_path(tool: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
 }
+
+/// A PrivateJet cluster on another context is checked too; its failure does not hide the
+/// profile's own cluster, which answers.
+#[tokio::test]
+async fn other_clusters_are_checked_on_their_own() {
+    let Some(tc) = support::test_cluster() else {
+        return;
+    };
+    support::ensure_nginx_ingress_class();
+    let mut p = quickstart(&tc.kubeconfig);
+    p.identity_server.image.build = false;
+    let i = kmpilot::steps::private_jet::add_cluster(&mut p);
+    p.private_jet.clusters[i].context = Some("edge-missing".into());
+    p.private_jet.clusters[i].access_url = "https://apis.example.com".into();
+    let r = check(&p).await;
+    let edge = find(&r, "cluster of context edge-missing answers");
+    assert_eq!(edge.status, CheckStatus::Failed, "{edge:?}");
+    assert_eq!(
+        find(&r, "cluster of the current context answers").status,
+        CheckStatus::Ok
+    );
+    assert_eq!(find(&r, "ingress class `nginx`").status, CheckStatus::Ok);
+    // a PrivateJet cluster on the profile's own context adds no second check
+    p.private_jet.clusters[i].context = None;
+    let r = check(&p).await;
+    assert_eq!(
+        r.iter()
+            .filter(|o| o.summary.starts_with("cluster of"))
+            .count(),
+        1,
+        "{r:#?}"
+    );
+}

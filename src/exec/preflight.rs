@@ -69,15 +69,28 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
     let (_cancel_tx, cancel) = watch::channel(false);
     let mut ctx = Ctx::new(plan, profile, &opts, &secrets, &tx, cancel);
     let mut out = Vec::new();
-    let mut unreachable: Option<String> = None;
+    // the contexts whose cluster did not answer: their other checks are skipped
+    let mut unreachable: Vec<Option<String>> = Vec::new();
+    let cluster_of = |c: &Check| -> Option<Option<String>> {
+        let own = |ctx: &Option<String>| ctx.clone().or_else(|| profile.cluster.context.clone());
+        match c {
+            Check::Tool { .. } => None,
+            Check::ClusterReachable { context } | Check::SecretsStoreCsiDriver { context } => {
+                Some(own(context))
+            }
+            Check::IngressController { .. } => Some(own(&None)),
+        }
+    };
     for (step, check) in checks(plan) {
         let summary = Action::Check(check.clone()).summary();
-        let needs_cluster = !matches!(check, Check::Tool { .. });
-        if needs_cluster && let Some(why) = &unreachable {
+        let cluster = cluster_of(&check);
+        if let Some(c) = &cluster
+            && unreachable.contains(c)
+        {
             out.push(CheckOutcome {
                 summary,
                 status: CheckStatus::Skipped,
-                detail: why.clone(),
+                detail: "not checked: the cluster does not answer".into(),
                 fix: None,
             });
             continue;
@@ -116,9 +129,11 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
             },
         };
         tracing::debug!(check = %outcome.summary, status = ?outcome.status, detail = %outcome.detail, "preflight");
-        if matches!(check, Check::ClusterReachable { .. }) && outcome.status == CheckStatus::Failed
+        if matches!(check, Check::ClusterReachable { .. })
+            && outcome.status == CheckStatus::Failed
+            && let Some(c) = cluster
         {
-            unreachable = Some("not checked: the cluster does not answer".into());
+            unreachable.push(c);
         }
         out.push(outcome);
     }

@@ -155,6 +155,28 @@ pub fn plan(p: &Profile) -> Step {
     Step::new(StepId::Prerequisites, actions)
 }
 
+/// "The cluster answers" for each other cluster a step works on (a PrivateJet cluster, the
+/// ICP cluster of the KMS track), once per context: a wrong context then fails before the
+/// step changes anything, and the wizard's live checks include it.
+pub fn reachable_checks<'a>(
+    p: &Profile,
+    contexts: impl IntoIterator<Item = Option<&'a str>>,
+) -> Vec<Action> {
+    let mut seen: Vec<&str> = Vec::new();
+    for c in contexts.into_iter().flatten() {
+        if Some(c) != p.cluster.context.as_deref() && !seen.contains(&c) {
+            seen.push(c);
+        }
+    }
+    seen.into_iter()
+        .map(|c| {
+            Action::Check(Check::ClusterReachable {
+                context: Some(c.to_string()),
+            })
+        })
+        .collect()
+}
+
 /// The tools this profile needs, so an evaluator without Docker is not told to install it.
 pub fn required_tools(p: &Profile) -> Vec<&'static str> {
     let mut t = vec!["kubectl", "helm"];

@@ -375,7 +375,8 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     save.stdout_to = Some(saved.clone());
     let mut inject = Command::new("istioctl", ["kube-inject", "-f", &saved]);
     inject.stdout_to = Some(injected.clone());
-    let mut actions = vec![
+    let mut actions = super::cluster::reachable_checks(p, [k.context.as_deref()]);
+    actions.extend([
         // a secret's data is base64 by definition: the executor encodes the key, nothing else does
         Action::CreateSecret(SecretSpec {
             context: ctx.clone(),
@@ -400,7 +401,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
         Action::Run(inject),
         // replace, not delete + apply: the KMS API keeps serving while the new pods start
         Action::Run(kc(&["replace", "-f", &injected])),
-    ];
+    ]);
     for o in resources(p) {
         let m = manifests::manifest(ctx.as_deref(), "kms-sts", o);
         artifacts.push(Artifact {

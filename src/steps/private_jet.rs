@@ -557,7 +557,8 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     if pj.clusters.is_empty() {
         return None;
     }
-    let mut actions = Vec::new();
+    let mut actions =
+        super::cluster::reachable_checks(p, pj.clusters.iter().map(|c| c.context.as_deref()));
     for c in &pj.clusters {
         let ctx = c.context.as_deref();
         let dir = format!("private-jet/{}", c.name);
