@@ -24,6 +24,20 @@ fn kubectl(args: &[&str]) -> Output {
         .expect("kubectl on PATH")
 }
 
+/// Creates `ns` empty. A namespace an earlier run deleted with --wait=false may still be
+/// terminating: objects put into it would vanish with it, so wait for it to be gone first.
+fn fresh_namespace(ns: &str) {
+    ok(kubectl(&[
+        "delete",
+        "namespace",
+        ns,
+        "--ignore-not-found",
+        "--wait=true",
+        "--timeout=120s",
+    ]));
+    ok(kubectl(&["create", "namespace", ns]));
+}
+
 fn ok(o: Output) -> String {
     assert!(
         o.status.success(),
@@ -120,7 +134,7 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
     let dir = tempfile::tempdir().unwrap();
     install_crds();
     for ns in ["kmp-pj-one", "kmp-pj-two"] {
-        let _ = kubectl(&["create", "namespace", ns]);
+        fresh_namespace(ns);
     }
     std::fs::write(dir.path().join("deployment.toml"), DEPLOYMENT_TOML).unwrap();
     let profile = privatejet_profile(dir.path());
@@ -240,7 +254,16 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     }
     let dir = tempfile::tempdir().unwrap();
     install_crds();
-    let _ = kubectl(&["create", "namespace", "istio-system"]);
+    let _ = kubectl(&[
+        "delete",
+        "deployment",
+        "key-management-api",
+        "-n",
+        "kube-system",
+        "--ignore-not-found",
+        "--wait=true",
+    ]);
+    fresh_namespace("istio-system");
     // what the ICP KMS and STS charts leave behind
     support::apply_yaml(
         "apiVersion: v1\nkind: Secret\nmetadata: {name: sts-apikey, namespace: istio-system}\nstringData: {apikey: old-key, other: kept}\n---\n\
