@@ -122,6 +122,10 @@ pub(super) async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
                     .to_string(),
                 _ => String::new(),
             };
+            if name == "docker" {
+                // the CLI alone cannot build the IS image: its daemon must answer
+                docker_daemon().await?;
+            }
             ctx.info(format!(
                 "{name}: {}",
                 if version.is_empty() {
@@ -140,6 +144,33 @@ pub(super) async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
             super::kube_actions::csi_driver(ctx, context.as_deref()).await
         }
     }
+}
+
+/// `docker info` answers: a Docker CLI without a running daemon (or one the user may not
+/// reach) fails the image build only much later.
+async fn docker_daemon() -> Result<(), Failure> {
+    let out = tokio::time::timeout(
+        Duration::from_secs(15),
+        tokio::process::Command::new("docker")
+            .args(["info", "--format", "{{.ServerVersion}}"])
+            .output(),
+    )
+    .await;
+    let why = match out {
+        Ok(Ok(o)) if o.status.success() => return Ok(()),
+        Ok(Ok(o)) => String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no answer")
+            .trim()
+            .to_string(),
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "no answer within 15 s".into(),
+    };
+    Err(
+        Failure::new(format!("docker is installed but its daemon does not answer: {why}"))
+            .hint("start Docker (and check you may use its socket), or set identityServer.image.build: false and use a prebuilt image"),
+    )
 }
 
 fn write_artifact(ctx: &Ctx<'_>, path: &str) -> Result<(), Failure> {

@@ -132,9 +132,18 @@ pub fn render(plan: &Plan, p: &Profile) -> String {
 fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
     let ssa = "apply --server-side --field-manager=kmpilot --force-conflicts";
     match a {
-        Action::Check(Check::Tool { name }) => vec![format!(
-            "command -v {name} >/dev/null || {{ echo '{name} is not installed' >&2; exit 1; }}"
-        )],
+        Action::Check(Check::Tool { name }) => {
+            let mut v = vec![format!(
+                "command -v {name} >/dev/null || {{ echo '{name} is not installed' >&2; exit 1; }}"
+            )];
+            if name == "docker" {
+                v.push(
+                    "docker info >/dev/null || { echo 'the Docker daemon does not answer' >&2; exit 1; }"
+                        .into(),
+                );
+            }
+            v
+        }
         Action::Check(Check::ClusterReachable { context }) => {
             vec![format!("{} version >/dev/null", kubectl(context))]
         }
