@@ -716,6 +716,11 @@ fn cluster_step_shows_live_checks_with_fix_its() {
     key(&mut a, KeyCode::End);
     let s = screen_text(&a);
     assert!(s.contains("1 failing"), "{s}");
+    assert_eq!(
+        a.status_of(0),
+        kmpilot::tui::app::StepStatus::Warnings(1),
+        "the step list marks the failing check"
+    );
     assert!(s.contains("✗ ingress class `nginx` exists"), "{s}");
     assert!(
         s.contains("fix: helm upgrade --install ingress-nginx"),
@@ -1103,4 +1108,24 @@ fn end_on_the_last_field_shows_every_check_at_80x24() {
     key(&mut a, KeyCode::End);
     let s = screen_text(&a);
     assert!(s.contains("fix number 4"), "{s}");
+}
+
+#[test]
+fn the_run_confirmation_mentions_failing_checks() {
+    let mut a = app();
+    update(
+        &mut a,
+        Msg::Preflight {
+            generation: 1,
+            results: vec![outcome("helm is installed", false, "not on PATH", None)],
+        },
+    );
+    goto_step(&mut a, WizardStep::Review);
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('r'));
+    let s = screen_text(&a);
+    assert!(
+        s.contains("1 prerequisite check(s) failed when last checked"),
+        "{s}"
+    );
 }

@@ -485,6 +485,10 @@ impl App {
         for i in self.issues_of(step) {
             if i.is_error() { e += 1 } else { w += 1 }
         }
+        if step == WizardStep::Cluster {
+            // a failing live check is not a profile error, but the run will stop at it
+            w += self.preflight.failures();
+        }
         if e > 0 {
             StepStatus::Errors(e)
         } else if !self.visited[idx] {

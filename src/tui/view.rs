@@ -1108,6 +1108,15 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                     "on {ctx}, namespace {}?",
                     app.profile.cluster.namespace
                 )),
+                match app.preflight.failures() {
+                    0 => Line::from(""),
+                    n => Line::from(Span::styled(
+                        format!(
+                            "{n} prerequisite check(s) failed when last checked (Cluster step)"
+                        ),
+                        t.warn(),
+                    )),
+                },
                 Line::from(""),
                 key_line(
                     t,
