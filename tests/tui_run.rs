@@ -563,3 +563,31 @@ fn a_failure_does_not_close_the_dialog_the_user_is_in() {
     ));
     assert_eq!(a.run.finished, None);
 }
+
+/// The watchers outlive a run and send only changes: a second run keeps the rows they showed.
+#[test]
+fn a_second_run_keeps_the_panes_rows() {
+    let mut a = running_app();
+    update(
+        &mut a,
+        Msg::Watch(WatchUpdate::Pods(Snapshot {
+            state: SyncState::Live,
+            rows: vec![pod(1, "Running")],
+        })),
+    );
+    ev(&mut a, Event::RunStarted { steps: vec![] });
+    ev(&mut a, Event::RunFinished { ok: true });
+    while a.screen == Screen::Run {
+        key(&mut a, KeyCode::Esc); // the summary, then back to the wizard
+    }
+    if a.focus == kmpilot::tui::app::Focus::Steps {
+        key(&mut a, KeyCode::Enter);
+    }
+    key(&mut a, KeyCode::Char('r'));
+    assert!(matches!(
+        key(&mut a, KeyCode::Char('y')),
+        Some(Cmd::StartRun { .. })
+    ));
+    assert_eq!(a.run.pods.rows.len(), 1);
+    assert_eq!(a.run.pods.state, SyncState::Live);
+}

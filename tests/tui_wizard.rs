@@ -1108,6 +1108,15 @@ fn end_on_the_last_field_shows_every_check_at_80x24() {
     key(&mut a, KeyCode::End);
     let s = screen_text(&a);
     assert!(s.contains("fix number 4"), "{s}");
+    // results arriving again (c) do not pull the view back up
+    update(
+        &mut a,
+        Msg::Preflight {
+            generation: 1,
+            results: (1..=4).map(failing).collect(),
+        },
+    );
+    assert!(screen_text(&a).contains("fix number 4"));
 }
 
 #[test]

@@ -92,7 +92,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         base_dir,
     };
     let prompter = TerminalPrompter;
-    let uses = plan::secrets::uses_where(&plan, |id| opts.selects(&plan, id));
+    let uses = crate::exec::secrets_needed(&plan, &profile, &opts);
     let secrets =
         match Secrets::resolve(&uses, &opts.base_dir, interactive.then_some(&prompter as _)) {
             Ok(s) => s,

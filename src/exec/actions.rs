@@ -107,9 +107,11 @@ pub(super) async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
                 );
             }
             let out = tokio::time::timeout(
-                Duration::from_secs(15),
+                Duration::from_secs(4),
                 tokio::process::Command::new(name)
                     .args(version_args(name))
+                    .stdin(std::process::Stdio::null())
+                    .kill_on_drop(true)
                     .output(),
             )
             .await;
@@ -149,10 +151,13 @@ pub(super) async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
 /// `docker info` answers: a Docker CLI without a running daemon (or one the user may not
 /// reach) fails the image build only much later.
 async fn docker_daemon() -> Result<(), Failure> {
+    // plain `docker info`: podman's docker CLI has no .ServerVersion to format
     let out = tokio::time::timeout(
-        Duration::from_secs(15),
+        Duration::from_secs(5),
         tokio::process::Command::new("docker")
-            .args(["info", "--format", "{{.ServerVersion}}"])
+            .arg("info")
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true)
             .output(),
     )
     .await;
@@ -165,7 +170,7 @@ async fn docker_daemon() -> Result<(), Failure> {
             .trim()
             .to_string(),
         Ok(Err(e)) => e.to_string(),
-        Err(_) => "no answer within 15 s".into(),
+        Err(_) => "no answer within 5 s".into(),
     };
     Err(
         Failure::new(format!("docker is installed but its daemon does not answer: {why}"))

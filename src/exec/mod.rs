@@ -59,6 +59,26 @@ impl RunOptions {
     }
 }
 
+/// The secrets a run with `opts` will use: those of the selected steps (`--from`/`--only`),
+/// without the steps a resumed run skips because the journal records them as done — a
+/// resumed run does not ask again for what it will not use.
+pub fn secrets_needed(
+    plan: &Plan,
+    profile: &Profile,
+    opts: &RunOptions,
+) -> Vec<crate::plan::secrets::SecretUse> {
+    let journal = opts
+        .resume
+        .then(|| Journal::load(&opts.state_dir, &profile.name));
+    crate::plan::secrets::uses_where(plan, |id| {
+        opts.selects(plan, id)
+            && !journal
+                .as_ref()
+                .zip(plan.step(id))
+                .is_some_and(|(j, step)| j.is_done(step))
+    })
+}
+
 /// The state directory: `KMPILOT_STATE_DIR`, else the OS state/data dir for kmpilot.
 pub fn state_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("KMPILOT_STATE_DIR") {
@@ -249,4 +269,46 @@ pub async fn run(
     }
     let _ = tx.send(Event::RunFinished { ok: true });
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::secret::SecretRef;
+
+    /// A resumed run asks only for the secrets of the steps it will run: with every step but
+    /// the DNS one done before, it needs none.
+    #[test]
+    fn a_resumed_run_needs_no_secret_of_a_step_done_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Profile::quickstart("resume-secrets");
+        p.keystores.store_password = SecretRef::Prompt(true);
+        let plan = crate::plan::plan(&p);
+        let mut opts = RunOptions {
+            dry_run: false,
+            resume: true,
+            from: None,
+            only: None,
+            work_dir: dir.path().join("work"),
+            state_dir: dir.path().to_path_buf(),
+            base_dir: dir.path().to_path_buf(),
+        };
+        let vars = |opts: &RunOptions| -> Vec<String> {
+            let mut v: Vec<String> = secrets_needed(&plan, &p, opts)
+                .into_iter()
+                .map(|u| u.var)
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(vars(&opts), ["APIM_ADMIN_PASSWORD", "KEYSTORE_PASSWORD"]);
+        let mut j = Journal::load(dir.path(), &p.name);
+        for s in plan.steps.iter().filter(|s| s.id != StepId::Dns) {
+            j.record(s.id, s, Status::Done, None);
+        }
+        j.save(dir.path()).unwrap();
+        assert!(vars(&opts).is_empty(), "{:?}", vars(&opts));
+        opts.resume = false;
+        assert_eq!(vars(&opts).len(), 2, "a fresh run needs them all");
+    }
 }

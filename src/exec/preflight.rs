@@ -47,7 +47,8 @@ pub fn checks(plan: &Plan) -> Vec<(StepId, Check)> {
 }
 
 /// A check gives up after this long (an unreachable API server can otherwise hang for the
-/// client's own, much longer, timeouts).
+/// client's own, much longer, timeouts). Longer than a tool check's own probes (4 s for the
+/// version, 5 s for `docker info`), which are killed when they time out.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Runs every check of `plan`. Read-only: tools are asked for their version, the API server
@@ -125,7 +126,13 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
                 summary,
                 status: CheckStatus::Failed,
                 detail: format!("no answer within {} s", CHECK_TIMEOUT.as_secs()),
-                fix: Some("is the cluster running and the context right?".into()),
+                fix: Some(
+                    match check {
+                        Check::Tool { .. } => "the tool hangs: run it by hand to see why",
+                        _ => "is the cluster running and the context right?",
+                    }
+                    .into(),
+                ),
             },
         };
         tracing::debug!(check = %outcome.summary, status = ?outcome.status, detail = %outcome.detail, "preflight");

@@ -78,8 +78,14 @@ pub fn on_results(app: &mut App, generation: u64, results: Vec<CheckOutcome>) {
     app.preflight.running = false;
     app.preflight.results = results;
     app.preflight.finished_at = Some(Instant::now());
-    // on the last field the results below it come into view as they arrive
+    // on the last field the results below it come into view as they arrive, without pulling
+    // the view back up from where the user scrolled to (End twice)
+    let before = app.form_scroll;
     super::update::ensure_field_visible(app);
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let h = super::layout::wizard(area, false).list.height as usize;
+    let bottom = super::app::form_lines(app).len().saturating_sub(h);
+    app.form_scroll = app.form_scroll.max(before.min(bottom));
 }
 
 /// Rows the Cluster step's form shows below its fields. A failure's message and fix-it are

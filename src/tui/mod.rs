@@ -142,7 +142,8 @@ fn perform(
             let tx = tx.clone();
             // a store name or a path, as `-f` takes it
             let path = crate::profile::store::resolve(&path.to_string_lossy());
-            runner.abort();
+            // the old profile's watchers and remembered answers go with it
+            runner.close();
             tokio::task::spawn_blocking(move || {
                 let r = crate::profile::store::read_for_wizard(&path);
                 if r.is_ok() {

@@ -84,7 +84,13 @@ pub struct RunState {
 
 impl RunState {
     pub fn begin(&mut self, plan: Arc<Plan>, now: Instant) {
+        // the watchers outlive a run and only send what changes: keep what they showed (a
+        // changed namespace gets new watchers, whose first snapshot replaces it at once)
+        let pods = std::mem::take(&mut self.pods);
+        let ingresses = std::mem::take(&mut self.ingresses);
         *self = RunState {
+            pods,
+            ingresses,
             active: true,
             steps: plan
                 .steps

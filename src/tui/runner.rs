@@ -75,6 +75,10 @@ pub trait Runner: Send {
     fn retry(&mut self, step: StepId, sink: Sink);
     fn skip(&mut self, step: StepId, sink: Sink);
     fn abort(&mut self);
+    /// Another profile is opened: stop everything that belongs to this one.
+    fn close(&mut self) {
+        self.abort();
+    }
 }
 
 /// Runs plans with the real executor and watches the namespace's pods and ingresses.
@@ -177,14 +181,19 @@ impl Runner for ExecRunner {
             let _ = c.send(true);
         }
     }
-}
 
-impl Drop for ExecRunner {
-    fn drop(&mut self) {
+    fn close(&mut self) {
         self.abort();
         if let Some((w, _)) = self.watchers.take() {
             let _ = w.send(true);
         }
+        self.answers = Arc::default();
+    }
+}
+
+impl Drop for ExecRunner {
+    fn drop(&mut self) {
+        self.close();
     }
 }
 
@@ -220,7 +229,7 @@ pub fn spawn_executor(
         base_dir,
     };
     tokio::spawn(async move {
-        let uses = crate::plan::secrets::uses_where(&req.plan, |id| opts.selects(&req.plan, id));
+        let uses = exec::secrets_needed(&req.plan, &req.profile, &opts);
         let base = opts.base_dir.clone();
         // a prompt waits for the person at the keyboard: on a blocking thread, not a worker
         let resolved = tokio::task::spawn_blocking(move || {
