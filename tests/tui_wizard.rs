@@ -979,8 +979,8 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
         panic!("the second Enter opens")
     };
     assert_eq!(path, other);
-    // the event loop reads it (store::read_for_wizard) and reports back
-    let read = kmpilot::profile::store::read_for_wizard(&path).map(|p| (path.clone(), Box::new(p)));
+    // the event loop reads it (open_profile::read) and reports back
+    let read = kmpilot::tui::open_profile::read(path.clone());
     let cmd = update(&mut a, Msg::Opened(read));
     assert_eq!(a.profile.name, "customer");
     assert_eq!(a.profile_path.as_deref(), Some(other.as_path()));
@@ -1037,7 +1037,7 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     let Some(Cmd::OpenProfile { path }) = key(&mut a, KeyCode::Enter) else {
         panic!("Enter on a typed path opens it")
     };
-    let read = kmpilot::profile::store::read_for_wizard(&path).map(|p| (path.clone(), Box::new(p)));
+    let read = kmpilot::tui::open_profile::read(path.clone());
     update(&mut a, Msg::Opened(read));
     assert_eq!(a.profile.name, "customer");
     let s = screen_text(&a);

@@ -1,7 +1,6 @@
 //! `kmpilot apply`: headless replay of a profile with a progress display, for scripts and CI.
 
 use std::io::IsTerminal;
-use std::path::Path;
 
 use tokio::sync::{mpsc, watch};
 
@@ -79,7 +78,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
             return EXIT_OK;
         }
     }
-    let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let base_dir = exec::base_dir(Some(&path));
     let state_dir = exec::state_dir();
     let _log = super::logging::init(&state_dir);
     let opts = RunOptions {

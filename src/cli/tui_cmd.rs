@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, apply_overrides, print_issues};
-use crate::profile::{Profile, load, store};
+use crate::profile::{Profile, store};
 
 pub fn run(cli: &Cli, file: Option<&str>) -> u8 {
     let path: Option<PathBuf> = match file {
@@ -12,23 +12,18 @@ pub fn run(cli: &Cli, file: Option<&str>) -> u8 {
     };
     let mut profile = match &path {
         None => Profile::quickstart("quickstart"),
-        Some(p) => {
-            let text = match std::fs::read_to_string(p) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("error: cannot read profile {}: {e}", p.display());
-                    return EXIT_BAD_INPUT;
-                }
-            };
-            match load::check(&text) {
-                // wrong values are fixed in the wizard; a file it cannot read is not opened
-                (Some(profile), _) => profile,
-                (None, issues) => {
-                    print_issues(&p.display().to_string(), &issues);
-                    return EXIT_BAD_INPUT;
-                }
+        // wrong values are fixed in the wizard; a file it cannot read is not opened
+        Some(p) => match store::read_for_wizard(p) {
+            Ok(profile) => profile,
+            Err(store::Unreadable::Io(e)) => {
+                eprintln!("error: {e}");
+                return EXIT_BAD_INPUT;
             }
-        }
+            Err(store::Unreadable::Invalid(issues)) => {
+                print_issues(&p.display().to_string(), &issues);
+                return EXIT_BAD_INPUT;
+            }
+        },
     };
     apply_overrides(cli, &mut profile);
     if let Some(p) = &path {

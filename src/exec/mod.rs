@@ -79,6 +79,15 @@ pub fn secrets_needed(
     })
 }
 
+/// The directory relative paths in a profile are read from: the profile's own, else the
+/// working directory (a profile not saved yet).
+pub fn base_dir(profile_path: Option<&std::path::Path>) -> PathBuf {
+    profile_path
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
+}
+
 /// The state directory: `KMPILOT_STATE_DIR`, else the OS state/data dir for kmpilot.
 pub fn state_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("KMPILOT_STATE_DIR") {

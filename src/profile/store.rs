@@ -76,17 +76,36 @@ pub fn last() -> Option<PathBuf> {
         .filter(|p| p.exists())
 }
 
-/// Reads a profile for the wizard: wrong values are fine (the wizard shows and fixes them), a
-/// file that cannot be read as a profile is not. The error is `validate`'s text.
-pub fn read_for_wizard(path: &Path) -> Result<crate::profile::Profile, String> {
+/// Why a profile cannot be opened in the wizard.
+#[derive(Debug)]
+pub enum Unreadable {
+    Io(String),
+    /// Not a profile (syntax, types): `validate`'s issues.
+    Invalid(Vec<crate::profile::diagnostics::Issue>),
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreadable::Io(e) => f.write_str(e),
+            Unreadable::Invalid(issues) => {
+                let all: Vec<String> = issues
+                    .iter()
+                    .map(|i| format!("{}: {}", i.path, i.message))
+                    .collect();
+                f.write_str(&all.join("; "))
+            }
+        }
+    }
+}
+
+/// Reads a profile for the wizard (`kmpilot tui -f`, Ctrl-O): wrong values are fine (the
+/// wizard shows and fixes them), a file that cannot be read as a profile is not.
+pub fn read_for_wizard(path: &Path) -> Result<crate::profile::Profile, Unreadable> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read profile {}: {e}", path.display()))?;
+        .map_err(|e| Unreadable::Io(format!("cannot read profile {}: {e}", path.display())))?;
     match crate::profile::load::check(&text) {
         (Some(p), _) => Ok(p),
-        (None, issues) => Err(issues
-            .iter()
-            .map(|i| format!("{}: {}", i.path, i.message))
-            .collect::<Vec<_>>()
-            .join("; ")),
+        (None, issues) => Err(Unreadable::Invalid(issues)),
     }
 }

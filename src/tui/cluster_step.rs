@@ -3,8 +3,6 @@
 //! update and view of this feature live together here; the rest of the wizard only routes
 //! messages and keys to it.
 
-use std::time::Instant;
-
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -25,7 +23,6 @@ pub struct Preflight {
     pub generation: u64,
     pub running: bool,
     pub results: Vec<CheckOutcome>,
-    pub finished_at: Option<Instant>,
 }
 
 impl Preflight {
@@ -77,15 +74,13 @@ pub fn on_results(app: &mut App, generation: u64, results: Vec<CheckOutcome>) {
     }
     app.preflight.running = false;
     app.preflight.results = results;
-    app.preflight.finished_at = Some(Instant::now());
     // on the last field the results below it come into view as they arrive, without pulling
     // the view back up from where the user scrolled to (End twice)
     let before = app.form_scroll;
     super::update::ensure_field_visible(app);
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let h = super::layout::wizard(area, false).list.height as usize;
-    let bottom = super::app::form_lines(app).len().saturating_sub(h);
-    app.form_scroll = app.form_scroll.max(before.min(bottom));
+    app.form_scroll = app
+        .form_scroll
+        .max(before.min(super::update::form_bottom(app)));
 }
 
 /// Rows the Cluster step's form shows below its fields. A failure's message and fix-it are

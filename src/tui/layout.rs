@@ -100,6 +100,11 @@ pub fn run(area: Rect) -> RunLayout {
     }
 }
 
+/// Rows of the wizard's field list (`review`: of the review list) at terminal `size`.
+pub fn list_height(size: (u16, u16), review: bool) -> usize {
+    (wizard(Rect::new(0, 0, size.0, size.1), review).list.height as usize).max(1)
+}
+
 /// Rows inside a bordered block.
 pub fn inner_height(r: Rect) -> usize {
     r.height.saturating_sub(2) as usize

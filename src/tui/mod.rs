@@ -145,11 +145,11 @@ fn perform(
             // the old profile's watchers and remembered answers go with it
             runner.close();
             tokio::task::spawn_blocking(move || {
-                let r = crate::profile::store::read_for_wizard(&path);
-                if r.is_ok() {
-                    crate::profile::store::remember_last(&path);
+                let r = open_profile::read(path);
+                if let Ok((path, _)) = &r {
+                    crate::profile::store::remember_last(path);
                 }
-                let _ = tx.send(Msg::Opened(r.map(|p| (path, Box::new(p)))));
+                let _ = tx.send(Msg::Opened(r));
             });
         }
         Cmd::StartRun {
@@ -199,7 +199,7 @@ fn perform(
             let tx = tx.clone();
             tokio::spawn(async move {
                 let plan = crate::plan::plan(&profile);
-                let base = runner::base_dir(profile_path.as_deref());
+                let base = crate::exec::base_dir(profile_path.as_deref());
                 let results = crate::exec::preflight::run(&plan, &profile, &base).await;
                 let _ = tx.send(Msg::tagged(
                     epoch,

@@ -213,6 +213,13 @@ pub fn draw(app: &App, d: &OpenDialog, f: &mut Frame, area: Rect) {
     }
 }
 
+/// Reads `path` for `Cmd::OpenProfile`: what `Msg::Opened` carries.
+pub fn read(path: PathBuf) -> Result<(PathBuf, Box<crate::profile::Profile>), String> {
+    crate::profile::store::read_for_wizard(&path)
+        .map(|p| (path, Box::new(p)))
+        .map_err(|e| e.to_string())
+}
+
 /// The store's profiles with their descriptions (what `Cmd::ListProfiles` performs).
 pub fn list_store() -> Result<Vec<Entry>, String> {
     let names = crate::profile::store::list().map_err(|e| {

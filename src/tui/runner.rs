@@ -197,15 +197,6 @@ impl Drop for ExecRunner {
     }
 }
 
-/// The directory relative paths in a profile are read from: the profile's own, else the
-/// working directory (a profile not saved yet).
-pub fn base_dir(profile_path: Option<&std::path::Path>) -> PathBuf {
-    profile_path
-        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
-}
-
 /// Starts the executor on `req`, sending its `Event`s to `events` until `cancel` turns true.
 /// `prompt: true` secrets are asked through `prompter` (the wizard's dialog); without one such
 /// a secret fails the run with a hint to use env or file.
@@ -217,7 +208,7 @@ pub fn spawn_executor(
 ) {
     use crate::exec::secrets::{SecretError, Secrets};
     use crate::exec::{self, RunOptions};
-    let base_dir = base_dir(req.profile_path.as_deref());
+    let base_dir = exec::base_dir(req.profile_path.as_deref());
     let state_dir = exec::state_dir();
     let opts = RunOptions {
         dry_run: false,

@@ -301,10 +301,15 @@ fn move_field(app: &mut App, delta: isize) {
     ensure_field_visible(app);
 }
 
+/// The form scrolled as far down as it goes: its last rows at the bottom of the list.
+pub fn form_bottom(app: &App) -> usize {
+    form_lines(app)
+        .len()
+        .saturating_sub(layout::list_height(app.size, false))
+}
+
 pub fn ensure_field_visible(app: &mut App) {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let l = layout::wizard(area, false);
-    let h = (l.list.height as usize).max(1);
+    let h = layout::list_height(app.size, false);
     let lines = form_lines(app);
     let Some(pos) = lines.iter().position(|x| *x == FormLine::Field(app.field)) else {
         return;
@@ -342,9 +347,7 @@ fn on_form_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
         KeyCode::Home => move_field(app, -10_000),
         KeyCode::End if app.field + 1 == app.fields.len() => {
             // End again: all that follows the last field (the Cluster step's checks)
-            let area = Rect::new(0, 0, app.size.0, app.size.1);
-            let h = (layout::wizard(area, false).list.height as usize).max(1);
-            app.form_scroll = form_lines(app).len().saturating_sub(h);
+            app.form_scroll = form_bottom(app);
         }
         KeyCode::End => move_field(app, 10_000),
         KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc => app.focus = Focus::Steps,
@@ -631,8 +634,7 @@ fn on_review_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
 }
 
 fn ensure_review_visible(app: &mut App) {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let h = (layout::wizard(area, true).list.height as usize).max(1);
+    let h = layout::list_height(app.size, true);
     let s = app.review.selected;
     if s < app.review.scroll {
         app.review.scroll = s.saturating_sub(1);
