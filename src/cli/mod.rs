@@ -2,6 +2,7 @@
 //! the convention kubectl users expect: 0 ok, 1 a step failed, 2 bad input.
 
 mod apply;
+mod completion;
 mod doctor;
 mod export;
 mod logging;
@@ -14,6 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 
 use crate::profile::diagnostics::Issue;
 use crate::profile::load::{self, LoadError, Loaded};
@@ -44,20 +46,20 @@ pub struct Cli {
 pub enum Command {
     /// The full-screen wizard on a profile (a path or a name in the store).
     Tui {
-        #[arg(short = 'f', long = "file")]
+        #[arg(short = 'f', long = "file", add = ArgValueCompleter::new(completion::profile_or_path))]
         file: Option<String>,
     },
     /// Check a profile offline: every problem with its YAML path, line and column.
     Validate {
         /// Profile file, or a name in the profile store.
-        #[arg(short = 'f', long = "file")]
+        #[arg(short = 'f', long = "file", add = ArgValueCompleter::new(completion::profile_or_path))]
         file: String,
         #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
         output: Format,
     },
     /// Show the exact steps, commands and manifests, secrets masked.
     Plan {
-        #[arg(short = 'f', long = "file")]
+        #[arg(short = 'f', long = "file", add = ArgValueCompleter::new(completion::profile_or_path))]
         file: String,
         #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
         output: Format,
@@ -67,7 +69,7 @@ pub enum Command {
     },
     /// Write every artifact and a runbook.sh of the equivalent commands into a directory.
     Export {
-        #[arg(short = 'f', long = "file")]
+        #[arg(short = 'f', long = "file", add = ArgValueCompleter::new(completion::profile_or_path))]
         file: String,
         /// Output directory (created; an earlier export there is replaced).
         #[arg(short = 'o', long = "output-dir")]
@@ -75,7 +77,7 @@ pub enum Command {
     },
     /// Run the plan headless, with progress; resumable from its journal.
     Apply {
-        #[arg(short = 'f', long = "file")]
+        #[arg(short = 'f', long = "file", add = ArgValueCompleter::new(completion::profile_or_path))]
         file: String,
         /// Ask the API server to validate everything without changing anything.
         #[arg(long)]
@@ -84,10 +86,10 @@ pub enum Command {
         #[arg(long)]
         resume: bool,
         /// Start at this step (e.g. api-manager).
-        #[arg(long, value_name = "STEP")]
+        #[arg(long, value_name = "STEP", add = ArgValueCandidates::new(completion::step_ids))]
         from: Option<String>,
         /// Run only this step.
-        #[arg(long, value_name = "STEP")]
+        #[arg(long, value_name = "STEP", add = ArgValueCandidates::new(completion::step_ids))]
         only: Option<String>,
         /// Do not ask for confirmation (required when not run from a terminal).
         #[arg(short = 'y', long)]
@@ -98,7 +100,7 @@ pub enum Command {
     },
     /// Is the deployment healthy and reachable? Pods, ingress addresses, DNS, console URLs.
     Doctor {
-        #[arg(short = 'f', long = "file")]
+        #[arg(short = 'f', long = "file", add = ArgValueCompleter::new(completion::profile_or_path))]
         file: String,
         #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
         output: Format,
@@ -107,6 +109,17 @@ pub enum Command {
     Profiles {
         #[command(subcommand)]
         command: ProfilesCommand,
+    },
+    /// Print the shell hook for completions: `source <(kmpilot completion bash)`; profile names
+    /// after `-f` come from the store.
+    Completion {
+        #[arg(value_enum)]
+        shell: completion::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a directory.
+    Man {
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -118,7 +131,10 @@ pub enum ProfilesCommand {
         output: Format,
     },
     /// Print a stored profile (or any profile file) as kmpilot reads it, defaults filled in.
-    Show { name: String },
+    Show {
+        #[arg(add = ArgValueCompleter::new(completion::profile_or_path))]
+        name: String,
+    },
     /// Create a profile in the store from the quickstart defaults.
     New {
         name: String,
@@ -136,6 +152,8 @@ pub enum Format {
 }
 
 pub fn main() -> ExitCode {
+    // a shell asking for completions gets its answer and nothing else
+    completion::answer_if_asked();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -185,6 +203,8 @@ pub fn run(cli: Cli) -> u8 {
         ),
         Command::Doctor { file, output } => doctor::run(&cli, file, *output),
         Command::Profiles { command } => profiles::run(command),
+        Command::Completion { shell } => completion::run(*shell),
+        Command::Man { dir } => completion::man(dir.as_deref()),
     }
 }
 
