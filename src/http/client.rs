@@ -44,6 +44,8 @@ pub(crate) fn build(
     base_dir: &Path,
     redirects: reqwest::redirect::Policy,
 ) -> Result<reqwest::Client, KmError> {
+    // reqwest has no provider of its own (rustls-no-provider): it takes the process default
+    crate::kube::ensure_crypto_provider();
     let mut b = reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)

@@ -63,9 +63,9 @@ fn read_kubeconfig(path: Option<&Path>) -> Result<(Kubeconfig, String)> {
     }
 }
 
-/// rustls needs a process-wide crypto provider when more than one is compiled in (reqwest
-/// brings aws-lc-rs, kube asks for ring); without one the first TLS client panics. The first
-/// install wins; a provider someone else installed is fine too.
+/// The one rustls crypto provider, ring, for kube and reqwest alike (reqwest is built with
+/// `rustls-no-provider`, so it uses the process default; without one its client builder
+/// panics). Idempotent: the first install wins; a provider someone else installed is fine too.
 pub fn ensure_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
