@@ -1,6 +1,7 @@
 //! `kmpilot doctor -f P`: is the deployment healthy and reachable? Pods ready, ingresses with an
 //! address, hostnames resolving to that address, console URLs answering. A table; exit 1 when
-//! anything is unhealthy.
+//! anything is unhealthy. `--bundle FILE` also writes a redacted support bundle
+//! (`exec::bundle`).
 
 use std::net::ToSocketAddrs;
 use std::path::Path;
@@ -18,8 +19,8 @@ struct Row {
     detail: String,
 }
 
-pub fn run(cli: &Cli, file: &str, output: Format) -> u8 {
-    let (_, loaded) = match load_profile(cli, file) {
+pub fn run(cli: &Cli, file: &str, output: Format, bundle: Option<&Path>, log_lines: i64) -> u8 {
+    let (path, loaded) = match load_profile(cli, file) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -36,6 +37,35 @@ pub fn run(cli: &Cli, file: &str, output: Format) -> u8 {
     };
     let rows = rt.block_on(checks(&p));
     let healthy = rows.iter().all(|r| r.ok);
+    if let Some(dest) = bundle {
+        let report = serde_json::json!({"healthy": healthy, "checks": rows});
+        let opts = crate::exec::bundle::BundleOptions {
+            path: dest.to_path_buf(),
+            log_lines,
+            state_dir: crate::exec::state_dir(),
+            base_dir: crate::exec::base_dir(Some(&path)),
+        };
+        match rt.block_on(write_bundle(&p, &report, &opts)) {
+            Ok(s) => eprintln!(
+                "bundle: {} ({} files, {} secret values masked{})",
+                s.path.display(),
+                s.files.len(),
+                s.known_secrets,
+                if s.errors.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; {} things could not be gathered, see errors.txt",
+                        s.errors.len()
+                    )
+                }
+            ),
+            Err(e) => {
+                eprintln!("error: cannot write the bundle {}: {e}", dest.display());
+                return EXIT_FAILED;
+            }
+        }
+    }
     match output {
         Format::Json => println!(
             "{}",
@@ -67,6 +97,20 @@ pub fn run(cli: &Cli, file: &str, output: Format) -> u8 {
         }
     }
     if healthy { EXIT_OK } else { EXIT_FAILED }
+}
+
+async fn write_bundle(
+    p: &crate::profile::Profile,
+    report: &serde_json::Value,
+    opts: &crate::exec::bundle::BundleOptions,
+) -> std::io::Result<crate::exec::bundle::BundleSummary> {
+    let kube = Kube::connect(
+        p.cluster.kubeconfig.as_deref(),
+        p.cluster.context.as_deref(),
+    )
+    .await
+    .ok();
+    crate::exec::bundle::write(p, kube.as_ref(), report, opts).await
 }
 
 async fn checks(p: &crate::profile::Profile) -> Vec<Row> {

@@ -104,6 +104,13 @@ pub enum Command {
         file: String,
         #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
         output: Format,
+        /// Also write a redacted support bundle (.tar.gz): versions, nodes, events, pods,
+        /// logs, Helm history and values, rendered deployment.toml files, profile, log, journal.
+        #[arg(long, value_name = "FILE")]
+        bundle: Option<PathBuf>,
+        /// Last lines of each container log in the bundle.
+        #[arg(long, value_name = "N", default_value_t = 2000)]
+        log_lines: i64,
     },
     /// The profile store.
     Profiles {
@@ -201,7 +208,12 @@ pub fn run(cli: Cli) -> u8 {
                 output: *output,
             },
         ),
-        Command::Doctor { file, output } => doctor::run(&cli, file, *output),
+        Command::Doctor {
+            file,
+            output,
+            bundle,
+            log_lines,
+        } => doctor::run(&cli, file, *output, bundle.as_deref(), *log_lines),
         Command::Profiles { command } => profiles::run(command),
         Command::Completion { shell } => completion::run(*shell),
         Command::Man { dir } => completion::man(dir.as_deref()),
