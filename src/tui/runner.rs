@@ -282,6 +282,9 @@ pub fn spawn_watchers(
         {
             Ok(k) => k,
             Err(e) => {
+                // give up before telling: once the pane shows the failure, the runner already
+                // sees these watchers as gone and the next run starts new ones
+                drop(stop);
                 let reason = e.to_string();
                 let _ = updates.send(WatchUpdate::Pods(crate::kube::snapshot::Snapshot {
                     state: crate::kube::snapshot::SyncState::Resyncing {
