@@ -591,3 +591,67 @@ fn a_second_run_keeps_the_panes_rows() {
     assert_eq!(a.run.pods.rows.len(), 1);
     assert_eq!(a.run.pods.state, SyncState::Live);
 }
+
+fn perform_reply(cmd: Option<Cmd>) {
+    match cmd {
+        Some(Cmd::Reply { asked, reply }) => asked.reply(reply),
+        other => panic!("expected Cmd::Reply, got {other:?}"),
+    }
+}
+
+/// The executor asks to write the hosts file through sudo: the dialog shows the exact
+/// command, the password is typed masked, Enter hands it to the waiting executor (through
+/// `WizardAsker`, on its blocking thread); Esc says no.
+#[test]
+fn the_sudo_question_shows_the_command_and_takes_the_password_masked() {
+    use kmpilot::exec::ask::{AskKind, Asker, Question, Reply};
+    use kmpilot::tui::ask_dialog::WizardAsker;
+    let command = "sudo sh -c 'install -m 644 -o 0 -g 0 \"$1\" \"$2.kmpilot-new\" && mv -f \"$2.kmpilot-new\" \"$2\"' sh /st/dns/hosts.new /etc/hosts";
+    let q = Question {
+        kind: AskKind::Sudo,
+        title: "Write /etc/hosts with sudo?".into(),
+        text: vec![
+            "/etc/hosts is not writable by you (Permission denied).".into(),
+            "kmpilot can replace it with this one command as root, nothing else:".into(),
+            command.into(),
+        ],
+        password: Some("sudo password".into()),
+        yes: "write with sudo".into(),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let asker = WizardAsker { to_screen: tx };
+    let q1 = q.clone();
+    let waiting = std::thread::spawn(move || asker.ask(&q1));
+    let msg = rx.blocking_recv().expect("the question reaches the screen");
+    let mut a = running_app();
+    a.size = (170, 30);
+    update(&mut a, msg);
+    assert!(matches!(a.modal, Some(Modal::Ask(_))));
+    let s = text(&a);
+    assert!(s.contains("Write /etc/hosts with sudo?"), "{s}");
+    assert!(s.contains(command), "the whole command on one line:\n{s}");
+    assert!(
+        s.contains("sudo password ›") && s.contains("write with sudo"),
+        "{s}"
+    );
+    assert!(
+        key(&mut a, KeyCode::Enter).is_none(),
+        "no password typed: not an answer yet"
+    );
+    typ(&mut a, "my-sudo-pw");
+    let s = text(&a);
+    assert!(!s.contains("my-sudo-pw"), "the password is on screen:\n{s}");
+    assert!(s.contains("••••••••••"), "masked:\n{s}");
+    perform_reply(key(&mut a, KeyCode::Enter));
+    match waiting.join().unwrap() {
+        Reply::Yes { password } => assert_eq!(password.unwrap().expose(), "my-sudo-pw"),
+        Reply::No => panic!("answered no"),
+    }
+    assert!(a.modal.is_none());
+
+    // asked again, Esc is a no
+    let (asked, mut reply) = kmpilot::tui::ask_dialog::Asked::new(q);
+    update(&mut a, Msg::Ask(asked));
+    perform_reply(key(&mut a, KeyCode::Esc));
+    assert!(matches!(reply.try_recv().unwrap(), Reply::No));
+}

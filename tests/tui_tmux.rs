@@ -53,10 +53,15 @@ impl Tmux {
 
     /// Waits until the pane shows `what`; returns the last capture either way.
     fn wait_for(&self, what: &str, secs: u64) -> (bool, String) {
+        self.wait_until(|s| s.contains(what), secs)
+    }
+
+    /// Waits until the screen satisfies `ok`; returns the last capture either way.
+    fn wait_until(&self, ok: impl Fn(&str) -> bool, secs: u64) -> (bool, String) {
         let end = Instant::now() + Duration::from_secs(secs);
         loop {
             let s = self.capture();
-            if s.contains(what) {
+            if ok(&s) {
                 return (true, s);
             }
             if Instant::now() > end {
@@ -121,12 +126,19 @@ fn drive(width: u16, height: u16) {
     ]);
     assert!(out.status.success(), "tmux new-session: {out:?}");
 
-    let (ok, s) = t.wait_for("Cluster & prerequisites", 20);
-    assert!(ok, "{width}x{height}: the step list did not appear:\n{s}");
-    assert!(s.contains("Steps"), "{s}");
+    // a capture can land in the middle of the first frame: wait for all of it, not for its
+    // first words and then assert on the rest
+    let (ok, s) = t.wait_until(
+        |s| {
+            ["Cluster & prerequisites", "Steps", "Namespace"]
+                .iter()
+                .all(|w| s.contains(w))
+        },
+        20,
+    );
     assert!(
-        s.contains("Namespace"),
-        "the first step's form is shown:\n{s}"
+        ok,
+        "{width}x{height}: the step list and the first step's form did not appear:\n{s}"
     );
     assert_eq!(
         t.alternate_on(),
@@ -136,25 +148,35 @@ fn drive(width: u16, height: u16) {
 
     // down two steps to Keystores, into its form, down one field
     t.keys(&["Down", "Down", "Enter", "Down"]);
-    let (ok, s) = t.wait_for("Distinguished name", 10);
+    let (ok, s) = t.wait_until(
+        |s| s.contains("Distinguished name") && s.contains("Validity (days)"),
+        10,
+    );
     assert!(
         ok,
         "{width}x{height}: the Keystores form did not appear:\n{s}"
     );
-    assert!(s.contains("Validity (days)"), "{s}");
     // help overlay and back
     t.keys(&["?"]);
     let (ok, s) = t.wait_for("closes this help", 10);
     assert!(ok, "help overlay:\n{s}");
     t.keys(&["Escape"]);
-    sleep(Duration::from_millis(300));
-    assert!(!t.capture().contains("closes this help"));
+    // a condition, not a pause: the overlay is gone once a redraw shows the form without it
+    let (ok, s) = t.wait_until(
+        |s| !s.contains("closes this help") && s.contains("Distinguished name"),
+        10,
+    );
+    assert!(ok, "the help overlay did not close:\n{s}");
     // an unmodified profile quits without asking
     t.keys(&["q"]);
     let (ok, s) = t.wait_for("kmpilot-exit=", 10);
     assert!(ok, "{width}x{height}: the wizard did not quit:\n{s}");
     assert!(s.contains("kmpilot-exit=0"), "{s}");
-    let (ok, s) = t.wait_for("tty-", 5);
+    // the stty line is printed after the exit line: wait for the whole of it
+    let (ok, s) = t.wait_until(
+        |s| s.contains("tty-icanon") || s.contains("tty--icanon"),
+        10,
+    );
     assert!(ok, "{s}");
     assert!(s.contains("tty-icanon"), "raw mode left on:\n{s}");
     assert!(!s.contains("tty--icanon"), "raw mode left on:\n{s}");

@@ -37,11 +37,20 @@ impl Tmux {
             sleep(Duration::from_millis(150));
         }
     }
-    fn wait_for(&self, what: &[&str], secs: u64, mut tick: impl FnMut()) -> (bool, String) {
+    fn wait_for(&self, what: &[&str], secs: u64, tick: impl FnMut()) -> (bool, String) {
+        self.wait_until(|s| what.iter().all(|w| s.contains(w)), secs, tick)
+    }
+    /// Polls the screen until `ok` holds or `secs` pass; returns the last capture either way.
+    fn wait_until(
+        &self,
+        ok: impl Fn(&str) -> bool,
+        secs: u64,
+        mut tick: impl FnMut(),
+    ) -> (bool, String) {
         let end = Instant::now() + Duration::from_secs(secs);
         loop {
             let s = self.capture();
-            if what.iter().all(|w| s.contains(w)) {
+            if ok(&s) {
                 return (true, s);
             }
             if Instant::now() > end {
@@ -201,10 +210,11 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
     assert!(ok, "no prompt for the keystore password:\n{s}");
     let typed = "typed-in-tmux-42";
     t.cmd(&["send-keys", "-t", "run", "-l", typed]);
-    sleep(Duration::from_millis(300));
-    let s = t.capture();
+    // every typed character has arrived once there is one mask dot for each
+    let dots = "•".repeat(typed.len());
+    let (ok, s) = t.wait_for(&[&dots], 10, || {});
+    assert!(ok, "masked input:\n{s}");
     assert!(!s.contains(typed), "the typed secret is on screen:\n{s}");
-    assert!(s.contains("••••••••"), "masked input:\n{s}");
     t.keys(&["Enter"]);
 
     // play the ingress controller while the wizard runs
@@ -232,42 +242,51 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
             .success();
         }
     };
-    // a pod row names the pod and says Running on one line (the log also names the releases)
-    let running_row =
-        |s: &str, pod: &str| s.lines().any(|l| l.contains(pod) && l.contains("Running"));
-    let end = Instant::now() + Duration::from_secs(180);
-    let s = loop {
-        let s = t.capture();
-        if running_row(&s, "is-identity-server") && running_row(&s, "am-deployment") {
-            break s;
-        }
-        assert!(
-            Instant::now() < end,
-            "the Pods pane never showed both releases' pods Running:\n{s}"
-        );
-        publish();
-        sleep(Duration::from_millis(250));
-    };
-    assert!(s.contains("Pods"), "{s}");
-
-    // the run finishes with the console URLs and the hosts file mapped
+    // The run finishes with the summary dialog (console URLs) over the run screen. It covers
+    // part of the Pods pane, so the pods are read only after it is closed, never while a
+    // dialog may be drawn over them (a fast run used to open it before the wait saw the rows).
     let (ok, s) = t.wait_for(
-        &[&format!("https://am.{ns}.test/publisher")],
-        180,
+        &[
+            "Run summary",
+            "✓ Every step succeeded.",
+            &format!("https://am.{ns}.test/publisher"),
+        ],
+        360,
         &mut publish,
     );
-    assert!(ok, "no summary with console URLs:\n{s}");
-    let hosts = std::fs::read_to_string(dir.path().join("hosts")).unwrap();
-    assert!(hosts.contains(&format!("10.9.8.7 am.{ns}.test")), "{hosts}");
+    assert!(ok, "no summary of a successful run with console URLs:\n{s}");
     assert!(
         !s.contains(typed) && !s.contains("tui-admin"),
         "a secret reached the screen:\n{s}"
+    );
+    let hosts = std::fs::read_to_string(dir.path().join("hosts")).unwrap();
+    assert!(hosts.contains(&format!("10.9.8.7 am.{ns}.test")), "{hosts}");
+
+    // Enter closes the summary (and does nothing on the bare run screen, so it is safe to send)
+    t.keys(&["Enter"]);
+    let (ok, s) = t.wait_until(|s| !s.contains("Run summary"), 10, || {});
+    assert!(ok, "the summary did not close:\n{s}");
+    // the Pods pane, read inside its own box only, shows both releases' pods Running
+    let (ok, s) = t.wait_until(
+        |s| {
+            let rows = pods_pane_rows(s);
+            ["is-identity-server", "am-deployment"].iter().all(|pod| {
+                rows.iter()
+                    .any(|r| r.contains(pod) && r.contains("Running"))
+            })
+        },
+        60,
+        || {},
+    );
+    assert!(
+        ok,
+        "the Pods pane does not show both releases' pods Running:\n{s}"
     );
     // the password typed into the dialog is the one the keystores were made with
     keystore_opens_with(ns, typed);
 
     // quit: the context change is unsaved, so the guard asks; discard; the terminal comes back
-    t.keys(&["Escape", "q"]);
+    t.keys(&["q"]);
     let (ok, s) = t.wait_for(&["unsaved changes"], 10, || {});
     assert!(ok, "quit guard:\n{s}");
     t.keys(&["d"]);
@@ -281,6 +300,27 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
     let log = std::fs::read_to_string(dir.path().join("state/kmpilot.log")).unwrap_or_default();
     assert!(!log.contains(typed), "the typed secret reached the log");
     let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
+}
+
+/// The rows of the run screen's Pods pane: the lines inside the box titled "Pods (n)", right
+/// of the Progress column, down to the box's bottom border. The log pane above also names the
+/// pods and releases, so a match anywhere on screen could be the log.
+fn pods_pane_rows(screen: &str) -> Vec<String> {
+    // the Progress column is 33 wide on a terminal of 100 columns or more (layout::run)
+    let right = |l: &str| l.chars().skip(33).collect::<String>();
+    let mut rows = Vec::new();
+    let mut inside = false;
+    for l in screen.lines().map(right) {
+        if inside {
+            if l.starts_with('└') {
+                break;
+            }
+            rows.push(l);
+        } else if l.starts_with('┌') && l.contains(" Pods (") {
+            inside = true;
+        }
+    }
+    rows
 }
 
 /// `keytool -list` opens API-M's keystore from the cluster's secret with `password`.

@@ -125,7 +125,22 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
             a.output,
             plan.steps.iter().map(|s| s.id).collect(),
         ));
-        let ok = exec::run(&plan, &profile, &opts, &secrets, tx, cancel_rx).await;
+        // questions mid-run (sudo for the hosts file, a pending release): asked on the
+        // terminal, answered by --yes for a release, refused without a terminal
+        let asker = exec::ask::TerminalAsker {
+            yes: a.yes,
+            interactive,
+        };
+        let ok = exec::run_asking(
+            &plan,
+            &profile,
+            &opts,
+            &secrets,
+            tx,
+            cancel_rx,
+            Some(std::sync::Arc::new(asker)),
+        )
+        .await;
         let _ = reporter.await;
         ok
     });

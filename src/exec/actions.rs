@@ -326,6 +326,23 @@ async fn update_hosts(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Result<(), Failure>
         return Ok(());
     }
     let file: &Path = &h.file;
+    // not writable by this user (not root): one write through sudo, with consent
+    if let Err(why) = super::elevate::can_replace(file)
+        && super::elevate::is_permission(&why)
+    {
+        let (old, new) = hosts::contents(file, &ctx.profile.name, &address, &h.hostnames)
+            .map_err(Failure::new)?;
+        if old == new {
+            ctx.info(format!("{} already maps {address}", file.display()));
+            return Ok(());
+        }
+        super::elevate::write(ctx, file, &old, &new, &why).await?;
+        ctx.info(format!(
+            "{} now maps {address} (written with sudo)",
+            file.display()
+        ));
+        return Ok(());
+    }
     match hosts::update(file, &ctx.profile.name, &address, &h.hostnames).map_err(Failure::new)? {
         hosts::HostsOutcome::Unchanged => {
             ctx.info(format!("{} already maps {address}", file.display()))

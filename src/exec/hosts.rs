@@ -11,12 +11,13 @@ pub enum HostsOutcome {
     Written { backup: String },
 }
 
-pub fn update(
+/// The file as it is and as it would be with the block: `(existing, merged)`.
+pub fn contents(
     file: &Path,
     profile: &str,
     address: &str,
     hostnames: &[String],
-) -> Result<HostsOutcome, String> {
+) -> Result<(String, String), String> {
     let existing = match std::fs::read_to_string(file) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -27,6 +28,16 @@ pub fn update(
         profile,
         &hosts::block(profile, address, hostnames),
     );
+    Ok((existing, merged))
+}
+
+pub fn update(
+    file: &Path,
+    profile: &str,
+    address: &str,
+    hostnames: &[String],
+) -> Result<HostsOutcome, String> {
+    let (existing, merged) = contents(file, profile, address, hostnames)?;
     if merged == existing {
         return Ok(HostsOutcome::Unchanged);
     }

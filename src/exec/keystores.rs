@@ -104,7 +104,7 @@ pub fn generate(
         is_internal: spec.is.internal.clone(),
         is_truststore: spec.is.truststore.clone(),
     };
-    let set_spec = SetSpec::wso2(Wso2SetOptions {
+    let mut set_spec = SetSpec::wso2(Wso2SetOptions {
         apim,
         apim_internal: None,
         is: Some(Wso2IsOptions {
@@ -114,6 +114,7 @@ pub fn generate(
         passwords: Wso2Passwords::store_and_key(store_pw.as_str(), key_pw.as_str()),
         layout,
     });
+    add_cas(&mut set_spec, spec, base_dir)?;
     let set = build_set(&set_spec).map_err(|e| e.to_string())?;
     let mut written = Vec::new();
     for bundle in [APIM_BUNDLE, IS_BUNDLE] {
@@ -143,6 +144,40 @@ pub fn generate(
         .map_err(|e| e.to_string())?;
     written.push(internal_cert_path(spec));
     Ok(written)
+}
+
+/// Both truststores trust, after kmpilot's own certificates, the public CAs (what the
+/// products' default client-truststore carries, so outbound HTTPS to public backends
+/// verifies) and the profile's corporate CA bundle.
+fn add_cas(set: &mut SetSpec, spec: &KeystoreSetSpec, base_dir: &Path) -> Result<(), String> {
+    use kmpilot_keystore::public_cas;
+    let mut extra = public_cas::mozilla_roots();
+    if let Some(bundle) = &spec.extra_ca_bundle {
+        let path = if bundle.is_absolute() {
+            bundle.clone()
+        } else {
+            base_dir.join(bundle)
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "keystores.extraCaBundle: cannot read {}: {e}",
+                path.display()
+            )
+        })?;
+        let corp = public_cas::pem_bundle(&text, "corporate").map_err(|e| {
+            format!(
+                "keystores.extraCaBundle: {}: {e} (expected PEM certificates)",
+                path.display()
+            )
+        })?;
+        extra.extend(corp);
+    }
+    for b in &mut set.bundles {
+        if let Some(ts) = &mut b.truststore {
+            ts.trust.extend(extra.iter().cloned());
+        }
+    }
+    Ok(())
 }
 
 /// Keystores already in the cluster (an earlier run's) are kept, so re-running a finished plan

@@ -5,6 +5,8 @@
 
 mod actions;
 pub mod bundle;
+pub mod ask;
+pub mod elevate;
 pub mod events;
 pub mod hosts;
 mod http_actions;
@@ -114,6 +116,9 @@ pub(crate) struct Ctx<'a> {
     pub kube: HashMap<Option<String>, crate::kube::Kube>,
     pub discovered: Option<crate::http::Discovered>,
     pub step: StepId,
+    /// Who answers questions mid-run (sudo for the hosts file, recovering a pending
+    /// release); nobody in checks and in runs started without one.
+    pub asker: Option<std::sync::Arc<dyn ask::Asker>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -136,6 +141,7 @@ impl<'a> Ctx<'a> {
             kube: HashMap::new(),
             discovered: None,
             step: StepId::Prerequisites,
+            asker: None,
         }
     }
 
@@ -183,6 +189,19 @@ pub async fn run(
     tx: mpsc::UnboundedSender<Event>,
     cancel: watch::Receiver<bool>,
 ) -> bool {
+    run_asking(plan, profile, opts, secrets, tx, cancel, None).await
+}
+
+/// `run`, with `asker` to answer questions mid-run (see `ask`).
+pub async fn run_asking(
+    plan: &Plan,
+    profile: &Profile,
+    opts: &RunOptions,
+    secrets: &Secrets,
+    tx: mpsc::UnboundedSender<Event>,
+    cancel: watch::Receiver<bool>,
+    asker: Option<std::sync::Arc<dyn ask::Asker>>,
+) -> bool {
     // two rustls back ends are linked (kube: ring, reqwest: aws-lc); choose one before any TLS
     crate::kube::ensure_crypto_provider();
     let mut journal = Journal::load(&opts.state_dir, &profile.name);
@@ -191,6 +210,7 @@ pub async fn run(
         steps: plan.steps.iter().map(|s| s.id).collect(),
     });
     let mut ctx = Ctx::new(plan, profile, opts, secrets, &tx, cancel);
+    ctx.asker = asker;
     for step in &plan.steps {
         if !opts.selects(plan, step.id) {
             let _ = tx.send(Event::StepSkipped {

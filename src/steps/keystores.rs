@@ -34,6 +34,10 @@ pub struct Keystores {
     /// Bring your own: existing stores used instead of generated ones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provided: Option<Provided>,
+    /// A PEM bundle of more CAs (a corporate CA) both truststores trust, besides the public
+    /// CAs and kmpilot's own certificates; relative to the profile's directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_ca_bundle: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +113,7 @@ impl Default for Keystores {
             is: IsStores::default(),
             tls_secret: "wso2-ingress-tls".into(),
             provided: None,
+            extra_ca_bundle: None,
         }
     }
 }
@@ -152,6 +157,9 @@ pub struct KeystoreSetSpec {
     pub tls_key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provided: Option<Provided>,
+    /// `keystores.extraCaBundle`: read by the executor, trusted by both truststores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_ca_bundle: Option<PathBuf>,
 }
 
 impl KeystoreSetSpec {
@@ -201,6 +209,16 @@ pub fn parse_dname(s: &str) -> Result<Vec<(String, String)>, String> {
 pub fn validate(p: &Profile, issues: &mut Issues) {
     let k = &p.keystores;
     let base = YamlPath::root().key("keystores");
+    if let Some(b) = &k.extra_ca_bundle
+        && b.as_os_str().is_empty()
+    {
+        issues.error(
+            &base.key("extraCaBundle"),
+            "empty path",
+            Some("a PEM file of CA certificates, e.g. corporate-ca.pem; or leave the field out"),
+            None,
+        );
+    }
     if let Err(e) = parse_dname(&k.dname) {
         issues.error(
             &base.key("dname"),
@@ -352,6 +370,7 @@ pub fn spec(p: &Profile) -> KeystoreSetSpec {
         tls_cert: format!("{OUT_DIR}/tls.crt"),
         tls_key: format!("{OUT_DIR}/tls.key"),
         provided: k.provided.clone(),
+        extra_ca_bundle: k.extra_ca_bundle.clone(),
     }
 }
 
@@ -662,6 +681,19 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             |p, v| set_provided(p, v, false),
         )
         .with_default("(generated)"),
+        Field::opt_text(
+            "Corporate CA bundle",
+            at("extraCaBundle"),
+            "PEM file of more CAs both truststores trust (the public CAs and kmpilot's certificates are always there)",
+            |p| {
+                p.keystores
+                    .extra_ca_bundle
+                    .as_ref()
+                    .map(|x| x.display().to_string())
+            },
+            |p, v| p.keystores.extra_ca_bundle = v.map(PathBuf::from),
+        )
+        .with_default("(none)"),
     ]
 }
 

@@ -247,6 +247,8 @@ pub enum Modal {
     Open(super::open_profile::OpenDialog),
     /// The executor asks for a `prompt: true` secret.
     SecretPrompt(super::secret_prompt::SecretPrompt),
+    /// The executor asks whether to go on (`exec::ask`).
+    Ask(super::ask_dialog::AskDialog),
     /// Choosing a kubeconfig context for a context field.
     ContextPicker(super::cluster_step::ContextPicker),
 }

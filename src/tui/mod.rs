@@ -4,6 +4,7 @@
 //! snapshots; the loop drains it, updates, performs commands and draws once per batch.
 
 pub mod app;
+pub mod ask_dialog;
 pub mod cluster_step;
 pub mod layout;
 pub mod msg;
@@ -219,6 +220,7 @@ fn perform(
             });
         }
         Cmd::Answer { question, answer } => question.answer(answer),
+        Cmd::Reply { asked, reply } => asked.reply(reply),
         Cmd::Quit => app.should_quit = true,
         Cmd::Batch(v) => {
             for c in v {

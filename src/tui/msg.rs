@@ -40,6 +40,8 @@ pub enum Msg {
     Opened(Result<(PathBuf, Box<Profile>), String>),
     /// The executor needs a `prompt: true` secret.
     AskSecret(super::secret_prompt::SecretQuestion),
+    /// The executor asks whether to go on (sudo for the hosts file, recovering a release).
+    Ask(super::ask_dialog::Asked),
     /// The outcome of a command asked for while profile number `epoch` was open (see
     /// `App::epoch`); dropped when another profile has been opened since.
     Tagged {
@@ -98,6 +100,11 @@ pub enum Cmd {
     Answer {
         question: super::secret_prompt::SecretQuestion,
         answer: Result<kmpilot_keystore::Secret, String>,
+    },
+    /// Hand the answer to a question (`Msg::Ask`) to the executor waiting for it.
+    Reply {
+        asked: super::ask_dialog::Asked,
+        reply: crate::exec::ask::Reply,
     },
     /// Leave the program.
     Quit,

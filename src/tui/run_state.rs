@@ -80,6 +80,8 @@ pub struct RunState {
     pub summary_open: bool,
     /// `prompt: true` secrets the executor is waiting for, after the one on screen.
     pub questions: VecDeque<super::secret_prompt::SecretQuestion>,
+    /// Questions of the executor (`exec::ask`) waiting after the dialog on screen.
+    pub asks: VecDeque<super::ask_dialog::Asked>,
 }
 
 impl RunState {

@@ -138,11 +138,15 @@ impl Runner for ExecRunner {
             to_screen: sink.0.clone(),
             answers: self.answers.clone(),
         };
-        spawn_executor(
+        let asker = super::ask_dialog::WizardAsker {
+            to_screen: sink.0.clone(),
+        };
+        spawn_executor_asking(
             req.clone(),
             sink.event_sender(),
             cancel_rx,
             Some(Arc::new(prompter)),
+            Some(Arc::new(asker)),
         );
         self.last = Some(req);
     }
@@ -206,6 +210,18 @@ pub fn spawn_executor(
     cancel: watch::Receiver<bool>,
     prompter: Option<Arc<dyn Prompter>>,
 ) {
+    spawn_executor_asking(req, events, cancel, prompter, None)
+}
+
+/// `spawn_executor`, with `asker` answering the executor's questions mid-run (the wizard's
+/// dialog for sudo and for recovering a pending release).
+pub fn spawn_executor_asking(
+    req: RunRequest,
+    events: mpsc::UnboundedSender<Event>,
+    cancel: watch::Receiver<bool>,
+    prompter: Option<Arc<dyn Prompter>>,
+    asker: Option<Arc<dyn crate::exec::ask::Asker>>,
+) {
     use crate::exec::secrets::{SecretError, Secrets};
     use crate::exec::{self, RunOptions};
     let base_dir = exec::base_dir(req.profile_path.as_deref());
@@ -263,7 +279,16 @@ pub fn spawn_executor(
                 return;
             }
         };
-        exec::run(&req.plan, &req.profile, &opts, &secrets, events, cancel).await;
+        exec::run_asking(
+            &req.plan,
+            &req.profile,
+            &opts,
+            &secrets,
+            events,
+            cancel,
+            asker,
+        )
+        .await;
     });
 }
 
@@ -282,6 +307,9 @@ pub fn spawn_watchers(
         {
             Ok(k) => k,
             Err(e) => {
+                // give up before telling: once the pane shows the failure, the runner already
+                // sees these watchers as gone and the next run starts new ones
+                drop(stop);
                 let reason = e.to_string();
                 let _ = updates.send(WatchUpdate::Pods(crate::kube::snapshot::Snapshot {
                     state: crate::kube::snapshot::SyncState::Resyncing {

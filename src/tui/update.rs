@@ -36,6 +36,9 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
     if !app.run.questions.is_empty() {
         secret_prompt::show_next(app);
     }
+    if !app.run.asks.is_empty() {
+        super::ask_dialog::show_next(app);
+    }
     show_failure(app);
     // the Cluster step's checks follow what they depend on, without a key to press
     let checks = if user && !app.should_quit {
@@ -114,6 +117,10 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
         }
         Msg::AskSecret(q) => {
             secret_prompt::on_question(app, q);
+            None
+        }
+        Msg::Ask(a) => {
+            super::ask_dialog::on_question(app, a);
             None
         }
         Msg::Contexts(r) => {
@@ -530,6 +537,8 @@ fn on_paste(app: &mut App, s: &str) {
         e.input.insert_str(&line);
     } else if let Some(Modal::SecretPrompt(p)) = &mut app.modal {
         secret_prompt::on_paste(p, s);
+    } else if let Some(Modal::Ask(d)) = &mut app.modal {
+        super::ask_dialog::on_paste(d, s);
     } else if let Some(Modal::Open(d)) = &mut app.modal
         && let Some(input) = &mut d.path_input
     {
@@ -676,6 +685,9 @@ fn start_run(app: &mut App, resume: bool) -> Option<Cmd> {
 fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
     if let Some(Modal::SecretPrompt(_)) = &app.modal {
         return secret_prompt::on_key(app, k);
+    }
+    if let Some(Modal::Ask(_)) = &app.modal {
+        return super::ask_dialog::on_key(app, k);
     }
     if let Some(Modal::Open(_)) = &app.modal {
         return open_profile::on_key(app, k);
@@ -849,7 +861,7 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 None
             }
         },
-        m @ (Modal::ContextPicker(_) | Modal::SecretPrompt(_) | Modal::Open(_)) => {
+        m @ (Modal::ContextPicker(_) | Modal::SecretPrompt(_) | Modal::Open(_) | Modal::Ask(_)) => {
             app.modal = Some(m);
             None
         }

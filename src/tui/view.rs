@@ -1173,6 +1173,7 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
         }
         Modal::Open(d) => super::open_profile::draw(app, d, f, area),
         Modal::SecretPrompt(p) => super::secret_prompt::draw(app, p, f, area),
+        Modal::Ask(d) => super::ask_dialog::draw(app, d, f, area),
         Modal::ContextPicker(p) => super::cluster_step::draw_picker(app, p, f, area),
         Modal::Search(input) => {
             let l = layout::run(area);

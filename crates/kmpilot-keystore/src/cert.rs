@@ -396,6 +396,11 @@ pub(crate) fn pem_encode(label: &str, der: &[u8]) -> String {
 }
 
 /// Every `-----BEGIN …-----` block in `text`, in order.
+/// The PEM blocks of `text` as (label, DER), for other modules of the crate.
+pub(crate) fn pem_blocks_public(text: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    pem_blocks(text)
+}
+
 fn pem_blocks(text: &str) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     let mut rest = text;

@@ -14,6 +14,7 @@ pub mod dn;
 pub mod error;
 pub mod jks;
 pub mod pkcs12;
+pub mod public_cas;
 pub mod secret;
 pub mod set;
 pub mod store;
