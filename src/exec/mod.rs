@@ -14,6 +14,7 @@ mod overlay;
 pub mod preflight;
 pub mod process;
 pub mod secrets;
+pub mod verify;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -113,6 +114,10 @@ pub(crate) struct Ctx<'a> {
     pub kube: HashMap<Option<String>, crate::kube::Kube>,
     pub discovered: Option<crate::http::Discovered>,
     pub step: StepId,
+    /// The running action's index within its step.
+    pub index: usize,
+    /// Charts verified before the first step (`verify::verify_ahead`), by (step, action).
+    pub verified: HashMap<(StepId, usize), crate::verify::Report>,
 }
 
 impl<'a> Ctx<'a> {
@@ -135,6 +140,8 @@ impl<'a> Ctx<'a> {
             kube: HashMap::new(),
             discovered: None,
             step: StepId::Prerequisites,
+            index: 0,
+            verified: HashMap::new(),
         }
     }
 
@@ -190,6 +197,45 @@ pub async fn run(
         steps: plan.steps.iter().map(|s| s.id).collect(),
     });
     let mut ctx = Ctx::new(plan, profile, opts, secrets, &tx, cancel);
+    // render and verify every chart the run will install before anything changes
+    let to_run: Vec<&crate::plan::Step> = plan
+        .steps
+        .iter()
+        .filter(|s| opts.selects(plan, s.id) && !(opts.resume && journal.is_done(s)))
+        .collect();
+    match verify::verify_ahead(&ctx, &to_run).await {
+        Ok(reports) => ctx.verified = reports,
+        Err((id, index, f, report)) => {
+            ctx.step = id;
+            ctx.index = index;
+            let _ = tx.send(Event::StepStarted { step: id });
+            if let Some(action) = plan.step(id).and_then(|s| s.actions.get(index)) {
+                let _ = tx.send(Event::ActionStarted {
+                    step: id,
+                    index,
+                    summary: secrets.scrub(&action.summary()),
+                });
+            }
+            if let Some(r) = &report {
+                verify::report_to(&ctx, r);
+            }
+            let error = secrets.scrub(&f.error);
+            tracing::warn!(step = id.as_str(), error = %error, "verification failed before the run");
+            if !opts.dry_run
+                && let Some(step) = plan.step(id)
+            {
+                journal.record(id, step, Status::Failed, Some(error.clone()));
+                let _ = journal.save(&opts.state_dir);
+            }
+            let _ = tx.send(Event::StepFailed {
+                step: id,
+                error,
+                hint: f.hint.map(|h| secrets.scrub(&h)),
+            });
+            let _ = tx.send(Event::RunFinished { ok: false });
+            return false;
+        }
+    }
     for step in &plan.steps {
         if !opts.selects(plan, step.id) {
             let _ = tx.send(Event::StepSkipped {
@@ -225,6 +271,7 @@ pub async fn run(
                 failure = Some(Failure::new("cancelled"));
                 break;
             }
+            ctx.index = index;
             match actions::execute(&mut ctx, action).await {
                 Ok(()) => {
                     let _ = tx.send(Event::ActionFinished {

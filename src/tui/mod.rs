@@ -10,6 +10,7 @@ pub mod msg;
 pub mod open_profile;
 pub mod run_state;
 pub mod runner;
+pub mod review_verify;
 pub mod secret_prompt;
 pub mod terminal;
 pub mod theme;
@@ -206,6 +207,25 @@ fn perform(
                     Msg::Preflight {
                         generation,
                         results,
+                    },
+                ));
+            });
+        }
+        Cmd::Verify {
+            generation,
+            profile,
+            profile_path,
+        } => {
+            // helm runs as a child process from a task: never on the UI thread
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let base = crate::exec::base_dir(profile_path.as_deref());
+                let reports = crate::exec::verify::verify_profile(&profile, &base).await;
+                let _ = tx.send(Msg::tagged(
+                    epoch,
+                    Msg::Verified {
+                        generation,
+                        reports,
                     },
                 ));
             });
