@@ -106,15 +106,24 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
                     };
                     out.push(Line::from(Span::styled(
                         clip(format!(
-                            "  {} {}{}: {} → fix {}",
+                            "  {} {}{}",
                             f.level.as_str(),
-                            f.key.as_deref().map(|k| format!("{k} ")).unwrap_or_default(),
-                            f.object,
+                            f.key.as_deref().map(|k| format!("{k}: ")).unwrap_or_default(),
                             f.message,
-                            f.fix
                         )),
                         style,
                     )));
+                    if f.level != Level::Notice {
+                        out.push(Line::from(Span::styled(
+                            clip(format!(
+                                "      fix {} ({}{})",
+                                f.fix,
+                                f.object,
+                                f.file.as_deref().map(|x| format!(" {x}")).unwrap_or_default()
+                            )),
+                            t.dim(),
+                        )));
+                    }
                 }
             }
         }

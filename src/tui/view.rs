@@ -1121,7 +1121,7 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                         t.error(),
                     )),
                     (n, true) => Line::from(Span::styled(
-                        format!("{n} verification error(s): the install steps will stop; press y again to run anyway"),
+                        format!("{n} verification error(s): press y again to run anyway"),
                         t.error(),
                     )),
                 },
