@@ -394,23 +394,48 @@ fn a_chart_that_fails_verification_stops_apply_with_the_cluster_untouched() {
     copy_dir(&charts().join("identity-server-standin"), &chart);
     let toml = chart.join("confs/deployment.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, text.replace("[realm_manager]", "[role_mgt]\nallow_system_prefix_for_role = false\n\n[realm_manager]")).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace(
+            "[realm_manager]",
+            "[role_mgt]\nallow_system_prefix_for_role = false\n\n[realm_manager]",
+        ),
+    )
+    .unwrap();
     let profile = run.write_profile(&charts().join("wso2am-standin"));
     let text = std::fs::read_to_string(&profile)
         .unwrap()
         .replace(
-            &format!("  chart: {}", charts().join("identity-server-standin").display()),
+            &format!(
+                "  chart: {}",
+                charts().join("identity-server-standin").display()
+            ),
             &format!("  chart: {}", chart.display()),
         )
-        .replace("keyManager: { register: false }", "keyManager: { register: false, createRoles: true }");
+        .replace(
+            "keyManager: { register: false }",
+            "keyManager: { register: false, createRoles: true }",
+        );
     std::fs::write(&profile, text).unwrap();
     let (code, out, err) = finish(run.apply(&profile, &[]));
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(err.contains("identity-server failed: verification found 1 error(s) in the rendered identity-server chart; nothing was installed"), "{err}");
-    assert!(format!("{out}{err}").contains("table [role_mgt] is declared twice"), "{out}\n{err}");
-    assert!(!out.contains("✓ prerequisites") && !out.contains("✓ keystores"), "no step ran: {out}");
-    let releases = ok(&Command::new("helm").args(["list", "-a", "-n", "kmp-verify", "-q"]).output().unwrap());
+    assert!(
+        format!("{out}{err}").contains("table [role_mgt] is declared twice"),
+        "{out}\n{err}"
+    );
+    assert!(
+        !out.contains("✓ prerequisites") && !out.contains("✓ keystores"),
+        "no step ran: {out}"
+    );
+    let releases = ok(&Command::new("helm")
+        .args(["list", "-a", "-n", "kmp-verify", "-q"])
+        .output()
+        .unwrap());
     assert_eq!(releases.trim(), "", "no release");
     assert_eq!(run.count("secrets"), 0, "no secret created or changed");
-    assert!(run.count("configmaps") <= 1, "only the namespace root CA ConfigMap");
+    assert!(
+        run.count("configmaps") <= 1,
+        "only the namespace root CA ConfigMap"
+    );
 }

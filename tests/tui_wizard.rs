@@ -1148,7 +1148,10 @@ fn review_shows_verification_findings_and_run_asks_again() {
     use kmpilot::verify::{ChartKind, Finding, Level, Report};
     let mut a = app();
     goto_step(&mut a, WizardStep::Review);
-    assert!(a.review_verify.running, "entering the review starts a verification");
+    assert!(
+        a.review_verify.running,
+        "entering the review starts a verification"
+    );
     let generation = a.review_verify.generation;
     assert!(screen_text(&a).contains("verifying: rendering the charts with helm"));
     let report = |errors: bool| {
@@ -1209,7 +1212,10 @@ fn review_shows_verification_findings_and_run_asks_again() {
     );
     assert!(!a.review_verify.running);
     let s = screen_text(&a);
-    assert!(s.contains("✗ verified identity-server 7.1.0-3: 1 error(s)"), "{s}");
+    assert!(
+        s.contains("✗ verified identity-server 7.1.0-3: 1 error(s)"),
+        "{s}"
+    );
     assert!(s.contains("error [authentication.consent]: table"), "{s}");
     assert!(s.contains("fix identityServer.extraToml"), "{s}");
     assert!(s.contains("✗ chart not rendered"), "{s}");

@@ -28,7 +28,9 @@ fn helm() -> bool {
         }
         let cache = std::env::var_os("KMPILOT_CACHE")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/kmpilot"));
+            .unwrap_or_else(|| {
+                PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/kmpilot")
+            });
         let found = std::fs::read_dir(cache.join("k8s-bins"))
             .into_iter()
             .flatten()
@@ -37,7 +39,9 @@ fn helm() -> bool {
             .find(|d| d.join("helm").is_file());
         if let Some(dir) = found {
             let mut paths = vec![dir];
-            paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+            paths.extend(std::env::split_paths(
+                &std::env::var_os("PATH").unwrap_or_default(),
+            ));
             // SAFETY: set once, before any test thread of this binary reads PATH (Once)
             unsafe { std::env::set_var("PATH", std::env::join_paths(paths).unwrap()) };
         }
@@ -57,8 +61,12 @@ fn helm() -> bool {
 
 /// The profile pointed at the stand-in charts (or at `is_chart`/`apim_chart` when given).
 fn with_charts(mut p: Profile, is_chart: Option<&Path>, apim_chart: Option<&Path>) -> Profile {
-    let is = is_chart.map(Path::to_path_buf).unwrap_or_else(|| charts().join("identity-server-standin"));
-    let am = apim_chart.map(Path::to_path_buf).unwrap_or_else(|| charts().join("wso2am-standin"));
+    let is = is_chart
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| charts().join("identity-server-standin"));
+    let am = apim_chart
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| charts().join("wso2am-standin"));
     p.identity_server.chart = is.display().to_string();
     p.api_manager.chart = am.display().to_string();
     p
@@ -127,10 +135,15 @@ fn every_shipped_example_verifies_clean() {
         let errs = errors(&reports);
         assert!(errs.is_empty(), "{}: {:#?}", path.display(), errs);
         // the IS report carries what the cluster-kind checks read
-        let is = reports.iter().find(|r| r.chart == ChartKind::IdentityServer).unwrap();
+        let is = reports
+            .iter()
+            .find(|r| r.chart == ChartKind::IdentityServer)
+            .unwrap();
         assert!(
-            is.pods.iter().any(|f| f.apparmor.as_deref() == Some("RuntimeDefault")
-                && f.cpu_request.as_deref() == Some("2")),
+            is.pods
+                .iter()
+                .any(|f| f.apparmor.as_deref() == Some("RuntimeDefault")
+                    && f.cpu_request.as_deref() == Some("2")),
             "{:?}",
             is.pods
         );
@@ -145,13 +158,15 @@ fn a_table_the_chart_already_declares_is_named_with_the_field_to_fix() {
         return;
     }
     let mut p = with_charts(Profile::quickstart("dup"), None, None);
-    p.identity_server.extra_toml = "[authentication.consent]\ndata_source = \"jdbc/WSO2IdentityDB\"\n".into();
+    p.identity_server.extra_toml =
+        "[authentication.consent]\ndata_source = \"jdbc/WSO2IdentityDB\"\n".into();
     // validate already knows this table of the chart version offline…
     let issues = p.validate();
     assert!(
         issues.list.iter().any(|i| i.is_error()
             && i.path.to_string() == "identityServer.extraToml"
-            && i.message.contains("[authentication.consent] (line 1 of extraToml)")),
+            && i.message
+                .contains("[authentication.consent] (line 1 of extraToml)")),
         "{:#?}",
         issues.list
     );
@@ -186,7 +201,10 @@ fn a_chart_that_ignores_the_hostname_fails_the_hostname_check() {
     let errs = errors(&reports);
     assert_eq!(errs.len(), 1, "{errs:#?}");
     let f = errs[0];
-    assert_eq!((f.check, f.key.as_deref()), ("hostname", Some("[server] hostname")));
+    assert_eq!(
+        (f.check, f.key.as_deref()),
+        ("hostname", Some("[server] hostname"))
+    );
     assert_eq!(f.fix, "identityServer.hostname");
     assert_eq!(f.expected.as_deref(), Some("`is.wso2.com`"));
 }
@@ -207,11 +225,15 @@ fn a_keystore_file_the_secret_lacks_fails_the_keystore_check() {
     let errs = errors(&errs_owned);
     let not_key: Vec<_> = errs
         .iter()
-        .filter(|f| f.check == "keystore" && f.message.contains("is not a key of Secret is-keystores"))
+        .filter(|f| {
+            f.check == "keystore" && f.message.contains("is not a key of Secret is-keystores")
+        })
         .collect();
     assert_eq!(not_key.len(), 3, "one per keystore: {errs:#?}");
     assert!(
-        errs.iter().any(|f| f.message.contains("`wso2carbon.p12` is not mounted (by subPath) from Secret is-keystores")),
+        errs.iter().any(|f| f
+            .message
+            .contains("`wso2carbon.p12` is not mounted (by subPath) from Secret is-keystores")),
         "{errs:#?}"
     );
     assert_eq!(not_key[0].fix, "keystores.is.tls");
@@ -234,7 +256,10 @@ fn an_empty_keystore_password_fails_the_keystore_check() {
         "{errs:#?}"
     );
     for chart in [ChartKind::IdentityServer, ChartKind::ApiManager] {
-        assert!(errs.iter().any(|f| f.chart == chart && f.key.as_deref() == Some("[truststore] password")));
+        assert!(
+            errs.iter()
+                .any(|f| f.chart == chart && f.key.as_deref() == Some("[truststore] password"))
+        );
     }
 }
 
@@ -257,7 +282,8 @@ fn a_notification_endpoint_naming_no_service_fails_the_revocation_check() {
     assert_eq!(f.check, "revocation");
     assert_eq!(f.chart, ChartKind::IdentityServer);
     assert!(
-        f.message.contains("`apim-wso2am-all-in-one-am-service` is not a Service of the API-M chart")
+        f.message
+            .contains("`apim-wso2am-all-in-one-am-service` is not a Service of the API-M chart")
             && f.message.contains("apim-wso2am-all-in-one-am-svc"),
         "{}",
         f.message
@@ -296,7 +322,11 @@ fn plain_text_secrets_are_disclosed_and_the_vault_removes_the_api_manager_ones()
     let am = notice(&reports, ChartKind::ApiManager).expect("API-M keystore passwords are plain");
     assert_eq!(am.level, Level::Notice);
     assert_eq!(am.fix, "secureVault.enabled");
-    assert!(am.message.starts_with("7 secret value(s)"), "{}", am.message);
+    assert!(
+        am.message.starts_with("7 secret value(s)"),
+        "{}",
+        am.message
+    );
     assert!(notice(&reports, ChartKind::IdentityServer).is_some());
 }
 
@@ -326,8 +356,16 @@ fn verify_command_exits_2_on_errors_and_json_carries_every_finding() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(0), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
-    assert!(out.contains("✓ identity-server") && out.contains("✓ api-manager"), "{out}");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("✓ identity-server") && out.contains("✓ api-manager"),
+        "{out}"
+    );
 
     // a table validate cannot know: API-M's template sets transport.https's `properties.port`
     // as dotted keys, so [transport.https.properties] reopens a table only the render shows
@@ -346,7 +384,12 @@ fn verify_command_exits_2_on_errors_and_json_carries_every_finding() {
         .arg(&path)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["ok"], false);
     let am = v["charts"]
@@ -377,7 +420,9 @@ fn verify_command_exits_2_on_errors_and_json_carries_every_finding() {
     assert_eq!(charts.len(), 2);
     // every finding is there, notices included
     assert!(
-        charts.iter().all(|c| c["findings"].as_array().is_some_and(|f| f.iter().any(|f| f["check"] == "plaintext"))),
+        charts.iter().all(|c| c["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["check"] == "plaintext"))),
         "{v}"
     );
 }

@@ -34,7 +34,9 @@ pub fn run(cli: &Cli, file: &str, output: Format, brief: bool, verify: bool) -> 
         }
         Format::Json => {
             let v = match &reports {
-                Some(r) => serde_json::json!({"plan": plan, "verification": super::verify_cmd::json(r)}),
+                Some(r) => {
+                    serde_json::json!({"plan": plan, "verification": super::verify_cmd::json(r)})
+                }
                 None => serde_json::to_value(&plan).unwrap_or_default(),
             };
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());

@@ -51,8 +51,14 @@ pub(crate) fn text(reports: &[Result<Report, String>]) -> String {
                         "  {:<7} {}{}{}: {}\n",
                         f.level.as_str(),
                         f.object,
-                        f.file.as_deref().map(|x| format!(" {x}")).unwrap_or_default(),
-                        f.key.as_deref().map(|x| format!(" {x}")).unwrap_or_default(),
+                        f.file
+                            .as_deref()
+                            .map(|x| format!(" {x}"))
+                            .unwrap_or_default(),
+                        f.key
+                            .as_deref()
+                            .map(|x| format!(" {x}"))
+                            .unwrap_or_default(),
                         f.message
                     ));
                     if let Some(x) = &f.expected {

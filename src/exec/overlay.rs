@@ -53,7 +53,11 @@ pub fn build(
 /// document as for the install, except that a secret not resolved (a prompt nobody answered,
 /// a variable not set) or a ciphertext without the keystores step's certificate becomes a
 /// placeholder — the checks read the shape, never a value.
-pub fn build_for_render(o: &SecretOverlay, secrets: &Secrets, vault_cert: Option<&Path>) -> Vec<u8> {
+pub fn build_for_render(
+    o: &SecretOverlay,
+    secrets: &Secrets,
+    vault_cert: Option<&Path>,
+) -> Vec<u8> {
     let mut root = serde_json::json!({});
     let key = vault_cert
         .and_then(|p| std::fs::read(p).ok())

@@ -14,7 +14,7 @@ use super::secrets::Secrets;
 use super::{Ctx, Failure, overlay, process};
 use crate::plan::{Action, Plan, StepId};
 use crate::profile::Profile;
-use crate::verify::{self, ChartKind, Finding, Rendered, RenderSpec, Report, VerifySpec};
+use crate::verify::{self, ChartKind, Finding, RenderSpec, Rendered, Report, VerifySpec};
 
 /// Where helm runs and what it reads besides the plan.
 pub struct Renderer<'a> {
@@ -81,9 +81,10 @@ impl<'a> Renderer<'a> {
         let values_file = dir.path().join("values.yaml");
         std::fs::write(&values_file, values.content.as_bytes())
             .map_err(|e| format!("{}: {e}", values_file.display()))?;
-        let stdin = spec.stdin.as_ref().map(|o| {
-            overlay::build_for_render(o, self.secrets, self.vault_cert.as_deref())
-        });
+        let stdin = spec
+            .stdin
+            .as_ref()
+            .map(|o| overlay::build_for_render(o, self.secrets, self.vault_cert.as_deref()));
         let args = spec.args(
             &self.chart_ref(&spec.chart),
             &values_file.display().to_string(),

@@ -108,7 +108,10 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
                         clip(format!(
                             "  {} {}{}",
                             f.level.as_str(),
-                            f.key.as_deref().map(|k| format!("{k}: ")).unwrap_or_default(),
+                            f.key
+                                .as_deref()
+                                .map(|k| format!("{k}: "))
+                                .unwrap_or_default(),
                             f.message,
                         )),
                         style,
@@ -119,7 +122,10 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
                                 "      fix {} ({}{})",
                                 f.fix,
                                 f.object,
-                                f.file.as_deref().map(|x| format!(" {x}")).unwrap_or_default()
+                                f.file
+                                    .as_deref()
+                                    .map(|x| format!(" {x}"))
+                                    .unwrap_or_default()
                             )),
                             t.dim(),
                         )));

@@ -24,7 +24,10 @@ pub fn check(i: &Input<'_>, out: &mut Vec<Finding>) {
                         format!("container `{}` runs `{image}`", e.container),
                         &e.image_path,
                     )
-                    .key(format!("spec.template.spec.containers[{}].image", e.container))
+                    .key(format!(
+                        "spec.template.spec.containers[{}].image",
+                        e.container
+                    ))
                     .expected(format!("`{}`", e.image)),
                 );
             }

@@ -31,7 +31,11 @@ pub fn check(i: &Input<'_>, out: &mut Vec<Finding>) {
                     "Ingress",
                     format!(
                         "no ingress serves `{host}` (rendered hosts: {})",
-                        if got.is_empty() { "none".into() } else { got.join(", ") }
+                        if got.is_empty() {
+                            "none".into()
+                        } else {
+                            got.join(", ")
+                        }
                     ),
                     path,
                 )
@@ -40,13 +44,17 @@ pub fn check(i: &Input<'_>, out: &mut Vec<Finding>) {
             );
             continue;
         };
-        let tls = ing["spec"]["tls"].as_array().into_iter().flatten().find(|t| {
-            t["hosts"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|h| h.as_str() == Some(host))
-        });
+        let tls = ing["spec"]["tls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| {
+                t["hosts"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|h| h.as_str() == Some(host))
+            });
         match tls.and_then(|t| t["secretName"].as_str()) {
             Some(s) if s == e.tls_secret => {}
             other => out.push(

@@ -46,7 +46,14 @@ pub fn check(i: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn file_checks(i: &Input<'_>, f: &TomlFile, store: &str, file: &str, fix: &str, out: &mut Vec<Finding>) {
+fn file_checks(
+    i: &Input<'_>,
+    f: &TomlFile,
+    store: &str,
+    file: &str,
+    fix: &str,
+    out: &mut Vec<Finding>,
+) {
     let e = i.expect;
     let key = format!("[{store}] file_name");
     if !e.keystore_files.iter().any(|(n, _)| n == file) {
@@ -57,7 +64,11 @@ fn file_checks(i: &Input<'_>, f: &TomlFile, store: &str, file: &str, fix: &str, 
                 e.chart,
                 "keystore",
                 &f.object,
-                format!("`{file}` is not a key of Secret {} (its keys: {})", e.keystore_secret, keys.join(", ")),
+                format!(
+                    "`{file}` is not a key of Secret {} (its keys: {})",
+                    e.keystore_secret,
+                    keys.join(", ")
+                ),
                 fix,
             )
             .file(&f.file)
@@ -84,7 +95,8 @@ fn file_checks(i: &Input<'_>, f: &TomlFile, store: &str, file: &str, fix: &str, 
                 if secret.as_deref() == Some(e.keystore_secret.as_str()) {
                     return;
                 }
-                mounted_from = Some(secret.unwrap_or_else(|| format!("volume `{vol}` (not a Secret)")));
+                mounted_from =
+                    Some(secret.unwrap_or_else(|| format!("volume `{vol}` (not a Secret)")));
             }
         }
     }
@@ -95,13 +107,22 @@ fn file_checks(i: &Input<'_>, f: &TomlFile, store: &str, file: &str, fix: &str, 
             "keystore",
             workload,
             match mounted_from {
-                Some(s) => format!("`{file}` is mounted from {s}, not from Secret {}", e.keystore_secret),
-                None => format!("`{file}` is not mounted (by subPath) from Secret {}", e.keystore_secret),
+                Some(s) => format!(
+                    "`{file}` is mounted from {s}, not from Secret {}",
+                    e.keystore_secret
+                ),
+                None => format!(
+                    "`{file}` is not mounted (by subPath) from Secret {}",
+                    e.keystore_secret
+                ),
             },
             fix,
         )
         .key(format!("volumeMounts[subPath={file}]"))
-        .expected(format!("a volumeMount with subPath {file} from Secret {}", e.keystore_secret)),
+        .expected(format!(
+            "a volumeMount with subPath {file} from Secret {}",
+            e.keystore_secret
+        )),
     );
 }
 
@@ -126,9 +147,16 @@ fn password_check(
     let value = v.as_str().unwrap_or_default();
     let at = format!("[{store}] {key}");
     let finding = |msg: String| {
-        Finding::new(Level::Error, e.chart, "keystore", &f.object, msg, &e.password_path)
-            .file(&f.file)
-            .key(&at)
+        Finding::new(
+            Level::Error,
+            e.chart,
+            "keystore",
+            &f.object,
+            msg,
+            &e.password_path,
+        )
+        .file(&f.file)
+        .key(&at)
     };
     let alias = value
         .strip_prefix("$secret{")
@@ -138,25 +166,32 @@ fn password_check(
             let entry = get(t, &["secrets", alias]).and_then(|v| v.as_str());
             if entry.is_none_or(str::is_empty) {
                 out.push(
-                    finding(format!("refers to $secret{{{alias}}} but [secrets] has no `{alias}`"))
-                        .expected(format!("[secrets] {alias} = \"<ciphertext>\"")),
+                    finding(format!(
+                        "refers to $secret{{{alias}}} but [secrets] has no `{alias}`"
+                    ))
+                    .expected(format!("[secrets] {alias} = \"<ciphertext>\"")),
                 );
             }
         }
         Some(alias) => out.push(
-            finding(format!("refers to $secret{{{alias}}} but the secure vault is off"))
-                .expected("the password itself")
-                .hint("secureVault.enabled: true, or leave the password to kmpilot"),
+            finding(format!(
+                "refers to $secret{{{alias}}} but the secure vault is off"
+            ))
+            .expected("the password itself")
+            .hint("secureVault.enabled: true, or leave the password to kmpilot"),
         ),
         None if value.is_empty() => out.push(
             finding("the password is empty".into())
                 .expected("a non-empty password")
-                .hint("set the keystore password's source (env, file or prompt) to a non-empty value"),
+                .hint(
+                    "set the keystore password's source (env, file or prompt) to a non-empty value",
+                ),
         ),
-        None if e.secure_vault && !value.starts_with("$env{") && !value.starts_with("${") => out.push(
-            finding("is in plain text although the secure vault is on".into())
-                .expected("$secret{…}"),
-        ),
+        None if e.secure_vault && !value.starts_with("$env{") && !value.starts_with("${") => out
+            .push(
+                finding("is in plain text although the secure vault is on".into())
+                    .expected("$secret{…}"),
+            ),
         None => {}
     }
 }

@@ -120,6 +120,13 @@ mod tests {
             vec![("authentication.consent".to_string(), 4)]
         );
         assert!(clashes(ChartKind::IdentityServer, "9.9.9-1", extra).is_empty());
-        assert!(clashes(ChartKind::ApiManager, "4.5.0-10", "[[event_listener]]\nid = \"x\"\n").is_empty());
+        assert!(
+            clashes(
+                ChartKind::ApiManager,
+                "4.5.0-10",
+                "[[event_listener]]\nid = \"x\"\n"
+            )
+            .is_empty()
+        );
     }
 }

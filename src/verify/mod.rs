@@ -330,7 +330,10 @@ pub fn expect(p: &Profile, kind: ChartKind) -> Expect {
             let f = |name: &String, field: &str| (name.clone(), format!("keystores.apim.{field}"));
             let image = match &a.image.digest {
                 Some(d) => format!("{}/{}@{d}", a.image.registry, a.image.repository),
-                None => format!("{}/{}:{}", a.image.registry, a.image.repository, a.image.tag),
+                None => format!(
+                    "{}/{}:{}",
+                    a.image.registry, a.image.repository, a.image.tag
+                ),
             };
             Expect {
                 chart: kind,
@@ -421,8 +424,7 @@ pub fn render_spec(p: &Profile, kind: ChartKind) -> RenderSpec {
 pub fn spec(p: &Profile, kind: ChartKind) -> VerifySpec {
     VerifySpec {
         render: render_spec(p, kind),
-        peer: (kind == ChartKind::IdentityServer)
-            .then(|| render_spec(p, ChartKind::ApiManager)),
+        peer: (kind == ChartKind::IdentityServer).then(|| render_spec(p, ChartKind::ApiManager)),
         expect: expect(p, kind),
     }
 }

@@ -58,13 +58,23 @@ pub fn check(i: &Input<'_>, out: &mut Vec<Finding>) {
             .and_then(|v| v.as_str())
         else {
             out.push(
-                finding(Level::Error, "the listener has no notification_endpoint".into(), key, &e.extra_toml_path)
-                    .expected("https://<API-M service>:9443/internal/data/v1/notify"),
+                finding(
+                    Level::Error,
+                    "the listener has no notification_endpoint".into(),
+                    key,
+                    &e.extra_toml_path,
+                )
+                .expected("https://<API-M service>:9443/internal/data/v1/notify"),
             );
             continue;
         };
         let Ok(url) = url::Url::parse(endpoint) else {
-            out.push(finding(Level::Error, format!("`{endpoint}` is not a URL"), key, &e.extra_toml_path));
+            out.push(finding(
+                Level::Error,
+                format!("`{endpoint}` is not a URL"),
+                key,
+                &e.extra_toml_path,
+            ));
             continue;
         };
         let host = url.host_str().unwrap_or_default();
@@ -120,7 +130,11 @@ pub fn check(i: &Input<'_>, out: &mut Vec<Finding>) {
                 )
                 .expected(format!(
                     "one of {}",
-                    ports.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+                    ports
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             );
         }
