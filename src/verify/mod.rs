@@ -428,3 +428,6 @@ pub fn spec(p: &Profile, kind: ChartKind) -> VerifySpec {
         expect: expect(p, kind),
     }
 }
+
+#[cfg(test)]
+mod tests;
