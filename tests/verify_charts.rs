@@ -236,7 +236,7 @@ fn a_keystore_file_the_secret_lacks_fails_the_keystore_check() {
             .contains("`wso2carbon.p12` is not mounted (by subPath) from Secret is-keystores")),
         "{errs:#?}"
     );
-    assert_eq!(not_key[0].fix, "keystores.is.tls");
+    assert_eq!(not_key[0].fix, "keystores.is.primary");
 }
 
 #[test]
@@ -328,6 +328,16 @@ fn plain_text_secrets_are_disclosed_and_the_vault_removes_the_api_manager_ones()
         am.message
     );
     assert!(notice(&reports, ChartKind::IdentityServer).is_some());
+    // with the secure vault, API-M's ConfigMap holds references and ciphertexts only
+    let mut p = p;
+    p.secure_vault.enabled = true;
+    let reports = verify(&p);
+    assert!(errors(&reports).is_empty(), "{:#?}", errors(&reports));
+    assert!(notice(&reports, ChartKind::ApiManager).is_none());
+    assert!(
+        notice(&reports, ChartKind::IdentityServer).is_some(),
+        "IS has no vault kmpilot sets up"
+    );
 }
 
 #[test]

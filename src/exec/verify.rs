@@ -26,7 +26,8 @@ pub struct Renderer<'a> {
     /// keystores step: placeholders then).
     pub vault_cert: Option<PathBuf>,
     pub cancel: watch::Receiver<bool>,
-    cache: HashMap<String, Result<Rendered, String>>,
+    /// Each rendering once, with how long helm took (a cached one still counts its time).
+    cache: HashMap<String, (Result<Rendered, String>, Duration)>,
 }
 
 impl<'a> Renderer<'a> {
@@ -60,6 +61,10 @@ impl<'a> Renderer<'a> {
 
     /// `helm template` of `spec`; the same spec is rendered once per renderer.
     pub async fn render(&mut self, spec: &RenderSpec) -> Result<Rendered, String> {
+        self.render_timed(spec).await.0
+    }
+
+    async fn render_timed(&mut self, spec: &RenderSpec) -> (Result<Rendered, String>, Duration) {
         let key = format!(
             "{}|{}|{}|{}",
             spec.release, spec.chart, spec.version, spec.namespace
@@ -67,7 +72,8 @@ impl<'a> Renderer<'a> {
         if let Some(r) = self.cache.get(&key) {
             return r.clone();
         }
-        let r = self.render_uncached(spec).await;
+        let started = Instant::now();
+        let r = (self.render_uncached(spec).await, started.elapsed());
         self.cache.insert(key, r.clone());
         r
     }
@@ -135,13 +141,20 @@ impl<'a> Renderer<'a> {
 
     /// Render (and the peer), then check.
     pub async fn verify(&mut self, v: &VerifySpec) -> Result<Report, String> {
-        let started = Instant::now();
-        let rendered = self.render(&v.render).await?;
+        let (rendered, render_time) = self.render_timed(&v.render).await;
+        let rendered = rendered?;
+        // time of this chart's render (even if rendered before as a peer) and of the checks;
+        // a peer rendered here counts too, as it is part of this verification
+        let mut millis = render_time.as_millis();
+        let checks_started = Instant::now();
         let mut findings = Vec::new();
         let peer = match &v.peer {
-            Some(p) => match self.render(p).await {
-                Ok(r) => Some(r),
-                Err(e) => {
+            Some(p) => match self.render_timed(p).await {
+                (Ok(r), t) => {
+                    millis += t.as_millis();
+                    Some(r)
+                }
+                (Err(e), _) => {
                     findings.push(
                         Finding::new(
                             verify::Level::Warning,
@@ -168,7 +181,7 @@ impl<'a> Renderer<'a> {
             version: v.render.version.clone(),
             findings,
             pods: verify::render::pod_facts(&rendered),
-            millis: started.elapsed().as_millis(),
+            millis: millis + checks_started.elapsed().as_millis(),
         })
     }
 }
