@@ -1162,7 +1162,7 @@ fn review_shows_verification_findings_and_run_asks_again() {
                 "plaintext",
                 "ConfigMap/is-identity-server-deployment-toml",
                 "8 secret value(s) in plain text in this ConfigMap",
-                "cluster.namespace",
+                "identityServer",
             )
             .file("deployment.toml"),
         ];

@@ -79,7 +79,7 @@ fn alternative(chart: ChartKind) -> (&'static str, &'static str) {
             "turn on the secure vault: the ConfigMap then holds $secret{…} references and ciphertexts (needs the Secrets Store CSI driver); otherwise limit who may read ConfigMaps in the namespace",
         ),
         ChartKind::IdentityServer => (
-            "cluster.namespace",
+            "identityServer",
             "the IS chart's secure vault (deployment.secretStore) works only with Azure Key Vault and kmpilot does not set it up: limit who may read ConfigMaps in the namespace (RBAC)",
         ),
     }
@@ -115,7 +115,7 @@ pub fn planned_text(p: &Profile) -> String {
     for (chart, paths) in planned(p) {
         let (fix, hint) = alternative(chart);
         s.push_str(&format!(
-            "! {}: {} secret value(s) go into the deployment.toml ConfigMap in plain text ({})\n    alternative ({fix}): {hint}\n",
+            "! {}: {} secret value(s) go into the deployment.toml ConfigMap in plain text ({})\n    instead ({fix}): {hint}\n",
             chart.as_str(),
             paths.len(),
             paths.join(", ")
