@@ -198,43 +198,8 @@ pub async fn run(
     });
     let mut ctx = Ctx::new(plan, profile, opts, secrets, &tx, cancel);
     // render and verify every chart the run will install before anything changes
-    let to_run: Vec<&crate::plan::Step> = plan
-        .steps
-        .iter()
-        .filter(|s| opts.selects(plan, s.id) && !(opts.resume && journal.is_done(s)))
-        .collect();
-    match verify::verify_ahead(&ctx, &to_run).await {
-        Ok(reports) => ctx.verified = reports,
-        Err((id, index, f, report)) => {
-            ctx.step = id;
-            ctx.index = index;
-            let _ = tx.send(Event::StepStarted { step: id });
-            if let Some(action) = plan.step(id).and_then(|s| s.actions.get(index)) {
-                let _ = tx.send(Event::ActionStarted {
-                    step: id,
-                    index,
-                    summary: secrets.scrub(&action.summary()),
-                });
-            }
-            if let Some(r) = &report {
-                verify::report_to(&ctx, r);
-            }
-            let error = secrets.scrub(&f.error);
-            tracing::warn!(step = id.as_str(), error = %error, "verification failed before the run");
-            if !opts.dry_run
-                && let Some(step) = plan.step(id)
-            {
-                journal.record(id, step, Status::Failed, Some(error.clone()));
-                let _ = journal.save(&opts.state_dir);
-            }
-            let _ = tx.send(Event::StepFailed {
-                step: id,
-                error,
-                hint: f.hint.map(|h| secrets.scrub(&h)),
-            });
-            let _ = tx.send(Event::RunFinished { ok: false });
-            return false;
-        }
+    if !verify::before_run(&mut ctx, &mut journal).await {
+        return false;
     }
     for step in &plan.steps {
         if !opts.selects(plan, step.id) {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
-use super::events::Stream;
+use super::events::{Event, Stream};
 use super::secrets::Secrets;
 use super::{Ctx, Failure, overlay, process};
 use crate::plan::{Action, Plan, StepId};
@@ -334,4 +334,56 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
         c(verify::Level::Warning),
         c(verify::Level::Notice),
     )
+}
+
+/// `verify_ahead` for the steps `run` will run (selected, not done before when resuming): on
+/// success the reports wait in `ctx.verified` for the steps' own verify actions; on failure
+/// the failing step is reported (and journalled) as failed and `run` stops before step one.
+pub(crate) async fn before_run(ctx: &mut Ctx<'_>, journal: &mut super::journal::Journal) -> bool {
+    let (plan, opts, secrets, tx) = (ctx.plan, ctx.opts, ctx.secrets, ctx.tx);
+    let to_run: Vec<&crate::plan::Step> = plan
+        .steps
+        .iter()
+        .filter(|s| opts.selects(plan, s.id) && !(opts.resume && journal.is_done(s)))
+        .collect();
+    let (id, index, f, report) = match verify_ahead(ctx, &to_run).await {
+        Ok(reports) => {
+            ctx.verified = reports;
+            return true;
+        }
+        Err(e) => e,
+    };
+    ctx.step = id;
+    ctx.index = index;
+    let _ = tx.send(Event::StepStarted { step: id });
+    if let Some(action) = plan.step(id).and_then(|s| s.actions.get(index)) {
+        let _ = tx.send(Event::ActionStarted {
+            step: id,
+            index,
+            summary: secrets.scrub(&action.summary()),
+        });
+    }
+    if let Some(r) = &report {
+        report_to(ctx, r);
+    }
+    let error = secrets.scrub(&f.error);
+    tracing::warn!(step = id.as_str(), error = %error, "verification failed before the run");
+    if !opts.dry_run
+        && let Some(step) = plan.step(id)
+    {
+        journal.record(
+            id,
+            step,
+            super::journal::Status::Failed,
+            Some(error.clone()),
+        );
+        let _ = journal.save(&opts.state_dir);
+    }
+    let _ = tx.send(Event::StepFailed {
+        step: id,
+        error,
+        hint: f.hint.map(|h| secrets.scrub(&h)),
+    });
+    let _ = tx.send(Event::RunFinished { ok: false });
+    false
 }
