@@ -12,3 +12,4 @@ pub mod profile;
 pub mod render;
 pub mod steps;
 pub mod tui;
+pub mod verify;

@@ -326,8 +326,15 @@ fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
         return;
     }
     let run = Run::new("kmp-resume");
-    // a chart that does not exist: helm fails in the api-manager step
-    let broken = run.dir.path().join("no-such-chart");
+    // a chart that renders offline (so it verifies) but fails when helm installs it: helm
+    // fails in the api-manager step, after IS is installed
+    let broken = run.dir.path().join("fails-on-install");
+    copy_dir(&charts().join("wso2am-standin"), &broken);
+    std::fs::write(
+        broken.join("templates/fail-on-install.yaml"),
+        "{{- if (lookup \"v1\" \"Namespace\" \"\" .Release.Namespace) }}{{ fail \"simulated install failure\" }}{{ end -}}\n",
+    )
+    .unwrap();
     let profile = run.write_profile(&broken);
     let (code, out, err) = finish(run.apply(&profile, &[]));
     assert_eq!(code, 1, "{out}\n{err}");
@@ -357,4 +364,78 @@ fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
     }
     assert!(out.contains("✓ api-manager"), "{out}");
     assert_eq!(run.count("deployments"), 2);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let t = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), t).unwrap();
+        }
+    }
+}
+
+/// A chart whose rendering fails verification (its deployment.toml declares a table twice
+/// once the profile's extraToml is in) stops `apply` before anything changes: no step before
+/// it runs, no release, no secret.
+#[test]
+fn a_chart_that_fails_verification_stops_apply_with_the_cluster_untouched() {
+    if !cluster() {
+        return;
+    }
+    let run = Run::new("kmp-verify");
+    let _ = kubectl(&["create", "namespace", "kmp-verify"]);
+    // a chart version whose template declares [role_mgt] itself: kmpilot's own extraConfigs
+    // (createRoles) declare it too — only the rendered whole shows the clash
+    let chart = run.dir.path().join("is-declares-role-mgt");
+    copy_dir(&charts().join("identity-server-standin"), &chart);
+    let toml = chart.join("confs/deployment.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace(
+            "[realm_manager]",
+            "[role_mgt]\nallow_system_prefix_for_role = false\n\n[realm_manager]",
+        ),
+    )
+    .unwrap();
+    let profile = run.write_profile(&charts().join("wso2am-standin"));
+    let text = std::fs::read_to_string(&profile)
+        .unwrap()
+        .replace(
+            &format!(
+                "  chart: {}",
+                charts().join("identity-server-standin").display()
+            ),
+            &format!("  chart: {}", chart.display()),
+        )
+        .replace(
+            "keyManager: { register: false }",
+            "keyManager: { register: false, createRoles: true }",
+        );
+    std::fs::write(&profile, text).unwrap();
+    let (code, out, err) = finish(run.apply(&profile, &[]));
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(err.contains("identity-server failed: verification found 1 error(s) in the rendered identity-server chart; nothing was installed"), "{err}");
+    assert!(
+        format!("{out}{err}").contains("table [role_mgt] is declared twice"),
+        "{out}\n{err}"
+    );
+    assert!(
+        !out.contains("✓ prerequisites") && !out.contains("✓ keystores"),
+        "no step ran: {out}"
+    );
+    let releases = ok(&Command::new("helm")
+        .args(["list", "-a", "-n", "kmp-verify", "-q"])
+        .output()
+        .unwrap());
+    assert_eq!(releases.trim(), "", "no release");
+    assert_eq!(run.count("secrets"), 0, "no secret created or changed");
+    assert!(
+        run.count("configmaps") <= 1,
+        "only the namespace root CA ConfigMap"
+    );
 }

@@ -219,3 +219,87 @@ fn wizard_in_tmux_120x40() {
         drive(120, 40);
     }
 }
+
+/// The helm the review's verification runs: on PATH, or the test-bins build's.
+fn helm_dir() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if let Some(d) = std::env::split_paths(&path).find(|d| d.join("helm").is_file()) {
+        return Some(d);
+    }
+    let cache = std::env::var_os("KMPILOT_CACHE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default())
+                .join(".cache/kmpilot")
+        });
+    std::fs::read_dir(cache.join("k8s-bins"))
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|d| d.join("helm").is_file())
+}
+
+/// The real binary's review verifies the rendered charts in the background (helm on the
+/// stand-in charts): a profile whose API-M extraToml reopens a table the chart's template
+/// set shows the error next to the plan, and "run" names it before asking again.
+#[test]
+fn review_verifies_the_rendered_charts_in_tmux() {
+    if !ready() {
+        return;
+    }
+    let Some(helm) = helm_dir() else {
+        skip("no helm (on PATH or in the k8s-bins cache)");
+        return;
+    };
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("verify.yaml");
+    std::fs::write(
+        &profile,
+        format!(
+            "apiVersion: kmpilot/v1\nkind: Profile\nname: tmux-verify\nidentityServer:\n  chart: {root}/tests/charts/identity-server-standin\napiManager:\n  chart: {root}/tests/charts/wso2am-standin\n  extraToml: |\n    [transport.https.properties]\n    proxyPort = 8443\n"
+        ),
+    )
+    .unwrap();
+    let t = Tmux {
+        socket: format!("kmpilot-tui-verify-{}", std::process::id()),
+        session: "verify".into(),
+    };
+    let script = format!(
+        "PATH='{}':$PATH KMPILOT_CONFIG_DIR='{}' '{}' tui -f '{}'; echo kmpilot-exit=$?; sleep 600",
+        helm.display(),
+        dir.path().display(),
+        env!("CARGO_BIN_EXE_kmpilot"),
+        profile.display()
+    );
+    let out = t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        &t.session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert!(out.status.success(), "tmux new-session: {out:?}");
+    let (ok, s) = t.wait_for("Cluster & prerequisites", 20);
+    assert!(ok, "{s}");
+    // the step list: down to "Review & run" (the last step)
+    for _ in 0..10 {
+        t.keys(&["Down"]);
+    }
+    let (ok, s) = t.wait_for("✗ verified api-manager", 60);
+    assert!(ok, "the review's verification did not show:\n{s}");
+    assert!(s.contains("✓ verified identity-server"), "{s}");
+    assert!(s.contains("fix apiManager.extraToml"), "{s}");
+    t.keys(&["Enter", "r"]);
+    let (ok, s) = t.wait_for("1 verification error(s) in the rendered charts", 10);
+    assert!(ok, "the run confirmation did not name the error:\n{s}");
+    t.keys(&["Escape", "q"]);
+    let (ok, s) = t.wait_for("kmpilot-exit=", 10);
+    assert!(ok && s.contains("kmpilot-exit=0"), "{s}");
+}

@@ -1138,3 +1138,99 @@ fn the_run_confirmation_mentions_failing_checks() {
         "{s}"
     );
 }
+
+/// The review verifies the rendered charts in the background (`Cmd::Verify`, run off the UI
+/// thread by the event loop; the rendering itself is tested with helm in tests/verify_charts.rs):
+/// the findings appear next to the plan, a result asked for an older profile is dropped, and
+/// "run" asks again while there are errors.
+#[test]
+fn review_shows_verification_findings_and_run_asks_again() {
+    use kmpilot::verify::{ChartKind, Finding, Level, Report};
+    let mut a = app();
+    goto_step(&mut a, WizardStep::Review);
+    assert!(
+        a.review_verify.running,
+        "entering the review starts a verification"
+    );
+    let generation = a.review_verify.generation;
+    assert!(screen_text(&a).contains("verifying: rendering the charts with helm"));
+    let report = |errors: bool| {
+        let mut findings = vec![
+            Finding::new(
+                Level::Notice,
+                ChartKind::IdentityServer,
+                "plaintext",
+                "ConfigMap/is-identity-server-deployment-toml",
+                "8 secret value(s) in plain text in this ConfigMap",
+                "identityServer",
+            )
+            .file("deployment.toml"),
+        ];
+        if errors {
+            findings.insert(
+                0,
+                Finding::new(
+                    Level::Error,
+                    ChartKind::IdentityServer,
+                    "toml",
+                    "ConfigMap/is-identity-server-deployment-toml",
+                    "table [authentication.consent] is declared twice (lines 31 and 97)",
+                    "identityServer.extraToml",
+                )
+                .file("deployment.toml")
+                .key("[authentication.consent]"),
+            );
+        }
+        vec![
+            Ok(Report {
+                chart: ChartKind::IdentityServer,
+                release: "is".into(),
+                chart_ref: "wso2/identity-server".into(),
+                version: "7.1.0-3".into(),
+                findings,
+                pods: vec![],
+                millis: 120,
+            }),
+            Err("helm exited with 1 while rendering wso2/wso2am-all-in-one 4.5.0-10 (helm template): Error: repo wso2 not found".into()),
+        ]
+    };
+    // a stale result (an older generation) is dropped
+    update(
+        &mut a,
+        Msg::Verified {
+            generation: generation - 1,
+            reports: report(false),
+        },
+    );
+    assert!(a.review_verify.running && a.review_verify.reports.is_empty());
+    update(
+        &mut a,
+        Msg::Verified {
+            generation,
+            reports: report(true),
+        },
+    );
+    assert!(!a.review_verify.running);
+    let s = screen_text(&a);
+    assert!(
+        s.contains("✗ verified identity-server 7.1.0-3: 1 error(s)"),
+        "{s}"
+    );
+    assert!(s.contains("error [authentication.consent]: table"), "{s}");
+    assert!(s.contains("fix identityServer.extraToml"), "{s}");
+    assert!(s.contains("✗ chart not rendered"), "{s}");
+    insta::assert_snapshot!("review_verification", draw(&a, 100, 30).backend());
+
+    // r asks; the first y only asks again, naming the errors; the second runs
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('r'));
+    assert!(matches!(a.modal, Some(Modal::ConfirmRun)));
+    assert!(screen_text(&a).contains("2 verification error(s) in the rendered charts"));
+    assert!(key(&mut a, KeyCode::Char('y')).is_none());
+    assert!(matches!(a.modal, Some(Modal::ConfirmRun)));
+    assert!(screen_text(&a).contains("press y again to run anyway"));
+    assert!(matches!(
+        key(&mut a, KeyCode::Char('y')),
+        Some(Cmd::StartRun { .. })
+    ));
+}

@@ -10,6 +10,7 @@ mod plan_cmd;
 mod profiles;
 mod tui_cmd;
 mod validate;
+mod verify_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,6 +67,10 @@ pub enum Command {
         /// One line per action, without manifests and files.
         #[arg(long)]
         brief: bool,
+        /// Also render both charts with helm and check them (as `kmpilot verify`); exit 2 on
+        /// an error finding.
+        #[arg(long)]
+        verify: bool,
     },
     /// Write every artifact and a runbook.sh of the equivalent commands into a directory.
     Export {
@@ -95,6 +100,14 @@ pub enum Command {
         #[arg(short = 'y', long)]
         yes: bool,
         /// `json`: one event per line, for scripts.
+        #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+    },
+    /// Render the charts (helm template, the install's exact values; no cluster needed) and
+    /// check what they render: deployment.toml, keystores, hostnames, ingress, images.
+    Verify {
+        #[arg(short = 'f', long = "file")]
+        file: String,
         #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
         output: Format,
     },
@@ -186,7 +199,9 @@ pub fn run(cli: Cli) -> u8 {
             file,
             output,
             brief,
-        } => plan_cmd::run(&cli, file, *output, *brief),
+            verify,
+        } => plan_cmd::run(&cli, file, *output, *brief, *verify),
+        Command::Verify { file, output } => verify_cmd::run(&cli, file, *output),
         Command::Export { file, output_dir } => export::run(&cli, file, output_dir),
         Command::Apply {
             file,

@@ -17,6 +17,7 @@ mod overlay;
 pub mod preflight;
 pub mod process;
 pub mod secrets;
+pub mod verify;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -119,6 +120,10 @@ pub(crate) struct Ctx<'a> {
     /// Who answers questions mid-run (sudo for the hosts file, recovering a pending
     /// release); nobody in checks and in runs started without one.
     pub asker: Option<std::sync::Arc<dyn ask::Asker>>,
+    /// The running action's index within its step.
+    pub index: usize,
+    /// Charts verified before the first step (`verify::verify_ahead`), by (step, action).
+    pub verified: HashMap<(StepId, usize), crate::verify::Report>,
 }
 
 impl<'a> Ctx<'a> {
@@ -142,6 +147,8 @@ impl<'a> Ctx<'a> {
             discovered: None,
             step: StepId::Prerequisites,
             asker: None,
+            index: 0,
+            verified: HashMap::new(),
         }
     }
 
@@ -211,6 +218,10 @@ pub async fn run_asking(
     });
     let mut ctx = Ctx::new(plan, profile, opts, secrets, &tx, cancel);
     ctx.asker = asker;
+    // render and verify every chart the run will install before anything changes
+    if !verify::before_run(&mut ctx, &mut journal).await {
+        return false;
+    }
     for step in &plan.steps {
         if !opts.selects(plan, step.id) {
             let _ = tx.send(Event::StepSkipped {
@@ -246,6 +257,7 @@ pub async fn run_asking(
                 failure = Some(Failure::new("cancelled"));
                 break;
             }
+            ctx.index = index;
             match actions::execute(&mut ctx, action).await {
                 Ok(()) => {
                     let _ = tx.send(Event::ActionFinished {

@@ -120,6 +120,22 @@ impl Secrets {
         Ok(Secrets { values })
     }
 
+    /// Resolves what can be resolved without asking anyone (`kmpilot verify`, the wizard's
+    /// review): a missing variable or file, or a prompt, is left out; the render that uses
+    /// it gets a placeholder.
+    pub fn resolve_available(uses: &[SecretUse], base: &Path) -> Secrets {
+        let mut values = HashMap::new();
+        for u in uses {
+            if matches!(u.secret, SecretRef::Prompt(_)) {
+                continue;
+            }
+            if let Ok(mut one) = Secrets::resolve(std::slice::from_ref(u), base, None) {
+                values.extend(one.values.drain());
+            }
+        }
+        Secrets { values }
+    }
+
     /// The value of a reference resolved earlier; `var` tells prompts apart.
     pub fn get(&self, r: &SecretRef, var: &str) -> Option<&str> {
         let k = if matches!(r, SecretRef::Prompt(_)) {

@@ -27,6 +27,7 @@ impl Action {
             Action::UpdateHosts(_) => "hosts",
             Action::MergeContainerMgt(_) => "merge",
             Action::RestartPods(_) => "restart",
+            Action::Verify(_) => "verify",
         }
     }
 
@@ -155,6 +156,17 @@ impl Action {
                 r.name_prefix,
                 ctx(&r.context)
             ),
+            Action::Verify(v) => format!(
+                "helm template {} {} {} with the install's values; check deployment.toml, keystores, hostnames, ingress, images{}",
+                v.render.release,
+                v.render.chart,
+                v.render.version,
+                if v.peer.is_some() {
+                    ", and the revocation listener against the API-M chart"
+                } else {
+                    ""
+                }
+            ),
         }
     }
 
@@ -191,6 +203,10 @@ impl Action {
                 body = render::json_pretty(&r.body),
             )),
             Action::MergeContainerMgt(m) => plan.artifact(&m.output).map(|a| a.content.clone()),
+            Action::Verify(v) => Some(format!(
+                "# expected in the rendered chart\n{}",
+                render::yaml(&v.expect)
+            )),
             _ => None,
         }
     }

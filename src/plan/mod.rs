@@ -158,6 +158,9 @@ pub enum Action {
     UpdateHosts(HostsUpdate),
     MergeContainerMgt(Box<crate::steps::private_jet::ContainerMgtMerge>),
     RestartPods(RestartPods),
+    /// Render the chart (`helm template`, the install's exact values) and check what it
+    /// renders before anything is installed.
+    Verify(Box<crate::verify::VerifySpec>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -171,6 +171,25 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
             }
             vec![line]
         }
+        Action::Verify(v) => {
+            // the runbook cannot run kmpilot's checks; it at least renders the chart with the
+            // install's values, so a chart that does not render stops the script here
+            let r = &v.render;
+            let mut line = crate::plan::Command::new("helm", r.args(&r.chart, &r.values))
+                .command_line()
+                .replace(" -f -", "");
+            if let Some(o) = &r.stdin {
+                line.push_str(&overlay_args(o, internal_pub));
+            }
+            line.push_str(" > /dev/null");
+            vec![
+                format!(
+                    "# verify the rendered {} chart (kmpilot verify -f <profile> runs every check)",
+                    r.chart_kind.as_str()
+                ),
+                line,
+            ]
+        }
         Action::Apply(m) => vec![format!(
             "{} {ssa} -f {}",
             kubectl(&m.context),

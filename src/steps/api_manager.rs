@@ -371,6 +371,21 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     } else if p.secure_vault.enabled {
         issues.warn(&dbb.key("type"), "secure vault with the embedded H2 databases encrypts their well-known default password", None);
     }
+    for (table, line) in crate::verify::known_tables::clashes(
+        crate::verify::ChartKind::ApiManager,
+        &a.chart_version,
+        &a.extra_toml,
+    ) {
+        issues.error(
+            &base.key("extraToml"),
+            format!(
+                "[{table}] (line {line} of extraToml) is already declared by the deployment.toml of chart {} {}; TOML forbids declaring a table twice, so API-M would not start",
+                a.chart, a.chart_version
+            ),
+            Some("tables the chart's template does not declare"),
+            Some("remove the table, or set its keys through the chart's values; `kmpilot verify` renders the exact chart"),
+        );
+    }
     if !a.extra_toml.is_empty()
         && let Err(e) = a.extra_toml.parse::<toml::Table>()
     {
@@ -594,7 +609,11 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
             render::yaml(&values(p))
         ),
     });
-    let mut actions = Vec::new();
+    // verified first: a chart that renders wrong changes nothing, not even the credentials
+    let mut actions = vec![Action::Verify(Box::new(crate::verify::spec(
+        p,
+        crate::verify::ChartKind::ApiManager,
+    )))];
     if !p.secure_vault.enabled {
         actions.push(Action::CreateSecret(SecretSpec {
             context: p.cluster.context.clone(),

@@ -110,6 +110,28 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
                         Some("set the chart's own values instead (hostname, admin, keystores are profile fields)"),
                     );
                 }
+                // tables the chart version's own deployment.toml declares (verify renders the
+                // exact chart; this catches the known ones offline)
+                for (table, line) in crate::verify::known_tables::clashes(
+                    crate::verify::ChartKind::IdentityServer,
+                    &is.chart_version,
+                    &is.extra_toml,
+                ) {
+                    let covered = CHART_TABLES
+                        .iter()
+                        .any(|c| table == *c || table.starts_with(&format!("{c}.")));
+                    if !covered {
+                        issues.error(
+                            &base.key("extraToml"),
+                            format!(
+                                "[{table}] (line {line} of extraToml) is already declared by the deployment.toml of chart {} {}; TOML forbids declaring a table twice, so IS would not start",
+                                is.chart, is.chart_version
+                            ),
+                            Some("tables the chart's template does not declare"),
+                            Some("remove the table, or set its keys through a table of your own; `kmpilot verify` renders the exact chart"),
+                        );
+                    }
+                }
                 if let Err(e) = extra_configs(p).parse::<toml::Table>() {
                     issues.error(
                         &base.key("extraToml"),
@@ -298,7 +320,14 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
     );
     Step::new(
         StepId::IdentityServer,
-        vec![Action::WriteFile { artifact: path }, Action::Run(cmd)],
+        vec![
+            Action::Verify(Box::new(crate::verify::spec(
+                p,
+                crate::verify::ChartKind::IdentityServer,
+            ))),
+            Action::WriteFile { artifact: path },
+            Action::Run(cmd),
+        ],
     )
 }
 

@@ -364,6 +364,8 @@ pub struct App {
     pub size: (u16, u16),
     pub screen: Screen,
     pub review: ReviewState,
+    /// The review's background verification of the rendered charts.
+    pub review_verify: super::review_verify::ReviewVerify,
     pub run: RunState,
     pub now: Instant,
     /// Wall clock for pod ages, seconds since the epoch.
@@ -399,6 +401,7 @@ impl App {
             size: (100, 30),
             screen: Screen::Wizard,
             review: ReviewState::default(),
+            review_verify: Default::default(),
             run: RunState::default(),
             now: Instant::now(),
             wall: SystemTime::now()

@@ -9,6 +9,7 @@ pub mod cluster_step;
 pub mod layout;
 pub mod msg;
 pub mod open_profile;
+pub mod review_verify;
 pub mod run_state;
 pub mod runner;
 pub mod secret_prompt;
@@ -207,6 +208,25 @@ fn perform(
                     Msg::Preflight {
                         generation,
                         results,
+                    },
+                ));
+            });
+        }
+        Cmd::Verify {
+            generation,
+            profile,
+            profile_path,
+        } => {
+            // helm runs as a child process from a task: never on the UI thread
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let base = crate::exec::base_dir(profile_path.as_deref());
+                let reports = crate::exec::verify::verify_profile(&profile, &base).await;
+                let _ = tx.send(Msg::tagged(
+                    epoch,
+                    Msg::Verified {
+                        generation,
+                        reports,
                     },
                 ));
             });

@@ -32,6 +32,11 @@ pub enum Msg {
         generation: u64,
         results: Vec<crate::exec::preflight::CheckOutcome>,
     },
+    /// The outcome of `Cmd::Verify` number `generation` (older ones are dropped).
+    Verified {
+        generation: u64,
+        reports: Vec<Result<crate::verify::Report, String>>,
+    },
     /// The outcome of `Cmd::LoadContexts`.
     Contexts(Result<crate::kube::KubeContexts, String>),
     /// The outcome of `Cmd::ListProfiles`.
@@ -82,6 +87,12 @@ pub enum Cmd {
     },
     /// Run every check of this profile's plan without changing anything.
     Preflight {
+        generation: u64,
+        profile: Box<Profile>,
+        profile_path: Option<PathBuf>,
+    },
+    /// Render both charts with helm and check them (the review's verification).
+    Verify {
         generation: u64,
         profile: Box<Profile>,
         profile_path: Option<PathBuf>,

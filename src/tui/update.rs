@@ -46,6 +46,12 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
     } else {
         None
     };
+    // the review's verification follows the profile the same way (and starts on a review
+    // opened directly, at the first tick)
+    let checks = match (checks, super::review_verify::maybe_start(app)) {
+        (Some(a), Some(b)) => Some(Cmd::Batch(vec![a, b])),
+        (a, b) => a.or(b),
+    };
     match (cmd, checks) {
         (Some(a), Some(b)) => Some(Cmd::Batch(vec![a, b])),
         (a, b) => a.or(b),
@@ -105,6 +111,13 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             results,
         } => {
             cluster_step::on_results(app, generation, results);
+            None
+        }
+        Msg::Verified {
+            generation,
+            reports,
+        } => {
+            super::review_verify::on_results(app, generation, reports);
             None
         }
         Msg::ProfileList(r) => {
@@ -827,6 +840,14 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             None
         }
         Modal::ConfirmRun => match k.code {
+            // with verification errors, the first "y" only makes the dialog ask again
+            KeyCode::Char('y') | KeyCode::Char('R') | KeyCode::Enter
+                if app.review_verify.errors() > 0 && !app.review_verify.acknowledged =>
+            {
+                app.review_verify.acknowledged = true;
+                app.modal = Some(Modal::ConfirmRun);
+                None
+            }
             KeyCode::Char('y') | KeyCode::Enter => start_run(app, false),
             KeyCode::Char('R') => start_run(app, true),
             _ => None,

@@ -509,6 +509,12 @@ fn review_list(app: &App, f: &mut Frame, list: Rect, detail: Rect) {
         lines.push(line);
     }
     f.render_widget(Paragraph::new(lines), list);
+    // the verification's findings next to the plan, above the preview
+    let found = super::review_verify::lines(app, detail.width as usize);
+    let vh = (found.len() as u16).min(detail.height / 2);
+    let [verified, detail] =
+        Layout::vertical([Constraint::Length(vh), Constraint::Min(0)]).areas(detail);
+    f.render_widget(Paragraph::new(found), verified);
     let (title, body) = app.review.preview();
     let [head, text] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(detail);
     let total = body.lines().count();
@@ -1091,7 +1097,7 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
             );
         }
         Modal::ConfirmRun => {
-            let r = centered(area, 66, 8);
+            let r = centered(area, 66, 9);
             let steps = app.review.plan.as_ref().map(|p| p.steps.len()).unwrap_or(0);
             let ctx = app
                 .profile
@@ -1108,6 +1114,17 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                     "on {ctx}, namespace {}?",
                     app.profile.cluster.namespace
                 )),
+                match (app.review_verify.errors(), app.review_verify.acknowledged) {
+                    (0, _) => Line::from(""),
+                    (n, false) => Line::from(Span::styled(
+                        format!("{n} verification error(s) in the rendered charts (see Review)"),
+                        t.error(),
+                    )),
+                    (n, true) => Line::from(Span::styled(
+                        format!("{n} verification error(s): press y again to run anyway"),
+                        t.error(),
+                    )),
+                },
                 match app.preflight.failures() {
                     0 => Line::from(""),
                     n => Line::from(Span::styled(

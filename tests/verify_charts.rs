@@ -1,0 +1,438 @@
+//! `kmpilot verify` against the stand-in charts (tests/charts) with the real helm: the shipped
+//! examples verify clean, and each check has a profile or a chart that fails it. A failing
+//! chart is a copy of a stand-in with one template line changed the way a chart version could
+//! differ (a hard-coded hostname, a file name that ignores the values, a Service renamed).
+//! Needs helm (on PATH, or the one scripts/build-test-bins built); no cluster.
+
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+use kmpilot::profile::Profile;
+use kmpilot::profile::secret::SecretRef;
+use kmpilot::verify::{ChartKind, Finding, Level, Report};
+
+fn charts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts")
+}
+
+/// Puts helm on PATH (the test-bins build's when none is there); false with a visible SKIPPED
+/// line when there is no helm at all, a failure under CI.
+fn helm() -> bool {
+    static FIND: Once = Once::new();
+    FIND.call_once(|| {
+        let on_path = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).any(|d| d.join("helm").is_file()))
+            .unwrap_or(false);
+        if on_path {
+            return;
+        }
+        let cache = std::env::var_os("KMPILOT_CACHE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/kmpilot")
+            });
+        let found = std::fs::read_dir(cache.join("k8s-bins"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .find(|d| d.join("helm").is_file());
+        if let Some(dir) = found {
+            let mut paths = vec![dir];
+            paths.extend(std::env::split_paths(
+                &std::env::var_os("PATH").unwrap_or_default(),
+            ));
+            // SAFETY: set once, before any test thread of this binary reads PATH (Once)
+            unsafe { std::env::set_var("PATH", std::env::join_paths(paths).unwrap()) };
+        }
+    });
+    let ok = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join("helm").is_file()))
+        .unwrap_or(false);
+    if !ok {
+        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+            panic!("CI=true but no helm on PATH or in the k8s-bins cache");
+        }
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: no helm");
+    }
+    ok
+}
+
+/// The profile pointed at the stand-in charts (or at `is_chart`/`apim_chart` when given).
+fn with_charts(mut p: Profile, is_chart: Option<&Path>, apim_chart: Option<&Path>) -> Profile {
+    let is = is_chart
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| charts().join("identity-server-standin"));
+    let am = apim_chart
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| charts().join("wso2am-standin"));
+    p.identity_server.chart = is.display().to_string();
+    p.api_manager.chart = am.display().to_string();
+    p
+}
+
+fn verify(p: &Profile) -> Vec<Report> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    rt.block_on(kmpilot::exec::verify::verify_profile(p, dir.path()))
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|e| panic!("chart did not render: {e}")))
+        .collect()
+}
+
+fn errors(reports: &[Report]) -> Vec<&Finding> {
+    reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.level == Level::Error)
+        .collect()
+}
+
+/// A copy of a stand-in chart with `old` replaced by `new` in `file` (which must contain it).
+fn patched(chart: &str, file: &str, old: &str, new: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = charts().join(chart);
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            let t = to.join(e.file_name());
+            if e.path().is_dir() {
+                copy(&e.path(), &t);
+            } else {
+                std::fs::copy(e.path(), t).unwrap();
+            }
+        }
+    }
+    copy(&src, dir.path());
+    let f = dir.path().join(file);
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert!(text.contains(old), "{file} of {chart} has no `{old}`");
+    std::fs::write(&f, text.replacen(old, new, 1)).unwrap();
+    dir
+}
+
+#[test]
+fn every_shipped_example_verifies_clean() {
+    if !helm() {
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles");
+    let mut seen = 0;
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let path = e.path();
+        if path.extension().and_then(|x| x.to_str()) != Some("yaml") {
+            continue;
+        }
+        let loaded = kmpilot::profile::load::from_path(&path)
+            .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        let p = with_charts(loaded.profile, None, None);
+        let reports = verify(&p);
+        assert_eq!(reports.len(), 2, "{}: both charts verified", path.display());
+        let errs = errors(&reports);
+        assert!(errs.is_empty(), "{}: {:#?}", path.display(), errs);
+        // the IS report carries what the cluster-kind checks read
+        let is = reports
+            .iter()
+            .find(|r| r.chart == ChartKind::IdentityServer)
+            .unwrap();
+        assert!(
+            is.pods
+                .iter()
+                .any(|f| f.apparmor.as_deref() == Some("RuntimeDefault")
+                    && f.cpu_request.as_deref() == Some("2")),
+            "{:?}",
+            is.pods
+        );
+        seen += 1;
+    }
+    assert!(seen >= 4, "only {seen} example profiles");
+}
+
+#[test]
+fn a_table_the_chart_already_declares_is_named_with_the_field_to_fix() {
+    if !helm() {
+        return;
+    }
+    let mut p = with_charts(Profile::quickstart("dup"), None, None);
+    p.identity_server.extra_toml =
+        "[authentication.consent]\ndata_source = \"jdbc/WSO2IdentityDB\"\n".into();
+    // validate already knows this table of the chart version offline…
+    let issues = p.validate();
+    assert!(
+        issues.list.iter().any(|i| i.is_error()
+            && i.path.to_string() == "identityServer.extraToml"
+            && i.message
+                .contains("[authentication.consent] (line 1 of extraToml)")),
+        "{:#?}",
+        issues.list
+    );
+    // …and the rendered chart shows it: the deployment.toml does not parse
+    let reports = verify(&p);
+    let errs = errors(&reports);
+    let f = errs
+        .iter()
+        .find(|f| f.check == "toml")
+        .unwrap_or_else(|| panic!("{errs:#?}"));
+    assert_eq!(f.chart, ChartKind::IdentityServer);
+    assert_eq!(f.object, "ConfigMap/is-identity-server-deployment-toml");
+    assert_eq!(f.file.as_deref(), Some("deployment.toml"));
+    assert_eq!(f.key.as_deref(), Some("[authentication.consent]"));
+    assert_eq!(f.fix, "identityServer.extraToml");
+    assert!(f.message.contains("declared twice"), "{}", f.message);
+}
+
+#[test]
+fn a_chart_that_ignores_the_hostname_fails_the_hostname_check() {
+    if !helm() {
+        return;
+    }
+    let chart = patched(
+        "identity-server-standin",
+        "confs/deployment.toml",
+        "hostname = {{ .Values.deployment.ingress.hostName | quote }}",
+        "hostname = \"wso2is.com\"",
+    );
+    let p = with_charts(Profile::quickstart("host"), Some(chart.path()), None);
+    let reports = verify(&p);
+    let errs = errors(&reports);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    let f = errs[0];
+    assert_eq!(
+        (f.check, f.key.as_deref()),
+        ("hostname", Some("[server] hostname"))
+    );
+    assert_eq!(f.fix, "identityServer.hostname");
+    assert_eq!(f.expected.as_deref(), Some("`is.wso2.com`"));
+}
+
+#[test]
+fn a_keystore_file_the_secret_lacks_fails_the_keystore_check() {
+    if !helm() {
+        return;
+    }
+    let chart = patched(
+        "identity-server-standin",
+        "confs/deployment.toml",
+        "file_name = {{ $ks.fileName | quote }}",
+        "file_name = \"wso2carbon.p12\"",
+    );
+    let p = with_charts(Profile::quickstart("ks"), Some(chart.path()), None);
+    let errs_owned = verify(&p);
+    let errs = errors(&errs_owned);
+    let not_key: Vec<_> = errs
+        .iter()
+        .filter(|f| {
+            f.check == "keystore" && f.message.contains("is not a key of Secret is-keystores")
+        })
+        .collect();
+    assert_eq!(not_key.len(), 3, "one per keystore: {errs:#?}");
+    assert!(
+        errs.iter().any(|f| f
+            .message
+            .contains("`wso2carbon.p12` is not mounted (by subPath) from Secret is-keystores")),
+        "{errs:#?}"
+    );
+    assert_eq!(not_key[0].fix, "keystores.is.primary");
+}
+
+#[test]
+fn an_empty_keystore_password_fails_the_keystore_check() {
+    if !helm() {
+        return;
+    }
+    let mut p = with_charts(Profile::quickstart("pw"), None, None);
+    p.keystores.store_password = SecretRef::Literal(String::new());
+    let reports = verify(&p);
+    let errs = errors(&reports);
+    assert!(!errs.is_empty());
+    assert!(
+        errs.iter().all(|f| f.check == "keystore"
+            && f.message == "the password is empty"
+            && f.fix == "keystores.storePassword"),
+        "{errs:#?}"
+    );
+    for chart in [ChartKind::IdentityServer, ChartKind::ApiManager] {
+        assert!(
+            errs.iter()
+                .any(|f| f.chart == chart && f.key.as_deref() == Some("[truststore] password"))
+        );
+    }
+}
+
+#[test]
+fn a_notification_endpoint_naming_no_service_fails_the_revocation_check() {
+    if !helm() {
+        return;
+    }
+    let chart = patched(
+        "wso2am-standin",
+        "templates/wso2am-service.yaml",
+        "-am-service",
+        "-am-svc",
+    );
+    let p = with_charts(Profile::quickstart("rev"), None, Some(chart.path()));
+    let reports = verify(&p);
+    let errs = errors(&reports);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    let f = errs[0];
+    assert_eq!(f.check, "revocation");
+    assert_eq!(f.chart, ChartKind::IdentityServer);
+    assert!(
+        f.message
+            .contains("`apim-wso2am-all-in-one-am-service` is not a Service of the API-M chart")
+            && f.message.contains("apim-wso2am-all-in-one-am-svc"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn an_image_the_chart_renders_otherwise_fails_the_image_check() {
+    if !helm() {
+        return;
+    }
+    // an empty tag: the IS chart falls back to `latest`, which is not the image kmpilot names
+    let mut p = with_charts(Profile::quickstart("img"), None, None);
+    p.identity_server.image.tag = String::new();
+    let reports = verify(&p);
+    let errs = errors(&reports);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0].check, "image");
+    assert_eq!(errs[0].fix, "identityServer.image");
+    assert!(errs[0].message.contains(":latest"), "{}", errs[0].message);
+}
+
+#[test]
+fn plain_text_secrets_are_disclosed_and_the_vault_removes_the_api_manager_ones() {
+    if !helm() {
+        return;
+    }
+    let p = with_charts(Profile::quickstart("plain"), None, None);
+    let reports = verify(&p);
+    let notice = |rs: &[Report], chart| {
+        rs.iter()
+            .flat_map(|r| &r.findings)
+            .find(|f| f.chart == chart && f.check == "plaintext")
+            .cloned()
+    };
+    let am = notice(&reports, ChartKind::ApiManager).expect("API-M keystore passwords are plain");
+    assert_eq!(am.level, Level::Notice);
+    assert_eq!(am.fix, "secureVault.enabled");
+    assert!(
+        am.message.starts_with("7 secret value(s)"),
+        "{}",
+        am.message
+    );
+    assert!(notice(&reports, ChartKind::IdentityServer).is_some());
+    // with the secure vault, API-M's ConfigMap holds references and ciphertexts only
+    let mut p = p;
+    p.secure_vault.enabled = true;
+    let reports = verify(&p);
+    assert!(errors(&reports).is_empty(), "{:#?}", errors(&reports));
+    assert!(notice(&reports, ChartKind::ApiManager).is_none());
+    assert!(
+        notice(&reports, ChartKind::IdentityServer).is_some(),
+        "IS has no vault kmpilot sets up"
+    );
+}
+
+#[test]
+fn verify_command_exits_2_on_errors_and_json_carries_every_finding() {
+    if !helm() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, extra: &str| {
+        let path = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(
+            &path,
+            format!(
+                "apiVersion: kmpilot/v1\nkind: Profile\nname: {name}\nidentityServer:\n  chart: {}\n{extra}apiManager:\n  chart: {}\n",
+                charts().join("identity-server-standin").display(),
+                charts().join("wso2am-standin").display()
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let clean = write("clean", "");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+        .args(["verify", "-f"])
+        .arg(&clean)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("✓ identity-server") && out.contains("✓ api-manager"),
+        "{out}"
+    );
+
+    // a table validate cannot know: API-M's template sets transport.https's `properties.port`
+    // as dotted keys, so [transport.https.properties] reopens a table only the render shows
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: kmpilot/v1\nkind: Profile\nname: bad\nidentityServer:\n  chart: {}\napiManager:\n  chart: {}\n  extraToml: |\n    [transport.https.properties]\n    proxyPort = 8443\n",
+            charts().join("identity-server-standin").display(),
+            charts().join("wso2am-standin").display()
+        ),
+    )
+    .unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+        .args(["verify", "-o", "json", "-f"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    let am = v["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["chart"] == "api-manager")
+        .unwrap();
+    let f = am["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["level"] == "error")
+        .unwrap();
+    assert_eq!(f["check"], "toml");
+    assert_eq!(f["object"], "ConfigMap/apim-wso2am-all-in-one-am-conf-1");
+    assert_eq!(f["file"], "deployment.toml");
+    assert_eq!(f["fix"], "apiManager.extraToml");
+    let o2 = std::process::Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+        .args(["plan", "--verify", "-o", "json", "-f"])
+        .arg(&clean)
+        .output()
+        .unwrap();
+    assert_eq!(o2.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o2.stdout).unwrap();
+    assert_eq!(v["verification"]["ok"], true);
+    let charts = v["verification"]["charts"].as_array().unwrap();
+    assert_eq!(charts.len(), 2);
+    // every finding is there, notices included
+    assert!(
+        charts.iter().all(|c| c["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["check"] == "plaintext"))),
+        "{v}"
+    );
+}
