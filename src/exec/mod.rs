@@ -14,6 +14,7 @@ mod overlay;
 pub mod preflight;
 pub mod process;
 pub mod secrets;
+mod served_kinds;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
