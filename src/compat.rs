@@ -265,7 +265,7 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
                  would be read by nothing. {}",
                 with_source(pj)
             ),
-            Some("an API-M 3.2.0 profile (apiManager.chart wso2/am-pattern-1, chartVersion 3.2.0-5), or no PrivateJet clusters"),
+            Some("a profile of its own for an API-M 3.2.0 (apiManager: chart wso2/am-pattern-1, chartVersion 3.2.0-5, install: false; identityServer.install: false — see profiles/privatejet.yaml), or no PrivateJet clusters"),
             Some(replacement_hint()),
         );
     }
