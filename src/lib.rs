@@ -4,6 +4,7 @@
 //! Data flows one way: profile → pure plan → executor → events → views.
 
 pub mod cli;
+pub mod compat;
 pub mod exec;
 pub mod http;
 pub mod kube;

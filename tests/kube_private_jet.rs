@@ -143,3 +143,61 @@ async fn private_jet_rbac_token_authenticates_as_the_bound_account() {
     let err = bogus.authenticated_user().await.unwrap_err();
     assert_eq!(err.status_code(), Some(401), "{err}");
 }
+
+/// The fact the PrivateJet check rests on, asked of the real API server with the operator's
+/// real CRD: the WSO2 API Operator v1.2.2 module (served by the Go module proxy) ships
+/// apiextensions.k8s.io/v1beta1 CRDs, the test cluster's kube-apiserver (≥ 1.22) does not
+/// serve that API, so it refuses them, and discovery (what kmpilot asks first) says so.
+#[tokio::test]
+async fn the_api_server_refuses_the_operators_real_v1beta1_crds_and_discovery_says_so() {
+    let Some(tc) = support::test_cluster() else {
+        return;
+    };
+    let kube = tc.kube().await;
+    assert!(
+        !kube
+            .serves("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition")
+            .await
+            .unwrap()
+    );
+    assert!(
+        kube.serves("apiextensions.k8s.io/v1", "CustomResourceDefinition")
+            .await
+            .unwrap()
+    );
+    // the module into the Go module cache (never into the repository)
+    let out = std::process::Command::new("go")
+        .args([
+            "mod",
+            "download",
+            "-json",
+            "github.com/wso2/k8s-api-operator@v1.2.2",
+        ])
+        .env("GOFLAGS", "-mod=mod")
+        .current_dir(std::env::temp_dir())
+        .output();
+    let dir = match out {
+        Ok(o) if o.status.success() => {
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            std::path::PathBuf::from(v["Dir"].as_str().unwrap())
+        }
+        other => {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true" || v == "1"),
+                "go mod download github.com/wso2/k8s-api-operator@v1.2.2 failed: {other:?}"
+            );
+            eprintln!("SKIPPED (real CRD part): go or the module proxy is not available");
+            return;
+        }
+    };
+    let crd = dir.join("operatorhub-resources/api-operator/1.2.2/wso2.com_securities_crd.yaml");
+    let text = std::fs::read_to_string(&crd).unwrap();
+    assert!(text.contains("apiVersion: apiextensions.k8s.io/v1beta1"));
+    let o = tc.kubectl(&["apply", "--dry-run=server", "-f", crd.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "the v1beta1 CRD was accepted");
+    assert!(
+        err.contains("apiextensions.k8s.io/v1beta1"),
+        "refused for its API version: {err}"
+    );
+}

@@ -1,7 +1,9 @@
 //! The PrivateJet and KMS↔STS tracks applied against the real test control plane (see
 //! `scripts/with-test-cluster`). Custom kinds come from the project's own minimal CRDs
 //! (tests/crds); `istioctl` is the project's stand-in (tests/bin/istioctl), which adds the
-//! sidecar container the way `istioctl kube-inject` does.
+//! sidecar container the way `istioctl kube-inject` does. Each track first asks the cluster
+//! whether it serves every kind it will create: where it does not, the track stops before its
+//! first change and says what is missing.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -101,6 +103,8 @@ fn privatejet_profile(dir: &Path) -> PathBuf {
             r#"apiVersion: kmpilot/v1
 kind: Profile
 name: kmp-pj
+identityServer: {{ install: false }}
+apiManager: {{ install: false, chart: wso2/am-pattern-1, chartVersion: 3.2.0-5 }}
 privateJet:
   mergeInto: {toml}
   clusters:
@@ -290,12 +294,18 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     let profile = dir.path().join("kms.yaml");
     std::fs::write(
         &profile,
-        "apiVersion: kmpilot/v1\nkind: Profile\nname: kmp-kms\nkmsSts:\n  enabled: true\n  apiKey: {env: KMS_API_KEY}\n  sourceCrn: 'crn:v1:staging:public:sts:us-south:a/1234:123456789::'\n  targetCrns: ['crn:v1:icp:private:kms:mycluster:n/kube-system:0d705d95-e216-4ce4-9c81-38eeef4eee3b::']\n  certificate: {ipAddresses: [9.42.136.50]}\n",
+        "apiVersion: kmpilot/v1\nkind: Profile\nname: kmp-kms\nidentityServer: {install: false}\napiManager: {install: false}\nkmsSts:\n  enabled: true\n  apiKey: {env: KMS_API_KEY}\n  sourceCrn: 'crn:v1:staging:public:sts:us-south:a/1234:123456789::'\n  targetCrns: ['crn:v1:icp:private:kms:mycluster:n/kube-system:0d705d95-e216-4ce4-9c81-38eeef4eee3b::']\n  certificate: {ipAddresses: [9.42.136.50]}\n",
     )
     .unwrap();
     let env = [("KMS_API_KEY", "kms-api-key-123")];
     let (code, out, err) = apply(dir.path(), &profile, "kms-sts", &env);
     assert_eq!(code, 0, "{out}\n{err}");
+    // asked before changing: today's versions (the defaults) are what the cluster serves
+    assert!(
+        format!("{out}{err}")
+            .contains("serves cert-manager.io/v1 Certificate, networking.istio.io/v1 Gateway"),
+        "{out}\n{err}"
+    );
 
     let key = ok(kubectl(&[
         "get",
@@ -420,4 +430,124 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         "kube-system",
     ]);
     let _ = kubectl(&["delete", "namespace", "istio-system", "--wait=false"]);
+}
+
+/// The API Operator v1.2.x ships apiextensions.k8s.io/v1beta1 CRDs; the test cluster (1.36)
+/// serves no such API. A PrivateJet cluster that should get the operator is refused before
+/// anything is applied to it: no operator manifest, no service account, no merged file.
+#[test]
+fn privatejet_operator_install_on_kubernetes_1_22_or_later_is_refused_before_any_change() {
+    if !cluster() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ns = "kmp-pj-refused";
+    fresh_namespace(ns);
+    // stands where the operator's install manifest goes: had kmpilot applied it, this
+    // ConfigMap would exist afterwards
+    let marker = dir.path().join("operator-configs.yaml");
+    std::fs::write(
+        &marker,
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: kmp-operator-applied, namespace: {ns}}}\ndata: {{applied: \"yes\"}}\n"),
+    )
+    .unwrap();
+    let toml = dir.path().join("deployment.toml");
+    let profile = dir.path().join("pj-refused.yaml");
+    std::fs::write(
+        &profile,
+        format!(
+            "apiVersion: kmpilot/v1\nkind: Profile\nname: kmp-pj-refused\nidentityServer: {{install: false}}\napiManager: {{install: false, chart: wso2/am-pattern-1, chartVersion: 3.2.0-5}}\nprivateJet:\n  operatorConfigs: {}\n  mergeInto: {}\n  clusters:\n    - name: pj-refused\n      displayName: Refused\n      namespace: {ns}\n      accessUrl: https://refused.example.com\n      installOperator: true\n",
+            marker.display(),
+            toml.display()
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = apply(dir.path(), &profile, "private-jet", &[]);
+    let all = format!("{out}\n{err}");
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("does not serve apiextensions.k8s.io/v1beta1 CustomResourceDefinition"),
+        "{all}"
+    );
+    assert!(
+        all.contains("removed in 1.22") && all.contains("Kubernetes v1."),
+        "{all}"
+    );
+    assert!(all.contains("nothing was changed"), "{all}");
+    let left = ok(kubectl(&[
+        "get",
+        "configmaps,serviceaccounts,secrets",
+        "-n",
+        ns,
+        "-o",
+        "jsonpath={.items[*].metadata.name}",
+    ]));
+    assert!(
+        !left.contains("kmp-operator-applied"),
+        "the operator manifest was applied: {left}"
+    );
+    assert!(
+        !left.contains("wso2am-privatejet"),
+        "the account was created: {left}"
+    );
+    assert!(!toml.exists(), "the blocks were merged");
+    let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
+}
+
+/// The published KMS procedure's cert-manager group (certmanager.k8s.io/v1alpha1, cert-manager
+/// before 0.11) is served by no current cluster: the track stops before it patches the API key,
+/// and names the missing kind and what provides it.
+#[test]
+fn kms_sts_with_the_legacy_cert_manager_group_stops_before_its_first_change() {
+    if !cluster() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    install_crds();
+    let ns = "kmp-kms-legacy";
+    fresh_namespace(ns);
+    support::apply_yaml(&format!(
+        "apiVersion: v1\nkind: Secret\nmetadata: {{name: sts-apikey, namespace: {ns}}}\nstringData: {{apikey: old-key}}\n"
+    ));
+    let profile = dir.path().join("kms-legacy.yaml");
+    std::fs::write(
+        &profile,
+        format!(
+            "apiVersion: kmpilot/v1\nkind: Profile\nname: kmp-kms-legacy\nidentityServer: {{install: false}}\napiManager: {{install: false}}\nkmsSts:\n  enabled: true\n  apiKey: {{env: KMS_API_KEY}}\n  sourceCrn: 'crn:v1:staging:public:sts:us-south:a/1234:123456789::'\n  targetCrns: ['crn:v1:icp:private:kms:mycluster:n/kube-system:0d705d95-e216-4ce4-9c81-38eeef4eee3b::']\n  sts: {{namespace: {ns}}}\n  kms: {{namespace: {ns}}}\n  certificate: {{apiVersion: certmanager.k8s.io/v1alpha1, ipAddresses: [9.42.136.50]}}\n  istioApiVersion: networking.istio.io/v1alpha3\n"
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = apply(
+        dir.path(),
+        &profile,
+        "kms-sts",
+        &[("KMS_API_KEY", "kms-legacy-key")],
+    );
+    let all = format!("{out}\n{err}");
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("does not serve certmanager.k8s.io/v1alpha1 Certificate"),
+        "{all}"
+    );
+    assert!(all.contains("cert-manager before 0.11"), "{all}");
+    // the Istio and IBM kinds the test CRDs do serve are not reported missing
+    assert!(
+        !all.contains("v1alpha3 Gateway;") && !all.contains("IdentityMappingPolicy;"),
+        "{all}"
+    );
+    let key = ok(kubectl(&[
+        "get",
+        "secret",
+        "sts-apikey",
+        "-n",
+        ns,
+        "-o",
+        "jsonpath={.data.apikey}",
+    ]));
+    assert_eq!(
+        key, "b2xkLWtleQ==",
+        "the API key was not patched (base64 of old-key)"
+    );
+    assert!(!all.contains("kms-legacy-key"));
+    let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
 }

@@ -228,8 +228,9 @@ fn mouse_selects_steps_and_fields() {
     // the step list starts inside its border at row 2 (title bar, border)
     click(&mut a, 5, 2 + 4);
     assert_eq!(a.wizard_step(), WizardStep::IdentityServer);
-    // first field line of the form is at row 2, column 31+
-    click(&mut a, 40, 2 + 3);
+    // first field line of the form is at row 2, column 31+ (Install, Hostname, Release,
+    // Chart, Chart version)
+    click(&mut a, 40, 2 + 4);
     assert_eq!(a.focus, Focus::Form);
     assert_eq!(a.fields[a.field].label, "Chart version");
 }

@@ -149,6 +149,11 @@ pub(super) async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
         Check::SecretsStoreCsiDriver { context } => {
             super::kube_actions::csi_driver(ctx, context.as_deref()).await
         }
+        Check::ServedKinds {
+            context,
+            purpose,
+            kinds,
+        } => super::served_kinds::check(ctx, context.as_deref(), purpose, kinds).await,
     }
 }
 

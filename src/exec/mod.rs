@@ -18,6 +18,7 @@ pub mod preflight;
 pub mod process;
 pub mod secrets;
 pub mod verify;
+mod served_kinds;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -80,6 +80,7 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
                 Some(own(context))
             }
             Check::IngressController { .. } => Some(own(&None)),
+            Check::ServedKinds { context, .. } => Some(own(context)),
         }
     };
     for (step, check) in checks(plan) {

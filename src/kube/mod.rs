@@ -12,6 +12,7 @@ mod error;
 mod facts;
 mod retry;
 pub mod rows;
+mod served;
 pub mod snapshot;
 mod wait;
 mod watch;

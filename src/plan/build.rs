@@ -12,13 +12,30 @@ use crate::steps::{
 pub fn plan(p: &Profile) -> Plan {
     let mut artifacts: Vec<Artifact> = Vec::new();
     let mut steps = vec![cluster::plan(p)];
-    steps.extend(is_image::plan(p, &mut artifacts));
-    steps.push(keystores::plan(p));
-    steps.extend(secure_vault::plan(p));
-    steps.push(identity_server::plan(p, &mut artifacts));
-    steps.push(api_manager::plan(p, &mut artifacts));
-    steps.extend(dns::plan(p, &mut artifacts));
-    steps.extend(key_manager::plan(p, &mut artifacts));
+    // a profile may leave out IS and/or API-M (PrivateJet on an API-M 3.2 installed
+    // elsewhere, the KMS track alone): their steps, and those that need them, are not planned
+    let (is, am) = (p.identity_server.install, p.api_manager.install);
+    if is {
+        steps.extend(is_image::plan(p, &mut artifacts));
+    }
+    if is || am {
+        steps.push(keystores::plan(p));
+    }
+    if am {
+        steps.extend(secure_vault::plan(p));
+    }
+    if is {
+        steps.push(identity_server::plan(p, &mut artifacts));
+    }
+    if am {
+        steps.push(api_manager::plan(p, &mut artifacts));
+    }
+    if is || am {
+        steps.extend(dns::plan(p, &mut artifacts));
+    }
+    if is && am {
+        steps.extend(key_manager::plan(p, &mut artifacts));
+    }
     steps.extend(private_jet::plan(p, &mut artifacts));
     steps.extend(kms_sts::plan(p, &mut artifacts));
 
@@ -58,16 +75,24 @@ pub fn console_urls(p: &Profile) -> Vec<ConsoleUrl> {
         name: name.into(),
         url,
     };
-    vec![
-        u("API-M Publisher", format!("https://{m}/publisher")),
-        u("API-M DevPortal", format!("https://{m}/devportal")),
-        u("API-M Admin", format!("https://{m}/admin")),
-        u("API-M Carbon", format!("https://{m}/carbon")),
-        u(
-            "Gateway",
-            format!("https://{}", p.api_manager.hostnames.gateway),
-        ),
-        u("IS Console", format!("https://{is}/console")),
-        u("IS Carbon", format!("https://{is}/carbon")),
-    ]
+    let mut v = Vec::new();
+    if p.api_manager.install {
+        v.extend([
+            u("API-M Publisher", format!("https://{m}/publisher")),
+            u("API-M DevPortal", format!("https://{m}/devportal")),
+            u("API-M Admin", format!("https://{m}/admin")),
+            u("API-M Carbon", format!("https://{m}/carbon")),
+            u(
+                "Gateway",
+                format!("https://{}", p.api_manager.hostnames.gateway),
+            ),
+        ]);
+    }
+    if p.identity_server.install {
+        v.extend([
+            u("IS Console", format!("https://{is}/console")),
+            u("IS Carbon", format!("https://{is}/carbon")),
+        ]);
+    }
+    v
 }

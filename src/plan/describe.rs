@@ -44,6 +44,19 @@ impl Action {
             Action::Check(Check::SecretsStoreCsiDriver { context }) => {
                 format!("Secrets Store CSI driver is installed{}", ctx(context))
             }
+            Action::Check(Check::ServedKinds {
+                context,
+                purpose,
+                kinds,
+            }) => format!(
+                "{purpose}: the cluster serves {}{}",
+                kinds
+                    .iter()
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                ctx(context)
+            ),
             Action::Run(c) => {
                 let mut s = c.command_line();
                 if c.stdin.is_some() {

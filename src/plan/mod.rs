@@ -181,6 +181,14 @@ pub enum Check {
     SecretsStoreCsiDriver {
         context: Option<String>,
     },
+    /// API discovery: the cluster serves every kind a step is about to create, at the version
+    /// the profile uses (see `crate::compat`). Runs before the step's first change.
+    ServedKinds {
+        context: Option<String>,
+        /// What needs the kinds (`PrivateJet cluster edge-east`).
+        purpose: String,
+        kinds: Vec<crate::compat::KindNeed>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -156,6 +156,27 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
             "{} get csidriver secrets-store.csi.k8s.io >/dev/null || {{ echo 'install the Secrets Store CSI driver first' >&2; exit 1; }}",
             kubectl(context)
         )],
+        // discovery, as the executor asks it: the group version's resource list names the kind
+        Action::Check(Check::ServedKinds { context, kinds, .. }) => kinds
+            .iter()
+            .map(|k| {
+                let path = if k.api_version.contains('/') {
+                    format!("/apis/{}", k.api_version)
+                } else {
+                    format!("/api/{}", k.api_version)
+                };
+                format!(
+                    "{} get --raw {} 2>/dev/null | grep -q {} || {{ echo {} >&2; exit 1; }}",
+                    kubectl(context),
+                    q(&path),
+                    q(&format!("\"kind\":\"{}\"", k.kind)),
+                    q(&format!(
+                        "the cluster does not serve {k}; needed: {}",
+                        k.provided_by
+                    ))
+                )
+            })
+            .collect(),
         Action::Run(c) => {
             let mut line = c.command_line();
             if let Some(o) = &c.stdin {

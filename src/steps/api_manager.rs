@@ -20,6 +20,11 @@ use crate::render;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ApiManager {
+    /// Install API-M with the chart. Off when it runs elsewhere (an API-M 3.2 installed with
+    /// its own chart for PrivateJet) or is not part of the profile (the KMS track alone); the
+    /// chart version still says which API-M version the other steps are for.
+    #[serde(skip_serializing_if = "is_true")]
+    pub install: bool,
     pub release: String,
     pub chart: String,
     pub chart_version: String,
@@ -35,9 +40,14 @@ pub struct ApiManager {
     pub helm_timeout_minutes: u32,
 }
 
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
 impl Default for ApiManager {
     fn default() -> Self {
         ApiManager {
+            install: true,
             release: "apim".into(),
             chart: "wso2/wso2am-all-in-one".into(),
             chart_version: "4.5.0-10".into(),
@@ -688,6 +698,13 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
         )
     };
     let mut v = vec![
+        Field::bool(
+            "Install",
+            at("install"),
+            "install API-M with the chart; off when it runs elsewhere (API-M 3.2 for PrivateJet) or for the KMS track alone",
+            |p| p.api_manager.install,
+            |p, v| p.api_manager.install = v,
+        ),
         host(
             "Management host",
             "management",
@@ -713,7 +730,7 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
         Field::text(
             "Chart version",
             at("chartVersion"),
-            "version of the wso2am-all-in-one chart (4.5.0-10 or later needs no digest)",
+            "chart version = API-M version + revision: 4.5.0-10 (all-in-one, no digest needed), 3.2.0-5 (am-pattern-1, PrivateJet)",
             |p| p.api_manager.chart_version.clone(),
             |p, v| p.api_manager.chart_version = v,
         ),

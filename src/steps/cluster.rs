@@ -126,7 +126,8 @@ pub fn plan(p: &Profile) -> Step {
     actions.push(Action::Check(Check::ClusterReachable {
         context: p.cluster.context.clone(),
     }));
-    if p.prerequisites.require_ingress_controller {
+    let installs = p.identity_server.install || p.api_manager.install;
+    if p.prerequisites.require_ingress_controller && installs {
         actions.push(Action::Check(Check::IngressController {
             class: p.api_manager.ingress.class_name.clone(),
         }));
@@ -134,9 +135,12 @@ pub fn plan(p: &Profile) -> Step {
     let repo = &p.prerequisites.helm_repo;
     // only when a chart comes from the repository (a local chart path needs none)
     let prefix = format!("{}/", repo.name);
-    if [&p.identity_server.chart, &p.api_manager.chart]
-        .iter()
-        .any(|c| c.starts_with(&prefix))
+    if [
+        (p.identity_server.install, &p.identity_server.chart),
+        (p.api_manager.install, &p.api_manager.chart),
+    ]
+    .iter()
+    .any(|(installed, c)| *installed && c.starts_with(&prefix))
     {
         actions.push(Action::Run(Command::new(
             "helm",
@@ -147,7 +151,7 @@ pub fn plan(p: &Profile) -> Step {
             ["repo", "update", &repo.name],
         )));
     }
-    if p.cluster.create_namespace {
+    if p.cluster.create_namespace && installs {
         actions.push(Action::Apply(crate::render::manifests::namespace(
             &p.cluster.namespace,
         )));
@@ -179,8 +183,11 @@ pub fn reachable_checks<'a>(
 
 /// The tools this profile needs, so an evaluator without Docker is not told to install it.
 pub fn required_tools(p: &Profile) -> Vec<&'static str> {
-    let mut t = vec!["kubectl", "helm"];
-    if p.identity_server.image.build {
+    let mut t = vec!["kubectl"];
+    if p.identity_server.install || p.api_manager.install {
+        t.push("helm");
+    }
+    if p.identity_server.install && p.identity_server.image.build {
         t.push("docker");
     }
     if p.kms_sts.enabled {

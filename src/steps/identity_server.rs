@@ -16,6 +16,10 @@ use crate::render;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct IdentityServer {
+    /// Install IS as the key manager (pattern 6). Off for a profile without IS 7: the KMS
+    /// track alone, or PrivateJet on API-M 3.2 (which cannot use IS 7 as key manager).
+    #[serde(skip_serializing_if = "is_true")]
+    pub install: bool,
     pub release: String,
     pub chart: String,
     pub chart_version: String,
@@ -31,6 +35,7 @@ pub struct IdentityServer {
 impl Default for IdentityServer {
     fn default() -> Self {
         IdentityServer {
+            install: true,
             release: "is".into(),
             chart: "wso2/identity-server".into(),
             chart_version: "7.1.0-3".into(),
@@ -42,6 +47,10 @@ impl Default for IdentityServer {
             helm_timeout_minutes: 20,
         }
     }
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 impl IdentityServer {
@@ -336,6 +345,13 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
     use super::form::{Field, path};
     let at = |k: &str| path(&["identityServer", k]);
     vec![
+        Field::bool(
+            "Install",
+            at("install"),
+            "install IS 7 as API-M's key manager (pattern 6); off for a profile without it",
+            |p| p.identity_server.install,
+            |p, v| p.identity_server.install = v,
+        ),
         Field::text(
             "Hostname",
             at("hostname"),

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::plan::{
-    Action, Artifact, ArtifactKind, Command, RestartPods, SecretSource, SecretSpec, Step, StepId,
+    Action, Artifact, ArtifactKind, Check, Command, RestartPods, SecretSource, SecretSpec, Step,
+    StepId,
 };
 use crate::profile::diagnostics::{Issues, YamlPath};
 use crate::profile::secret::SecretRef;
@@ -136,7 +137,8 @@ impl Default for KmsSts {
             kms: Kms::default(),
             certificate: Certificate::default(),
             gateway: Gateway::default(),
-            istio_api_version: "networking.istio.io/v1alpha3".into(),
+            // what Istio 1.22+ serves; the procedure's v1alpha3 stays selectable
+            istio_api_version: "networking.istio.io/v1".into(),
         }
     }
 }
@@ -267,7 +269,7 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
         (
             base.key("istioApiVersion"),
             &k.istio_api_version,
-            "networking.istio.io/v1alpha3 (or v1beta1, v1 on newer Istio)",
+            "networking.istio.io/v1 (Istio 1.22+; v1alpha3 or v1beta1 on older Istio)",
         ),
     ] {
         let shape_ok = v
@@ -376,6 +378,12 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     let mut inject = Command::new("istioctl", ["kube-inject", "-f", &saved]);
     inject.stdout_to = Some(injected.clone());
     let mut actions = super::cluster::reachable_checks(p, [k.context.as_deref()]);
+    // the cert-manager, Istio and IBM kinds at the profile's versions, before the first change
+    actions.push(Action::Check(Check::ServedKinds {
+        context: k.context.clone(),
+        purpose: "KMS <-> STS".into(),
+        kinds: crate::compat::kms_needs(p),
+    }));
     actions.extend([
         // a secret's data is base64 by definition: the executor encodes the key, nothing else does
         Action::CreateSecret(SecretSpec {
@@ -611,7 +619,7 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
         text!(
             "Istio API version",
             ["istioApiVersion"],
-            "API of Gateway, VirtualService and DestinationRule, e.g. networking.istio.io/v1alpha3",
+            "API of Gateway, VirtualService and DestinationRule: networking.istio.io/v1 (Istio 1.22+), v1alpha3 as the procedure has it",
             istio_api_version
         )
         .in_group("Gateway"),

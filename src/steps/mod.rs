@@ -29,6 +29,8 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     dns::validate(p, issues);
     private_jet::validate(p, issues);
     kms_sts::validate(p, issues);
+    // what the versions make impossible across steps (PrivateJet on 4.x, IS 7 on 3.2, …)
+    crate::compat::validate(p, issues);
 }
 
 /// `helm upgrade --install`: idempotent, so a re-run or a resumed run changes nothing that is

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::plan::{
-    Action, Artifact, ArtifactKind, Manifest, SecretSource, SecretSpec, Step, StepId, Wait,
+    Action, Artifact, ArtifactKind, Check, Command, Manifest, SecretSource, SecretSpec, Step,
+    StepId, Wait,
 };
 use crate::profile::diagnostics::{Issues, YamlPath};
 use crate::profile::{Credentials, Profile, checks};
@@ -26,10 +27,13 @@ pub enum Target {
     TenantConf,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct PrivateJet {
     pub target: Target,
+    /// The API Operator install manifest applied on clusters with `installOperator` (what
+    /// `apictl install api-operator` applies for v1.2.2): a URL or a local file.
+    pub operator_configs: String,
     /// The file to merge into; without it the blocks are only rendered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_into: Option<PathBuf>,
@@ -62,11 +66,28 @@ pub struct PjCluster {
     pub cluster_type: String,
     pub replicas: u32,
     pub access_url: String,
-    /// Sets the API operator's `operatorMode` (ConfigMap `controller-config`, `wso2-system`).
+    /// Install the WSO2 API Operator v1.2.x here (its CRDs, controller and configuration)
+    /// before the service account; its CRDs are apiextensions.k8s.io/v1beta1, so only a
+    /// Kubernetes 1.21 or older cluster accepts them (checked before anything is applied).
+    pub install_operator: bool,
+    /// Sets the API operator's `operatorMode` (ConfigMap `controller-config`, `wso2-system`);
+    /// `ingress` when kmpilot installs the operator and this is empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator_mode: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security: Option<Security>,
+}
+
+impl Default for PrivateJet {
+    fn default() -> Self {
+        PrivateJet {
+            target: Target::default(),
+            operator_configs: crate::compat::API_OPERATOR_CONFIGS.into(),
+            merge_into: None,
+            custom_class: None,
+            clusters: Vec::new(),
+        }
+    }
 }
 
 impl Default for PjCluster {
@@ -83,6 +104,7 @@ impl Default for PjCluster {
             cluster_type: "Kubernetes".into(),
             replicas: 1,
             access_url: String::new(),
+            install_operator: false,
             operator_mode: None,
             security: None,
         }
@@ -127,6 +149,14 @@ pub struct BasicSecurity {
 }
 
 impl PjCluster {
+    /// The operator mode kmpilot sets: the profile's, or `ingress` (what the PrivateJet
+    /// procedure uses) when kmpilot installs the operator.
+    pub fn effective_operator_mode(&self) -> Option<String> {
+        self.operator_mode
+            .clone()
+            .or_else(|| self.install_operator.then(|| "ingress".to_string()))
+    }
+
     pub fn binding(&self) -> String {
         self.cluster_role_binding.clone().unwrap_or_else(|| {
             truncate63(&format!(
@@ -159,6 +189,14 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
             &base.key("customClass"),
             c,
             "a fully qualified class name",
+        );
+    }
+    if pj.clusters.iter().any(|c| c.install_operator) {
+        checks::non_empty(
+            issues,
+            &base.key("operatorConfigs"),
+            &pj.operator_configs,
+            crate::compat::API_OPERATOR_CONFIGS,
         );
     }
     if pj.merge_into.is_some() && pj.clusters.is_empty() {
@@ -267,6 +305,32 @@ pub fn rbac(c: &PjCluster) -> Vec<Value> {
                             "annotations": {"kubernetes.io/service-account.name": c.service_account}}}),
     ]
 }
+
+/// The API Operator v1.2.x on one target: its published install manifest (CRDs, the
+/// `api-operator` controller in `wso2-system`, its RBAC and `controller_conf`), applied as
+/// `apictl install api-operator` does, then the controller awaited.
+fn operator_install(p: &Profile, c: &PjCluster, configs: &str) -> Vec<Action> {
+    let mut args: Vec<String> = Vec::new();
+    if let Some(k) = &p.cluster.kubeconfig {
+        args.push(format!("--kubeconfig={}", k.display()));
+    }
+    if let Some(ctx) = c.context.as_ref().or(p.cluster.context.as_ref()) {
+        args.push(format!("--context={ctx}"));
+    }
+    args.extend(["apply".into(), "-f".into(), configs.to_string()]);
+    vec![
+        Action::Run(Command::new("kubectl", args).with_timeout(300)),
+        Action::Wait(Wait::DeploymentAvailable {
+            context: c.context.clone(),
+            namespace: OPERATOR_NAMESPACE.into(),
+            name: "api-operator".into(),
+            timeout_secs: 600,
+        }),
+    ]
+}
+
+/// Where the operator runs and keeps its configuration.
+pub const OPERATOR_NAMESPACE: &str = "wso2-system";
 
 pub fn operator_config(mode: &str) -> Value {
     json!({"apiVersion": "v1", "kind": "ConfigMap",
@@ -559,12 +623,26 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     }
     let mut actions =
         super::cluster::reachable_checks(p, pj.clusters.iter().map(|c| c.context.as_deref()));
+    // every target is asked before the first one is changed
+    for c in &pj.clusters {
+        let kinds = crate::compat::private_jet_needs(c);
+        if !kinds.is_empty() {
+            actions.push(Action::Check(Check::ServedKinds {
+                context: c.context.clone(),
+                purpose: format!("PrivateJet cluster {}", c.name),
+                kinds,
+            }));
+        }
+    }
     for c in &pj.clusters {
         let ctx = c.context.as_deref();
         let dir = format!("private-jet/{}", c.name);
+        if c.install_operator {
+            actions.extend(operator_install(p, c, &pj.operator_configs));
+        }
         let mut objects = rbac(c);
-        if let Some(m) = &c.operator_mode {
-            objects.push(operator_config(m));
+        if let Some(m) = c.effective_operator_mode() {
+            objects.push(operator_config(&m));
         }
         let creds: Vec<(&String, &Credentials)> = c
             .security
@@ -639,6 +717,22 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
 pub fn form(p: &Profile) -> Vec<super::form::Field> {
     use super::form::{Field, path};
     let mut v = vec![
+        // the version decides whether this step means anything: said here, where it is asked
+        Field::text(
+            "API-M version",
+            path(&["apiManager", "chartVersion"]),
+            "PrivateJet exists only in API-M 3.2.0 (chart 3.2.0-x). On 4.x it was replaced: WSO2 APK as a gateway type (4.3+), federated gateways (4.6)",
+            |p| p.api_manager.chart_version.clone(),
+            |p, v| p.api_manager.chart_version = v,
+        ),
+        Field::text(
+            "Operator manifest",
+            path(&["privateJet", "operatorConfigs"]),
+            "API Operator v1.2.x install manifest (URL or file) for clusters with Install operator on",
+            |p| p.private_jet.operator_configs.clone(),
+            |p, v| p.private_jet.operator_configs = v,
+        )
+        .with_default(crate::compat::API_OPERATOR_CONFIGS),
         Field::enum_choice(
             "Target",
             path(&["privateJet", "target"]),
@@ -792,12 +886,29 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
                 "URL clients reach the deployed APIs at",
                 access_url
             ),
+            Field::bool(
+                "Install operator",
+                at("installOperator"),
+                "install the API Operator v1.2.x here first (v1beta1 CRDs: Kubernetes 1.21 or older only)",
+                move |p| {
+                    p.private_jet
+                        .clusters
+                        .get(i)
+                        .is_some_and(|c| c.install_operator)
+                },
+                move |p, v| {
+                    if let Some(c) = p.private_jet.clusters.get_mut(i) {
+                        c.install_operator = v;
+                    }
+                },
+            )
+            .in_group(group.clone()),
             opt!(
                 "Operator mode",
                 "operatorMode",
                 "the API operator's operatorMode, e.g. ingress",
                 operator_mode,
-                "(unchanged)"
+                "(unchanged; ingress when installed)"
             ),
         ]);
         v.extend(security_form(p, i, &group));
