@@ -431,3 +431,95 @@ async fn port_forward_picks_a_ready_pod_of_the_service_and_names_it_when_it_fail
     assert!(why.contains(&target.pod), "{why}");
     eprintln!("port-forward to a kwok pod: {why}");
 }
+
+/// `kmpilot doctor -o json` for a profile in `ns`; the rows of check `endpoint`.
+fn doctor_endpoint_rows(
+    tc: &support::TestCluster,
+    ns: &str,
+    extra: &str,
+) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "apiVersion: kmpilot/v1\nkind: Profile\nname: {ns}\ncluster: {{ namespace: {ns} }}\n{extra}"
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+        .args(["doctor", "-f"])
+        .arg(&file)
+        .args(["-o", "json"])
+        .env("KUBECONFIG", &tc.kubeconfig)
+        .env("KMPILOT_STATE_DIR", dir.path().join("state"))
+        .env("KMPILOT_CONFIG_DIR", dir.path().join("config"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "doctor printed no JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["check"] == "endpoint")
+        .cloned()
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_says_where_each_server_to_server_endpoint_resolves() {
+    let Some(tc) = support::test_cluster() else {
+        return;
+    };
+    let ns = tc.namespace("km-topology-doctor");
+    let kube = tc.kube().await;
+    kube.apply(&is_chart_service(&ns.name), false)
+        .await
+        .unwrap();
+    kube.apply(&apim_chart_service(&ns.name), false)
+        .await
+        .unwrap();
+
+    let rows = doctor_endpoint_rows(&tc, &ns.name, "");
+    // nine API-M → IS endpoints and IS → API-M's revocation notification
+    assert_eq!(rows.len(), 10, "{rows:#?}");
+    for r in &rows[..9] {
+        assert_eq!(r["ok"], true, "{r}");
+        assert_eq!(
+            r["detail"],
+            format!("in cluster: Service {}/is-identity-server:9443", ns.name),
+            "{r}"
+        );
+    }
+    assert_eq!(rows[9]["ok"], true, "{}", rows[9]);
+    assert!(
+        rows[9]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("apim-wso2am-all-in-one-am-service:9443"),
+        "{}",
+        rows[9]
+    );
+
+    // public endpoints on a laptop name: every API-M → IS row fails, saying why
+    let rows = doctor_endpoint_rows(
+        &tc,
+        &ns.name,
+        "identityServer: { hostname: is.laptop.invalid }\nkeyManager: { serverEndpoints: public }\n",
+    );
+    for r in &rows[..9] {
+        assert_eq!(r["ok"], false, "{r}");
+        let d = r["detail"].as_str().unwrap();
+        assert!(
+            d.contains("is not a Service of the cluster and not in public DNS")
+                && d.contains("keyManager.serverEndpoints: in-cluster"),
+            "{r}"
+        );
+    }
+}

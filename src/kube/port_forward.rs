@@ -241,3 +241,72 @@ async fn relay(mut sock: TcpStream, up: &Upstream) -> Result<(), String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(phase: &str, ready: &str, deleting: bool) -> Pod {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "p", "deletionTimestamp": if deleting { Some("2026-01-01T00:00:00Z") } else { None }},
+            "spec": {"containers": [{"name": "c", "ports": [{"name": "servlet-https", "containerPort": 9443}]}]},
+            "status": {"phase": phase, "conditions": [{"type": "Ready", "status": ready}]}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn only_running_ready_pods_that_stay_are_forwarded_to() {
+        assert!(is_ready(&pod("Running", "True", false)));
+        assert!(!is_ready(&pod("Running", "False", false)));
+        assert!(!is_ready(&pod("Pending", "True", false)));
+        assert!(!is_ready(&pod("Running", "True", true)));
+    }
+
+    #[test]
+    fn a_named_target_port_is_the_container_port_of_that_name() {
+        let p = pod("Running", "True", false);
+        assert_eq!(named_port(&p, "servlet-https"), Some(9443));
+        assert_eq!(named_port(&p, "http"), None);
+    }
+
+    #[tokio::test]
+    async fn the_listener_relays_bytes_both_ways_and_remembers_failures() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let echo = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let addr = echo.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = echo.accept().await.unwrap();
+            let mut b = [0u8; 5];
+            s.read_exact(&mut b).await.unwrap();
+            s.write_all(&b).await.unwrap();
+        });
+        let fwd = LocalForward::to_address(addr).await.unwrap();
+        let mut c = TcpStream::connect(fwd.local()).await.unwrap();
+        c.write_all(b"hello").await.unwrap();
+        let mut b = [0u8; 5];
+        c.read_exact(&mut b).await.unwrap();
+        assert_eq!(&b, b"hello");
+        assert_eq!(fwd.last_error(), None);
+
+        // nothing listens upstream: the failure is kept for the caller's error message
+        let gone = {
+            let l = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+            l.local_addr().unwrap()
+        };
+        let fwd = LocalForward::to_address(gone).await.unwrap();
+        let mut c = TcpStream::connect(fwd.local()).await.unwrap();
+        let mut rest = Vec::new();
+        let _ = c.read_to_end(&mut rest).await;
+        for _ in 0..500 {
+            if fwd.last_error().is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let e = fwd
+            .last_error()
+            .expect("the refused upstream is remembered");
+        assert!(e.contains(&gone.to_string()), "{e}");
+    }
+}
