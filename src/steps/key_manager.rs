@@ -596,7 +596,7 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
         Field::opt_text(
             "Base URL",
             at("baseUrl"),
-            "base the endpoints derive from; https://<IS hostname> when empty",
+            "base of the public endpoints (well-known, issuer, authorize, display); https://<IS hostname> when empty",
             |p| p.key_manager.base_url.clone(),
             |p, v| p.key_manager.base_url = v,
         )
@@ -607,7 +607,7 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             Field::opt_text(
                 $label,
                 path(&["keyManager", "endpoints", $key]),
-                "derived from the base URL; type a URL to override, empty to derive again",
+                "derived (public base, or the IS Service for API-M's own calls); type a URL to override, empty to derive again",
                 |p| p.key_manager.endpoints.$field.clone(),
                 |p, v| p.key_manager.endpoints.$field = v,
             )
