@@ -172,42 +172,43 @@ fn key_manager_body_has_every_form_field() {
     .unwrap();
     assert_eq!(b["type"], "WSO2-IS-7");
     assert_eq!(b["name"], "WSO2IS7");
+    // what people and outside clients see: the public hostname
     for f in [
         "wellKnownEndpoint",
         "issuer",
-        "clientRegistrationEndpoint",
-        "introspectionEndpoint",
-        "tokenEndpoint",
         "displayTokenEndpoint",
-        "revokeEndpoint",
         "displayRevokeEndpoint",
-        "userInfoEndpoint",
         "authorizeEndpoint",
-        "scopeManagementEndpoint",
     ] {
         assert!(
             b[f].as_str().unwrap().starts_with("https://is.wso2.com/"),
             "{f}"
         );
     }
-    assert_eq!(b["userInfoEndpoint"], "https://is.wso2.com/scim2/Me");
+    // what API-M's pods call: the IS Service, through cluster DNS
+    const SVC: &str = "https://is-identity-server.wso2.svc:9443/";
+    for f in [
+        "clientRegistrationEndpoint",
+        "introspectionEndpoint",
+        "tokenEndpoint",
+        "revokeEndpoint",
+        "userInfoEndpoint",
+        "scopeManagementEndpoint",
+    ] {
+        assert!(b[f].as_str().unwrap().starts_with(SVC), "{f}");
+    }
+    assert_eq!(b["userInfoEndpoint"], format!("{SVC}scim2/Me"));
     assert_eq!(b["certificates"]["type"], "JWKS");
-    assert_eq!(
-        b["certificates"]["value"],
-        "https://is.wso2.com/oauth2/jwks"
-    );
+    assert_eq!(b["certificates"]["value"], format!("{SVC}oauth2/jwks"));
     let ap = &b["additionalProperties"];
     assert_eq!(
         ap["enable_roles_creation"], false,
         "a JSON boolean, not \"Enable\""
     );
-    assert_eq!(
-        ap["is7_roles_endpoint"],
-        "https://is.wso2.com/scim2/v2/Roles"
-    );
+    assert_eq!(ap["is7_roles_endpoint"], format!("{SVC}scim2/v2/Roles"));
     assert_eq!(
         ap["api_resource_management_endpoint"],
-        "https://is.wso2.com/api/server/v1/api-resources"
+        format!("{SVC}api/server/v1/api-resources")
     );
     assert_eq!(ap["Password"], "********");
     assert_eq!(b["enabled"], true);

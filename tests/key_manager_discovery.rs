@@ -58,26 +58,33 @@ async fn oidc_provider_at_wso2_paths_matches_the_derived_fields() {
     )
     .await;
     let d = r.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(d.issuer.as_deref(), Some(f.issuer.as_str()));
-    assert_eq!(d.token.as_deref(), Some(f.token.as_str()));
-    assert_eq!(d.display_token.as_deref(), Some(f.token.as_str()));
-    assert_eq!(d.authorize.as_deref(), Some(f.authorize.as_str()));
-    assert_eq!(d.introspection.as_deref(), Some(f.introspection.as_str()));
-    assert_eq!(d.revoke.as_deref(), Some(f.revoke.as_str()));
-    assert_eq!(d.jwks.as_deref(), Some(f.jwks.as_str()));
+    // the provider publishes its public URLs; the server-to-server ones move onto the IS
+    // Service, as the executor does (API-M's pods call those inside the cluster)
+    let (public, in_cluster) = kmpilot::steps::key_manager::origin_swap(&p).unwrap();
+    assert_eq!(public, op.base());
+    let m = d.server_calls_at(&public, &in_cluster);
+    assert_eq!(d.token, Some(format!("{}/oauth2/token", op.base())));
+    assert_eq!(m.issuer.as_deref(), Some(f.issuer.as_str()));
+    assert_eq!(m.token.as_deref(), Some(f.token.as_str()));
+    assert!(f.token.starts_with(&in_cluster), "{}", f.token);
+    assert_eq!(m.display_token.as_deref(), Some(f.display_token.as_str()));
+    assert_eq!(m.authorize.as_deref(), Some(f.authorize.as_str()));
+    assert_eq!(m.introspection.as_deref(), Some(f.introspection.as_str()));
+    assert_eq!(m.revoke.as_deref(), Some(f.revoke.as_str()));
+    assert_eq!(m.jwks.as_deref(), Some(f.jwks.as_str()));
     assert_eq!(
-        d.client_registration.as_deref(),
+        m.client_registration.as_deref(),
         Some(f.client_registration.as_str())
     );
     // read, but the connector's user-info field stays /scim2/Me
     assert_eq!(d.userinfo, Some(format!("{}/oauth2/userinfo", op.base())));
     assert!(d.issuer_matches_location());
     assert_eq!(
-        diff(&f, &d),
+        diff(&f, &m),
         vec![],
         "same host, same paths: nothing differs"
     );
-    assert_eq!(apply_discovered(&f, &d, &p.key_manager.endpoints), f);
+    assert_eq!(apply_discovered(&f, &m, &p.key_manager.endpoints), f);
     assert!(lines.iter().any(|l| l.starts_with("GET ")), "{lines:?}");
 
     // the endpoints it announced are the provider's live ones
@@ -115,6 +122,8 @@ async fn oidc_provider_with_another_issuer_is_reported_by_diff() {
         Some("https://is.internal.example:9443/oauth2/token")
     );
     assert!(!d.issuer_matches_location());
+    let (public, in_cluster) = kmpilot::steps::key_manager::origin_swap(&p).unwrap();
+    let d = d.server_calls_at(&public, &in_cluster);
     let diffs = diff(&f, &d);
     assert_eq!(diffs.len(), 1, "{diffs:#?}");
     assert_eq!(diffs[0].field, Endpoint::Issuer);

@@ -61,11 +61,22 @@ fn a_hostname_change_reaches_every_artifact() {
     for f in [
         "wellKnownEndpoint",
         "issuer",
-        "tokenEndpoint",
-        "userInfoEndpoint",
+        "displayTokenEndpoint",
+        "authorizeEndpoint",
     ] {
         assert!(
             km[f].as_str().unwrap().starts_with("https://iam.acme.io/"),
+            "{f}: {}",
+            km[f]
+        );
+    }
+    // API-M's own calls go to the IS Service, whatever the public name
+    for f in ["tokenEndpoint", "userInfoEndpoint"] {
+        assert!(
+            km[f].as_str().unwrap().starts_with(&format!(
+                "https://{}.wso2.svc:9443/",
+                p.identity_server.service_name()
+            )),
             "{f}: {}",
             km[f]
         );
@@ -120,7 +131,11 @@ fn key_manager_overrides_win_over_derived_fields() {
     let f = kmpilot::steps::key_manager::fields(&p);
     assert_eq!(f.issuer, "https://is.wso2.com:443/oauth2/token");
     assert_eq!(
-        f.token, "https://is.wso2.com/oauth2/token",
+        f.display_token, "https://is.wso2.com/oauth2/token",
+        "only the overridden field changes"
+    );
+    assert_eq!(
+        f.token, "https://is-identity-server.wso2.svc:9443/oauth2/token",
         "only the overridden field changes"
     );
 }

@@ -253,7 +253,7 @@ fn editing_is_hostname_updates_derived_key_manager_endpoints() {
     typ(&mut a, "idp.example.org");
     // applied as typed: the derived fields follow before Enter
     assert_eq!(
-        kmpilot::steps::key_manager::fields(&a.profile).token,
+        kmpilot::steps::key_manager::fields(&a.profile).display_token,
         "https://idp.example.org/oauth2/token"
     );
     key(&mut a, KeyCode::Enter);
@@ -270,7 +270,11 @@ fn editing_is_hostname_updates_derived_key_manager_endpoints() {
     key(&mut a, KeyCode::Enter);
     let f = kmpilot::steps::key_manager::fields(&a.profile);
     assert_eq!(f.token, "https://tok.example.org/t");
-    assert_eq!(f.revoke, "https://idp.example.org/oauth2/revoke");
+    assert_eq!(f.display_revoke, "https://idp.example.org/oauth2/revoke");
+    assert_eq!(
+        f.revoke, "https://is-identity-server.wso2.svc:9443/oauth2/revoke",
+        "API-M's own call stays on the IS Service"
+    );
     assert!(screen_text(&a).contains("(override)"));
 }
 

@@ -187,6 +187,7 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
             });
         }
     }
+    rows.extend(server_endpoint_rows(p, &kube).await);
     for host in crate::steps::dns::hostnames(p) {
         let resolved: Vec<String> = (host.as_str(), 443)
             .to_socket_addrs()
@@ -240,6 +241,42 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
                 detail,
             });
         }
+    }
+    rows
+}
+
+/// One row per endpoint a pod calls server to server: every key-manager endpoint API-M calls
+/// (as the profile derives them) and IS's token-revocation notification to API-M. Each says
+/// whether it resolves inside the cluster (a Service, looked up through the API) or only
+/// through public DNS, or not at all from a pod.
+async fn server_endpoint_rows(p: &crate::profile::Profile, kube: &Kube) -> Vec<Row> {
+    use crate::kube::service_dns::pod_reach;
+    let ns = &p.cluster.namespace;
+    let client = kube.client();
+    let mut calls: Vec<(String, String)> = crate::steps::key_manager::server_to_server_endpoints(p)
+        .into_iter()
+        .map(|(name, url)| (format!("API-M → IS {name}"), url))
+        .collect();
+    calls.push((
+        "IS → API-M revocation notify".into(),
+        crate::steps::identity_server::notification_endpoint(p),
+    ));
+    let mut rows = Vec::new();
+    for (what, url) in calls {
+        let r = pod_reach(&client, ns, &url).await;
+        rows.push(Row {
+            check: "endpoint".into(),
+            target: format!("{what} {url}"),
+            ok: r.ok(),
+            detail: if r.ok() {
+                r.describe()
+            } else {
+                format!(
+                    "{}; use keyManager.serverEndpoints: in-cluster (the IS Service)",
+                    r.describe()
+                )
+            },
+        });
     }
     rows
 }

@@ -4,8 +4,11 @@
 use std::time::Duration;
 
 use super::{Ctx, Failure};
+use crate::http::Reach;
+use crate::http::reach::{self, Decision};
+use crate::kube::port_forward::{self, LocalForward};
 use crate::plan::HttpRequest;
-use crate::steps::key_manager::{self, Registration};
+use crate::steps::key_manager::{self, Registration, ServiceRoute};
 
 fn failure(e: crate::http::KmError) -> Failure {
     let f = Failure::new(e.message());
@@ -20,6 +23,8 @@ pub(super) async fn discover(ctx: &mut Ctx<'_>, h: &HttpRequest) -> Result<(), F
         ctx.info(format!("dry run: not fetching {}", h.url));
         return Ok(());
     }
+    let timeout = Duration::from_secs(ctx.profile.key_manager.timeout_seconds);
+    let (reach, forward) = route(ctx, &h.url, h.via.as_ref()).await?;
     let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
     let mut progress = |line: String| {
         let _ = tx.send(super::events::Event::Output {
@@ -28,11 +33,22 @@ pub(super) async fn discover(ctx: &mut Ctx<'_>, h: &HttpRequest) -> Result<(), F
             line: secrets.scrub(&line),
         });
     };
-    let timeout = Duration::from_secs(ctx.profile.key_manager.timeout_seconds);
-    let d = crate::http::discover(&h.url, &h.tls, &ctx.opts.work_dir, timeout, &mut progress)
-        .await
-        .map_err(failure)?;
-    let d = d.respecting(&ctx.profile.key_manager.endpoints);
+    let d = crate::http::discover_via(
+        &h.url,
+        &h.tls,
+        &ctx.opts.work_dir,
+        timeout,
+        &reach,
+        &mut progress,
+    )
+    .await
+    .map_err(|e| forward_failure(e, forward.as_ref()))?;
+    drop(forward);
+    let mut d = d.respecting(&ctx.profile.key_manager.endpoints);
+    if let Some((public, in_cluster)) = key_manager::origin_swap(ctx.profile) {
+        // IS publishes its public URLs; API-M's pods call the ones they use inside the cluster
+        d = d.server_calls_at(&public, &in_cluster);
+    }
     let fields = key_manager::fields(ctx.profile);
     let diffs = crate::http::diff(&fields, &d);
     if diffs.is_empty() {
@@ -74,6 +90,7 @@ pub(super) async fn register(ctx: &mut Ctx<'_>, r: &Registration) -> Result<(), 
         )
         .ok_or_else(|| Failure::new("the IS admin password was not resolved"))?
         .to_string();
+    let (reach, forward) = route(ctx, &r.key_managers_url, r.apim_route.as_ref()).await?;
     let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
     let mut progress = |line: String| {
         let _ = tx.send(super::events::Event::Output {
@@ -82,16 +99,18 @@ pub(super) async fn register(ctx: &mut Ctx<'_>, r: &Registration) -> Result<(), 
             line: secrets.scrub(&line),
         });
     };
-    let outcome = crate::http::register(
+    let outcome = crate::http::register_via(
         r,
         &ctx.opts.work_dir,
         &admin,
         &connector,
         ctx.discovered.as_ref(),
+        &reach,
         &mut progress,
     )
     .await
-    .map_err(failure)?;
+    .map_err(|e| forward_failure(e, forward.as_ref()))?;
+    drop(forward);
     let verb = match outcome {
         crate::http::Outcome::Created { .. } => "created",
         crate::http::Outcome::Updated { .. } => "updated",
@@ -102,4 +121,76 @@ pub(super) async fn register(ctx: &mut Ctx<'_>, r: &Registration) -> Result<(), 
         outcome.id()
     ));
     Ok(())
+}
+
+/// How long a name may take to resolve before kmpilot takes it as not resolving here.
+const RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The route of a call to `url`: direct when its host resolves here; else, when the plan
+/// names the Service behind it, a port-forward to a ready pod of that Service (the listener
+/// lives as long as the returned guard). Says which route it took.
+async fn route(
+    ctx: &mut Ctx<'_>,
+    url: &str,
+    via: Option<&ServiceRoute>,
+) -> Result<(Reach, Option<LocalForward>), Failure> {
+    let Some(host) = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+    else {
+        return Ok((Reach::direct(), None));
+    };
+    let resolves = reach::resolves(&host, RESOLVE_TIMEOUT).await;
+    match (reach::decide(resolves, via.is_some()), via) {
+        (Decision::PortForward, Some(v)) => {
+            let client = super::kube_actions::client(ctx, v.context.as_deref())
+                .await?
+                .client();
+            let target = port_forward::ready_pod_of_service(
+                client.clone(),
+                &v.namespace,
+                &v.service,
+                v.port,
+            )
+            .await
+            .map_err(|e| {
+                Failure::new(format!(
+                    "{host} does not resolve here and {}: {e}",
+                    v.describe()
+                ))
+                .hint(format!(
+                    "wait until the pods of {} are ready, or map {host} to the ingress (dns step)",
+                    v.service
+                ))
+            })?;
+            let fwd = LocalForward::to_pod(client, target.clone())
+                .await
+                .map_err(|e| Failure::new(format!("cannot listen on 127.0.0.1: {e}")))?;
+            let pod_cert = v
+                .pod_certificate
+                .as_ref()
+                .map(|c| ctx.opts.work_dir.join(c))
+                .filter(|c| c.exists());
+            ctx.info(format!(
+                "{host} does not resolve here: via port-forward to pod {target} (service {}/{}), TLS verified for {host}",
+                v.namespace, v.service
+            ));
+            let reach = Reach::direct().through(&host, fwd.local(), pod_cert);
+            Ok((reach, Some(fwd)))
+        }
+        (Decision::Direct, _) => {
+            ctx.info(format!("{host} resolves here: calling it directly"));
+            Ok((Reach::direct(), None))
+        }
+        _ => Ok((Reach::direct(), None)),
+    }
+}
+
+/// A call's error, with what the port-forward said when it carried the call.
+fn forward_failure(e: crate::http::KmError, fwd: Option<&LocalForward>) -> Failure {
+    let mut f = failure(e);
+    if let Some(why) = fwd.and_then(LocalForward::last_error) {
+        f.error = format!("{} (the port-forward failed: {why})", f.error);
+    }
+    f
 }

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use kmpilot_keystore::set::IdentitySource;
 use kmpilot_keystore::set::wso2::{
-    APIM_BUNDLE, APIM_TLS_PEM, IS_BUNDLE, Wso2IsOptions, Wso2Layout, Wso2Passwords, Wso2SetOptions,
+    APIM_BUNDLE, APIM_TLS_PEM, IS_BUNDLE, IS_TLS_PEM, Wso2IsOptions, Wso2Layout, Wso2Passwords,
+    Wso2SetOptions,
 };
 use kmpilot_keystore::{Dn, KeyPairSpec, KeystoreSetSpec as SetSpec, build_set};
 
@@ -125,6 +126,17 @@ pub fn generate(
             mem.insert(format!("{}/{}", spec.out_dir, f.name), f.bytes.clone());
         }
     }
+    // the certificates the pods themselves present, for calls through a port-forward
+    for (name, path) in [
+        (APIM_TLS_PEM, crate::steps::keystores::apim_server_cert()),
+        (IS_TLS_PEM, crate::steps::keystores::is_server_cert()),
+    ] {
+        if let Some(pem) = set.tls_pem(name) {
+            crate::profile::save::write_atomic(&work_dir.join(&path), pem.cert_pem.as_bytes())
+                .map_err(|e| e.to_string())?;
+            written.push(path);
+        }
+    }
     let pem = set.tls_pem(APIM_TLS_PEM).ok_or("no TLS pair")?;
     mem.insert(spec.tls_cert.clone(), pem.cert_pem.as_bytes().to_vec());
     mem.insert(
@@ -221,6 +233,30 @@ pub fn reuse(
     })?;
     for (name, bytes) in apim.iter().chain(is.iter()) {
         mem.insert(format!("{}/{name}", spec.out_dir), bytes.clone());
+    }
+    // the certificates the pods present, for calls through a port-forward (IS 7 PKCS12 keys
+    // are protected with the store password)
+    for (bytes, alias, kp, path) in [
+        (
+            &apim[a.tls_keystore.as_str()],
+            &a.alias,
+            key_pw.as_str(),
+            crate::steps::keystores::apim_server_cert(),
+        ),
+        (
+            &is[i.tls.as_str()],
+            &i.alias,
+            store_pw.as_str(),
+            crate::steps::keystores::is_server_cert(),
+        ),
+    ] {
+        if let Ok(id) = kmpilot_keystore::store::load_identity(bytes, &store_pw, alias, kp) {
+            crate::profile::save::write_atomic(
+                &work_dir.join(&path),
+                id.to_pem_pair().cert_pem.as_bytes(),
+            )
+            .map_err(|e| e.to_string())?;
+        }
     }
     crate::profile::save::write_atomic(
         &work_dir.join(internal_cert_path(spec)),

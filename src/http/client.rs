@@ -44,6 +44,17 @@ pub(crate) fn build(
     base_dir: &Path,
     redirects: reqwest::redirect::Policy,
 ) -> Result<reqwest::Client, KmError> {
+    build_reaching(tls, base_dir, redirects, &super::reach::Reach::direct())
+}
+
+/// As [`build`], with the host names `reach` sends through port-forward listeners resolved to
+/// them (and the pods' own certificates trusted as well).
+pub(crate) fn build_reaching(
+    tls: &TlsPolicy,
+    base_dir: &Path,
+    redirects: reqwest::redirect::Policy,
+    reach: &super::reach::Reach,
+) -> Result<reqwest::Client, KmError> {
     // reqwest has no provider of its own (rustls-no-provider): it takes the process default
     crate::kube::ensure_crypto_provider();
     let mut b = reqwest::Client::builder()
@@ -56,34 +67,40 @@ pub(crate) fn build(
     if tls.insecure {
         b = b.tls_danger_accept_invalid_certs(true);
     } else if let Some(path) = ca_path(tls, base_dir) {
-        let pem = std::fs::read(&path).map_err(|e| {
-            KmError::config(
-                STAGE,
-                format!("cannot read the CA file {}: {e}", path.display()),
-            )
-            .with_hint(
-                "keyManager.tls.caFile names a PEM file, relative to the work directory; \
-                 the default keystores/tls.crt exists once the keystores step ran",
-            )
-        })?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            KmError::config(
-                STAGE,
-                format!("{} is not a PEM certificate file: {e}", path.display()),
-            )
-            .with_hint("give a file with -----BEGIN CERTIFICATE----- blocks")
-        })?;
-        if certs.is_empty() {
-            return Err(KmError::config(
-                STAGE,
-                format!("{} holds no PEM certificate", path.display()),
-            )
-            .with_hint("give a file with -----BEGIN CERTIFICATE----- blocks"));
-        }
-        b = b.tls_certs_merge(certs);
+        b = b.tls_certs_merge(read_pem_certs(&path)?);
     }
+    b = reach.configure(b, base_dir, !tls.insecure)?;
     b.build().map_err(|e| {
         KmError::config(STAGE, format!("cannot build the HTTP client: {e}"))
             .with_hint("check keyManager.tls")
     })
+}
+
+/// The certificates of a PEM file, at least one.
+pub(crate) fn read_pem_certs(path: &Path) -> Result<Vec<reqwest::Certificate>, KmError> {
+    let pem = std::fs::read(path).map_err(|e| {
+        KmError::config(
+            STAGE,
+            format!("cannot read the CA file {}: {e}", path.display()),
+        )
+        .with_hint(
+            "keyManager.tls.caFile names a PEM file, relative to the work directory; \
+             the default keystores/tls.crt exists once the keystores step ran",
+        )
+    })?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        KmError::config(
+            STAGE,
+            format!("{} is not a PEM certificate file: {e}", path.display()),
+        )
+        .with_hint("give a file with -----BEGIN CERTIFICATE----- blocks")
+    })?;
+    if certs.is_empty() {
+        return Err(KmError::config(
+            STAGE,
+            format!("{} holds no PEM certificate", path.display()),
+        )
+        .with_hint("give a file with -----BEGIN CERTIFICATE----- blocks"));
+    }
+    Ok(certs)
 }

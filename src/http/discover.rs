@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::steps::key_manager::{EndpointOverrides, Fields, TlsPolicy};
 
 use super::error::{ErrorKind, KmError};
+use super::reach::Reach;
 use super::redact::Redactor;
 use super::send::{Call, send, status_error};
 
@@ -271,6 +272,34 @@ impl Discovered {
         d
     }
 
+    /// The same document with the endpoints API-M calls server to server (client
+    /// registration, introspection, token, revoke, JWKS) moved from the `public` base onto the
+    /// `in_cluster` one (`key_manager::origin_swap`): IS publishes the URLs people use, built
+    /// from its `[server] hostname`, and API-M's pods cannot resolve a name only the laptop's
+    /// hosts file knows. The issuer, authorize and display endpoints stay as published. A URL
+    /// on another host is left alone.
+    pub fn server_calls_at(&self, public: &str, in_cluster: &str) -> Discovered {
+        let mut d = self.clone();
+        let public = public.trim_end_matches('/');
+        let in_cluster = in_cluster.trim_end_matches('/');
+        let move_one = |v: &mut Option<String>| {
+            let Some(u) = v.as_deref() else { return };
+            let rest = match u.strip_prefix(public) {
+                Some(r) if r.is_empty() || r.starts_with('/') => Some(r.to_string()),
+                _ => same_origin_path(u, public),
+            };
+            if let Some(r) = rest {
+                *v = Some(format!("{in_cluster}{r}"));
+            }
+        };
+        move_one(&mut d.client_registration);
+        move_one(&mut d.introspection);
+        move_one(&mut d.token);
+        move_one(&mut d.revoke);
+        move_one(&mut d.jwks);
+        d
+    }
+
     /// The issuer the OpenID discovery spec expects: the well-known URL without
     /// `/.well-known/openid-configuration`. WSO2 IS publishes its document under the issuer
     /// (`…/oauth2/token/.well-known/openid-configuration`), so the two should agree.
@@ -283,6 +312,21 @@ impl Discovered {
             .as_deref()
             .is_none_or(|i| i.trim_end_matches('/') == expected)
     }
+}
+
+/// `url`'s path (with query) when it has the same scheme, host and port as `base`.
+fn same_origin_path(url: &str, base: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    let b = url::Url::parse(base).ok()?;
+    if u.origin() != b.origin() {
+        return None;
+    }
+    let mut r = u.path().to_string();
+    if let Some(q) = u.query() {
+        r.push('?');
+        r.push_str(q);
+    }
+    Some(r)
 }
 
 /// The fields whose discovered value differs from the derived one, in the form's order.
@@ -361,8 +405,21 @@ pub async fn discover(
     timeout: Duration,
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Discovered, KmError> {
+    discover_via(url, tls, base_dir, timeout, &Reach::direct(), progress).await
+}
+
+/// As [`discover`], routed by `reach` (a port-forward when the host does not resolve here).
+pub async fn discover_via(
+    url: &str,
+    tls: &TlsPolicy,
+    base_dir: &Path,
+    timeout: Duration,
+    reach: &Reach,
+    progress: &mut (dyn FnMut(String) + Send),
+) -> Result<Discovered, KmError> {
     let deadline = Instant::now() + timeout;
-    let client = super::client::build(tls, base_dir, reqwest::redirect::Policy::limited(5))?;
+    let client =
+        super::client::build_reaching(tls, base_dir, reqwest::redirect::Policy::limited(5), reach)?;
     if url::Url::parse(url).is_err() {
         return Err(
             KmError::new(ErrorKind::Config, STAGE_DISCOVER, "GET", url, "not a URL")
@@ -384,8 +441,8 @@ pub async fn discover(
         }
     ));
     let build = || {
-        client
-            .get(url)
+        reach
+            .request(&client, reqwest::Method::GET, url)
             .header(reqwest::header::ACCEPT, "application/json")
     };
     let answer = send(&call, &build, deadline, &redactor, progress).await?;
@@ -448,13 +505,50 @@ mod tests {
 
     #[test]
     fn the_document_of_the_derived_host_differs_in_nothing() {
-        let p = Profile::quickstart("t");
+        let mut p = Profile::quickstart("t");
+        p.key_manager.server_endpoints = crate::steps::key_manager::ServerEndpoints::Public;
         let f = fields(&p);
         let d =
             Discovered::from_document(&f.well_known, &doc(&p.identity_server.base_url())).unwrap();
         assert!(d.issuer_matches_location());
         assert_eq!(diff(&f, &d), vec![]);
         assert_eq!(apply_discovered(&f, &d, &p.key_manager.endpoints), f);
+    }
+
+    #[test]
+    fn in_cluster_server_calls_stay_in_cluster_after_discovery() {
+        let p = Profile::quickstart("t");
+        let f = fields(&p);
+        // IS publishes its public URLs (built from [server] hostname, proxy port 443)
+        let d =
+            Discovered::from_document(&f.well_known, &doc(&p.identity_server.base_url())).unwrap();
+        let (public, in_cluster) = crate::steps::key_manager::origin_swap(&p).unwrap();
+        assert_eq!(in_cluster, "https://is-identity-server.wso2.svc:9443");
+        let moved = d.server_calls_at(&public, &in_cluster);
+        // nothing to report: the derived fields already are what API-M and people should use
+        assert_eq!(diff(&f, &moved), vec![]);
+        let a = apply_discovered(&f, &moved, &p.key_manager.endpoints);
+        assert_eq!(a, f);
+        assert_eq!(a.token, format!("{in_cluster}/oauth2/token"));
+        assert_eq!(a.jwks, format!("{in_cluster}/oauth2/jwks"));
+        assert_eq!(
+            a.client_registration,
+            format!("{in_cluster}/api/identity/oauth2/dcr/v1.1/register")
+        );
+        // what people and outside clients see stays public
+        assert_eq!(a.issuer, "https://is.wso2.com/oauth2/token");
+        assert_eq!(a.display_token, "https://is.wso2.com/oauth2/token");
+        assert_eq!(a.display_revoke, "https://is.wso2.com/oauth2/revoke");
+        assert_eq!(a.authorize, "https://is.wso2.com/oauth2/authorize");
+        // without the swap the public URLs would replace the in-cluster ones
+        let unmoved = apply_discovered(&f, &d, &p.key_manager.endpoints);
+        assert_eq!(unmoved.token, "https://is.wso2.com/oauth2/token");
+        // a URL on another host is left as published
+        let other = Discovered::from_document(&f.well_known, &doc("https://idp.example")).unwrap();
+        assert_eq!(
+            other.server_calls_at(&public, &in_cluster).token.as_deref(),
+            Some("https://idp.example/oauth2/token")
+        );
     }
 
     #[test]

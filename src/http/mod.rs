@@ -16,6 +16,7 @@
 pub mod client;
 pub mod discover;
 pub mod error;
+pub mod reach;
 pub mod register;
 
 mod redact;
@@ -23,6 +24,9 @@ mod send;
 mod tls_probe;
 
 pub use client::{build_client, ca_path};
-pub use discover::{Discovered, Endpoint, FieldDiff, apply_discovered, diff, discover};
+pub use discover::{
+    Discovered, Endpoint, FieldDiff, apply_discovered, diff, discover, discover_via,
+};
 pub use error::{ErrorKind, KmError, PresentedCertificate};
-pub use register::{Outcome, register};
+pub use reach::Reach;
+pub use register::{Outcome, register, register_via};

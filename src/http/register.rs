@@ -22,6 +22,7 @@ use crate::steps::key_manager::{Registration, TOKEN_SCOPES};
 
 use super::discover::{Discovered, apply_to_body};
 use super::error::{ErrorKind, KmError, status_hint};
+use super::reach::Reach;
 use super::redact::Redactor;
 use super::send::{Answer, Call, host_of, path_of, send, status_error};
 
@@ -69,8 +70,39 @@ pub async fn register(
     discovered: Option<&Discovered>,
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Outcome, KmError> {
+    register_via(
+        reg,
+        base_dir,
+        admin_password,
+        connector_password,
+        discovered,
+        &Reach::direct(),
+        progress,
+    )
+    .await
+}
+
+/// As [`register`], routed by `reach` (a port-forward when API-M's name does not resolve here).
+pub async fn register_via(
+    reg: &Registration,
+    base_dir: &Path,
+    admin_password: &str,
+    connector_password: &str,
+    discovered: Option<&Discovered>,
+    reach: &Reach,
+    progress: &mut (dyn FnMut(String) + Send),
+) -> Result<Outcome, KmError> {
     let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.max(1));
-    let client = super::client::build_client(&reg.tls, base_dir)?;
+    let client = super::client::build_reaching(
+        &reg.tls,
+        base_dir,
+        reqwest::redirect::Policy::none(),
+        reach,
+    )?;
+    let client = Routed {
+        client: &client,
+        reach,
+    };
     let mut redactor = Redactor::new();
     redactor.add_basic(&reg.admin.username, admin_password);
     redactor.add(connector_password);
@@ -239,6 +271,25 @@ pub async fn register(
     Ok(Outcome::Created { id })
 }
 
+/// The client and the route its calls take.
+#[derive(Clone, Copy)]
+struct Routed<'a> {
+    client: &'a reqwest::Client,
+    reach: &'a Reach,
+}
+
+impl Routed<'_> {
+    fn get(&self, url: &str) -> reqwest::RequestBuilder {
+        self.reach.request(self.client, reqwest::Method::GET, url)
+    }
+    fn post(&self, url: &str) -> reqwest::RequestBuilder {
+        self.reach.request(self.client, reqwest::Method::POST, url)
+    }
+    fn put(&self, url: &str) -> reqwest::RequestBuilder {
+        self.reach.request(self.client, reqwest::Method::PUT, url)
+    }
+}
+
 /// `send` with every progress line scrubbed by the call's redactor.
 async fn send_logged(
     call: &Call<'_>,
@@ -253,7 +304,7 @@ async fn send_logged(
 
 /// The id of the key manager named `reg.name`, if API-M has one.
 async fn list(
-    client: &reqwest::Client,
+    client: &Routed<'_>,
     reg: &Registration,
     bearer: &str,
     deadline: Instant,
@@ -312,7 +363,7 @@ async fn list(
 
 #[allow(clippy::too_many_arguments)]
 async fn put(
-    client: &reqwest::Client,
+    client: &Routed<'_>,
     reg: &Registration,
     id: &str,
     bearer: &str,

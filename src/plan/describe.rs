@@ -122,17 +122,18 @@ impl Action {
                 s.key_size, s.validity_days, s.out_dir, s.store_password
             ),
             Action::RegisterKeyManager(r) => format!(
-                "register key manager `{}` at {} (DCR, password grant, list, then PUT or POST){}",
+                "register key manager `{}` at {} (DCR, password grant, list, then PUT or POST){}{}",
                 r.name,
                 r.key_managers_url,
                 if r.tls.insecure {
                     "  [TLS NOT VERIFIED]"
                 } else {
                     ""
-                }
+                },
+                fallback(r.apim_route.as_ref())
             ),
             Action::Http(h) => format!(
-                "{} {} — {}{}",
+                "{} {} — {}{}{}",
                 h.method,
                 h.url,
                 h.purpose,
@@ -140,7 +141,8 @@ impl Action {
                     "  [TLS NOT VERIFIED]"
                 } else {
                     ""
-                }
+                },
+                fallback(h.via.as_ref())
             ),
             Action::UpdateHosts(h) => {
                 let addr = match &h.address {
@@ -287,4 +289,10 @@ pub fn text(plan: &Plan, with_details: bool) -> String {
         s.push_str(&format!("    {:<16} {}\n", u.name, u.url));
     }
     s
+}
+
+/// The route a call takes when its host does not resolve where kmpilot runs.
+fn fallback(via: Option<&crate::steps::key_manager::ServiceRoute>) -> String {
+    via.map(|v| format!("; if the name does not resolve here: {}", v.describe()))
+        .unwrap_or_default()
 }

@@ -344,6 +344,9 @@ pub struct HttpRequest {
     pub url: String,
     pub purpose: String,
     pub tls: crate::steps::key_manager::TlsPolicy,
+    /// Where the call goes when the URL's host does not resolve where kmpilot runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<crate::steps::key_manager::ServiceRoute>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -57,11 +57,14 @@ impl IdentityServer {
     /// The chart's `fullname`: `<release>-identity-server`, or the release alone when it
     /// already contains the chart name (standard helm helper).
     pub fn service_name(&self) -> String {
-        if self.release.contains("identity-server") {
+        let full = if self.release.contains("identity-server") {
             self.release.clone()
         } else {
             format!("{}-identity-server", self.release)
-        }
+        };
+        // the chart's `..fullname`: `trunc 63 | trimSuffix "-"`
+        let cut: String = full.chars().take(63).collect();
+        cut.strip_suffix('-').unwrap_or(&cut).to_string()
     }
 
     pub fn base_url(&self) -> String {

@@ -29,6 +29,9 @@ pub struct KeyManager {
     pub base_url: Option<String>,
     /// Any endpoint set here wins over the derived one.
     pub endpoints: EndpointOverrides,
+    /// Where API-M's server-to-server calls to IS go: the IS Service inside the cluster
+    /// (default), or the public hostname for users whose DNS serves it to the pods too.
+    pub server_endpoints: ServerEndpoints,
     /// The connector's IS admin account (Username/Password in the form).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector: Option<Credentials>,
@@ -48,10 +51,33 @@ impl Default for KeyManager {
             register: true,
             base_url: None,
             endpoints: EndpointOverrides::default(),
+            server_endpoints: ServerEndpoints::default(),
             connector: None,
             create_roles: false,
             tls: TlsPolicy::default(),
             timeout_seconds: 900,
+        }
+    }
+}
+
+/// Which base API-M's pods use for the endpoints they call themselves (client registration,
+/// introspection, token, revoke, userinfo, scopes, JWKS, API resources, roles). A name that
+/// only the laptop's hosts file knows does not resolve inside a pod; the IS Service does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerEndpoints {
+    /// `https://<is-service>.<namespace>.svc:9443`, named in the IS certificate.
+    #[default]
+    InCluster,
+    /// The public base URL, like the endpoints people and outside clients use.
+    Public,
+}
+
+impl ServerEndpoints {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServerEndpoints::InCluster => "in-cluster",
+            ServerEndpoints::Public => "public",
         }
     }
 }
@@ -148,39 +174,80 @@ impl KeyManager {
     }
 }
 
-/// Every field derived from the IS base URL (wso2-facts §3), then the profile's overrides.
-pub fn fields(p: &Profile) -> Fields {
-    let km = &p.key_manager;
-    let base = km
+/// The port the IS chart's Service listens on (`templates/svc.yaml`: `servlet-https` 9443).
+pub const IS_SERVICE_PORT: u16 = 9443;
+
+/// IS as API-M's pods reach it through cluster DNS: the Service the IS chart renders
+/// (`<release>-identity-server`) in the profile's namespace. `<svc>.<ns>.svc` is among the IS
+/// certificate's SANs (`keystores::is_sans`), so API-M verifies the name it called.
+pub fn in_cluster_base(p: &Profile) -> String {
+    format!(
+        "https://{}.{}.svc:{IS_SERVICE_PORT}",
+        p.identity_server.service_name(),
+        p.cluster.namespace
+    )
+}
+
+/// The base people and outside clients use: `keyManager.baseUrl`, else the IS hostname.
+pub fn public_base(p: &Profile) -> String {
+    p.key_manager
         .base_url
         .clone()
-        .unwrap_or_else(|| p.identity_server.base_url());
-    let base = base.trim_end_matches('/');
+        .unwrap_or_else(|| p.identity_server.base_url())
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// The base of the endpoints API-M calls server to server, per `keyManager.serverEndpoints`.
+pub fn server_base(p: &Profile) -> String {
+    match p.key_manager.server_endpoints {
+        ServerEndpoints::InCluster => in_cluster_base(p),
+        ServerEndpoints::Public => public_base(p),
+    }
+}
+
+/// Every field derived from the IS base URLs (wso2-facts §3), then the profile's overrides.
+/// What a person or an outside client sees (well-known URL, issuer — exactly what IS writes
+/// into its tokens: `[server] hostname` with proxy port 443 gives `https://<host>/oauth2/token`
+/// —, authorize, display token, display revoke) derives from the public base; what API-M's
+/// pods call derives from [`server_base`].
+pub fn fields(p: &Profile) -> Fields {
+    let km = &p.key_manager;
+    let base = public_base(p);
+    let server = server_base(p);
     let o = &km.endpoints;
-    let pick =
+    let public =
         |o: &Option<String>, path: &str| o.clone().unwrap_or_else(|| format!("{base}{path}"));
+    let pick =
+        |o: &Option<String>, path: &str| o.clone().unwrap_or_else(|| format!("{server}{path}"));
     let token = pick(&o.token, "/oauth2/token");
     let revoke = pick(&o.revoke, "/oauth2/revoke");
+    // a display endpoint follows its endpoint when that was set explicitly, else it is public
+    let display = |d: &Option<String>, e: &Option<String>, path: &str| {
+        d.clone()
+            .or_else(|| e.clone())
+            .unwrap_or_else(|| format!("{base}{path}"))
+    };
     Fields {
         name: km.name.clone(),
         display_name: km.display_name.clone(),
         km_type: KM_TYPE.into(),
-        well_known: pick(
+        well_known: public(
             &o.well_known,
             "/oauth2/token/.well-known/openid-configuration",
         ),
-        issuer: pick(&o.issuer, "/oauth2/token"),
+        issuer: public(&o.issuer, "/oauth2/token"),
         client_registration: pick(
             &o.client_registration,
             "/api/identity/oauth2/dcr/v1.1/register",
         ),
         introspection: pick(&o.introspection, "/oauth2/introspect"),
-        display_token: o.display_token.clone().unwrap_or_else(|| token.clone()),
+        display_token: display(&o.display_token, &o.token, "/oauth2/token"),
         token,
-        display_revoke: o.display_revoke.clone().unwrap_or_else(|| revoke.clone()),
+        display_revoke: display(&o.display_revoke, &o.revoke, "/oauth2/revoke"),
         revoke,
         user_info: pick(&o.user_info, "/scim2/Me"),
-        authorize: pick(&o.authorize, "/oauth2/authorize"),
+        authorize: public(&o.authorize, "/oauth2/authorize"),
         scope_management: pick(&o.scope_management, "/api/identity/oauth2/v1.0/scopes"),
         certificate_type: "JWKS".into(),
         jwks: pick(&o.jwks, "/oauth2/jwks"),
@@ -189,6 +256,35 @@ pub fn fields(p: &Profile) -> Fields {
         roles: pick(&o.roles, "/scim2/v2/Roles"),
         create_roles: km.create_roles,
     }
+}
+
+/// The endpoints API-M's pods call themselves, as (Admin Portal label, URL), in the form's
+/// order. Every one must resolve from inside the cluster.
+pub fn server_to_server(f: &Fields) -> Vec<(&'static str, String)> {
+    vec![
+        ("Client registration", f.client_registration.clone()),
+        ("Introspection", f.introspection.clone()),
+        ("Token", f.token.clone()),
+        ("Revoke", f.revoke.clone()),
+        ("Userinfo", f.user_info.clone()),
+        ("Scope management", f.scope_management.clone()),
+        ("JWKS", f.jwks.clone()),
+        ("API resource management", f.api_resource_management.clone()),
+        ("Roles", f.roles.clone()),
+    ]
+}
+
+/// [`server_to_server`] of the profile's derived fields.
+pub fn server_to_server_endpoints(p: &Profile) -> Vec<(&'static str, String)> {
+    server_to_server(&fields(p))
+}
+
+/// When API-M calls IS inside the cluster: (public origin, in-cluster origin). IS's
+/// well-known document names its public URLs; discovery moves the server-to-server ones
+/// that point at the public origin onto the in-cluster one (`Discovered::server_calls_at`).
+pub fn origin_swap(p: &Profile) -> Option<(String, String)> {
+    (p.key_manager.server_endpoints == ServerEndpoints::InCluster)
+        .then(|| (public_base(p), in_cluster_base(p)))
 }
 
 /// The Admin REST API body. The connector password is the mask here; the executor puts the
@@ -264,6 +360,65 @@ pub struct Registration {
     pub discover_url: Option<String>,
     pub tls: TlsPolicy,
     pub timeout_seconds: u64,
+    /// How kmpilot reaches API-M when the management hostname does not resolve where it runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apim_route: Option<ServiceRoute>,
+}
+
+/// The fallback route of one of kmpilot's own calls: when the public name does not resolve
+/// from where kmpilot runs, a Kubernetes port-forward to a ready pod of this Service carries
+/// the call, TLS still verified for the public name (the pod's certificate names it too). The
+/// executor decides and says which route it took.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceRoute {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    pub namespace: String,
+    pub service: String,
+    /// The Service port; the executor forwards to the pod port it targets.
+    pub port: u16,
+    /// The certificate the pod itself presents (the ingress presents the TLS secret's), in
+    /// the work directory; trusted in addition when it exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_certificate: Option<String>,
+}
+
+impl ServiceRoute {
+    pub fn describe(&self) -> String {
+        format!(
+            "port-forward to a ready pod of service {}/{}:{}",
+            self.namespace, self.service, self.port
+        )
+    }
+}
+
+/// The IS Service as kmpilot's fallback route for the well-known document.
+pub fn is_route(p: &Profile) -> ServiceRoute {
+    ServiceRoute {
+        context: p.cluster.context.clone(),
+        namespace: p.cluster.namespace.clone(),
+        service: p.identity_server.service_name(),
+        port: IS_SERVICE_PORT,
+        pod_certificate: Some(super::keystores::is_server_cert()),
+    }
+}
+
+/// The API-M Service (its 9443 port serves DCR, token and the Admin REST API).
+pub fn apim_route(p: &Profile) -> ServiceRoute {
+    ServiceRoute {
+        context: p.cluster.context.clone(),
+        namespace: p.cluster.namespace.clone(),
+        service: p.api_manager.service_name(),
+        port: 9443,
+        pod_certificate: Some(super::keystores::apim_server_cert()),
+    }
+}
+
+fn host_of(url: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
 }
 
 pub const TOKEN_SCOPES: &str = "apim:admin apim:admin_operations apim:keymanagers_manage";
@@ -313,6 +468,16 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     if let Some(c) = &km.connector {
         c.validate(issues, &base.key("connector"));
     }
+    if km.server_endpoints == ServerEndpoints::Public {
+        issues.warn(
+            &base.key("serverEndpoints"),
+            format!(
+                "API-M's pods will call IS at {} — a name only your hosts file knows does not resolve inside the cluster",
+                public_base(p)
+            ),
+            Some("in-cluster (the IS Service), unless the cluster's DNS serves this name"),
+        );
+    }
     if km.tls.insecure {
         issues.warn(
             &base.key("tls").key("insecure"),
@@ -359,11 +524,14 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     let tls = tls_policy(p);
     let mut actions = Vec::new();
     if km.discover {
+        // the IS Service can stand in for the public name only when the document is IS's own
+        let via = (host_of(&f.well_known) == host_of(&public_base(p))).then(|| is_route(p));
         actions.push(Action::Http(HttpRequest {
             method: "GET".into(),
             url: f.well_known.clone(),
             purpose: "discover issuer and endpoints from the IS well-known document".into(),
             tls: tls.clone(),
+            via,
         }));
     }
     actions.push(Action::RegisterKeyManager(Box::new(Registration {
@@ -379,6 +547,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
         discover_url: km.discover.then(|| f.well_known.clone()),
         tls,
         timeout_seconds: km.timeout_seconds,
+        apim_route: Some(apim_route(p)),
     })));
     Some(Step::new(StepId::KeyManager, actions))
 }
@@ -427,7 +596,7 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
         Field::opt_text(
             "Base URL",
             at("baseUrl"),
-            "base the endpoints derive from; https://<IS hostname> when empty",
+            "base of the public endpoints (well-known, issuer, authorize, display); https://<IS hostname> when empty",
             |p| p.key_manager.base_url.clone(),
             |p, v| p.key_manager.base_url = v,
         )
@@ -438,7 +607,7 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             Field::opt_text(
                 $label,
                 path(&["keyManager", "endpoints", $key]),
-                "derived from the base URL; type a URL to override, empty to derive again",
+                "derived (public base, or the IS Service for API-M's own calls); type a URL to override, empty to derive again",
                 |p| p.key_manager.endpoints.$field.clone(),
                 |p, v| p.key_manager.endpoints.$field = v,
             )
@@ -470,6 +639,17 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
         ),
         endpoint!("Roles", "roles", roles),
     ]);
+    v.push(
+        Field::enum_choice(
+            "Server endpoints",
+            at("serverEndpoints"),
+            "where API-M's pods call IS: in-cluster = the IS Service (works without DNS); public = the hostname (only if the cluster's DNS serves it)",
+            &["in-cluster", "public"],
+            |p| p.key_manager.server_endpoints,
+            |p, v| p.key_manager.server_endpoints = v,
+        )
+        .in_group("Endpoints"),
+    );
     v.extend([
         Field::opt_text(
             "Connector user",
@@ -551,4 +731,100 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
         ),
     ]);
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_to_server_endpoints_use_the_is_service_and_public_ones_the_hostname() {
+        let p = Profile::quickstart("t");
+        let svc = "https://is-identity-server.wso2.svc:9443";
+        // the Service name the IS chart renders and a SAN of the IS certificate
+        assert!(
+            super::super::keystores::is_sans(&p)
+                .contains(&"is-identity-server.wso2.svc".to_string())
+        );
+        let list = server_to_server_endpoints(&p);
+        assert_eq!(list.len(), 9);
+        for (name, url) in &list {
+            assert!(url.starts_with(svc), "{name}: {url}");
+        }
+        let f = fields(&p);
+        assert_eq!(
+            f.well_known,
+            "https://is.wso2.com/oauth2/token/.well-known/openid-configuration"
+        );
+        assert_eq!(f.issuer, "https://is.wso2.com/oauth2/token");
+        assert_eq!(f.authorize, "https://is.wso2.com/oauth2/authorize");
+        assert_eq!(f.display_token, "https://is.wso2.com/oauth2/token");
+        assert_eq!(f.display_revoke, "https://is.wso2.com/oauth2/revoke");
+        assert_eq!(f.token, format!("{svc}/oauth2/token"));
+        assert_eq!(f.user_info, format!("{svc}/scim2/Me"));
+        let b = body(&p);
+        assert_eq!(b["certificates"]["value"], format!("{svc}/oauth2/jwks"));
+        assert_eq!(
+            b["additionalProperties"]["is7_roles_endpoint"],
+            format!("{svc}/scim2/v2/Roles")
+        );
+    }
+
+    #[test]
+    fn the_public_switch_moves_every_endpoint_to_the_hostname() {
+        let mut p = Profile::quickstart("t");
+        p.key_manager.server_endpoints = ServerEndpoints::Public;
+        for (name, url) in server_to_server_endpoints(&p) {
+            assert!(url.starts_with("https://is.wso2.com/"), "{name}: {url}");
+        }
+        assert_eq!(origin_swap(&p), None);
+        let mut issues = Issues::default();
+        validate(&p, &mut issues);
+        assert!(
+            format!("{issues:?}").contains("serverEndpoints"),
+            "a warning names the switch: {issues:?}"
+        );
+    }
+
+    #[test]
+    fn an_explicit_endpoint_wins_and_its_display_endpoint_follows_it() {
+        let mut p = Profile::quickstart("t");
+        p.key_manager.endpoints.token = Some("https://tok.example/t".into());
+        let f = fields(&p);
+        assert_eq!(f.token, "https://tok.example/t");
+        assert_eq!(f.display_token, "https://tok.example/t");
+        assert_eq!(f.display_revoke, "https://is.wso2.com/oauth2/revoke");
+    }
+
+    #[test]
+    fn kmpilot_own_calls_name_the_services_to_forward_to() {
+        let p = Profile::quickstart("t");
+        let step = plan(&p, &mut Vec::new()).unwrap();
+        let mut vias = Vec::new();
+        for a in &step.actions {
+            match a {
+                Action::Http(h) => vias.push(h.via.clone().unwrap()),
+                Action::RegisterKeyManager(r) => vias.push(r.apim_route.clone().unwrap()),
+                _ => {}
+            }
+        }
+        let names: Vec<_> = vias.iter().map(|v| (v.service.as_str(), v.port)).collect();
+        assert_eq!(
+            names,
+            vec![
+                ("is-identity-server", 9443),
+                ("apim-wso2am-all-in-one-am-service", 9443)
+            ]
+        );
+        // a well-known document elsewhere has no Service to stand in for it
+        let mut p = p;
+        p.key_manager.endpoints.well_known =
+            Some("https://idp.example/.well-known/openid-configuration".into());
+        let step = plan(&p, &mut Vec::new()).unwrap();
+        assert!(
+            step.actions
+                .iter()
+                .any(|a| matches!(a, Action::Http(h) if h.via.is_none()))
+        );
+    }
 }

@@ -1146,7 +1146,12 @@ fn on_discovered(app: &mut App, r: Result<Box<crate::http::Discovered>, String>)
             app.status = Some((format!("discovery failed: {e}"), true));
         }
         Ok(d) => {
-            let d = d.respecting(&app.profile.key_manager.endpoints);
+            let mut d = d.respecting(&app.profile.key_manager.endpoints);
+            // IS publishes public URLs; API-M's server-to-server calls stay on the IS Service
+            if let Some((public, in_cluster)) = crate::steps::key_manager::origin_swap(&app.profile)
+            {
+                d = d.server_calls_at(&public, &in_cluster);
+            }
             let diffs = crate::http::diff(&crate::steps::key_manager::fields(&app.profile), &d);
             app.status = Some(match diffs.first() {
                 None => ("IS publishes exactly the derived endpoints".into(), false),

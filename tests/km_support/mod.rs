@@ -25,6 +25,15 @@
 //!
 //! It can answer 503 to the first N requests (API-M starting behind its ingress).
 //!
+//! With a [`ClusterDns`] (the REAL test cluster's API and the namespace API-M's pod runs in)
+//! it also does what API-M's pod will do with a saved key manager: call every server-to-server
+//! endpoint of it (client registration, introspection, token, revoke, userinfo, scopes, JWKS,
+//! API resources, roles). Before storing a POST/PUT it resolves each endpoint's host as the
+//! pod's resolver would: `<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc[.cluster.local]` against the
+//! cluster's real Services (and the Service must expose the URL's port), anything else
+//! through public DNS — never this machine's hosts file, which a pod does not see. When one
+//! does not resolve there it REFUSES the registration (400) naming the endpoint.
+//!
 //! Also here: [`Oidc`], a REAL OpenID provider (the `oidc-provider` npm package under node,
 //! `tests/oidc/server.js`), and helpers to assert that no secret leaked.
 
@@ -217,6 +226,11 @@ pub struct StandInState {
     pub issuer: String,
     /// Grant only `default` on the password grant (an admin without the admin role).
     pub deny_scopes: bool,
+    /// When set, saved key managers must have every server-to-server endpoint reachable
+    /// from API-M's pod in this cluster.
+    pub cluster: Option<ClusterDns>,
+    /// "endpoint → how the pod reaches it" for the last key manager checked.
+    pub resolved: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -641,15 +655,44 @@ fn parse_km(headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
     Ok(v)
 }
 
-async fn create_km(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let mut st = s.0.lock().unwrap();
-    if let Err(r) = bearer_ok(&st, &headers) {
-        return r;
+/// The bearer check and the schema check, then (with a cluster) the reachability check; the
+/// lock is not held across the cluster lookups.
+async fn accept_km(s: &Shared, headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
+    let cluster = {
+        let st = s.0.lock().unwrap();
+        bearer_ok(&st, headers)?;
+        st.cluster.clone()
+    };
+    let v = parse_km(headers, body)?;
+    if let Some(c) = cluster {
+        let mut lines = Vec::new();
+        for (field, url) in server_to_server_of(&v) {
+            match c.reach(&url).await {
+                Ok(how) => lines.push(format!("{field} {url} → {how}")),
+                Err(why) => {
+                    lines.push(format!("{field} {url} → UNREACHABLE: {why}"));
+                    s.0.lock().unwrap().resolved = lines;
+                    return Err(wso2_error(
+                        StatusCode::BAD_REQUEST,
+                        format!(
+                            "{field} {url} is not reachable from API-M's pod in namespace {}: {why}",
+                            c.namespace
+                        ),
+                    ));
+                }
+            }
+        }
+        s.0.lock().unwrap().resolved = lines;
     }
-    let mut v = match parse_km(&headers, &body) {
+    Ok(v)
+}
+
+async fn create_km(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let mut v = match accept_km(&s, &headers, &body).await {
         Ok(v) => v,
         Err(r) => return r,
     };
+    let mut st = s.0.lock().unwrap();
     let name = v["name"].as_str().unwrap_or_default().to_string();
     if st.key_managers.iter().any(|k| k["name"] == name.as_str()) {
         return wso2_error(
@@ -679,14 +722,11 @@ async fn update_km(
     UrlPath(id): UrlPath<String>,
     body: Bytes,
 ) -> Response {
-    let mut st = s.0.lock().unwrap();
-    if let Err(r) = bearer_ok(&st, &headers) {
-        return r;
-    }
-    let mut v = match parse_km(&headers, &body) {
+    let mut v = match accept_km(&s, &headers, &body).await {
         Ok(v) => v,
         Err(r) => return r,
     };
+    let mut st = s.0.lock().unwrap();
     let Some(pos) = st.key_managers.iter().position(|k| k["id"] == id.as_str()) else {
         return wso2_error(
             StatusCode::NOT_FOUND,
@@ -841,6 +881,173 @@ pub fn validate_key_manager(v: &Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// what API-M's pod can resolve
+
+/// The endpoints of a saved key manager that API-M (its IS 7 connector and the gateway) calls
+/// from its pod, read from the body as API-M reads them: the top-level endpoint fields, the
+/// `endpoints[]` entries of the same, the JWKS certificate URL and the connector's
+/// `api_resource_management_endpoint` / `is7_roles_endpoint`. Not the well-known URL, the
+/// issuer, authorize or the display endpoints: people and outside clients use those.
+pub fn server_to_server_of(v: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut add = |field: String, x: Option<&Value>| {
+        if let Some(u) = x.and_then(Value::as_str)
+            && !u.is_empty()
+        {
+            out.push((field, u.to_string()));
+        }
+    };
+    for k in [
+        "clientRegistrationEndpoint",
+        "introspectionEndpoint",
+        "tokenEndpoint",
+        "revokeEndpoint",
+        "userInfoEndpoint",
+        "scopeManagementEndpoint",
+    ] {
+        add(k.to_string(), v.get(k));
+    }
+    for e in v
+        .get("endpoints")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let name = e.get("name").and_then(Value::as_str).unwrap_or_default();
+        if [
+            "client_registration_endpoint",
+            "introspection_endpoint",
+            "token_endpoint",
+            "revoke_endpoint",
+            "userinfo_endpoint",
+            "scope_endpoint",
+        ]
+        .contains(&name)
+        {
+            add(format!("endpoints[{name}]"), e.get("value"));
+        }
+    }
+    if v["certificates"]["type"] == "JWKS" {
+        add(
+            "certificates.value (JWKS)".into(),
+            v["certificates"].get("value"),
+        );
+    }
+    for k in ["api_resource_management_endpoint", "is7_roles_endpoint"] {
+        add(
+            format!("additionalProperties.{k}"),
+            v["additionalProperties"].get(k),
+        );
+    }
+    out
+}
+
+/// The resolver of a pod in `namespace` of the cluster `client` talks to: cluster DNS for
+/// Services (looked up through the real API), public DNS for the rest.
+#[derive(Clone)]
+pub struct ClusterDns {
+    pub client: kube::Client,
+    pub namespace: String,
+}
+
+impl ClusterDns {
+    /// How the pod reaches `url` ("Service ns/name:port", "public DNS", "address"), or why
+    /// it cannot.
+    pub async fn reach(&self, url: &str) -> Result<String, String> {
+        use k8s_openapi::api::core::v1::Service;
+        let u = url::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+        let port = u.port_or_known_default().ok_or("no port for this scheme")?;
+        let host = match u.host() {
+            Some(url::Host::Domain(d)) => d.trim_end_matches('.').to_ascii_lowercase(),
+            Some(_) => return Ok("an IP address".into()),
+            None => return Err("no host".into()),
+        };
+        // the pod's search path: <ns>.svc.cluster.local svc.cluster.local cluster.local
+        let short = host.strip_suffix(".cluster.local").unwrap_or(&host);
+        let labels: Vec<&str> = short.split('.').collect();
+        let service = match labels.as_slice() {
+            [svc] => Some((svc.to_string(), self.namespace.clone(), false)),
+            [svc, ns] => Some((svc.to_string(), ns.to_string(), false)),
+            [svc, ns, "svc"] => Some((svc.to_string(), ns.to_string(), true)),
+            _ => None,
+        };
+        if let Some((svc, ns, explicit)) = service {
+            let api: kube::Api<Service> = kube::Api::namespaced(self.client.clone(), &ns);
+            match api.get_opt(&svc).await {
+                Ok(Some(found)) => {
+                    let ports: Vec<i32> = found
+                        .spec
+                        .and_then(|s| s.ports)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|p| p.port)
+                        .collect();
+                    return if ports.contains(&i32::from(port)) {
+                        Ok(format!("Service {ns}/{svc}:{port}"))
+                    } else {
+                        Err(format!(
+                            "Service {ns}/{svc} has no port {port} (it has {ports:?})"
+                        ))
+                    };
+                }
+                Ok(None) if explicit => {
+                    return Err(format!(
+                        "the cluster has no Service {svc} in namespace {ns}"
+                    ));
+                }
+                Ok(None) => {}
+                Err(e) => return Err(format!("cannot look up Service {ns}/{svc}: {e}")),
+            }
+        }
+        if hosts_file_names(&host) {
+            return Err(format!(
+                "{host} is only in this machine's hosts file; a pod resolves through cluster DNS"
+            ));
+        }
+        let lookup = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            tokio::net::lookup_host((host.as_str(), port)),
+        )
+        .await;
+        match lookup.map(|r| r.map(|mut a| a.next().is_some())) {
+            Ok(Ok(true)) => Ok("public DNS".into()),
+            _ => Err(format!(
+                "{host} is not a Service of the cluster and does not resolve in public DNS"
+            )),
+        }
+    }
+}
+
+/// Whether /etc/hosts names `host` (what kmpilot's dns step writes, and no pod sees).
+fn hosts_file_names(host: &str) -> bool {
+    std::fs::read_to_string("/etc/hosts")
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default())
+        .any(|l| {
+            l.split_whitespace()
+                .skip(1)
+                .any(|n| n.eq_ignore_ascii_case(host))
+        })
+}
+
+impl StandIn {
+    /// Checks every saved key manager against what API-M's pod in `namespace` of the cluster
+    /// can resolve.
+    pub fn in_cluster(&self, client: kube::Client, namespace: &str) {
+        self.state.0.lock().unwrap().cluster = Some(ClusterDns {
+            client,
+            namespace: namespace.to_string(),
+        });
+    }
+
+    /// How each endpoint of the last checked key manager resolved.
+    pub fn resolved(&self) -> Vec<String> {
+        self.state.0.lock().unwrap().resolved.clone()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
