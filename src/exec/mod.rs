@@ -4,6 +4,7 @@
 //! this module changes the world.
 
 mod actions;
+pub mod adapt;
 pub mod events;
 pub mod hosts;
 mod http_actions;

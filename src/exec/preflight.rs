@@ -80,6 +80,8 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
                 Some(own(context))
             }
             Check::IngressController { .. } => Some(own(&None)),
+            Check::ClusterKind { context } => Some(own(context)),
+            Check::Capacity(c) => Some(own(&c.context)),
         }
     };
     for (step, check) in checks(plan) {

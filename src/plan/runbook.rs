@@ -152,6 +152,25 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
             kubectl(&p.cluster.context),
             q(class)
         )],
+        Action::Check(Check::ClusterKind { context }) => vec![format!(
+            "{} get nodes -o wide  # what kind of cluster (kmpilot decides from these)",
+            kubectl(context)
+        )],
+        Action::Check(Check::Capacity(c)) => vec![format!(
+            "{} describe nodes | grep -A 8 'Allocated resources'  # room for: {}",
+            kubectl(&c.context),
+            c.pods
+                .iter()
+                .map(|p| format!(
+                    "{} {} CPU / {}",
+                    p.name,
+                    crate::steps::cluster_kind::cpu_text(p.cpu_milli),
+                    crate::steps::cluster_kind::mem_text(p.memory_bytes)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )],
+        Action::Note { text } => text.lines().map(|l| format!("# {l}")).collect(),
         Action::Check(Check::SecretsStoreCsiDriver { context }) => vec![format!(
             "{} get csidriver secrets-store.csi.k8s.io >/dev/null || {{ echo 'install the Secrets Store CSI driver first' >&2; exit 1; }}",
             kubectl(context)

@@ -2,7 +2,9 @@
 //! plan. Adding a step is adding a module here and a line in `plan::build`.
 
 pub mod api_manager;
+pub mod adapt;
 pub mod cluster;
+pub mod cluster_kind;
 pub mod dns;
 pub mod form;
 pub mod identity_server;
