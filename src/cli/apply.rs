@@ -58,7 +58,10 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
     let (profile, decisions) =
         runtime.block_on(crate::exec::adapt::resolve(&loaded.profile, !a.dry_run));
     report_decisions(&decisions, a.output);
-    let plan = plan::plan(&profile);
+    let plan = match &decisions {
+        Ok(d) => crate::exec::adapt::plan_with_decisions(&profile, d),
+        Err(_) => plan::plan(&profile),
+    };
     for (flag, id) in [("--from", from), ("--only", only)] {
         if let Some(id) = id
             && plan.step(id).is_none()
@@ -208,13 +211,9 @@ fn report_decisions(
         println!("{v}");
         return;
     }
+    // decisions are the first notes of the prerequisites step; only a miss is said here
     match d {
-        Ok(d) => {
-            println!("Cluster:");
-            for x in d {
-                println!("  {x}");
-            }
-        }
+        Ok(_) => {}
         Err(e) => println!(
             "Cluster: not reached ({e}); the auto answers stay auto and the checks will say why"
         ),

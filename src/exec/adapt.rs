@@ -59,3 +59,24 @@ pub async fn resolve(profile: &Profile, probe: bool) -> (Profile, Result<Vec<Dec
         Err(e) => (profile.clone(), Err(e)),
     }
 }
+
+/// The plan of the resolved profile, with each decision as a note at the start of the
+/// prerequisites step, so every front end shows what was decided and why.
+pub fn plan_with_decisions(profile: &Profile, decisions: &[Decision]) -> crate::plan::Plan {
+    let mut plan = crate::plan::plan(profile);
+    if let Some(step) = plan
+        .steps
+        .iter_mut()
+        .find(|s| s.id == crate::plan::StepId::Prerequisites)
+    {
+        for (i, d) in decisions.iter().enumerate() {
+            step.actions.insert(
+                i,
+                crate::plan::Action::Note {
+                    text: format!("decided: {d}"),
+                },
+            );
+        }
+    }
+    plan
+}

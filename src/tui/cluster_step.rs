@@ -99,6 +99,12 @@ pub enum CheckLine {
     },
 }
 
+/// The cluster-kind check's detail (kind, ingress, AppArmor) is read in full, like a
+/// failure's message, not cut at the end of its line.
+fn detail_wraps(r: &CheckOutcome) -> bool {
+    r.status == CheckStatus::Ok && r.summary.starts_with("what kind of cluster")
+}
+
 pub fn check_lines(app: &App) -> Vec<CheckLine> {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
     let width = (super::layout::wizard(area, false).list.width as usize).max(20);
@@ -108,7 +114,7 @@ pub fn check_lines(app: &App) -> Vec<CheckLine> {
     }
     for (i, r) in app.preflight.results.iter().enumerate() {
         v.push(CheckLine::Outcome(i));
-        if r.status != CheckStatus::Failed {
+        if r.status != CheckStatus::Failed && !detail_wraps(r) {
             continue;
         }
         // "    " + text, and "    fix: " + text
@@ -205,7 +211,7 @@ pub fn draw_check_line(app: &App, line: &CheckLine) -> Line<'static> {
                 Span::raw(" "),
                 Span::raw(r.summary.clone()),
             ];
-            if r.status != CheckStatus::Failed && !r.detail.is_empty() {
+            if r.status != CheckStatus::Failed && !r.detail.is_empty() && !detail_wraps(r) {
                 spans.push(Span::styled(format!(" — {}", r.detail), t.dim()));
             }
             Line::from(spans)
