@@ -24,7 +24,6 @@ use kmpilot::steps::identity_server::AppArmor;
 
 mod support;
 
-
 fn kubectl(kubeconfig: &Path, args: &[&str]) -> Output {
     Command::new("kubectl")
         .arg("--kubeconfig")
@@ -186,7 +185,20 @@ fn create(kc: &Path, s: &Scenario, test: &str) {
 
 fn destroy(kc: &Path, test: &str) {
     let l = label(test);
-    let _ = kubectl(kc, &["delete", "pods", "-n", "kube-system", "-l", &l, "--wait=false", "--grace-period=0", "--force"]);
+    let _ = kubectl(
+        kc,
+        &[
+            "delete",
+            "pods",
+            "-n",
+            "kube-system",
+            "-l",
+            &l,
+            "--wait=false",
+            "--grace-period=0",
+            "--force",
+        ],
+    );
     let _ = kubectl(kc, &["delete", "ingressclass", "-l", &l, "--wait=false"]);
     let _ = kubectl(kc, &["delete", "nodes", "-l", &l, "--wait=false"]);
 }
@@ -216,11 +228,8 @@ impl Aside {
                 cordoned.push(name);
             }
         }
-        let classes: serde_json::Value = serde_json::from_str(&ok(kubectl(
-            kc,
-            &["get", "ingressclass", "-o", "json"],
-        )))
-        .unwrap();
+        let classes: serde_json::Value =
+            serde_json::from_str(&ok(kubectl(kc, &["get", "ingressclass", "-o", "json"]))).unwrap();
         let mut kept = Vec::new();
         for c in classes["items"].as_array().unwrap() {
             let name = c["metadata"]["name"].as_str().unwrap();
@@ -263,7 +272,10 @@ fn kubeconfig_named(tc: &Path, dir: &Path, context: &str) -> PathBuf {
     let f = dir.join(format!("kubeconfig-{}", context.replace([':', '/'], "_")));
     std::fs::copy(tc, &f).unwrap();
     let current = ok(kubectl(&f, &["config", "current-context"]));
-    ok(kubectl(&f, &["config", "rename-context", current.trim(), context]));
+    ok(kubectl(
+        &f,
+        &["config", "rename-context", current.trim(), context],
+    ));
     ok(kubectl(&f, &["config", "use-context", context]));
     f
 }
@@ -308,8 +320,14 @@ fn kmpilot(args: &[&str], kubeconfig: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kmpilot"))
         .args(args)
         .env("KUBECONFIG", kubeconfig)
-        .env("KMPILOT_STATE_DIR", kubeconfig.parent().unwrap().join("state"))
-        .env("KMPILOT_CONFIG_DIR", kubeconfig.parent().unwrap().join("config"))
+        .env(
+            "KMPILOT_STATE_DIR",
+            kubeconfig.parent().unwrap().join("state"),
+        )
+        .env(
+            "KMPILOT_CONFIG_DIR",
+            kubeconfig.parent().unwrap().join("config"),
+        )
         .env("APIM_ADMIN_PASSWORD", "admin-Pw-1")
         .env("KEYSTORE_PASSWORD", "store-Pw-1")
         .output()
@@ -437,26 +455,32 @@ async fn each_cluster_kind_is_detected_and_adapted_to() {
     // ---- EKS, two m5.large nodes, AWS Load Balancer Controller -----------------------
     let eks = Scenario {
         context: "arn:aws:eks:eu-west-1:123456789012:cluster/wso2",
-        nodes: ["ip-10-0-1-23.eu-west-1.compute.internal", "ip-10-0-2-45.eu-west-1.compute.internal"]
-            .into_iter()
-            .zip(["aws:///eu-west-1a/i-0a1b2c3d4e5f60718", "aws:///eu-west-1b/i-0f1e2d3c4b5a69788"])
-            .map(|(name, pid)| FakeNode {
-                name,
-                provider_id: pid,
-                labels: &[
-                    ("eks.amazonaws.com/nodegroup", "ng-1"),
-                    ("node.kubernetes.io/instance-type", "m5.large"),
-                ],
-                os_image: "Amazon Linux 2023.6.20250115",
-                kernel: "6.1.119-129.201.amzn2023.x86_64",
-                kubelet: "v1.31.4-eks-aeac579",
-                runtime: "containerd://1.7.25",
-                cpu: "1930m",
-                memory: "7101Mi",
-                system_cpu: "125m",
-                system_memory: "150Mi",
-            })
-            .collect(),
+        nodes: [
+            "ip-10-0-1-23.eu-west-1.compute.internal",
+            "ip-10-0-2-45.eu-west-1.compute.internal",
+        ]
+        .into_iter()
+        .zip([
+            "aws:///eu-west-1a/i-0a1b2c3d4e5f60718",
+            "aws:///eu-west-1b/i-0f1e2d3c4b5a69788",
+        ])
+        .map(|(name, pid)| FakeNode {
+            name,
+            provider_id: pid,
+            labels: &[
+                ("eks.amazonaws.com/nodegroup", "ng-1"),
+                ("node.kubernetes.io/instance-type", "m5.large"),
+            ],
+            os_image: "Amazon Linux 2023.6.20250115",
+            kernel: "6.1.119-129.201.amzn2023.x86_64",
+            kubelet: "v1.31.4-eks-aeac579",
+            runtime: "containerd://1.7.25",
+            cpu: "1930m",
+            memory: "7101Mi",
+            system_cpu: "125m",
+            system_memory: "150Mi",
+        })
+        .collect(),
         classes: &[("alb", "ingress.k8s.aws/alb")],
         ingress_status: Some((
             "hostname",
@@ -475,7 +499,10 @@ async fn each_cluster_kind_is_detected_and_adapted_to() {
         create(&kc, s, test);
         let kconf = kubeconfig_named(&kc, dir.path(), s.context);
         let ns = format!("ck-{test}");
-        let _ = kubectl(&kc, &["delete", "namespace", &ns, "--wait=true", "--timeout=60s"]);
+        let _ = kubectl(
+            &kc,
+            &["delete", "namespace", &ns, "--wait=true", "--timeout=60s"],
+        );
         let p = profile(&ns, &kconf, &hosts);
         let (r, d) = kmpilot::exec::adapt::resolve(&p, true).await;
         let d = d.unwrap_or_else(|e| panic!("{test}: {e}"));
@@ -490,99 +517,176 @@ async fn each_cluster_kind_is_detected_and_adapted_to() {
             r.identity_server.app_armor,
             r.cluster.sizing
         ));
-        let is_values = plan.artifact("identity-server/values.yaml").unwrap().content.clone();
+        let is_values = plan
+            .artifact("identity-server/values.yaml")
+            .unwrap()
+            .content
+            .clone();
         match test {
             "kind" => {
                 assert_eq!(r.cluster.kind, ClusterKind::Kind, "{d:#?}");
                 assert_eq!(r.cluster.name.as_deref(), Some("ck"));
                 assert_eq!(r.identity_server.image.delivery, Delivery::Load);
                 assert!(
-                    image.iter().any(|c| c == "kind load docker-image localhost:5000/wso2is-km:7.1.0 --name ck"),
+                    image
+                        .iter()
+                        .any(|c| c
+                            == "kind load docker-image localhost:5000/wso2is-km:7.1.0 --name ck"),
                     "{image:#?}"
                 );
                 // Ubuntu kernel: only the kubelet can tell; the probe pod was admitted
                 assert_eq!(r.identity_server.app_armor, AppArmor::Enabled);
-                assert!(decision(&d, "identityServer.appArmor").contains("admitted"), "{d:#?}");
+                assert!(
+                    decision(&d, "identityServer.appArmor").contains("admitted"),
+                    "{d:#?}"
+                );
                 assert_eq!(r.cluster.sizing, Sizing::Chart);
-                assert!(ingress.contains("cloud-provider-kind") && ingress.contains("ignores"), "{ingress}");
-                assert!(ingress.contains("cluster.ingress.install: true"), "{ingress}");
+                assert!(
+                    ingress.contains("cloud-provider-kind") && ingress.contains("ignores"),
+                    "{ingress}"
+                );
+                assert!(
+                    ingress.contains("cluster.ingress.install: true"),
+                    "{ingress}"
+                );
                 // offered as a step the executor runs, with kind's settings
                 let mut q = r.clone();
                 q.cluster.ingress.install = true;
                 let pre = step_commands(&plan::plan(&q), StepId::Prerequisites);
                 assert!(
-                    pre.iter().any(|c| c.starts_with("helm upgrade --install ingress-nginx ingress-nginx")
+                    pre.iter().any(|c| c
+                        .starts_with("helm upgrade --install ingress-nginx ingress-nginx")
                         && c.contains("controller.hostPort.enabled=true")
                         && c.contains("publish-status-address=localhost")),
                     "{pre:#?}"
                 );
-                assert!(pre.iter().any(|c| c.contains("retired in March 2026")), "{pre:#?}");
+                assert!(
+                    pre.iter().any(|c| c.contains("retired in March 2026")),
+                    "{pre:#?}"
+                );
             }
             "minikube" => {
                 assert_eq!(r.cluster.kind, ClusterKind::Minikube);
-                assert!(image.iter().any(|c| c == "minikube image load localhost:5000/wso2is-km:7.1.0 -p minikube"), "{image:#?}");
+                assert!(
+                    image
+                        .iter()
+                        .any(|c| c
+                            == "minikube image load localhost:5000/wso2is-km:7.1.0 -p minikube"),
+                    "{image:#?}"
+                );
                 assert_eq!(r.identity_server.app_armor, AppArmor::Disabled);
                 assert!(decision(&d, "identityServer.appArmor").contains("Buildroot"));
-                assert!(is_values.contains("apparmor:\n    enabled: false"), "{is_values}");
-                assert!(ingress.contains("ingress-nginx") && ingress.contains("retired"), "{ingress}");
+                assert!(
+                    is_values.contains("apparmor:\n    enabled: false"),
+                    "{is_values}"
+                );
+                assert!(
+                    ingress.contains("ingress-nginx") && ingress.contains("retired"),
+                    "{ingress}"
+                );
                 let sizing = decision(&d, "cluster.sizing");
                 assert!(sizing.contains("will not fit"), "{sizing}");
             }
             "k3d" => {
                 assert_eq!(r.cluster.kind, ClusterKind::K3d);
                 assert_eq!(r.cluster.name.as_deref(), Some("noapparmor"));
-                assert!(image.iter().any(|c| c == "k3d image import localhost:5000/wso2is-km:7.1.0 -c noapparmor"), "{image:#?}");
+                assert!(
+                    image
+                        .iter()
+                        .any(|c| c
+                            == "k3d image import localhost:5000/wso2is-km:7.1.0 -c noapparmor"),
+                    "{image:#?}"
+                );
                 // nothing in the node says so: the kubelet (the kwok stage) rejected the probe
                 assert_eq!(r.identity_server.app_armor, AppArmor::Disabled);
                 let why = decision(&d, "identityServer.appArmor");
-                assert!(why.contains("Cannot enforce AppArmor: AppArmor is not enabled on the host"), "{why}");
+                assert!(
+                    why.contains("Cannot enforce AppArmor: AppArmor is not enabled on the host"),
+                    "{why}"
+                );
                 assert!(ingress.contains("Traefik"), "{ingress}");
                 assert_eq!(r.cluster.sizing, Sizing::Chart);
             }
             "docker-desktop" => {
                 assert_eq!(r.cluster.kind, ClusterKind::DockerDesktop);
                 assert_eq!(r.identity_server.image.delivery, Delivery::Shared);
-                assert!(!image.iter().any(|c| c.starts_with("docker push")), "{image:#?}");
+                assert!(
+                    !image.iter().any(|c| c.starts_with("docker push")),
+                    "{image:#?}"
+                );
                 assert_eq!(r.identity_server.app_armor, AppArmor::Disabled);
                 assert!(decision(&d, "identityServer.appArmor").contains("LinuxKit"));
                 // 4 CPUs minus the system pods' 950m cannot hold 2 × 2 CPUs; 2 × 500m fits
                 assert_eq!(r.cluster.sizing, Sizing::Laptop, "{d:#?}");
-                assert!(decision(&d, "cluster.sizing").contains("3050m CPU"), "{d:#?}");
-                let apim_values = plan.artifact("api-manager/values.yaml").unwrap().content.clone();
+                assert!(
+                    decision(&d, "cluster.sizing").contains("3050m CPU"),
+                    "{d:#?}"
+                );
+                let apim_values = plan
+                    .artifact("api-manager/values.yaml")
+                    .unwrap()
+                    .content
+                    .clone();
                 assert!(apim_values.contains("cpu: 500m") && is_values.contains("cpu: 500m"));
                 assert!(is_values.contains("failureThreshold: 90"), "{is_values}");
-                assert!(ingress.contains("no controller that can reach an HTTPS backend"), "{ingress}");
+                assert!(
+                    ingress.contains("no controller that can reach an HTTPS backend"),
+                    "{ingress}"
+                );
                 // a pod asking for AppArmor on this node is rejected as the kubelet does, and
                 // kmpilot explains it
-                apply_json(&kc, &serde_json::json!({
-                    "apiVersion": "v1", "kind": "Pod",
-                    "metadata": {"name": "apparmor-pod", "namespace": "kube-system",
-                                 "labels": {"kmpilot.test/cluster-kinds": test}},
-                    "spec": {"nodeName": "docker-desktop", "containers": [{"name": "wso2is", "image": "wso2/wso2is:7.1.0",
-                        "securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}}}]},
-                }));
+                apply_json(
+                    &kc,
+                    &serde_json::json!({
+                        "apiVersion": "v1", "kind": "Pod",
+                        "metadata": {"name": "apparmor-pod", "namespace": "kube-system",
+                                     "labels": {"kmpilot.test/cluster-kinds": test}},
+                        "spec": {"nodeName": "docker-desktop", "containers": [{"name": "wso2is", "image": "wso2/wso2is:7.1.0",
+                            "securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}}}]},
+                    }),
+                );
                 let k = tc.kube().await;
-                let pods: kube::Api<k8s_openapi::api::core::v1::Pod> = kube::Api::namespaced(k.client(), "kube-system");
-                let why = support::eventually("the AppArmor pod is rejected", Duration::from_secs(60), || {
-                    let pods = pods.clone();
-                    async move {
-                        let p = pods.get("apparmor-pod").await.ok()?;
-                        kmpilot::kube::rows::pod_problem(&p)
-                    }
-                })
+                let pods: kube::Api<k8s_openapi::api::core::v1::Pod> =
+                    kube::Api::namespaced(k.client(), "kube-system");
+                let why = support::eventually(
+                    "the AppArmor pod is rejected",
+                    Duration::from_secs(60),
+                    || {
+                        let pods = pods.clone();
+                        async move {
+                            let p = pods.get("apparmor-pod").await.ok()?;
+                            kmpilot::kube::rows::pod_problem(&p)
+                        }
+                    },
+                )
                 .await;
-                assert!(why.contains("AppArmor is not enabled on the host") && why.contains("identityServer.appArmor: disabled"), "{why}");
+                assert!(
+                    why.contains("AppArmor is not enabled on the host")
+                        && why.contains("identityServer.appArmor: disabled"),
+                    "{why}"
+                );
             }
             "eks" => {
                 assert_eq!(r.cluster.kind, ClusterKind::Eks);
                 assert_eq!(r.identity_server.image.delivery, Delivery::Push);
-                assert!(image.iter().any(|c| c == "docker push localhost:5000/wso2is-km:7.1.0"), "{image:#?}");
+                assert!(
+                    image
+                        .iter()
+                        .any(|c| c == "docker push localhost:5000/wso2is-km:7.1.0"),
+                    "{image:#?}"
+                );
                 assert_eq!(r.identity_server.app_armor, AppArmor::Enabled);
-                assert!(ingress.contains("AWS Load Balancer Controller"), "{ingress}");
+                assert!(
+                    ingress.contains("AWS Load Balancer Controller"),
+                    "{ingress}"
+                );
                 // 1805m left per node: an m5.large never holds a 2-CPU request, however many
                 // the node group adds; 500m does
                 assert_eq!(r.cluster.sizing, Sizing::Laptop, "{d:#?}");
-                assert!(decision(&d, "cluster.sizing").contains("1805m CPU"), "{d:#?}");
+                assert!(
+                    decision(&d, "cluster.sizing").contains("1805m CPU"),
+                    "{d:#?}"
+                );
             }
             _ => unreachable!(),
         }
@@ -593,7 +697,14 @@ async fn each_cluster_kind_is_detected_and_adapted_to() {
             std::fs::write(&hosts, "127.0.0.1 localhost\n").unwrap();
             let pf = write_profile(dir.path(), &p);
             let out = kmpilot(
-                &["apply", "-f", pf.to_str().unwrap(), "--only", "dns", "--yes"],
+                &[
+                    "apply",
+                    "-f",
+                    pf.to_str().unwrap(),
+                    "--only",
+                    "dns",
+                    "--yes",
+                ],
                 &kconf,
             );
             let stdout = String::from_utf8_lossy(&out.stdout).to_string();
@@ -606,14 +717,26 @@ async fn each_cluster_kind_is_detected_and_adapted_to() {
                 );
             }
             match test {
-                "docker-desktop" => assert!(text.contains("127.0.0.1 am.wso2.com"), "{text}\n{stdout}"),
+                "docker-desktop" => {
+                    assert!(text.contains("127.0.0.1 am.wso2.com"), "{text}\n{stdout}")
+                }
                 "eks" => {
                     assert!(!text.contains("am.wso2.com"), "{text}");
-                    assert!(stdout.contains(&format!("am.wso2.com. CNAME {value}.")), "{stdout}");
+                    assert!(
+                        stdout.contains(&format!("am.wso2.com. CNAME {value}.")),
+                        "{stdout}"
+                    );
                 }
-                _ => assert!(text.contains(&format!("{value} am.wso2.com")), "{text}\n{stdout}"),
+                _ => assert!(
+                    text.contains(&format!("{value} am.wso2.com")),
+                    "{text}\n{stdout}"
+                ),
             }
-            assert!(out.status.success(), "{test}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{test}: {stdout}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
 
         // too small: refused before anything is installed, with the numbers
@@ -632,11 +755,17 @@ async fn each_cluster_kind_is_detected_and_adapted_to() {
                 stderr.contains("minikube: 1250m CPU / 3.7Gi free of 2 / 3.8Gi"),
                 "the numbers: {stderr}"
             );
-            assert!(stderr.contains("give the cluster more CPU/memory"), "{stderr}");
+            assert!(
+                stderr.contains("give the cluster more CPU/memory"),
+                "{stderr}"
+            );
             // nothing installed: not even the namespace
             let nsout = kubectl(&kc, &["get", "namespace", &ns]);
             assert!(!nsout.status.success(), "namespace {ns} was created");
-            report.push(format!("minikube: apply → stop: will not fit in {:.2} s", took.as_secs_f64()));
+            report.push(format!(
+                "minikube: apply → stop: will not fit in {:.2} s",
+                took.as_secs_f64()
+            ));
         }
 
         let _ = kubectl(&kc, &["delete", "namespace", &ns, "--wait=false"]);

@@ -199,10 +199,7 @@ async fn report(mut rx: mpsc::UnboundedReceiver<Event>, output: Format, steps: V
 }
 
 /// What kmpilot decided from the cluster, before the plan.
-fn report_decisions(
-    d: &Result<Vec<crate::steps::adapt::Decision>, String>,
-    output: Format,
-) {
+fn report_decisions(d: &Result<Vec<crate::steps::adapt::Decision>, String>, output: Format) {
     if output != Format::Text {
         let v = match d {
             Ok(d) => serde_json::json!({"type": "decisions", "decisions": d}),

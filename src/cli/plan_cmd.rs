@@ -24,7 +24,9 @@ pub fn run(cli: &Cli, file: &str, output: Format, brief: bool) -> u8 {
                         }
                         println!();
                     }
-                    Err(e) => println!("Cluster not reached ({e}): auto answers are decided at apply\n"),
+                    Err(e) => {
+                        println!("Cluster not reached ({e}): auto answers are decided at apply\n")
+                    }
                 }
             }
             p

@@ -315,8 +315,9 @@ async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
     guard.abort();
     let found = problem.lock().unwrap_or_else(|e| e.into_inner()).take();
     if let Some(why) = found {
-        return Err(Failure::new(format!("stopped {}: {why}", c.program))
-            .hint(crate::kube::APPARMOR_FIX));
+        return Err(
+            Failure::new(format!("stopped {}: {why}", c.program)).hint(crate::kube::APPARMOR_FIX)
+        );
     }
     if result.is_err() && c.program == "helm" && !ctx.opts.dry_run {
         let ns = ctx.profile.cluster.namespace.clone();

@@ -26,7 +26,12 @@ pub async fn observe(profile: &Profile, probe: bool) -> Result<Observed, String>
         .map_err(|e| e.to_string())?;
     let facts = tokio::time::timeout(FACTS_TIMEOUT, kube.cluster_facts())
         .await
-        .map_err(|_| format!("the cluster did not answer within {} s", FACTS_TIMEOUT.as_secs()))?
+        .map_err(|_| {
+            format!(
+                "the cluster did not answer within {} s",
+                FACTS_TIMEOUT.as_secs()
+            )
+        })?
         .map_err(|e| e.to_string())?;
     let mut o = Observed {
         facts,

@@ -62,11 +62,18 @@ mod tests {
         let f = dir.path().join("hosts");
         std::fs::write(&f, "127.0.0.1 localhost\n").unwrap();
         let names = vec!["am.wso2.com".to_string()];
-        for bad in ["localhost", "lb.eu-west-1.elb.amazonaws.com", "${INGRESS_ADDRESS}"] {
+        for bad in [
+            "localhost",
+            "lb.eu-west-1.elb.amazonaws.com",
+            "${INGRESS_ADDRESS}",
+        ] {
             let e = update(&f, "p", bad, &names).unwrap_err();
             assert!(e.contains("must be an IP address"), "{e}");
         }
-        assert_eq!(std::fs::read_to_string(&f).unwrap(), "127.0.0.1 localhost\n");
+        assert_eq!(
+            std::fs::read_to_string(&f).unwrap(),
+            "127.0.0.1 localhost\n"
+        );
     }
 
     #[test]

@@ -331,7 +331,10 @@ pub(super) async fn capacity(
     c: &crate::plan::CapacitySpec,
 ) -> Result<(), Failure> {
     use crate::steps::cluster_kind as ck;
-    let facts = client(ctx, c.context.as_deref()).await?.cluster_facts().await?;
+    let facts = client(ctx, c.context.as_deref())
+        .await?
+        .cluster_facts()
+        .await?;
     let f = ck::fit(&facts, &c.pods, &c.namespace, &c.own_prefixes);
     if f.fits {
         ctx.info(format!(
@@ -352,9 +355,10 @@ pub(super) async fn capacity(
         ));
         return Ok(());
     }
-    let laptop = c.pods.iter().all(|p| {
-        p.cpu_milli <= crate::steps::adapt::LAPTOP_CPU_MILLI
-    });
+    let laptop = c
+        .pods
+        .iter()
+        .all(|p| p.cpu_milli <= crate::steps::adapt::LAPTOP_CPU_MILLI);
     Err(Failure::new(format!("will not fit: {}", f.report)).hint(if laptop {
         "give the cluster more CPU/memory (Docker Desktop/OrbStack: Settings → Resources; minikube start --cpus 6 --memory 8g; a bigger node), or free what other pods request"
     } else {

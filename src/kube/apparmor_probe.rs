@@ -26,9 +26,9 @@ pub struct ProbeVerdict {
 
 /// Whether a pod was rejected by the kubelet because the node has no AppArmor.
 pub fn rejected_for_apparmor(pod: &Pod) -> bool {
-    pod.status
-        .as_ref()
-        .is_some_and(|s| s.phase.as_deref() == Some("Failed") && s.reason.as_deref() == Some("AppArmor"))
+    pod.status.as_ref().is_some_and(|s| {
+        s.phase.as_deref() == Some("Failed") && s.reason.as_deref() == Some("AppArmor")
+    })
 }
 
 fn admitted(pod: &Pod) -> bool {
@@ -71,7 +71,9 @@ impl Kube {
         let pp = PostParams::default();
         let created = retry_transient("create the AppArmor probe pod", || api.create(&pp, &pod))
             .await
-            .map_err(|e| KubeError::api(format!("create the AppArmor probe pod in {namespace}"), e))?;
+            .map_err(|e| {
+                KubeError::api(format!("create the AppArmor probe pod in {namespace}"), e)
+            })?;
         let name = created.metadata.name.clone().unwrap_or_default();
         let key = (namespace.to_string(), name.clone());
         let config = watcher::Config::default().fields(&format!("metadata.name={name}"));

@@ -80,7 +80,10 @@ pub fn cpu_milli(q: &str) -> Option<i64> {
     }
     for (suffix, factor) in [("k", 1e3), ("M", 1e6), ("G", 1e9)] {
         if let Some(n) = q.strip_suffix(suffix) {
-            return n.parse::<f64>().ok().map(|c| (c * factor * 1000.0).round() as i64);
+            return n
+                .parse::<f64>()
+                .ok()
+                .map(|c| (c * factor * 1000.0).round() as i64);
         }
     }
     q.parse::<f64>().ok().map(|c| (c * 1000.0).round() as i64)
@@ -163,9 +166,7 @@ pub fn node_facts(n: &Node) -> NodeFacts {
     let spec = n.spec.as_ref();
     NodeFacts {
         name: n.metadata.name.clone().unwrap_or_default(),
-        provider_id: spec
-            .and_then(|s| s.provider_id.clone())
-            .unwrap_or_default(),
+        provider_id: spec.and_then(|s| s.provider_id.clone()).unwrap_or_default(),
         labels: n.metadata.labels.clone().unwrap_or_default(),
         os_image: info.map(|i| i.os_image.clone()).unwrap_or_default(),
         kernel_version: info.map(|i| i.kernel_version.clone()).unwrap_or_default(),

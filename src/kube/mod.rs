@@ -20,8 +20,8 @@ mod watch;
 
 pub use apparmor_probe::{APPARMOR_FIX, ProbeVerdict, rejected_for_apparmor};
 pub use apply::{Applied, ApplyOutcome, FIELD_MANAGER};
-pub use cluster_facts::{ClusterFacts, IngressClassFacts, NodeFacts, PodRequest};
 pub use client::{ContextInfo, Kube, KubeContexts, ensure_crypto_provider, list_contexts};
+pub use cluster_facts::{ClusterFacts, IngressClassFacts, NodeFacts, PodRequest};
 pub use error::{KubeError, Result};
 pub use wait::RestartedPods;
 pub use watch::{WatchOptions, Watchers, spawn_watchers, spawn_watchers_with};

@@ -45,7 +45,10 @@ impl Action {
                 format!("Secrets Store CSI driver is installed{}", ctx(context))
             }
             Action::Check(Check::ClusterKind { context }) => {
-                format!("what kind of cluster this is and what to adapt{}", ctx(context))
+                format!(
+                    "what kind of cluster this is and what to adapt{}",
+                    ctx(context)
+                )
             }
             Action::Check(Check::Capacity(c)) => format!(
                 "the nodes have room for {}{}",

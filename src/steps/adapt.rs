@@ -131,7 +131,10 @@ pub fn resolve(p: &Profile, o: &Observed) -> (Profile, Vec<Decision>) {
             Delivery::Shared => {
                 format!("{kind} uses the same image store as docker build: nothing to copy")
             }
-            _ => format!("a {kind} cluster pulls from a registry: docker push {}", img.image_ref()),
+            _ => format!(
+                "a {kind} cluster pulls from a registry: docker push {}",
+                img.image_ref()
+            ),
         };
         out.push(Decision {
             path: "identityServer.image.delivery".into(),
@@ -174,7 +177,10 @@ pub fn resolve(p: &Profile, o: &Observed) -> (Profile, Vec<Decision>) {
         let own = own_prefixes(&r);
         let chart = cluster_kind::fit(f, &needs(&r, Sizing::Chart), ns, &own);
         let (choice, why) = if chart.fits {
-            (Sizing::Chart, format!("the charts' requests fit: {}", chart.report))
+            (
+                Sizing::Chart,
+                format!("the charts' requests fit: {}", chart.report),
+            )
         } else {
             let laptop = cluster_kind::fit(f, &needs(&r, Sizing::Laptop), ns, &own);
             if laptop.fits {
@@ -282,7 +288,9 @@ mod tests {
         assert_eq!(r.cluster.sizing, Sizing::Laptop);
         let text: Vec<String> = d.iter().map(|d| d.to_string()).collect();
         assert!(
-            text.iter().any(|t| t.contains("kind load docker-image localhost:5000/wso2is-km:7.1.0 --name kind")),
+            text.iter()
+                .any(|t| t
+                    .contains("kind load docker-image localhost:5000/wso2is-km:7.1.0 --name kind")),
             "{text:#?}"
         );
         // pinned answers stay
@@ -301,8 +309,14 @@ mod tests {
             facts: laptop("6.8.0-45-generic", "Debian GNU/Linux 13 (trixie)"),
             apparmor_probe: Some((false, "Pod was rejected".into())),
         };
-        assert_eq!(resolve(&p, &o).0.identity_server.app_armor, AppArmor::Disabled);
+        assert_eq!(
+            resolve(&p, &o).0.identity_server.app_armor,
+            AppArmor::Disabled
+        );
         o.apparmor_probe = Some((true, "Running".into()));
-        assert_eq!(resolve(&p, &o).0.identity_server.app_armor, AppArmor::Enabled);
+        assert_eq!(
+            resolve(&p, &o).0.identity_server.app_armor,
+            AppArmor::Enabled
+        );
     }
 }

@@ -513,8 +513,7 @@ pub fn values(p: &Profile) -> Value {
     if p.cluster.sizing == super::cluster::Sizing::Laptop {
         let d = &mut v["wso2"]["deployment"];
         d["resources"] = json!({"requests": {"cpu": super::adapt::LAPTOP_CPU}});
-        d["startupProbe"] =
-            json!({"failureThreshold": super::adapt::LAPTOP_APIM_STARTUP_FAILURES});
+        d["startupProbe"] = json!({"failureThreshold": super::adapt::LAPTOP_APIM_STARTUP_FAILURES});
     }
     v
 }

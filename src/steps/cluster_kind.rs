@@ -244,10 +244,9 @@ pub fn detect(f: &ClusterFacts) -> Detected {
     let ctx = context_kind(&f.context, &f.server);
     if let Some((k, _)) = &ctx {
         evidence.push(format!("context `{}`", f.context));
-        match votes.iter_mut().find(|(x, _)| x == k) {
-            // a tie between node kinds goes to the one the context names
-            Some((_, c)) => *c = c.saturating_mul(2).max(1),
-            None => {}
+        // a tie between node kinds goes to the one the context names
+        if let Some((_, c)) = votes.iter_mut().find(|(x, _)| x == k) {
+            *c = c.saturating_mul(2);
         }
     }
     let best = votes.iter().max_by_key(|(_, c)| *c).map(|(k, _)| *k);
@@ -620,8 +619,10 @@ pub fn fit(
     let mut order: Vec<&PodNeed> = needs.iter().collect();
     order.sort_by_key(|p| std::cmp::Reverse((p.cpu_milli, p.memory_bytes)));
     let mut placements = Vec::new();
-    let mut left: Vec<(String, i64, i64)> =
-        free.iter().map(|(n, c, m, _)| (n.clone(), *c, *m)).collect();
+    let mut left: Vec<(String, i64, i64)> = free
+        .iter()
+        .map(|(n, c, m, _)| (n.clone(), *c, *m))
+        .collect();
     let mut missing = Vec::new();
     for p in order {
         match left
@@ -699,7 +700,10 @@ mod tests {
             ..Default::default()
         };
         let d = detect(&f);
-        assert_eq!((d.kind, d.name.as_deref()), (ClusterKind::Kind, Some("demo")));
+        assert_eq!(
+            (d.kind, d.name.as_deref()),
+            (ClusterKind::Kind, Some("demo"))
+        );
 
         let mut k3d = node("k3d-dev-server-0");
         k3d.provider_id = "k3s://k3d-dev-server-0".into();
@@ -745,9 +749,15 @@ mod tests {
         let mut f = ClusterFacts::default();
         let d = ingress_decision(&f, "nginx");
         assert!(!d.https_backend && d.install_suggested, "{d:?}");
-        f.ingress_classes = vec![class("cloud-provider-kind", "kind.sigs.k8s.io/ingress-controller")];
+        f.ingress_classes = vec![class(
+            "cloud-provider-kind",
+            "kind.sigs.k8s.io/ingress-controller",
+        )];
         let d = ingress_decision(&f, "nginx");
-        assert!(d.install_suggested && d.summary.contains("cloud-provider-kind"), "{d:?}");
+        assert!(
+            d.install_suggested && d.summary.contains("cloud-provider-kind"),
+            "{d:?}"
+        );
         f.ingress_classes.push(class("nginx", NGINX_CONTROLLER));
         let d = ingress_decision(&f, "nginx");
         assert!(d.https_backend && d.summary.contains("retired"), "{d:?}");
@@ -766,8 +776,16 @@ mod tests {
         };
         let two = |c| {
             vec![
-                PodNeed { name: "is".into(), cpu_milli: c, memory_bytes: 2 << 30 },
-                PodNeed { name: "apim".into(), cpu_milli: c, memory_bytes: 2 << 30 },
+                PodNeed {
+                    name: "is".into(),
+                    cpu_milli: c,
+                    memory_bytes: 2 << 30,
+                },
+                PodNeed {
+                    name: "apim".into(),
+                    cpu_milli: c,
+                    memory_bytes: 2 << 30,
+                },
             ]
         };
         let r = fit(&f, &two(2000), "wso2", &[]);

@@ -181,22 +181,23 @@ fn delivery_actions(p: &Profile, image: &str) -> Vec<Action> {
                 "{image} stays in the Docker engine the {kind} cluster shares; pulled with IfNotPresent"
             ),
         }],
-        Delivery::Load => match cluster_kind::load_command(kind, p.cluster.name.as_deref(), image)
-        {
-            Some(cmd) => vec![Action::Run(
-                Command::new(&cmd[0], &cmd[1..]).with_timeout(1800),
-            )],
-            None if kind == ClusterKind::Auto => vec![Action::Note {
-                text: format!(
-                    "load {image} into the cluster (decided at apply: kind load docker-image, minikube image load or k3d image import, by the cluster's kind)"
-                ),
-            }],
-            None => vec![Action::Note {
-                text: format!(
-                    "a {kind} cluster has no image-load command: set identityServer.image.delivery: push and a registry its nodes can pull from"
-                ),
-            }],
-        },
+        Delivery::Load => {
+            match cluster_kind::load_command(kind, p.cluster.name.as_deref(), image) {
+                Some(cmd) => vec![Action::Run(
+                    Command::new(&cmd[0], &cmd[1..]).with_timeout(1800),
+                )],
+                None if kind == ClusterKind::Auto => vec![Action::Note {
+                    text: format!(
+                        "load {image} into the cluster (decided at apply: kind load docker-image, minikube image load or k3d image import, by the cluster's kind)"
+                    ),
+                }],
+                None => vec![Action::Note {
+                    text: format!(
+                        "a {kind} cluster has no image-load command: set identityServer.image.delivery: push and a registry its nodes can pull from"
+                    ),
+                }],
+            }
+        }
         Delivery::Auto => {
             let mut v = vec![Action::Note {
                 text: format!(
