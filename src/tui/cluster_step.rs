@@ -38,11 +38,19 @@ impl Preflight {
 /// context, ingress class, CSI driver). Anything else may change without a new preflight.
 pub fn preflight_key(app: &App) -> String {
     let plan = crate::plan::plan(&app.profile);
-    format!(
-        "{:?}|{:?}",
-        app.profile.cluster.kubeconfig,
-        crate::exec::preflight::checks(&plan)
-    )
+    // the capacity check reads the namespace only to leave out the releases' own pods on a
+    // re-run: typing a namespace does not re-check
+    let checks: Vec<_> = crate::exec::preflight::checks(&plan)
+        .into_iter()
+        .map(|(s, c)| match c {
+            crate::plan::Check::Capacity(mut spec) => {
+                spec.namespace.clear();
+                (s, crate::plan::Check::Capacity(spec))
+            }
+            c => (s, c),
+        })
+        .collect();
+    format!("{:?}|{:?}", app.profile.cluster.kubeconfig, checks)
 }
 
 /// Starts a preflight when the Cluster step is on screen and its results are stale (or
