@@ -40,12 +40,15 @@ pub async fn observe(profile: &Profile, probe: bool) -> Result<Observed, String>
     let needs_probe = profile.identity_server.app_armor == AppArmor::Auto
         && cluster_kind::apparmor_hint(&o.facts).0.is_none();
     if probe && needs_probe {
-        // the profile's namespace when it exists (created by the plan otherwise)
-        let ns = match kube.namespace_exists(&c.namespace).await {
-            Ok(true) => c.namespace.clone(),
-            _ => "default".to_string(),
-        };
-        match kube.apparmor_probe(&ns, PROBE_TIMEOUT).await {
+        // in `default`, out of the deployment's own pod list; in the profile's namespace
+        // when the user may not create pods in `default`
+        let mut verdict = kube.apparmor_probe("default", PROBE_TIMEOUT).await;
+        if verdict.as_ref().is_err_and(|e| e.status_code() == Some(403))
+            && matches!(kube.namespace_exists(&c.namespace).await, Ok(true))
+        {
+            verdict = kube.apparmor_probe(&c.namespace, PROBE_TIMEOUT).await;
+        }
+        match verdict {
             Ok(Some(v)) => o.apparmor_probe = Some((v.apparmor, v.seen)),
             Ok(None) => {}
             Err(e) => tracing::debug!(error = %e, "AppArmor probe"),
