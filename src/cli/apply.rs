@@ -43,8 +43,25 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         (Ok(f), Ok(o)) => (f, o),
         _ => return EXIT_BAD_INPUT,
     };
-    let profile = loaded.profile;
-    let plan = plan::plan(&profile);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    // meet the cluster first: its kind, nodes and ingress classes decide the `auto` answers
+    // (a dry run does not start the AppArmor probe pod)
+    let (profile, decisions) =
+        runtime.block_on(crate::exec::adapt::resolve(&loaded.profile, !a.dry_run));
+    report_decisions(&decisions, a.output);
+    let plan = match &decisions {
+        Ok(d) => crate::exec::adapt::plan_with_decisions(&profile, d),
+        Err(_) => plan::plan(&profile),
+    };
     for (flag, id) in [("--from", from), ("--only", only)] {
         if let Some(id) = id
             && plan.step(id).is_none()
@@ -101,16 +118,6 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
             }
         };
     tracing::info!(profile = %profile.name, dry_run = a.dry_run, "apply started");
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return EXIT_FAILED;
-        }
-    };
     let ok = runtime.block_on(async {
         let (tx, rx) = mpsc::unbounded_channel();
         let (cancel_tx, cancel_rx) = watch::channel(false);
@@ -203,5 +210,24 @@ async fn report(mut rx: mpsc::UnboundedReceiver<Event>, output: Format, steps: V
             Event::RunFinished { ok } => println!("{}", if ok { "done" } else { "stopped" }),
             Event::RunStarted { .. } | Event::ActionFinished { .. } => {}
         }
+    }
+}
+
+/// What kmpilot decided from the cluster, before the plan.
+fn report_decisions(d: &Result<Vec<crate::steps::adapt::Decision>, String>, output: Format) {
+    if output != Format::Text {
+        let v = match d {
+            Ok(d) => serde_json::json!({"type": "decisions", "decisions": d}),
+            Err(e) => serde_json::json!({"type": "decisions", "error": e}),
+        };
+        println!("{v}");
+        return;
+    }
+    // decisions are the first notes of the prerequisites step; only a miss is said here
+    match d {
+        Ok(_) => {}
+        Err(e) => println!(
+            "Cluster: not reached ({e}); the auto answers stay auto and the checks will say why"
+        ),
     }
 }

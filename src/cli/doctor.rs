@@ -156,7 +156,10 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
                     check: "pod".into(),
                     target: r.name.clone(),
                     ok: ready == total && r.status == "Running",
-                    detail: format!("{} {} restarts {}", r.ready, r.status, r.restarts),
+                    detail: match crate::kube::rows::pod_problem(pod) {
+                        Some(why) => why,
+                        None => format!("{} {} restarts {}", r.ready, r.status, r.restarts),
+                    },
                 });
             }
         }
@@ -193,13 +196,29 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
             .to_socket_addrs()
             .map(|a| a.map(|s| s.ip().to_string()).collect())
             .unwrap_or_default();
-        let want = p
+        let reported = p
             .dns
             .address
             .clone()
             .or_else(|| address_of_host.get(&host).cloned())
             .unwrap_or_default();
-        let ok = !resolved.is_empty() && (want.is_empty() || resolved.contains(&want));
+        // the ingress may report a name (localhost, a load balancer's DNS name): compare
+        // with the addresses that name has
+        let wanted: Vec<String> = reported
+            .split(',')
+            .filter(|a| !a.is_empty())
+            .flat_map(|a| match crate::render::hosts::address_kind(a) {
+                crate::render::hosts::AddressKind::Ip(ip) => vec![ip.to_string()],
+                crate::render::hosts::AddressKind::LoadBalancer(n)
+                | crate::render::hosts::AddressKind::Name(n) => (n.as_str(), 443)
+                    .to_socket_addrs()
+                    .map(|a| a.map(|s| s.ip().to_string()).collect())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let want = reported.clone();
+        let ok = !resolved.is_empty()
+            && (want.is_empty() || resolved.iter().any(|r| wanted.contains(r)));
         let detail = match (resolved.is_empty(), want.is_empty()) {
             (true, _) => "does not resolve: apply the dns step or add it to your DNS".to_string(),
             (false, true) => format!("resolves to {}", resolved.join(",")),

@@ -7,11 +7,37 @@ pub fn run(cli: &Cli, file: &str, output: Format, brief: bool, verify: bool) -> 
         Ok(l) => l,
         Err(code) => return code,
     };
-    let plan = plan::plan(&loaded.profile);
-    // `plan` stays offline; `--verify` adds the rendered charts' findings
+    // resolve the `auto` answers when the cluster answers (read-only: no probe pod);
+    // otherwise the plan says what is decided at apply
+    let profile = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) if needs_cluster(&loaded.profile) => {
+            let (p, d) = rt.block_on(crate::exec::adapt::resolve(&loaded.profile, false));
+            if output == Format::Text {
+                match &d {
+                    Ok(d) => {
+                        println!("Decided from the cluster:");
+                        for x in d {
+                            println!("  {x}");
+                        }
+                        println!();
+                    }
+                    Err(e) => {
+                        println!("Cluster not reached ({e}): auto answers are decided at apply\n")
+                    }
+                }
+            }
+            p
+        }
+        _ => loaded.profile,
+    };
+    let plan = plan::plan(&profile);
+    // `--verify` adds the rendered charts' findings (helm and the chart, not the cluster)
     let reports = if verify {
         let base_dir = crate::exec::base_dir(Some(&path));
-        match super::verify_cmd::reports(&loaded.profile, &base_dir) {
+        match super::verify_cmd::reports(&profile, &base_dir) {
             Some(r) => Some(r),
             None => {
                 eprintln!("error: cannot start the runtime");
@@ -24,7 +50,7 @@ pub fn run(cli: &Cli, file: &str, output: Format, brief: bool, verify: bool) -> 
     match output {
         Format::Text => {
             print!("{}", describe::text(&plan, !brief));
-            let plain = crate::verify::plaintext::planned_text(&loaded.profile);
+            let plain = crate::verify::plaintext::planned_text(&profile);
             if !plain.is_empty() {
                 print!("\nSecrets in plain text:\n{plain}");
             }
@@ -55,4 +81,12 @@ pub fn run(cli: &Cli, file: &str, output: Format, brief: bool, verify: bool) -> 
         Some(r) => super::verify_cmd::exit_code(r),
         None => EXIT_OK,
     }
+}
+
+/// Whether any answer is left to the cluster.
+fn needs_cluster(p: &crate::profile::Profile) -> bool {
+    use crate::steps::{cluster::Sizing, cluster_kind::ClusterKind, identity_server::AppArmor};
+    p.cluster.kind == ClusterKind::Auto
+        || p.cluster.sizing == Sizing::Auto
+        || p.identity_server.app_armor == AppArmor::Auto
 }

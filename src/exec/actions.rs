@@ -26,6 +26,10 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, action: &Action) -> Result<(), Fa
             let index = ctx.index;
             super::verify::action(ctx, v, index).await
         }
+        Action::Note { text } => {
+            ctx.info(text.clone());
+            Ok(())
+        }
     }
 }
 
@@ -154,6 +158,10 @@ pub(super) async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
             purpose,
             kinds,
         } => super::served_kinds::check(ctx, context.as_deref(), purpose, kinds).await,
+        Check::ClusterKind { context } => {
+            super::kube_actions::cluster_kind(ctx, context.as_deref()).await
+        }
+        Check::Capacity(c) => super::kube_actions::capacity(ctx, c).await,
     }
 }
 
@@ -252,6 +260,56 @@ async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
         stdout_to: stdout_to.as_deref(),
         timeout: Duration::from_secs(c.timeout_secs),
     };
+    // while helm waits for the pods, a pod the kubelet rejects (no AppArmor on the node)
+    // never becomes ready: notice it, stop helm and say why, instead of a timeout much later
+    let watch_pods = !ctx.opts.dry_run
+        && c.program == "helm"
+        && c.args.first().is_some_and(|a| a == "upgrade")
+        && c.args.iter().any(|a| a == "--wait");
+    let kube = if watch_pods {
+        super::kube_actions::client(ctx, None).await.ok().cloned()
+    } else {
+        None
+    };
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(*ctx.cancel.borrow());
+    let problem = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    let guard = {
+        let mut outer = ctx.cancel.clone();
+        let problem = problem.clone();
+        let namespace = ctx.profile.cluster.namespace.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    changed = outer.changed() => {
+                        if changed.is_err() {
+                            // the run's cancel sender is gone: keep watching pods only
+                            if kube.is_none() {
+                                return;
+                            }
+                            std::future::pending::<()>().await;
+                        }
+                        if *outer.borrow() {
+                            let _ = stop_tx.send(true);
+                            return;
+                        }
+                    }
+                    _ = tokio::time::sleep(Duration::from_secs(2)), if kube.is_some() => {
+                        if let Some(k) = &kube {
+                            let api: kube::Api<k8s_openapi::api::core::v1::Pod> =
+                                kube::Api::namespaced(k.client(), &namespace);
+                            if let Ok(list) = api.list(&Default::default()).await
+                                && let Some(why) = list.items.iter().find_map(crate::kube::rows::pod_problem)
+                            {
+                                *problem.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
+                                let _ = stop_tx.send(true);
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        })
+    };
     let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
     let result = process::run(
         spec,
@@ -260,9 +318,23 @@ async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
             tracing::debug!(target: "kmpilot::process", ?stream, "{line}");
             let _ = tx.send(super::events::Event::Output { step, stream, line });
         },
-        ctx.cancel.clone(),
+        stop_rx,
     )
     .await;
+    guard.abort();
+    let found = problem.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(why) = found {
+        return Err(
+            Failure::new(format!("stopped {}: {why}", c.program)).hint(crate::kube::APPARMOR_FIX)
+        );
+    }
+    if result.is_err() && c.program == "helm" && !ctx.opts.dry_run {
+        let ns = ctx.profile.cluster.namespace.clone();
+        let problems = super::kube_actions::pod_problems(ctx, &ns).await;
+        if !problems.is_empty() {
+            return Err(Failure::new(problems.join("; ")).hint(crate::kube::APPARMOR_FIX));
+        }
+    }
     result.map_err(|e| {
         let hint = match &e {
             process::ProcessError::NotFound { program } => Some(install_hint(program).to_string()),
@@ -320,6 +392,50 @@ async fn update_hosts(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Result<(), Failure>
                 Some(a) => a,
                 None if ctx.opts.dry_run => "<ingress address>".into(),
                 None => return Err(Failure::new(format!("the ingress for {host} has no address yet")).hint("is the ingress controller running and of a LoadBalancer kind? set dns.address to map a fixed address")),
+            }
+        }
+    };
+    // the address as the controller reports it: an IP as is, `localhost` as 127.0.0.1,
+    // another name resolved first; a cloud load balancer's name is never written as an
+    // address — the hostnames need a CNAME to it
+    let address = match crate::render::hosts::address_kind(&address) {
+        _ if address.starts_with('<') => address,
+        crate::render::hosts::AddressKind::Ip(ip) => ip.to_string(),
+        crate::render::hosts::AddressKind::LoadBalancer(lb) => {
+            ctx.info(format!(
+                "the ingress address {lb} is a cloud load balancer's name: not written into {}; create these DNS records instead:",
+                h.file.display()
+            ));
+            for r in crate::render::hosts::cname_records(&lb, &h.hostnames) {
+                let _ = ctx.tx.send(super::events::Event::Output {
+                    step: ctx.step,
+                    stream: Stream::Stdout,
+                    line: r,
+                });
+            }
+            return Ok(());
+        }
+        crate::render::hosts::AddressKind::Name(name) => {
+            let found = tokio::time::timeout(
+                Duration::from_secs(10),
+                tokio::net::lookup_host((name.as_str(), 443)),
+            )
+            .await;
+            let ips: Vec<std::net::IpAddr> = match found {
+                Ok(Ok(it)) => it.map(|a| a.ip()).collect(),
+                _ => Vec::new(),
+            };
+            match ips.iter().find(|ip| ip.is_ipv4()).or(ips.first()) {
+                Some(ip) => {
+                    ctx.info(format!("the ingress address {name} resolves to {ip}"));
+                    ip.to_string()
+                }
+                None => {
+                    return Err(Failure::new(format!(
+                        "the ingress reports the name {name}, which does not resolve from here; a hosts file needs an IP address"
+                    ))
+                    .hint("set dns.address to the address the ingress controller listens on (e.g. 127.0.0.1), or create a CNAME record to that name"));
+                }
             }
         }
     };

@@ -18,6 +18,14 @@ pub fn contents(
     address: &str,
     hostnames: &[String],
 ) -> Result<(String, String), String> {
+    // the last guard: a hosts file maps names to addresses; a name in the first field
+    // (`localhost am.wso2.com`) is not a valid line
+    if address.parse::<std::net::IpAddr>().is_err() {
+        return Err(format!(
+            "refusing to write `{address}` into {}: the first field of a hosts line must be an IP address",
+            file.display()
+        ));
+    }
     let existing = match std::fs::read_to_string(file) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -58,6 +66,26 @@ pub fn update(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn never_writes_a_name_as_the_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("hosts");
+        std::fs::write(&f, "127.0.0.1 localhost\n").unwrap();
+        let names = vec!["am.wso2.com".to_string()];
+        for bad in [
+            "localhost",
+            "lb.eu-west-1.elb.amazonaws.com",
+            "${INGRESS_ADDRESS}",
+        ] {
+            let e = update(&f, "p", bad, &names).unwrap_err();
+            assert!(e.contains("must be an IP address"), "{e}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(&f).unwrap(),
+            "127.0.0.1 localhost\n"
+        );
+    }
 
     #[test]
     fn writes_once_with_backup_then_leaves_it() {

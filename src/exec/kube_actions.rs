@@ -292,3 +292,98 @@ pub(super) async fn merge_container_mgt(
     ));
     Ok(())
 }
+
+/// Reports the detected kind and what it means (image delivery, ingress, AppArmor); never
+/// fails once the cluster answers: it is what the wizard's Cluster step and `apply` show.
+pub(super) async fn cluster_kind(ctx: &mut Ctx<'_>, context: Option<&str>) -> Result<(), Failure> {
+    use crate::steps::cluster_kind as ck;
+    let facts = client(ctx, context).await?.cluster_facts().await?;
+    let p = ctx.profile;
+    let d = ck::detect(&facts);
+    let mut parts = vec![format!(
+        "{}{} ({})",
+        d.kind,
+        d.name
+            .as_deref()
+            .map(|n| format!(" `{n}`"))
+            .unwrap_or_default(),
+        d.evidence.join("; ")
+    )];
+    if p.cluster.kind != ck::ClusterKind::Auto && p.cluster.kind != d.kind {
+        parts.push(format!(
+            "the profile says {}: its answer is used",
+            p.cluster.kind
+        ));
+    }
+    parts.push(format!(
+        "ingress: {}",
+        ck::ingress_decision(&facts, &p.api_manager.ingress.class_name).summary
+    ));
+    parts.push(format!("AppArmor: {}", ck::apparmor_hint(&facts).1));
+    ctx.info(parts.join("; "));
+    Ok(())
+}
+
+/// Both pods fit on the nodes, counted as the scheduler counts: stops before anything is
+/// installed, with the numbers, instead of a helm timeout 20 minutes later.
+pub(super) async fn capacity(
+    ctx: &mut Ctx<'_>,
+    c: &crate::plan::CapacitySpec,
+) -> Result<(), Failure> {
+    use crate::steps::cluster_kind as ck;
+    let facts = client(ctx, c.context.as_deref())
+        .await?
+        .cluster_facts()
+        .await?;
+    let f = ck::fit(&facts, &c.pods, &c.namespace, &c.own_prefixes);
+    if f.fits {
+        ctx.info(format!(
+            "room for {} ({})",
+            f.placements
+                .iter()
+                .map(|(p, n)| format!("{p} → {n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            f.report
+        ));
+        return Ok(());
+    }
+    if c.may_scale {
+        ctx.info(format!(
+            "the nodes there are now have no room ({}); the cluster may add nodes",
+            f.report
+        ));
+        return Ok(());
+    }
+    let laptop = c
+        .pods
+        .iter()
+        .all(|p| p.cpu_milli <= crate::steps::adapt::LAPTOP_CPU_MILLI);
+    Err(Failure::new(format!("will not fit: {}", f.report)).hint(if laptop {
+        "give the cluster more CPU/memory (Docker Desktop/OrbStack: Settings → Resources; minikube start --cpus 6 --memory 8g; a bigger node), or free what other pods request"
+    } else {
+        "set cluster.sizing: laptop (500m CPU each, memory and limits kept, longer start-up probes), or give the cluster more CPU/memory"
+    }))
+}
+
+/// What kmpilot knows about pods in `namespace` that will never run (a pod rejected for
+/// AppArmor), to explain a failed install.
+pub(super) async fn pod_problems(ctx: &mut Ctx<'_>, namespace: &str) -> Vec<String> {
+    use k8s_openapi::api::core::v1::Pod;
+    let Ok(k) = client(ctx, None).await else {
+        return Vec::new();
+    };
+    let api: kube::Api<Pod> = kube::Api::namespaced(k.client(), namespace);
+    match tokio::time::timeout(Duration::from_secs(10), api.list(&Default::default())).await {
+        Ok(Ok(list)) => {
+            let mut v: Vec<String> = list
+                .items
+                .iter()
+                .filter_map(crate::kube::rows::pod_problem)
+                .collect();
+            v.dedup();
+            v
+        }
+        _ => Vec::new(),
+    }
+}

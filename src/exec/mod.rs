@@ -7,6 +7,7 @@ mod actions;
 pub mod bundle;
 pub mod ask;
 pub mod elevate;
+pub mod adapt;
 pub mod events;
 pub mod hosts;
 mod http_actions;

@@ -81,6 +81,8 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
             }
             Check::IngressController { .. } => Some(own(&None)),
             Check::ServedKinds { context, .. } => Some(own(context)),
+            Check::ClusterKind { context } => Some(own(context)),
+            Check::Capacity(c) => Some(own(&c.context)),
         }
     };
     for (step, check) in checks(plan) {

@@ -4,9 +4,11 @@
 //! Everything hangs off [`Kube`] (one kubeconfig context); the live panes take its
 //! `client()` and run on their own ([`spawn_watchers`]).
 
+mod apparmor_probe;
 mod apply;
 mod backoff;
 mod client;
+pub mod cluster_facts;
 mod discovery;
 mod error;
 mod facts;
@@ -19,8 +21,10 @@ pub mod snapshot;
 mod wait;
 mod watch;
 
+pub use apparmor_probe::{APPARMOR_FIX, ProbeVerdict, rejected_for_apparmor};
 pub use apply::{Applied, ApplyOutcome, FIELD_MANAGER};
 pub use client::{ContextInfo, Kube, KubeContexts, ensure_crypto_provider, list_contexts};
+pub use cluster_facts::{ClusterFacts, IngressClassFacts, NodeFacts, PodRequest};
 pub use error::{KubeError, Result};
 pub use wait::RestartedPods;
 pub use watch::{WatchOptions, Watchers, spawn_watchers, spawn_watchers_with};

@@ -136,6 +136,23 @@ pub fn pod_status(pod: &Pod) -> String {
     reason
 }
 
+/// Why a pod will never run, when kmpilot knows the cause and the fix: today a pod the kubelet
+/// rejected because its node has no AppArmor (the IS chart asks for RuntimeDefault).
+pub fn pod_problem(pod: &Pod) -> Option<String> {
+    let s = pod.status.as_ref()?;
+    if s.phase.as_deref() == Some("Failed") && s.reason.as_deref() == Some("AppArmor") {
+        return Some(format!(
+            "pod {} was rejected by the kubelet: {} — {}",
+            pod.metadata.name.as_deref().unwrap_or("?"),
+            s.message
+                .as_deref()
+                .unwrap_or("Cannot enforce AppArmor: AppArmor is not enabled on the host"),
+            crate::kube::APPARMOR_FIX
+        ));
+    }
+    None
+}
+
 pub fn ingress_row(ing: &Ingress) -> IngressRow {
     let hosts = ing
         .spec
@@ -248,6 +265,23 @@ mod tests {
             pod_status(&pod(json!({"metadata": {"name": "new"}}))),
             "Pending"
         );
+    }
+
+    #[test]
+    fn a_pod_rejected_for_apparmor_is_explained() {
+        let p = pod(json!({
+            "metadata": {"name": "is-identity-server-abc"},
+            "spec": {"containers": [{"name": "wso2is"}]},
+            "status": {"phase": "Failed", "reason": "AppArmor",
+                       "message": "Pod was rejected: Cannot enforce AppArmor: AppArmor is not enabled on the host"}
+        }));
+        assert_eq!(pod_status(&p), "AppArmor");
+        let why = pod_problem(&p).unwrap();
+        assert!(why.contains("AppArmor is not enabled on the host"), "{why}");
+        assert!(why.contains("identityServer.appArmor: disabled"), "{why}");
+        let mut ok = p.clone();
+        ok.status.as_mut().unwrap().reason = Some("Evicted".into());
+        assert_eq!(pod_problem(&ok), None);
     }
 
     #[test]

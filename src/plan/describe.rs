@@ -28,6 +28,7 @@ impl Action {
             Action::MergeContainerMgt(_) => "merge",
             Action::RestartPods(_) => "restart",
             Action::Verify(_) => "verify",
+            Action::Note { .. } => "note",
         }
     }
 
@@ -57,6 +58,27 @@ impl Action {
                     .join(", "),
                 ctx(context)
             ),
+            Action::Check(Check::ClusterKind { context }) => {
+                format!(
+                    "what kind of cluster this is and what to adapt{}",
+                    ctx(context)
+                )
+            }
+            Action::Check(Check::Capacity(c)) => format!(
+                "the nodes have room for {}{}",
+                c.pods
+                    .iter()
+                    .map(|p| format!(
+                        "{} ({} CPU / {})",
+                        p.name,
+                        crate::steps::cluster_kind::cpu_text(p.cpu_milli),
+                        crate::steps::cluster_kind::mem_text(p.memory_bytes)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+                ctx(&c.context)
+            ),
+            Action::Note { text } => text.clone(),
             Action::Run(c) => {
                 let mut s = c.command_line();
                 if c.stdin.is_some() {

@@ -161,6 +161,11 @@ pub enum Action {
     /// Render the chart (`helm template`, the install's exact values) and check what it
     /// renders before anything is installed.
     Verify(Box<crate::verify::VerifySpec>),
+    /// A line for the person reading the plan (a decision and why, or what is decided when
+    /// kmpilot meets the cluster); the executor only reports it.
+    Note {
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -189,6 +194,26 @@ pub enum Check {
         purpose: String,
         kinds: Vec<crate::compat::KindNeed>,
     },
+    /// Reports what kind of cluster this is and what kmpilot adapts to it (never fails once
+    /// the cluster answers).
+    ClusterKind {
+        context: Option<String>,
+    },
+    /// Both pods fit on the nodes (allocatable minus what is already requested); stops before
+    /// anything is installed, with the numbers.
+    Capacity(CapacitySpec),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CapacitySpec {
+    pub context: Option<String>,
+    pub namespace: String,
+    pub pods: Vec<crate::steps::cluster_kind::PodNeed>,
+    /// Pods of these name prefixes in `namespace` are the releases' own (an upgrade replaces
+    /// them), so their requests are not counted as taken.
+    pub own_prefixes: Vec<String>,
+    /// A cloud cluster may add nodes (cluster autoscaler): a shortfall is reported, not fatal.
+    pub may_scale: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

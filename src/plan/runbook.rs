@@ -152,6 +152,25 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
             kubectl(&p.cluster.context),
             q(class)
         )],
+        Action::Check(Check::ClusterKind { context }) => vec![format!(
+            "{} get nodes -o wide  # what kind of cluster (kmpilot decides from these)",
+            kubectl(context)
+        )],
+        Action::Check(Check::Capacity(c)) => vec![format!(
+            "{} describe nodes | grep -A 8 'Allocated resources'  # room for: {}",
+            kubectl(&c.context),
+            c.pods
+                .iter()
+                .map(|p| format!(
+                    "{} {} CPU / {}",
+                    p.name,
+                    crate::steps::cluster_kind::cpu_text(p.cpu_milli),
+                    crate::steps::cluster_kind::mem_text(p.memory_bytes)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )],
+        Action::Note { text } => text.lines().map(|l| format!("# {l}")).collect(),
         Action::Check(Check::SecretsStoreCsiDriver { context }) => vec![format!(
             "{} get csidriver secrets-store.csi.k8s.io >/dev/null || {{ echo 'install the Secrets Store CSI driver first' >&2; exit 1; }}",
             kubectl(context)
@@ -327,6 +346,17 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
                         q(namespace),
                         q(host)
                     ));
+                    // as the controller reports it: an IP, `localhost`, another name (resolved),
+                    // or a cloud load balancer's name (never an address: CNAME records instead)
+                    let cnames: Vec<String> = h
+                        .hostnames
+                        .iter()
+                        .map(|n| format!("{n}. CNAME $INGRESS_ADDRESS."))
+                        .collect();
+                    v.push(format!(
+                        "case \"$INGRESS_ADDRESS\" in\n  localhost) INGRESS_ADDRESS=127.0.0.1 ;;\n  *.elb.amazonaws.com|*.cloudapp.azure.com|*.cloudapp.net) printf '%s\\n' {} >&2; echo 'a load balancer name is not an address: create these DNS records' >&2; INGRESS_ADDRESS= ;;\n  *:*) ;;\n  *[!0-9.]*) INGRESS_ADDRESS=$(getent hosts \"$INGRESS_ADDRESS\" | awk '{{print $1; exit}}') ;;\nesac",
+                        cnames.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(" ")
+                    ));
                     "$INGRESS_ADDRESS".into()
                 }
             };
@@ -334,8 +364,18 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
             let begin = crate::render::hosts::begin_marker(name);
             let end = crate::render::hosts::end_marker(name);
             let block = format!("{begin}\\n{addr} {}\\n{end}\\n", h.hostnames.join(" "));
+            let guard = if matches!(h.address, AddressSource::Ingress { .. }) {
+                "[ -n \"$INGRESS_ADDRESS\" ] && "
+            } else {
+                ""
+            };
             if h.print_only {
-                v.push(format!("printf \"{block}\""));
+                v.push(format!("{guard}printf \"{block}\""));
+            } else if !guard.is_empty() {
+                let f = q(&h.file.display().to_string());
+                v.push(format!(
+                    "if [ -n \"$INGRESS_ADDRESS\" ]; then TMP=$(mktemp) && sed '/^{begin}$/,/^{end}$/d' {f} > \"$TMP\" && printf \"{block}\" >> \"$TMP\" \\\n    && ${{SUDO:-}} cp {f} {f}.kmpilot.bak && ${{SUDO:-}} cp \"$TMP\" {f} && rm -f \"$TMP\"; fi"
+                ));
             } else {
                 let f = q(&h.file.display().to_string());
                 v.push(format!(

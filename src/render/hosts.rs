@@ -19,6 +19,51 @@ pub fn block(profile: &str, address: &str, hostnames: &[String]) -> String {
     )
 }
 
+/// What an ingress status address is, for a hosts file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressKind {
+    /// An IP address (IPv4 or IPv6), written as is; `localhost` becomes 127.0.0.1.
+    Ip(std::net::IpAddr),
+    /// A cloud load balancer's DNS name: its addresses change, so it is never written as an
+    /// address; the hostnames need a CNAME (or alias) record to it instead.
+    LoadBalancer(String),
+    /// Another DNS name (as ingress-nginx publishes `--publish-status-address`): resolved
+    /// first, and its address written.
+    Name(String),
+}
+
+/// DNS suffixes of cloud load balancers (AWS ELB/NLB/ALB, Azure, GCP, DigitalOcean, Oracle).
+const LB_SUFFIXES: [&str; 5] = [
+    ".elb.amazonaws.com",
+    ".amazonaws.com.cn",
+    ".cloudapp.azure.com",
+    ".cloudapp.net",
+    ".oraclecloud.com",
+];
+
+pub fn address_kind(address: &str) -> AddressKind {
+    let a = address.trim().trim_end_matches('.');
+    if let Ok(ip) = a.trim_start_matches('[').trim_end_matches(']').parse() {
+        return AddressKind::Ip(ip);
+    }
+    let lower = a.to_ascii_lowercase();
+    if lower == "localhost" || lower.ends_with(".localhost") {
+        return AddressKind::Ip(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    }
+    if LB_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
+        return AddressKind::LoadBalancer(lower);
+    }
+    AddressKind::Name(lower)
+}
+
+/// The DNS records that map every hostname to a load balancer's name.
+pub fn cname_records(lb: &str, hostnames: &[String]) -> Vec<String> {
+    hostnames
+        .iter()
+        .map(|h| format!("{h}. CNAME {lb}.   (or an alias/ALIAS record in Route 53)"))
+        .collect()
+}
+
 /// `existing` with the profile's block replaced (or appended when absent). Pure, so the
 /// executor's atomic write and the tests share it.
 pub fn merge(existing: &str, profile: &str, block_text: &str) -> String {
@@ -56,6 +101,32 @@ pub fn merge(existing: &str, profile: &str, block_text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_as_controllers_report_them() {
+        use std::net::IpAddr;
+        assert_eq!(
+            address_kind("172.18.0.3"),
+            AddressKind::Ip("172.18.0.3".parse::<IpAddr>().unwrap())
+        );
+        assert_eq!(
+            address_kind("localhost"),
+            AddressKind::Ip("127.0.0.1".parse::<IpAddr>().unwrap())
+        );
+        assert!(matches!(address_kind("fd00::1"), AddressKind::Ip(_)));
+        assert_eq!(
+            address_kind("k8s-wso2-apim-0a1b2c3d4e-1234567890.eu-west-1.elb.amazonaws.com"),
+            AddressKind::LoadBalancer(
+                "k8s-wso2-apim-0a1b2c3d4e-1234567890.eu-west-1.elb.amazonaws.com".into()
+            )
+        );
+        assert_eq!(
+            address_kind("lb.example.org"),
+            AddressKind::Name("lb.example.org".into())
+        );
+        let r = cname_records("x.elb.amazonaws.com", &["am.wso2.com".to_string()]);
+        assert!(r[0].starts_with("am.wso2.com. CNAME x.elb.amazonaws.com."));
+    }
 
     #[test]
     fn merge_is_idempotent_and_keeps_other_lines() {

@@ -535,6 +535,11 @@ pub fn values(p: &Profile) -> Value {
     for key in ["aws", "azure", "gcp"] {
         v[key] = cloud[key].clone();
     }
+    if p.cluster.sizing == super::cluster::Sizing::Laptop {
+        let d = &mut v["wso2"]["deployment"];
+        d["resources"] = json!({"requests": {"cpu": super::adapt::LAPTOP_CPU}});
+        d["startupProbe"] = json!({"failureThreshold": super::adapt::LAPTOP_APIM_STARTUP_FAILURES});
+    }
     v
 }
 

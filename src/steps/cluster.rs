@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::cluster_kind::ClusterKind;
 use crate::plan::{Action, Check, Command, Step, StepId};
 use crate::profile::Profile;
 use crate::profile::checks;
@@ -21,6 +22,17 @@ pub struct Cluster {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kubeconfig: Option<PathBuf>,
     pub create_namespace: bool,
+    /// What kind of cluster this is (kind, minikube, k3d, …); `auto` is detected when kmpilot
+    /// meets the cluster (`apply`, `plan` when the cluster answers, the wizard's checks).
+    pub kind: ClusterKind,
+    /// The kind/k3d cluster or minikube profile name (for loading images); taken from the
+    /// nodes or the context when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Resource requests of both charts: `auto` keeps the charts' (2 CPU / 2 Gi each) when
+    /// they fit and takes the laptop sizing when only that fits.
+    pub sizing: Sizing,
+    pub ingress: ClusterIngress,
 }
 
 impl Default for Cluster {
@@ -30,8 +42,32 @@ impl Default for Cluster {
             namespace: "wso2".into(),
             kubeconfig: None,
             create_namespace: true,
+            kind: ClusterKind::Auto,
+            name: None,
+            sizing: Sizing::Auto,
+            ingress: ClusterIngress::default(),
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sizing {
+    #[default]
+    Auto,
+    /// The charts' own requests (API-M and IS: 2 CPU / 2 Gi each).
+    Chart,
+    /// Lower CPU requests (500m each), the same memory requests (the JVM heap is 2 GB) and
+    /// limits, longer start-up probes: both fit on a 4-CPU laptop cluster.
+    Laptop,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ClusterIngress {
+    /// Install ingress-nginx (its Helm chart, with what this kind of cluster needs) when no
+    /// controller of the cluster can reach the WSO2 pods' HTTPS port.
+    pub install: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +120,14 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
             "a context from `kubectl config get-contexts`",
         );
     }
+    if let Some(n) = &c.name {
+        checks::non_empty(
+            issues,
+            &base.key("name"),
+            n,
+            "the kind/k3d cluster or minikube profile name",
+        );
+    }
     let repo = YamlPath::root().key("prerequisites").key("helmRepo");
     checks::k8s_label(
         issues,
@@ -127,7 +171,39 @@ pub fn plan(p: &Profile) -> Step {
         context: p.cluster.context.clone(),
     }));
     let installs = p.identity_server.install || p.api_manager.install;
-    if p.prerequisites.require_ingress_controller && installs {
+    for text in super::adapt::unresolved_notes(p) {
+        actions.push(Action::Note { text });
+    }
+    actions.push(Action::Check(Check::ClusterKind {
+        context: p.cluster.context.clone(),
+    }));
+    // only what will be installed needs room or an ingress controller (a tracks-only
+    // profile installs no WSO2 server)
+    if installs {
+        actions.push(Action::Check(Check::Capacity(crate::plan::CapacitySpec {
+            context: p.cluster.context.clone(),
+            namespace: p.cluster.namespace.clone(),
+            pods: super::adapt::needs(p, p.cluster.sizing),
+            own_prefixes: super::adapt::own_prefixes(p),
+            may_scale: super::adapt::capacity_may_scale(p),
+        })));
+    }
+    if p.cluster.ingress.install && installs {
+        actions.push(Action::Note {
+            text: format!(
+                "installing ingress-nginx for class `{}` ({})",
+                p.api_manager.ingress.class_name,
+                super::cluster_kind::NGINX_RETIRED
+            ),
+        });
+        let mut args = super::cluster_kind::ingress_nginx_install_args(
+            p.cluster.kind,
+            &p.api_manager.ingress.class_name,
+        );
+        args.extend(helm_flags(p));
+        actions.push(Action::Run(Command::new("helm", args).with_timeout(660)));
+    }
+    if (p.prerequisites.require_ingress_controller || p.cluster.ingress.install) && installs {
         actions.push(Action::Check(Check::IngressController {
             class: p.api_manager.ingress.class_name.clone(),
         }));
@@ -249,6 +325,37 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             "apply the namespace before installing",
             |p| p.cluster.create_namespace,
             |p, v| p.cluster.create_namespace = v,
+        ),
+        Field::enum_choice(
+            "Cluster kind",
+            path(&["cluster", "kind"]),
+            "auto detects kind, minikube, k3d, Docker Desktop, … from the nodes and the context",
+            &super::cluster_kind::ClusterKind::NAMES,
+            |p| p.cluster.kind,
+            |p, v| p.cluster.kind = v,
+        ),
+        Field::opt_text(
+            "Cluster name",
+            path(&["cluster", "name"]),
+            "kind/k3d cluster or minikube profile name, for loading the IS image",
+            |p| p.cluster.name.clone(),
+            |p, v| p.cluster.name = v,
+        )
+        .with_default("(from the nodes or the context)"),
+        Field::enum_choice(
+            "Sizing",
+            path(&["cluster", "sizing"]),
+            "auto: the charts' 2 CPU/2Gi each when they fit, else 500m CPU each (limits kept)",
+            &["auto", "chart", "laptop"],
+            |p| p.cluster.sizing,
+            |p, v| p.cluster.sizing = v,
+        ),
+        Field::bool(
+            "Install ingress-nginx",
+            path(&["cluster", "ingress", "install"]),
+            "install ingress-nginx (Helm) when no controller can reach the pods' HTTPS port",
+            |p| p.cluster.ingress.install,
+            |p, v| p.cluster.ingress.install = v,
         ),
         Field::bool(
             "Require ingress controller",

@@ -30,6 +30,19 @@ pub struct IdentityServer {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub extra_toml: String,
     pub helm_timeout_minutes: u32,
+    /// The chart's AppArmor profile (RuntimeDefault): the kubelet rejects the pod on a node
+    /// without AppArmor (Docker Desktop, OrbStack, minikube's VM). `auto` decides from the
+    /// nodes or a probe pod when kmpilot meets the cluster.
+    pub app_armor: AppArmor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum AppArmor {
+    #[default]
+    Auto,
+    Enabled,
+    Disabled,
 }
 
 impl Default for IdentityServer {
@@ -45,6 +58,7 @@ impl Default for IdentityServer {
             image: IsImage::default(),
             extra_toml: String::new(),
             helm_timeout_minutes: 20,
+            app_armor: AppArmor::Auto,
         }
     }
 }
@@ -214,6 +228,20 @@ pub fn extra_configs(p: &Profile) -> String {
 }
 
 pub fn values(p: &Profile) -> serde_json::Value {
+    let mut v = chart_values(p);
+    if p.identity_server.app_armor == AppArmor::Disabled {
+        // the kubelet rejects the chart's RuntimeDefault profile where AppArmor is missing
+        v["deployment"]["apparmor"] = json!({"enabled": false});
+    }
+    if p.cluster.sizing == super::cluster::Sizing::Laptop {
+        v["deployment"]["resources"] = json!({"requests": {"cpu": super::adapt::LAPTOP_CPU}});
+        v["deployment"]["startupProbe"] =
+            json!({"failureThreshold": super::adapt::LAPTOP_IS_STARTUP_FAILURES});
+    }
+    v
+}
+
+fn chart_values(p: &Profile) -> serde_json::Value {
     let is = &p.identity_server;
     let k = &p.keystores;
     let img = &is.image;
@@ -403,6 +431,14 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             "how long helm --wait may take",
             |p| p.identity_server.helm_timeout_minutes,
             |p, v| p.identity_server.helm_timeout_minutes = v,
+        ),
+        Field::enum_choice(
+            "AppArmor",
+            at("appArmor"),
+            "the chart's RuntimeDefault profile; auto turns it off where the nodes lack AppArmor",
+            &["auto", "enabled", "disabled"],
+            |p| p.identity_server.app_armor,
+            |p, v| p.identity_server.app_armor = v,
         ),
         Field::multiline(
             "Extra TOML",

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::cluster_kind::{self, ClusterKind, Delivery};
 use crate::plan::{Action, Artifact, ArtifactKind, Command, Step, StepId};
 use crate::profile::Profile;
 use crate::profile::checks;
@@ -29,6 +30,9 @@ pub struct IsImage {
     pub repository: String,
     pub tag: String,
     pub push: bool,
+    /// How the built image reaches the nodes: `auto` loads it into kind/minikube/k3d, relies
+    /// on the shared engine of Docker Desktop/OrbStack/Rancher Desktop, pushes elsewhere.
+    pub delivery: Delivery,
 }
 
 impl Default for IsImage {
@@ -43,6 +47,7 @@ impl Default for IsImage {
             repository: "wso2is-km".into(),
             tag: "7.1.0".into(),
             push: true,
+            delivery: Delivery::Auto,
         }
     }
 }
@@ -152,12 +157,62 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
                 .with_timeout(1800),
         ),
     ];
-    if img.push {
-        actions.push(Action::Run(
-            Command::new("docker", ["push", &image]).with_timeout(1800),
-        ));
-    }
+    actions.extend(delivery_actions(p, &image));
     Some(Step::new(StepId::IsImage, actions))
+}
+
+/// How the built image reaches the nodes (see `cluster_kind::Delivery`).
+fn delivery_actions(p: &Profile, image: &str) -> Vec<Action> {
+    let img = &p.identity_server.image;
+    let kind = p.cluster.kind;
+    let push = || {
+        if img.push {
+            vec![Action::Run(
+                Command::new("docker", ["push", image]).with_timeout(1800),
+            )]
+        } else {
+            vec![]
+        }
+    };
+    match img.delivery {
+        Delivery::Push => push(),
+        Delivery::Shared => vec![Action::Note {
+            text: format!(
+                "{image} stays in the Docker engine the {kind} cluster shares; pulled with IfNotPresent"
+            ),
+        }],
+        Delivery::Load => {
+            match cluster_kind::load_command(kind, p.cluster.name.as_deref(), image) {
+                Some(cmd) => vec![Action::Run(
+                    Command::new(&cmd[0], &cmd[1..]).with_timeout(1800),
+                )],
+                None if kind == ClusterKind::Auto => vec![Action::Note {
+                    text: format!(
+                        "load {image} into the cluster (decided at apply: kind load docker-image, minikube image load or k3d image import, by the cluster's kind)"
+                    ),
+                }],
+                None => vec![Action::Note {
+                    text: format!(
+                        "a {kind} cluster has no image-load command: set identityServer.image.delivery: push and a registry its nodes can pull from"
+                    ),
+                }],
+            }
+        }
+        Delivery::Auto => {
+            let mut v = vec![Action::Note {
+                text: format!(
+                    "identityServer.image.delivery: auto (decided at apply: load {image} into kind/minikube/k3d, nothing for Docker Desktop/OrbStack/Rancher Desktop, docker push otherwise)"
+                ),
+            }];
+            if kind != ClusterKind::Auto {
+                // the kind is pinned: decide now
+                let mut q = p.clone();
+                q.identity_server.image.delivery = cluster_kind::delivery_for(kind);
+                v = delivery_actions(&q, image);
+            }
+            v
+        }
+    }
 }
 
 /// The wizard's fields for this step.
@@ -223,10 +278,18 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             |p| p.identity_server.image.tag.clone(),
             |p, v| p.identity_server.image.tag = v,
         ),
+        Field::enum_choice(
+            "Delivery",
+            at("delivery"),
+            "auto: kind/minikube/k3d load the image, Docker Desktop/OrbStack share it, else push",
+            &["auto", "push", "load", "shared"],
+            |p| p.identity_server.image.delivery,
+            |p, v| p.identity_server.image.delivery = v,
+        ),
         Field::bool(
             "Push",
             at("push"),
-            "push after building (a kind cluster can load the image instead)",
+            "push after building when the delivery is push",
             |p| p.identity_server.image.push,
             |p, v| p.identity_server.image.push = v,
         ),

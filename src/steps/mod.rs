@@ -1,8 +1,10 @@
 //! One module per wizard step: its section of the profile, its validation and its part of the
 //! plan. Adding a step is adding a module here and a line in `plan::build`.
 
+pub mod adapt;
 pub mod api_manager;
 pub mod cluster;
+pub mod cluster_kind;
 pub mod dns;
 pub mod form;
 pub mod identity_server;

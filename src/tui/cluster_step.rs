@@ -38,11 +38,19 @@ impl Preflight {
 /// context, ingress class, CSI driver). Anything else may change without a new preflight.
 pub fn preflight_key(app: &App) -> String {
     let plan = crate::plan::plan(&app.profile);
-    format!(
-        "{:?}|{:?}",
-        app.profile.cluster.kubeconfig,
-        crate::exec::preflight::checks(&plan)
-    )
+    // the capacity check reads the namespace only to leave out the releases' own pods on a
+    // re-run: typing a namespace does not re-check
+    let checks: Vec<_> = crate::exec::preflight::checks(&plan)
+        .into_iter()
+        .map(|(s, c)| match c {
+            crate::plan::Check::Capacity(mut spec) => {
+                spec.namespace.clear();
+                (s, crate::plan::Check::Capacity(spec))
+            }
+            c => (s, c),
+        })
+        .collect();
+    format!("{:?}|{:?}", app.profile.cluster.kubeconfig, checks)
 }
 
 /// Starts a preflight when the Cluster step is on screen and its results are stale (or
@@ -99,6 +107,12 @@ pub enum CheckLine {
     },
 }
 
+/// The cluster-kind check's detail (kind, ingress, AppArmor) is read in full, like a
+/// failure's message, not cut at the end of its line.
+fn detail_wraps(r: &CheckOutcome) -> bool {
+    r.status == CheckStatus::Ok && r.summary.starts_with("what kind of cluster")
+}
+
 pub fn check_lines(app: &App) -> Vec<CheckLine> {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
     let width = (super::layout::wizard(area, false).list.width as usize).max(20);
@@ -108,7 +122,7 @@ pub fn check_lines(app: &App) -> Vec<CheckLine> {
     }
     for (i, r) in app.preflight.results.iter().enumerate() {
         v.push(CheckLine::Outcome(i));
-        if r.status != CheckStatus::Failed {
+        if r.status != CheckStatus::Failed && !detail_wraps(r) {
             continue;
         }
         // "    " + text, and "    fix: " + text
@@ -205,7 +219,7 @@ pub fn draw_check_line(app: &App, line: &CheckLine) -> Line<'static> {
                 Span::raw(" "),
                 Span::raw(r.summary.clone()),
             ];
-            if r.status != CheckStatus::Failed && !r.detail.is_empty() {
+            if r.status != CheckStatus::Failed && !r.detail.is_empty() && !detail_wraps(r) {
                 spans.push(Span::styled(format!(" — {}", r.detail), t.dim()));
             }
             Line::from(spans)

@@ -279,16 +279,14 @@ pub fn spawn_executor_asking(
                 return;
             }
         };
-        exec::run_asking(
-            &req.plan,
-            &req.profile,
-            &opts,
-            &secrets,
-            events,
-            cancel,
-            asker,
-        )
-        .await;
+        // meet the cluster: its kind, nodes and ingress classes decide the `auto` answers;
+        // the steps stay those the wizard showed, their actions follow the decisions
+        let (profile, decided) = exec::adapt::resolve(&req.profile, true).await;
+        let plan = match decided {
+            Ok(d) => exec::adapt::plan_with_decisions(&profile, &d),
+            Err(_) => (*req.plan).clone(),
+        };
+        exec::run_asking(&plan, &profile, &opts, &secrets, events, cancel, asker).await;
     });
 }
 

@@ -1,0 +1,90 @@
+//! Meeting the cluster before planning: read its facts (nodes, pods' requests, ingress
+//! classes) and, where the nodes do not tell, ask the kubelet about AppArmor with a probe pod;
+//! `steps::adapt::resolve` then turns the profile's `auto` answers into decisions.
+
+use std::time::Duration;
+
+use crate::kube::Kube;
+use crate::profile::Profile;
+use crate::steps::adapt::{self, Decision, Observed};
+use crate::steps::cluster_kind;
+use crate::steps::identity_server::AppArmor;
+
+/// Reading the facts gives up after this long: an unreachable cluster leaves every `auto`
+/// to the checks of the run, which fail with their own explanation.
+const FACTS_TIMEOUT: Duration = Duration::from_secs(8);
+/// The probe pod is admitted or rejected within seconds; a pod that cannot even be
+/// scheduled gives no verdict.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Facts (and, when `probe` and the nodes do not tell, the AppArmor probe's verdict).
+pub async fn observe(profile: &Profile, probe: bool) -> Result<Observed, String> {
+    crate::kube::ensure_crypto_provider();
+    let c = &profile.cluster;
+    let kube = Kube::connect(c.kubeconfig.as_deref(), c.context.as_deref())
+        .await
+        .map_err(|e| e.to_string())?;
+    let facts = tokio::time::timeout(FACTS_TIMEOUT, kube.cluster_facts())
+        .await
+        .map_err(|_| {
+            format!(
+                "the cluster did not answer within {} s",
+                FACTS_TIMEOUT.as_secs()
+            )
+        })?
+        .map_err(|e| e.to_string())?;
+    let mut o = Observed {
+        facts,
+        apparmor_probe: None,
+    };
+    let needs_probe = profile.identity_server.app_armor == AppArmor::Auto
+        && cluster_kind::apparmor_hint(&o.facts).0.is_none();
+    if probe && needs_probe {
+        // in `default`, out of the deployment's own pod list; in the profile's namespace
+        // when the user may not create pods in `default`
+        let mut verdict = kube.apparmor_probe("default", PROBE_TIMEOUT).await;
+        if verdict.as_ref().is_err_and(|e| e.status_code() == Some(403))
+            && matches!(kube.namespace_exists(&c.namespace).await, Ok(true))
+        {
+            verdict = kube.apparmor_probe(&c.namespace, PROBE_TIMEOUT).await;
+        }
+        match verdict {
+            Ok(Some(v)) => o.apparmor_probe = Some((v.apparmor, v.seen)),
+            Ok(None) => {}
+            Err(e) => tracing::debug!(error = %e, "AppArmor probe"),
+        }
+    }
+    Ok(o)
+}
+
+/// `observe` then `resolve`; the profile unchanged (and why) when the cluster is not reached.
+pub async fn resolve(profile: &Profile, probe: bool) -> (Profile, Result<Vec<Decision>, String>) {
+    match observe(profile, probe).await {
+        Ok(o) => {
+            let (p, d) = adapt::resolve(profile, &o);
+            (p, Ok(d))
+        }
+        Err(e) => (profile.clone(), Err(e)),
+    }
+}
+
+/// The plan of the resolved profile, with each decision as a note at the start of the
+/// prerequisites step, so every front end shows what was decided and why.
+pub fn plan_with_decisions(profile: &Profile, decisions: &[Decision]) -> crate::plan::Plan {
+    let mut plan = crate::plan::plan(profile);
+    if let Some(step) = plan
+        .steps
+        .iter_mut()
+        .find(|s| s.id == crate::plan::StepId::Prerequisites)
+    {
+        for (i, d) in decisions.iter().enumerate() {
+            step.actions.insert(
+                i,
+                crate::plan::Action::Note {
+                    text: format!("decided: {d}"),
+                },
+            );
+        }
+    }
+    plan
+}
