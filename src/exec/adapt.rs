@@ -43,7 +43,9 @@ pub async fn observe(profile: &Profile, probe: bool) -> Result<Observed, String>
         // in `default`, out of the deployment's own pod list; in the profile's namespace
         // when the user may not create pods in `default`
         let mut verdict = kube.apparmor_probe("default", PROBE_TIMEOUT).await;
-        if verdict.as_ref().is_err_and(|e| e.status_code() == Some(403))
+        if verdict
+            .as_ref()
+            .is_err_and(|e| e.status_code() == Some(403))
             && matches!(kube.namespace_exists(&c.namespace).await, Ok(true))
         {
             verdict = kube.apparmor_probe(&c.namespace, PROBE_TIMEOUT).await;

@@ -123,7 +123,7 @@ pub fn resolve(p: &Profile, o: &Observed) -> (Profile, Vec<Decision>) {
         img.delivery = cluster_kind::delivery_for(kind);
         let why = match img.delivery {
             Delivery::Load => format!(
-                "a {kind} cluster loads a local image: `{}` (pullPolicy IfNotPresent)",
+                "a cluster of kind {kind} loads a local image: `{}` (pullPolicy IfNotPresent)",
                 cluster_kind::load_command(kind, r.cluster.name.as_deref(), &img.image_ref())
                     .unwrap_or_default()
                     .join(" ")
@@ -132,7 +132,7 @@ pub fn resolve(p: &Profile, o: &Observed) -> (Profile, Vec<Decision>) {
                 format!("{kind} uses the same image store as docker build: nothing to copy")
             }
             _ => format!(
-                "a {kind} cluster pulls from a registry: docker push {}",
+                "a cluster of kind {kind} pulls from a registry: docker push {}",
                 img.image_ref()
             ),
         };

@@ -391,7 +391,13 @@ pub fn ingress_decision(f: &ClusterFacts, class: &str) -> IngressDecision {
     let others: Vec<String> = f
         .ingress_classes
         .iter()
-        .map(|c| format!("{} ({})", c.name, controller_name(&c.controller)))
+        .map(|c| {
+            format!(
+                "{} ({}, which ignores the nginx backend-protocol annotation)",
+                c.name,
+                controller_name(&c.controller)
+            )
+        })
         .collect();
     match serving {
         Some(c) if c.controller == NGINX_CONTROLLER => IngressDecision {
