@@ -35,7 +35,15 @@ pub struct Journal {
 /// FNV-1a over the step's JSON: stable across runs and Rust versions, unlike `DefaultHasher`.
 /// The JSON holds secret references, never values, so the fingerprint leaks nothing.
 pub fn fingerprint(step: &Step) -> String {
-    let json = serde_json::to_vec(step).unwrap_or_default();
+    // a verify action's peer is the other step's chart, rendered only to check across the
+    // two: changing it changes that step, not this one
+    let mut step = step.clone();
+    for a in &mut step.actions {
+        if let crate::plan::Action::Verify(v) = a {
+            v.peer = None;
+        }
+    }
+    let json = serde_json::to_vec(&step).unwrap_or_default();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in json {
         h ^= u64::from(b);

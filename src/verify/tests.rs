@@ -139,3 +139,16 @@ fn a_parse_error_names_its_line_and_the_extra_toml() {
     );
     assert_eq!(t[0].fix, "apiManager.extraToml");
 }
+
+#[test]
+fn the_peer_chart_does_not_change_the_identity_server_steps_fingerprint() {
+    use crate::exec::journal::fingerprint;
+    use crate::plan::StepId;
+    let p = Profile::quickstart("t");
+    let mut q = p.clone();
+    q.api_manager.chart = "./other-chart".into();
+    let (a, b) = (crate::plan::plan(&p), crate::plan::plan(&q));
+    let f = |plan: &crate::plan::Plan, id| fingerprint(plan.step(id).unwrap());
+    assert_eq!(f(&a, StepId::IdentityServer), f(&b, StepId::IdentityServer));
+    assert_ne!(f(&a, StepId::ApiManager), f(&b, StepId::ApiManager));
+}
