@@ -22,6 +22,7 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, action: &Action) -> Result<(), Fa
         Action::MergeContainerMgt(m) => super::kube_actions::merge_container_mgt(ctx, m).await,
         Action::Http(h) => super::http_actions::discover(ctx, h).await,
         Action::RegisterKeyManager(r) => super::http_actions::register(ctx, r).await,
+        Action::RecoverRelease(r) => super::helm_recover::recover(ctx, r).await,
     }
 }
 

@@ -7,6 +7,7 @@ mod actions;
 pub mod ask;
 pub mod elevate;
 pub mod events;
+mod helm_recover;
 pub mod hosts;
 mod http_actions;
 pub mod journal;

@@ -27,6 +27,7 @@ impl Action {
             Action::UpdateHosts(_) => "hosts",
             Action::MergeContainerMgt(_) => "merge",
             Action::RestartPods(_) => "restart",
+            Action::RecoverRelease(_) => "recover",
         }
     }
 
@@ -154,6 +155,10 @@ impl Action {
                 r.namespace,
                 r.name_prefix,
                 ctx(&r.context)
+            ),
+            Action::RecoverRelease(r) => format!(
+                "helm release {}/{} not left pending by an interrupted run (rolled back or removed, when you agree)",
+                r.namespace, r.release
             ),
         }
     }

@@ -298,7 +298,11 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
     );
     Step::new(
         StepId::IdentityServer,
-        vec![Action::WriteFile { artifact: path }, Action::Run(cmd)],
+        vec![
+            Action::WriteFile { artifact: path },
+            super::helm_recover(p, &is.release, is.helm_timeout_minutes),
+            Action::Run(cmd),
+        ],
     )
 }
 
