@@ -30,6 +30,7 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, action: &Action) -> Result<(), Fa
             ctx.info(text.clone());
             Ok(())
         }
+        Action::RecoverRelease(r) => super::helm_recover::recover(ctx, r).await,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod ask;
 pub mod elevate;
 pub mod adapt;
 pub mod events;
+mod helm_recover;
 pub mod hosts;
 mod http_actions;
 pub mod journal;

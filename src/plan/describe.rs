@@ -29,6 +29,7 @@ impl Action {
             Action::RestartPods(_) => "restart",
             Action::Verify(_) => "verify",
             Action::Note { .. } => "note",
+            Action::RecoverRelease(_) => "recover",
         }
     }
 
@@ -203,6 +204,10 @@ impl Action {
                 } else {
                     ""
                 }
+            ),
+            Action::RecoverRelease(r) => format!(
+                "helm release {}/{} not left pending by an interrupted run (rolled back or removed, when you agree)",
+                r.namespace, r.release
             ),
         }
     }

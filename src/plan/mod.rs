@@ -166,6 +166,9 @@ pub enum Action {
     Note {
         text: String,
     },
+    /// Before a helm upgrade: a release an interrupted run left `pending-*` is rolled back to
+    /// its last deployed revision, or uninstalled when it has none, with the person's consent.
+    RecoverRelease(ReleaseRecovery),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -399,5 +402,15 @@ pub struct RestartPods {
     pub namespace: String,
     /// Pods whose name starts with this are deleted, then their replacements awaited.
     pub name_prefix: String,
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseRecovery {
+    pub release: String,
+    pub namespace: String,
+    /// `--kubeconfig` / `--kube-context`, as the helm upgrade after it has them.
+    pub helm_flags: Vec<String>,
+    /// For the rollback or uninstall (helm's own `--wait`).
     pub timeout_secs: u64,
 }

@@ -417,6 +417,18 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
             }
             v
         }
+        Action::RecoverRelease(r) => {
+            let flags = r
+                .helm_flags
+                .iter()
+                .map(|f| format!(" {}", q(f)))
+                .collect::<String>();
+            vec![format!(
+                "# if `helm status {rel} -n {ns}{flags}` says pending-install/-upgrade/-rollback (an interrupted run): `helm rollback {rel} <last deployed revision> -n {ns}{flags} --wait`, or `helm uninstall {rel} -n {ns}{flags} --wait` when no revision was ever deployed",
+                rel = q(&r.release),
+                ns = q(&r.namespace),
+            )]
+        }
         Action::RestartPods(r) => {
             let k = kubectl(&r.context);
             let ns = q(&r.namespace);

@@ -661,6 +661,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
     actions.push(Action::WriteFile {
         artifact: path.clone(),
     });
+    actions.push(super::helm_recover(p, &a.release, a.helm_timeout_minutes));
     actions.push(Action::Run(super::helm_upgrade(
         p,
         &a.release,

@@ -366,6 +366,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
                 crate::verify::ChartKind::IdentityServer,
             ))),
             Action::WriteFile { artifact: path },
+            super::helm_recover(p, &is.release, is.helm_timeout_minutes),
             Action::Run(cmd),
         ],
     )

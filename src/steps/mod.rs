@@ -72,3 +72,14 @@ pub fn helm_upgrade(
     }
     cmd
 }
+
+/// The check before `helm_upgrade` of `release`: a release an interrupted run left pending is
+/// recovered first (helm refuses an upgrade while one is pending).
+pub fn helm_recover(p: &Profile, release: &str, timeout_minutes: u32) -> crate::plan::Action {
+    crate::plan::Action::RecoverRelease(crate::plan::ReleaseRecovery {
+        release: release.into(),
+        namespace: p.cluster.namespace.clone(),
+        helm_flags: cluster::helm_flags(p),
+        timeout_secs: u64::from(timeout_minutes) * 60,
+    })
+}

@@ -35,8 +35,20 @@ fn keypair(dn: &str, sans: &[&str]) -> IdentitySource {
     IdentitySource::Generate(spec)
 }
 
-/// Four keys: API-M primary/TLS, API-M internal, IS primary/TLS, IS internal.
+/// Four keys: API-M primary/TLS, API-M internal, IS primary/TLS, IS internal; both
+/// truststores also hold the public CAs, as kmpilot's keystores step makes them.
 fn full_spec() -> KeystoreSetSpec {
+    let mut spec = wso2_spec();
+    let roots = kmpilot_keystore::public_cas::mozilla_roots();
+    for b in &mut spec.bundles {
+        if let Some(ts) = &mut b.truststore {
+            ts.trust.extend(roots.iter().cloned());
+        }
+    }
+    spec
+}
+
+fn wso2_spec() -> KeystoreSetSpec {
     KeystoreSetSpec::wso2(Wso2SetOptions {
         apim: keypair(APIM_DN, &APIM_SANS),
         apim_internal: Some(keypair(APIM_DN, &APIM_SANS)),
@@ -180,13 +192,46 @@ fn keytool_sequence(keytool: &Path, openssl: Option<&Path>, dir: &Path) -> usize
         ],
         dir,
     );
+    // the public CAs: the cheapest keytool way is one copy of the JDK's own cacerts into
+    // each truststore (kmpilot takes the Mozilla set from webpki-root-certs)
+    let mut commands = 12;
+    let cacerts = std::fs::canonicalize(keytool)
+        .ok()
+        .and_then(|k| Some(k.parent()?.parent()?.join("lib/security/cacerts")))
+        .filter(|c| c.is_file());
+    if let Some(cacerts) = &cacerts {
+        let src = cacerts.display().to_string();
+        for (file, kind) in [
+            ("client-truststore.jks", "JKS"),
+            ("client-truststore.p12", "PKCS12"),
+        ] {
+            run(
+                keytool,
+                &[
+                    "-importkeystore",
+                    "-noprompt",
+                    "-srckeystore",
+                    &src,
+                    "-srcstorepass",
+                    "changeit",
+                    "-destkeystore",
+                    file,
+                    "-deststoretype",
+                    kind,
+                    "-deststorepass",
+                    PW,
+                ],
+                dir,
+            );
+        }
+        commands += 2;
+    }
     export("wso2carbon.jks", "wso2carbon", "apim.cer");
     export("primary.p12", "wso2carbon", "is.cer");
     import("client-truststore.jks", "JKS", "wso2carbonssl", "apim.cer");
     import("client-truststore.jks", "JKS", "wso2is", "is.cer");
     import("client-truststore.p12", "PKCS12", "wso2carbon", "is.cer");
     import("client-truststore.p12", "PKCS12", "wso2am", "apim.cer");
-    let mut commands = 12;
     if let Some(openssl) = openssl {
         run(
             keytool,
@@ -267,7 +312,7 @@ fn comparison() {
         std::hint::black_box(build_set(&spec).unwrap());
     });
     println!(
-        "kmpilot build_set (4 RSA-2048 keys, 8 stores, 2 PEM pairs), {rust_runs} runs: \
+        "kmpilot build_set (4 RSA-2048 keys, 8 stores, public CAs in both truststores, 2 PEM pairs), {rust_runs} runs: \
          median {:.3} s  min {:.3} s  max {:.3} s",
         rust.median.as_secs_f64(),
         rust.min.as_secs_f64(),
