@@ -36,7 +36,10 @@ fn helm_children(parent: u32) -> Vec<u32> {
         let Some((comm, rest)) = stat.split_once(") ") else {
             continue;
         };
-        let ppid = rest.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok());
+        let ppid = rest
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<u32>().ok());
         if comm.ends_with("(helm") && ppid == Some(parent) {
             out.push(pid);
         }
@@ -52,10 +55,20 @@ fn a_release_left_pending_by_a_killed_helm_is_recovered_by_resume() {
     let ns = "kmp-pending";
     let _ = run(
         "kubectl",
-        &["delete", "namespace", ns, "--wait=true", "--ignore-not-found"],
+        &[
+            "delete",
+            "namespace",
+            ns,
+            "--wait=true",
+            "--ignore-not-found",
+        ],
     );
     support::ensure_nginx_ingress_class();
-    assert!(run("kubectl", &["create", "namespace", ns]).status.success());
+    assert!(
+        run("kubectl", &["create", "namespace", ns])
+            .status
+            .success()
+    );
     support::apply_yaml(&format!(
         "apiVersion: v1\nkind: ResourceQuota\nmetadata: {{name: no-pods, namespace: {ns}}}\nspec: {{hard: {{pods: \"0\"}}}}\n"
     ));
@@ -115,9 +128,16 @@ fn a_release_left_pending_by_a_killed_helm_is_recovered_by_resume() {
     };
     let out = first.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "the run with helm {killed} killed failed");
+    assert!(
+        !out.status.success(),
+        "the run with helm {killed} killed failed"
+    );
     // helm could not clean up: the release is stuck, and a plain helm upgrade would refuse
-    assert_eq!(helm_status(ns, "is").as_deref(), Some("pending-install"), "{stderr}");
+    assert_eq!(
+        helm_status(ns, "is").as_deref(),
+        Some("pending-install"),
+        "{stderr}"
+    );
 
     // the cluster is fixed; the resumed run recovers the release and completes
     assert!(

@@ -655,3 +655,45 @@ fn the_sudo_question_shows_the_command_and_takes_the_password_masked() {
     perform_reply(key(&mut a, KeyCode::Esc));
     assert!(matches!(reply.try_recv().unwrap(), Reply::No));
 }
+
+/// Recovering a release left pending: a yes/no dialog (no password field) showing the helm
+/// command; y answers yes, n no.
+#[test]
+fn the_release_recovery_question_is_a_plain_yes_or_no() {
+    use kmpilot::exec::ask::{AskKind, Question, Reply};
+    use kmpilot::tui::ask_dialog::Asked;
+    let q = Question {
+        kind: AskKind::RecoverRelease,
+        title: "Helm release is is stuck in pending-install".into(),
+        text: vec![
+            "Revision 1 of wso2/is is pending-install: an earlier run was interrupted.".into(),
+            "kmpilot can uninstall it (no revision of it was ever deployed), then install it again:".into(),
+            "helm uninstall is --wait --timeout 1200s -n wso2".into(),
+        ],
+        password: None,
+        yes: "recover the release".into(),
+    };
+    let mut a = running_app();
+    a.size = (140, 30);
+    let (asked, mut reply) = Asked::new(q.clone());
+    update(&mut a, Msg::Ask(asked));
+    let s = text(&a);
+    assert!(
+        s.contains("helm uninstall is --wait --timeout 1200s -n wso2"),
+        "{s}"
+    );
+    assert!(s.contains("recover the release") && !s.contains("›"), "{s}");
+    assert!(
+        key(&mut a, KeyCode::Char('x')).is_none(),
+        "other keys do nothing"
+    );
+    perform_reply(key(&mut a, KeyCode::Char('y')));
+    assert!(matches!(
+        reply.try_recv().unwrap(),
+        Reply::Yes { password: None }
+    ));
+    let (asked, mut reply) = Asked::new(q);
+    update(&mut a, Msg::Ask(asked));
+    perform_reply(key(&mut a, KeyCode::Char('n')));
+    assert!(matches!(reply.try_recv().unwrap(), Reply::No));
+}
