@@ -61,6 +61,11 @@ pub async fn observe(profile: &Profile, probe: bool) -> Result<Observed, String>
 
 /// `observe` then `resolve`; the profile unchanged (and why) when the cluster is not reached.
 pub async fn resolve(profile: &Profile, probe: bool) -> (Profile, Result<Vec<Decision>, String>) {
+    // the decisions are about installing IS and API-M: a tracks-only profile (PrivateJet on a
+    // 3.2 API-M that runs elsewhere, KMS alone) has nothing to decide and no probe pod to start
+    if !profile.identity_server.install && !profile.api_manager.install {
+        return (profile.clone(), Ok(Vec::new()));
+    }
     match observe(profile, probe).await {
         Ok(o) => {
             let (p, d) = adapt::resolve(profile, &o);

@@ -171,15 +171,15 @@ pub fn plan(p: &Profile) -> Step {
         context: p.cluster.context.clone(),
     }));
     let installs = p.identity_server.install || p.api_manager.install;
-    for text in super::adapt::unresolved_notes(p) {
-        actions.push(Action::Note { text });
-    }
-    actions.push(Action::Check(Check::ClusterKind {
-        context: p.cluster.context.clone(),
-    }));
-    // only what will be installed needs room or an ingress controller (a tracks-only
-    // profile installs no WSO2 server)
+    // only what will be installed needs the cluster's kind, room or an ingress controller (a
+    // tracks-only profile installs no WSO2 server, so nothing is decided for it)
     if installs {
+        for text in super::adapt::unresolved_notes(p) {
+            actions.push(Action::Note { text });
+        }
+        actions.push(Action::Check(Check::ClusterKind {
+            context: p.cluster.context.clone(),
+        }));
         actions.push(Action::Check(Check::Capacity(crate::plan::CapacitySpec {
             context: p.cluster.context.clone(),
             namespace: p.cluster.namespace.clone(),
