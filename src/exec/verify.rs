@@ -280,6 +280,16 @@ pub(crate) async fn verify_ahead(
                     }
                     done.insert((step.id, i), report);
                 }
+                // a first run: the chart's repository is added by the prerequisites step, so
+                // the chart cannot be had yet. The step's own verify action renders it after
+                // that, still before its helm install; a local chart or a known repo is
+                // verified here, before anything changes.
+                Err(e) if chart_not_fetched_yet(&e) && plan_adds_a_repo(ctx.plan) => {
+                    tracing::info!(
+                        chart = %v.render.chart,
+                        "verification deferred to the step: {e}"
+                    );
+                }
                 Err(e) => {
                     let f = Failure::new(e).hint(
                         "is helm installed and the chart reachable (helm repo add / a local chart path)?",
@@ -290,6 +300,20 @@ pub(crate) async fn verify_ahead(
         }
     }
     Ok(done)
+}
+
+/// helm's words for a repository chart it has no index for (`repo wso2 not found`, `no cached
+/// repo found`), as opposed to a chart that rendered wrong.
+fn chart_not_fetched_yet(error: &str) -> bool {
+    let e = error.to_ascii_lowercase();
+    (e.contains("repo ") && e.contains(" not found")) || e.contains("no cached repo")
+}
+
+/// Whether the run itself adds a Helm repository (`helm repo add` in the prerequisites).
+fn plan_adds_a_repo(plan: &crate::plan::Plan) -> bool {
+    plan.steps.iter().flat_map(|s| &s.actions).any(|a| {
+        matches!(a, Action::Run(c) if c.program == "helm" && c.args.first().is_some_and(|x| x == "repo"))
+    })
 }
 
 /// The step's own verify action: the report verified ahead when there is one (the same
@@ -386,4 +410,21 @@ pub(crate) async fn before_run(ctx: &mut Ctx<'_>, journal: &mut super::journal::
     });
     let _ = tx.send(Event::RunFinished { ok: false });
     false
+}
+
+#[cfg(test)]
+mod deferral_tests {
+    use super::chart_not_fetched_yet;
+
+    #[test]
+    fn a_missing_repository_defers_a_chart_that_rendered_wrong_does_not() {
+        assert!(chart_not_fetched_yet("Error: repo wso2 not found"));
+        assert!(chart_not_fetched_yet(
+            "Error: no cached repo found. (try 'helm repo update')"
+        ));
+        assert!(!chart_not_fetched_yet(
+            "Error: template: identity-server/templates/x.yaml:3: nil pointer"
+        ));
+        assert!(!chart_not_fetched_yet("Error: chart \"x\" version \"9\" not found"));
+    }
 }
