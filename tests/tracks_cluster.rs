@@ -1,9 +1,12 @@
 //! The PrivateJet and KMS↔STS tracks applied against the real test control plane (see
-//! `scripts/with-test-cluster`). Custom kinds come from the project's own minimal CRDs
-//! (tests/crds); `istioctl` is the project's stand-in (tests/bin/istioctl), which adds the
-//! sidecar container the way `istioctl kube-inject` does. Each track first asks the cluster
-//! whether it serves every kind it will create: where it does not, the track stops before its
-//! first change and says what is missing.
+//! `scripts/with-test-cluster`). The Istio and cert-manager kinds are validated by their real
+//! CRDs and `istioctl` is the real one, injecting with the real sidecar-injector ConfigMaps:
+//! `scripts/test-cluster up` installs them and puts istioctl on PATH (`scripts/test-peers`
+//! fetches them from the Go module proxy). Only the kinds with no installable real CRD —
+//! IBM's IdentityMappingPolicy, the WSO2 API Operator's Security — come from the project's
+//! stand-ins (tests/crds).
+//! Each track first asks the cluster whether it serves every kind it will create: where it
+//! does not, the track stops before its first change and says what is missing.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -51,16 +54,10 @@ fn ok(o: Output) -> String {
 }
 
 fn apply(dir: &Path, profile: &Path, only: &str, env: &[(&str, &str)]) -> (i32, String, String) {
-    let path = format!(
-        "{}:{}",
-        root().join("tests/bin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let mut c = Command::new(env!("CARGO_BIN_EXE_kmpilot"));
     c.args(["apply", "--yes", "--only", only, "-f"])
         .arg(profile)
-        .env("KMPILOT_STATE_DIR", dir.join("state"))
-        .env("PATH", path);
+        .env("KMPILOT_STATE_DIR", dir.join("state"));
     for (k, v) in env {
         c.env(k, v);
     }
@@ -72,8 +69,37 @@ fn apply(dir: &Path, profile: &Path, only: &str, env: &[(&str, &str)]) -> (i32, 
     )
 }
 
-/// The CRDs once per test binary: the tests run in parallel and two concurrent creates of the
-/// same CRD race (AlreadyExists).
+/// The PATH directories that hold an `istioctl`.
+fn istioctl_dirs() -> Vec<String> {
+    std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .filter(|d| !d.is_empty() && Path::new(d).join("istioctl").exists())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `kubectl create --dry-run=server -f -` of `yaml`: what the API server (with the CRDs'
+/// schemas and validation rules) says about an object, without storing it.
+fn server_dry_run(yaml: &str) -> Output {
+    use std::io::Write;
+    let mut c = Command::new("kubectl")
+        .args(["create", "--dry-run=server", "-o", "name", "-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kubectl on PATH");
+    c.stdin
+        .take()
+        .expect("piped")
+        .write_all(yaml.as_bytes())
+        .expect("write to kubectl");
+    c.wait_with_output().expect("kubectl ran")
+}
+
+/// The stand-in CRDs once per test binary: the tests run in parallel and two concurrent
+/// creates of the same CRD race (AlreadyExists).
 fn install_crds() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -251,6 +277,71 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
     }
 }
 
+/// Deletes what the KMS track test creates or leaves in `istio-system` and `kube-system`,
+/// keeping the namespaces: istio-system holds the sidecar-injector ConfigMaps the test cluster
+/// installed, which `istioctl kube-inject` reads.
+fn delete_kms_objects() {
+    for args in [
+        &["deployment", "key-management-api", "-n", "kube-system"][..],
+        &["deployment", "tokenadapter", "-n", "istio-system"],
+        &["secret", "sts-apikey", "-n", "istio-system"],
+        &[
+            "certificates.cert-manager.io",
+            "istio-ingressgateway-certs",
+            "-n",
+            "istio-system",
+        ],
+        &["identitymappingpolicy", "stspolicy", "-n", "istio-system"],
+        &[
+            "gateways.networking.istio.io",
+            "kmsgateway",
+            "-n",
+            "kube-system",
+        ],
+        &[
+            "virtualservices.networking.istio.io",
+            "kmsvservice",
+            "-n",
+            "kube-system",
+        ],
+        &[
+            "destinationrules.networking.istio.io",
+            "kms-api-tls",
+            "-n",
+            "kube-system",
+        ],
+    ] {
+        let mut a = vec!["delete"];
+        a.extend_from_slice(args);
+        // foreground: the pods of a deleted deployment are gone too, so the next run's
+        // "the sts pod was replaced" compares only its own pods
+        a.extend([
+            "--ignore-not-found",
+            "--cascade=foreground",
+            "--wait=true",
+            "--timeout=120s",
+        ]);
+        ok(kubectl(&a));
+    }
+}
+
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let mut a = vec!["get"];
+    a.extend_from_slice(args);
+    a.extend(["-o", "json"]);
+    serde_json::from_str(&ok(kubectl(&a))).expect("kubectl -o json")
+}
+
+fn names(list: &serde_json::Value) -> Vec<String> {
+    list.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[test]
 fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_objects() {
     if !cluster() {
@@ -258,16 +349,21 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     }
     let dir = tempfile::tempdir().unwrap();
     install_crds();
-    let _ = kubectl(&[
-        "delete",
-        "deployment",
-        "key-management-api",
+    assert!(
+        !istioctl_dirs().is_empty(),
+        "no istioctl on PATH: run under scripts/with-test-cluster (or eval the lines of \
+         scripts/test-cluster env), which put the real istioctl on PATH"
+    );
+    // the configuration the real istioctl injects with: installed by scripts/test-cluster up
+    ok(kubectl(&[
+        "get",
+        "configmap",
+        "istio-sidecar-injector",
+        "istio",
         "-n",
-        "kube-system",
-        "--ignore-not-found",
-        "--wait=true",
-    ]);
-    fresh_namespace("istio-system");
+        "istio-system",
+    ]));
+    delete_kms_objects();
     // what the ICP KMS and STS charts leave behind
     support::apply_yaml(
         "apiVersion: v1\nkind: Secret\nmetadata: {name: sts-apikey, namespace: istio-system}\nstringData: {apikey: old-key, other: kept}\n---\n\
@@ -282,19 +378,29 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         "istio-system",
         "--timeout=60s",
     ]));
-    let pods_before = ok(kubectl(&[
-        "get",
-        "pods",
-        "-n",
-        "istio-system",
-        "-o",
-        "jsonpath={.items[*].metadata.name}",
-    ]));
+    let sts_pods = || -> Vec<String> {
+        ok(kubectl(&[
+            "get",
+            "pods",
+            "-n",
+            "istio-system",
+            "-l",
+            "app=tokenadapter",
+            "-o",
+            "jsonpath={.items[*].metadata.name}",
+        ]))
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+    };
+    let pods_before = sts_pods();
+    assert!(!pods_before.is_empty(), "the sts pod runs before the track");
 
+    // cert-manager.io/v1: the only version the real cert-manager CRDs serve
     let profile = dir.path().join("kms.yaml");
     std::fs::write(
         &profile,
-        "apiVersion: kmpilot/v1\nkind: Profile\nname: kmp-kms\nidentityServer: {install: false}\napiManager: {install: false}\nkmsSts:\n  enabled: true\n  apiKey: {env: KMS_API_KEY}\n  sourceCrn: 'crn:v1:staging:public:sts:us-south:a/1234:123456789::'\n  targetCrns: ['crn:v1:icp:private:kms:mycluster:n/kube-system:0d705d95-e216-4ce4-9c81-38eeef4eee3b::']\n  certificate: {ipAddresses: [9.42.136.50]}\n",
+        "apiVersion: kmpilot/v1\nkind: Profile\nname: kmp-kms\nidentityServer: {install: false}\napiManager: {install: false}\nkmsSts:\n  enabled: true\n  apiKey: {env: KMS_API_KEY}\n  sourceCrn: 'crn:v1:staging:public:sts:us-south:a/1234:123456789::'\n  targetCrns: ['crn:v1:icp:private:kms:mycluster:n/kube-system:0d705d95-e216-4ce4-9c81-38eeef4eee3b::']\n  certificate: {apiVersion: cert-manager.io/v1, ipAddresses: [9.42.136.50]}\n",
     )
     .unwrap();
     let env = [("KMS_API_KEY", "kms-api-key-123")];
@@ -327,28 +433,56 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         "jsonpath={.data.other}",
     ]));
     assert!(!other.is_empty(), "patched, not replaced: other keys stay");
-    let pods_after = ok(kubectl(&[
-        "get",
-        "pods",
-        "-n",
-        "istio-system",
-        "-o",
-        "jsonpath={.items[*].metadata.name}",
-    ]));
-    assert_ne!(pods_before, pods_after, "the sts pod was replaced");
-    let containers = ok(kubectl(&[
-        "get",
-        "deployment",
-        "key-management-api",
-        "-n",
-        "kube-system",
-        "-o",
-        "jsonpath={.spec.template.spec.containers[*].name}",
-    ]));
-    assert_eq!(containers, "api istio-proxy");
+    let pods_after = sts_pods();
+    assert!(
+        pods_after.iter().any(|p| !pods_before.contains(p)),
+        "the sts pod was replaced: before {pods_before:?}, after {pods_after:?}"
+    );
+
+    // what the real `istioctl kube-inject` did to the KMS API deployment, read back from the
+    // API server after `kubectl replace`
+    let kms = json_of(&["deployment", "key-management-api", "-n", "kube-system"]);
+    let pod = &kms["spec"]["template"];
+    let spec = &pod["spec"];
+    let status: serde_json::Value = serde_json::from_str(
+        pod["metadata"]["annotations"]["sidecar.istio.io/status"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no sidecar.istio.io/status annotation:\n{kms:#}")),
+    )
+    .expect("the status annotation is JSON");
+    let containers = names(&spec["containers"]);
+    let inits = names(&spec["initContainers"]);
+    assert_eq!(containers, ["api", "istio-proxy"], "{spec:#}");
+    assert_eq!(inits, ["istio-init"], "{spec:#}");
+    assert_eq!(status["containers"], serde_json::json!(["istio-proxy"]));
+    assert_eq!(status["initContainers"], serde_json::json!(["istio-init"]));
+    let proxy = &spec["containers"][1];
+    let args: Vec<&str> = proxy["args"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(args[..2], ["proxy", "sidecar"], "{proxy:#}");
+    let image = proxy["image"].as_str().unwrap_or_default();
+    assert!(image.contains("/proxyv2:"), "{image}");
+    assert_eq!(
+        spec["initContainers"][0]["image"], proxy["image"],
+        "the init container runs the same proxy image (istio-iptables)"
+    );
+    // the mesh configuration came from the istio ConfigMap: the proxy learns istiod's address
+    let env_names: Vec<&str> = proxy["env"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        env_names.contains(&"ISTIO_META_WORKLOAD_NAME"),
+        "{env_names:?}"
+    );
+    let volumes = names(&spec["volumes"]);
+    assert!(volumes.contains(&"istio-envoy".to_string()), "{volumes:?}");
+
     let vs = ok(kubectl(&[
         "get",
-        "virtualservice",
+        "virtualservices.networking.istio.io",
         "kmsvservice",
         "-n",
         "kube-system",
@@ -358,7 +492,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     assert_eq!(vs, "/kms/api /api kms-api:28674");
     let gw = ok(kubectl(&[
         "get",
-        "gateway",
+        "gateways.networking.istio.io",
         "kmsgateway",
         "-n",
         "kube-system",
@@ -369,7 +503,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     assert_eq!(
         ok(kubectl(&[
             "get",
-            "destinationrule",
+            "destinationrules.networking.istio.io",
             "kms-api-tls",
             "-n",
             "kube-system",
@@ -380,14 +514,14 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     );
     let cert = ok(kubectl(&[
         "get",
-        "certificate",
+        "certificates.cert-manager.io",
         "istio-ingressgateway-certs",
         "-n",
         "istio-system",
         "-o",
-        "jsonpath={.spec.secretName} {.spec.ipAddresses[0]}",
+        "jsonpath={.spec.secretName} {.spec.ipAddresses[0]} {.spec.issuerRef.kind}",
     ]));
-    assert_eq!(cert, "istio-ingressgateway-certs 9.42.136.50");
+    assert_eq!(cert, "istio-ingressgateway-certs 9.42.136.50 ClusterIssuer");
     let pol = ok(kubectl(&[
         "get",
         "identitymappingpolicy",
@@ -401,35 +535,112 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     assert!(!out.contains("kms-api-key-123") && !err.contains("kms-api-key-123"));
 
     // a missing istioctl is a clear error with install advice
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kmpilot"));
-    let o = c
+    let without_istioctl: Vec<String> = std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .filter(|d| !istioctl_dirs().iter().any(|i| i == d))
+        .map(str::to_string)
+        .collect();
+    let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
         .args(["apply", "--yes", "--only", "kms-sts", "-f"])
         .arg(&profile)
         .env("KMPILOT_STATE_DIR", dir.path().join("state"))
         .env("KMS_API_KEY", "kms-api-key-123")
+        .env("PATH", without_istioctl.join(":"))
         .stdin(Stdio::null())
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
-    if !std::env::var("PATH")
-        .unwrap_or_default()
-        .split(':')
-        .any(|d| Path::new(d).join("istioctl").exists())
-    {
-        assert_eq!(o.status.code(), Some(1));
-        assert!(
-            err.contains("istioctl is not installed") && err.contains("hint: install istioctl"),
-            "{err}"
-        );
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("istioctl is not installed") && err.contains("hint: install istioctl"),
+        "{err}"
+    );
+    delete_kms_objects();
+}
+
+#[test]
+fn the_real_crds_are_in_force_and_reject_malformed_objects() {
+    if !cluster() {
+        return;
     }
-    let _ = kubectl(&[
-        "delete",
-        "deployment",
-        "key-management-api",
-        "-n",
-        "kube-system",
-    ]);
-    let _ = kubectl(&["delete", "namespace", "istio-system", "--wait=false"]);
+    // what the real CRDs serve: BackendTLSPolicy comes with the standard channel at v1, and
+    // cert-manager serves only cert-manager.io/v1 (not the pre-1.0 certmanager.k8s.io)
+    let served = ok(kubectl(&["api-versions"]));
+    for v in [
+        "gateway.networking.k8s.io/v1",
+        "networking.istio.io/v1alpha3",
+        "networking.istio.io/v1",
+        "cert-manager.io/v1",
+    ] {
+        assert!(served.lines().any(|l| l == v), "{v} not served:\n{served}");
+    }
+    assert!(!served.contains("certmanager.k8s.io"), "{served}");
+    let btls = ok(kubectl(&[
+        "get",
+        "crd",
+        "backendtlspolicies.gateway.networking.k8s.io",
+        "-o",
+        "jsonpath={.spec.versions[?(@.served==true)].name} {.metadata.annotations.gateway\\.networking\\.k8s\\.io/channel}",
+    ]));
+    assert!(
+        btls.starts_with("v1") && btls.ends_with(" standard"),
+        "{btls}"
+    );
+
+    // each malformed object next to a well-formed twin: the rejection is the schema's, not a
+    // missing kind
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "cert-manager Certificate without an issuer",
+            "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c, namespace: default}\nspec: {secretName: s, commonName: x}\n",
+            "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c, namespace: default}\nspec: {secretName: s, commonName: x, issuerRef: {name: ca, kind: ClusterIssuer}}\n",
+            &["spec.issuerRef", "Required value"],
+        ),
+        (
+            "Istio DestinationRule with an unknown TLS mode",
+            "apiVersion: networking.istio.io/v1alpha3\nkind: DestinationRule\nmetadata: {name: d, namespace: default}\nspec: {host: kms-api, trafficPolicy: {tls: {mode: SIMPLEST}}}\n",
+            "apiVersion: networking.istio.io/v1alpha3\nkind: DestinationRule\nmetadata: {name: d, namespace: default}\nspec: {host: kms-api, trafficPolicy: {tls: {mode: SIMPLE}}}\n",
+            &["spec.trafficPolicy.tls.mode", "Unsupported value"],
+        ),
+        (
+            "Istio Gateway whose port is a word",
+            "apiVersion: networking.istio.io/v1alpha3\nkind: Gateway\nmetadata: {name: g, namespace: default}\nspec: {servers: [{port: {name: https, number: https, protocol: HTTPS}, hosts: ['*']}]}\n",
+            "apiVersion: networking.istio.io/v1alpha3\nkind: Gateway\nmetadata: {name: g, namespace: default}\nspec: {servers: [{port: {name: https, number: 443, protocol: HTTPS}, hosts: ['*']}]}\n",
+            &["spec.servers[0].port.number"],
+        ),
+        (
+            "Gateway API HTTPRoute to port 0",
+            "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: default}\nspec: {parentRefs: [{name: gw}], rules: [{backendRefs: [{name: svc, port: 0}]}]}\n",
+            "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: default}\nspec: {parentRefs: [{name: gw}], rules: [{backendRefs: [{name: svc, port: 9443}]}]}\n",
+            &["spec.rules[0].backendRefs[0].port"],
+        ),
+        (
+            // a CEL rule of the CRD: the CA must come from somewhere
+            "Gateway API BackendTLSPolicy with no CA",
+            "apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata: {name: b, namespace: default}\nspec: {targetRefs: [{group: '', kind: Service, name: svc}], validation: {hostname: is.example.com}}\n",
+            "apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata: {name: b, namespace: default}\nspec: {targetRefs: [{group: '', kind: Service, name: svc}], validation: {hostname: is.example.com, caCertificateRefs: [{group: '', kind: ConfigMap, name: kmpilot-ca}]}}\n",
+            &[
+                "spec.validation",
+                "must specify either CACertificateRefs or WellKnownCACertificates",
+            ],
+        ),
+    ];
+    for (what, bad, good, expect) in cases {
+        let o = server_dry_run(good);
+        assert!(
+            o.status.success(),
+            "{what}: the well-formed twin is accepted\n{good}\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let o = server_dry_run(bad);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{what}: accepted\n{bad}");
+        assert!(err.contains("is invalid"), "{what}: {err}");
+        for e in *expect {
+            assert!(err.contains(e), "{what}: no {e:?} in\n{err}");
+        }
+    }
 }
 
 /// The API Operator v1.2.x ships apiextensions.k8s.io/v1beta1 CRDs; the test cluster (1.36)

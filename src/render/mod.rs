@@ -1,6 +1,7 @@
 //! Pure renderers: profile sections in, file contents out. Nothing here touches the disk, the
 //! network or the clock, so every artifact can be pinned by a snapshot test.
 
+pub mod gateway_api;
 pub mod hosts;
 pub mod manifests;
 

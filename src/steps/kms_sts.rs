@@ -147,6 +147,9 @@ impl Default for KmsSts {
 /// /etc/istio/ingressgateway-certs, so the name is fixed.
 pub const CERT_SECRET: &str = "istio-ingressgateway-certs";
 
+/// Where Istio keeps its sidecar-injector and mesh ConfigMaps (istioctl's default `-i`).
+const ISTIO_NAMESPACE: &str = "istio-system";
+
 pub fn validate(p: &Profile, issues: &mut Issues) {
     let k = &p.kms_sts;
     if !k.enabled {
@@ -375,7 +378,54 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
         "yaml",
     ]);
     save.stdout_to = Some(saved.clone());
-    let mut inject = Command::new("istioctl", ["kube-inject", "-f", &saved]);
+    // The cluster's own injector configuration, as files: without them istioctl injects
+    // through istiod's webhook, or, when it finds none, from the istio-sidecar-injector
+    // ConfigMap but without its values, which a current istioctl renders into an invalid pod
+    // ("cannot unmarshal string into ... failureThreshold"). With the files it needs no istiod.
+    let injector_files = [
+        (
+            "istio-sidecar-injector",
+            "config",
+            "kms-sts/inject-config.yaml",
+        ),
+        (
+            "istio-sidecar-injector",
+            "values",
+            "kms-sts/inject-values.json",
+        ),
+        ("istio", "mesh", "kms-sts/mesh.yaml"),
+    ];
+    let fetch_injector: Vec<Action> = injector_files
+        .iter()
+        .map(|(cm, key, file)| {
+            let jsonpath = format!("jsonpath={{.data.{key}}}");
+            let mut c = kc(&[
+                "get",
+                "configmap",
+                cm,
+                "-n",
+                ISTIO_NAMESPACE,
+                "-o",
+                &jsonpath,
+            ]);
+            c.stdout_to = Some(file.to_string());
+            Action::Run(c)
+        })
+        .collect();
+    let mut inject_args = vec![
+        "kube-inject",
+        "-f",
+        &saved,
+        "--injectConfigFile",
+        injector_files[0].2,
+        "--valuesFile",
+        injector_files[1].2,
+        "--meshConfigFile",
+        injector_files[2].2,
+    ];
+    let context_flag = ctx.as_ref().map(|c| format!("--context={c}"));
+    inject_args.extend(context_flag.as_deref());
+    let mut inject = Command::new("istioctl", inject_args);
     inject.stdout_to = Some(injected.clone());
     let mut actions = super::cluster::reachable_checks(p, [k.context.as_deref()]);
     // the cert-manager, Istio and IBM kinds at the profile's versions, before the first change
@@ -406,6 +456,9 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
             timeout_secs: 300,
         }),
         Action::Run(save),
+    ]);
+    actions.extend(fetch_injector);
+    actions.extend([
         Action::Run(inject),
         // replace, not delete + apply: the KMS API keeps serving while the new pods start
         Action::Run(kc(&["replace", "-f", &injected])),
