@@ -4,10 +4,10 @@
 //! this module changes the world.
 
 mod actions;
-pub mod bundle;
-pub mod ask;
-pub mod elevate;
 pub mod adapt;
+pub mod ask;
+pub mod bundle;
+pub mod elevate;
 pub mod events;
 mod helm_recover;
 pub mod hosts;
@@ -19,8 +19,8 @@ mod overlay;
 pub mod preflight;
 pub mod process;
 pub mod secrets;
-pub mod verify;
 mod served_kinds;
+pub mod verify;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

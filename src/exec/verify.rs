@@ -425,6 +425,8 @@ mod deferral_tests {
         assert!(!chart_not_fetched_yet(
             "Error: template: identity-server/templates/x.yaml:3: nil pointer"
         ));
-        assert!(!chart_not_fetched_yet("Error: chart \"x\" version \"9\" not found"));
+        assert!(!chart_not_fetched_yet(
+            "Error: chart \"x\" version \"9\" not found"
+        ));
     }
 }
