@@ -131,14 +131,25 @@ fn every_shipped_example_verifies_clean() {
             .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
         let p = with_charts(loaded.profile, None, None);
         let reports = verify(&p);
-        assert_eq!(reports.len(), 2, "{}: both charts verified", path.display());
+        // every chart the profile installs, and only those (the PrivateJet example targets a
+        // 3.2 API-M that runs elsewhere, the KMS example installs no WSO2 server)
+        let installs = usize::from(p.identity_server.install) + usize::from(p.api_manager.install);
+        assert_eq!(
+            reports.len(),
+            installs,
+            "{}: every installed chart verified",
+            path.display()
+        );
         let errs = errors(&reports);
         assert!(errs.is_empty(), "{}: {:#?}", path.display(), errs);
+        seen += 1;
         // the IS report carries what the cluster-kind checks read
-        let is = reports
+        let Some(is) = reports
             .iter()
             .find(|r| r.chart == ChartKind::IdentityServer)
-            .unwrap();
+        else {
+            continue;
+        };
         assert!(
             is.pods
                 .iter()
@@ -147,7 +158,6 @@ fn every_shipped_example_verifies_clean() {
             "{:?}",
             is.pods
         );
-        seen += 1;
     }
     assert!(seen >= 4, "only {seen} example profiles");
 }
