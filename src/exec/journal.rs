@@ -43,6 +43,11 @@ pub fn fingerprint(step: &Step) -> String {
             v.peer = None;
         }
     }
+    // notes only tell the reader why (a decision's reason quotes live figures such as the
+    // CPU left on the nodes, which the run itself changes); what a decision changes shows
+    // in the actions it shapes, so a note never makes a finished step run again
+    step.actions
+        .retain(|a| !matches!(a, crate::plan::Action::Note { .. }));
     let json = serde_json::to_vec(&step).unwrap_or_default();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in json {
@@ -93,5 +98,28 @@ impl Journal {
                 error,
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fingerprint;
+    use crate::plan::{Action, Step, StepId};
+
+    #[test]
+    fn notes_do_not_change_a_step_s_fingerprint_actions_do() {
+        let base = crate::plan::plan(&crate::profile::Profile::quickstart("q"));
+        let step = base.step(StepId::Prerequisites).unwrap().clone();
+        let mut noted: Step = step.clone();
+        noted.actions.insert(
+            0,
+            Action::Note {
+                text: "decided: cluster.sizing: chart (28 CPU free)".into(),
+            },
+        );
+        assert_eq!(fingerprint(&step), fingerprint(&noted));
+        let mut changed = step.clone();
+        changed.actions.pop();
+        assert_ne!(fingerprint(&step), fingerprint(&changed));
     }
 }
