@@ -212,7 +212,7 @@ pub async fn run_asking(
     cancel: watch::Receiver<bool>,
     asker: Option<std::sync::Arc<dyn ask::Asker>>,
 ) -> bool {
-    // two rustls back ends are linked (kube: ring, reqwest: aws-lc); choose one before any TLS
+    // the one rustls provider (ring) must be installed before any TLS client is built
     crate::kube::ensure_crypto_provider();
     let mut journal = Journal::load(&opts.state_dir, &profile.name);
     let _ = std::fs::create_dir_all(&opts.work_dir);

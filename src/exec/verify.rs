@@ -254,6 +254,20 @@ fn outcome(report: &Report) -> Result<(), Failure> {
     .hint("fix the profile fields each finding names (kmpilot verify -f PROFILE lists them all), then run again"))
 }
 
+const UNREACHABLE_CHART_HINT: &str =
+    "is helm installed and the chart reachable (helm repo add / a local chart path)?";
+
+/// The run's renderer: its plan, secrets, directories and cancel signal.
+fn renderer<'a>(ctx: &Ctx<'a>) -> Renderer<'a> {
+    Renderer::new(
+        ctx.plan,
+        ctx.secrets,
+        &ctx.opts.base_dir,
+        vault_cert(ctx.plan, &ctx.opts.work_dir),
+        ctx.cancel.clone(),
+    )
+}
+
 /// Before the first step changes anything: verify every chart the selected steps will
 /// install, so a chart that renders wrong stops the run with the cluster untouched. Returns
 /// the reports by (step, action index) for the steps' own verify actions, or the step whose
@@ -262,13 +276,7 @@ pub(crate) async fn verify_ahead(
     ctx: &Ctx<'_>,
     steps: &[&crate::plan::Step],
 ) -> Result<HashMap<(StepId, usize), Report>, (StepId, usize, Failure, Option<Report>)> {
-    let mut r = Renderer::new(
-        ctx.plan,
-        ctx.secrets,
-        &ctx.opts.base_dir,
-        vault_cert(ctx.plan, &ctx.opts.work_dir),
-        ctx.cancel.clone(),
-    );
+    let mut r = renderer(ctx);
     let mut done = HashMap::new();
     for step in steps {
         for (i, a) in step.actions.iter().enumerate() {
@@ -291,9 +299,7 @@ pub(crate) async fn verify_ahead(
                     );
                 }
                 Err(e) => {
-                    let f = Failure::new(e).hint(
-                        "is helm installed and the chart reachable (helm repo add / a local chart path)?",
-                    );
+                    let f = Failure::new(e).hint(UNREACHABLE_CHART_HINT);
                     return Err((step.id, i, f, None));
                 }
             }
@@ -321,18 +327,10 @@ fn plan_adds_a_repo(plan: &crate::plan::Plan) -> bool {
 pub(crate) async fn action(ctx: &mut Ctx<'_>, v: &VerifySpec, index: usize) -> Result<(), Failure> {
     let report = match ctx.verified.remove(&(ctx.step, index)) {
         Some(r) => r,
-        None => {
-            let mut r = Renderer::new(
-                ctx.plan,
-                ctx.secrets,
-                &ctx.opts.base_dir,
-                vault_cert(ctx.plan, &ctx.opts.work_dir),
-                ctx.cancel.clone(),
-            );
-            r.verify(v).await.map_err(|e| {
-                Failure::new(e).hint("is helm installed and the chart reachable (helm repo add / a local chart path)?")
-            })?
-        }
+        None => renderer(ctx)
+            .verify(v)
+            .await
+            .map_err(|e| Failure::new(e).hint(UNREACHABLE_CHART_HINT))?,
     };
     report_to(ctx, &report);
     outcome(&report)

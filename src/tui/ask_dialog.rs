@@ -86,18 +86,15 @@ pub fn on_question(app: &mut App, a: Asked) {
 
 /// Opens the next waiting question when no other dialog is in the way (help gives way).
 pub fn show_next(app: &mut App) {
-    if matches!(app.modal, Some(Modal::Help)) {
-        app.modal = None;
-    }
-    if app.modal.is_some() {
+    if !super::queued_dialog::may_open(app) {
         return;
     }
     if let Some(asked) = app.run.asks.pop_front() {
-        let input = asked.question.password.as_ref().map(|_| {
-            let mut t = TextArea::default();
-            t.set_mask_char('•');
-            t
-        });
+        let input = asked
+            .question
+            .password
+            .as_ref()
+            .map(|_| super::queued_dialog::masked_input());
         app.modal = Some(Modal::Ask(AskDialog { asked, input }));
     }
 }

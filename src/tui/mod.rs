@@ -9,6 +9,7 @@ pub mod cluster_step;
 pub mod layout;
 pub mod msg;
 pub mod open_profile;
+pub mod queued_dialog;
 pub mod review_verify;
 pub mod run_state;
 pub mod runner;

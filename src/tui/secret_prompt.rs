@@ -99,15 +99,11 @@ pub fn on_question(app: &mut App, q: SecretQuestion) {
 
 /// Opens the next waiting question when no other dialog is in the way (help gives way).
 pub fn show_next(app: &mut App) {
-    if matches!(app.modal, Some(Modal::Help)) {
-        app.modal = None;
-    }
-    if app.modal.is_some() {
+    if !super::queued_dialog::may_open(app) {
         return;
     }
     if let Some(question) = app.run.questions.pop_front() {
-        let mut input = TextArea::default();
-        input.set_mask_char('•');
+        let input = super::queued_dialog::masked_input();
         app.modal = Some(Modal::SecretPrompt(SecretPrompt { question, input }));
     }
 }
