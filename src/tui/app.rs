@@ -48,18 +48,9 @@ impl WizardStep {
     ];
 
     pub fn title(self) -> &'static str {
-        match self {
-            WizardStep::Cluster => "Cluster & prerequisites",
-            WizardStep::IsImage => "IS image",
-            WizardStep::Keystores => "Keystores",
-            WizardStep::SecureVault => "Secure vault",
-            WizardStep::IdentityServer => "Identity Server",
-            WizardStep::ApiManager => "API Manager",
-            WizardStep::KeyManager => "Key manager",
-            WizardStep::Dns => "DNS",
-            WizardStep::PrivateJet => "PrivateJet clusters",
-            WizardStep::KmsSts => "KMS <-> STS",
-            WizardStep::Review => "Review & run",
+        match self.step_id() {
+            Some(id) => id.short_title(),
+            None => "Review & run",
         }
     }
 
