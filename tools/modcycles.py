@@ -7,14 +7,16 @@ root = sys.argv[1] if len(sys.argv) > 1 else 'src'
 files = {}
 for d, _, fs in os.walk(root):
     for f in fs:
-        if f.endswith('.rs'):
+        if f.endswith('.rs') and f != 'tests.rs':
             p = os.path.join(d, f); rel = os.path.relpath(p, root)[:-3].split(os.sep)
             if rel[-1] == 'mod': rel = rel[:-1]
             if rel in (['lib'], ['main']): rel = []
             files[tuple(rel)] = open(p).read()
 def strip_tests(s):
+    # code only: test modules and comments do not make a dependency
     i = s.find('#[cfg(test)]')
-    return s if i < 0 else s[:i]
+    s = s if i < 0 else s[:i]
+    return re.sub(r'//[^\n]*', '', s)
 def resolve(mod, path):
     # path: list of segments after crate:: or relative
     for n in range(len(path), 0, -1):
