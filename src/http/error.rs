@@ -4,6 +4,13 @@
 
 use std::fmt;
 
+// The stages of a key-manager registration. They live with the errors (whose hints depend on
+// the stage) so that the error module depends on nothing that uses it.
+pub const STAGE_DCR: &str = "client registration (DCR)";
+pub const STAGE_TOKEN: &str = "admin token (password grant)";
+pub const STAGE_LIST: &str = "list key managers";
+pub const STAGE_SAVE: &str = "save key manager";
+
 /// What kind of failure; tests and the executor branch on it, people read [`KmError`]'s text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -151,12 +158,12 @@ impl std::error::Error for KmError {}
 pub(crate) fn status_hint(stage: &'static str, status: u16, host: &str, path: &str) -> String {
     match status {
         401 => match stage {
-            super::register::STAGE_LIST | super::register::STAGE_SAVE => format!(
+            STAGE_LIST | STAGE_SAVE => format!(
                 "API-M rejected the access token kmpilot obtained; check the admin credentials \
                  (apiManager.admin) and that the token came from API-M's own /oauth2/token \
                  at {host}, not from IS"
             ),
-            super::register::STAGE_TOKEN => "API-M rejected the client it had just registered; \
+            STAGE_TOKEN => "API-M rejected the client it had just registered; \
                  check the admin credentials (apiManager.admin) and retry"
                 .to_string(),
             _ => "check the admin credentials (apiManager.admin: username and password); \
@@ -173,11 +180,11 @@ pub(crate) fn status_hint(stage: &'static str, status: u16, host: &str, path: &s
              ingress (dns step, /etc/hosts), and does this API-M (chart version) serve {path}? \
              API-M 4.5 serves the Admin REST API at /api/am/admin/v4"
         ),
-        400 if stage == super::register::STAGE_TOKEN => {
+        400 if stage == STAGE_TOKEN => {
             "API-M refused the password grant; check the admin credentials (apiManager.admin)"
                 .to_string()
         }
-        400 | 422 if stage == super::register::STAGE_SAVE => {
+        400 | 422 if stage == STAGE_SAVE => {
             "API-M rejected the key-manager body; the description above names the field \
              (the body is the plan's key-manager/key-manager.json)"
                 .to_string()

@@ -26,10 +26,7 @@ use super::reach::Reach;
 use super::redact::Redactor;
 use super::send::{Answer, Call, host_of, path_of, send, status_error};
 
-pub const STAGE_DCR: &str = "client registration (DCR)";
-pub const STAGE_TOKEN: &str = "admin token (password grant)";
-pub const STAGE_LIST: &str = "list key managers";
-pub const STAGE_SAVE: &str = "save key manager";
+pub use super::error::{STAGE_DCR, STAGE_LIST, STAGE_SAVE, STAGE_TOKEN};
 
 /// The DCR client kmpilot registers (the runbook uses the same name).
 pub const CLIENT_NAME: &str = "kmpilot_rest_api_admin";

@@ -74,6 +74,16 @@ impl StepId {
         }
     }
 
+    /// The title in the wizard's narrow step list (the plan, the runbook and the run screen's
+    /// dialogs use `title`); both are declared here so that they cannot drift apart.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            StepId::IsImage => "IS image",
+            StepId::Dns => "DNS",
+            other => other.title(),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<StepId> {
         StepId::ALL.into_iter().find(|id| id.as_str() == s)
     }

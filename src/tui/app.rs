@@ -6,12 +6,13 @@ use std::time::{Instant, SystemTime};
 
 use ratatui_textarea::TextArea;
 
+pub use super::multiline_editor::MultiLineEditor;
 use super::run_state::{RunState, StepRun};
+pub use super::secret_editor::{SecretEditor, SecretSource};
 use super::theme::Theme;
 use crate::plan::{Plan, StepId};
 use crate::profile::Profile;
 use crate::profile::diagnostics::{Issue, Severity};
-use crate::profile::secret::SecretRef;
 use crate::profile::yaml_tree::Seg;
 use crate::steps::form::Field;
 
@@ -47,18 +48,9 @@ impl WizardStep {
     ];
 
     pub fn title(self) -> &'static str {
-        match self {
-            WizardStep::Cluster => "Cluster & prerequisites",
-            WizardStep::IsImage => "IS image",
-            WizardStep::Keystores => "Keystores",
-            WizardStep::SecureVault => "Secure vault",
-            WizardStep::IdentityServer => "Identity Server",
-            WizardStep::ApiManager => "API Manager",
-            WizardStep::KeyManager => "Key manager",
-            WizardStep::Dns => "DNS",
-            WizardStep::PrivateJet => "PrivateJet clusters",
-            WizardStep::KmsSts => "KMS <-> STS",
-            WizardStep::Review => "Review & run",
+        match self.step_id() {
+            Some(id) => id.short_title(),
+            None => "Review & run",
         }
     }
 
@@ -152,83 +144,9 @@ pub struct InlineEdit {
     pub error: Option<String>,
 }
 
-/// Where a secret comes from, as the secret editor offers it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretSource {
-    Env,
-    File,
-    Prompt,
-    Literal,
-    /// Optional secrets only: use the fallback.
-    Unset,
-}
-
-impl SecretSource {
-    pub fn label(self) -> &'static str {
-        match self {
-            SecretSource::Env => "environment variable",
-            SecretSource::File => "file",
-            SecretSource::Prompt => "prompt when the plan runs",
-            SecretSource::Literal => "literal value (not saved)",
-            SecretSource::Unset => "not set (use the default)",
-        }
-    }
-}
-
-pub struct SecretEditor {
-    pub field: usize,
-    pub source: SecretSource,
-    pub input: TextArea<'static>,
-    pub optional: bool,
-    /// Literal entry was explicitly asked for (Ctrl-L).
-    pub literal_unlocked: bool,
-}
-
-impl SecretEditor {
-    pub fn sources(&self) -> Vec<SecretSource> {
-        let mut v = vec![SecretSource::Env, SecretSource::File, SecretSource::Prompt];
-        if self.literal_unlocked {
-            v.push(SecretSource::Literal);
-        }
-        if self.optional {
-            v.push(SecretSource::Unset);
-        }
-        v
-    }
-
-    /// The reference the editor describes now.
-    pub fn value(&self) -> Result<Option<SecretRef>, String> {
-        let text = self.input.lines().join("");
-        let t = text.trim();
-        Ok(match self.source {
-            SecretSource::Env => {
-                if t.is_empty() {
-                    return Err("name the environment variable".into());
-                }
-                Some(SecretRef::Env(t.to_string()))
-            }
-            SecretSource::File => {
-                if t.is_empty() {
-                    return Err("name the file".into());
-                }
-                Some(SecretRef::File(PathBuf::from(t)))
-            }
-            SecretSource::Prompt => Some(SecretRef::Prompt(true)),
-            SecretSource::Literal => Some(SecretRef::Literal(text)),
-            SecretSource::Unset => None,
-        })
-    }
-}
-
-pub struct MultiLineEditor {
-    pub field: usize,
-    pub input: TextArea<'static>,
-    pub original: Box<Profile>,
-    pub error: Option<String>,
-}
-
 pub enum Modal {
-    Help,
+    /// The help overlay, scrolled this many lines.
+    Help(usize),
     /// Unsaved changes (or a running plan) when quitting.
     QuitGuard,
     SaveAs(TextArea<'static>),
@@ -375,6 +293,8 @@ pub struct App {
     pub quit_after_save: bool,
     /// Defaults shown next to the help.
     pub defaults: Profile,
+    /// The profile store's folder, read once here so that drawing reads no environment.
+    pub store_dir: PathBuf,
 }
 
 impl App {
@@ -411,6 +331,7 @@ impl App {
             should_quit: false,
             quit_after_save: false,
             defaults,
+            store_dir: crate::profile::store::profiles_dir(),
         };
         app.visited[0] = true;
         app.revalidate();
@@ -526,15 +447,7 @@ impl App {
 
     /// The PrivateJet cluster index of the focused field, if any.
     pub fn focused_cluster(&self) -> Option<usize> {
-        let f = self.fields.get(self.field)?;
-        match f.path.0.as_slice() {
-            [Seg::Key(a), Seg::Key(b), Seg::Index(i), ..]
-                if a == "privateJet" && b == "clusters" =>
-            {
-                Some(*i)
-            }
-            _ => None,
-        }
+        super::private_jet_clusters::cluster_of(self.fields.get(self.field)?)
     }
 }
 

@@ -127,7 +127,7 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             })
         }
         (Some(input), _) => {
-            if !super::update::is_line_break_or_tab(&k) {
+            if !super::text_input::is_line_break_or_tab(&k) {
                 input.input(k);
             }
             app.modal = Some(Modal::Ask(d));
@@ -168,9 +168,9 @@ pub fn draw(app: &App, d: &AskDialog, f: &mut Frame, area: Rect) {
         .sum();
     let extra = if d.input.is_some() { 4 } else { 2 };
     let h = ((rows + extra + 2) as u16).min(area.height);
-    let r = super::view::centered(area, w, h);
+    let r = super::widgets::centered(area, w, h);
     f.render_widget(Clear, r);
-    let b = super::view::block(t, q.title.clone(), true);
+    let b = super::widgets::block(t, q.title.clone(), true);
     let inner = b.inner(r);
     f.render_widget(b, r);
     let mut lines: Vec<Line> = q.text.iter().map(|l| Line::from(l.clone())).collect();
@@ -206,7 +206,7 @@ pub fn draw(app: &App, d: &AskDialog, f: &mut Frame, area: Rect) {
         vec![("y/Enter", q.yes.as_str()), ("n/Esc", "no")]
     };
     f.render_widget(
-        Paragraph::new(super::view::key_line(t, &keys)),
+        Paragraph::new(super::widgets::key_line(t, &keys)),
         Rect::new(
             inner.x,
             y.min(inner.y + inner.height.saturating_sub(1)),

@@ -85,10 +85,10 @@ pub fn on_results(app: &mut App, generation: u64, results: Vec<CheckOutcome>) {
     // on the last field the results below it come into view as they arrive, without pulling
     // the view back up from where the user scrolled to (End twice)
     let before = app.form_scroll;
-    super::update::ensure_field_visible(app);
+    super::form_nav::ensure_field_visible(app);
     app.form_scroll = app
         .form_scroll
-        .max(before.min(super::update::form_bottom(app)));
+        .max(before.min(super::form_nav::form_bottom(app)));
 }
 
 /// Rows the Cluster step's form shows below its fields. A failure's message and fix-it are
@@ -388,10 +388,10 @@ pub fn draw_picker(app: &App, p: &ContextPicker, f: &mut Frame, area: Rect) {
         .max(3);
     let first = p.selected.saturating_sub(rows - 1);
     for (i, (name, about)) in items.iter().enumerate().skip(first).take(rows) {
-        lines.push(super::view::pick_row(t, i == p.selected, name, w, about));
+        lines.push(super::widgets::pick_row(t, i == p.selected, name, w, about));
     }
     lines.push(Line::from(""));
-    lines.push(super::view::key_line(
+    lines.push(super::widgets::key_line(
         t,
         &[
             ("↑↓", "choose"),
@@ -401,8 +401,8 @@ pub fn draw_picker(app: &App, p: &ContextPicker, f: &mut Frame, area: Rect) {
         ],
     ));
     let h = (lines.len() as u16 + 2).min(area.height);
-    let r = super::view::centered(area, 76, h);
-    super::view::dialog(app, f, r, "Kubeconfig context", lines);
+    let r = super::widgets::centered(area, 76, h);
+    super::widgets::dialog(&app.theme, f, r, "Kubeconfig context", lines);
 }
 
 fn glyph(status: CheckStatus, t: &Theme) -> Span<'static> {

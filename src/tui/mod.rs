@@ -6,18 +6,34 @@
 pub mod app;
 pub mod ask_dialog;
 pub mod cluster_step;
+pub mod confirm_run;
+pub mod form_nav;
+pub mod help;
+pub mod key_manager_discovery;
+pub mod keys;
 pub mod layout;
+pub mod log_search;
 pub mod msg;
+pub mod multiline_editor;
 pub mod open_profile;
+pub mod private_jet_clusters;
 pub mod queued_dialog;
+pub mod quit_guard;
+pub mod review_nav;
 pub mod review_verify;
+pub mod run_nav;
 pub mod run_state;
 pub mod runner;
+pub mod save_as;
+pub mod secret_editor;
 pub mod secret_prompt;
+pub mod step_failed;
 pub mod terminal;
+pub mod text_input;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod widgets;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -54,7 +70,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<u8> {
 pub fn new_app(opts: TuiOptions, no_color: bool) -> App {
     let mut app = App::new(opts.profile, opts.profile_path, no_color);
     if opts.start_on_review {
-        update::select_step(&mut app, app::WizardStep::ALL.len() - 1);
+        form_nav::select_step(&mut app, app::WizardStep::ALL.len() - 1);
         app.focus = app::Focus::Form;
     }
     app
@@ -287,7 +303,12 @@ fn spawn_tick(tx: mpsc::UnboundedSender<Msg>) {
         t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             t.tick().await;
-            if tx.send(Msg::Tick).is_err() {
+            let wall = std::time::SystemTime::now()
+                .duration_since(std::time::SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0);
+            let now = std::time::Instant::now();
+            if tx.send(Msg::Tick { now, wall }).is_err() {
                 break;
             }
         }

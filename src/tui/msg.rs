@@ -19,8 +19,12 @@ pub enum Msg {
     Mouse(MouseEvent),
     Paste(String),
     Resize(u16, u16),
-    /// Once a second: elapsed times and ages move on.
-    Tick,
+    /// Once a second: elapsed times and ages move on. The loop reads the clocks (monotonic for
+    /// durations, the wall clock in Unix seconds for ages), so `update` reads none.
+    Tick {
+        now: std::time::Instant,
+        wall: i64,
+    },
     Exec(Event),
     Watch(WatchUpdate),
     /// The outcome of `Cmd::Save`: the path written and the literal secrets left out.

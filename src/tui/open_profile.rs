@@ -87,7 +87,7 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                     return choose(app, PathBuf::from(t), dirty);
                 }
             }
-            _ if super::update::is_line_break_or_tab(&k) => {}
+            _ if super::text_input::is_line_break_or_tab(&k) => {}
             _ => {
                 input.input(k);
             }
@@ -144,7 +144,7 @@ pub fn draw(app: &App, d: &OpenDialog, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let mut lines: Vec<Line> = vec![Line::from(vec![
         Span::styled("store ", t.dim()),
-        Span::raw(crate::profile::store::profiles_dir().display().to_string()),
+        Span::raw(app.store_dir.display().to_string()),
     ])];
     lines.push(Line::from(""));
     match &d.entries {
@@ -160,7 +160,7 @@ pub fn draw(app: &App, d: &OpenDialog, f: &mut Frame, area: Rect) {
             let rows = (area.height as usize).saturating_sub(12).max(3);
             let first = d.selected.saturating_sub(rows - 1);
             for (i, e) in l.iter().enumerate().skip(first).take(rows) {
-                lines.push(super::view::pick_row(
+                lines.push(super::widgets::pick_row(
                     t,
                     i == d.selected,
                     &e.name,
@@ -185,7 +185,7 @@ pub fn draw(app: &App, d: &OpenDialog, f: &mut Frame, area: Rect) {
             t.warn(),
         )));
     }
-    lines.push(super::view::key_line(
+    lines.push(super::widgets::key_line(
         t,
         &[
             ("↑↓", "choose"),
@@ -195,11 +195,15 @@ pub fn draw(app: &App, d: &OpenDialog, f: &mut Frame, area: Rect) {
         ],
     ));
     let h = (lines.len() as u16 + 2).min(area.height);
-    let r = super::view::centered(area, 76, h);
+    let r = super::widgets::centered(area, 76, h);
     // not wrapped: the path input is drawn over its row, which must stay where it was counted
     f.render_widget(ratatui::widgets::Clear, r);
     f.render_widget(
-        ratatui::widgets::Paragraph::new(lines).block(super::view::block(t, "Open profile", true)),
+        ratatui::widgets::Paragraph::new(lines).block(super::widgets::block(
+            t,
+            "Open profile",
+            true,
+        )),
         r,
     );
     if let (Some(row), Some(input)) = (input_row, &d.path_input) {

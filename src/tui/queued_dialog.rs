@@ -8,7 +8,7 @@ use super::app::{App, Modal};
 
 /// Whether a queued dialog may open now: help gives way, any other open dialog does not.
 pub fn may_open(app: &mut App) -> bool {
-    if matches!(app.modal, Some(Modal::Help)) {
+    if matches!(app.modal, Some(Modal::Help(_))) {
         app.modal = None;
     }
     app.modal.is_none()

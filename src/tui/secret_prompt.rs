@@ -132,7 +132,7 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             answer: Ok(Secret::new(value)),
         });
     }
-    if !super::update::is_line_break_or_tab(&k) {
+    if !super::text_input::is_line_break_or_tab(&k) {
         p.input.input(k);
     }
     app.modal = Some(Modal::SecretPrompt(p));
@@ -145,9 +145,9 @@ pub fn on_paste(p: &mut SecretPrompt, s: &str) {
 
 pub fn draw(app: &App, p: &SecretPrompt, f: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let r = super::view::centered(area, 70, 9);
+    let r = super::widgets::centered(area, 70, 9);
     f.render_widget(Clear, r);
-    let b = super::view::block(t, "Secret needed", true);
+    let b = super::widgets::block(t, "Secret needed", true);
     let inner = b.inner(r);
     f.render_widget(b, r);
     let [about, _, field, _, keys] = Layout::vertical([
@@ -177,7 +177,7 @@ pub fn draw(app: &App, p: &SecretPrompt, f: &mut Frame, area: Rect) {
     shown.set_style(t.input());
     f.render_widget(&shown, input);
     f.render_widget(
-        Paragraph::new(super::view::key_line(
+        Paragraph::new(super::widgets::key_line(
             t,
             &[("Enter", "use"), ("Esc", "cancel the run")],
         )),

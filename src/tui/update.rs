@@ -1,27 +1,27 @@
-//! `update(&mut App, Msg) -> Option<Cmd>`: every state change of the wizard. No I/O here: what
-//! needs the outside world leaves as a `Cmd`.
+//! `update(&mut App, Msg) -> Option<Cmd>`: every state change of the wizard, routed here to the
+//! screen or dialog it concerns. Keys go through the key table (`keys`); each dialog decides on
+//! its own keys and this file applies the outcome. No I/O here: what needs the outside world
+//! leaves as a `Cmd`, and the time comes in with `Msg::Tick`.
 
-use std::path::PathBuf;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
-};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::layout::Rect;
-use ratatui_textarea::TextArea;
 
-use super::app::{
-    App, Focus, FormLine, InlineEdit, Modal, MultiLineEditor, ReviewRow, Screen, SecretEditor,
-    SecretSource, WizardStep, form_lines,
-};
+use super::app::{App, Focus, FormLine, InlineEdit, Modal, Screen, WizardStep, form_lines};
 use super::cluster_step::{self, PickerOutcome};
+use super::form_nav::{ensure_field_visible, form_bottom, move_field, select_step, set_field};
+use super::keys::{self, Act};
 use super::layout;
 use super::msg::{Cmd, Msg};
-use super::open_profile;
+use super::run_nav;
 use super::run_state::Pane;
-use super::secret_prompt;
-use crate::profile::secret::SecretRef;
-use crate::profile::store;
+use super::text_input::{is_line_break, single_line};
+use super::{
+    confirm_run, help, key_manager_discovery, log_search, multiline_editor, open_profile,
+    private_jet_clusters, quit_guard, review_nav, save_as, secret_editor, secret_prompt,
+    step_failed,
+};
 use crate::steps::form::{Kind, Value};
 
 pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
@@ -79,12 +79,11 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             ensure_field_visible(app);
             None
         }
-        Msg::Tick => {
-            app.now = Instant::now();
-            app.wall = SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(app.wall);
+        Msg::Tick { now, wall } => {
+            app.now = now;
+            if wall > 0 {
+                app.wall = wall;
+            }
             None
         }
         Msg::Exec(ev) => {
@@ -92,7 +91,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             app.run.apply(ev, app.now);
             // the failure dialog opens now, or once the dialog in its way is closed
             // (`show_failure` runs after every message)
-            if matches!(app.modal, Some(Modal::Help)) && app.run.failed.is_some() {
+            if matches!(app.modal, Some(Modal::Help(_))) && app.run.failed.is_some() {
                 app.modal = None;
             }
             None
@@ -103,7 +102,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
                 WatchUpdate::Pods(s) => app.run.pods = s,
                 WatchUpdate::Ingresses(s) => app.run.ingresses = s,
             }
-            clamp_pane_scrolls(app);
+            run_nav::clamp_pane_scrolls(&mut app.run, app.size);
             None
         }
         Msg::Preflight {
@@ -141,7 +140,9 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             None
         }
         Msg::Discovered(r) => {
-            on_discovered(app, r);
+            let (d, status) = key_manager_discovery::on_discovered(&app.profile, r);
+            app.discovered = d;
+            app.status = Some(status);
             None
         }
         Msg::Saved(r) => {
@@ -196,16 +197,6 @@ fn show_failure(app: &mut App) {
     }
 }
 
-/// Keys a one-line field must not take: a TextArea would add a line (Ctrl-M, Ctrl-J) or an
-/// invisible tab.
-pub fn is_line_break_or_tab(k: &KeyEvent) -> bool {
-    matches!(k.code, KeyCode::Tab | KeyCode::BackTab) || ctrl(k, 'm') || ctrl(k, 'j')
-}
-
-fn ctrl(k: &KeyEvent, c: char) -> bool {
-    k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char(c)
-}
-
 fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
     if app.modal.is_some() {
         return on_modal_key(app, k);
@@ -214,44 +205,128 @@ fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
         return on_edit_key(app, k);
     }
     app.status = None;
-    if ctrl(&k, 'c') || k.code == KeyCode::Char('q') {
-        return request_quit(app);
-    }
-    if ctrl(&k, 's') {
-        return save(app);
-    }
-    if ctrl(&k, 'o') {
-        return open_profile::open_dialog(app);
-    }
-    match k.code {
-        KeyCode::Char('?') | KeyCode::F(1) => {
-            app.modal = Some(Modal::Help);
-            return None;
+    let act = keys::lookup(app, keys::scope_of(app), &k)?;
+    perform(app, act)
+}
+
+/// Does what a binding of the key table says.
+fn perform(app: &mut App, act: Act) -> Option<Cmd> {
+    let pane = app.run.pane.unwrap_or(Pane::Log);
+    match act {
+        Act::Quit => return request_quit(app),
+        Act::Save => return save(app),
+        Act::Open => return open_profile::open_dialog(app),
+        Act::Help => app.modal = Some(Modal::Help(0)),
+        Act::SaveAs => save_as_dialog(app),
+        // the step list
+        Act::StepPrev => select_step(app, app.step.saturating_sub(1)),
+        Act::StepNext => select_step(app, app.step + 1),
+        Act::StepFirst => select_step(app, 0),
+        Act::StepLast => select_step(app, WizardStep::ALL.len() - 1),
+        Act::EnterForm => {
+            app.focus = Focus::Form;
+            app.visited[app.step] = true;
         }
-        KeyCode::Char('S') => {
-            open_save_as(app);
-            return None;
+        // a step's fields
+        Act::FieldPrev => move_field(app, -1),
+        Act::FieldNext => move_field(app, 1),
+        Act::FieldPageUp => move_field(app, -10),
+        Act::FieldPageDown => move_field(app, 10),
+        Act::FieldFirst => move_field(app, -10_000),
+        // End again: all that follows the last field (the Cluster step's checks)
+        Act::FieldLast if app.field + 1 == app.fields.len() => app.form_scroll = form_bottom(app),
+        Act::FieldLast => move_field(app, 10_000),
+        Act::NextStep => select_step(app, app.step + 1),
+        Act::PrevStep => select_step(app, app.step.saturating_sub(1)),
+        Act::BackToSteps => app.focus = Focus::Steps,
+        Act::Toggle => toggle(app),
+        Act::ChoiceNext => cycle_choice(app, 1),
+        Act::ChoicePrev => cycle_choice(app, -1),
+        Act::PickContext => return cluster_step::open_picker(app),
+        Act::Edit => start_inline_edit(app),
+        Act::ChooseSource => {
+            if let Some(f) = app.fields.get(app.field)
+                && let Kind::Secret { optional } = f.kind
+            {
+                let e = secret_editor::open(app.field, f.get(&app.profile), optional);
+                app.modal = Some(Modal::Secret(e));
+            }
         }
-        _ => {}
-    }
-    match app.screen {
-        Screen::Run => on_run_key(app, k),
-        Screen::Wizard => match app.focus {
-            Focus::Steps => on_steps_key(app, k),
-            Focus::Form if app.wizard_step() == WizardStep::Review => on_review_key(app, k),
-            Focus::Form => on_form_key(app, k),
+        Act::EditLines => {
+            if let Some(f) = app.fields.get(app.field) {
+                let text = f.get(&app.profile).text().to_string();
+                let m = multiline_editor::open(app.field, &text, app.profile.clone());
+                app.modal = Some(Modal::MultiLine(m));
+            }
+        }
+        Act::CheckCluster => return cluster_step::maybe_start(app, true),
+        Act::Discover => {
+            let (cmd, status) = key_manager_discovery::discover(&app.profile);
+            app.status = Some((status, false));
+            return Some(cmd);
+        }
+        Act::Adopt => {
+            let status = key_manager_discovery::adopt(&mut app.profile, app.discovered.take());
+            app.revalidate();
+            app.status = Some(status);
+        }
+        Act::AddCluster => {
+            let i = crate::steps::private_jet::add_cluster(&mut app.profile);
+            app.revalidate();
+            if let Some(pos) = private_jet_clusters::first_field_of(&app.fields, i) {
+                app.field = pos;
+            }
+            ensure_field_visible(app);
+            app.status = Some((format!("added cluster {}", i + 1), false));
+        }
+        Act::RemoveCluster => match app.focused_cluster() {
+            Some(i) => app.modal = Some(Modal::ConfirmRemoveCluster(i)),
+            None => app.status = Some(("move to a cluster's field to remove it".into(), true)),
         },
+        // typing into a field: `on_edit_key` handles these
+        Act::Accept | Act::Cancel | Act::AcceptAndMove | Act::Cursor => {}
+        // review & run
+        Act::ReviewPrev => review_step(app, app.review.selected as isize, -1),
+        Act::ReviewNext => review_step(app, app.review.selected as isize, 1),
+        Act::ReviewFirst => review_step(app, 0, 1),
+        Act::ReviewLast => review_step(app, app.review.rows.len() as isize, -1),
+        Act::PreviewUp => app.review.preview_scroll = app.review.preview_scroll.saturating_sub(10),
+        Act::PreviewDown => app.review.preview_scroll += 10,
+        Act::Run => return ask_run(app),
+        // the run screen
+        Act::NextPane => app.run.pane = Some(run_nav::next_pane(pane, true)),
+        Act::PrevPane => app.run.pane = Some(run_nav::next_pane(pane, false)),
+        Act::ScrollUp => run_nav::scroll_pane(&mut app.run, app.size, pane, -1),
+        Act::ScrollDown => run_nav::scroll_pane(&mut app.run, app.size, pane, 1),
+        Act::ScrollPageUp => run_nav::scroll_pane(&mut app.run, app.size, pane, -20),
+        Act::ScrollPageDown => run_nav::scroll_pane(&mut app.run, app.size, pane, 20),
+        Act::ScrollTop => run_nav::scroll_pane(&mut app.run, app.size, pane, -1_000_000),
+        Act::ScrollBottom => run_nav::scroll_pane(&mut app.run, app.size, pane, 1_000_000),
+        Act::Search => app.modal = Some(Modal::Search(single_line(""))),
+        Act::NextMatch => jump_match(app, true, false),
+        Act::PrevMatch => jump_match(app, false, false),
+        Act::BackToWizard => {
+            app.screen = Screen::Wizard;
+            app.focus = Focus::Steps;
+        }
+        Act::Summary => app.run.summary_open = true,
+        Act::CloseSummary => app.run.summary_open = false,
     }
+    None
 }
 
 pub fn request_quit(app: &mut App) -> Option<Cmd> {
-    if app.dirty() || (app.run.active && app.run.finished.is_none()) {
+    if app.dirty() || running(app) {
         app.modal = Some(Modal::QuitGuard);
         None
     } else {
         app.should_quit = true;
         Some(Cmd::Quit)
     }
+}
+
+fn running(app: &App) -> bool {
+    app.run.active && app.run.finished.is_none()
 }
 
 fn save(app: &mut App) -> Option<Cmd> {
@@ -261,192 +336,24 @@ fn save(app: &mut App) -> Option<Cmd> {
             profile: Box::new(app.profile.clone()),
         }),
         None => {
-            open_save_as(app);
+            save_as_dialog(app);
             None
         }
     }
 }
 
-fn open_save_as(app: &mut App) {
-    let mut t = TextArea::new(vec![app.profile.name.clone()]);
-    t.move_cursor(ratatui_textarea::CursorMove::End);
-    app.modal = Some(Modal::SaveAs(t));
+fn save_as_dialog(app: &mut App) {
+    app.modal = Some(Modal::SaveAs(single_line(&app.profile.name)));
 }
 
-/// A store name, or a path when it looks like one.
-pub fn save_as_path(input: &str) -> PathBuf {
-    let t = input.trim();
-    if t.contains('/') || t.ends_with(".yaml") || t.ends_with(".yml") {
-        PathBuf::from(t)
-    } else {
-        store::path_for(t)
+fn jump_match(app: &mut App, forward: bool, include_current: bool) {
+    if let Err(e) = run_nav::jump_match(&mut app.run, app.size, forward, include_current) {
+        app.status = Some((e, true));
     }
 }
 
-pub fn select_step(app: &mut App, idx: usize) {
-    let idx = idx.min(WizardStep::ALL.len() - 1);
-    if idx != app.step {
-        app.step = idx;
-        app.field = 0;
-        app.form_scroll = 0;
-    }
-    app.visited[idx] = true;
-    app.revalidate();
-    if app.wizard_step() == WizardStep::Review && app.review.plan.is_none() {
-        app.refresh_review();
-    }
-}
-
-fn on_steps_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    match k.code {
-        KeyCode::Up | KeyCode::Char('k') => select_step(app, app.step.saturating_sub(1)),
-        KeyCode::Down | KeyCode::Char('j') => select_step(app, app.step + 1),
-        KeyCode::Home => select_step(app, 0),
-        KeyCode::End => select_step(app, WizardStep::ALL.len() - 1),
-        KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => {
-            app.focus = Focus::Form;
-            app.visited[app.step] = true;
-        }
-        _ => {}
-    }
-    None
-}
-
-fn move_field(app: &mut App, delta: isize) {
-    if app.fields.is_empty() {
-        return;
-    }
-    let n = app.fields.len() as isize;
-    app.field = (app.field as isize + delta).clamp(0, n - 1) as usize;
-    ensure_field_visible(app);
-}
-
-/// The form scrolled as far down as it goes: its last rows at the bottom of the list.
-pub fn form_bottom(app: &App) -> usize {
-    form_lines(app)
-        .len()
-        .saturating_sub(layout::list_height(app.size, false))
-}
-
-pub fn ensure_field_visible(app: &mut App) {
-    let h = layout::list_height(app.size, false);
-    let lines = form_lines(app);
-    let Some(pos) = lines.iter().position(|x| *x == FormLine::Field(app.field)) else {
-        return;
-    };
-    // keep the field's group heading and its issues in view when there is room
-    let start = if pos > 0 && matches!(lines[pos - 1], FormLine::Group(_)) {
-        pos - 1
-    } else {
-        pos
-    };
-    let mut end = pos;
-    while end + 1 < lines.len() && matches!(lines[end + 1], FormLine::Issue(..)) {
-        end += 1;
-    }
-    if app.field + 1 == app.fields.len() {
-        // the last field brings what follows the fields (the live checks) into view
-        end = lines.len() - 1;
-    }
-    if start < app.form_scroll {
-        app.form_scroll = start;
-    } else if end >= app.form_scroll + h {
-        app.form_scroll = (end + 1).saturating_sub(h).min(start);
-    }
-    let max = lines.len().saturating_sub(h);
-    app.form_scroll = app.form_scroll.min(max.max(start.min(max)));
-}
-
-fn on_form_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    let kind = app.fields.get(app.field).map(|f| f.kind.clone());
-    match k.code {
-        KeyCode::Up | KeyCode::Char('k') => move_field(app, -1),
-        KeyCode::Down | KeyCode::Char('j') => move_field(app, 1),
-        KeyCode::PageUp => move_field(app, -10),
-        KeyCode::PageDown => move_field(app, 10),
-        KeyCode::Home => move_field(app, -10_000),
-        KeyCode::End if app.field + 1 == app.fields.len() => {
-            // End again: all that follows the last field (the Cluster step's checks)
-            app.form_scroll = form_bottom(app);
-        }
-        KeyCode::End => move_field(app, 10_000),
-        KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc => app.focus = Focus::Steps,
-        KeyCode::Char(']') => {
-            select_step(app, app.step + 1);
-        }
-        KeyCode::Char('[') => {
-            select_step(app, app.step.saturating_sub(1));
-        }
-        KeyCode::Left | KeyCode::Char('h') => match kind {
-            Some(Kind::Choice(_)) => cycle_choice(app, -1),
-            _ => app.focus = Focus::Steps,
-        },
-        KeyCode::Right | KeyCode::Char('l') => {
-            if let Some(Kind::Choice(_)) = kind {
-                cycle_choice(app, 1)
-            }
-        }
-        KeyCode::Char(' ') => match kind {
-            Some(Kind::Bool) => toggle(app),
-            Some(Kind::Choice(_)) => cycle_choice(app, 1),
-            _ => {}
-        },
-        KeyCode::Enter => match kind {
-            Some(Kind::Bool) => toggle(app),
-            Some(Kind::Choice(_)) => cycle_choice(app, 1),
-            Some(Kind::Text) if app.fields[app.field].picks_context => {
-                return cluster_step::open_picker(app);
-            }
-            Some(Kind::Text) | Some(Kind::Number) => start_inline_edit(app),
-            Some(Kind::Secret { optional }) => open_secret_editor(app, optional),
-            Some(Kind::MultiLine) => open_multiline(app),
-            None => {}
-        },
-        KeyCode::Char('c') if app.wizard_step() == WizardStep::Cluster => {
-            return cluster_step::maybe_start(app, true);
-        }
-        KeyCode::Char('D') if app.wizard_step() == WizardStep::KeyManager => {
-            let f = crate::steps::key_manager::fields(&app.profile);
-            app.status = Some((format!("discovering {} …", f.well_known), false));
-            return Some(Cmd::Discover {
-                url: f.well_known,
-                tls: crate::steps::key_manager::tls_policy(&app.profile),
-            });
-        }
-        KeyCode::Char('A') if app.wizard_step() == WizardStep::KeyManager => adopt_discovered(app),
-        KeyCode::Char('a') if app.wizard_step() == WizardStep::PrivateJet => {
-            let i = crate::steps::private_jet::add_cluster(&mut app.profile);
-            app.revalidate();
-            if let Some(pos) = app
-                .fields
-                .iter()
-                .position(|f| f.group.as_deref() == Some(&format!("Cluster {}", i + 1)))
-            {
-                app.field = pos;
-            }
-            ensure_field_visible(app);
-            app.status = Some((format!("added cluster {}", i + 1), false));
-        }
-        KeyCode::Char('d') if app.wizard_step() == WizardStep::PrivateJet => {
-            if let Some(i) = app.focused_cluster() {
-                app.modal = Some(Modal::ConfirmRemoveCluster(i));
-            } else {
-                app.status = Some(("move to a cluster's field to remove it".into(), true));
-            }
-        }
-        _ => {}
-    }
-    None
-}
-
-/// Sets field `i` and re-validates; a value the field rejects leaves the profile as it was.
-fn set_field(app: &mut App, i: usize, v: Value) -> Result<(), String> {
-    let Some(f) = app.fields.get(i).cloned() else {
-        return Ok(());
-    };
-    let r = f.set(&mut app.profile, v);
-    app.revalidate();
-    r
+fn review_step(app: &mut App, from: isize, d: isize) {
+    review_nav::step_from(&mut app.review, app.size, from, d);
 }
 
 fn toggle(app: &mut App) {
@@ -473,12 +380,6 @@ fn cycle_choice(app: &mut App, delta: isize) {
     }
 }
 
-fn single_line(text: &str) -> TextArea<'static> {
-    let mut t = TextArea::new(vec![text.to_string()]);
-    t.move_cursor(ratatui_textarea::CursorMove::End);
-    t
-}
-
 fn start_inline_edit(app: &mut App) {
     let Some(f) = app.fields.get(app.field) else {
         return;
@@ -492,34 +393,28 @@ fn start_inline_edit(app: &mut App) {
     });
 }
 
+/// Typing into a one-line field: applied as typed, so validation answers at once; a value the
+/// field rejects keeps the input open.
 fn on_edit_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
     let mut ed = app.editing.take()?;
-    match k.code {
-        KeyCode::Esc => {
+    match keys::lookup(app, keys::Scope::Edit, &k) {
+        Some(Act::Cancel) => {
             app.profile = *ed.original;
             app.revalidate();
             return None;
         }
-        KeyCode::Enter | KeyCode::Tab => {
+        Some(Act::Accept | Act::AcceptAndMove) => {
             if ed.error.is_some() {
                 app.editing = Some(ed);
-                return None;
-            }
-            if k.code == KeyCode::Tab {
+            } else if k.code == KeyCode::Up {
+                move_field(app, -1);
+            } else if k.code != KeyCode::Enter {
                 move_field(app, 1);
             }
             return None;
         }
-        KeyCode::Up | KeyCode::Down => {
-            if ed.error.is_none() {
-                move_field(app, if k.code == KeyCode::Up { -1 } else { 1 });
-                return None;
-            }
-            app.editing = Some(ed);
-            return None;
-        }
         _ => {
-            if ctrl(&k, 'm') || ctrl(&k, 'j') {
+            if is_line_break(&k) {
                 app.editing = Some(ed);
                 return None;
             }
@@ -547,7 +442,7 @@ fn on_paste(app: &mut App, s: &str) {
             m.error = err;
         }
     } else if let Some(Modal::Secret(e)) = &mut app.modal {
-        e.input.insert_str(&line);
+        secret_editor::on_paste(e, &line);
     } else if let Some(Modal::SecretPrompt(p)) = &mut app.modal {
         secret_prompt::on_paste(p, s);
     } else if let Some(Modal::Ask(d)) = &mut app.modal {
@@ -561,112 +456,8 @@ fn on_paste(app: &mut App, s: &str) {
     }
 }
 
-fn open_secret_editor(app: &mut App, optional: bool) {
-    let Some(f) = app.fields.get(app.field) else {
-        return;
-    };
-    let (source, text) = match f.get(&app.profile) {
-        Value::Secret(Some(SecretRef::Env(v))) => (SecretSource::Env, v),
-        Value::Secret(Some(SecretRef::File(p))) => (SecretSource::File, p.display().to_string()),
-        Value::Secret(Some(SecretRef::Prompt(_))) => (SecretSource::Prompt, String::new()),
-        // a literal is never shown again: typing replaces it
-        Value::Secret(Some(SecretRef::Literal(_))) => (SecretSource::Literal, String::new()),
-        _ => (SecretSource::Unset, String::new()),
-    };
-    let mut input = single_line(&text);
-    if source == SecretSource::Literal {
-        input.set_mask_char('•');
-    }
-    app.modal = Some(Modal::Secret(SecretEditor {
-        field: app.field,
-        source: if source == SecretSource::Unset && !optional {
-            SecretSource::Env
-        } else {
-            source
-        },
-        input,
-        optional,
-        literal_unlocked: source == SecretSource::Literal,
-    }));
-}
-
-fn open_multiline(app: &mut App) {
-    let Some(f) = app.fields.get(app.field) else {
-        return;
-    };
-    let text = f.get(&app.profile).text().to_string();
-    let lines: Vec<String> = if text.is_empty() {
-        vec![String::new()]
-    } else {
-        text.lines().map(str::to_string).collect()
-    };
-    let mut input = TextArea::new(lines);
-    input.move_cursor(ratatui_textarea::CursorMove::Bottom);
-    input.move_cursor(ratatui_textarea::CursorMove::End);
-    app.modal = Some(Modal::MultiLine(MultiLineEditor {
-        field: app.field,
-        input,
-        original: Box::new(app.profile.clone()),
-        error: None,
-    }));
-}
-
-fn on_review_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    let n = app.review.rows.len();
-    let step = |app: &mut App, d: isize| {
-        let mut i = app.review.selected as isize;
-        loop {
-            i += d;
-            if i < 0 || i >= n as isize {
-                return;
-            }
-            if !matches!(
-                app.review.rows[i as usize],
-                ReviewRow::Header(_) | ReviewRow::ArtifactsHeader | ReviewRow::UrlsHeader
-            ) {
-                app.review.selected = i as usize;
-                app.review.preview_scroll = 0;
-                ensure_review_visible(app);
-                return;
-            }
-        }
-    };
-    match k.code {
-        KeyCode::Up | KeyCode::Char('k') => step(app, -1),
-        KeyCode::Down | KeyCode::Char('j') => step(app, 1),
-        KeyCode::Home => {
-            app.review.selected = 0;
-            step(app, 1);
-        }
-        KeyCode::End => {
-            app.review.selected = n;
-            step(app, -1);
-        }
-        KeyCode::PageDown | KeyCode::Char('J') => app.review.preview_scroll += 10,
-        KeyCode::PageUp | KeyCode::Char('K') => {
-            app.review.preview_scroll = app.review.preview_scroll.saturating_sub(10)
-        }
-        KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') => {
-            app.focus = Focus::Steps
-        }
-        KeyCode::Char('r') | KeyCode::Enter => return ask_run(app),
-        _ => {}
-    }
-    None
-}
-
-fn ensure_review_visible(app: &mut App) {
-    let h = layout::list_height(app.size, true);
-    let s = app.review.selected;
-    if s < app.review.scroll {
-        app.review.scroll = s.saturating_sub(1);
-    } else if s >= app.review.scroll + h {
-        app.review.scroll = s + 1 - h;
-    }
-}
-
 fn ask_run(app: &mut App) -> Option<Cmd> {
-    if app.run.active && app.run.finished.is_none() {
+    if running(app) {
         app.screen = Screen::Run;
         return None;
     }
@@ -695,39 +486,40 @@ fn start_run(app: &mut App, resume: bool) -> Option<Cmd> {
     })
 }
 
+fn abort_if_running(app: &App, cmd: Option<Cmd>) -> Option<Cmd> {
+    if running(app) {
+        let mut v = vec![Cmd::Abort];
+        v.extend(cmd);
+        Some(Cmd::Batch(v))
+    } else {
+        cmd
+    }
+}
+
+/// A dialog is open: it decides on the key, this applies what it decided.
 fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    if let Some(Modal::SecretPrompt(_)) = &app.modal {
-        return secret_prompt::on_key(app, k);
-    }
-    if let Some(Modal::Ask(_)) = &app.modal {
-        return super::ask_dialog::on_key(app, k);
-    }
-    if let Some(Modal::Open(_)) = &app.modal {
-        return open_profile::on_key(app, k);
-    }
-    if let Some(Modal::ContextPicker(_)) = &app.modal {
-        if cluster_step::on_picker_key(app, k) == PickerOutcome::TypeByHand {
-            start_inline_edit(app);
+    match &app.modal {
+        Some(Modal::SecretPrompt(_)) => return secret_prompt::on_key(app, k),
+        Some(Modal::Ask(_)) => return super::ask_dialog::on_key(app, k),
+        Some(Modal::Open(_)) => return open_profile::on_key(app, k),
+        Some(Modal::ContextPicker(_)) => {
+            if cluster_step::on_picker_key(app, k) == PickerOutcome::TypeByHand {
+                start_inline_edit(app);
+            }
+            return None;
         }
-        return None;
+        _ => {}
     }
     let modal = app.modal.take()?;
     match modal {
-        Modal::Help => {
-            if !matches!(
-                k.code,
-                KeyCode::Esc
-                    | KeyCode::Char('?')
-                    | KeyCode::Char('q')
-                    | KeyCode::Enter
-                    | KeyCode::F(1)
-            ) {
-                app.modal = Some(Modal::Help);
+        Modal::Help(mut scroll) => {
+            if !help::on_key(&mut scroll, app.size, k) {
+                app.modal = Some(Modal::Help(scroll));
             }
             None
         }
-        Modal::QuitGuard => match k.code {
-            KeyCode::Char('s') if app.dirty() => {
+        Modal::QuitGuard => match quit_guard::on_key(app.dirty(), k) {
+            quit_guard::Choice::SaveAndQuit => {
                 app.quit_after_save = true;
                 let cmd = save(app);
                 if app.modal.is_some() {
@@ -736,124 +528,89 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 }
                 abort_if_running(app, cmd)
             }
-            KeyCode::Char('d') | KeyCode::Char('y') => {
+            quit_guard::Choice::Quit => {
                 app.should_quit = true;
                 abort_if_running(app, Some(Cmd::Quit))
             }
-            KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('c') => None,
-            _ => {
+            quit_guard::Choice::Stay => None,
+            quit_guard::Choice::None => {
                 app.modal = Some(Modal::QuitGuard);
                 None
             }
         },
-        Modal::SaveAs(mut t) => match k.code {
-            KeyCode::Esc => {
+        Modal::SaveAs(mut t) => match save_as::on_key(&mut t, k) {
+            save_as::Outcome::Cancel => {
                 app.quit_after_save = false;
                 None
             }
-            KeyCode::Enter => {
-                let name = t.lines().join("");
-                if name.trim().is_empty() {
-                    app.modal = Some(Modal::SaveAs(t));
-                    return None;
-                }
-                Some(Cmd::Save {
-                    path: save_as_path(&name),
-                    profile: Box::new(app.profile.clone()),
-                })
-            }
-            _ => {
-                if !(ctrl(&k, 'm') || ctrl(&k, 'j')) {
-                    t.input(k);
-                }
+            save_as::Outcome::Save(path) => Some(Cmd::Save {
+                path,
+                profile: Box::new(app.profile.clone()),
+            }),
+            save_as::Outcome::Open => {
                 app.modal = Some(Modal::SaveAs(t));
                 None
             }
         },
-        Modal::Secret(mut e) => {
-            match k.code {
-                KeyCode::Esc => return None,
-                KeyCode::Enter => match e.value() {
-                    Ok(v) => {
-                        if let Err(err) = set_field(app, e.field, Value::Secret(v)) {
-                            app.status = Some((err, true));
-                        }
-                        return None;
-                    }
-                    Err(err) => app.status = Some((err, true)),
-                },
-                KeyCode::Tab | KeyCode::Down | KeyCode::BackTab | KeyCode::Up => {
-                    let s = e.sources();
-                    let pos = s.iter().position(|x| *x == e.source).unwrap_or(0);
-                    let n = s.len();
-                    let next = if matches!(k.code, KeyCode::Tab | KeyCode::Down) {
-                        (pos + 1) % n
-                    } else {
-                        (pos + n - 1) % n
-                    };
-                    set_source(&mut e, s[next]);
+        Modal::Secret(mut e) => match secret_editor::on_key(&mut e, k) {
+            secret_editor::Outcome::Cancel => None,
+            secret_editor::Outcome::Apply(v) => {
+                if let Err(err) = set_field(app, e.field, Value::Secret(v)) {
+                    app.status = Some((err, true));
                 }
-                _ if ctrl(&k, 'l') => {
-                    e.literal_unlocked = true;
-                    set_source(&mut e, SecretSource::Literal);
-                }
-                _ => {
-                    if matches!(
-                        e.source,
-                        SecretSource::Env | SecretSource::File | SecretSource::Literal
-                    ) && !(ctrl(&k, 'm') || ctrl(&k, 'j'))
-                    {
-                        e.input.input(k);
-                    }
-                }
+                None
             }
-            app.modal = Some(Modal::Secret(e));
-            None
-        }
+            secret_editor::Outcome::Open(err) => {
+                if let Some(err) = err {
+                    app.status = Some((err, true));
+                }
+                app.modal = Some(Modal::Secret(e));
+                None
+            }
+        },
         Modal::MultiLine(mut m) => {
-            if k.code == KeyCode::Esc {
-                if m.error.is_some() {
-                    // leave it as it was rather than half-applied
-                    app.profile = *m.original;
-                    app.revalidate();
-                    app.status = Some(("not applied: the text did not parse".into(), true));
+            match multiline_editor::on_key(&mut m, k) {
+                multiline_editor::Outcome::Done => {
+                    if m.error.is_some() {
+                        // leave it as it was rather than half-applied
+                        app.profile = *m.original;
+                        app.revalidate();
+                        app.status = Some(("not applied: the text did not parse".into(), true));
+                    }
+                    return None;
                 }
-                return None;
+                multiline_editor::Outcome::Revert => {
+                    app.profile = (*m.original).clone();
+                    app.revalidate();
+                    let text = app
+                        .fields
+                        .get(m.field)
+                        .map(|f| f.get(&app.profile).text().to_string())
+                        .unwrap_or_default();
+                    multiline_editor::reset(&mut m, &text);
+                }
+                multiline_editor::Outcome::Edited(text) => {
+                    m.error = set_field(app, m.field, Value::Text(text)).err();
+                }
             }
-            if ctrl(&k, 'r') {
-                app.profile = (*m.original).clone();
-                app.revalidate();
-                let text = app
-                    .fields
-                    .get(m.field)
-                    .map(|f| f.get(&app.profile).text().to_string())
-                    .unwrap_or_default();
-                m.input = TextArea::new(text.lines().map(str::to_string).collect());
-                m.error = None;
-                app.modal = Some(Modal::MultiLine(m));
-                return None;
-            }
-            m.input.input(k);
-            let text = m.input.lines().join("\n");
-            m.error = set_field(app, m.field, Value::Text(text)).err();
             app.modal = Some(Modal::MultiLine(m));
             None
         }
-        Modal::ConfirmRun => match k.code {
-            // with verification errors, the first "y" only makes the dialog ask again
-            KeyCode::Char('y') | KeyCode::Char('R') | KeyCode::Enter
-                if app.review_verify.errors() > 0 && !app.review_verify.acknowledged =>
-            {
-                app.review_verify.acknowledged = true;
-                app.modal = Some(Modal::ConfirmRun);
-                None
+        Modal::ConfirmRun => {
+            let unacknowledged = app.review_verify.errors() > 0 && !app.review_verify.acknowledged;
+            match confirm_run::on_key(k, unacknowledged) {
+                confirm_run::Choice::Acknowledge => {
+                    app.review_verify.acknowledged = true;
+                    app.modal = Some(Modal::ConfirmRun);
+                    None
+                }
+                confirm_run::Choice::Run => start_run(app, false),
+                confirm_run::Choice::Resume => start_run(app, true),
+                confirm_run::Choice::Close => None,
             }
-            KeyCode::Char('y') | KeyCode::Enter => start_run(app, false),
-            KeyCode::Char('R') => start_run(app, true),
-            _ => None,
-        },
+        }
         Modal::ConfirmRemoveCluster(i) => {
-            if matches!(k.code, KeyCode::Char('y') | KeyCode::Enter) {
+            if private_jet_clusters::confirms(k) {
                 crate::steps::private_jet::remove_cluster(&mut app.profile, i);
                 app.revalidate();
                 app.status = Some((format!("removed cluster {}", i + 1), false));
@@ -861,23 +618,23 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             }
             None
         }
-        Modal::StepFailed { step, error, hint } => match k.code {
+        Modal::StepFailed { step, error, hint } => match step_failed::on_key(k) {
             // the run goes on: in progress again from now (not only once the executor says so)
-            KeyCode::Char('r') => {
+            Some(step_failed::Choice::Retry) => {
                 app.run.failed = None;
                 app.run.finished = None;
                 Some(Cmd::Retry(step))
             }
-            KeyCode::Char('s') => {
+            Some(step_failed::Choice::Skip) => {
                 app.run.failed = None;
                 app.run.finished = None;
                 Some(Cmd::Skip(step))
             }
-            KeyCode::Char('a') => {
+            Some(step_failed::Choice::Abort) => {
                 app.run.failed = None;
                 Some(Cmd::Abort)
             }
-            _ => {
+            None => {
                 app.modal = Some(Modal::StepFailed { step, error, hint });
                 None
             }
@@ -886,10 +643,9 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             app.modal = Some(m);
             None
         }
-        Modal::Search(mut t) => match k.code {
-            KeyCode::Esc => None,
-            KeyCode::Enter => {
-                let q = t.lines().join("");
+        Modal::Search(mut t) => match log_search::on_key(&mut t, k) {
+            log_search::Outcome::Cancel => None,
+            log_search::Outcome::Find(q) => {
                 if q.is_empty() {
                     app.run.search = None;
                 } else {
@@ -900,137 +656,12 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 }
                 None
             }
-            _ => {
-                if !(ctrl(&k, 'm') || ctrl(&k, 'j')) {
-                    t.input(k);
-                }
+            log_search::Outcome::Open => {
                 app.modal = Some(Modal::Search(t));
                 None
             }
         },
     }
-}
-
-fn abort_if_running(app: &App, cmd: Option<Cmd>) -> Option<Cmd> {
-    if app.run.active && app.run.finished.is_none() {
-        let mut v = vec![Cmd::Abort];
-        v.extend(cmd);
-        Some(Cmd::Batch(v))
-    } else {
-        cmd
-    }
-}
-
-fn set_source(e: &mut SecretEditor, s: SecretSource) {
-    if s != e.source {
-        e.source = s;
-        e.input = single_line("");
-        if s == SecretSource::Literal {
-            e.input.set_mask_char('•');
-        }
-    }
-}
-
-fn log_height(app: &App) -> usize {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    layout::inner_height(layout::run(area).log).max(1)
-}
-
-/// Moves the log view to the next (or previous) line matching the search.
-fn jump_match(app: &mut App, forward: bool, include_current: bool) {
-    let Some(q) = app.run.search.clone() else {
-        return;
-    };
-    let h = log_height(app);
-    let top = app.run.log_top(h);
-    let matches = app.run.matches(&q);
-    let target = if forward {
-        let from = if include_current { top } else { top + 1 };
-        matches.iter().copied().find(|&i| i >= from)
-    } else {
-        let below = if include_current { top + h } else { top };
-        matches.iter().copied().rev().find(|&i| i < below)
-    };
-    match target {
-        Some(i) => app.run.log_scroll = Some(i),
-        None => app.status = Some((format!("no more matches for `{q}`"), true)),
-    }
-}
-
-fn clamp_pane_scrolls(app: &mut App) {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let l = layout::run(area);
-    let ph = layout::table_rows(l.pods);
-    let ih = layout::table_rows(l.ingresses);
-    app.run.pods_scroll = app
-        .run
-        .pods_scroll
-        .min(app.run.pods.rows.len().saturating_sub(ph));
-    app.run.ingresses_scroll = app
-        .run
-        .ingresses_scroll
-        .min(app.run.ingresses.rows.len().saturating_sub(ih));
-}
-
-fn scroll_pane(app: &mut App, pane: Pane, delta: isize) {
-    match pane {
-        Pane::Log => {
-            let h = log_height(app);
-            let max = app.run.log.len().saturating_sub(h);
-            let top = app.run.log_top(h) as isize + delta;
-            let top = top.clamp(0, max as isize) as usize;
-            app.run.log_scroll = if top >= max { None } else { Some(top) };
-        }
-        Pane::Pods => {
-            app.run.pods_scroll = (app.run.pods_scroll as isize + delta).max(0) as usize;
-        }
-        Pane::Ingresses => {
-            app.run.ingresses_scroll = (app.run.ingresses_scroll as isize + delta).max(0) as usize;
-        }
-    }
-    clamp_pane_scrolls(app);
-}
-
-fn on_run_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    if app.run.summary_open {
-        if matches!(k.code, KeyCode::Enter | KeyCode::Esc) {
-            app.run.summary_open = false;
-        }
-        return None;
-    }
-    let pane = app.run.pane.unwrap_or(Pane::Log);
-    match k.code {
-        KeyCode::Tab => {
-            app.run.pane = Some(match pane {
-                Pane::Log => Pane::Pods,
-                Pane::Pods => Pane::Ingresses,
-                Pane::Ingresses => Pane::Log,
-            })
-        }
-        KeyCode::BackTab => {
-            app.run.pane = Some(match pane {
-                Pane::Log => Pane::Ingresses,
-                Pane::Pods => Pane::Log,
-                Pane::Ingresses => Pane::Pods,
-            })
-        }
-        KeyCode::Up | KeyCode::Char('k') => scroll_pane(app, pane, -1),
-        KeyCode::Down | KeyCode::Char('j') => scroll_pane(app, pane, 1),
-        KeyCode::PageUp => scroll_pane(app, pane, -20),
-        KeyCode::PageDown => scroll_pane(app, pane, 20),
-        KeyCode::Home => scroll_pane(app, pane, -1_000_000),
-        KeyCode::End => scroll_pane(app, pane, 1_000_000),
-        KeyCode::Char('/') => app.modal = Some(Modal::Search(single_line(""))),
-        KeyCode::Char('n') => jump_match(app, true, false),
-        KeyCode::Char('N') => jump_match(app, false, false),
-        KeyCode::Esc | KeyCode::Char('w') => {
-            app.screen = Screen::Wizard;
-            app.focus = Focus::Steps;
-        }
-        KeyCode::Char('s') if app.run.finished.is_some() => app.run.summary_open = true,
-        _ => {}
-    }
-    None
 }
 
 fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Option<Cmd> {
@@ -1060,12 +691,7 @@ fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Option<Cmd> {
                         if review {
                             let i = app.review.scroll + row;
                             if let Some(r) = app.review.rows.get(i)
-                                && !matches!(
-                                    r,
-                                    ReviewRow::Header(_)
-                                        | ReviewRow::ArtifactsHeader
-                                        | ReviewRow::UrlsHeader
-                                )
+                                && review_nav::selectable(r)
                             {
                                 app.review.selected = i;
                                 app.review.preview_scroll = 0;
@@ -1127,7 +753,7 @@ fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Option<Cmd> {
                         -3
                     };
                     if let Some(p) = pane {
-                        scroll_pane(app, p, d);
+                        run_nav::scroll_pane(&mut app.run, app.size, p, d);
                     }
                 }
                 _ => {}
@@ -1135,56 +761,4 @@ fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Option<Cmd> {
         }
     }
     None
-}
-
-/// Shows how the IS well-known document differs from the derived fields; the user decides
-/// whether to adopt it (A).
-fn on_discovered(app: &mut App, r: Result<Box<crate::http::Discovered>, String>) {
-    match r {
-        Err(e) => {
-            app.discovered = None;
-            app.status = Some((format!("discovery failed: {e}"), true));
-        }
-        Ok(d) => {
-            let mut d = d.respecting(&app.profile.key_manager.endpoints);
-            // IS publishes public URLs; API-M's server-to-server calls stay on the IS Service
-            if let Some((public, in_cluster)) = crate::steps::key_manager::origin_swap(&app.profile)
-            {
-                d = d.server_calls_at(&public, &in_cluster);
-            }
-            let diffs = crate::http::diff(&crate::steps::key_manager::fields(&app.profile), &d);
-            app.status = Some(match diffs.first() {
-                None => ("IS publishes exactly the derived endpoints".into(), false),
-                Some(first) => (
-                    format!(
-                        "IS differs in {} field(s), e.g. {}: {} (derived {}) — A adopts them",
-                        diffs.len(),
-                        first.field.label(),
-                        first.discovered,
-                        first.derived
-                    ),
-                    false,
-                ),
-            });
-            app.discovered = Some(d);
-        }
-    }
-}
-
-/// Writes the discovered values that differ into the profile's endpoint overrides.
-fn adopt_discovered(app: &mut App) {
-    let Some(d) = app.discovered.take() else {
-        app.status = Some(("nothing discovered yet: press D first".into(), true));
-        return;
-    };
-    let diffs = crate::http::diff(&crate::steps::key_manager::fields(&app.profile), &d);
-    for df in &diffs {
-        *df.field
-            .override_mut(&mut app.profile.key_manager.endpoints) = Some(df.discovered.clone());
-    }
-    app.revalidate();
-    app.status = Some((
-        format!("adopted {} discovered field(s) as overrides", diffs.len()),
-        false,
-    ));
 }

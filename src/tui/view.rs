@@ -5,15 +5,15 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use super::app::{
-    App, Focus, FormLine, Modal, ReviewRow, Screen, SecretSource, StepStatus, WizardStep,
-    form_lines,
+    App, Focus, FormLine, Modal, ReviewRow, Screen, StepStatus, WizardStep, form_lines,
 };
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use super::run_state::{Pane, StepRun, fmt_age, fmt_duration, parse_rfc3339};
 use super::theme::Theme;
+use super::widgets::{block, centered, dialog, key_line};
 use crate::exec::events::Stream;
 use crate::kube::snapshot::SyncState;
 use crate::profile::diagnostics::Severity;
@@ -77,17 +77,6 @@ fn title_bar(app: &App, f: &mut Frame, r: Rect, what: &str) {
         spans.push(Span::styled(" ● modified", t.modified()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), r);
-}
-
-pub(super) fn block<'a>(t: &Theme, title: impl Into<String>, focused: bool) -> Block<'a> {
-    Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused {
-            t.border_focused()
-        } else {
-            t.border()
-        })
-        .title(Span::styled(format!(" {} ", title.into()), t.title()))
 }
 
 fn hints_bar(app: &App, f: &mut Frame, r: Rect, hints: &[(&str, &str)]) {
@@ -216,65 +205,7 @@ fn wizard(app: &App, f: &mut Frame, area: Rect) {
         field_detail(app, f, l.detail);
     }
     status_line(app, f, l.status);
-    hints_bar(app, f, l.hints, &wizard_hints(app));
-}
-
-fn wizard_hints(app: &App) -> Vec<(&'static str, &'static str)> {
-    if app.editing.is_some() {
-        return vec![
-            ("Enter", "accept"),
-            ("Esc", "cancel"),
-            ("Tab/↑↓", "accept and move"),
-            ("←→ Home End", "cursor"),
-        ];
-    }
-    let mut v: Vec<(&str, &str)> = Vec::new();
-    match app.focus {
-        Focus::Steps => {
-            v.extend([("↑↓", "step"), ("Enter/→", "fields")]);
-        }
-        Focus::Form if app.wizard_step() == WizardStep::Review => {
-            v.extend([
-                ("↑↓", "select"),
-                ("PgUp/PgDn", "preview"),
-                ("r", "run"),
-                ("Tab", "steps"),
-            ]);
-        }
-        Focus::Form => {
-            v.push(("↑↓", "field"));
-            match app.fields.get(app.field).map(|f| &f.kind) {
-                Some(Kind::Text) if app.fields[app.field].picks_context => {
-                    v.push(("Enter", "pick context"))
-                }
-                Some(Kind::Text) | Some(Kind::Number) => v.push(("Enter", "edit")),
-                Some(Kind::Bool) => v.push(("Space", "toggle")),
-                Some(Kind::Choice(_)) => v.push(("←→/Space", "change")),
-                Some(Kind::Secret { .. }) => v.push(("Enter", "choose source")),
-                Some(Kind::MultiLine) => v.push(("Enter", "edit lines")),
-                None => {}
-            }
-            if app.wizard_step() == WizardStep::Cluster {
-                v.push(("c", "check again"));
-            }
-            if app.wizard_step() == WizardStep::KeyManager {
-                v.push(("D", "discover"));
-                if app.discovered.is_some() {
-                    v.push(("A", "adopt"));
-                }
-            }
-            if app.wizard_step() == WizardStep::PrivateJet {
-                v.push(("a", "add cluster"));
-                if app.focused_cluster().is_some() {
-                    v.push(("d", "remove cluster"));
-                }
-            }
-            v.push(("Tab", "steps"));
-        }
-    }
-    // the rest (save as, [ ] steps, mouse) is in the help: the bar keeps what fits in 80
-    v.extend([("^S", "save"), ("^O", "open"), ("?", "help"), ("q", "quit")]);
-    v
+    hints_bar(app, f, l.hints, &super::keys::hints(app));
 }
 
 const LABEL_W: usize = 24;
@@ -587,18 +518,7 @@ fn run_screen(app: &App, f: &mut Frame, area: Rect) {
         )),
     };
     f.render_widget(Paragraph::new(status), l.status);
-    let mut hints = vec![
-        ("Tab", "pane"),
-        ("↑↓ PgUp PgDn", "scroll"),
-        ("/", "search"),
-        ("n N", "match"),
-        ("Esc", "wizard"),
-    ];
-    if app.run.finished.is_some() {
-        hints.push(("s", "summary"));
-    }
-    hints.extend([("?", "help"), ("q", "quit")]);
-    hints_bar(app, f, l.hints, &hints);
+    hints_bar(app, f, l.hints, &super::keys::hints(app));
 }
 
 fn run_steps(app: &App, f: &mut Frame, r: Rect) {
@@ -818,334 +738,58 @@ fn ingress_pane(app: &App, f: &mut Frame, r: Rect) {
     f.render_widget(table, r);
 }
 
-// ---------------------------------------------------------------- modals
-
-pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-pub(super) fn dialog(app: &App, f: &mut Frame, r: Rect, title: &str, lines: Vec<Line>) {
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(&app.theme, title, true)),
-        r,
-    );
-}
-
-/// One row of a pick list: marker, name padded to `w`, what it is (dimmed).
-pub(super) fn pick_row(
-    t: &Theme,
-    selected: bool,
-    name: &str,
-    w: usize,
-    about: &str,
-) -> Line<'static> {
-    let line = Line::from(vec![
-        Span::raw(if selected { "▸ " } else { "  " }),
-        Span::styled(format!("{name:<w$}"), t.value()),
-        Span::styled(format!("  {about}"), t.dim()),
-    ]);
-    if selected {
-        line.patch_style(t.selected())
-    } else {
-        line
-    }
-}
-
-pub(super) fn key_line<'a>(t: &Theme, keys: &[(&'a str, &'a str)]) -> Line<'a> {
-    let mut spans = Vec::new();
-    for (i, (k, w)) in keys.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" · ", t.dim()));
-        }
-        spans.push(Span::styled(*k, t.key()));
-        spans.push(Span::raw(format!(" {w}")));
-    }
-    Line::from(spans)
-}
-
 fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
     let t = &app.theme;
+    let label = |i: usize| {
+        app.fields
+            .get(i)
+            .map(|f| f.label.clone())
+            .unwrap_or_default()
+    };
     match m {
-        Modal::Help => {
-            let r = centered(area, 74, 22);
-            let k = |keys: &'static str, what: &'static str| {
-                Line::from(vec![
-                    Span::styled(format!("  {keys:<18}"), t.key()),
-                    Span::raw(what),
-                ])
-            };
-            let lines = vec![
-                Line::from(Span::styled("Wizard", t.title())),
-                k(
-                    "↑↓ j k  [ ]",
-                    "move between steps / fields; previous / next step",
-                ),
-                k("Enter → Tab", "open a step's fields; edit a field"),
-                k("Space ←→", "toggle a yes/no; change a choice"),
-                k("Esc Tab ←", "back to the step list; cancel an edit"),
-                k(
-                    "c  D A  a d",
-                    "re-check cluster; discover/adopt IS; add/remove PJ",
-                ),
-                k("^S  S  ^O", "save / save as (store name or path) / open"),
-                k("mouse", "click a step or a field; wheel scrolls"),
-                Line::from(Span::styled("Secrets", t.title())),
-                k("Tab ↑↓", "source: env var, file, prompt"),
-                k("Ctrl-L", "a literal value (masked, never saved)"),
-                Line::from(Span::styled("Review & run", t.title())),
-                k("↑↓ PgUp PgDn", "select an action / scroll its preview"),
-                k(
-                    "r  y  R",
-                    "run the plan (asks) / resume it from the journal",
-                ),
-                k("Tab / n N", "run: next pane / log search: /, next, prev"),
-                k("r s a", "after a failed step: retry, skip, abort"),
-                k("q Ctrl-C", "quit (asks when there are unsaved changes)"),
-                Line::from(""),
-                Line::from(Span::styled("  Esc or ? closes this help", t.dim())),
-            ];
-            dialog(app, f, r, "Help", lines);
-        }
-        Modal::QuitGuard => {
-            let r = centered(area, 64, 7);
-            let running = app.run.active && app.run.finished.is_none();
-            let mut lines = Vec::new();
-            if running {
-                lines.push(Line::from(Span::styled(
-                    "A run is in progress: quitting aborts it.",
-                    t.warn(),
-                )));
-            }
-            if app.dirty() {
-                lines.push(Line::from(format!(
-                    "The profile `{}` has unsaved changes.",
-                    app.profile.name
-                )));
-                lines.push(Line::from(""));
-                lines.push(key_line(
-                    t,
-                    &[
-                        ("s", "save and quit"),
-                        ("d", "discard and quit"),
-                        ("Esc", "stay"),
-                    ],
-                ));
-            } else {
-                lines.push(Line::from(""));
-                lines.push(key_line(t, &[("y", "quit"), ("Esc", "stay")]));
-            }
-            dialog(app, f, r, "Quit?", lines);
-        }
-        Modal::SaveAs(input) => {
-            let r = centered(area, 70, 7);
-            f.render_widget(Clear, r);
-            let b = block(t, "Save as", true);
-            let inner = b.inner(r);
-            f.render_widget(b, r);
-            let [l1, l2, _, l4] = Layout::vertical([Constraint::Length(1); 4]).areas(inner);
-            f.render_widget(
-                Paragraph::new("A name in the profile store, or a path (…/x.yaml):"),
-                l1,
-            );
-            f.render_widget(input, l2);
-            f.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::styled("store ", t.dim()),
-                    Span::raw(crate::profile::store::profiles_dir().display().to_string()),
-                ])),
-                l4,
-            );
-        }
-        Modal::Secret(e) => {
-            let label = app
-                .fields
-                .get(e.field)
-                .map(|f| f.label.clone())
-                .unwrap_or_default();
-            let r = centered(area, 70, 12);
-            f.render_widget(Clear, r);
-            let b = block(t, format!("Secret: {label}"), true);
-            let inner = b.inner(r);
-            f.render_widget(b, r);
-            let mut lines = vec![Line::from(
-                "Where does the value come from when the plan runs?",
-            )];
-            for s in e.sources() {
-                let mark = if s == e.source { "(•) " } else { "( ) " };
-                let st = if s == e.source {
-                    t.selected()
-                } else {
-                    t.base()
-                };
-                lines.push(Line::from(Span::styled(
-                    format!("  {mark}{}", s.label()),
-                    st,
-                )));
-            }
-            let n = lines.len() as u16;
-            f.render_widget(
-                Paragraph::new(lines),
-                Rect {
-                    height: n.min(inner.height),
-                    ..inner
-                },
-            );
-            let y = inner.y + n + 1;
-            if y + 2 < inner.y + inner.height {
-                let what = match e.source {
-                    SecretSource::Env => Some("variable "),
-                    SecretSource::File => Some("file     "),
-                    SecretSource::Literal => Some("value    "),
-                    _ => None,
-                };
-                if let Some(what) = what {
-                    f.render_widget(
-                        Paragraph::new(Span::styled(what, t.label())),
-                        Rect::new(inner.x, y, 9, 1),
-                    );
-                    f.render_widget(
-                        &e.input,
-                        Rect::new(inner.x + 9, y, inner.width.saturating_sub(9), 1),
-                    );
-                }
-                let keys = if e.literal_unlocked {
-                    key_line(
-                        t,
-                        &[("Tab", "source"), ("Enter", "apply"), ("Esc", "cancel")],
-                    )
-                } else {
-                    key_line(
-                        t,
-                        &[
-                            ("Tab", "source"),
-                            ("Ctrl-L", "literal (not saved)"),
-                            ("Enter", "apply"),
-                            ("Esc", "cancel"),
-                        ],
-                    )
-                };
-                f.render_widget(
-                    Paragraph::new(keys),
-                    Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1),
-                );
-            }
-        }
+        Modal::Help(scroll) => super::help::draw(t, *scroll, f, area),
+        Modal::QuitGuard => super::quit_guard::draw(
+            t,
+            super::quit_guard::View {
+                running: app.run.active && app.run.finished.is_none(),
+                dirty: app.dirty(),
+                profile_name: &app.profile.name,
+            },
+            f,
+            area,
+        ),
+        Modal::SaveAs(input) => super::save_as::draw(t, input, &app.store_dir, f, area),
+        Modal::Secret(e) => super::secret_editor::draw(t, e, &label(e.field), f, area),
         Modal::MultiLine(m) => {
             let field = app.fields.get(m.field);
-            let label = field.map(|f| f.label.clone()).unwrap_or_default();
-            let r = centered(
-                area,
-                area.width.saturating_sub(8),
-                area.height.saturating_sub(4),
-            );
-            f.render_widget(Clear, r);
-            let b = block(
-                t,
-                format!(
-                    "{label} — {}",
-                    field.map(|f| f.path.to_string()).unwrap_or_default()
-                ),
-                true,
-            );
-            let inner = b.inner(r);
-            f.render_widget(b, r);
-            let [help, text, err, keys] = Layout::vertical([
-                Constraint::Length(1),
-                Constraint::Min(1),
-                Constraint::Length(1),
-                Constraint::Length(1),
-            ])
-            .areas(inner);
-            f.render_widget(
-                Paragraph::new(Span::styled(
-                    field.map(|f| f.help.clone()).unwrap_or_default(),
-                    t.dim(),
-                )),
-                help,
-            );
-            f.render_widget(&m.input, text);
             let issue = field.and_then(|fd| fd.issues(&app.issues).next());
-            let e = match (&m.error, issue) {
-                (Some(e), _) => Line::from(Span::styled(format!("✗ {e}"), t.error())),
-                (None, Some(i)) => Line::from(Span::styled(
-                    format!("✗ {}", i.message),
-                    if i.is_error() { t.error() } else { t.warn() },
-                )),
-                _ => Line::from(Span::styled("✓ applied as you type", t.ok())),
+            let view = super::multiline_editor::View {
+                label: &label(m.field),
+                path: field.map(|f| f.path.to_string()).unwrap_or_default(),
+                help: field.map(|f| f.help.as_str()).unwrap_or_default(),
+                issue: issue.map(|i| (i.message.as_str(), i.is_error())),
             };
-            f.render_widget(Paragraph::new(e), err);
-            f.render_widget(
-                Paragraph::new(key_line(
-                    t,
-                    &[
-                        ("Esc", "done"),
-                        ("Ctrl-R", "revert"),
-                        ("Ctrl-Z/Ctrl-Y", "undo/redo"),
-                    ],
-                )),
-                keys,
-            );
+            super::multiline_editor::draw(t, m, view, f, area)
         }
-        Modal::ConfirmRun => {
-            let r = centered(area, 66, 9);
-            let steps = app.review.plan.as_ref().map(|p| p.steps.len()).unwrap_or(0);
-            let ctx = app
-                .profile
-                .cluster
-                .context
-                .clone()
-                .unwrap_or_else(|| "the current context".into());
-            let lines = vec![
-                Line::from(format!(
-                    "Run {steps} steps of profile `{}`",
-                    app.profile.name
-                )),
-                Line::from(format!(
-                    "on {ctx}, namespace {}?",
-                    app.profile.cluster.namespace
-                )),
-                match (app.review_verify.errors(), app.review_verify.acknowledged) {
-                    (0, _) => Line::from(""),
-                    (n, false) => Line::from(Span::styled(
-                        format!("{n} verification error(s) in the rendered charts (see Review)"),
-                        t.error(),
-                    )),
-                    (n, true) => Line::from(Span::styled(
-                        format!("{n} verification error(s): press y again to run anyway"),
-                        t.error(),
-                    )),
-                },
-                match app.preflight.failures() {
-                    0 => Line::from(""),
-                    n => Line::from(Span::styled(
-                        format!(
-                            "{n} prerequisite check(s) failed when last checked (Cluster step)"
-                        ),
-                        t.warn(),
-                    )),
-                },
-                Line::from(""),
-                key_line(
-                    t,
-                    &[
-                        ("y/Enter", "run"),
-                        ("R", "resume: skip steps done before"),
-                        ("Esc", "not now"),
-                    ],
-                ),
-            ];
-            dialog(app, f, r, "Run the plan", lines);
-        }
+        Modal::ConfirmRun => super::confirm_run::draw(
+            t,
+            super::confirm_run::View {
+                steps: app.review.plan.as_ref().map(|p| p.steps.len()).unwrap_or(0),
+                profile_name: &app.profile.name,
+                context: app
+                    .profile
+                    .cluster
+                    .context
+                    .clone()
+                    .unwrap_or_else(|| "the current context".into()),
+                namespace: &app.profile.cluster.namespace,
+                verify_errors: app.review_verify.errors(),
+                acknowledged: app.review_verify.acknowledged,
+                preflight_failures: app.preflight.failures(),
+            },
+            f,
+            area,
+        ),
         Modal::ConfirmRemoveCluster(i) => {
             let name = app
                 .profile
@@ -1154,61 +798,16 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                 .get(*i)
                 .map(|c| c.name.clone())
                 .unwrap_or_default();
-            let r = centered(area, 56, 6);
-            let lines = vec![
-                Line::from(format!("Remove PrivateJet cluster {} `{name}`?", i + 1)),
-                Line::from(""),
-                key_line(t, &[("y", "remove"), ("Esc", "keep")]),
-            ];
-            dialog(app, f, r, "Remove cluster", lines);
+            super::private_jet_clusters::draw_confirm(t, *i, &name, f, area)
         }
         Modal::StepFailed { step, error, hint } => {
-            let r = centered(area, 76, 12);
-            let mut lines = vec![
-                Line::from(Span::styled(
-                    format!("{} — {}", step.as_str(), step.title()),
-                    t.title(),
-                )),
-                Line::from(Span::styled(error.clone(), t.error())),
-            ];
-            if let Some(h) = hint {
-                lines.push(Line::from(vec![
-                    Span::styled("hint ", t.dim()),
-                    Span::raw(h.clone()),
-                ]));
-            }
-            lines.push(Line::from(""));
-            lines.push(key_line(
-                t,
-                &[
-                    ("r", "retry the step"),
-                    ("s", "skip it and go on"),
-                    ("a", "abort the run"),
-                ],
-            ));
-            dialog(app, f, r, "Step failed", lines);
+            super::step_failed::draw(t, (*step, error, hint.as_deref()), f, area)
         }
         Modal::Open(d) => super::open_profile::draw(app, d, f, area),
         Modal::SecretPrompt(p) => super::secret_prompt::draw(app, p, f, area),
         Modal::Ask(d) => super::ask_dialog::draw(app, d, f, area),
         Modal::ContextPicker(p) => super::cluster_step::draw_picker(app, p, f, area),
-        Modal::Search(input) => {
-            let l = layout::run(area);
-            let r = Rect::new(
-                l.log.x + 2,
-                l.log.y + l.log.height.saturating_sub(4),
-                l.log.width.saturating_sub(4).min(60),
-                3,
-            );
-            f.render_widget(Clear, r);
-            let b = block(t, "Search log (Enter find · Esc cancel)", true);
-            let inner = b.inner(r);
-            f.render_widget(b, r);
-            let [slash, text] =
-                Layout::horizontal([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-            f.render_widget(Paragraph::new("/"), slash);
-            f.render_widget(input, text);
-        }
+        Modal::Search(input) => super::log_search::draw(t, input, layout::run(area).log, f),
     }
 }
 
@@ -1254,5 +853,5 @@ pub fn run_summary(app: &App, f: &mut Frame, area: Rect) {
     }
     lines.push(Line::from(""));
     lines.push(key_line(t, &[("Enter/Esc", "close"), ("q", "quit")]));
-    dialog(app, f, r, "Run summary", lines);
+    dialog(&app.theme, f, r, "Run summary", lines);
 }

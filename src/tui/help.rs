@@ -1,0 +1,121 @@
+//! The help overlay (`?`): every binding of the key table, by screen, then the keys of the
+//! dialogs (from the dialogs' own key lists). It scrolls when the terminal is short.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::keys;
+use super::theme::Theme;
+use super::widgets::{block, centered};
+
+/// The dialogs' keys, as each dialog lists them under itself.
+fn dialog_sections() -> Vec<(&'static str, &'static [(&'static str, &'static str)])> {
+    vec![
+        ("Secret editor", super::secret_editor::KEYS),
+        ("Multi-line editor", super::multiline_editor::KEYS),
+        ("Run the plan", super::confirm_run::KEYS),
+        ("A failed step", super::step_failed::KEYS),
+    ]
+}
+
+fn lines(t: &Theme) -> Vec<Line<'static>> {
+    let row = |keys: String, what: &str| {
+        Line::from(vec![
+            Span::styled(format!("  {keys:<22}"), t.key()),
+            Span::raw(what.to_string()),
+        ])
+    };
+    let mut v = Vec::new();
+    for (title, rows) in keys::help_sections() {
+        v.push(Line::from(Span::styled(title, t.title())));
+        v.extend(rows.into_iter().map(|(k, what)| row(k, what)));
+    }
+    for (title, rows) in dialog_sections() {
+        v.push(Line::from(Span::styled(title, t.title())));
+        v.extend(rows.iter().map(|(k, what)| row(k.to_string(), what)));
+    }
+    v.push(Line::from(Span::styled(
+        "  mouse: click a step, a field or a pane; the wheel scrolls",
+        t.dim(),
+    )));
+    v
+}
+
+fn area_of(area: Rect) -> Rect {
+    centered(area, 78, area.height.saturating_sub(2))
+}
+
+/// Lines that fit inside the overlay on a terminal of `size`.
+fn visible(size: (u16, u16)) -> usize {
+    area_of(Rect::new(0, 0, size.0, size.1))
+        .height
+        .saturating_sub(2) as usize
+}
+
+/// Scrolls, or says that the help closes.
+pub fn on_key(scroll: &mut usize, size: (u16, u16), k: KeyEvent) -> bool {
+    let max = lines(&Theme::new(true)).len().saturating_sub(visible(size));
+    match k.code {
+        KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter | KeyCode::F(1) => {
+            return true;
+        }
+        KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
+        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => *scroll += visible(size),
+        KeyCode::PageUp => *scroll = scroll.saturating_sub(visible(size)),
+        KeyCode::Home => *scroll = 0,
+        KeyCode::End => *scroll = max,
+        _ => {}
+    }
+    *scroll = (*scroll).min(max);
+    false
+}
+
+pub fn draw(t: &Theme, scroll: usize, f: &mut Frame, area: Rect) {
+    let r = area_of(area);
+    let all = lines(t);
+    let more = all.len() > scroll + visible((area.width, area.height));
+    let title = if more || scroll > 0 {
+        "Help — ↑↓ PgDn scroll · Esc or ? closes this help"
+    } else {
+        "Help — Esc or ? closes this help"
+    };
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(all)
+            .scroll((scroll as u16, 0))
+            .block(block(t, title, true)),
+        r,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyModifiers;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn scrolls_to_the_dialogs_keys_and_no_further_then_closes() {
+        let size = (100, 30);
+        let total = lines(&Theme::new(true)).len();
+        assert!(
+            total > visible(size),
+            "the help is longer than a 30-line terminal"
+        );
+        let mut scroll = 0;
+        assert!(!on_key(&mut scroll, size, key(KeyCode::End)));
+        assert_eq!(scroll, total - visible(size));
+        assert!(!on_key(&mut scroll, size, key(KeyCode::Down)));
+        assert_eq!(scroll, total - visible(size), "not past the last line");
+        assert!(!on_key(&mut scroll, size, key(KeyCode::Home)));
+        assert_eq!(scroll, 0);
+        assert!(on_key(&mut scroll, size, key(KeyCode::Esc)));
+    }
+}
