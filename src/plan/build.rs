@@ -4,40 +4,17 @@
 use super::{Action, Artifact, ArtifactKind, ConsoleUrl, Plan, runbook};
 use crate::profile::Profile;
 use crate::render;
-use crate::steps::{
-    api_manager, cluster, dns, identity_server, is_image, key_manager, keystores, kms_sts,
-    private_jet, secure_vault,
-};
+use crate::steps::registry;
 
 pub fn plan(p: &Profile) -> Plan {
     let mut artifacts: Vec<Artifact> = Vec::new();
-    let mut steps = vec![cluster::plan(p)];
     // a profile may leave out IS and/or API-M (PrivateJet on an API-M 3.2 installed
     // elsewhere, the KMS track alone): their steps, and those that need them, are not planned
-    let (is, am) = (p.identity_server.install, p.api_manager.install);
-    if is {
-        steps.extend(is_image::plan(p, &mut artifacts));
-    }
-    if is || am {
-        steps.push(keystores::plan(p));
-    }
-    if am {
-        steps.extend(secure_vault::plan(p));
-    }
-    if is {
-        steps.push(identity_server::plan(p, &mut artifacts));
-    }
-    if am {
-        steps.push(api_manager::plan(p, &mut artifacts));
-    }
-    if is || am {
-        steps.extend(dns::plan(p, &mut artifacts));
-    }
-    if is && am {
-        steps.extend(key_manager::plan(p, &mut artifacts));
-    }
-    steps.extend(private_jet::plan(p, &mut artifacts));
-    steps.extend(kms_sts::plan(p, &mut artifacts));
+    let steps: Vec<_> = registry::STEPS
+        .iter()
+        .filter(|s| (s.planned)(p))
+        .filter_map(|s| (s.plan)(p, &mut artifacts))
+        .collect();
 
     // every applied manifest is also a file, so the runbook can `kubectl apply -f` it
     for step in &steps {

@@ -1,5 +1,5 @@
-//! One module per wizard step: its section of the profile, its validation and its part of the
-//! plan. Adding a step is adding a module here and a line in `plan::build`.
+//! One module per deployment step: its section of the profile, its validation, its part of the
+//! plan and its wizard fields. `registry` declares them all, once, in order.
 
 pub mod adapt;
 pub mod api_manager;
@@ -13,24 +13,18 @@ pub mod key_manager;
 pub mod keystores;
 pub mod kms_sts;
 pub mod private_jet;
+pub mod registry;
 pub mod secure_vault;
 
 use crate::plan::{Command, SecretOverlay};
 use crate::profile::Profile;
 use crate::profile::diagnostics::Issues;
 
-/// Every step's checks, in wizard order.
+/// Every step's checks, in the steps' order.
 pub fn validate(p: &Profile, issues: &mut Issues) {
-    cluster::validate(p, issues);
-    is_image::validate(p, issues);
-    keystores::validate(p, issues);
-    secure_vault::validate(p, issues);
-    identity_server::validate(p, issues);
-    api_manager::validate(p, issues);
-    key_manager::validate(p, issues);
-    dns::validate(p, issues);
-    private_jet::validate(p, issues);
-    kms_sts::validate(p, issues);
+    for s in &registry::STEPS {
+        (s.validate)(p, issues);
+    }
     // what the versions make impossible across steps (PrivateJet on 4.x, IS 7 on 3.2, …)
     crate::compat::validate(p, issues);
 }

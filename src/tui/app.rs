@@ -16,7 +16,8 @@ use crate::profile::diagnostics::{Issue, Severity};
 use crate::profile::yaml_tree::Seg;
 use crate::steps::form::Field;
 
-/// The wizard's steps, in the order the user walks them.
+/// The wizard's steps: the deployment steps in the registry's order
+/// (`steps::registry::STEPS`), then Review & run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WizardStep {
     Cluster,
@@ -25,8 +26,8 @@ pub enum WizardStep {
     SecureVault,
     IdentityServer,
     ApiManager,
-    KeyManager,
     Dns,
+    KeyManager,
     PrivateJet,
     KmsSts,
     Review,
@@ -40,8 +41,8 @@ impl WizardStep {
         WizardStep::SecureVault,
         WizardStep::IdentityServer,
         WizardStep::ApiManager,
-        WizardStep::KeyManager,
         WizardStep::Dns,
+        WizardStep::KeyManager,
         WizardStep::PrivateJet,
         WizardStep::KmsSts,
         WizardStep::Review,
@@ -54,7 +55,7 @@ impl WizardStep {
         }
     }
 
-    /// The plan step this wizard step becomes (its run state shows in the list).
+    /// The plan step this wizard step edits (its run state shows in the list).
     pub fn step_id(self) -> Option<StepId> {
         Some(match self {
             WizardStep::Cluster => StepId::Prerequisites,
@@ -63,49 +64,32 @@ impl WizardStep {
             WizardStep::SecureVault => StepId::SecureVault,
             WizardStep::IdentityServer => StepId::IdentityServer,
             WizardStep::ApiManager => StepId::ApiManager,
-            WizardStep::KeyManager => StepId::KeyManager,
             WizardStep::Dns => StepId::Dns,
+            WizardStep::KeyManager => StepId::KeyManager,
             WizardStep::PrivateJet => StepId::PrivateJet,
             WizardStep::KmsSts => StepId::KmsSts,
             WizardStep::Review => return None,
         })
     }
 
+    /// The wizard step of plan step `id`.
+    pub fn of_step(id: StepId) -> WizardStep {
+        WizardStep::ALL
+            .into_iter()
+            .find(|w| w.step_id() == Some(id))
+            .unwrap_or(WizardStep::Review)
+    }
+
     pub fn fields(self, p: &Profile) -> Vec<Field> {
-        use crate::steps::*;
-        match self {
-            WizardStep::Cluster => cluster::form(p),
-            WizardStep::IsImage => is_image::form(p),
-            WizardStep::Keystores => keystores::form(p),
-            WizardStep::SecureVault => secure_vault::form(p),
-            WizardStep::IdentityServer => identity_server::form(p),
-            WizardStep::ApiManager => api_manager::form(p),
-            WizardStep::KeyManager => key_manager::form(p),
-            WizardStep::Dns => dns::form(p),
-            WizardStep::PrivateJet => private_jet::form(p),
-            WizardStep::KmsSts => kms_sts::form(p),
-            WizardStep::Review => Vec::new(),
+        match self.step_id() {
+            Some(id) => (crate::steps::registry::decl(id).form)(p),
+            None => Vec::new(),
         }
     }
 
     /// The wizard step an issue at `path` belongs to.
     pub fn of_path(path: &[Seg]) -> WizardStep {
-        let key = |i: usize| match path.get(i) {
-            Some(Seg::Key(k)) => k.as_str(),
-            _ => "",
-        };
-        match key(0) {
-            "identityServer" if key(1) == "image" => WizardStep::IsImage,
-            "identityServer" => WizardStep::IdentityServer,
-            "keystores" => WizardStep::Keystores,
-            "secureVault" => WizardStep::SecureVault,
-            "apiManager" => WizardStep::ApiManager,
-            "keyManager" => WizardStep::KeyManager,
-            "dns" => WizardStep::Dns,
-            "privateJet" => WizardStep::PrivateJet,
-            "kmsSts" => WizardStep::KmsSts,
-            _ => WizardStep::Cluster,
-        }
+        WizardStep::of_step(crate::steps::registry::owner_of(path))
     }
 }
 
@@ -488,4 +472,17 @@ pub fn form_lines(app: &App) -> Vec<FormLine> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wizard_walks_the_registry_then_review() {
+        let ids: Vec<_> = WizardStep::ALL.iter().filter_map(|w| w.step_id()).collect();
+        let registry: Vec<_> = crate::steps::registry::STEPS.iter().map(|s| s.id).collect();
+        assert_eq!(ids, registry);
+        assert_eq!(WizardStep::ALL.last(), Some(&WizardStep::Review));
+    }
 }

@@ -560,11 +560,7 @@ fn run_steps(app: &App, f: &mut Frame, r: Rect) {
 
 /// The wizard's name for a plan step.
 fn run_title(id: crate::plan::StepId) -> &'static str {
-    WizardStep::ALL
-        .iter()
-        .find(|w| w.step_id() == Some(id))
-        .map(|w| w.title())
-        .unwrap_or(id.title())
+    id.short_title()
 }
 
 fn highlight_line<'a>(text: &'a str, q: Option<&str>, base: Style, hl: Style) -> Line<'a> {

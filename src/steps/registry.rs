@@ -1,0 +1,187 @@
+//! Every deployment step, declared once and in the one order kmpilot knows: the order the plan
+//! lists them, the wizard walks them and validation reports them. `StepId` names them; the
+//! wizard's step list, `steps::validate`, the planner (`plan::build`) and the wizard's forms
+//! are read from here. What a step needs before it may run is `plan::needs` (exhaustive on
+//! `StepId`, so a new step does not compile until it is said).
+//!
+//! Adding a step: its module in `src/steps/` (validate, plan, form), its section in the profile,
+//! a `StepId` variant, and one line here.
+
+use super::form::Field;
+use super::{
+    api_manager, cluster, dns, identity_server, is_image, key_manager, keystores, kms_sts,
+    private_jet, secure_vault,
+};
+use crate::plan::{Artifact, Step, StepId};
+use crate::profile::Profile;
+use crate::profile::diagnostics::Issues;
+use crate::profile::yaml_tree::Seg;
+
+pub struct StepDecl {
+    pub id: StepId,
+    /// The parts of the profile the step owns, as YAML paths. An issue belongs to the step
+    /// with the longest path that is a prefix of the issue's (`identityServer.image` is the
+    /// IS image step's, the rest of `identityServer` the IS step's); the rest is the first
+    /// step's (the cluster and the profile's own name).
+    pub owns: &'static [&'static [&'static str]],
+    /// Whether a profile has this step at all (a profile may install neither server, only one
+    /// of them, or run a track alone).
+    pub planned: fn(&Profile) -> bool,
+    pub validate: fn(&Profile, &mut Issues),
+    /// The step's part of the plan; `None` when the profile leaves nothing for it to do.
+    pub plan: fn(&Profile, &mut Vec<Artifact>) -> Option<Step>,
+    /// The wizard's fields for the step.
+    pub form: fn(&Profile) -> Vec<Field>,
+}
+
+fn is(p: &Profile) -> bool {
+    p.identity_server.install
+}
+fn am(p: &Profile) -> bool {
+    p.api_manager.install
+}
+fn is_or_am(p: &Profile) -> bool {
+    is(p) || am(p)
+}
+fn always(_: &Profile) -> bool {
+    true
+}
+
+pub const STEPS: [StepDecl; 10] = [
+    StepDecl {
+        id: StepId::Prerequisites,
+        owns: &[],
+        planned: always,
+        validate: cluster::validate,
+        plan: |p, _| Some(cluster::plan(p)),
+        form: cluster::form,
+    },
+    StepDecl {
+        id: StepId::IsImage,
+        owns: &[&["identityServer", "image"]],
+        planned: is,
+        validate: is_image::validate,
+        plan: is_image::plan,
+        form: is_image::form,
+    },
+    StepDecl {
+        id: StepId::Keystores,
+        owns: &[&["keystores"]],
+        planned: is_or_am,
+        validate: keystores::validate,
+        plan: |p, _| Some(keystores::plan(p)),
+        form: keystores::form,
+    },
+    StepDecl {
+        id: StepId::SecureVault,
+        owns: &[&["secureVault"]],
+        planned: am,
+        validate: secure_vault::validate,
+        plan: |p, _| secure_vault::plan(p),
+        form: secure_vault::form,
+    },
+    StepDecl {
+        id: StepId::IdentityServer,
+        owns: &[&["identityServer"]],
+        planned: is,
+        validate: identity_server::validate,
+        plan: |p, a| Some(identity_server::plan(p, a)),
+        form: identity_server::form,
+    },
+    StepDecl {
+        id: StepId::ApiManager,
+        owns: &[&["apiManager"]],
+        planned: am,
+        validate: api_manager::validate,
+        plan: |p, a| Some(api_manager::plan(p, a)),
+        form: api_manager::form,
+    },
+    StepDecl {
+        id: StepId::Dns,
+        owns: &[&["dns"]],
+        planned: is_or_am,
+        validate: dns::validate,
+        plan: dns::plan,
+        form: dns::form,
+    },
+    StepDecl {
+        id: StepId::KeyManager,
+        owns: &[&["keyManager"]],
+        planned: |p| is(p) && am(p),
+        validate: key_manager::validate,
+        plan: key_manager::plan,
+        form: key_manager::form,
+    },
+    StepDecl {
+        id: StepId::PrivateJet,
+        owns: &[&["privateJet"]],
+        planned: always,
+        validate: private_jet::validate,
+        plan: private_jet::plan,
+        form: private_jet::form,
+    },
+    StepDecl {
+        id: StepId::KmsSts,
+        owns: &[&["kmsSts"]],
+        planned: always,
+        validate: kms_sts::validate,
+        plan: kms_sts::plan,
+        form: kms_sts::form,
+    },
+];
+
+/// The declaration of step `id`.
+pub fn decl(id: StepId) -> &'static StepDecl {
+    STEPS
+        .iter()
+        .find(|s| s.id == id)
+        .expect("every StepId is declared in STEPS (a test checks it)")
+}
+
+/// The step a profile path (a validation issue's) belongs to.
+pub fn owner_of(path: &[Seg]) -> StepId {
+    let matches = |owned: &[&str]| {
+        owned.len() <= path.len()
+            && owned
+                .iter()
+                .zip(path)
+                .all(|(o, s)| matches!(s, Seg::Key(k) if k == o))
+    };
+    STEPS
+        .iter()
+        .flat_map(|s| s.owns.iter().map(move |o| (s.id, *o)))
+        .filter(|(_, o)| matches(o))
+        .max_by_key(|(_, o)| o.len())
+        .map(|(id, _)| id)
+        .unwrap_or(STEPS[0].id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_step_is_declared_once_in_step_id_order() {
+        let ids: Vec<StepId> = STEPS.iter().map(|s| s.id).collect();
+        assert_eq!(ids, StepId::ALL.to_vec());
+    }
+
+    #[test]
+    fn issues_go_to_the_step_with_the_longest_owned_path() {
+        let p = |s: &[&str]| -> Vec<Seg> { s.iter().map(|k| Seg::Key(k.to_string())).collect() };
+        assert_eq!(
+            owner_of(&p(&["identityServer", "image", "tag"])),
+            StepId::IsImage
+        );
+        assert_eq!(
+            owner_of(&p(&["identityServer", "hostname"])),
+            StepId::IdentityServer
+        );
+        assert_eq!(owner_of(&p(&["keyManager", "name"])), StepId::KeyManager);
+        assert_eq!(
+            owner_of(&p(&["cluster", "namespace"])),
+            StepId::Prerequisites
+        );
+        assert_eq!(owner_of(&p(&["name"])), StepId::Prerequisites);
+    }
+}
