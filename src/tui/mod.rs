@@ -10,6 +10,7 @@ pub mod layout;
 pub mod msg;
 pub mod open_profile;
 pub mod queued_dialog;
+pub mod review_diff;
 pub mod review_verify;
 pub mod run_state;
 pub mod runner;
@@ -228,6 +229,24 @@ fn perform(
                     Msg::Verified {
                         generation,
                         reports,
+                    },
+                ));
+            });
+        }
+        Cmd::Diff {
+            generation,
+            profile,
+            profile_path,
+        } => {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let base = crate::exec::base_dir(profile_path.as_deref());
+                let report = crate::exec::diff::diff_profile(&profile, &base).await;
+                let _ = tx.send(Msg::tagged(
+                    epoch,
+                    Msg::Diffed {
+                        generation,
+                        report: Box::new(report),
                     },
                 ));
             });
