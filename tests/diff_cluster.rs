@@ -408,16 +408,37 @@ fn diff_after_apply_is_empty_and_each_change_shows_in_its_step() {
         "-p",
         &planted,
     ]));
-    let (code, text, report) = s.diff(&profile, "kmp-diff-other-store-P0w9");
+    let (code, text, report) = s.diff(&profile, STORE_PASSWORD);
     assert_eq!(code, 1, "{text}");
+    assert_eq!(steps_changed(&report), ["api-manager"], "{text}");
+    assert_eq!(
+        lines_of(changed(&report, "api-manager")[0]),
+        ["secret admin-password: (secret) changed"],
+        "{text}"
+    );
+    // another store password: the values that carry it change, and the keystores in the
+    // cluster do not open with it, so apply would stop at the keystores step (exit 3, as
+    // kubectl diff exits above 1 when the server refuses the apply)
+    let (code, text, report) = s.diff(&profile, "kmp-diff-other-store-P0w9");
+    assert_eq!(code, 3, "{text}");
+    let keystores = &report["steps"][1];
+    assert_eq!(keystores["step"], "keystores");
+    assert!(
+        keystores["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["change"] == "error"
+                && i["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("apply would stop here")),
+        "{text}"
+    );
     let apim: Vec<String> = changed(&report, "api-manager")
         .into_iter()
         .flat_map(lines_of)
         .collect();
-    assert!(
-        apim.contains(&"secret admin-password: (secret) changed".to_string()),
-        "{text}"
-    );
     assert!(
         apim.contains(
             &"secret wso2.apim.configurations.security.truststore.password: (secret) changed"
@@ -425,8 +446,15 @@ fn diff_after_apply_is_empty_and_each_change_shows_in_its_step() {
         ),
         "{text}"
     );
+    ok(&kubectl(&[
+        "delete",
+        "secret",
+        "apim-kmpilot-credentials",
+        "-n",
+        "kmp-diff",
+    ]));
 
-    // 7. deleted objects show as to be created: a secret, and a helm release
+    // 7. deleted objects show as to be created: secrets, and a helm release
     ok(&kubectl(&[
         "delete",
         "secret",
@@ -448,6 +476,9 @@ fn diff_after_apply_is_empty_and_each_change_shows_in_its_step() {
         lines_of(ks[0]),
         ["add tls.crt: (secret)", "add tls.key: (secret)"]
     );
+    let apim = changed(&report, "api-manager");
+    assert_eq!(apim[0]["what"], "Secret kmp-diff/apim-kmpilot-credentials");
+    assert_eq!(apim[0]["change"], "create", "{text}");
     let is = changed(&report, "identity-server");
     assert_eq!(is[0]["change"], "create", "{text}");
     assert!(

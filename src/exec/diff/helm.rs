@@ -169,6 +169,15 @@ fn values_lines(live: &BTreeMap<String, Live>, desired: &BTreeMap<String, Want>)
             (Some(l), Some(Want::Plain(v))) if l.value != *v => {
                 if looks_secret(p) {
                     out.push(DiffLine::new(Op::Secret, format!("{p}: (secret) changed")));
+                } else if let (Some(a), Some(b)) = (l.value.as_str(), v.as_str())
+                    && (a.contains('\n') || b.contains('\n'))
+                {
+                    // a file in a value (deployment.toml extras): its lines, not one long string
+                    out.push(DiffLine::new(Op::Context, format!("{p}: |")));
+                    for mut line in super::unified(a, b) {
+                        line.text = format!("  {}", line.text);
+                        out.push(line);
+                    }
                 } else {
                     out.push(DiffLine::new(
                         Op::Remove,
@@ -347,6 +356,40 @@ mod tests {
         assert_eq!(u.cluster_flags, ["--kube-context=kind"]);
         assert_eq!(u.values, ["identity-server/values.yaml", "-"]);
         assert_eq!(regex_escape("a.b"), "a\\.b");
+    }
+
+    #[test]
+    fn a_multi_line_value_is_diffed_by_line() {
+        let live: BTreeMap<String, Live> = [(
+            "toml".to_string(),
+            Live {
+                value: json!("[a]\nx = 1\n[b]\ny = 2\n"),
+                digest: None,
+            },
+        )]
+        .into_iter()
+        .collect();
+        let desired: BTreeMap<String, Want> = [(
+            "toml".to_string(),
+            Want::Plain(json!("[a]\nx = 1\n[b]\ny = 3\n")),
+        )]
+        .into_iter()
+        .collect();
+        let text: Vec<String> = values_lines(&live, &desired)
+            .iter()
+            .map(|l| format!("{:?} {}", l.op, l.text))
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "Context toml: |",
+                "Context   [a]",
+                "Context   x = 1",
+                "Context   [b]",
+                "Remove   y = 2",
+                "Add   y = 3"
+            ]
+        );
     }
 
     #[test]

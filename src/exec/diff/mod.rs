@@ -165,12 +165,17 @@ impl DiffReport {
     }
 }
 
-/// The keystores step reuses the keystores the cluster holds when both secrets are there;
-/// only then are the generated files (`WorkFile` keys) kept as they are.
-#[derive(Debug, Default)]
+/// What the keystores step would do with the keystores the cluster holds: reuse them (then
+/// the files it would store are exactly these), make new ones (something missing), or stop
+/// (they do not open with the profile's password).
+#[derive(Default)]
 struct KeystoreState {
-    /// Whether every keystore secret the keystores step reads exists.
-    reused: bool,
+    /// The files the keystores step would store, when it reuses the cluster's.
+    reused: Option<super::keystores::MemoryFiles>,
+    /// The store password is not available here: the generated files are not compared.
+    unknown: bool,
+    /// Why `apply` would stop at the keystores step.
+    problem: Option<String>,
 }
 
 /// Compares `plan` with the cluster. `opts` gives the work directory (the CA files the
@@ -242,20 +247,62 @@ async fn keystore_state(ctx: &mut Ctx<'_>) -> KeystoreState {
         return KeystoreState::default();
     };
     let ns = ctx.profile.cluster.namespace.clone();
-    let mut reused = true;
-    for name in [&spec.apim.secret_name, &spec.is.secret_name] {
-        match super::kube_actions::read_secret(ctx, &ns, name).await {
-            Ok(Some(_)) => {}
-            _ => reused = false,
-        }
+    let tls_name = ctx.profile.api_manager.tls_secret(ctx.profile).to_string();
+    let apim = super::kube_actions::read_secret(ctx, &ns, &spec.apim.secret_name).await;
+    let is = super::kube_actions::read_secret(ctx, &ns, &spec.is.secret_name).await;
+    let tls = super::kube_actions::read_secret(ctx, &ns, &tls_name).await;
+    let (Ok(Some(apim)), Ok(Some(is))) = (apim, is) else {
+        return KeystoreState::default();
+    };
+    if ctx
+        .secrets
+        .get(&spec.store_password, spec.store_password_var())
+        .is_none()
+    {
+        return KeystoreState {
+            unknown: true,
+            ..Default::default()
+        };
     }
-    KeystoreState { reused }
+    // `reuse` writes the public certificates it reads next to the keystores: a scratch
+    // directory here, `apply`'s work directory stays as it is
+    let Ok(scratch) = tempfile::tempdir() else {
+        return KeystoreState::default();
+    };
+    let mut mem = super::keystores::MemoryFiles::default();
+    let tls = tls.ok().flatten();
+    match super::keystores::reuse(
+        &spec,
+        ctx.secrets,
+        scratch.path(),
+        &apim,
+        &is,
+        tls.as_ref(),
+        &mut mem,
+    ) {
+        Ok(true) => KeystoreState {
+            reused: Some(mem),
+            ..Default::default()
+        },
+        Ok(false) => KeystoreState::default(),
+        Err(e) => KeystoreState {
+            problem: Some(ctx.secrets.scrub(&e)),
+            ..Default::default()
+        },
+    }
 }
 
 async fn compare(ctx: &mut Ctx<'_>, action: &Action, ks: &KeystoreState) -> Option<Item> {
     match action {
         Action::Apply(m) => Some(manifests::compare(ctx, m).await),
-        Action::CreateSecret(s) => Some(secrets::compare(ctx, s, ks.reused).await),
+        Action::CreateSecret(s) => Some(secrets::compare(ctx, s, ks).await),
+        Action::GenerateKeystores(_) => ks.problem.as_ref().map(|p| {
+            Item::error(
+                "keystores",
+                "the keystores in the cluster",
+                format!("apply would stop here: {p}"),
+            )
+        }),
         Action::Run(c) if helm::is_upgrade(c) => Some(helm::compare(ctx, c).await),
         Action::Run(c) => not_compared_command(c),
         Action::UpdateHosts(h) => Some(hosts::compare(ctx, h).await),

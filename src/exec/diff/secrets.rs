@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Change, DiffLine, Item, Op};
+use super::{Change, DiffLine, Item, KeystoreState, Op};
 use crate::exec::Ctx;
 use crate::plan::{SecretSource, SecretSpec};
 
@@ -12,25 +12,30 @@ const KIND: &str = "secret";
 /// What the plan would store under a key, as far as kmpilot can know it without running.
 enum Desired {
     Value([u8; 32]),
-    /// A keystore or certificate the keystores step generates, or keeps when the cluster
-    /// holds the keystores already.
+    /// A keystore or certificate the keystores step makes anew (the cluster's are missing).
     Generated,
     /// A secret reference not resolvable here (variable not set, a prompt).
     Unknown(String),
 }
 
-fn desired(ctx: &Ctx<'_>, src: &SecretSource) -> Desired {
+fn desired(ctx: &Ctx<'_>, src: &SecretSource, ks: &KeystoreState) -> Desired {
     match src {
         SecretSource::Plain(v) => Desired::Value(super::digest(v.as_bytes())),
         SecretSource::Ref { secret, shell_var } => match ctx.secrets.get(secret, shell_var) {
             Some(v) => Desired::Value(super::digest(v.as_bytes())),
             None => Desired::Unknown(format!("${shell_var} ({secret}) is not available here")),
         },
-        SecretSource::WorkFile(_) => Desired::Generated,
+        SecretSource::WorkFile(_) if ks.unknown => {
+            Desired::Unknown("the keystore password is not available here".into())
+        }
+        SecretSource::WorkFile(f) => match ks.reused.as_ref().and_then(|m| m.get(f)) {
+            Some(b) => Desired::Value(super::digest(b)),
+            None => Desired::Generated,
+        },
     }
 }
 
-pub(super) async fn compare(ctx: &mut Ctx<'_>, s: &SecretSpec, keystores_reused: bool) -> Item {
+pub(super) async fn compare(ctx: &mut Ctx<'_>, s: &SecretSpec, ks: &KeystoreState) -> Item {
     let what = format!("Secret {}/{}", s.namespace, s.name);
     let live = match read(ctx, s).await {
         Ok(l) => l,
@@ -54,14 +59,13 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, s: &SecretSpec, keystores_reused:
     }
     for (key, src) in &s.data {
         let have = live.get(key);
-        match (desired(ctx, src), have) {
+        match (desired(ctx, src, ks), have) {
             (_, None) => lines.push(DiffLine::new(Op::Add, format!("{key}: (secret)"))),
             (Desired::Value(want), Some(h)) if want != *h => lines.push(DiffLine::new(
                 Op::Secret,
                 format!("{key}: (secret) changed"),
             )),
             (Desired::Value(_), Some(_)) => {}
-            (Desired::Generated, Some(_)) if keystores_reused => {}
             (Desired::Generated, Some(_)) => lines.push(DiffLine::new(
                 Op::Secret,
                 format!("{key}: (secret) regenerated: the keystores step makes new keystores"),
