@@ -593,3 +593,63 @@ async fn standin_apim_registration_diff() {
         );
     }
 }
+
+/// Exit codes without a cluster: a bad profile is bad input (2, with its YAML path), a cluster
+/// that does not answer is a comparison that failed (3, said once, nothing compared).
+#[test]
+fn diff_exit_codes_for_bad_input_and_no_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "apiVersion: kmpilot/v1\nkind: Profile\nname: bad\ncluster: { namespace: 'Not A Name' }\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+        .args(["diff", "-f"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("cluster.namespace"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // a kubeconfig whose server nobody listens on
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:9'}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n",
+    )
+    .unwrap();
+    let good = dir.path().join("good.yaml");
+    std::fs::write(
+        &good,
+        "apiVersion: kmpilot/v1\nkind: Profile\nname: nocluster\ncluster: { namespace: wso2 }\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+        .args(["diff", "-o", "json", "-f"])
+        .arg(&good)
+        .env("KUBECONFIG", &kubeconfig)
+        .env("KMPILOT_STATE_DIR", dir.path().join("state"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        report["error"]
+            .as_str()
+            .unwrap()
+            .contains("does not answer"),
+        "{report:#}"
+    );
+    assert_eq!(report["steps"].as_array().unwrap().len(), 0);
+}
