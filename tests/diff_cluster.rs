@@ -653,3 +653,98 @@ fn diff_exit_codes_for_bad_input_and_no_cluster() {
     );
     assert_eq!(report["steps"].as_array().unwrap().len(), 0);
 }
+
+/// The wizard's Review in a real terminal (the real binary in tmux) after a real apply: on
+/// the applied profile it says run changes nothing; on one with another IS hostname it names
+/// the IS release and the hosts block, as `kmpilot diff` does, and shows no secret.
+#[test]
+fn wizard_review_shows_the_diff_against_the_live_cluster() {
+    if support::test_cluster().is_none() {
+        return;
+    }
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tmux is required on CI"
+        );
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let s = Setup::new("kmp-diff-tui");
+    let profile = s.profile("profile.yaml", |t| t);
+    s.apply(&profile);
+    let changed = s.profile("changed.yaml", |t| {
+        t.replace(
+            "hostname: is.kmp-diff-tui.test",
+            "hostname: id.kmp-diff-tui.test",
+        )
+    });
+
+    let review = |profile: &Path, expect: &[&str]| {
+        let socket = format!("kmpilot-diff-tui-{}", std::process::id());
+        let tmux = |args: &[&str]| {
+            Command::new("tmux")
+                .args(["-L", &socket, "-f", "/dev/null"])
+                .args(args)
+                .output()
+                .expect("tmux runs")
+        };
+        let script = format!(
+            "export KMPILOT_STATE_DIR='{state}' KMPILOT_CONFIG_DIR='{state}/config' KEYSTORE_PASSWORD='{STORE_PASSWORD}' \
+             APIM_ADMIN_PASSWORD='{ADMIN_PASSWORD}' KUBECONFIG='{kc}' PATH='{path}'; '{bin}' tui -f '{profile}'; sleep 600",
+            state = s.dir.path().join("state").display(),
+            kc = std::env::var("KUBECONFIG").unwrap(),
+            path = std::env::var("PATH").unwrap(),
+            bin = env!("CARGO_BIN_EXE_kmpilot"),
+            profile = profile.display(),
+        );
+        let out = tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "run",
+            "-x",
+            "160",
+            "-y",
+            "48",
+            "sh",
+            "-c",
+            &script,
+        ]);
+        assert!(out.status.success(), "{out:?}");
+        let capture = || {
+            String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "run"]).stdout).into_owned()
+        };
+        let wait = |what: &[&str]| {
+            let end = Instant::now() + Duration::from_secs(90);
+            loop {
+                let screen = capture();
+                if what.iter().all(|w| screen.contains(w)) {
+                    return screen;
+                }
+                assert!(Instant::now() < end, "waited for {what:?}:\n{screen}");
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        };
+        wait(&["Cluster & prerequisites"]);
+        // the step list has the focus: its last step is the Review
+        tmux(&["send-keys", "-t", "run", "End"]);
+        let screen = wait(expect);
+        let _ = tmux(&["kill-server"]);
+        for secret in [STORE_PASSWORD, ADMIN_PASSWORD] {
+            assert!(!screen.contains(secret), "{screen}");
+        }
+        screen
+    };
+    review(&profile, &["= live cluster: run changes nothing"]);
+    let screen = review(
+        &changed,
+        &[
+            "~ live cluster: run changes 2 thing(s)",
+            "~ identity-server: helm release kmp-diff-tui/is (to be changed)",
+            "+ deployment.ingress.hostName: \"id.kmp-diff-tui.test\"",
+            "~ dns: hosts file",
+        ],
+    );
+    assert!(!screen.contains("api-manager: helm release"), "{screen}");
+}
