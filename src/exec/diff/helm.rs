@@ -125,12 +125,41 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, c: &Command) -> Item {
         },
     )
     .lines(lines);
+    let mut notes = Vec::new();
     if status != "deployed" {
-        item = item.detail(format!(
+        notes.push(format!(
             "the release is {status}: apply recovers it first (rollback or uninstall, when you agree)"
         ));
     }
+    let missing = unavailable(ctx, c);
+    if !missing.is_empty() {
+        if item.change == Change::None {
+            item.change = Change::NotCompared;
+        }
+        notes.push(format!(
+            "secret values not compared: {} not available here",
+            missing.join(", ")
+        ));
+    }
+    if !notes.is_empty() {
+        item = item.detail(notes.join("; "));
+    }
     item
+}
+
+/// The variables of the secret values that could not be resolved here (named once each).
+fn unavailable(ctx: &Ctx<'_>, c: &Command) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in c.stdin.iter().flat_map(|o| &o.entries) {
+        let r = match &e.value {
+            SecretValue::Ref(r) | SecretValue::VaultEncrypted { secret: r, .. } => r,
+        };
+        let var = format!("${}", e.shell_var);
+        if ctx.secrets.get(r, &e.shell_var).is_none() && !out.contains(&var) {
+            out.push(var);
+        }
+    }
+    out
 }
 
 struct Live {

@@ -52,7 +52,7 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, s: &SecretSpec, ks: &KeystoreStat
             .lines(lines);
     };
     let mut lines = Vec::new();
-    let mut unknown = Vec::new();
+    let mut unknown: Vec<(String, Vec<String>)> = Vec::new();
     if live_type != s.secret_type {
         lines.push(DiffLine::new(Op::Remove, format!("type: {live_type}")));
         lines.push(DiffLine::new(Op::Add, format!("type: {}", s.secret_type)));
@@ -70,7 +70,10 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, s: &SecretSpec, ks: &KeystoreStat
                 Op::Secret,
                 format!("{key}: (secret) regenerated: the keystores step makes new keystores"),
             )),
-            (Desired::Unknown(why), Some(_)) => unknown.push(format!("{key}: {why}")),
+            (Desired::Unknown(why), Some(_)) => match unknown.iter_mut().find(|(w, _)| *w == why) {
+                Some((_, keys)) => keys.push(key.clone()),
+                None => unknown.push((why, vec![key.clone()])),
+            },
         }
     }
     let change = if !lines.is_empty() {
@@ -84,7 +87,11 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, s: &SecretSpec, ks: &KeystoreStat
     if unknown.is_empty() {
         item
     } else {
-        item.detail(format!("not compared: {}", unknown.join("; ")))
+        let said: Vec<String> = unknown
+            .iter()
+            .map(|(why, keys)| format!("{} ({why})", keys.join(", ")))
+            .collect();
+        item.detail(format!("not compared: {}", said.join("; ")))
     }
 }
 
