@@ -355,8 +355,10 @@ fn diff_after_apply_is_empty_and_each_change_shows_in_its_step() {
         "{text}"
     );
 
-    // 5. a live annotation someone else set is not kmpilot's field: no change; a label
-    // kmpilot's manifest sets, changed live, shows in the prerequisites step
+    // 5. a live annotation someone else set is not kmpilot's field and apply leaves it: no
+    // change; a label kmpilot's manifest sets, changed live, shows in the prerequisites step
+    // (and once kubectl owns that label, the apply's managedFields bookkeeping differs too:
+    // only kmpilot's fields are compared, so step 6 sees no Namespace change)
     ok(&kubectl(&[
         "annotate",
         "namespace",
