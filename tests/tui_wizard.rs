@@ -1239,3 +1239,96 @@ fn review_shows_verification_findings_and_run_asks_again() {
         Some(Cmd::StartRun { .. })
     ));
 }
+
+/// The review compares the plan with the live cluster in the background (`Cmd::Diff`, run off
+/// the UI thread; the comparison itself is tested against the cluster in tests/diff_cluster.rs):
+/// what "run" would change shows next to the plan, a result for an older profile is dropped,
+/// and a cluster that did not answer shows nothing.
+#[test]
+fn review_shows_what_run_changes_on_the_live_cluster() {
+    use kmpilot::exec::diff::{Change, DiffLine, DiffReport, Item, Op, StepDiff};
+    use kmpilot::plan::StepId;
+    let mut a = app();
+    goto_step(&mut a, WizardStep::Review);
+    assert!(a.review_diff.running, "entering the review starts a diff");
+    let generation = a.review_diff.generation;
+    let name = a.profile.name.clone();
+    let report = |error: Option<&str>| DiffReport {
+        profile: name.clone(),
+        error: error.map(str::to_string),
+        steps: vec![
+            StepDiff {
+                step: StepId::IdentityServer,
+                title: "Identity Server".into(),
+                items: vec![
+                    Item::new("helm-release", "helm release wso2/is", Change::Update).lines(vec![
+                        DiffLine::new(Op::Remove, "deployment.ingress.hostName: \"is.wso2.com\""),
+                        DiffLine::new(Op::Add, "deployment.ingress.hostName: \"id.wso2.com\""),
+                        DiffLine::new(
+                            Op::Secret,
+                            "deploymentToml.truststore.password: (secret) changed",
+                        ),
+                    ]),
+                ],
+            },
+            StepDiff {
+                step: StepId::Keystores,
+                title: "Keystores".into(),
+                items: vec![
+                    Item::new("secret", "Secret wso2/wso2-ingress-tls", Change::Create),
+                    Item::new("secret", "Secret wso2/is-keystores", Change::None),
+                ],
+            },
+        ],
+    };
+    update(
+        &mut a,
+        Msg::Diffed {
+            generation: generation - 1,
+            report: Box::new(report(None)),
+        },
+    );
+    assert!(a.review_diff.report.is_none(), "a stale diff is dropped");
+    update(
+        &mut a,
+        Msg::Diffed {
+            generation,
+            report: Box::new(report(Some("the cluster does not answer"))),
+        },
+    );
+    let s = screen_text(&a);
+    assert!(!s.contains("live cluster"), "{s}");
+    a.review_diff.generation += 1;
+    let generation = a.review_diff.generation;
+    update(
+        &mut a,
+        Msg::Diffed {
+            generation,
+            report: Box::new(report(None)),
+        },
+    );
+    // room for the whole diff next to the plan (half of the detail pane at most)
+    a.size = (110, 60);
+    let s = screen_text(&a);
+    assert!(s.contains("~ live cluster: run changes 2 thing(s)"), "{s}");
+    assert!(
+        s.contains("~ identity-server: helm release wso2/is (to be changed)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("+ deployment.ingress.hostName: \"id.wso2.com\""),
+        "{s}"
+    );
+    assert!(
+        s.contains("~ deploymentToml.truststore.password: (secret) changed"),
+        "{s}"
+    );
+    assert!(
+        s.contains("+ keystores: Secret wso2/wso2-ingress-tls (to be created)"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("keystores: Secret wso2/is-keystores"),
+        "unchanged items are not listed: {s}"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod apply;
 mod completion;
+mod diff;
 mod doctor;
 mod export;
 mod logging;
@@ -136,6 +137,16 @@ pub enum Command {
         #[arg(value_enum)]
         shell: completion::Shell,
     },
+    /// What `apply` would change in the live cluster, per step: chart versions and values per
+    /// release, manifests (server-side dry run, only the fields kmpilot manages), secret keys
+    /// (by hash), the key-manager registration, the hosts block. Secret values are never shown.
+    /// Exit 0: no changes, 1: changes, 2: bad input, 3: a comparison failed.
+    Diff {
+        #[arg(short = 'f', long = "file", add = ArgValueCompleter::new(completion::profile_or_path))]
+        file: String,
+        #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+    },
     /// Print the manual page (roff), or write one page per command into a directory.
     Man {
         #[arg(long, value_name = "DIR")]
@@ -232,6 +243,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Profiles { command } => profiles::run(command),
         Command::Completion { shell } => completion::run(*shell),
         Command::Man { dir } => completion::man(dir.as_deref()),
+        Command::Diff { file, output } => diff::run(&cli, file, *output),
     }
 }
 

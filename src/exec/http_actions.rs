@@ -129,7 +129,7 @@ const RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The route of a call to `url`: direct when its host resolves here; else, when the plan
 /// names the Service behind it, a port-forward to a ready pod of that Service (the listener
 /// lives as long as the returned guard). Says which route it took.
-async fn route(
+pub(super) async fn route(
     ctx: &mut Ctx<'_>,
     url: &str,
     via: Option<&ServiceRoute>,

@@ -7,6 +7,7 @@ mod actions;
 pub mod adapt;
 pub mod ask;
 pub mod bundle;
+pub mod diff;
 pub mod elevate;
 pub mod events;
 mod helm_recover;

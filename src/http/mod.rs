@@ -18,6 +18,7 @@ pub mod discover;
 pub mod error;
 pub mod reach;
 pub mod register;
+pub mod registered;
 
 mod redact;
 mod send;
@@ -30,3 +31,4 @@ pub use discover::{
 pub use error::{ErrorKind, KmError, PresentedCertificate};
 pub use reach::Reach;
 pub use register::{Outcome, register, register_via};
+pub use registered::registered_via;

@@ -105,100 +105,15 @@ pub async fn register_via(
     redactor.add(connector_password);
     // everything shown from here on goes through the redactor
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
-    let insecure = if reg.tls.insecure {
-        "  [TLS NOT VERIFIED]"
-    } else {
-        ""
-    };
-
-    // 1. DCR
-    let call = Call {
-        stage: STAGE_DCR,
-        method: "POST",
-        url: &reg.dcr_url,
-    };
-    say(
-        format!(
-            "POST {} — register REST API client {CLIENT_NAME} (Basic {}:********){insecure}",
-            reg.dcr_url, reg.admin.username
-        ),
-        &redactor,
-    );
-    let dcr_body = serde_json::json!({
-        "callbackUrl": "www.example.com",
-        "clientName": CLIENT_NAME,
-        "owner": reg.admin.username,
-        "grantType": "client_credentials password refresh_token",
-        "saasApp": true,
-    });
-    let build = || {
-        client
-            .post(&reg.dcr_url)
-            .basic_auth(&reg.admin.username, Some(admin_password))
-            .json(&dcr_body)
-    };
-    let answer = send_logged(&call, &build, deadline, &redactor, &mut say).await?;
-    expect(
-        &call,
-        &answer,
-        &[StatusCode::OK, StatusCode::CREATED],
-        &redactor,
-    )?;
-    let dcr: Value = json_of(&call, &answer, &redactor)?;
-    let client_id = str_field(&call, &dcr, "clientId", &answer, &redactor)?;
-    let client_secret = str_field(&call, &dcr, "clientSecret", &answer, &redactor)?;
-    redactor.add_basic(&client_id, &client_secret);
-
-    // 2. password grant
-    let call = Call {
-        stage: STAGE_TOKEN,
-        method: "POST",
-        url: &reg.token_url,
-    };
-    say(
-        format!(
-            "POST {} — password grant for {} (scope {TOKEN_SCOPES})",
-            reg.token_url, reg.admin.username
-        ),
-        &redactor,
-    );
-    let form = [
-        ("grant_type", "password"),
-        ("username", reg.admin.username.as_str()),
-        ("password", admin_password),
-        ("scope", TOKEN_SCOPES),
-    ];
-    let build = || {
-        client
-            .post(&reg.token_url)
-            .basic_auth(&client_id, Some(&client_secret))
-            .form(&form)
-    };
-    let answer = send_logged(&call, &build, deadline, &redactor, &mut say).await?;
-    expect(&call, &answer, &[StatusCode::OK], &redactor)?;
-    let tok: Value = json_of(&call, &answer, &redactor)?;
-    let token = str_field(&call, &tok, "access_token", &answer, &redactor)?;
-    redactor.add(&token);
-    if let Some(r) = tok.get("refresh_token").and_then(Value::as_str) {
-        redactor.add(r);
-    }
-    if let Some(granted) = tok.get("scope").and_then(Value::as_str) {
-        let wanted: Vec<&str> = TOKEN_SCOPES.split(' ').collect();
-        if !granted.split(' ').any(|s| wanted.contains(&s)) {
-            return Err(KmError::new(
-                ErrorKind::Response,
-                STAGE_TOKEN,
-                "POST",
-                &reg.token_url,
-                format!(
-                    "the token was granted scope \"{}\", none of {TOKEN_SCOPES}",
-                    redactor.scrub(granted)
-                ),
-            )
-            .with_hint(status_hint(STAGE_TOKEN, 403, &host_of(&reg.token_url), "")));
-        }
-    }
-    let bearer = format!("Bearer {token}");
+    let bearer = admin_token(
+        &client,
+        reg,
+        admin_password,
+        deadline,
+        &mut redactor,
+        &mut say,
+    )
+    .await?;
 
     // 3. list
     let existing = list(&client, reg, &bearer, deadline, &redactor, &mut say).await?;
@@ -268,18 +183,124 @@ pub async fn register_via(
     Ok(Outcome::Created { id })
 }
 
+/// Steps 1 and 2: kmpilot's REST API client (DCR) and an admin token for it, as
+/// `Bearer …`. The client's secret and the token join `redactor`.
+pub(super) async fn admin_token(
+    client: &Routed<'_>,
+    reg: &Registration,
+    admin_password: &str,
+    deadline: Instant,
+    redactor: &mut Redactor,
+    say: &mut (dyn FnMut(String, &Redactor) + Send),
+) -> Result<String, KmError> {
+    let insecure = if reg.tls.insecure {
+        "  [TLS NOT VERIFIED]"
+    } else {
+        ""
+    };
+
+    // 1. DCR
+    let call = Call {
+        stage: STAGE_DCR,
+        method: "POST",
+        url: &reg.dcr_url,
+    };
+    say(
+        format!(
+            "POST {} — register REST API client {CLIENT_NAME} (Basic {}:********){insecure}",
+            reg.dcr_url, reg.admin.username
+        ),
+        redactor,
+    );
+    let dcr_body = serde_json::json!({
+        "callbackUrl": "www.example.com",
+        "clientName": CLIENT_NAME,
+        "owner": reg.admin.username,
+        "grantType": "client_credentials password refresh_token",
+        "saasApp": true,
+    });
+    let build = || {
+        client
+            .post(&reg.dcr_url)
+            .basic_auth(&reg.admin.username, Some(admin_password))
+            .json(&dcr_body)
+    };
+    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
+    expect(
+        &call,
+        &answer,
+        &[StatusCode::OK, StatusCode::CREATED],
+        redactor,
+    )?;
+    let dcr: Value = json_of(&call, &answer, redactor)?;
+    let client_id = str_field(&call, &dcr, "clientId", &answer, redactor)?;
+    let client_secret = str_field(&call, &dcr, "clientSecret", &answer, redactor)?;
+    redactor.add_basic(&client_id, &client_secret);
+
+    // 2. password grant
+    let call = Call {
+        stage: STAGE_TOKEN,
+        method: "POST",
+        url: &reg.token_url,
+    };
+    say(
+        format!(
+            "POST {} — password grant for {} (scope {TOKEN_SCOPES})",
+            reg.token_url, reg.admin.username
+        ),
+        redactor,
+    );
+    let form = [
+        ("grant_type", "password"),
+        ("username", reg.admin.username.as_str()),
+        ("password", admin_password),
+        ("scope", TOKEN_SCOPES),
+    ];
+    let build = || {
+        client
+            .post(&reg.token_url)
+            .basic_auth(&client_id, Some(&client_secret))
+            .form(&form)
+    };
+    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
+    expect(&call, &answer, &[StatusCode::OK], redactor)?;
+    let tok: Value = json_of(&call, &answer, redactor)?;
+    let token = str_field(&call, &tok, "access_token", &answer, redactor)?;
+    redactor.add(&token);
+    if let Some(r) = tok.get("refresh_token").and_then(Value::as_str) {
+        redactor.add(r);
+    }
+    if let Some(granted) = tok.get("scope").and_then(Value::as_str) {
+        let wanted: Vec<&str> = TOKEN_SCOPES.split(' ').collect();
+        if !granted.split(' ').any(|s| wanted.contains(&s)) {
+            return Err(KmError::new(
+                ErrorKind::Response,
+                STAGE_TOKEN,
+                "POST",
+                &reg.token_url,
+                format!(
+                    "the token was granted scope \"{}\", none of {TOKEN_SCOPES}",
+                    redactor.scrub(granted)
+                ),
+            )
+            .with_hint(status_hint(STAGE_TOKEN, 403, &host_of(&reg.token_url), "")));
+        }
+    }
+    Ok(format!("Bearer {token}"))
+}
+
 /// The client and the route its calls take.
 #[derive(Clone, Copy)]
-struct Routed<'a> {
-    client: &'a reqwest::Client,
-    reach: &'a Reach,
+pub(super) struct Routed<'a> {
+    pub(super) client: &'a reqwest::Client,
+    pub(super) reach: &'a Reach,
 }
 
 impl Routed<'_> {
-    fn get(&self, url: &str) -> reqwest::RequestBuilder {
+    pub(super) fn get(&self, url: &str) -> reqwest::RequestBuilder {
         self.reach.request(self.client, reqwest::Method::GET, url)
     }
-    fn post(&self, url: &str) -> reqwest::RequestBuilder {
+    pub(super) fn post(&self, url: &str) -> reqwest::RequestBuilder {
         self.reach.request(self.client, reqwest::Method::POST, url)
     }
     fn put(&self, url: &str) -> reqwest::RequestBuilder {
@@ -288,7 +309,7 @@ impl Routed<'_> {
 }
 
 /// `send` with every progress line scrubbed by the call's redactor.
-async fn send_logged(
+pub(super) async fn send_logged(
     call: &Call<'_>,
     build: &(dyn Fn() -> reqwest::RequestBuilder + Sync),
     deadline: Instant,
@@ -300,7 +321,7 @@ async fn send_logged(
 }
 
 /// The id of the key manager named `reg.name`, if API-M has one.
-async fn list(
+pub(super) async fn list(
     client: &Routed<'_>,
     reg: &Registration,
     bearer: &str,
@@ -426,7 +447,7 @@ fn summary(body: &Value) -> String {
     )
 }
 
-fn expect(
+pub(super) fn expect(
     call: &Call<'_>,
     answer: &Answer,
     ok: &[StatusCode],
@@ -448,7 +469,11 @@ fn expect(
     Err(status_error(call, answer.status, &answer.body, redactor).with_hint(hint))
 }
 
-fn json_of(call: &Call<'_>, answer: &Answer, redactor: &Redactor) -> Result<Value, KmError> {
+pub(super) fn json_of(
+    call: &Call<'_>,
+    answer: &Answer,
+    redactor: &Redactor,
+) -> Result<Value, KmError> {
     serde_json::from_str(&answer.body).map_err(|e| {
         KmError::new(
             ErrorKind::Response,
@@ -468,7 +493,7 @@ fn json_of(call: &Call<'_>, answer: &Answer, redactor: &Redactor) -> Result<Valu
     })
 }
 
-fn str_field(
+pub(super) fn str_field(
     call: &Call<'_>,
     v: &Value,
     key: &str,

@@ -268,6 +268,7 @@ pub struct App {
     pub review: ReviewState,
     /// The review's background verification of the rendered charts.
     pub review_verify: super::review_verify::ReviewVerify,
+    pub review_diff: super::review_diff::ReviewDiff,
     pub run: RunState,
     pub now: Instant,
     /// Wall clock for pod ages, seconds since the epoch.
@@ -306,6 +307,7 @@ impl App {
             screen: Screen::Wizard,
             review: ReviewState::default(),
             review_verify: Default::default(),
+            review_diff: Default::default(),
             run: RunState::default(),
             now: Instant::now(),
             wall: SystemTime::now()

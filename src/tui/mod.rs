@@ -19,6 +19,7 @@ pub mod open_profile;
 pub mod private_jet_clusters;
 pub mod queued_dialog;
 pub mod quit_guard;
+pub mod review_diff;
 pub mod review_nav;
 pub mod review_verify;
 pub mod run_nav;
@@ -244,6 +245,24 @@ fn perform(
                     Msg::Verified {
                         generation,
                         reports,
+                    },
+                ));
+            });
+        }
+        Cmd::Diff {
+            generation,
+            profile,
+            profile_path,
+        } => {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let base = crate::exec::base_dir(profile_path.as_deref());
+                let report = crate::exec::diff::diff_profile(&profile, &base).await;
+                let _ = tx.send(Msg::tagged(
+                    epoch,
+                    Msg::Diffed {
+                        generation,
+                        report: Box::new(report),
                     },
                 ));
             });

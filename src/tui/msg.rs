@@ -41,6 +41,11 @@ pub enum Msg {
         generation: u64,
         reports: Vec<Result<crate::verify::Report, String>>,
     },
+    /// The outcome of `Cmd::Diff` number `generation` (older ones are dropped).
+    Diffed {
+        generation: u64,
+        report: Box<crate::exec::diff::DiffReport>,
+    },
     /// The outcome of `Cmd::LoadContexts`.
     Contexts(Result<crate::kube::KubeContexts, String>),
     /// The outcome of `Cmd::ListProfiles`.
@@ -97,6 +102,12 @@ pub enum Cmd {
     },
     /// Render both charts with helm and check them (the review's verification).
     Verify {
+        generation: u64,
+        profile: Box<Profile>,
+        profile_path: Option<PathBuf>,
+    },
+    /// Compare the plan with the live cluster (`kmpilot diff`) for the review.
+    Diff {
         generation: u64,
         profile: Box<Profile>,
         profile_path: Option<PathBuf>,

@@ -52,6 +52,11 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
         (Some(a), Some(b)) => Some(Cmd::Batch(vec![a, b])),
         (a, b) => a.or(b),
     };
+    // and the review's diff against the live cluster
+    let checks = match (checks, super::review_diff::maybe_start(app)) {
+        (Some(a), Some(b)) => Some(Cmd::Batch(vec![a, b])),
+        (a, b) => a.or(b),
+    };
     match (cmd, checks) {
         (Some(a), Some(b)) => Some(Cmd::Batch(vec![a, b])),
         (a, b) => a.or(b),
@@ -117,6 +122,10 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             reports,
         } => {
             super::review_verify::on_results(app, generation, reports);
+            None
+        }
+        Msg::Diffed { generation, report } => {
+            super::review_diff::on_results(app, generation, *report);
             None
         }
         Msg::ProfileList(r) => {

@@ -1,0 +1,452 @@
+//! `kmpilot diff`: what `apply` would change in the live cluster, step by step, without
+//! changing anything. Each action that changes something is compared with what it would
+//! change: a manifest through a server-side dry-run apply (only the fields kmpilot manages), a
+//! helm release's chart and values against `helm list` / `helm get values`, a secret's keys by
+//! hash, the hosts block against the file, the key-manager registration against what API-M
+//! holds. Secret values are never shown: only that they change.
+//!
+//! The comparisons are read-only calls (GET, dry runs, `helm get`); the one exception is the
+//! Admin REST API, which needs kmpilot's DCR client to read the key managers (the same
+//! registration `apply` makes, idempotent on API-M's side).
+
+mod fields;
+mod helm;
+mod hosts;
+mod key_manager;
+mod manifests;
+pub mod render;
+mod secrets;
+
+use std::path::Path;
+
+use serde::Serialize;
+use tokio::sync::{mpsc, watch};
+
+use super::secrets::Secrets;
+use super::{Ctx, RunOptions};
+use crate::plan::{Action, Plan, StepId};
+use crate::profile::Profile;
+
+pub use fields::Fields;
+
+/// What an action would do to what it touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Change {
+    /// Missing from the cluster: `apply` creates (or installs) it.
+    Create,
+    /// Present and different in a field kmpilot manages.
+    Update,
+    /// Present and as `apply` would leave it.
+    None,
+    /// kmpilot cannot tell (a secret not available here, a command it does not model).
+    NotCompared,
+    /// The comparison failed (the cluster or API-M did not answer).
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Op {
+    Add,
+    Remove,
+    Context,
+    /// A secret value that changes (shown as `~ key: (secret) changed`, never the value).
+    Secret,
+    /// `@@ … @@` between hunks.
+    Hunk,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffLine {
+    pub op: Op,
+    pub text: String,
+}
+
+impl DiffLine {
+    pub fn new(op: Op, text: impl Into<String>) -> Self {
+        DiffLine {
+            op,
+            text: text.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    /// `manifest`, `helm-release`, `secret`, `hosts`, `key-manager`, `command`.
+    pub kind: &'static str,
+    /// `Namespace wso2`, `helm release wso2/is`, …
+    pub what: String,
+    pub change: Change,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<DiffLine>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Item {
+    pub fn new(kind: &'static str, what: impl Into<String>, change: Change) -> Self {
+        Item {
+            kind,
+            what: what.into(),
+            change,
+            lines: Vec::new(),
+            detail: None,
+        }
+    }
+    pub fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+    pub fn lines(mut self, lines: Vec<DiffLine>) -> Self {
+        self.lines = lines;
+        self
+    }
+    pub fn error(kind: &'static str, what: impl Into<String>, e: impl Into<String>) -> Self {
+        Item::new(kind, what, Change::Error).detail(e)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepDiff {
+    pub step: StepId,
+    pub title: String,
+    pub items: Vec<Item>,
+}
+
+impl StepDiff {
+    pub fn changes(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| matches!(i.change, Change::Create | Change::Update))
+            .count()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    pub profile: String,
+    /// Set when nothing could be compared (the cluster did not answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub steps: Vec<StepDiff>,
+}
+
+/// Exit codes as `kubectl diff`: 0 nothing would change, 1 something would, above 1 an error
+/// (2 is kmpilot's bad input; 3 a comparison that failed).
+pub const EXIT_CHANGES: u8 = 1;
+pub const EXIT_DIFF_ERROR: u8 = 3;
+
+impl DiffReport {
+    pub fn changes(&self) -> usize {
+        self.steps.iter().map(StepDiff::changes).sum()
+    }
+    pub fn errors(&self) -> usize {
+        self.steps
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter(|i| i.change == Change::Error)
+            .count()
+            + usize::from(self.error.is_some())
+    }
+    pub fn step(&self, id: StepId) -> Option<&StepDiff> {
+        self.steps.iter().find(|s| s.step == id)
+    }
+    pub fn exit_code(&self) -> u8 {
+        if self.errors() > 0 {
+            EXIT_DIFF_ERROR
+        } else if self.changes() > 0 {
+            EXIT_CHANGES
+        } else {
+            0
+        }
+    }
+}
+
+/// What the keystores step would do with the keystores the cluster holds: reuse them (then
+/// the files it would store are exactly these), make new ones (something missing), or stop
+/// (they do not open with the profile's password).
+#[derive(Default)]
+struct KeystoreState {
+    /// The files the keystores step would store, when it reuses the cluster's.
+    reused: Option<super::keystores::MemoryFiles>,
+    /// The store password is not available here: the generated files are not compared.
+    unknown: bool,
+    /// Why `apply` would stop at the keystores step.
+    problem: Option<String>,
+}
+
+/// Compares `plan` with the cluster. `opts` gives the work directory (the CA files the
+/// keystores step wrote, for TLS to API-M) and the profile's directory.
+pub async fn diff(
+    plan: &Plan,
+    profile: &Profile,
+    opts: &RunOptions,
+    secrets: &Secrets,
+) -> DiffReport {
+    crate::kube::ensure_crypto_provider();
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let (_cancel_tx, cancel_rx) = watch::channel(false);
+    // never a dry run: the comparisons below call only read-only functions, and discovery
+    // (a GET) is skipped by the executor in dry runs
+    let mut opts = opts.clone();
+    opts.dry_run = false;
+    let mut ctx = Ctx::new(plan, profile, &opts, secrets, &tx, cancel_rx);
+    let mut report = DiffReport {
+        profile: profile.name.clone(),
+        error: None,
+        steps: Vec::new(),
+    };
+    // one question first: a cluster that does not answer would fail every comparison
+    if let Err(e) = reachable(&mut ctx).await {
+        report.error = Some(e);
+        return report;
+    }
+    let keystores = keystore_state(&mut ctx).await;
+    for step in &plan.steps {
+        ctx.step = step.id;
+        let mut items = Vec::new();
+        for (index, action) in step.actions.iter().enumerate() {
+            ctx.index = index;
+            if let Some(item) = compare(&mut ctx, action, &keystores).await {
+                items.push(item);
+            }
+        }
+        report.steps.push(StepDiff {
+            step: step.id,
+            title: step.title.clone(),
+            items,
+        });
+    }
+    report
+}
+
+async fn reachable(ctx: &mut Ctx<'_>) -> Result<(), String> {
+    let k = super::kube_actions::client(ctx, None)
+        .await
+        .map_err(|f| f.error)?;
+    k.server_version()
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("the cluster does not answer: {e}"))
+}
+
+async fn keystore_state(ctx: &mut Ctx<'_>) -> KeystoreState {
+    let spec = ctx
+        .plan
+        .steps
+        .iter()
+        .flat_map(|s| &s.actions)
+        .find_map(|a| match a {
+            Action::GenerateKeystores(k) => Some(k.clone()),
+            _ => None,
+        });
+    let Some(spec) = spec else {
+        return KeystoreState::default();
+    };
+    let ns = ctx.profile.cluster.namespace.clone();
+    let tls_name = ctx.profile.api_manager.tls_secret(ctx.profile).to_string();
+    let apim = super::kube_actions::read_secret(ctx, &ns, &spec.apim.secret_name).await;
+    let is = super::kube_actions::read_secret(ctx, &ns, &spec.is.secret_name).await;
+    let tls = super::kube_actions::read_secret(ctx, &ns, &tls_name).await;
+    let (Ok(Some(apim)), Ok(Some(is))) = (apim, is) else {
+        return KeystoreState::default();
+    };
+    if ctx
+        .secrets
+        .get(&spec.store_password, spec.store_password_var())
+        .is_none()
+    {
+        return KeystoreState {
+            unknown: true,
+            ..Default::default()
+        };
+    }
+    // `reuse` writes the public certificates it reads next to the keystores: a scratch
+    // directory here, `apply`'s work directory stays as it is
+    let Ok(scratch) = tempfile::tempdir() else {
+        return KeystoreState::default();
+    };
+    let mut mem = super::keystores::MemoryFiles::default();
+    let tls = tls.ok().flatten();
+    match super::keystores::reuse(
+        &spec,
+        ctx.secrets,
+        scratch.path(),
+        &apim,
+        &is,
+        tls.as_ref(),
+        &mut mem,
+    ) {
+        Ok(true) => KeystoreState {
+            reused: Some(mem),
+            ..Default::default()
+        },
+        Ok(false) => KeystoreState::default(),
+        Err(e) => KeystoreState {
+            problem: Some(ctx.secrets.scrub(&e)),
+            ..Default::default()
+        },
+    }
+}
+
+async fn compare(ctx: &mut Ctx<'_>, action: &Action, ks: &KeystoreState) -> Option<Item> {
+    match action {
+        Action::Apply(m) => Some(manifests::compare(ctx, m).await),
+        Action::CreateSecret(s) => Some(secrets::compare(ctx, s, ks).await),
+        Action::GenerateKeystores(_) => ks.problem.as_ref().map(|p| {
+            Item::error(
+                "keystores",
+                "the keystores in the cluster",
+                format!("apply would stop here: {p}"),
+            )
+        }),
+        Action::Run(c) if helm::is_upgrade(c) => Some(helm::compare(ctx, c).await),
+        Action::Run(c) => not_compared_command(c),
+        Action::UpdateHosts(h) => Some(hosts::compare(ctx, h).await),
+        Action::Http(h) => {
+            // discovery's answer feeds the registration's body, as in `apply`
+            if let Err(f) = super::http_actions::discover(ctx, h).await {
+                tracing::debug!(error = %f.error, "diff: discovery failed; comparing the derived fields");
+            }
+            None
+        }
+        Action::RegisterKeyManager(r) => Some(key_manager::compare(ctx, r).await),
+        Action::MergeContainerMgt(m) => Some(
+            Item::new(
+                "command",
+                format!("[[ContainerMgtClusterConfig]] blocks ({})", m.output),
+                Change::NotCompared,
+            )
+            .detail("the merged deployment.toml is not compared"),
+        ),
+        Action::RestartPods(r) => Some(
+            Item::new(
+                "command",
+                format!("restart pods {}/{}-*", r.namespace, r.name_prefix),
+                Change::NotCompared,
+            )
+            .detail("apply restarts them on every run"),
+        ),
+        _ => None,
+    }
+}
+
+/// A command kmpilot runs but does not model (docker build, kubectl/istioctl of the KMS track):
+/// listed, not counted as a change. `helm repo` only refreshes the local index.
+fn not_compared_command(c: &crate::plan::Command) -> Option<Item> {
+    if c.program == "helm" && c.args.first().is_some_and(|a| a == "repo") {
+        return None;
+    }
+    let shown: Vec<&str> = std::iter::once(c.program.as_str())
+        .chain(c.args.iter().map(String::as_str).take(3))
+        .collect();
+    Some(
+        Item::new("command", shown.join(" "), Change::NotCompared)
+            .detail("kmpilot diff does not model what this command changes"),
+    )
+}
+
+/// Diffs the profile as `apply` would run it: the cluster's `auto` answers decided (without
+/// the AppArmor probe pod, which would change the cluster), the secrets available without
+/// asking anyone (the others are reported as not compared), apply's work directory.
+pub async fn diff_profile(profile: &Profile, base_dir: &Path) -> DiffReport {
+    let (profile, decisions) = super::adapt::resolve(profile, false).await;
+    let plan = match &decisions {
+        Ok(d) => super::adapt::plan_with_decisions(&profile, d),
+        Err(_) => crate::plan::plan(&profile),
+    };
+    let state_dir = super::state_dir();
+    let opts = RunOptions {
+        dry_run: false,
+        resume: false,
+        from: None,
+        only: None,
+        work_dir: state_dir.join("work").join(&profile.name),
+        state_dir,
+        base_dir: base_dir.to_path_buf(),
+    };
+    let uses = crate::plan::secrets::uses_where(&plan, |_| true);
+    let secrets = Secrets::resolve_available(&uses, base_dir);
+    diff(&plan, &profile, &opts, &secrets).await
+}
+
+/// The SHA-256 of a value, for comparing secrets without holding both in one place longer
+/// than needed; never shown.
+pub(crate) fn digest(b: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(b).into()
+}
+
+/// Lines of a unified diff of two texts (3 lines of context, `@@` between hunks).
+pub(crate) fn unified(old: &str, new: &str) -> Vec<DiffLine> {
+    let d = similar::TextDiff::from_lines(old, new);
+    let mut out = Vec::new();
+    for (i, group) in d.grouped_ops(3).iter().enumerate() {
+        if i > 0 {
+            out.push(DiffLine::new(Op::Hunk, "@@"));
+        }
+        for op in group {
+            for change in d.iter_changes(op) {
+                let op = match change.tag() {
+                    similar::ChangeTag::Delete => Op::Remove,
+                    similar::ChangeTag::Insert => Op::Add,
+                    similar::ChangeTag::Equal => Op::Context,
+                };
+                out.push(DiffLine::new(
+                    op,
+                    change.value().trim_end_matches('\n').to_string(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unified_shows_context_and_changes() {
+        let l = unified("a\nb\nc\n", "a\nB\nc\n");
+        assert_eq!(
+            l,
+            vec![
+                DiffLine::new(Op::Context, "a"),
+                DiffLine::new(Op::Remove, "b"),
+                DiffLine::new(Op::Add, "B"),
+                DiffLine::new(Op::Context, "c"),
+            ]
+        );
+        assert!(unified("same\n", "same\n").is_empty());
+    }
+
+    #[test]
+    fn exit_codes_as_kubectl_diff() {
+        let mut r = DiffReport {
+            profile: "p".into(),
+            error: None,
+            steps: vec![StepDiff {
+                step: StepId::Keystores,
+                title: "k".into(),
+                items: vec![Item::new("secret", "s", Change::None)],
+            }],
+        };
+        assert_eq!(r.exit_code(), 0);
+        r.steps[0]
+            .items
+            .push(Item::new("command", "docker build", Change::NotCompared));
+        assert_eq!(r.exit_code(), 0, "not compared is not a change");
+        r.steps[0]
+            .items
+            .push(Item::new("secret", "t", Change::Create));
+        assert_eq!(r.exit_code(), 1);
+        r.steps[0]
+            .items
+            .push(Item::error("secret", "u", "no answer"));
+        assert_eq!(r.exit_code(), 3);
+    }
+}
