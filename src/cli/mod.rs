@@ -5,6 +5,7 @@ mod apply;
 mod completion;
 mod doctor;
 mod export;
+mod import_cmd;
 mod logging;
 mod plan_cmd;
 mod profiles;
@@ -162,6 +163,23 @@ pub enum ProfilesCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Build a profile NAME from a running deployment (helm releases and values, hostnames,
+    /// hosts-file block, PrivateJet objects labelled by kmpilot) in --context / -n (default
+    /// namespace wso2). Secrets become `prompt: true`; what could not be mapped is listed.
+    Import {
+        /// Name of the new profile in the store.
+        #[arg(long = "from-cluster", value_name = "NAME")]
+        from_cluster: String,
+        /// Replace an existing profile of that name.
+        #[arg(long)]
+        force: bool,
+        /// The hosts file to look for kmpilot's block in (DNS mode).
+        #[arg(long, value_name = "FILE", default_value = "/etc/hosts", value_hint = clap::ValueHint::FilePath)]
+        hosts_file: PathBuf,
+        /// The report: text, or json/yaml for scripts.
+        #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -229,6 +247,23 @@ pub fn run(cli: Cli) -> u8 {
             bundle,
             log_lines,
         } => doctor::run(&cli, file, *output, bundle.as_deref(), *log_lines),
+        Command::Profiles {
+            command:
+                ProfilesCommand::Import {
+                    from_cluster,
+                    force,
+                    hosts_file,
+                    output,
+                },
+        } => import_cmd::run(
+            &cli,
+            import_cmd::ImportArgs {
+                name: from_cluster,
+                force: *force,
+                hosts_file,
+                output: *output,
+            },
+        ),
         Command::Profiles { command } => profiles::run(command),
         Command::Completion { shell } => completion::run(*shell),
         Command::Man { dir } => completion::man(dir.as_deref()),
