@@ -10,6 +10,7 @@ pub mod bindings;
 pub mod build;
 pub mod live;
 pub mod private_jet;
+pub mod roundtrip;
 pub mod values;
 
 #[cfg(test)]
@@ -17,7 +18,7 @@ mod tests;
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use build::build;
@@ -73,7 +74,7 @@ pub enum KeyManagerFacts {
 }
 
 /// What the import did, for the user to check before replaying the profile.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub profile: String,
@@ -96,13 +97,13 @@ pub struct Report {
     pub assumptions: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Mapped {
     pub field: String,
     pub from: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct NotRecorded {
     /// `a.b / c / d` reads `a.b`, `a.c`, `a.d`.
     pub field: String,
@@ -123,7 +124,7 @@ impl NotRecorded {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Unmapped {
     /// Where it was found (`release apim: kubernetes.ingress.x`, `hosts file`, …).
     pub found: String,

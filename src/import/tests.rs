@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use super::bindings::Chart;
 use super::private_jet::LivePj;
-use super::values::{get, set_profile_path};
 use super::*;
 use crate::profile::Profile;
 use crate::steps::private_jet;
@@ -103,47 +102,6 @@ pub fn simulate(p: &Profile) -> Live {
     }
 }
 
-/// The original and the imported profile made comparable: every secret a prompt, and the
-/// fields the report says the cluster does not record (or that were assumed) taken from the
-/// original. Panics when the report does not list a field that differs.
-pub fn comparable(orig: &Profile, imported: &Profile, report: &Report) -> (Profile, Profile) {
-    let mut a = orig.clone();
-    let mut r = Report::default();
-    super::build::secrets_to_prompt(&mut a, &mut r);
-    let mut b = imported.clone();
-    let orig_doc = serde_json::to_value(&a).unwrap();
-    let mut paths: Vec<String> = report.not_recorded.iter().flat_map(|n| n.paths()).collect();
-    // the chart source: an assumption the report states
-    for sec in ["identityServer", "apiManager"] {
-        if report
-            .assumptions
-            .iter()
-            .any(|x| x.starts_with(&format!("{sec}.chart:")))
-        {
-            paths.push(format!("{sec}.chart"));
-        }
-    }
-    for path in paths {
-        if let Some(v) = get(&orig_doc, &path) {
-            b = set_profile_path(&b, &path, v.clone()).unwrap();
-        } else {
-            // absent in the original: an optional field at its default
-            let mut doc = serde_json::to_value(&b).unwrap();
-            let (parent, key) = path.rsplit_once('.').unwrap_or(("", &path));
-            let holder = if parent.is_empty() {
-                Some(&mut doc)
-            } else {
-                doc.pointer_mut(&format!("/{}", parent.replace('.', "/")))
-            };
-            if let Some(Value::Object(m)) = holder {
-                m.remove(key);
-            }
-            b = serde_json::from_value(doc).unwrap();
-        }
-    }
-    (a, b)
-}
-
 fn example(name: &str) -> Profile {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("profiles")
@@ -159,7 +117,7 @@ fn round_trip(orig: &Profile) -> Report {
         orig.name,
         report.unmapped
     );
-    let (a, b) = comparable(orig, &imported, &report);
+    let (a, b) = super::roundtrip::comparable(orig, &imported, &report);
     assert_eq!(
         serde_json::to_value(&a).unwrap(),
         serde_json::to_value(&b).unwrap(),
