@@ -31,7 +31,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 #[command(name = "kmpilot", version, about = "Deploy WSO2 API Manager 4.5 with Identity Server 7 as key manager on Kubernetes, from a replayable profile", long_about = None)]
 pub struct Cli {
     /// kubeconfig context to use instead of the profile's (as kubectl's --context).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, add = ArgValueCandidates::new(completion::kube_contexts))]
     pub context: Option<String>,
     /// Namespace to use instead of the profile's (as kubectl's -n).
     #[arg(short = 'n', long, global = true)]

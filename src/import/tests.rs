@@ -200,3 +200,42 @@ fn an_empty_namespace_is_an_error() {
     };
     assert!(build("x", &live).unwrap_err().contains("namespace empty"));
 }
+
+/// The registration as API-M's Admin REST API lists it (the mapping `live` feeds once it reads
+/// the registration; see the module notes): names taken, a body that differs is listed.
+#[test]
+fn a_listed_registration_maps_its_names_and_lists_what_differs() {
+    let orig = example("quickstart.yaml");
+    let mut held = orig.clone();
+    held.key_manager.name = "CorpIS".into();
+    held.key_manager.display_name = "Corporate IS".into();
+    held.key_manager.description = "imported".into();
+    let mut body = crate::steps::key_manager::body(&held);
+    body["id"] = json!("0b6e-4f");
+    let mut live = simulate(&orig);
+    live.key_manager = KeyManagerFacts::Listed(vec![body.clone()]);
+    let (p, r) = build(&orig.name, &live).unwrap();
+    assert_eq!(p.key_manager.name, "CorpIS");
+    assert_eq!(p.key_manager.display_name, "Corporate IS");
+    assert_eq!(p.key_manager.description, "imported");
+    assert!(p.key_manager.register);
+    assert!(r.unmapped.is_empty(), "{:#?}", r.unmapped);
+    assert!(!r.not_recorded.iter().any(|n| n.field == "keyManager"));
+
+    // an endpoint API-M holds that the profile would not register is listed
+    body["endpoints"][0]["value"] = json!("https://elsewhere.example/register");
+    live.key_manager = KeyManagerFacts::Listed(vec![body]);
+    let (_, r) = build(&orig.name, &live).unwrap();
+    assert!(
+        r.unmapped.iter().any(|u| u
+            .found
+            .starts_with("Admin REST API: key manager endpoints.0")),
+        "{:#?}",
+        r.unmapped
+    );
+
+    // none registered: the imported profile does not register either
+    live.key_manager = KeyManagerFacts::Listed(vec![]);
+    let (p, _) = build(&orig.name, &live).unwrap();
+    assert!(!p.key_manager.register);
+}
