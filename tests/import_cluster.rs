@@ -11,13 +11,16 @@ use std::time::{Duration, Instant};
 use kmpilot::import::Report;
 use kmpilot::profile::Profile;
 
+mod km_support;
 mod support;
 
 /// The two tests share the cluster-wide PrivateJet scan: one at a time.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 const STORE_PW: &str = "kmpilot-import-store";
-const ADMIN_PW: &str = "kmpilot-import-admin";
+/// The stand-in API-M's admin password: apply puts it into the cluster's credentials Secret,
+/// from which import reads it for the Admin REST API.
+const ADMIN_PW: &str = km_support::ADMIN_PASSWORD;
 const PJ_PW: &str = "kmpilot-import-pj-basic";
 
 fn root() -> &'static Path {
@@ -349,6 +352,107 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     assert!(
         file.contains("#   release apim: wso2.deployment.replicas: the cluster has 3"),
         "{file}"
+    );
+
+    // the key-manager registration, read through the Admin REST API of the stand-in API-M
+    // (tests/km_support: DCR, password grant, list and get, as API-M checks them); the admin
+    // password comes from the cluster's credentials Secret that apply created
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let standin = rt.block_on(km_support::StandIn::start(0));
+    let mut held = orig.clone();
+    held.key_manager.register = true;
+    held.key_manager.name = "CorpIS".into();
+    held.key_manager.display_name = "Corporate IS".into();
+    let tls = kmpilot::steps::key_manager::TlsPolicy {
+        ca_file: Some(standin.ca_file()),
+        insecure: false,
+    };
+    let reg = standin.registration(&held, tls);
+    rt.block_on(kmpilot::http::register(
+        &reg,
+        dir.path(),
+        ADMIN_PW,
+        km_support::CONNECTOR_PASSWORD,
+        None,
+        &mut |_| {},
+    ))
+    .expect("registered at the stand-in");
+    let o = kmpilot(
+        dir.path(),
+        &[
+            "profiles",
+            "import",
+            "--force",
+            "--from-cluster",
+            "kmp-import-qs",
+            "-n",
+            ns,
+            "-o",
+            "json",
+            "--admin-url",
+            &standin.base,
+            "--hosts-file",
+        ],
+    )
+    .arg(&hosts)
+    .arg("--ca-file")
+    .arg(standin.ca_file())
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let report: Report = serde_json::from_slice(&o.stdout).unwrap();
+    let km = kmpilot::profile::load::from_path(&path)
+        .unwrap()
+        .profile
+        .key_manager;
+    assert_eq!(
+        (km.name.as_str(), km.display_name.as_str()),
+        ("CorpIS", "Corporate IS")
+    );
+    assert!(km.register);
+    assert!(
+        report
+            .mapped
+            .iter()
+            .any(|m| m.field == "keyManager.name" && m.from.starts_with("Admin REST API")),
+        "{:#?}",
+        report.mapped
+    );
+    assert!(!report.not_recorded.iter().any(|n| n.field == "keyManager"));
+    let file = std::fs::read_to_string(&path).unwrap();
+    for secret in [ADMIN_PW, km_support::CONNECTOR_PASSWORD] {
+        assert!(!file.contains(secret) && !String::from_utf8_lossy(&o.stdout).contains(secret));
+        assert!(!String::from_utf8_lossy(&o.stderr).contains(secret));
+    }
+    // API-M holding none for this IS: the imported profile does not register
+    standin.state.0.lock().unwrap().key_managers.clear();
+    let o = kmpilot(
+        dir.path(),
+        &[
+            "profiles",
+            "import",
+            "--force",
+            "--from-cluster",
+            "kmp-import-qs",
+            "-n",
+            ns,
+            "--admin-url",
+            &standin.base,
+            "--hosts-file",
+        ],
+    )
+    .arg(&hosts)
+    .arg("--ca-file")
+    .arg(standin.ca_file())
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        !kmpilot::profile::load::from_path(&path)
+            .unwrap()
+            .profile
+            .key_manager
+            .register
     );
 
     let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);

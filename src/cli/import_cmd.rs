@@ -14,6 +14,10 @@ pub struct ImportArgs<'a> {
     pub force: bool,
     pub hosts_file: &'a Path,
     pub output: Format,
+    /// API-M's base URL for the Admin REST API (else the management hostname).
+    pub admin_url: Option<&'a str>,
+    pub ca_file: Option<&'a Path>,
+    pub skip_key_manager: bool,
 }
 
 pub fn run(cli: &Cli, a: ImportArgs) -> u8 {
@@ -55,7 +59,7 @@ pub fn run(cli: &Cli, a: ImportArgs) -> u8 {
             return EXIT_FAILED;
         }
     };
-    let (profile, mut report) = match import::build(a.name, &live) {
+    let (mut profile, mut report) = match import::build(a.name, &live) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("error: {e}");
@@ -65,6 +69,37 @@ pub fn run(cli: &Cli, a: ImportArgs) -> u8 {
             return EXIT_FAILED;
         }
     };
+    // the registration needs the releases' names and hostnames: asked once they are mapped
+    if profile.identity_server.install && profile.api_manager.install {
+        let mut live = live;
+        live.key_manager = if a.skip_key_manager {
+            import::KeyManagerFacts::Unreadable("--skip-key-manager".into())
+        } else {
+            let work = tempfile::tempdir();
+            let read = async {
+                let work = work.as_ref().map_err(|e| e.to_string())?;
+                let api =
+                    import::live::admin_api(&req, &profile, a.admin_url, a.ca_file, work.path())
+                        .await?;
+                let is_names = vec![
+                    profile.identity_server.hostname.clone(),
+                    profile.identity_server.service_name(),
+                ];
+                import::key_manager::listed(&api, &is_names).await
+            };
+            match rt.block_on(read) {
+                Ok(kms) => import::KeyManagerFacts::Listed(kms),
+                Err(e) => import::KeyManagerFacts::Unreadable(e),
+            }
+        };
+        match import::build(a.name, &live) {
+            Ok((p, r)) => (profile, report) = (p, r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_FAILED;
+            }
+        }
+    }
     report.path = Some(path.display().to_string());
     let body = match save::to_yaml(&profile) {
         Ok((text, _)) => text,

@@ -179,6 +179,16 @@ pub enum ProfilesCommand {
         /// The report: text, or json/yaml for scripts.
         #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
         output: Format,
+        /// API-M's address for reading the key-manager registration (Admin REST API);
+        /// https://<management hostname> when absent.
+        #[arg(long, value_name = "URL")]
+        admin_url: Option<String>,
+        /// A PEM CA to verify API-M with; the ingresses' certificate from the cluster when absent.
+        #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+        ca_file: Option<PathBuf>,
+        /// Do not ask API-M for the key-manager registration.
+        #[arg(long)]
+        skip_key_manager: bool,
     },
 }
 
@@ -254,6 +264,9 @@ pub fn run(cli: Cli) -> u8 {
                     force,
                     hosts_file,
                     output,
+                    admin_url,
+                    ca_file,
+                    skip_key_manager,
                 },
         } => import_cmd::run(
             &cli,
@@ -262,6 +275,9 @@ pub fn run(cli: Cli) -> u8 {
                 force: *force,
                 hosts_file,
                 output: *output,
+                admin_url: admin_url.as_deref(),
+                ca_file: ca_file.as_deref(),
+                skip_key_manager: *skip_key_manager,
             },
         ),
         Command::Profiles { command } => profiles::run(command),

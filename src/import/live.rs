@@ -262,6 +262,67 @@ async fn securities(kube: &Kube, ns: &str) -> Vec<Value> {
     }
 }
 
+/// How to reach API-M's Admin REST API for the imported profile: `admin_url` or the
+/// management hostname; `ca_file` or the certificate of the ingresses' TLS Secret (written to
+/// `work`: a certificate, not a secret); the admin password from kmpilot's credentials Secret
+/// (`existingSecret`), else `APIM_ADMIN_PASSWORD`.
+pub async fn admin_api(
+    req: &Request<'_>,
+    p: &crate::profile::Profile,
+    admin_url: Option<&str>,
+    ca_file: Option<&Path>,
+    work: &Path,
+) -> Result<super::key_manager::AdminApi, String> {
+    let kube = Kube::connect(req.kubeconfig, req.context)
+        .await
+        .map_err(|e| format!("cannot reach the cluster: {e}"))?;
+    let secrets: Api<Secret> = Api::namespaced(kube.client(), req.namespace);
+    let key = |name: String, key: &'static str| {
+        let secrets = secrets.clone();
+        async move {
+            secrets
+                .get_opt(&name)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|s| s.data)
+                .and_then(|d| d.get(key).map(|b| b.0.clone()))
+        }
+    };
+    let password = match key(p.api_manager.credentials_secret(), "admin-password").await {
+        Some(b) => String::from_utf8_lossy(&b).into_owned(),
+        None => std::env::var("APIM_ADMIN_PASSWORD").map_err(|_| {
+            format!(
+                "no admin password: Secret {}/{} has none and APIM_ADMIN_PASSWORD is not set",
+                req.namespace,
+                p.api_manager.credentials_secret()
+            )
+        })?,
+    };
+    let ca_file = match ca_file {
+        Some(f) => Some(f.to_path_buf()),
+        None => {
+            let name = p.api_manager.tls_secret(p).to_string();
+            match key(name, "tls.crt").await {
+                Some(pem) => {
+                    let f = work.join("apim-ingress.crt");
+                    std::fs::write(&f, pem).map_err(|e| format!("{}: {e}", f.display()))?;
+                    Some(f)
+                }
+                None => None,
+            }
+        }
+    };
+    Ok(super::key_manager::AdminApi {
+        base: admin_url
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("https://{}", p.api_manager.hostnames.management)),
+        ca_file,
+        username: p.api_manager.admin.username.clone(),
+        password,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

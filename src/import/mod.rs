@@ -8,6 +8,7 @@
 
 pub mod bindings;
 pub mod build;
+pub mod key_manager;
 pub mod live;
 pub mod private_jet;
 pub mod roundtrip;
