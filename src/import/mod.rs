@@ -154,52 +154,52 @@ impl Report {
 
     /// The report as comment lines for the top of the imported profile.
     pub fn as_comments(&self) -> String {
-        let mut s = String::from("# Imported by `kmpilot profiles import --from-cluster`");
-        if let Some(c) = &self.context {
-            s.push_str(&format!(" (context {c}"));
-            s.push_str(&format!(", namespace {})", self.namespace));
-        } else {
-            s.push_str(&format!(" (namespace {})", self.namespace));
-        }
-        s.push('\n');
-        if !self.unmapped.is_empty() {
-            s.push_str("# NOT MAPPED (found on the cluster, not in this profile):\n");
-            for u in &self.unmapped {
-                s.push_str(&format!("#   {}: {}\n", u.found, one_line(&u.detail)));
-            }
-        }
-        if !self.secrets.is_empty() {
-            s.push_str("# Secrets are asked for when the profile runs (prompt: true):\n");
-            for f in &self.secrets {
-                s.push_str(&format!("#   {f}\n"));
-            }
-        }
-        if !self.not_recorded.is_empty() {
-            s.push_str("# Not recorded on the cluster, left at kmpilot's defaults:\n");
-            for n in &self.not_recorded {
-                s.push_str(&format!("#   {}: {}\n", n.field, one_line(&n.why)));
-            }
-        }
-        if !self.assumptions.is_empty() {
-            s.push_str("# Assumed:\n");
-            for a in &self.assumptions {
-                s.push_str(&format!("#   {}\n", one_line(a)));
-            }
-        }
-        s
+        self.lines("# ")
     }
 
-    /// The report for a terminal.
+    /// The report for a terminal: what was mapped, then the rest as in the file.
     pub fn as_text(&self) -> String {
-        let mut s = String::new();
-        s.push_str(&format!(
-            "{} fields mapped from the cluster:\n",
-            self.mapped.len()
-        ));
+        let mut s = format!("{} fields mapped from the cluster:\n", self.mapped.len());
         for m in &self.mapped {
             s.push_str(&format!("  {:<48} <- {}\n", m.field, m.from));
         }
-        s.push_str(&self.as_comments().replace("# ", "").replace("#", ""));
+        s + &self.lines("")
+    }
+
+    fn lines(&self, p: &str) -> String {
+        let mut s = format!("{p}Imported by `kmpilot profiles import --from-cluster`");
+        match &self.context {
+            Some(c) => s.push_str(&format!(" (context {c}, namespace {})", self.namespace)),
+            None => s.push_str(&format!(" (namespace {})", self.namespace)),
+        }
+        s.push('\n');
+        let mut section = |title: &str, items: Vec<String>| {
+            if !items.is_empty() {
+                s.push_str(&format!("{p}{title}:\n"));
+                for i in items {
+                    s.push_str(&format!("{p}  {}\n", one_line(&i)));
+                }
+            }
+        };
+        section(
+            "NOT MAPPED (found on the cluster, not in this profile)",
+            self.unmapped
+                .iter()
+                .map(|u| format!("{}: {}", u.found, u.detail))
+                .collect(),
+        );
+        section(
+            "Secrets are asked for when the profile runs (prompt: true)",
+            self.secrets.clone(),
+        );
+        section(
+            "Not recorded on the cluster, left at kmpilot's defaults",
+            self.not_recorded
+                .iter()
+                .map(|n| format!("{}: {}", n.field, n.why))
+                .collect(),
+        );
+        section("Assumed", self.assumptions.clone());
         s
     }
 }
