@@ -131,6 +131,9 @@ pub fn build(name: &str, live: &Live) -> Result<(Profile, Report), String> {
         key_manager(&mut p, &mut r, &live.key_manager);
     }
     super::private_jet::map(&mut p, &mut r, &live.private_jet);
+    if let Some(e) = &live.private_jet_unreadable {
+        r.unmapped("PrivateJet accounts", format!("not searched: {e}"));
+    }
 
     // what the re-rendered profile does not reproduce is listed, whatever the reason
     for (chart, rel) in [(Chart::IdentityServer, is), (Chart::ApiManager, am)] {

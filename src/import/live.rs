@@ -39,8 +39,13 @@ pub async fn read(req: &Request<'_>) -> Result<Live, String> {
         flags.push(format!("--kube-context={c}"));
     }
     let releases = releases(req.namespace, &flags).await?;
-    let private_jet = private_jet(&kube, req.context).await?;
+    // a user allowed only the namespace still gets its releases imported
+    let (private_jet, private_jet_unreadable) = match private_jet(&kube, req.context).await {
+        Ok(found) => (found, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
     Ok(Live {
+        private_jet_unreadable,
         context: req.context.map(str::to_string),
         namespace: req.namespace.to_string(),
         releases,

@@ -33,6 +33,8 @@ pub struct Live {
     pub hosts: HostsFacts,
     pub key_manager: KeyManagerFacts,
     pub private_jet: Vec<private_jet::LivePj>,
+    /// Why PrivateJet accounts could not be searched (e.g. no cluster-wide list permission).
+    pub private_jet_unreadable: Option<String>,
 }
 
 /// One helm release of the namespace (`helm list` and `helm get values -o json`).

@@ -99,6 +99,7 @@ pub fn simulate(p: &Profile) -> Live {
         hosts,
         key_manager: KeyManagerFacts::NotRead,
         private_jet: pj,
+        private_jet_unreadable: None,
     }
 }
 
