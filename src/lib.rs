@@ -7,6 +7,7 @@ pub mod cli;
 pub mod compat;
 pub mod exec;
 pub mod http;
+pub mod import;
 pub mod kube;
 pub mod plan;
 pub mod profile;

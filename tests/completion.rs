@@ -22,6 +22,11 @@ fn store_with(names: &[&str]) -> tempfile::TempDir {
 
 /// Runs bash with the sourced hook and completes `line` (the last word is the one completed).
 fn bash_complete(config: &Path, line: &[&str]) -> Vec<String> {
+    bash_complete_with(config, line, &[])
+}
+
+/// The same, with more environment for the binary (a kubeconfig).
+fn bash_complete_with(config: &Path, line: &[&str], env: &[(&str, &Path)]) -> Vec<String> {
     let bin_dir = cargo_bin("kmpilot").parent().unwrap().to_path_buf();
     let path = format!(
         "{}:{}",
@@ -47,6 +52,7 @@ fn bash_complete(config: &Path, line: &[&str]) -> Vec<String> {
         .arg(script)
         .env("PATH", path)
         .env("KMPILOT_CONFIG_DIR", config)
+        .envs(env.iter().copied())
         .current_dir(config)
         .output()
         .expect("bash runs");
@@ -124,4 +130,27 @@ fn man_page_documents_every_command() {
         let text = std::fs::read_to_string(dir.path().join(page)).unwrap();
         assert!(text.starts_with(".ie") || text.contains(".TH"), "{page}");
     }
+}
+
+#[test]
+fn bash_completes_the_import_flags_and_kube_contexts() {
+    let store = store_with(&[]);
+    let flags = bash_complete(store.path(), &["kmpilot", "profiles", "import", "--"]);
+    for f in ["--from-cluster", "--hosts-file", "--force", "--output"] {
+        assert!(flags.contains(&f.to_string()), "{f} not in {flags:?}");
+    }
+    let kubeconfig = store.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://10.0.0.1:6443'}\n\
+         users:\n- name: u\n  user: {}\ncontexts:\n- name: lab-east\n  context: {cluster: c, user: u}\n\
+         - name: lab-west\n  context: {cluster: c, user: u}\n- name: prod\n  context: {cluster: c, user: u}\n",
+    )
+    .unwrap();
+    let got = bash_complete_with(
+        store.path(),
+        &["kmpilot", "profiles", "import", "--context", "lab"],
+        &[("KUBECONFIG", &kubeconfig)],
+    );
+    assert_eq!(got, vec!["lab-east".to_string(), "lab-west".to_string()]);
 }

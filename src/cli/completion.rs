@@ -126,3 +126,15 @@ pub fn step_ids() -> Vec<CompletionCandidate> {
         .map(|id| CompletionCandidate::new(id.as_str()).help(Some(id.title().into())))
         .collect()
 }
+
+/// `--context`: the kubeconfig's contexts (as kubectl reads it), with their servers as help.
+pub fn kube_contexts() -> Vec<CompletionCandidate> {
+    crate::kube::list_contexts(None)
+        .map(|k| {
+            k.contexts
+                .into_iter()
+                .map(|c| CompletionCandidate::new(c.name).help(Some(c.server.into())))
+                .collect()
+        })
+        .unwrap_or_default()
+}

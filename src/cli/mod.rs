@@ -6,6 +6,7 @@ mod completion;
 mod diff;
 mod doctor;
 mod export;
+mod import_cmd;
 mod logging;
 mod plan_cmd;
 mod profiles;
@@ -31,7 +32,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 #[command(name = "kmpilot", version, about = "Deploy WSO2 API Manager 4.5 with Identity Server 7 as key manager on Kubernetes, from a replayable profile", long_about = None)]
 pub struct Cli {
     /// kubeconfig context to use instead of the profile's (as kubectl's --context).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, add = ArgValueCandidates::new(completion::kube_contexts))]
     pub context: Option<String>,
     /// Namespace to use instead of the profile's (as kubectl's -n).
     #[arg(short = 'n', long, global = true)]
@@ -173,6 +174,33 @@ pub enum ProfilesCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Build a profile NAME from a running deployment (helm releases and values, hostnames,
+    /// hosts-file block, PrivateJet objects labelled by kmpilot) in --context / -n (default
+    /// namespace wso2). Secrets become `prompt: true`; what could not be mapped is listed.
+    Import {
+        /// Name of the new profile in the store.
+        #[arg(long = "from-cluster", value_name = "NAME")]
+        from_cluster: String,
+        /// Replace an existing profile of that name.
+        #[arg(long)]
+        force: bool,
+        /// The hosts file to look for kmpilot's block in (DNS mode).
+        #[arg(long, value_name = "FILE", default_value = "/etc/hosts", value_hint = clap::ValueHint::FilePath)]
+        hosts_file: PathBuf,
+        /// The report: text, or json/yaml for scripts.
+        #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+        /// API-M's address for reading the key-manager registration (Admin REST API);
+        /// https://<management hostname> when absent.
+        #[arg(long, value_name = "URL")]
+        admin_url: Option<String>,
+        /// A PEM CA to verify API-M with; the ingresses' certificate from the cluster when absent.
+        #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+        ca_file: Option<PathBuf>,
+        /// Do not ask API-M for the key-manager registration.
+        #[arg(long)]
+        skip_key_manager: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -240,6 +268,29 @@ pub fn run(cli: Cli) -> u8 {
             bundle,
             log_lines,
         } => doctor::run(&cli, file, *output, bundle.as_deref(), *log_lines),
+        Command::Profiles {
+            command:
+                ProfilesCommand::Import {
+                    from_cluster,
+                    force,
+                    hosts_file,
+                    output,
+                    admin_url,
+                    ca_file,
+                    skip_key_manager,
+                },
+        } => import_cmd::run(
+            &cli,
+            import_cmd::ImportArgs {
+                name: from_cluster,
+                force: *force,
+                hosts_file,
+                output: *output,
+                admin_url: admin_url.as_deref(),
+                ca_file: ca_file.as_deref(),
+                skip_key_manager: *skip_key_manager,
+            },
+        ),
         Command::Profiles { command } => profiles::run(command),
         Command::Completion { shell } => completion::run(*shell),
         Command::Man { dir } => completion::man(dir.as_deref()),

@@ -58,6 +58,8 @@ pub fn run(cmd: &ProfilesCommand) -> u8 {
                 }
             }
         }
+        // dispatched to import_cmd by cli::run (it needs --context and -n)
+        ProfilesCommand::Import { .. } => unreachable!("handled by cli::run"),
         ProfilesCommand::New { name, force } => {
             if !checks::is_k8s_label(name) {
                 eprintln!("error: `{name}` is not a profile name");

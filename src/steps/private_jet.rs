@@ -288,7 +288,8 @@ pub fn rbac(c: &PjCluster) -> Vec<Value> {
     let labels = manifests::labels();
     vec![
         json!({"apiVersion": "v1", "kind": "ServiceAccount",
-               "metadata": {"name": c.service_account, "namespace": c.namespace, "labels": labels}}),
+               "metadata": {"name": c.service_account, "namespace": c.namespace, "labels": labels,
+                            "annotations": {ENTRY_ANNOTATION: entry_annotation(c)}}}),
         json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
         "metadata": {"name": c.cluster_role, "labels": labels},
         "rules": [{
@@ -304,6 +305,33 @@ pub fn rbac(c: &PjCluster) -> Vec<Value> {
                "metadata": {"name": c.token_secret(), "namespace": c.namespace, "labels": labels,
                             "annotations": {"kubernetes.io/service-account.name": c.service_account}}}),
     ]
+}
+
+/// Annotation on the service account: what API-M's `[[ContainerMgtClusterConfig]]` entry says
+/// about this cluster and how kmpilot set it up. Those settings live in API-M's deployment.toml
+/// (a file kmpilot may never see again) and in the local kubeconfig; kept here, `profiles
+/// import --from-cluster` finds them with the objects.
+pub const ENTRY_ANNOTATION: &str = "kmpilot.io/private-jet-entry";
+
+pub fn entry_annotation(c: &PjCluster) -> String {
+    let mut e = json!({
+        "name": c.name,
+        "displayName": c.display_name,
+        "type": c.cluster_type,
+        "replicas": c.replicas,
+        "accessUrl": c.access_url,
+        "installOperator": c.install_operator,
+    });
+    for (k, v) in [
+        ("context", &c.context),
+        ("masterUrl", &c.master_url),
+        ("operatorMode", &c.operator_mode),
+    ] {
+        if let Some(v) = v {
+            e[k] = json!(v);
+        }
+    }
+    e.to_string()
 }
 
 /// The API Operator v1.2.x on one target: its published install manifest (CRDs, the

@@ -81,7 +81,7 @@ impl Redactor {
     }
 }
 
-fn is_secret_key(key: &str) -> bool {
+pub fn is_secret_key(key: &str) -> bool {
     let k: String = key
         .trim()
         .trim_matches(|c| c == '"' || c == '\'')

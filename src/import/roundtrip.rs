@@ -1,0 +1,52 @@
+//! The round trip's comparison: an imported profile against the one that was applied, made
+//! comparable by the report's own words — every secret a prompt (the cluster cannot say where
+//! a secret came from), and each field the report lists as not recorded on the cluster (or as
+//! an assumed chart source) taken from the original. Used by the round-trip tests, with and
+//! without a cluster; what the report does not list must match on its own.
+
+use serde_json::Value;
+
+use super::Report;
+use super::values::{get, set_profile_path};
+use crate::profile::Profile;
+
+/// The original and the imported profile made comparable: every secret a prompt, and the
+/// fields the report says the cluster does not record (or that were assumed) taken from the
+/// original. Panics when the report does not list a field that differs.
+pub fn comparable(orig: &Profile, imported: &Profile, report: &Report) -> (Profile, Profile) {
+    let mut a = orig.clone();
+    let mut r = Report::default();
+    super::build::secrets_to_prompt(&mut a, &mut r);
+    let mut b = imported.clone();
+    let orig_doc = serde_json::to_value(&a).unwrap();
+    let mut paths: Vec<String> = report.not_recorded.iter().flat_map(|n| n.paths()).collect();
+    // the chart source: an assumption the report states
+    for sec in ["identityServer", "apiManager"] {
+        if report
+            .assumptions
+            .iter()
+            .any(|x| x.starts_with(&format!("{sec}.chart:")))
+        {
+            paths.push(format!("{sec}.chart"));
+        }
+    }
+    for path in paths {
+        if let Some(v) = get(&orig_doc, &path) {
+            b = set_profile_path(&b, &path, v.clone()).unwrap();
+        } else {
+            // absent in the original: an optional field at its default
+            let mut doc = serde_json::to_value(&b).unwrap();
+            let (parent, key) = path.rsplit_once('.').unwrap_or(("", &path));
+            let holder = if parent.is_empty() {
+                Some(&mut doc)
+            } else {
+                doc.pointer_mut(&format!("/{}", parent.replace('.', "/")))
+            };
+            if let Some(Value::Object(m)) = holder {
+                m.remove(key);
+            }
+            b = serde_json::from_value(doc).unwrap();
+        }
+    }
+    (a, b)
+}
