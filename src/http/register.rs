@@ -108,100 +108,7 @@ pub async fn register_via(
     redactor.add(connector_password);
     // everything shown from here on goes through the redactor
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
-    let insecure = if reg.tls.insecure {
-        "  [TLS NOT VERIFIED]"
-    } else {
-        ""
-    };
-
-    // 1. DCR
-    let call = Call {
-        stage: STAGE_DCR,
-        method: "POST",
-        url: &reg.dcr_url,
-    };
-    say(
-        format!(
-            "POST {} — register REST API client {CLIENT_NAME} (Basic {}:********){insecure}",
-            reg.dcr_url, reg.admin.username
-        ),
-        &redactor,
-    );
-    let dcr_body = serde_json::json!({
-        "callbackUrl": "www.example.com",
-        "clientName": CLIENT_NAME,
-        "owner": reg.admin.username,
-        "grantType": "client_credentials password refresh_token",
-        "saasApp": true,
-    });
-    let build = || {
-        client
-            .post(&reg.dcr_url)
-            .basic_auth(&reg.admin.username, Some(admin_password))
-            .json(&dcr_body)
-    };
-    let answer = send_logged(&call, &build, deadline, &redactor, &mut say).await?;
-    expect(
-        &call,
-        &answer,
-        &[StatusCode::OK, StatusCode::CREATED],
-        &redactor,
-    )?;
-    let dcr: Value = json_of(&call, &answer, &redactor)?;
-    let client_id = str_field(&call, &dcr, "clientId", &answer, &redactor)?;
-    let client_secret = str_field(&call, &dcr, "clientSecret", &answer, &redactor)?;
-    redactor.add_basic(&client_id, &client_secret);
-
-    // 2. password grant
-    let call = Call {
-        stage: STAGE_TOKEN,
-        method: "POST",
-        url: &reg.token_url,
-    };
-    say(
-        format!(
-            "POST {} — password grant for {} (scope {TOKEN_SCOPES})",
-            reg.token_url, reg.admin.username
-        ),
-        &redactor,
-    );
-    let form = [
-        ("grant_type", "password"),
-        ("username", reg.admin.username.as_str()),
-        ("password", admin_password),
-        ("scope", TOKEN_SCOPES),
-    ];
-    let build = || {
-        client
-            .post(&reg.token_url)
-            .basic_auth(&client_id, Some(&client_secret))
-            .form(&form)
-    };
-    let answer = send_logged(&call, &build, deadline, &redactor, &mut say).await?;
-    expect(&call, &answer, &[StatusCode::OK], &redactor)?;
-    let tok: Value = json_of(&call, &answer, &redactor)?;
-    let token = str_field(&call, &tok, "access_token", &answer, &redactor)?;
-    redactor.add(&token);
-    if let Some(r) = tok.get("refresh_token").and_then(Value::as_str) {
-        redactor.add(r);
-    }
-    if let Some(granted) = tok.get("scope").and_then(Value::as_str) {
-        let wanted: Vec<&str> = TOKEN_SCOPES.split(' ').collect();
-        if !granted.split(' ').any(|s| wanted.contains(&s)) {
-            return Err(KmError::new(
-                ErrorKind::Response,
-                STAGE_TOKEN,
-                "POST",
-                &reg.token_url,
-                format!(
-                    "the token was granted scope \"{}\", none of {TOKEN_SCOPES}",
-                    redactor.scrub(granted)
-                ),
-            )
-            .with_hint(status_hint(STAGE_TOKEN, 403, &host_of(&reg.token_url), "")));
-        }
-    }
-    let bearer = format!("Bearer {token}");
+    let bearer = login(&client, reg, admin_password, deadline, &mut redactor, &mut say).await?;
 
     // 3. list
     let existing = list(&client, reg, &bearer, deadline, &redactor, &mut say).await?;
@@ -246,7 +153,7 @@ pub async fn register_via(
             format!("{} exists already (409); updating it instead", reg.name),
             &redactor,
         );
-        let Some(id) = list(&client, reg, &bearer, deadline, &redactor, &mut say).await? else {
+        let Some(id) = list_for(&client, reg, &bearer, deadline, &redactor, &mut say, true).await? else {
             return Err(status_error(&call, answer.status, &answer.body, &redactor)
                 .with_hint(status_hint(STAGE_SAVE, 409, "", "")));
         };
@@ -271,6 +178,189 @@ pub async fn register_via(
     Ok(Outcome::Created { id })
 }
 
+/// Steps 1 and 2: a REST API client (DCR) and an admin token for it; the bearer header.
+async fn login(
+    client: &Routed<'_>,
+    reg: &Registration,
+    admin_password: &str,
+    deadline: Instant,
+    redactor: &mut Redactor,
+    say: &mut (dyn FnMut(String, &Redactor) + Send),
+) -> Result<String, KmError> {
+    let insecure = if reg.tls.insecure {
+        "  [TLS NOT VERIFIED]"
+    } else {
+        ""
+    };
+    // 1. DCR
+    let call = Call {
+        stage: STAGE_DCR,
+        method: "POST",
+        url: &reg.dcr_url,
+    };
+    say(
+        format!(
+            "POST {} — register REST API client {CLIENT_NAME} (Basic {}:********){insecure}",
+            reg.dcr_url, reg.admin.username
+        ),
+        redactor,
+    );
+    let dcr_body = serde_json::json!({
+        "callbackUrl": "www.example.com",
+        "clientName": CLIENT_NAME,
+        "owner": reg.admin.username,
+        "grantType": "client_credentials password refresh_token",
+        "saasApp": true,
+    });
+    let build = || {
+        client
+            .post(&reg.dcr_url)
+            .basic_auth(&reg.admin.username, Some(admin_password))
+            .json(&dcr_body)
+    };
+    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
+    expect(
+        &call,
+        &answer,
+        &[StatusCode::OK, StatusCode::CREATED],
+        redactor,
+    )?;
+    let dcr: Value = json_of(&call, &answer, redactor)?;
+    let client_id = str_field(&call, &dcr, "clientId", &answer, redactor)?;
+    let client_secret = str_field(&call, &dcr, "clientSecret", &answer, redactor)?;
+    redactor.add_basic(&client_id, &client_secret);
+
+    // 2. password grant
+    let call = Call {
+        stage: STAGE_TOKEN,
+        method: "POST",
+        url: &reg.token_url,
+    };
+    say(
+        format!(
+            "POST {} — password grant for {} (scope {TOKEN_SCOPES})",
+            reg.token_url, reg.admin.username
+        ),
+        redactor,
+    );
+    let form = [
+        ("grant_type", "password"),
+        ("username", reg.admin.username.as_str()),
+        ("password", admin_password),
+        ("scope", TOKEN_SCOPES),
+    ];
+    let build = || {
+        client
+            .post(&reg.token_url)
+            .basic_auth(&client_id, Some(&client_secret))
+            .form(&form)
+    };
+    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
+    expect(&call, &answer, &[StatusCode::OK], redactor)?;
+    let tok: Value = json_of(&call, &answer, redactor)?;
+    let token = str_field(&call, &tok, "access_token", &answer, redactor)?;
+    redactor.add(&token);
+    if let Some(r) = tok.get("refresh_token").and_then(Value::as_str) {
+        redactor.add(r);
+    }
+    if let Some(granted) = tok.get("scope").and_then(Value::as_str) {
+        let wanted: Vec<&str> = TOKEN_SCOPES.split(' ').collect();
+        if !granted.split(' ').any(|s| wanted.contains(&s)) {
+            return Err(KmError::new(
+                ErrorKind::Response,
+                STAGE_TOKEN,
+                "POST",
+                &reg.token_url,
+                format!(
+                    "the token was granted scope \"{}\", none of {TOKEN_SCOPES}",
+                    redactor.scrub(granted)
+                ),
+            )
+            .with_hint(status_hint(STAGE_TOKEN, 403, &host_of(&reg.token_url), "")));
+        }
+    }
+    Ok(format!("Bearer {token}"))
+}
+
+pub const STAGE_DELETE: &str = "delete key manager";
+
+/// What deregistration did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "result", content = "id")]
+pub enum Removed {
+    /// API-M deleted the key manager of this id.
+    Deleted { id: String },
+    /// API-M has no key manager of that name (already gone).
+    NotRegistered,
+    /// A dry run: it exists and would be deleted.
+    WouldDelete { id: String },
+}
+
+/// Deletes the key manager named `reg.name` through the Admin REST API: DCR and the admin
+/// token as registration does, the list to find its id, then `DELETE <key_managers_url>/{id}`
+/// (200 from API-M; 404 when it went meanwhile counts as gone). With `dry_run` it stops after
+/// the list.
+pub async fn deregister_via(
+    reg: &Registration,
+    base_dir: &Path,
+    admin_password: &str,
+    reach: &Reach,
+    dry_run: bool,
+    progress: &mut (dyn FnMut(String) + Send),
+) -> Result<Removed, KmError> {
+    let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.max(1));
+    let client = super::client::build_reaching(
+        &reg.tls,
+        base_dir,
+        reqwest::redirect::Policy::none(),
+        reach,
+    )?;
+    let client = Routed {
+        client: &client,
+        reach,
+    };
+    let mut redactor = Redactor::new();
+    redactor.add_basic(&reg.admin.username, admin_password);
+    let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
+    let bearer = login(&client, reg, admin_password, deadline, &mut redactor, &mut say).await?;
+    let Some(id) = list_for(&client, reg, &bearer, deadline, &redactor, &mut say, true).await? else {
+        return Ok(Removed::NotRegistered);
+    };
+    if dry_run {
+        return Ok(Removed::WouldDelete { id });
+    }
+    let url = format!(
+        "{}/{}",
+        reg.key_managers_url.trim_end_matches('/'),
+        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+    );
+    let call = Call {
+        stage: STAGE_DELETE,
+        method: "DELETE",
+        url: &url,
+    };
+    say(
+        format!("DELETE {url} — remove key manager {}", reg.name),
+        &redactor,
+    );
+    let build = || {
+        client
+            .delete(&url)
+            .header(reqwest::header::AUTHORIZATION, &bearer)
+    };
+    let answer = send_logged(&call, &build, deadline, &redactor, &mut say).await?;
+    if answer.status == StatusCode::NOT_FOUND {
+        return Ok(Removed::NotRegistered);
+    }
+    expect(
+        &call,
+        &answer,
+        &[StatusCode::OK, StatusCode::NO_CONTENT],
+        &redactor,
+    )?;
+    Ok(Removed::Deleted { id })
+}
+
 /// The client and the route its calls take.
 #[derive(Clone, Copy)]
 struct Routed<'a> {
@@ -287,6 +377,9 @@ impl Routed<'_> {
     }
     fn put(&self, url: &str) -> reqwest::RequestBuilder {
         self.reach.request(self.client, reqwest::Method::PUT, url)
+    }
+    fn delete(&self, url: &str) -> reqwest::RequestBuilder {
+        self.reach.request(self.client, reqwest::Method::DELETE, url)
     }
 }
 
@@ -310,6 +403,19 @@ async fn list(
     deadline: Instant,
     redactor: &Redactor,
     say: &mut (dyn FnMut(String, &Redactor) + Send),
+) -> Result<Option<String>, KmError> {
+    list_for(client, reg, bearer, deadline, redactor, say, false).await
+}
+
+/// `list`, saying what comes next (an update or a creation; with `deleting`, a deletion).
+async fn list_for(
+    client: &Routed<'_>,
+    reg: &Registration,
+    bearer: &str,
+    deadline: Instant,
+    redactor: &Redactor,
+    say: &mut (dyn FnMut(String, &Redactor) + Send),
+    deleting: bool,
 ) -> Result<Option<String>, KmError> {
     let call = Call {
         stage: STAGE_LIST,
@@ -348,12 +454,21 @@ async fn list(
         .map(str::to_string);
     say(
         match &found {
-            Some(id) => format!("{} exists (id {id}); it will be updated", reg.name),
+            Some(id) => format!(
+                "{} exists (id {id}); it will be {}",
+                reg.name,
+                if deleting { "deleted" } else { "updated" }
+            ),
             None => format!(
-                "{} is not registered ({} key manager{} listed); it will be created",
+                "{} is not registered ({} key manager{} listed){}",
                 reg.name,
                 items.len(),
-                if items.len() == 1 { "" } else { "s" }
+                if items.len() == 1 { "" } else { "s" },
+                if deleting {
+                    ""
+                } else {
+                    "; it will be created"
+                }
             ),
         },
         redactor,
