@@ -162,8 +162,15 @@ async fn remove_and_wait(
     }
 }
 
-/// What a namespace holds besides what every namespace gets by itself.
-async fn contents(k: &Kube, ns: &str) -> Result<Vec<(String, bool)>, Failure> {
+/// What a namespace holds besides what every namespace gets by itself, each with whether it
+/// goes by itself or with this destroy: being deleted already, owned by another object (the
+/// garbage collector takes it), part of a helm release kmpilot installed, or in the ledger.
+async fn contents(
+    k: &Kube,
+    ns: &str,
+    ledger: &Ledger,
+    context: Option<&str>,
+) -> Result<Vec<(String, bool)>, Failure> {
     use kube::discovery::{Discovery, verbs};
     let d = Discovery::new(k.client())
         .run()
@@ -199,13 +206,37 @@ async fn contents(k: &Kube, ns: &str) -> Result<Vec<(String, bool)>, Failure> {
                     endpoints.push(name.clone());
                     continue;
                 }
-                // going by itself: being deleted, or owned by something (the garbage collector
-                // removes it with its owner)
+                let release = o
+                    .metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get("meta.helm.sh/release-name"))
+                    .cloned()
+                    .or_else(|| {
+                        // helm's own release records
+                        let l = o.metadata.labels.as_ref()?;
+                        (l.get("owner").map(String::as_str) == Some("helm"))
+                            .then(|| l.get("name").cloned())
+                            .flatten()
+                    });
+                let r = ObjectRef {
+                    context: None,
+                    api_version: ar.api_version.clone(),
+                    kind: ar.kind.clone(),
+                    namespace: Some(ns.to_string()),
+                    name: name.clone(),
+                };
                 let going = o.metadata.deletion_timestamp.is_some()
                     || o.metadata
                         .owner_references
                         .as_ref()
-                        .is_some_and(|v| !v.is_empty());
+                        .is_some_and(|v| !v.is_empty())
+                    || release.is_some_and(|rel| {
+                        ledger.releases.iter().any(|x| {
+                            x.context.as_deref() == context && x.namespace == ns && x.release == rel
+                        })
+                    })
+                    || ledger.object_uid(&r, context) == o.metadata.uid.as_deref();
                 out.push((format!("{} {name}", ar.kind), going));
             }
         }
@@ -250,7 +281,7 @@ async fn delete_namespace(ctx: &mut Ctx<'_>, r: &ObjectRef) -> Result<(), Failur
     };
     let started = Instant::now();
     let left = loop {
-        let held = contents(&k, &r.name).await?;
+        let held = contents(&k, &r.name, &ledger(ctx), c.as_deref()).await?;
         let foreign: Vec<&String> = held.iter().filter(|(_, g)| !g).map(|(n, _)| n).collect();
         if !foreign.is_empty() {
             break held.iter().filter(|(_, g)| !g).map(|(n, _)| n.clone()).collect::<Vec<_>>();

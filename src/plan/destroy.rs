@@ -117,7 +117,11 @@ fn truncate63(s: &str) -> String {
 /// What destroy will do for `p`. `keep_secrets` keeps the keystores step's secrets (keystores
 /// and TLS) for a reinstall.
 pub fn plan(p: &Profile, keep_secrets: bool) -> Plan {
-    let apply = super::plan(p);
+    from_apply(p, &super::plan(p), keep_secrets)
+}
+
+/// The destroy plan of an apply plan (`plan` with the profile's own).
+pub fn from_apply(p: &Profile, apply: &Plan, keep_secrets: bool) -> Plan {
     let mut steps: Vec<Step> = Vec::new();
     for step in apply.steps.iter().rev() {
         let mut actions: Vec<Action> = Vec::new();
