@@ -292,7 +292,10 @@ fn destroy_removes_what_apply_created_and_leaves_a_planted_object_and_its_namesp
     let started = Instant::now();
     let (code, out, err) = run.destroy(&["--yes"]);
     assert_eq!(code, 0, "destroy failed\n{out}\n{err}");
-    eprintln!("destroy took {:.1}s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "destroy took {:.1}s\n{out}",
+        started.elapsed().as_secs_f64()
+    );
     assert!(run.releases().is_empty(), "{:?}", run.releases());
     for o in &objects {
         if o["kind"] == "Namespace" {
