@@ -538,3 +538,146 @@ privateJet:
     ok(&kubectl(&["get", "namespace", ns]));
     let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
 }
+
+/// The KMS track replaces IBM's `key-management-api` deployment with a sidecar-injected copy
+/// (the real istioctl); destroy puts back the original kmpilot kept before replacing it, and
+/// removes the Istio, cert-manager and IBM objects it created. The `sts-apikey` secret was
+/// there before (kmpilot patched one key into it): it stays.
+#[test]
+fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
+    if !cluster() {
+        return;
+    }
+    support::apply_yaml(&std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap());
+    ok(&kubectl(&[
+        "get",
+        "configmap",
+        "istio-sidecar-injector",
+        "-n",
+        "istio-system",
+    ]));
+    // a clean slate (the tracks test uses the same objects; cargo runs test binaries one at
+    // a time)
+    for args in [
+        &["deployment", "key-management-api", "-n", "kube-system"][..],
+        &["configmap", "kmpilot-original-key-management-api", "-n", "kube-system"],
+        &["deployment", "tokenadapter", "-n", "istio-system"],
+        &["secret", "sts-apikey", "-n", "istio-system"],
+    ] {
+        let mut a = vec!["delete"];
+        a.extend_from_slice(args);
+        a.extend(["--ignore-not-found", "--cascade=foreground", "--wait=true"]);
+        ok(&kubectl(&a));
+    }
+    support::apply_yaml(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: sts-apikey, namespace: istio-system}\nstringData: {apikey: old-key, other: kept}\n---\n\
+         apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tokenadapter, namespace: istio-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: tokenadapter}}\n  template:\n    metadata: {labels: {app: tokenadapter}}\n    spec: {containers: [{name: sts, image: ibmcom/sts:1}]}\n---\n\
+         apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: key-management-api, namespace: kube-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: kms-api}}\n  template:\n    metadata: {labels: {app: kms-api}}\n    spec: {containers: [{name: api, image: ibmcom/kms-api:1}]}\n",
+    );
+    let spec_of = || -> serde_json::Value {
+        let v: serde_json::Value = serde_json::from_str(&ok(&kubectl(&[
+            "get",
+            "deployment",
+            "key-management-api",
+            "-n",
+            "kube-system",
+            "-o",
+            "json",
+        ])))
+        .unwrap();
+        v["spec"]["template"].clone()
+    };
+    let original = spec_of();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("kms.yaml");
+    std::fs::write(
+        &profile,
+        "apiVersion: kmpilot/v1\nkind: Profile\nname: kmp-destroy-kms\nidentityServer: {install: false}\napiManager: {install: false}\nkmsSts:\n  enabled: true\n  apiKey: {env: KMS_API_KEY}\n  sourceCrn: 'crn:v1:staging:public:sts:us-south:a/1234:123456789::'\n  targetCrns: ['crn:v1:icp:private:kms:mycluster:n/kube-system:0d705d95-e216-4ce4-9c81-38eeef4eee3b::']\n  certificate: {apiVersion: cert-manager.io/v1, ipAddresses: [9.42.136.50]}\n",
+    )
+    .unwrap();
+    let kmpilot = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+            .args(args)
+            .arg("-f")
+            .arg(&profile)
+            .env("KMPILOT_STATE_DIR", dir.path().join("state"))
+            .env("KMS_API_KEY", "kms-api-key-123")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let (code, out, err) = kmpilot(&["apply", "--yes", "--only", "kms-sts"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let injected = spec_of();
+    assert_ne!(injected, original, "the sidecar was injected");
+    ok(&kubectl(&[
+        "get",
+        "configmap",
+        "kmpilot-original-key-management-api",
+        "-n",
+        "kube-system",
+    ]));
+    // a second apply keeps the first original, not its own injected copy
+    let (code, out, err) = kmpilot(&["apply", "--yes", "--only", "kms-sts"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("kept in ConfigMap kmpilot-original-key-management-api already"), "{out}");
+    let ledger: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("state/created/kmp-destroy-kms.json")).unwrap(),
+    )
+    .unwrap();
+    let objects = ledger["objects"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = objects.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    for k in [
+        "Certificate",
+        "Gateway",
+        "VirtualService",
+        "DestinationRule",
+        "IdentityMappingPolicy",
+        "ConfigMap",
+    ] {
+        assert!(kinds.contains(&k), "{k} not recorded: {ledger:#}");
+    }
+    assert!(
+        !objects.iter().any(|o| o["name"] == "sts-apikey"),
+        "the secret was there before: {ledger:#}"
+    );
+
+    let (code, out, err) = kmpilot(&["destroy", "--yes"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    for o in &objects {
+        assert!(!exists(o), "{o} is still there\n{out}");
+    }
+    let restored = spec_of();
+    let containers: Vec<&str> = restored["spec"]["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(containers, ["api"], "{restored:#}\n{out}");
+    assert!(restored["spec"]["initContainers"].is_null(), "{restored:#}");
+    assert!(
+        restored["metadata"]["annotations"]["sidecar.istio.io/status"].is_null(),
+        "{restored:#}"
+    );
+    assert_eq!(restored, original, "the original pod template is back\n{out}");
+    assert!(
+        out.contains("left alone: Secret istio-system/sts-apikey"),
+        "{out}"
+    );
+    let other = ok(&kubectl(&[
+        "get",
+        "secret",
+        "sts-apikey",
+        "-n",
+        "istio-system",
+        "-o",
+        "jsonpath={.data.other}",
+    ]));
+    assert!(!other.is_empty());
+}
