@@ -53,7 +53,9 @@ apiManager:
 keyManager: {{ register: false }}
 dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
 "#,
-        is_chart = root().join("tests/charts/identity-server-standin").display(),
+        is_chart = root()
+            .join("tests/charts/identity-server-standin")
+            .display(),
         apim_chart = root().join("tests/charts/wso2am-standin").display(),
         hosts = hosts.display(),
     )
@@ -65,7 +67,8 @@ struct Run {
     profile: PathBuf,
 }
 
-const HOSTS_BEFORE: &str = "127.0.0.1 localhost\n# the machine's own lines stay as they are\n::1 ip6-localhost\n";
+const HOSTS_BEFORE: &str =
+    "127.0.0.1 localhost\n# the machine's own lines stay as they are\n::1 ip6-localhost\n";
 
 impl Run {
     fn new(ns: &str) -> Run {
@@ -158,8 +161,7 @@ impl Run {
             .path()
             .join("state/created")
             .join(format!("{}.json", self.ns));
-        serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{p:?}: {e}")))
-            .unwrap()
+        serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"))).unwrap()
     }
 
     fn releases(&self) -> Vec<String> {
@@ -210,7 +212,14 @@ fn exists(o: &serde_json::Value) -> bool {
         format!("{kind}.{group}")
     };
     let name = o["name"].as_str().unwrap();
-    let mut args = vec!["get", resource.as_str(), name, "-o", "name", "--ignore-not-found"];
+    let mut args = vec![
+        "get",
+        resource.as_str(),
+        name,
+        "-o",
+        "name",
+        "--ignore-not-found",
+    ];
     if let Some(ns) = o["namespace"].as_str() {
         args.extend(["-n", ns]);
     }
@@ -229,7 +238,10 @@ fn destroy_removes_what_apply_created_and_leaves_a_planted_object_and_its_namesp
     // what the run itself created, by the ledger; every kind apply makes is in it
     let ledger = run.ledger();
     let objects = ledger["objects"].as_array().unwrap().clone();
-    let kinds: Vec<&str> = objects.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
     for k in ["Namespace", "Secret"] {
         assert!(kinds.contains(&k), "{k} not recorded: {ledger:#}");
     }
@@ -275,8 +287,14 @@ fn destroy_removes_what_apply_created_and_leaves_a_planted_object_and_its_namesp
     let secrets_before = run.names("secrets");
     let (code, out, err) = run.destroy(&["--dry-run"]);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("would uninstall helm release kmp-destroy/apim"), "{out}");
-    assert!(out.contains("would delete Secret kmp-destroy/apim-keystores"), "{out}");
+    assert!(
+        out.contains("would uninstall helm release kmp-destroy/apim"),
+        "{out}"
+    );
+    assert!(
+        out.contains("would delete Secret kmp-destroy/apim-keystores"),
+        "{out}"
+    );
     assert!(out.contains("would remove the lines between"), "{out}");
     assert!(
         out.contains("left alone: Namespace kmp-destroy") && out.contains("ConfigMap planted"),
@@ -303,7 +321,11 @@ fn destroy_removes_what_apply_created_and_leaves_a_planted_object_and_its_namesp
         }
         assert!(!exists(o), "{o} is still there\n{out}");
     }
-    assert!(run.names("secrets").is_empty(), "{:?}", run.names("secrets"));
+    assert!(
+        run.names("secrets").is_empty(),
+        "{:?}",
+        run.names("secrets")
+    );
     for kind in ["deployments", "services", "ingresses", "configmaps"] {
         let left: Vec<String> = run
             .names(kind)
@@ -316,8 +338,7 @@ fn destroy_removes_what_apply_created_and_leaves_a_planted_object_and_its_namesp
     ok(&kubectl(&["get", "configmap", "planted", "-n", ns]));
     ok(&kubectl(&["get", "namespace", ns]));
     assert!(
-        out.contains("left alone: Namespace kmp-destroy")
-            && out.contains("ConfigMap planted"),
+        out.contains("left alone: Namespace kmp-destroy") && out.contains("ConfigMap planted"),
         "{out}"
     );
     assert_eq!(run.hosts(), HOSTS_BEFORE, "the hosts file byte for byte");
@@ -442,10 +463,18 @@ fn privatejet_destroy_removes_the_rbac_tokens_crs_and_merged_blocks_only() {
     if !cluster() {
         return;
     }
-    support::apply_yaml(&std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap());
+    support::apply_yaml(
+        &std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap(),
+    );
     let dir = tempfile::tempdir().unwrap();
     let ns = "kmp-destroy-pj";
-    let _ = kubectl(&["delete", "namespace", ns, "--wait=true", "--ignore-not-found"]);
+    let _ = kubectl(&[
+        "delete",
+        "namespace",
+        ns,
+        "--wait=true",
+        "--ignore-not-found",
+    ]);
     // the namespace is the test's, not kmpilot's: it stays
     ok(&kubectl(&["create", "namespace", ns]));
     let toml_path = dir.path().join("deployment.toml");
@@ -504,13 +533,19 @@ privateJet:
     ]);
     let (code, out, err) = kmpilot(&["apply", "--yes", "--only", "private-jet"]);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert_ne!(std::fs::read_to_string(&toml_path).unwrap(), DEPLOYMENT_TOML);
+    assert_ne!(
+        std::fs::read_to_string(&toml_path).unwrap(),
+        DEPLOYMENT_TOML
+    );
     let ledger: serde_json::Value = serde_json::from_slice(
         &std::fs::read(dir.path().join("state/created/kmp-destroy-pj.json")).unwrap(),
     )
     .unwrap();
     let objects = ledger["objects"].as_array().unwrap().clone();
-    let kinds: Vec<&str> = objects.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
     for k in [
         "ServiceAccount",
         "Secret",
@@ -548,7 +583,9 @@ fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
     if !cluster() {
         return;
     }
-    support::apply_yaml(&std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap());
+    support::apply_yaml(
+        &std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap(),
+    );
     ok(&kubectl(&[
         "get",
         "configmap",
@@ -560,7 +597,12 @@ fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
     // a time)
     for args in [
         &["deployment", "key-management-api", "-n", "kube-system"][..],
-        &["configmap", "kmpilot-original-key-management-api", "-n", "kube-system"],
+        &[
+            "configmap",
+            "kmpilot-original-key-management-api",
+            "-n",
+            "kube-system",
+        ],
         &["deployment", "tokenadapter", "-n", "istio-system"],
         &["secret", "sts-apikey", "-n", "istio-system"],
     ] {
@@ -625,13 +667,19 @@ fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
     // a second apply keeps the first original, not its own injected copy
     let (code, out, err) = kmpilot(&["apply", "--yes", "--only", "kms-sts"]);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("kept in ConfigMap kmpilot-original-key-management-api already"), "{out}");
+    assert!(
+        out.contains("kept in ConfigMap kmpilot-original-key-management-api already"),
+        "{out}"
+    );
     let ledger: serde_json::Value = serde_json::from_slice(
         &std::fs::read(dir.path().join("state/created/kmp-destroy-kms.json")).unwrap(),
     )
     .unwrap();
     let objects = ledger["objects"].as_array().unwrap().clone();
-    let kinds: Vec<&str> = objects.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
     for k in [
         "Certificate",
         "Gateway",
@@ -665,7 +713,10 @@ fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
         restored["metadata"]["annotations"]["sidecar.istio.io/status"].is_null(),
         "{restored:#}"
     );
-    assert_eq!(restored, original, "the original pod template is back\n{out}");
+    assert_eq!(
+        restored, original,
+        "the original pod template is back\n{out}"
+    );
     assert!(
         out.contains("left alone: Secret istio-system/sts-apikey"),
         "{out}"

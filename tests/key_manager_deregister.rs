@@ -83,7 +83,10 @@ async fn standin_apim_registration_is_deleted_once_then_reported_gone() {
     for l in &lines {
         assert_no_secret("a progress line", l, &secrets);
     }
-    assert!(lines.iter().any(|l| l.contains("it will be deleted")), "{lines:#?}");
+    assert!(
+        lines.iter().any(|l| l.contains("it will be deleted")),
+        "{lines:#?}"
+    );
 
     // again: nothing to delete, no DELETE sent
     let (r, _) = deregister(&reg, ADMIN_PASSWORD, false).await;
@@ -187,7 +190,10 @@ async fn standin_apim_destroy_deletes_only_the_key_manager_kmpilot_created() {
     let (ok, lines) = execute(&teardown, &p, state.path()).await;
     assert!(ok, "{lines:#?}");
     assert!(standin.key_managers().is_empty(), "{lines:#?}");
-    assert!(lines.iter().any(|l| l.contains("deleted (id")), "{lines:#?}");
+    assert!(
+        lines.iter().any(|l| l.contains("deleted (id")),
+        "{lines:#?}"
+    );
 
     // someone registered it first: kmpilot's run updates it, and destroy leaves it
     let mut sink = |_l: String| {};

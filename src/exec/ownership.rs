@@ -168,7 +168,9 @@ impl Ledger {
     }
 
     pub fn has_key_manager(&self, at: &str, name: &str) -> bool {
-        self.key_managers.iter().any(|k| k.at == at && k.name == name)
+        self.key_managers
+            .iter()
+            .any(|k| k.at == at && k.name == name)
     }
 
     pub fn add_key_manager(&mut self, at: &str, name: &str) {
@@ -181,7 +183,8 @@ impl Ledger {
     }
 
     pub fn forget_key_manager(&mut self, at: &str, name: &str) {
-        self.key_managers.retain(|k| !(k.at == at && k.name == name));
+        self.key_managers
+            .retain(|k| !(k.at == at && k.name == name));
     }
 }
 
@@ -211,11 +214,7 @@ pub(super) fn resolved_context(ctx: &super::Ctx<'_>, c: Option<&str>) -> Option<
 }
 
 /// After an apply: a created object goes into the ledger.
-pub(super) fn applied(
-    ctx: &super::Ctx<'_>,
-    context: Option<&str>,
-    a: &crate::kube::Applied,
-) {
+pub(super) fn applied(ctx: &super::Ctx<'_>, context: Option<&str>, a: &crate::kube::Applied) {
     if a.dry_run || a.outcome != crate::kube::ApplyOutcome::Created {
         return;
     }
@@ -259,33 +258,41 @@ pub(super) fn merging(
     let names: Vec<String> = m.clusters.iter().map(|e| e.cluster_name.clone()).collect();
     let types: Vec<String> = m.clusters.iter().map(|e| e.cluster_type.clone()).collect();
     let now = match m.target {
-        Target::DeploymentToml => um::added_toml(existing, &names, &types, m.custom_class.is_some()),
+        Target::DeploymentToml => {
+            um::added_toml(existing, &names, &types, m.custom_class.is_some())
+        }
         Target::TenantConf => um::added_tenant_conf(
             existing,
-            &types.iter().cloned().zip(names.iter().cloned()).collect::<Vec<_>>(),
+            &types
+                .iter()
+                .cloned()
+                .zip(names.iter().cloned())
+                .collect::<Vec<_>>(),
         ),
     };
     let file = file.to_path_buf();
-    update(ctx, |l| match l.merges.iter_mut().find(|r| r.file == file) {
-        // an earlier run's record stays: what it added is still kmpilot's
-        Some(r) => {
-            for c in now.clusters {
-                if !r.added.clusters.contains(&c) {
-                    r.added.clusters.push(c);
+    update(ctx, |l| {
+        match l.merges.iter_mut().find(|r| r.file == file) {
+            // an earlier run's record stays: what it added is still kmpilot's
+            Some(r) => {
+                for c in now.clusters {
+                    if !r.added.clusters.contains(&c) {
+                        r.added.clusters.push(c);
+                    }
+                }
+                for t in now.class_types {
+                    if !r.added.class_types.contains(&t) {
+                        r.added.class_types.push(t);
+                    }
+                }
+                for g in now.groups {
+                    if !r.added.groups.contains(&g) {
+                        r.added.groups.push(g);
+                    }
                 }
             }
-            for t in now.class_types {
-                if !r.added.class_types.contains(&t) {
-                    r.added.class_types.push(t);
-                }
-            }
-            for g in now.groups {
-                if !r.added.groups.contains(&g) {
-                    r.added.groups.push(g);
-                }
-            }
+            None => l.merges.push(MergeRecord { file, added: now }),
         }
-        None => l.merges.push(MergeRecord { file, added: now }),
     });
 }
 

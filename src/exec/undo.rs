@@ -54,7 +54,10 @@ async fn api_of(k: &Kube, r: &ObjectRef) -> Result<Option<Api<DynamicObject>>, F
         }
     };
     Ok(Some(
-        match (caps.scope == kube::discovery::Scope::Namespaced, &r.namespace) {
+        match (
+            caps.scope == kube::discovery::Scope::Namespaced,
+            &r.namespace,
+        ) {
             (true, Some(ns)) => Api::namespaced_with(k.client(), ns, &ar),
             (true, None) => Api::namespaced_with(k.client(), k.default_namespace(), &ar),
             (false, _) => Api::all_with(k.client(), &ar),
@@ -63,20 +66,25 @@ async fn api_of(k: &Kube, r: &ObjectRef) -> Result<Option<Api<DynamicObject>>, F
 }
 
 fn managed_by_kmpilot(o: &DynamicObject) -> bool {
-    o.metadata
-        .managed_fields
-        .as_ref()
-        .is_some_and(|m| {
-            m.iter()
-                .any(|e| e.manager.as_deref() == Some(crate::kube::FIELD_MANAGER))
-        })
+    o.metadata.managed_fields.as_ref().is_some_and(|m| {
+        m.iter()
+            .any(|e| e.manager.as_deref() == Some(crate::kube::FIELD_MANAGER))
+    })
 }
 
 /// Why kmpilot may remove `o`, or why not.
-fn proof(ledger: &Ledger, r: &ObjectRef, ctx: Option<&str>, o: &DynamicObject) -> Result<(), String> {
+fn proof(
+    ledger: &Ledger,
+    r: &ObjectRef,
+    ctx: Option<&str>,
+    o: &DynamicObject,
+) -> Result<(), String> {
     let uid = o.metadata.uid.as_deref().unwrap_or_default();
     match ledger.object_uid(r, ctx) {
-        None => Err("kmpilot has no record of creating it (it was there before, or another tool made it)".into()),
+        None => Err(
+            "kmpilot has no record of creating it (it was there before, or another tool made it)"
+                .into(),
+        ),
         Some(u) if u != uid => Err(format!(
             "it is not the object kmpilot created (uid {uid}, kmpilot made {u}): something replaced it"
         )),
@@ -91,7 +99,10 @@ async fn delete(ctx: &mut Ctx<'_>, r: &ObjectRef) -> Result<(), Failure> {
     let c = resolved_context(ctx, r.context.as_deref());
     let k = kube_for(ctx, r.context.as_deref()).await?;
     let Some(api) = api_of(&k, r).await? else {
-        ctx.info(format!("{r}: the cluster does not serve {} (nothing to remove)", r.kind));
+        ctx.info(format!(
+            "{r}: the cluster does not serve {} (nothing to remove)",
+            r.kind
+        ));
         ownership::update(ctx, |l| l.forget_object(r, c.as_deref()));
         return Ok(());
     };
@@ -181,7 +192,9 @@ async fn contents(
     let mut endpoints: Vec<String> = Vec::new();
     for group in d.groups() {
         for (ar, caps) in group.recommended_resources() {
-            if caps.scope != kube::discovery::Scope::Namespaced || !caps.supports_operation(verbs::LIST) {
+            if caps.scope != kube::discovery::Scope::Namespaced
+                || !caps.supports_operation(verbs::LIST)
+            {
                 continue;
             }
             // events record what happened; they are not the namespace's content
@@ -284,7 +297,11 @@ async fn delete_namespace(ctx: &mut Ctx<'_>, r: &ObjectRef) -> Result<(), Failur
         let held = contents(&k, &r.name, &ledger(ctx), c.as_deref()).await?;
         let foreign: Vec<&String> = held.iter().filter(|(_, g)| !g).map(|(n, _)| n).collect();
         if !foreign.is_empty() {
-            break held.iter().filter(|(_, g)| !g).map(|(n, _)| n.clone()).collect::<Vec<_>>();
+            break held
+                .iter()
+                .filter(|(_, g)| !g)
+                .map(|(n, _)| n.clone())
+                .collect::<Vec<_>>();
         }
         if held.is_empty() || ctx.opts.dry_run {
             break Vec::new();
@@ -421,7 +438,10 @@ async fn hosts(ctx: &mut Ctx<'_>, file: &Path, print_only: bool) -> Result<(), F
         && super::elevate::is_permission(&why)
     {
         super::elevate::write(ctx, file, &existing, &new, &why).await?;
-        ctx.info(format!("{}: block removed (written with sudo)", file.display()));
+        ctx.info(format!(
+            "{}: block removed (written with sudo)",
+            file.display()
+        ));
     } else {
         crate::profile::save::write_atomic(file, new.as_bytes())
             .map_err(|e| Failure::new(format!("cannot write {}: {e}", file.display())))?;
@@ -629,11 +649,16 @@ async fn restore(ctx: &mut Ctx<'_>, o: &Original) -> Result<(), Failure> {
         .pointer(&format!("/data/{}", Original::KEY))
         .and_then(Value::as_str)
         .ok_or_else(|| Failure::new(format!("{cm_ref} has no `{}`", Original::KEY)))?;
-    let mut saved: Value = serde_json::from_str(text)
-        .map_err(|e| Failure::new(format!("{cm_ref}: the saved deployment does not parse: {e}")))?;
+    let mut saved: Value = serde_json::from_str(text).map_err(|e| {
+        Failure::new(format!(
+            "{cm_ref}: the saved deployment does not parse: {e}"
+        ))
+    })?;
     let d_ref = deployment_ref(o);
     if ctx.opts.dry_run {
-        ctx.info(format!("would restore {d_ref} from {cm_ref}, then delete {cm_ref}"));
+        ctx.info(format!(
+            "would restore {d_ref} from {cm_ref}, then delete {cm_ref}"
+        ));
         return Ok(());
     }
     let deps = api_of(&k, &d_ref)
@@ -665,7 +690,9 @@ async fn restore(ctx: &mut Ctx<'_>, o: &Original) -> Result<(), Failure> {
         }
     };
     let _ = obj;
-    ctx.info(format!("restored {d_ref} as it was before kmpilot replaced it"));
+    ctx.info(format!(
+        "restored {d_ref} as it was before kmpilot replaced it"
+    ));
     remove_and_wait(ctx, &cms, &cm_ref, &cm, Duration::from_secs(60)).await?;
     ownership::update(ctx, |l| l.forget_object(&cm_ref, c.as_deref()));
     Ok(())

@@ -108,7 +108,15 @@ pub async fn register_via(
     redactor.add(connector_password);
     // everything shown from here on goes through the redactor
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
-    let bearer = login(&client, reg, admin_password, deadline, &mut redactor, &mut say).await?;
+    let bearer = login(
+        &client,
+        reg,
+        admin_password,
+        deadline,
+        &mut redactor,
+        &mut say,
+    )
+    .await?;
 
     // 3. list
     let existing = list(&client, reg, &bearer, deadline, &redactor, &mut say).await?;
@@ -153,7 +161,8 @@ pub async fn register_via(
             format!("{} exists already (409); updating it instead", reg.name),
             &redactor,
         );
-        let Some(id) = list_for(&client, reg, &bearer, deadline, &redactor, &mut say, true).await? else {
+        let Some(id) = list_for(&client, reg, &bearer, deadline, &redactor, &mut say, true).await?
+        else {
             return Err(status_error(&call, answer.status, &answer.body, &redactor)
                 .with_hint(status_hint(STAGE_SAVE, 409, "", "")));
         };
@@ -322,8 +331,17 @@ pub async fn deregister_via(
     let mut redactor = Redactor::new();
     redactor.add_basic(&reg.admin.username, admin_password);
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
-    let bearer = login(&client, reg, admin_password, deadline, &mut redactor, &mut say).await?;
-    let Some(id) = list_for(&client, reg, &bearer, deadline, &redactor, &mut say, true).await? else {
+    let bearer = login(
+        &client,
+        reg,
+        admin_password,
+        deadline,
+        &mut redactor,
+        &mut say,
+    )
+    .await?;
+    let Some(id) = list_for(&client, reg, &bearer, deadline, &redactor, &mut say, true).await?
+    else {
         return Ok(Removed::NotRegistered);
     };
     if dry_run {
@@ -379,7 +397,8 @@ impl Routed<'_> {
         self.reach.request(self.client, reqwest::Method::PUT, url)
     }
     fn delete(&self, url: &str) -> reqwest::RequestBuilder {
-        self.reach.request(self.client, reqwest::Method::DELETE, url)
+        self.reach
+            .request(self.client, reqwest::Method::DELETE, url)
     }
 }
 
@@ -464,11 +483,7 @@ async fn list_for(
                 reg.name,
                 items.len(),
                 if items.len() == 1 { "" } else { "s" },
-                if deleting {
-                    ""
-                } else {
-                    "; it will be created"
-                }
+                if deleting { "" } else { "; it will be created" }
             ),
         },
         redactor,

@@ -340,9 +340,9 @@ impl super::destroy::Undo {
         use super::destroy::Undo;
         match self {
             Undo::Delete(r) => format!("{r}, if kmpilot created it"),
-            Undo::DeleteNamespace(r) => format!(
-                "{r}, if kmpilot created it and nothing else is in it"
-            ),
+            Undo::DeleteNamespace(r) => {
+                format!("{r}, if kmpilot created it and nothing else is in it")
+            }
             Undo::Uninstall(r) => format!(
                 "helm release {}/{}, if kmpilot installed it{}",
                 r.namespace,

@@ -27,10 +27,7 @@ pub enum Undo {
     Uninstall(ReleaseRef),
     /// The profile's block in the hosts file, written through the same path as apply (sudo
     /// when the file is not writable).
-    Hosts {
-        file: PathBuf,
-        print_only: bool,
-    },
+    Hosts { file: PathBuf, print_only: bool },
     /// The `[[ContainerMgtClusterConfig]]` entries (or tenant-conf.json `ContainerMgt` infos)
     /// kmpilot merged, everything else in the file kept.
     ContainerMgt(Box<crate::steps::private_jet::ContainerMgtMerge>),
@@ -111,7 +108,11 @@ impl Original {
 }
 
 fn truncate63(s: &str) -> String {
-    s.chars().take(63).collect::<String>().trim_end_matches('-').to_string()
+    s.chars()
+        .take(63)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
 }
 
 /// What destroy will do for `p`. `keep_secrets` keeps the keystores step's secrets (keystores
@@ -191,7 +192,10 @@ fn undo(p: &Profile, step: StepId, a: &Action, keep_secrets: bool) -> Vec<Action
                 api_version: o["apiVersion"].as_str().unwrap_or_default().to_string(),
                 kind: o["kind"].as_str().unwrap_or_default().to_string(),
                 namespace: o["metadata"]["namespace"].as_str().map(str::to_string),
-                name: o["metadata"]["name"].as_str().unwrap_or_default().to_string(),
+                name: o["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
             };
             if r.kind == "Namespace" && r.api_version == "v1" {
                 vec![u(Undo::DeleteNamespace(r))]
@@ -282,9 +286,10 @@ fn run_undo(p: &Profile, step: StepId, c: &Command) -> Vec<Action> {
     let line = c.command_line();
     let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
     match (c.program.as_str(), args.as_slice()) {
-        ("helm", ["repo", "add", ..]) => vec![note(
-            format!("left alone: the helm repository `{}` in helm's own configuration (not in the cluster)", p.prerequisites.helm_repo.name),
-        )],
+        ("helm", ["repo", "add", ..]) => vec![note(format!(
+            "left alone: the helm repository `{}` in helm's own configuration (not in the cluster)",
+            p.prerequisites.helm_repo.name
+        ))],
         ("docker", _) | ("kind", _) | ("minikube", _) | ("k3d", _) if step == StepId::IsImage => {
             vec![note(format!(
                 "left alone: the image `{line}` built or loaded (images are not removed)"
@@ -334,11 +339,8 @@ mod tests {
             })
             .collect();
         assert_eq!(releases, ["apim", "is"]);
-        assert!(
-            u.iter()
-                .any(|(id, u)| *id == StepId::Prerequisites
-                    && matches!(u, Undo::DeleteNamespace(r) if r.name == p.cluster.namespace))
-        );
+        assert!(u.iter().any(|(id, u)| *id == StepId::Prerequisites
+            && matches!(u, Undo::DeleteNamespace(r) if r.name == p.cluster.namespace)));
         assert!(u.iter().any(|(_, u)| matches!(u, Undo::KeyManager(_))));
         assert!(u.iter().any(|(_, u)| matches!(u, Undo::Hosts { .. })));
         // every secret apply creates is removed

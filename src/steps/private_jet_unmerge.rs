@@ -40,7 +40,9 @@ pub fn added_toml(existing: &str, names: &[String], types: &[String], class: boo
                 .collect()
         })
         .unwrap_or_default();
-    let class_table = doc.get("ContainerMgtConfig").and_then(|i| i.as_table_like());
+    let class_table = doc
+        .get("ContainerMgtConfig")
+        .and_then(|i| i.as_table_like());
     let mut class_types: Vec<String> = Vec::new();
     if class {
         for t in types {
@@ -50,7 +52,11 @@ pub fn added_toml(existing: &str, names: &[String], types: &[String], class: boo
         }
     }
     Added {
-        clusters: names.iter().filter(|n| !have.contains(n)).cloned().collect(),
+        clusters: names
+            .iter()
+            .filter(|n| !have.contains(n))
+            .cloned()
+            .collect(),
         created_array: arr.is_none(),
         class_types,
         created_class_table: class && class_table.is_none(),
@@ -139,10 +145,7 @@ pub fn unmerge_tenant_conf(existing: &str, added: &Added) -> Result<String, Stri
     let mut drop_key = false;
     if let Some(groups) = doc.get_mut("ContainerMgt").and_then(Value::as_array_mut) {
         for g in groups.iter_mut() {
-            if let Some(infos) = g
-                .get_mut("ContainerMgtInfo")
-                .and_then(Value::as_array_mut)
-            {
+            if let Some(infos) = g.get_mut("ContainerMgtInfo").and_then(Value::as_array_mut) {
                 infos.retain(|i| {
                     !i["ClusterName"]
                         .as_str()
@@ -207,15 +210,19 @@ mod tests {
                     )
                 })
                 .collect();
-            let merged =
-                merge_toml(original, &resolved, class.then_some("my.Class")).unwrap();
+            let merged = merge_toml(original, &resolved, class.then_some("my.Class")).unwrap();
             assert!(merged.contains("edge-east"));
             let back = unmerge_toml(&merged, &added).unwrap();
             assert!(back.contains("clusterName = \"theirs\""), "{back}");
             assert!(!back.contains("edge-east"), "{back}");
             // `theirs` was updated in place by the merge (its properties), which the merge
             // owns; the rest of the file is as it was
-            assert!(back.starts_with("# API-M's own configuration\n[server]\nhostname = \"am.wso2.com\" # kept\n"), "{back}");
+            assert!(
+                back.starts_with(
+                    "# API-M's own configuration\n[server]\nhostname = \"am.wso2.com\" # kept\n"
+                ),
+                "{back}"
+            );
             assert!(back.contains("# a trailing comment"), "{back}");
         }
         // a file without the array gets back exactly what it was
@@ -247,7 +254,8 @@ mod tests {
         assert_eq!(added.clusters, ["mine", "os"]);
         assert_eq!(added.groups, ["OpenShift"]);
         let merged = r#"{"ContainerMgt":[{"Type":"Kubernetes","ContainerMgtInfo":[{"ClusterName":"theirs"},{"ClusterName":"mine"}]},{"Type":"OpenShift","ContainerMgtInfo":[{"ClusterName":"os"}]}],"Other":1}"#;
-        let back: Value = serde_json::from_str(&unmerge_tenant_conf(merged, &added).unwrap()).unwrap();
+        let back: Value =
+            serde_json::from_str(&unmerge_tenant_conf(merged, &added).unwrap()).unwrap();
         assert_eq!(back, serde_json::from_str::<Value>(original).unwrap());
     }
 }
