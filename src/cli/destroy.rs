@@ -20,8 +20,9 @@ pub struct DestroyArgs<'a> {
     pub output: Format,
 }
 
-/// Whether a run resumes an interrupted destroy: only when no apply ran since (apply's journal
-/// is removed when a destroy starts, so its presence means the deployment was made again).
+/// Whether a run resumes an interrupted destroy: only when no apply ran since (the destroy
+/// plan's first step removes apply's journal, so its presence means the deployment was made
+/// again).
 pub fn resumes(state_dir: &std::path::Path, profile: &str) -> bool {
     let apply = journal::path(state_dir, profile);
     let mine = journal::path(state_dir, &destroy::journal_name(profile));
@@ -82,8 +83,6 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
             // an older destroy's record says nothing about what a later apply made
             let _ = std::fs::remove_file(journal::path(&state_dir, plan.journal_name()));
         }
-        // apply's "done" no longer holds once anything is removed: the next apply runs all
-        let _ = std::fs::remove_file(journal::path(&state_dir, &profile.name));
     }
     let opts = RunOptions {
         dry_run: a.dry_run,

@@ -24,6 +24,19 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, u: &Undo) -> Result<(), Failure> 
         Undo::ContainerMgt(m) => container_mgt(ctx, m),
         Undo::KeyManager(r) => super::http_actions::deregister(ctx, r).await,
         Undo::Restore(o) => restore(ctx, o).await,
+        Undo::ForgetApply => {
+            let j = super::journal::path(&ctx.opts.state_dir, &ctx.profile.name);
+            if ctx.opts.dry_run || !j.exists() {
+                return Ok(());
+            }
+            std::fs::remove_file(&j)
+                .map_err(|e| Failure::new(format!("cannot remove {}: {e}", j.display())))?;
+            ctx.info(format!(
+                "removed apply's journal {}: the next apply runs every step",
+                j.display()
+            ));
+            Ok(())
+        }
     }
 }
 

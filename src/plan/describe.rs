@@ -370,6 +370,7 @@ impl super::destroy::Undo {
                 r.key_managers_url,
                 fallback(r.apim_route.as_ref())
             ),
+            Undo::ForgetApply => "apply's journal (the next apply runs every step again)".into(),
             Undo::Restore(o) => format!(
                 "Deployment {}/{} restored from ConfigMap {}{}",
                 o.namespace,

@@ -35,6 +35,9 @@ pub enum Undo {
     KeyManager(Box<crate::steps::key_manager::Registration>),
     /// The deployment kmpilot replaced (KMS API with the sidecar), put back as saved.
     Restore(Original),
+    /// Apply's journal: once anything is removed its "done" no longer holds, so the next
+    /// apply (also `--resume`) runs every step.
+    ForgetApply,
 }
 
 /// A Kubernetes object by identity.
@@ -161,6 +164,7 @@ pub fn from_apply(p: &Profile, apply: &Plan, keep_secrets: bool) -> Plan {
         .unwrap_or_default();
     if let Some(first) = steps.first_mut() {
         let mut v = first_checks;
+        v.push(Action::Undo(Box::new(Undo::ForgetApply)));
         v.append(&mut first.actions);
         first.actions = v;
     }

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod ask_dialog;
 pub mod cluster_step;
+pub mod destroy_dialog;
 pub mod layout;
 pub mod msg;
 pub mod open_profile;

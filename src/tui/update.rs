@@ -223,6 +223,9 @@ fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
     if ctrl(&k, 'o') {
         return open_profile::open_dialog(app);
     }
+    if k.code == KeyCode::Char('X') {
+        return super::destroy_dialog::open(app);
+    }
     match k.code {
         KeyCode::Char('?') | KeyCode::F(1) => {
             app.modal = Some(Modal::Help);
@@ -705,6 +708,9 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
     if let Some(Modal::Open(_)) = &app.modal {
         return open_profile::on_key(app, k);
     }
+    if let Some(Modal::Destroy(_)) = &app.modal {
+        return super::destroy_dialog::on_key(app, k);
+    }
     if let Some(Modal::ContextPicker(_)) = &app.modal {
         if cluster_step::on_picker_key(app, k) == PickerOutcome::TypeByHand {
             start_inline_edit(app);
@@ -882,7 +888,11 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 None
             }
         },
-        m @ (Modal::ContextPicker(_) | Modal::SecretPrompt(_) | Modal::Open(_) | Modal::Ask(_)) => {
+        m @ (Modal::ContextPicker(_)
+        | Modal::SecretPrompt(_)
+        | Modal::Open(_)
+        | Modal::Ask(_)
+        | Modal::Destroy(_)) => {
             app.modal = Some(m);
             None
         }
