@@ -495,6 +495,7 @@ privateJet:
       displayName: Destroyed
       namespace: {ns}
       accessUrl: https://one.example.com
+      clusterRole: kmp-destroy-pj-role
       operatorMode: ingress
       security:
         basic:
@@ -523,6 +524,14 @@ privateJet:
     };
     // the operator's own namespace holds its config; the test makes it, as the operator would
     let _ = kubectl(&["create", "namespace", "wso2-system"]);
+    // cluster-wide: an earlier run's would be there before this apply (and so not its own)
+    let _ = kubectl(&[
+        "delete",
+        "clusterrole,clusterrolebinding",
+        "kmp-destroy-pj-role",
+        "kmpilot-privatejet-kmp-destroy-pj-wso2am-privatejet",
+        "--ignore-not-found",
+    ]);
     let _ = kubectl(&[
         "delete",
         "configmap",
