@@ -25,6 +25,7 @@ fn request(p: &Profile) -> RunRequest {
             steps: Vec::new(),
             artifacts: Vec::new(),
             console_urls: Vec::new(),
+            journal: None,
         }),
         profile_path: None,
         resume: false,

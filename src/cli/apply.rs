@@ -167,7 +167,11 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
     }
 }
 
-async fn report(mut rx: mpsc::UnboundedReceiver<Event>, output: Format, steps: Vec<StepId>) {
+pub(super) async fn report(
+    mut rx: mpsc::UnboundedReceiver<Event>,
+    output: Format,
+    steps: Vec<StepId>,
+) {
     let total = steps.len();
     let pos = |s: StepId| {
         steps

@@ -3,6 +3,7 @@
 
 mod apply;
 mod completion;
+mod destroy;
 mod diff;
 mod doctor;
 mod export;
@@ -145,6 +146,24 @@ pub enum Command {
     Diff {
         #[arg(short = 'f', long = "file", add = ArgValueCompleter::new(completion::profile_or_path))]
         file: String,
+        #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+    },
+    /// Remove what kmpilot created for the profile, and only that (proven from its records,
+    /// labels and field manager); everything else is listed and left alone. Resumable.
+    Destroy {
+        #[arg(short = 'f', long = "file", add = ArgValueCompleter::new(completion::profile_or_path))]
+        file: String,
+        /// List what would go (and what stays, and why); change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for the profile name (required when not run from a terminal).
+        #[arg(short = 'y', long)]
+        yes: bool,
+        /// Keep the keystore and TLS secrets, for a reinstall.
+        #[arg(long)]
+        keep_secrets: bool,
+        /// `json`: one event per line, for scripts.
         #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
         output: Format,
     },
@@ -295,6 +314,22 @@ pub fn run(cli: Cli) -> u8 {
         Command::Completion { shell } => completion::run(*shell),
         Command::Man { dir } => completion::man(dir.as_deref()),
         Command::Diff { file, output } => diff::run(&cli, file, *output),
+        Command::Destroy {
+            file,
+            dry_run,
+            yes,
+            keep_secrets,
+            output,
+        } => destroy::run(
+            &cli,
+            destroy::DestroyArgs {
+                file,
+                dry_run: *dry_run,
+                yes: *yes,
+                keep_secrets: *keep_secrets,
+                output: *output,
+            },
+        ),
     }
 }
 

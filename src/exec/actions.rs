@@ -31,6 +31,8 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, action: &Action) -> Result<(), Fa
             Ok(())
         }
         Action::RecoverRelease(r) => super::helm_recover::recover(ctx, r).await,
+        Action::Undo(u) => super::undo::execute(ctx, u).await,
+        Action::SaveOriginal(o) => super::undo::save_original(ctx, o).await,
     }
 }
 
@@ -311,6 +313,8 @@ async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
             }
         })
     };
+    // a release helm has no record of yet is kmpilot's once this install makes it
+    let fresh_release = super::undo::fresh_release(ctx, c).await;
     let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
     let result = process::run(
         spec,
@@ -323,6 +327,9 @@ async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
     )
     .await;
     guard.abort();
+    if let Some(r) = fresh_release {
+        super::undo::installed(ctx, &r).await;
+    }
     let found = problem.lock().unwrap_or_else(|e| e.into_inner()).take();
     if let Some(why) = found {
         return Err(
@@ -452,6 +459,9 @@ async fn update_hosts(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Result<(), Failure>
         return Ok(());
     }
     let file: &Path = &h.file;
+    if let Ok((old, new)) = hosts::contents(file, &ctx.profile.name, &address, &h.hostnames) {
+        super::ownership::hosts_before(ctx, file, &old, &new);
+    }
     // not writable by this user (not root): one write through sudo, with consent
     if let Err(why) = super::elevate::can_replace(file)
         && super::elevate::is_permission(&why)

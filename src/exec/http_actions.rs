@@ -111,6 +111,9 @@ pub(super) async fn register(ctx: &mut Ctx<'_>, r: &Registration) -> Result<(), 
     .await
     .map_err(|e| forward_failure(e, forward.as_ref()))?;
     drop(forward);
+    if let crate::http::Outcome::Created { .. } = outcome {
+        super::ownership::update(ctx, |l| l.add_key_manager(&r.key_managers_url, &r.name));
+    }
     let verb = match outcome {
         crate::http::Outcome::Created { .. } => "created",
         crate::http::Outcome::Updated { .. } => "updated",
@@ -193,4 +196,67 @@ fn forward_failure(e: crate::http::KmError, fwd: Option<&LocalForward>) -> Failu
         f.error = format!("{} (the port-forward failed: {why})", f.error);
     }
     f
+}
+
+/// Destroy: deletes the key manager kmpilot registered (the creation ledger says so), through
+/// the Admin REST API while API-M still answers. One that was there before kmpilot's first
+/// registration (kmpilot updated it) is left alone.
+pub(super) async fn deregister(ctx: &mut Ctx<'_>, r: &Registration) -> Result<(), Failure> {
+    let l = super::ownership::Ledger::load(&ctx.opts.state_dir, &ctx.profile.name);
+    if !l.has_key_manager(&r.key_managers_url, &r.name) {
+        ctx.info(format!(
+            "left alone: key manager {} at {} — kmpilot has no record of creating it (not registered by kmpilot, or it existed before and kmpilot only updated it)",
+            r.name, r.key_managers_url
+        ));
+        return Ok(());
+    }
+    let admin = ctx
+        .secrets
+        .get(
+            &r.admin.password,
+            r.admin.password.shell_var("APIM_ADMIN_PASSWORD"),
+        )
+        .ok_or_else(|| Failure::new("the API-M admin password was not resolved"))?
+        .to_string();
+    let (reach, forward) = route(ctx, &r.key_managers_url, r.apim_route.as_ref()).await?;
+    let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
+    let mut progress = |line: String| {
+        let _ = tx.send(super::events::Event::Output {
+            step,
+            stream: super::events::Stream::Info,
+            line: secrets.scrub(&line),
+        });
+    };
+    let outcome = crate::http::deregister_via(
+        r,
+        &ctx.opts.work_dir,
+        &admin,
+        &reach,
+        ctx.opts.dry_run,
+        &mut progress,
+    )
+    .await
+    .map_err(|e| {
+        let mut f = forward_failure(e, forward.as_ref());
+        if f.hint.is_none() {
+            f.hint = Some("API-M must answer to remove the registration; destroy removes it before the releases. Start API-M (or fix the route) and run destroy again".into());
+        }
+        f
+    })?;
+    drop(forward);
+    match outcome {
+        crate::http::Removed::Deleted { id } => {
+            ctx.info(format!("key manager {} deleted (id {id})", r.name))
+        }
+        crate::http::Removed::NotRegistered => ctx.info(format!(
+            "key manager {} is not registered (nothing to remove)",
+            r.name
+        )),
+        crate::http::Removed::WouldDelete { id } => {
+            ctx.info(format!("would delete key manager {} (id {id})", r.name));
+            return Ok(());
+        }
+    }
+    super::ownership::update(ctx, |l| l.forget_key_manager(&r.key_managers_url, &r.name));
+    Ok(())
 }

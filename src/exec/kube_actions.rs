@@ -73,6 +73,7 @@ pub(super) async fn apply(ctx: &mut Ctx<'_>, m: &Manifest) -> Result<(), Failure
     let dry = ctx.opts.dry_run;
     let k = client(ctx, m.context.as_deref()).await?;
     let applied = k.apply(&m.object, dry).await?;
+    super::ownership::applied(ctx, m.context.as_deref(), &applied);
     ctx.info(applied.to_string());
     Ok(())
 }
@@ -90,6 +91,7 @@ pub(super) async fn apply_secret(
     let applied = k
         .apply_secret(&s.namespace, &s.name, secret_type, data, dry)
         .await?;
+    super::ownership::applied(ctx, s.context.as_deref(), &applied);
     ctx.info(applied.to_string());
     Ok(())
 }
@@ -271,6 +273,9 @@ pub(super) async fn merge_container_mgt(
     if merged == existing {
         ctx.info(format!("{} already holds these clusters", target.display()));
         return Ok(());
+    }
+    if m.merge_into.is_some() {
+        super::ownership::merging(ctx, &target, &existing, m);
     }
     if !existing.is_empty() {
         crate::profile::save::write_atomic(

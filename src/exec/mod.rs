@@ -17,10 +17,12 @@ pub mod journal;
 pub mod keystores;
 mod kube_actions;
 mod overlay;
+pub mod ownership;
 pub mod preflight;
 pub mod process;
 pub mod secrets;
 mod served_kinds;
+mod undo;
 pub mod verify;
 
 use std::collections::HashMap;
@@ -72,12 +74,12 @@ impl RunOptions {
 /// resumed run does not ask again for what it will not use.
 pub fn secrets_needed(
     plan: &Plan,
-    profile: &Profile,
+    _profile: &Profile,
     opts: &RunOptions,
 ) -> Vec<crate::plan::secrets::SecretUse> {
     let journal = opts
         .resume
-        .then(|| Journal::load(&opts.state_dir, &profile.name));
+        .then(|| Journal::load(&opts.state_dir, plan.journal_name()));
     crate::plan::secrets::uses_where(plan, |id| {
         opts.selects(plan, id)
             && !journal
@@ -215,7 +217,7 @@ pub async fn run_asking(
 ) -> bool {
     // the one rustls provider (ring) must be installed before any TLS client is built
     crate::kube::ensure_crypto_provider();
-    let mut journal = Journal::load(&opts.state_dir, &profile.name);
+    let mut journal = Journal::load(&opts.state_dir, plan.journal_name());
     let _ = std::fs::create_dir_all(&opts.work_dir);
     let _ = tx.send(Event::RunStarted {
         steps: plan.steps.iter().map(|s| s.id).collect(),

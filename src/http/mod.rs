@@ -30,5 +30,5 @@ pub use discover::{
 };
 pub use error::{ErrorKind, KmError, PresentedCertificate};
 pub use reach::Reach;
-pub use register::{Outcome, register, register_via};
+pub use register::{Outcome, Removed, deregister_via, register, register_via};
 pub use registered::registered_via;

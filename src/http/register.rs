@@ -158,7 +158,8 @@ pub async fn register_via(
             format!("{} exists already (409); updating it instead", reg.name),
             &redactor,
         );
-        let Some(id) = list(&client, reg, &bearer, deadline, &redactor, &mut say).await? else {
+        let Some(id) = list_for(&client, reg, &bearer, deadline, &redactor, &mut say, true).await?
+        else {
             return Err(status_error(&call, answer.status, &answer.body, &redactor)
                 .with_hint(status_hint(STAGE_SAVE, 409, "", "")));
         };
@@ -289,6 +290,94 @@ pub(super) async fn admin_token(
     Ok(format!("Bearer {token}"))
 }
 
+pub const STAGE_DELETE: &str = "delete key manager";
+
+/// What deregistration did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "result", content = "id")]
+pub enum Removed {
+    /// API-M deleted the key manager of this id.
+    Deleted { id: String },
+    /// API-M has no key manager of that name (already gone).
+    NotRegistered,
+    /// A dry run: it exists and would be deleted.
+    WouldDelete { id: String },
+}
+
+/// Deletes the key manager named `reg.name` through the Admin REST API: DCR and the admin
+/// token as registration does, the list to find its id, then `DELETE <key_managers_url>/{id}`
+/// (200 from API-M; 404 when it went meanwhile counts as gone). With `dry_run` it stops after
+/// the list.
+pub async fn deregister_via(
+    reg: &Registration,
+    base_dir: &Path,
+    admin_password: &str,
+    reach: &Reach,
+    dry_run: bool,
+    progress: &mut (dyn FnMut(String) + Send),
+) -> Result<Removed, KmError> {
+    let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.max(1));
+    let client = super::client::build_reaching(
+        &reg.tls,
+        base_dir,
+        reqwest::redirect::Policy::none(),
+        reach,
+    )?;
+    let client = Routed {
+        client: &client,
+        reach,
+    };
+    let mut redactor = Redactor::new();
+    redactor.add_basic(&reg.admin.username, admin_password);
+    let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
+    let bearer = admin_token(
+        &client,
+        reg,
+        admin_password,
+        deadline,
+        &mut redactor,
+        &mut say,
+    )
+    .await?;
+    let Some(id) = list_for(&client, reg, &bearer, deadline, &redactor, &mut say, true).await?
+    else {
+        return Ok(Removed::NotRegistered);
+    };
+    if dry_run {
+        return Ok(Removed::WouldDelete { id });
+    }
+    let url = format!(
+        "{}/{}",
+        reg.key_managers_url.trim_end_matches('/'),
+        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+    );
+    let call = Call {
+        stage: STAGE_DELETE,
+        method: "DELETE",
+        url: &url,
+    };
+    say(
+        format!("DELETE {url} — remove key manager {}", reg.name),
+        &redactor,
+    );
+    let build = || {
+        client
+            .delete(&url)
+            .header(reqwest::header::AUTHORIZATION, &bearer)
+    };
+    let answer = send_logged(&call, &build, deadline, &redactor, &mut say).await?;
+    if answer.status == StatusCode::NOT_FOUND {
+        return Ok(Removed::NotRegistered);
+    }
+    expect(
+        &call,
+        &answer,
+        &[StatusCode::OK, StatusCode::NO_CONTENT],
+        &redactor,
+    )?;
+    Ok(Removed::Deleted { id })
+}
+
 /// The client and the route its calls take.
 #[derive(Clone, Copy)]
 pub(super) struct Routed<'a> {
@@ -305,6 +394,10 @@ impl Routed<'_> {
     }
     fn put(&self, url: &str) -> reqwest::RequestBuilder {
         self.reach.request(self.client, reqwest::Method::PUT, url)
+    }
+    fn delete(&self, url: &str) -> reqwest::RequestBuilder {
+        self.reach
+            .request(self.client, reqwest::Method::DELETE, url)
     }
 }
 
@@ -328,6 +421,19 @@ pub(super) async fn list(
     deadline: Instant,
     redactor: &Redactor,
     say: &mut (dyn FnMut(String, &Redactor) + Send),
+) -> Result<Option<String>, KmError> {
+    list_for(client, reg, bearer, deadline, redactor, say, false).await
+}
+
+/// `list`, saying what comes next (an update or a creation; with `deleting`, a deletion).
+async fn list_for(
+    client: &Routed<'_>,
+    reg: &Registration,
+    bearer: &str,
+    deadline: Instant,
+    redactor: &Redactor,
+    say: &mut (dyn FnMut(String, &Redactor) + Send),
+    deleting: bool,
 ) -> Result<Option<String>, KmError> {
     let call = Call {
         stage: STAGE_LIST,
@@ -366,12 +472,17 @@ pub(super) async fn list(
         .map(str::to_string);
     say(
         match &found {
-            Some(id) => format!("{} exists (id {id}); it will be updated", reg.name),
+            Some(id) => format!(
+                "{} exists (id {id}); it will be {}",
+                reg.name,
+                if deleting { "deleted" } else { "updated" }
+            ),
             None => format!(
-                "{} is not registered ({} key manager{} listed); it will be created",
+                "{} is not registered ({} key manager{} listed){}",
                 reg.name,
                 items.len(),
-                if items.len() == 1 { "" } else { "s" }
+                if items.len() == 1 { "" } else { "s" },
+                if deleting { "" } else { "; it will be created" }
             ),
         },
         redactor,

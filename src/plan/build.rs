@@ -35,6 +35,7 @@ pub fn plan(p: &Profile) -> Plan {
         steps,
         artifacts,
         console_urls: console_urls(p),
+        journal: None,
     };
     let script = runbook::render(&plan, p);
     plan.artifacts.push(Artifact {

@@ -30,6 +30,8 @@ impl Action {
             Action::Verify(_) => "verify",
             Action::Note { .. } => "note",
             Action::RecoverRelease(_) => "recover",
+            Action::Undo(_) => "remove",
+            Action::SaveOriginal(_) => "save",
         }
     }
 
@@ -209,6 +211,14 @@ impl Action {
                 "helm release {}/{} not left pending by an interrupted run (rolled back or removed, when you agree)",
                 r.namespace, r.release
             ),
+            Action::Undo(u) => u.summary(),
+            Action::SaveOriginal(o) => format!(
+                "Deployment {}/{} as it is, into ConfigMap {} (once; destroy restores it){}",
+                o.namespace,
+                o.name,
+                o.config_map,
+                ctx(&o.context)
+            ),
         }
     }
 
@@ -322,4 +332,52 @@ pub fn text(plan: &Plan, with_details: bool) -> String {
 fn fallback(via: Option<&crate::steps::key_manager::ServiceRoute>) -> String {
     via.map(|v| format!("; if the name does not resolve here: {}", v.describe()))
         .unwrap_or_default()
+}
+
+impl super::destroy::Undo {
+    /// One line: what goes, if kmpilot proves it created it.
+    pub fn summary(&self) -> String {
+        use super::destroy::Undo;
+        match self {
+            Undo::Delete(r) => format!("{r}, if kmpilot created it"),
+            Undo::DeleteNamespace(r) => {
+                format!("{r}, if kmpilot created it and nothing else is in it")
+            }
+            Undo::Uninstall(r) => format!(
+                "helm release {}/{}, if kmpilot installed it{}",
+                r.namespace,
+                r.release,
+                ctx(&r.context())
+            ),
+            Undo::Hosts { file, print_only } => {
+                if *print_only {
+                    "the hosts block kmpilot printed (nothing was written)".into()
+                } else {
+                    format!("the profile's block in {}", file.display())
+                }
+            }
+            Undo::ContainerMgt(m) => format!(
+                "{} cluster(s) kmpilot merged, out of {}",
+                m.clusters.len(),
+                m.merge_into
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| m.output.clone())
+            ),
+            Undo::KeyManager(r) => format!(
+                "key manager `{}` at {}, if kmpilot registered it (Admin REST API DELETE){}",
+                r.name,
+                r.key_managers_url,
+                fallback(r.apim_route.as_ref())
+            ),
+            Undo::ForgetApply => "apply's journal (the next apply runs every step again)".into(),
+            Undo::Restore(o) => format!(
+                "Deployment {}/{} restored from ConfigMap {}{}",
+                o.namespace,
+                o.name,
+                o.config_map,
+                ctx(&o.context)
+            ),
+        }
+    }
 }

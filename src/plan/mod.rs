@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod describe;
+pub mod destroy;
 pub mod runbook;
 pub mod secrets;
 
@@ -96,9 +97,16 @@ pub struct Plan {
     /// Every file the plan renders, by relative path; actions refer to them by that path.
     pub artifacts: Vec<Artifact>,
     pub console_urls: Vec<ConsoleUrl>,
+    /// The journal this plan's runs record into; `None`: the profile's (apply). Destroy keeps
+    /// its own, so resuming one never skips a step of the other.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journal: Option<String>,
 }
 
 impl Plan {
+    pub fn journal_name(&self) -> &str {
+        self.journal.as_deref().unwrap_or(&self.profile)
+    }
     pub fn artifact(&self, path: &str) -> Option<&Artifact> {
         self.artifacts.iter().find(|a| a.path == path)
     }
@@ -179,6 +187,12 @@ pub enum Action {
     /// Before a helm upgrade: a release an interrupted run left `pending-*` is rolled back to
     /// its last deployed revision, or uninstalled when it has none, with the person's consent.
     RecoverRelease(ReleaseRecovery),
+    /// Destroy: one removal, done only when kmpilot proves it created the thing (see
+    /// `destroy`).
+    Undo(Box<destroy::Undo>),
+    /// Before kmpilot replaces a workload it did not create: its spec, saved once into a
+    /// ConfigMap, so destroy can put it back.
+    SaveOriginal(destroy::Original),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

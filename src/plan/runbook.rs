@@ -417,6 +417,18 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
             }
             v
         }
+        Action::SaveOriginal(o) => {
+            let k = kubectl(&o.context);
+            vec![format!(
+                "{k} get configmap {cm} -n {ns} >/dev/null 2>&1 || {k} create configmap {cm} -n {ns} --from-literal={key}=\"$({k} get deployment {name} -n {ns} -o json)\"   # the original, once",
+                cm = q(&o.config_map),
+                ns = q(&o.namespace),
+                name = q(&o.name),
+                key = crate::plan::destroy::Original::KEY,
+            )]
+        }
+        // destroy is not part of the runbook (`kmpilot destroy` proves ownership first)
+        Action::Undo(u) => vec![format!("# destroy: {}", u.summary())],
         Action::RecoverRelease(r) => {
             let flags = r
                 .helm_flags

@@ -59,6 +59,14 @@ pub fn uses_where(plan: &Plan, selected: impl Fn(super::StepId) -> bool) -> Vec<
                         &r.connector.password,
                     );
                 }
+                Action::Undo(u) => {
+                    if let super::destroy::Undo::KeyManager(r) = u.as_ref() {
+                        add(
+                            r.admin.password.shell_var("APIM_ADMIN_PASSWORD"),
+                            &r.admin.password,
+                        );
+                    }
+                }
                 _ => {}
             }
         }

@@ -98,6 +98,51 @@ pub fn merge(existing: &str, profile: &str, block_text: &str) -> String {
     out
 }
 
+/// `existing` without the profile's block: every other byte as it was. `separator` is what
+/// the merge put between the file's own text and a block it appended (recorded when kmpilot
+/// wrote the block first); it goes too when the block is the last thing in the file.
+pub fn remove(existing: &str, profile: &str, separator: Option<&str>) -> String {
+    let begin = begin_marker(profile);
+    let end = end_marker(profile);
+    let mut out = String::with_capacity(existing.len());
+    let mut inside = false;
+    let mut removed_at_end = false;
+    for line in existing.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']).trim_end();
+        if !inside && bare == begin {
+            inside = true;
+            removed_at_end = true;
+            continue;
+        }
+        if inside {
+            if bare == end {
+                inside = false;
+            }
+            continue;
+        }
+        removed_at_end = false;
+        out.push_str(line);
+    }
+    if removed_at_end
+        && let Some(sep) = separator
+        && !sep.is_empty()
+        && out.ends_with(sep)
+    {
+        out.truncate(out.len() - sep.len());
+    }
+    out
+}
+
+/// What `merge` put between `old` and the block it appended, when `old` had no block.
+pub fn separator_added(old: &str, merged: &str, profile: &str) -> Option<String> {
+    let begin = begin_marker(profile);
+    if old.lines().any(|l| l.trim_end() == begin) || !merged.starts_with(old) {
+        return None;
+    }
+    let at = merged[old.len()..].find(&begin)? + old.len();
+    Some(merged[old.len()..at].to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +185,28 @@ mod tests {
         let changed = merge(&once, "p", &block("p", "10.0.0.2", &hosts));
         assert!(!changed.contains("10.0.0.1 am"));
         assert_eq!(changed.matches("# BEGIN kmpilot p").count(), 1);
+    }
+
+    #[test]
+    fn removing_the_block_gives_back_the_file_as_it_was() {
+        let names = vec!["am.wso2.com".to_string(), "is.wso2.com".to_string()];
+        for old in [
+            "127.0.0.1 localhost\n",
+            "127.0.0.1 localhost\n\n",
+            "127.0.0.1 localhost",
+            "",
+            "# comment\n\n10.0.0.1 x\n",
+        ] {
+            let merged = merge(old, "p", &block("p", "10.1.1.1", &names));
+            let sep = separator_added(old, &merged, "p");
+            let again = merge(&merged, "p", &block("p", "10.9.9.9", &names));
+            assert_eq!(remove(&again, "p", sep.as_deref()), old, "{old:?}");
+        }
+        // a block in the middle goes alone; another profile's block stays
+        let text = "a\n# BEGIN kmpilot p\n1.1.1.1 x\n# END kmpilot p\nb\n# BEGIN kmpilot q\n2.2.2.2 y\n# END kmpilot q\n";
+        assert_eq!(
+            remove(text, "p", Some("\n")),
+            "a\nb\n# BEGIN kmpilot q\n2.2.2.2 y\n# END kmpilot q\n"
+        );
     }
 }

@@ -455,6 +455,13 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
             name_prefix: k.sts.pod_prefix.clone(),
             timeout_secs: 300,
         }),
+        // the original, kept in the cluster before it is replaced, so destroy can put it back
+        // (the work-directory copy below is overwritten by a second run)
+        Action::SaveOriginal(crate::plan::destroy::Original::deployment(
+            ctx.clone(),
+            &k.kms.namespace,
+            &k.kms.deployment,
+        )),
         Action::Run(save),
     ]);
     actions.extend(fetch_injector);

@@ -13,6 +13,7 @@ pub mod key_manager;
 pub mod keystores;
 pub mod kms_sts;
 pub mod private_jet;
+pub mod private_jet_unmerge;
 pub mod registry;
 pub mod secure_vault;
 

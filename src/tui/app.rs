@@ -153,6 +153,8 @@ pub enum Modal {
     Ask(super::ask_dialog::AskDialog),
     /// Choosing a kubeconfig context for a context field.
     ContextPicker(super::cluster_step::ContextPicker),
+    /// `X`: destroy what kmpilot created (the profile's name typed to confirm).
+    Destroy(super::destroy_dialog::DestroyDialog),
 }
 
 /// One row of the review list.

@@ -90,6 +90,7 @@ pub enum Act {
     Help,
     Quit,
     SaveAs,
+    Destroy,
     StepPrev,
     StepNext,
     StepFirst,
@@ -189,6 +190,7 @@ pub const BINDINGS: &[Binding] = &[
     b(Scope::Global, &[c('?'), K(F(1))], "?", "help", "this help", Act::Help),
     b(Scope::Global, &[c('q'), Ctrl('c')], "q", "quit", "quit (asks when changes are unsaved or a plan runs)", Act::Quit),
     b(Scope::Global, &[c('S')], "S", "", "save as: a name in the profile store, or a path", Act::SaveAs),
+    b(Scope::Global, &[c('X')], "X", "", "destroy what kmpilot created for this profile (asks for its name)", Act::Destroy),
     // -- the step list
     b(Scope::Steps, &[K(Up), c('k')], "↑↓", "step", "previous step", Act::StepPrev),
     b(Scope::Steps, &[K(Down), c('j')], "", "", "next step", Act::StepNext),

@@ -7,6 +7,7 @@ pub mod app;
 pub mod ask_dialog;
 pub mod cluster_step;
 pub mod confirm_run;
+pub mod destroy_dialog;
 pub mod form_nav;
 pub mod help;
 pub mod key_manager_discovery;

@@ -227,6 +227,7 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
         Act::Open => return open_profile::open_dialog(app),
         Act::Help => app.modal = Some(Modal::Help(0)),
         Act::SaveAs => save_as_dialog(app),
+        Act::Destroy => return super::destroy_dialog::open(app),
         // the step list
         Act::StepPrev => select_step(app, app.step.saturating_sub(1)),
         Act::StepNext => select_step(app, app.step + 1),
@@ -511,6 +512,7 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
         Some(Modal::SecretPrompt(_)) => return secret_prompt::on_key(app, k),
         Some(Modal::Ask(_)) => return super::ask_dialog::on_key(app, k),
         Some(Modal::Open(_)) => return open_profile::on_key(app, k),
+        Some(Modal::Destroy(_)) => return super::destroy_dialog::on_key(app, k),
         Some(Modal::ContextPicker(_)) => {
             if cluster_step::on_picker_key(app, k) == PickerOutcome::TypeByHand {
                 start_inline_edit(app);
@@ -648,7 +650,11 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 None
             }
         },
-        m @ (Modal::ContextPicker(_) | Modal::SecretPrompt(_) | Modal::Open(_) | Modal::Ask(_)) => {
+        m @ (Modal::ContextPicker(_)
+        | Modal::SecretPrompt(_)
+        | Modal::Open(_)
+        | Modal::Ask(_)
+        | Modal::Destroy(_)) => {
             app.modal = Some(m);
             None
         }

@@ -804,6 +804,7 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
         Modal::SecretPrompt(p) => super::secret_prompt::draw(app, p, f, area),
         Modal::Ask(d) => super::ask_dialog::draw(app, d, f, area),
         Modal::ContextPicker(p) => super::cluster_step::draw_picker(app, p, f, area),
+        Modal::Destroy(d) => super::destroy_dialog::draw(app, d, f, area),
         Modal::Search(input) => super::log_search::draw(t, input, layout::run(area).log, f),
     }
 }

@@ -12,14 +12,17 @@
 //! - `POST /oauth2/token`: a form body, Basic auth with a client it registered,
 //!   `grant_type=password` with the admin's username and password; grants the requested
 //!   admin scopes (`default` when none is requested, as API-M does).
-//! - `/api/am/admin/v4/key-managers` (GET, POST) and `/{id}` (GET, PUT): `Authorization:
+//! - `/api/am/admin/v4/key-managers` (GET, POST) and `/{id}` (GET, PUT, DELETE): `Authorization:
 //!   Bearer <a token it issued>` carrying one of apim:admin, apim:admin_operations,
 //!   apim:keymanagers_manage (401/403 otherwise); POST/PUT bodies checked against the
 //!   KeyManager schema (required `name` 1–100 and `type` 1–45 characters, string/boolean/array
 //!   types of the fields, `certificates.type` JWKS|PEM, `tokenType` EXCHANGED|DIRECT|BOTH,
 //!   `endpoints[]` items with string name and value, the IS 7 connector's
 //!   `additionalProperties.enable_roles_creation` a JSON boolean); 409 on POST of an existing
-//!   name; stored in memory.
+//!   name; stored in memory. DELETE answers 200 with an empty body, and 404 "Requested
+//!   KeyManager not found" for an unknown id, as carbon-apimgt's
+//!   `KeyManagersApiServiceImpl.keyManagersKeyManagerIdDelete` does (it looks the
+//!   configuration up first and throws KEY_MANAGER_NOT_FOUND when there is none).
 //! - `/oauth2/token/.well-known/openid-configuration`: a small OpenID document, so discovery
 //!   can be tested over HTTPS.
 //!
@@ -344,7 +347,7 @@ fn router(state: Shared) -> Router {
         )
         .route(
             "/api/am/admin/v4/key-managers/{id}",
-            get(get_km).put(update_km),
+            get(get_km).put(update_km).delete(delete_km),
         )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), gate))
@@ -745,6 +748,22 @@ async fn update_km(
     let mut shown = v;
     shown["additionalProperties"]["Password"] = Value::String("********".into());
     axum::Json(shown).into_response()
+}
+
+async fn delete_km(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let mut st = s.0.lock().unwrap();
+    if let Err(r) = bearer_ok(&st, &headers) {
+        return r;
+    }
+    let Some(pos) = st.key_managers.iter().position(|k| k["id"] == id.as_str()) else {
+        return wso2_error(StatusCode::NOT_FOUND, "Requested KeyManager not found");
+    };
+    st.key_managers.remove(pos);
+    StatusCode::OK.into_response()
 }
 
 async fn not_found(method: Method) -> Response {

@@ -1,0 +1,157 @@
+//! `kmpilot destroy`: removes what kmpilot created for a profile, and only that. The destroy
+//! plan (`plan::destroy`) runs through the same executor as apply, with its own journal, so a
+//! killed destroy resumes where it stopped.
+
+use std::io::IsTerminal;
+
+use tokio::sync::{mpsc, watch};
+
+use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Format, load_profile};
+use crate::exec::journal;
+use crate::exec::secrets::{Secrets, TerminalPrompter};
+use crate::exec::{self, RunOptions};
+use crate::plan::{describe, destroy};
+
+pub struct DestroyArgs<'a> {
+    pub file: &'a str,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub keep_secrets: bool,
+    pub output: Format,
+}
+
+/// Whether a run resumes an interrupted destroy: only when no apply ran since (the destroy
+/// plan's first step removes apply's journal, so its presence means the deployment was made
+/// again).
+pub fn resumes(state_dir: &std::path::Path, profile: &str) -> bool {
+    let apply = journal::path(state_dir, profile);
+    let mine = journal::path(state_dir, &destroy::journal_name(profile));
+    !apply.exists() && mine.exists()
+}
+
+pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
+    let (path, loaded) = match load_profile(cli, a.file) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let profile = loaded.profile;
+    let plan = destroy::plan(&profile, a.keep_secrets);
+    let interactive = std::io::stdin().is_terminal();
+    if !a.yes && !a.dry_run {
+        if !interactive {
+            eprintln!(
+                "error: refusing to destroy without --yes when not run from a terminal (destroy asks for the profile name to be typed)"
+            );
+            eprintln!(
+                "    hint: see what would go with `kmpilot destroy -f {} --dry-run`, then pass --yes",
+                path.display()
+            );
+            return EXIT_BAD_INPUT;
+        }
+        print!("{}", describe::text(&plan, false));
+        eprintln!(
+            "\nThis removes what kmpilot created for profile {name} (namespace {ns}); objects it did not create are listed and left alone.",
+            name = profile.name,
+            ns = profile.cluster.namespace
+        );
+        eprint!("Type the profile name ({}) to go on: ", profile.name);
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer).is_err() || answer.trim() != profile.name {
+            eprintln!("not the profile's name: nothing changed");
+            return EXIT_OK;
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let state_dir = exec::state_dir();
+    let _log = super::logging::init(&state_dir);
+    let resume = resumes(&state_dir, &profile.name);
+    if !a.dry_run {
+        if resume {
+            if a.output == Format::Text {
+                println!("resuming an interrupted destroy (steps it finished are skipped)");
+            }
+        } else {
+            // an older destroy's record says nothing about what a later apply made
+            let _ = std::fs::remove_file(journal::path(&state_dir, plan.journal_name()));
+        }
+    }
+    let opts = RunOptions {
+        dry_run: a.dry_run,
+        resume,
+        from: None,
+        only: None,
+        // apply's work directory: the CA kmpilot's HTTPS calls trust is there
+        work_dir: state_dir.join("work").join(&profile.name),
+        base_dir: exec::base_dir(Some(&path)),
+        state_dir,
+    };
+    let prompter = TerminalPrompter;
+    let uses = exec::secrets_needed(&plan, &profile, &opts);
+    let secrets =
+        match Secrets::resolve(&uses, &opts.base_dir, interactive.then_some(&prompter as _)) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_BAD_INPUT;
+            }
+        };
+    tracing::info!(profile = %profile.name, dry_run = a.dry_run, "destroy started");
+    let ok = runtime.block_on(async {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (cancel_tx, cancel_rx) = watch::channel(false);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("\ninterrupted: stopping the current action");
+                let _ = cancel_tx.send(true);
+            }
+        });
+        let reporter = tokio::spawn(super::apply::report(
+            rx,
+            a.output,
+            plan.steps.iter().map(|s| s.id).collect(),
+        ));
+        let asker = exec::ask::TerminalAsker {
+            yes: a.yes,
+            interactive,
+        };
+        let ok = exec::run_asking(
+            &plan,
+            &profile,
+            &opts,
+            &secrets,
+            tx,
+            cancel_rx,
+            Some(std::sync::Arc::new(asker)),
+        )
+        .await;
+        let _ = reporter.await;
+        ok
+    });
+    if !ok {
+        if a.output == Format::Text {
+            eprintln!(
+                "run again to finish: kmpilot destroy -f {} (finished steps are skipped)",
+                path.display()
+            );
+        }
+        return EXIT_FAILED;
+    }
+    if !a.dry_run {
+        // finished: a later destroy starts from the cluster as it is then
+        let _ = std::fs::remove_file(journal::path(&opts.state_dir, plan.journal_name()));
+        let ledger = exec::ownership::Ledger::load(&opts.state_dir, &profile.name);
+        if ledger.is_empty() {
+            let _ = std::fs::remove_file(exec::ownership::path(&opts.state_dir, &profile.name));
+        }
+    }
+    EXIT_OK
+}

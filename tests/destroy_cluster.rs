@@ -1,0 +1,743 @@
+//! `kmpilot destroy` against the real test control plane (kube-apiserver + etcd + controller
+//! manager + kwok nodes, `scripts/with-test-cluster`), with the real helm and the project's
+//! stand-in charts (tests/charts) — as `apply_cluster` applies them. What kmpilot created is
+//! read from its creation ledger and each object is asserted gone by asking the cluster; what
+//! the test plants itself must survive.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+mod support;
+
+fn cluster() -> bool {
+    support::test_cluster().is_some()
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn kubectl(args: &[&str]) -> Output {
+    Command::new("kubectl")
+        .args(args)
+        .output()
+        .expect("kubectl on PATH")
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn profile_text(ns: &str, hosts: &Path) -> String {
+    format!(
+        r#"apiVersion: kmpilot/v1
+kind: Profile
+name: {ns}
+cluster: {{ namespace: {ns} }}
+identityServer:
+  chart: {is_chart}
+  hostname: is.{ns}.test
+  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: "7.1.0" }}
+  helmTimeoutMinutes: 2
+apiManager:
+  chart: {apim_chart}
+  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}
+  helmTimeoutMinutes: 2
+keyManager: {{ register: false }}
+dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
+"#,
+        is_chart = root()
+            .join("tests/charts/identity-server-standin")
+            .display(),
+        apim_chart = root().join("tests/charts/wso2am-standin").display(),
+        hosts = hosts.display(),
+    )
+}
+
+struct Run {
+    dir: tempfile::TempDir,
+    ns: String,
+    profile: PathBuf,
+}
+
+const HOSTS_BEFORE: &str =
+    "127.0.0.1 localhost\n# the machine's own lines stay as they are\n::1 ip6-localhost\n";
+
+impl Run {
+    fn new(ns: &str) -> Run {
+        let _ = kubectl(&[
+            "delete",
+            "namespace",
+            ns,
+            "--wait=true",
+            "--ignore-not-found",
+            "--timeout=180s",
+        ]);
+        support::ensure_nginx_ingress_class();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("hosts"), HOSTS_BEFORE).unwrap();
+        let profile = dir.path().join("profile.yaml");
+        std::fs::write(&profile, profile_text(ns, &dir.path().join("hosts"))).unwrap();
+        Run {
+            dir,
+            ns: ns.to_string(),
+            profile,
+        }
+    }
+
+    fn kmpilot(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kmpilot"));
+        c.args(args)
+            .arg("-f")
+            .arg(&self.profile)
+            .env("KMPILOT_STATE_DIR", self.dir.path().join("state"))
+            .env("KEYSTORE_PASSWORD", "kmpilot-test-store")
+            .env("APIM_ADMIN_PASSWORD", "kmpilot-test-admin")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    fn apply(&self) {
+        let mut child = self.kmpilot(&["apply", "--yes"]).spawn().unwrap();
+        self.publish_ingress_address("10.20.30.40", &mut child);
+        let (code, out, err) = finish(child);
+        assert_eq!(code, 0, "apply failed\n{out}\n{err}");
+    }
+
+    fn destroy(&self, extra: &[&str]) -> (i32, String, String) {
+        let mut args = vec!["destroy"];
+        args.extend_from_slice(extra);
+        finish(self.kmpilot(&args).spawn().unwrap())
+    }
+
+    /// Plays the ingress controller: gives the management ingress an address once it exists.
+    fn publish_ingress_address(&self, ip: &str, child: &mut std::process::Child) {
+        let name = "apim-wso2am-all-in-one-management-ingress";
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(240) {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            if kubectl(&["get", "ingress", name, "-n", &self.ns, "-o", "name"])
+                .status
+                .success()
+            {
+                let patch =
+                    format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
+                ok(&kubectl(&[
+                    "patch",
+                    "ingress",
+                    name,
+                    "-n",
+                    &self.ns,
+                    "--subresource=status",
+                    "--type=merge",
+                    "-p",
+                    &patch,
+                ]));
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        panic!("the management ingress never appeared");
+    }
+
+    fn hosts(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("hosts")).unwrap()
+    }
+
+    fn ledger(&self) -> serde_json::Value {
+        let p = self
+            .dir
+            .path()
+            .join("state/created")
+            .join(format!("{}.json", self.ns));
+        serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"))).unwrap()
+    }
+
+    fn releases(&self) -> Vec<String> {
+        let o = Command::new("helm")
+            .args(["list", "-a", "-q", "-n", &self.ns])
+            .output()
+            .unwrap();
+        ok(&o).lines().map(str::to_string).collect()
+    }
+
+    fn names(&self, kind: &str) -> Vec<String> {
+        let mut args = vec!["get", kind, "-n", &self.ns, "-o", "name"];
+        if kind == "secrets" {
+            args.push("--field-selector=type!=helm.sh/release.v1");
+        }
+        ok(&kubectl(&args)).lines().map(str::to_string).collect()
+    }
+}
+
+impl Drop for Run {
+    fn drop(&mut self) {
+        let _ = kubectl(&[
+            "delete",
+            "namespace",
+            &self.ns,
+            "--wait=false",
+            "--ignore-not-found",
+        ]);
+    }
+}
+
+fn finish(child: std::process::Child) -> (i32, String, String) {
+    let o = child.wait_with_output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
+}
+
+/// `kubectl get` of one object the ledger names: whether it exists.
+fn exists(o: &serde_json::Value) -> bool {
+    let group = o["group"].as_str().unwrap_or("");
+    let kind = o["kind"].as_str().unwrap().to_lowercase();
+    let resource = if group.is_empty() {
+        kind
+    } else {
+        format!("{kind}.{group}")
+    };
+    let name = o["name"].as_str().unwrap();
+    let mut args = vec![
+        "get",
+        resource.as_str(),
+        name,
+        "-o",
+        "name",
+        "--ignore-not-found",
+    ];
+    if let Some(ns) = o["namespace"].as_str() {
+        args.extend(["-n", ns]);
+    }
+    !ok(&kubectl(&args)).trim().is_empty()
+}
+
+#[test]
+fn destroy_removes_what_apply_created_and_leaves_a_planted_object_and_its_namespace() {
+    if !cluster() {
+        return;
+    }
+    let run = Run::new("kmp-destroy");
+    run.apply();
+    assert_ne!(run.hosts(), HOSTS_BEFORE);
+    let ns = run.ns.as_str();
+    // what the run itself created, by the ledger; every kind apply makes is in it
+    let ledger = run.ledger();
+    let objects = ledger["objects"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    for k in ["Namespace", "Secret"] {
+        assert!(kinds.contains(&k), "{k} not recorded: {ledger:#}");
+    }
+    let secrets: Vec<&str> = objects
+        .iter()
+        .filter(|o| o["kind"] == "Secret")
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    for s in ["apim-keystores", "is-keystores"] {
+        assert!(secrets.contains(&s), "{s}: {ledger:#}");
+    }
+    assert_eq!(
+        ledger["releases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["release"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["is", "apim"]
+    );
+    assert_eq!(ledger["hosts"].as_array().unwrap().len(), 1, "{ledger:#}");
+    for o in &objects {
+        assert!(exists(o), "{o} should exist after apply");
+    }
+    // somebody else's object in the namespace
+    ok(&kubectl(&[
+        "create",
+        "configmap",
+        "planted",
+        "-n",
+        ns,
+        "--from-literal=owner=someone-else",
+    ]));
+
+    // without a terminal and without --yes: refused, nothing touched
+    let (code, out, err) = run.destroy(&[]);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(err.contains("--yes"), "{err}");
+    assert_eq!(run.releases().len(), 2);
+
+    // --dry-run lists what would go and what stays, and changes nothing
+    let hosts_applied = run.hosts();
+    let secrets_before = run.names("secrets");
+    let (code, out, err) = run.destroy(&["--dry-run"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("would uninstall helm release kmp-destroy/apim"),
+        "{out}"
+    );
+    assert!(
+        out.contains("would delete Secret kmp-destroy/apim-keystores"),
+        "{out}"
+    );
+    assert!(out.contains("would remove the lines between"), "{out}");
+    assert!(
+        out.contains("left alone: Namespace kmp-destroy") && out.contains("ConfigMap planted"),
+        "{out}"
+    );
+    assert_eq!(run.releases().len(), 2);
+    assert_eq!(run.names("secrets"), secrets_before);
+    assert_eq!(run.hosts(), hosts_applied);
+    for o in &objects {
+        assert!(exists(o), "{o} removed by a dry run");
+    }
+
+    let started = Instant::now();
+    let (code, out, err) = run.destroy(&["--yes"]);
+    assert_eq!(code, 0, "destroy failed\n{out}\n{err}");
+    eprintln!(
+        "destroy took {:.1}s\n{out}",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(run.releases().is_empty(), "{:?}", run.releases());
+    for o in &objects {
+        if o["kind"] == "Namespace" {
+            continue;
+        }
+        assert!(!exists(o), "{o} is still there\n{out}");
+    }
+    assert!(
+        run.names("secrets").is_empty(),
+        "{:?}",
+        run.names("secrets")
+    );
+    for kind in ["deployments", "services", "ingresses", "configmaps"] {
+        let left: Vec<String> = run
+            .names(kind)
+            .into_iter()
+            .filter(|n| n != "configmap/planted" && n != "configmap/kube-root-ca.crt")
+            .collect();
+        assert!(left.is_empty(), "{kind}: {left:?}");
+    }
+    // the planted object keeps the namespace kmpilot created
+    ok(&kubectl(&["get", "configmap", "planted", "-n", ns]));
+    ok(&kubectl(&["get", "namespace", ns]));
+    assert!(
+        out.contains("left alone: Namespace kmp-destroy") && out.contains("ConfigMap planted"),
+        "{out}"
+    );
+    assert_eq!(run.hosts(), HOSTS_BEFORE, "the hosts file byte for byte");
+
+    // twice: nothing left to do, nothing changes
+    let (code, out, err) = run.destroy(&["--yes"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("not installed (nothing to remove)"), "{out}");
+    assert!(!out.contains("deleted "), "{out}");
+    assert_eq!(run.hosts(), HOSTS_BEFORE);
+    ok(&kubectl(&["get", "configmap", "planted", "-n", ns]));
+}
+
+#[test]
+fn a_destroy_killed_midway_finishes_when_run_again_namespace_included() {
+    if !cluster() {
+        return;
+    }
+    let run = Run::new("kmp-destroy-kill");
+    run.apply();
+    let ns = run.ns.as_str();
+    let objects = run.ledger()["objects"].as_array().unwrap().clone();
+    // hold the IS keystore secret in deletion, so the destroy is surely midway when killed
+    ok(&kubectl(&[
+        "patch",
+        "secret",
+        "is-keystores",
+        "-n",
+        ns,
+        "--type=merge",
+        "-p",
+        r#"{"metadata":{"finalizers":["kmpilot.test/hold"]}}"#,
+    ]));
+    let mut child = run.kmpilot(&["destroy", "--yes"]).spawn().unwrap();
+    let start = Instant::now();
+    loop {
+        let o = kubectl(&[
+            "get",
+            "secret",
+            "is-keystores",
+            "-n",
+            ns,
+            "-o",
+            "jsonpath={.metadata.deletionTimestamp}",
+        ]);
+        if o.status.success() && !o.stdout.is_empty() {
+            break;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let (_, out, err) = finish(child);
+            panic!("destroy ended ({status}) before it reached the keystores\n{out}\n{err}");
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(240),
+            "the destroy never reached the keystores"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // kill -9: no chance to clean up
+    child.kill().unwrap();
+    let (code, _, _) = finish(child);
+    assert_eq!(code, -1, "killed by a signal");
+    let journal = run
+        .dir
+        .path()
+        .join(format!("state/journal/{ns}.destroy.json"));
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&journal).unwrap()).unwrap();
+    assert_eq!(j["steps"]["api-manager"]["status"], "done", "{j:#}");
+    assert!(j["steps"].get("prerequisites").is_none(), "{j:#}");
+    ok(&kubectl(&["get", "namespace", ns]));
+
+    ok(&kubectl(&[
+        "patch",
+        "secret",
+        "is-keystores",
+        "-n",
+        ns,
+        "--type=merge",
+        "-p",
+        r#"{"metadata":{"finalizers":null}}"#,
+    ]));
+    let (code, out, err) = run.destroy(&["--yes"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("resuming an interrupted destroy"), "{out}");
+    assert!(
+        out.contains("api-manager — skipped: done in an earlier run"),
+        "{out}"
+    );
+    // nothing else was in the namespace kmpilot created: it goes too
+    let start = Instant::now();
+    while kubectl(&["get", "namespace", ns]).status.success() {
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "namespace {ns} still there\n{out}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    for o in &objects {
+        assert!(!exists(o), "{o} is still there\n{out}");
+    }
+    assert_eq!(run.hosts(), HOSTS_BEFORE);
+    assert!(!journal.exists(), "a finished destroy leaves no journal");
+}
+
+const DEPLOYMENT_TOML: &str = r#"# API-M deployment.toml: comments, layout and other tables stay
+[server]
+hostname = "am.wso2.com" # the public name
+
+[apim.cors]
+allow_origins = "*"
+
+# someone else's cluster, which destroy must keep
+[[ContainerMgtClusterConfig]]
+type = "Kubernetes"
+clusterName = "theirs"
+displayName = "Their cluster"
+properties.Replicas = 3
+"#;
+
+#[test]
+fn privatejet_destroy_removes_the_rbac_tokens_crs_and_merged_blocks_only() {
+    if !cluster() {
+        return;
+    }
+    support::apply_yaml(
+        &std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ns = "kmp-destroy-pj";
+    let _ = kubectl(&[
+        "delete",
+        "namespace",
+        ns,
+        "--wait=true",
+        "--ignore-not-found",
+    ]);
+    // the namespace is the test's, not kmpilot's: it stays
+    ok(&kubectl(&["create", "namespace", ns]));
+    let toml_path = dir.path().join("deployment.toml");
+    std::fs::write(&toml_path, DEPLOYMENT_TOML).unwrap();
+    let profile = dir.path().join("pj.yaml");
+    std::fs::write(
+        &profile,
+        format!(
+            r#"apiVersion: kmpilot/v1
+kind: Profile
+name: kmp-destroy-pj
+identityServer: {{ install: false }}
+apiManager: {{ install: false, chart: wso2/am-pattern-1, chartVersion: 3.2.0-5 }}
+privateJet:
+  mergeInto: {toml}
+  clusters:
+    - name: pj-destroy
+      displayName: Destroyed
+      namespace: {ns}
+      accessUrl: https://one.example.com
+      clusterRole: kmp-destroy-pj-role
+      operatorMode: ingress
+      security:
+        basic:
+          name: securitybasic
+          credentials: {{ username: admin, password: {{ env: PJ_BASIC_PASSWORD }} }}
+"#,
+            toml = toml_path.display()
+        ),
+    )
+    .unwrap();
+    let kmpilot = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+            .args(args)
+            .arg("-f")
+            .arg(&profile)
+            .env("KMPILOT_STATE_DIR", dir.path().join("state"))
+            .env("PJ_BASIC_PASSWORD", "pj-basic-secret")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    // the operator's own namespace holds its config; the test makes it, as the operator would
+    let _ = kubectl(&["create", "namespace", "wso2-system"]);
+    // cluster-wide: an earlier run's would be there before this apply (and so not its own)
+    let _ = kubectl(&[
+        "delete",
+        "clusterrole,clusterrolebinding",
+        "kmp-destroy-pj-role",
+        "kmpilot-privatejet-kmp-destroy-pj-wso2am-privatejet",
+        "--ignore-not-found",
+    ]);
+    let _ = kubectl(&[
+        "delete",
+        "configmap",
+        "controller-config",
+        "-n",
+        "wso2-system",
+        "--ignore-not-found",
+    ]);
+    let (code, out, err) = kmpilot(&["apply", "--yes", "--only", "private-jet"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_ne!(
+        std::fs::read_to_string(&toml_path).unwrap(),
+        DEPLOYMENT_TOML
+    );
+    let ledger: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("state/created/kmp-destroy-pj.json")).unwrap(),
+    )
+    .unwrap();
+    let objects = ledger["objects"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    for k in [
+        "ServiceAccount",
+        "Secret",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "Security",
+        "ConfigMap",
+    ] {
+        assert!(kinds.contains(&k), "{k} not recorded: {ledger:#}");
+    }
+    for o in &objects {
+        assert!(exists(o), "{o}");
+    }
+
+    let (code, out, err) = kmpilot(&["destroy", "--yes"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    for o in &objects {
+        assert!(!exists(o), "{o} is still there\n{out}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&toml_path).unwrap(),
+        DEPLOYMENT_TOML,
+        "the merged deployment.toml byte for byte\n{out}"
+    );
+    ok(&kubectl(&["get", "namespace", ns]));
+    let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
+}
+
+/// The KMS track replaces IBM's `key-management-api` deployment with a sidecar-injected copy
+/// (the real istioctl); destroy puts back the original kmpilot kept before replacing it, and
+/// removes the Istio, cert-manager and IBM objects it created. The `sts-apikey` secret was
+/// there before (kmpilot patched one key into it): it stays.
+#[test]
+fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
+    if !cluster() {
+        return;
+    }
+    support::apply_yaml(
+        &std::fs::read_to_string(root().join("tests/crds/test-crds.yaml")).unwrap(),
+    );
+    ok(&kubectl(&[
+        "get",
+        "configmap",
+        "istio-sidecar-injector",
+        "-n",
+        "istio-system",
+    ]));
+    // a clean slate (the tracks test uses the same objects; cargo runs test binaries one at
+    // a time)
+    for args in [
+        &["deployment", "key-management-api", "-n", "kube-system"][..],
+        &[
+            "configmap",
+            "kmpilot-original-key-management-api",
+            "-n",
+            "kube-system",
+        ],
+        &["deployment", "tokenadapter", "-n", "istio-system"],
+        &["secret", "sts-apikey", "-n", "istio-system"],
+    ] {
+        let mut a = vec!["delete"];
+        a.extend_from_slice(args);
+        a.extend(["--ignore-not-found", "--cascade=foreground", "--wait=true"]);
+        ok(&kubectl(&a));
+    }
+    support::apply_yaml(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: sts-apikey, namespace: istio-system}\nstringData: {apikey: old-key, other: kept}\n---\n\
+         apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tokenadapter, namespace: istio-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: tokenadapter}}\n  template:\n    metadata: {labels: {app: tokenadapter}}\n    spec: {containers: [{name: sts, image: ibmcom/sts:1}]}\n---\n\
+         apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: key-management-api, namespace: kube-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: kms-api}}\n  template:\n    metadata: {labels: {app: kms-api}}\n    spec: {containers: [{name: api, image: ibmcom/kms-api:1}]}\n",
+    );
+    let spec_of = || -> serde_json::Value {
+        let v: serde_json::Value = serde_json::from_str(&ok(&kubectl(&[
+            "get",
+            "deployment",
+            "key-management-api",
+            "-n",
+            "kube-system",
+            "-o",
+            "json",
+        ])))
+        .unwrap();
+        v["spec"]["template"].clone()
+    };
+    let original = spec_of();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("kms.yaml");
+    std::fs::write(
+        &profile,
+        "apiVersion: kmpilot/v1\nkind: Profile\nname: kmp-destroy-kms\nidentityServer: {install: false}\napiManager: {install: false}\nkmsSts:\n  enabled: true\n  apiKey: {env: KMS_API_KEY}\n  sourceCrn: 'crn:v1:staging:public:sts:us-south:a/1234:123456789::'\n  targetCrns: ['crn:v1:icp:private:kms:mycluster:n/kube-system:0d705d95-e216-4ce4-9c81-38eeef4eee3b::']\n  certificate: {apiVersion: cert-manager.io/v1, ipAddresses: [9.42.136.50]}\n",
+    )
+    .unwrap();
+    let kmpilot = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+            .args(args)
+            .arg("-f")
+            .arg(&profile)
+            .env("KMPILOT_STATE_DIR", dir.path().join("state"))
+            .env("KMS_API_KEY", "kms-api-key-123")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let (code, out, err) = kmpilot(&["apply", "--yes", "--only", "kms-sts"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let injected = spec_of();
+    assert_ne!(injected, original, "the sidecar was injected");
+    ok(&kubectl(&[
+        "get",
+        "configmap",
+        "kmpilot-original-key-management-api",
+        "-n",
+        "kube-system",
+    ]));
+    // a second apply keeps the first original, not its own injected copy
+    let (code, out, err) = kmpilot(&["apply", "--yes", "--only", "kms-sts"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("kept in ConfigMap kmpilot-original-key-management-api already"),
+        "{out}"
+    );
+    let ledger: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("state/created/kmp-destroy-kms.json")).unwrap(),
+    )
+    .unwrap();
+    let objects = ledger["objects"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    for k in [
+        "Certificate",
+        "Gateway",
+        "VirtualService",
+        "DestinationRule",
+        "IdentityMappingPolicy",
+        "ConfigMap",
+    ] {
+        assert!(kinds.contains(&k), "{k} not recorded: {ledger:#}");
+    }
+    assert!(
+        !objects.iter().any(|o| o["name"] == "sts-apikey"),
+        "the secret was there before: {ledger:#}"
+    );
+
+    let (code, out, err) = kmpilot(&["destroy", "--yes"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    for o in &objects {
+        assert!(!exists(o), "{o} is still there\n{out}");
+    }
+    let restored = spec_of();
+    let containers: Vec<&str> = restored["spec"]["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(containers, ["api"], "{restored:#}\n{out}");
+    assert!(restored["spec"]["initContainers"].is_null(), "{restored:#}");
+    assert!(
+        restored["metadata"]["annotations"]["sidecar.istio.io/status"].is_null(),
+        "{restored:#}"
+    );
+    assert_eq!(
+        restored, original,
+        "the original pod template is back\n{out}"
+    );
+    assert!(
+        out.contains("left alone: Secret istio-system/sts-apikey"),
+        "{out}"
+    );
+    let other = ok(&kubectl(&[
+        "get",
+        "secret",
+        "sts-apikey",
+        "-n",
+        "istio-system",
+        "-o",
+        "jsonpath={.data.other}",
+    ]));
+    assert!(!other.is_empty());
+}
