@@ -528,6 +528,7 @@ async fn standin_apim_registration_diff() {
         )],
         artifacts: vec![],
         console_urls: vec![],
+        journal: None,
     };
     let secrets_for = |connector: &str| {
         kmpilot::exec::secrets::Secrets::resolve(
