@@ -9,6 +9,7 @@ pub mod ask;
 pub mod bundle;
 pub mod elevate;
 pub mod events;
+pub mod gateway_api;
 mod helm_recover;
 pub mod hosts;
 mod http_actions;

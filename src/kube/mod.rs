@@ -9,6 +9,7 @@ mod apply;
 mod backoff;
 mod client;
 pub mod cluster_facts;
+pub mod gateway_api;
 mod discovery;
 mod error;
 mod facts;

@@ -205,6 +205,9 @@ pub enum Check {
     /// Both pods fit on the nodes (allocatable minus what is already requested); stops before
     /// anything is installed, with the numbers.
     Capacity(CapacitySpec),
+    /// Gateway API exposure: the GatewayClass (or the existing Gateway) exists and its
+    /// controller can reach HTTPS backends (BackendTLSPolicy).
+    GatewayApi(crate::steps::exposure::GatewayCheck),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -356,6 +359,13 @@ pub enum Wait {
         host: String,
         timeout_secs: u64,
     },
+    /// The Gateway has an address in its status (Gateway API exposure).
+    GatewayAddress {
+        context: Option<String>,
+        namespace: String,
+        name: String,
+        timeout_secs: u64,
+    },
     /// The token controller has filled a service-account token secret.
     SecretKey {
         context: Option<String>,
@@ -393,6 +403,12 @@ pub enum AddressSource {
         context: Option<String>,
         namespace: String,
         host: String,
+    },
+    /// The first address in a Gateway's `status.addresses` (an IP before a hostname).
+    Gateway {
+        context: Option<String>,
+        namespace: String,
+        name: String,
     },
 }
 

@@ -6,6 +6,7 @@ pub mod api_manager;
 pub mod cluster;
 pub mod cluster_kind;
 pub mod dns;
+pub mod exposure;
 pub mod form;
 pub mod identity_server;
 pub mod is_image;
@@ -31,6 +32,7 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     dns::validate(p, issues);
     private_jet::validate(p, issues);
     kms_sts::validate(p, issues);
+    exposure::validate(p, issues);
     // what the versions make impossible across steps (PrivateJet on 4.x, IS 7 on 3.2, …)
     crate::compat::validate(p, issues);
 }

@@ -196,6 +196,9 @@ pub struct RenderSpec {
     /// Secret values on standard input, as for the install.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stdin: Option<SecretOverlay>,
+    /// helm flags of the install's post-renderer (Gateway API exposure drops IS's Ingress).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub post_render: Vec<String>,
 }
 
 impl RenderSpec {
@@ -215,6 +218,7 @@ impl RenderSpec {
         if self.stdin.as_ref().is_some_and(|o| !o.entries.is_empty()) {
             v.extend(["-f".into(), "-".into()]);
         }
+        v.extend(self.post_render.iter().cloned());
         v
     }
 }
@@ -302,7 +306,12 @@ pub fn expect(p: &Profile, kind: ChartKind) -> Expect {
                 chart: kind,
                 server_hostname: is.hostname.clone(),
                 server_hostname_path: "identityServer.hostname".into(),
-                ingress_hosts: vec![(is.hostname.clone(), "identityServer.hostname".into())],
+                // through the Gateway API no Ingress is rendered: one that is would be stale
+                ingress_hosts: if crate::steps::exposure::gateway_api(p) {
+                    Vec::new()
+                } else {
+                    vec![(is.hostname.clone(), "identityServer.hostname".into())]
+                },
                 tls_secret: p.api_manager.tls_secret(p).to_string(),
                 tls_secret_path: tls_path(p),
                 container: "wso2is".into(),
@@ -343,6 +352,7 @@ pub fn expect(p: &Profile, kind: ChartKind) -> Expect {
                     .hostnames
                     .all()
                     .iter()
+                    .filter(|_| !crate::steps::exposure::gateway_api(p))
                     .map(|(n, h)| ((*h).clone(), format!("apiManager.hostnames.{n}")))
                     .collect(),
                 tls_secret: a.tls_secret(p).to_string(),
@@ -416,6 +426,13 @@ pub fn render_spec(p: &Profile, kind: ChartKind) -> RenderSpec {
         namespace: p.cluster.namespace.clone(),
         values: values.into(),
         stdin: (!overlay.entries.is_empty()).then_some(overlay),
+        post_render: if kind == ChartKind::IdentityServer
+            && crate::steps::exposure::gateway_api(p)
+        {
+            crate::steps::exposure::drop_ingress_args()
+        } else {
+            Vec::new()
+        },
     }
 }
 
