@@ -102,10 +102,14 @@ fn gateway_api_exposure_fields_have_form_fields() {
         let want = match &tree["cluster"]["exposure"]
             .pointer(&format!(
                 "/{}",
-                leaf[2..].iter().map(|s| match s {
-                    Seg::Key(k) => k.clone(),
-                    Seg::Index(i) => i.to_string(),
-                }).collect::<Vec<_>>().join("/")
+                leaf[2..]
+                    .iter()
+                    .map(|s| match s {
+                        Seg::Key(k) => k.clone(),
+                        Seg::Index(i) => i.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/")
             ))
             .unwrap()
         {
@@ -114,6 +118,10 @@ fn gateway_api_exposure_fields_have_form_fields() {
             Value::Bool(false) => "no".into(),
             v => v.to_string(),
         };
-        assert!(shown.contains(&want), "{}: shows {shown}, profile has {want}", show(&leaf));
+        assert!(
+            shown.contains(&want),
+            "{}: shows {shown}, profile has {want}",
+            show(&leaf)
+        );
     }
 }

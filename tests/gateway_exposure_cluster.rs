@@ -51,7 +51,13 @@ struct Run {
 impl Run {
     /// A fresh namespace and a GatewayClass of Envoy Gateway's controller, both removed on drop.
     fn new(ns: &str, controller: &str) -> Run {
-        let _ = kubectl(&["delete", "namespace", ns, "--wait=true", "--ignore-not-found"]);
+        let _ = kubectl(&[
+            "delete",
+            "namespace",
+            ns,
+            "--wait=true",
+            "--ignore-not-found",
+        ]);
         support::ensure_nginx_ingress_class();
         let class = format!("{ns}-class");
         support::apply_yaml(&format!(
@@ -162,7 +168,13 @@ dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
 
 impl Drop for Run {
     fn drop(&mut self) {
-        let _ = kubectl(&["delete", "namespace", &self.ns, "--wait=false", "--ignore-not-found"]);
+        let _ = kubectl(&[
+            "delete",
+            "namespace",
+            &self.ns,
+            "--wait=false",
+            "--ignore-not-found",
+        ]);
         let _ = kubectl(&["delete", "gatewayclass", &self.class, "--ignore-not-found"]);
     }
 }
@@ -178,8 +190,7 @@ fn finish(child: std::process::Child) -> (i32, String, String) {
 
 const ENVOY: &str = "gateway.envoyproxy.io/gatewayclass-controller";
 const GATEWAY: &str = "wso2-apim-gateway";
-const GATEWAY_STATUS: &str =
-    r#"{"status":{"addresses":[{"type":"Hostname","value":"lb.gw.test"},{"type":"IPAddress","value":"10.44.55.66"}]}}"#;
+const GATEWAY_STATUS: &str = r#"{"status":{"addresses":[{"type":"Hostname","value":"lb.gw.test"},{"type":"IPAddress","value":"10.44.55.66"}]}}"#;
 
 /// Everything the Gateway API exposure puts in the namespace, checked against the CRDs'
 /// stored objects.
@@ -246,19 +257,66 @@ fn assert_gateway_exposure(run: &Run) {
     assert_eq!(
         seen,
         [
-            (s("apim-wso2am-all-in-one-gateway-httproute"), s("gateway-https"), gw.clone(), am_svc.clone(), 8243),
-            (s("apim-wso2am-all-in-one-management-httproute"), s("control-plane-https"), am.clone(), am_svc.clone(), 9443),
-            (s("apim-wso2am-all-in-one-websocket-httproute"), s("websocket-https"), ws.clone(), am_svc.clone(), 8099),
-            (s("apim-wso2am-all-in-one-websub-httproute"), s("websub-https"), websub.clone(), am_svc.clone(), 8021),
-            (s("is"), s("identity-server-https"), is.clone(), s("is-identity-server"), 9443),
+            (
+                s("apim-wso2am-all-in-one-gateway-httproute"),
+                s("gateway-https"),
+                gw.clone(),
+                am_svc.clone(),
+                8243
+            ),
+            (
+                s("apim-wso2am-all-in-one-management-httproute"),
+                s("control-plane-https"),
+                am.clone(),
+                am_svc.clone(),
+                9443
+            ),
+            (
+                s("apim-wso2am-all-in-one-websocket-httproute"),
+                s("websocket-https"),
+                ws.clone(),
+                am_svc.clone(),
+                8099
+            ),
+            (
+                s("apim-wso2am-all-in-one-websub-httproute"),
+                s("websub-https"),
+                websub.clone(),
+                am_svc.clone(),
+                8021
+            ),
+            (
+                s("is"),
+                s("identity-server-https"),
+                is.clone(),
+                s("is-identity-server"),
+                9443
+            ),
         ]
     );
     // the Services the routes name exist with those ports
-    let ports = |svc: &str| ok(&kubectl(&["get", "service", svc, "-n", ns, "-o", "jsonpath={.spec.ports[*].port}"]));
+    let ports = |svc: &str| {
+        ok(&kubectl(&[
+            "get",
+            "service",
+            svc,
+            "-n",
+            ns,
+            "-o",
+            "jsonpath={.spec.ports[*].port}",
+        ]))
+    };
     for p in ["9443", "8243", "8099", "8021"] {
-        assert!(ports(&am_svc).split_whitespace().any(|x| x == p), "{am_svc} lacks {p}");
+        assert!(
+            ports(&am_svc).split_whitespace().any(|x| x == p),
+            "{am_svc} lacks {p}"
+        );
     }
-    assert!(ports("is-identity-server").split_whitespace().any(|x| x == "9443"));
+    assert!(
+        ports("is-identity-server")
+            .split_whitespace()
+            .any(|x| x == "9443")
+    );
 
     // the BackendTLSPolicies verify each pod with kmpilot's certificate, for a name in it
     let policies = json(&["get", POLICIES, "-n", ns, "-o", "json"]);
@@ -270,8 +328,14 @@ fn assert_gateway_exposure(run: &Run) {
             let v = &p["spec"]["validation"];
             assert_eq!(v["caCertificateRefs"][0]["kind"], "ConfigMap");
             (
-                p["spec"]["targetRefs"][0]["name"].as_str().unwrap().to_string(),
-                v["caCertificateRefs"][0]["name"].as_str().unwrap().to_string(),
+                p["spec"]["targetRefs"][0]["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                v["caCertificateRefs"][0]["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
                 v["hostname"].as_str().unwrap().to_string(),
                 p["metadata"]["name"].as_str().unwrap().to_string(),
             )
@@ -281,16 +345,42 @@ fn assert_gateway_exposure(run: &Run) {
     assert_eq!(
         pol,
         [
-            (am_svc.clone(), s("kmpilot-apim-backend-ca"), am.clone(), s("apim-wso2am-all-in-one-backend-tls-policy")),
-            (s("is-identity-server"), s("kmpilot-is-backend-ca"), is.clone(), s("is")),
+            (
+                am_svc.clone(),
+                s("kmpilot-apim-backend-ca"),
+                am.clone(),
+                s("apim-wso2am-all-in-one-backend-tls-policy")
+            ),
+            (
+                s("is-identity-server"),
+                s("kmpilot-is-backend-ca"),
+                is.clone(),
+                s("is")
+            ),
         ]
     );
     // the CA ConfigMaps hold the certificates the pods present (the keystores step's)
-    for (cm, file) in [("kmpilot-apim-backend-ca", "apim-server.crt"), ("kmpilot-is-backend-ca", "is-server.crt")] {
-        let ca = ok(&kubectl(&["get", "configmap", cm, "-n", ns, "-o", "jsonpath={.data.ca\\.crt}"]));
+    for (cm, file) in [
+        ("kmpilot-apim-backend-ca", "apim-server.crt"),
+        ("kmpilot-is-backend-ca", "is-server.crt"),
+    ] {
+        let ca = ok(&kubectl(&[
+            "get",
+            "configmap",
+            cm,
+            "-n",
+            ns,
+            "-o",
+            "jsonpath={.data.ca\\.crt}",
+        ]));
         assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"), "{cm}: {ca}");
         let on_disk = std::fs::read_to_string(
-            run.dir.path().join("state/work").join(ns).join("keystores").join(file),
+            run.dir
+                .path()
+                .join("state/work")
+                .join(ns)
+                .join("keystores")
+                .join(file),
         )
         .unwrap();
         assert_eq!(ca.trim(), on_disk.trim(), "{cm} holds {file}");
@@ -300,7 +390,8 @@ fn assert_gateway_exposure(run: &Run) {
     assert_eq!(run.names("ingresses"), Vec::<String>::new());
     // the hosts block has the Gateway's address (the IP before the hostname)
     assert!(
-        run.hosts().contains(&format!("10.44.55.66 {am} {gw} {ws} {websub} {is}")),
+        run.hosts()
+            .contains(&format!("10.44.55.66 {am} {gw} {ws} {websub} {is}")),
         "{}",
         run.hosts()
     );
@@ -322,6 +413,133 @@ fn quickstart_with_gateway_api_exposure_applies() {
         "the prerequisites check says what the class can do:\n{out}"
     );
     assert_gateway_exposure(&run);
+    // the run summary lists the Gateway and the routes, none reported on by a controller
+    let summary = out
+        .split("Gateway & routes:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(summary.contains("! Gateway/wso2-apim-gateway"), "{summary}");
+    assert_eq!(summary.matches("! HTTPRoute/").count(), 5, "{summary}");
+    // the CRD's default status until a controller takes the Gateway
+    assert!(
+        summary.contains("Programmed=Unknown (Pending)"),
+        "{summary}"
+    );
+
+    // doctor: the Gateway and the routes are unhealthy until a controller reports on them
+    let doctor = |profile: &Path| -> Vec<(String, String, bool, String)> {
+        let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+            .args(["doctor", "-o", "json", "-f"])
+            .arg(profile)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["check"] == "gateway" || c["check"] == "httproute")
+            .map(|c| {
+                (
+                    c["check"].as_str().unwrap().to_string(),
+                    c["target"].as_str().unwrap().to_string(),
+                    c["ok"].as_bool().unwrap(),
+                    c["detail"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let rows = doctor(&profile);
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    assert!(rows.iter().all(|r| !r.2), "{rows:?}");
+    let is_row = rows.iter().find(|r| r.1 == "is").unwrap();
+    assert!(
+        is_row.3.starts_with(&format!(
+            "is.{}.test → is-identity-server:9443: Accepted: not reported",
+            run.ns
+        )),
+        "{is_row:?}"
+    );
+
+    // the live rows (the wizard's run screen) watch the same objects
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let _watchers = rt.block_on(async {
+        let kube = kmpilot::kube::Kube::connect(None, None).await.unwrap();
+        kmpilot::kube::watch_routes::spawn_route_watchers(kube.client(), vec![run.ns.clone()], tx)
+    });
+
+    // play the controller: Programmed, and each route Accepted with its refs resolved
+    let cond = |t: &str| {
+        format!(
+            r#"{{"type":"{t}","status":"True","reason":"{t}","message":"","lastTransitionTime":"2026-01-01T00:00:00Z","observedGeneration":1}}"#
+        )
+    };
+    ok(&kubectl(&[
+        "patch",
+        GW,
+        GATEWAY,
+        "-n",
+        &run.ns,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        &format!(
+            r#"{{"status":{{"conditions":[{},{}]}}}}"#,
+            cond("Accepted"),
+            cond("Programmed")
+        ),
+    ]));
+    for route in run.names(ROUTES) {
+        ok(&kubectl(&[
+            "patch",
+            ROUTES,
+            &route,
+            "-n",
+            &run.ns,
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            &format!(
+                r#"{{"status":{{"parents":[{{"parentRef":{{"name":"{GATEWAY}"}},"controllerName":"{ENVOY}","conditions":[{},{}]}}]}}}}"#,
+                cond("Accepted"),
+                cond("ResolvedRefs")
+            ),
+        ]));
+    }
+    let rows = doctor(&profile);
+    assert!(rows.iter().all(|r| r.2), "{rows:?}");
+    let gw_row = rows.iter().find(|r| r.0 == "gateway").unwrap();
+    assert_eq!(gw_row.3, "Programmed=True, address 10.44.55.66");
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (mut gateways, mut routes) = (Vec::new(), Vec::new());
+    while Instant::now() < deadline
+        && !(gateways.len() == 1
+            && routes.len() == 5
+            && gateways
+                .iter()
+                .chain(&routes)
+                .all(|r: &kmpilot::kube::snapshot::RouteRow| r.ok))
+    {
+        match rt.block_on(async { tokio::time::timeout(Duration::from_secs(5), rx.recv()).await }) {
+            Ok(Some(kmpilot::kube::snapshot::WatchUpdate::Gateways(s))) => gateways = s.rows,
+            Ok(Some(kmpilot::kube::snapshot::WatchUpdate::HttpRoutes(s))) => routes = s.rows,
+            _ => {}
+        }
+    }
+    assert_eq!(gateways.len(), 1, "{gateways:?}");
+    assert_eq!(gateways[0].name, format!("Gateway/{GATEWAY}"));
+    assert_eq!(routes.len(), 5, "{routes:?}");
+    assert!(
+        gateways.iter().chain(&routes).all(|r| r.ok),
+        "{gateways:?} {routes:?}"
+    );
+    assert!(
+        routes.iter().any(|r| r.name == "HTTPRoute/is"
+            && r.status == "is-identity-server:9443: Accepted=True ResolvedRefs=True"),
+        "{routes:?}"
+    );
 }
 
 #[test]
@@ -365,7 +583,13 @@ fn switching_from_ingress_to_gateway_api_leaves_no_stale_ingress() {
     assert_eq!(code, 0, "apply (gateway API) failed\n{out}\n{err}");
     assert_eq!(run.names("ingresses"), ["someone-elses"]);
     // the rest as on a fresh install, with the other Ingress out of the way
-    ok(&kubectl(&["delete", "ingress", "someone-elses", "-n", &run.ns]));
+    ok(&kubectl(&[
+        "delete",
+        "ingress",
+        "someone-elses",
+        "-n",
+        &run.ns,
+    ]));
     assert_gateway_exposure(&run);
 }
 

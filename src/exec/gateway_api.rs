@@ -67,14 +67,16 @@ pub fn verdict(
                 "Gateway {}/{} does not exist (cluster.exposure.gateway.create is false)",
                 check.namespace, check.gateway
             ))
-            .hint("create it first, or set cluster.exposure.gateway.create: true with a className"));
+            .hint(
+                "create it first, or set cluster.exposure.gateway.create: true with a className",
+            ));
         }
     };
     let Some(c) = classes.iter().find(|c| c.name == class) else {
-        return Err(
-            Failure::new(format!("no GatewayClass `{class}`; the cluster has: {found}"))
-                .hint(offer(check)),
-        );
+        return Err(Failure::new(format!(
+            "no GatewayClass `{class}`; the cluster has: {found}"
+        ))
+        .hint(offer(check)));
     };
     let who = exposure::controller_label(&c.controller);
     match exposure::backend_tls_support(&c.controller, &c.supported_features) {
@@ -168,7 +170,9 @@ pub async fn rows(
         Ok(routes) => {
             for r in &routes {
                 let (ok, detail) = health(r);
-                let parent = r["spec"]["parentRefs"][0]["name"].as_str().unwrap_or_default();
+                let parent = r["spec"]["parentRefs"][0]["name"]
+                    .as_str()
+                    .unwrap_or_default();
                 let address = gateways
                     .iter()
                     .find(|g| g["metadata"]["name"] == parent)
@@ -182,7 +186,10 @@ pub async fn rows(
                     .collect();
                 out.push((
                     "httproute".into(),
-                    r["metadata"]["name"].as_str().unwrap_or_default().to_string(),
+                    r["metadata"]["name"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
                     ok,
                     detail,
                     hosts,
@@ -200,6 +207,36 @@ pub async fn rows(
         )),
     }
     out
+}
+
+/// The run summary's lines for Gateway API exposure: each Gateway and HTTPRoute with its
+/// conditions, read once after the run (`apply`'s text output).
+pub async fn summary_lines(p: &crate::profile::Profile) -> Vec<String> {
+    let kube = match crate::kube::Kube::connect(
+        p.cluster.kubeconfig.as_deref(),
+        p.cluster.context.as_deref(),
+    )
+    .await
+    {
+        Ok(k) => k,
+        Err(e) => return vec![format!("  (not read: {e})")],
+    };
+    rows(&kube, &p.cluster.namespace)
+        .await
+        .into_iter()
+        .map(|(check, target, ok, detail, _, _)| {
+            let kind = if check == "gateway" {
+                "Gateway"
+            } else {
+                "HTTPRoute"
+            };
+            format!(
+                "  {} {:<44} {detail}",
+                if ok { "✓" } else { "!" },
+                format!("{kind}/{target}")
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -237,7 +274,11 @@ mod tests {
             None,
         )
         .unwrap_err();
-        assert!(e.error.contains("does not implement BackendTLSPolicy"), "{}", e.error);
+        assert!(
+            e.error.contains("does not implement BackendTLSPolicy"),
+            "{}",
+            e.error
+        );
         assert!(
             e.hint.unwrap().contains("installEnvoyGateway: true"),
             "the refusal offers Envoy Gateway"

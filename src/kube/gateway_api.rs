@@ -35,7 +35,13 @@ impl GatewayClassFacts {
             .into_iter()
             .flatten()
             // v1.2+ publishes objects with a name; older drafts published plain strings
-            .map(|f| f["name"].as_str().or(f.as_str()).unwrap_or_default().to_string())
+            .map(|f| {
+                f["name"]
+                    .as_str()
+                    .or(f.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            })
             .collect();
         let accepted = v["status"]["conditions"]
             .as_array()

@@ -527,6 +527,10 @@ fn address_rules(hostnames: &[String]) -> Vec<String> {
         .collect();
     vec![format!(
         "case \"$INGRESS_ADDRESS\" in\n  localhost) INGRESS_ADDRESS=127.0.0.1 ;;\n  *.elb.amazonaws.com|*.cloudapp.azure.com|*.cloudapp.net) printf '%s\\n' {} >&2; echo 'a load balancer name is not an address: create these DNS records' >&2; INGRESS_ADDRESS= ;;\n  *:*) ;;\n  *[!0-9.]*) INGRESS_ADDRESS=$(getent hosts \"$INGRESS_ADDRESS\" | awk '{{print $1; exit}}') ;;\nesac",
-        cnames.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(" ")
+        cnames
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(" ")
     )]
 }

@@ -215,7 +215,9 @@ pub fn health(obj: &Value) -> (bool, String) {
     let conds = conditions(obj);
     let parents = obj["status"]["parents"].as_array().map_or(0, Vec::len);
     let ok = if kind == "Gateway" {
-        conds.iter().any(|(t, s, _)| t == "Programmed" && s == "True")
+        conds
+            .iter()
+            .any(|(t, s, _)| t == "Programmed" && s == "True")
     } else {
         parents > 0
             && want.iter().all(|w| {
@@ -225,13 +227,15 @@ pub fn health(obj: &Value) -> (bool, String) {
     };
     let shown: Vec<String> = want
         .iter()
-        .map(|w| match conds.iter().find(|(t, s, _)| t == w && s != "True") {
-            Some((t, s, r)) => format!("{t}={s} ({r})"),
-            None => match conds.iter().find(|(t, _, _)| t == w) {
-                Some((t, s, _)) => format!("{t}={s}"),
-                None => format!("{w}: not reported"),
+        .map(
+            |w| match conds.iter().find(|(t, s, _)| t == w && s != "True") {
+                Some((t, s, r)) => format!("{t}={s} ({r})"),
+                None => match conds.iter().find(|(t, _, _)| t == w) {
+                    Some((t, s, _)) => format!("{t}={s}"),
+                    None => format!("{w}: not reported"),
+                },
             },
-        })
+        )
         .collect();
     let mut detail = shown.join(" ");
     if kind == "Gateway" {
@@ -378,7 +382,10 @@ mod tests {
         let gw = json!({"kind": "Gateway", "status": {
             "addresses": [{"value": "10.1.1.1"}],
             "conditions": [{"type": "Programmed", "status": "True", "reason": "Programmed"}]}});
-        assert_eq!(health(&gw), (true, "Programmed=True, address 10.1.1.1".into()));
+        assert_eq!(
+            health(&gw),
+            (true, "Programmed=True, address 10.1.1.1".into())
+        );
         let bare = json!({"kind": "Gateway"});
         assert_eq!(
             health(&bare),

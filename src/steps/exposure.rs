@@ -146,7 +146,9 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
         issues.error(
             &base.key("installEnvoyGateway"),
             "Envoy Gateway is installed for a Gateway kmpilot creates",
-            Some("`create: true` with `installEnvoyGateway: true`, or `installEnvoyGateway: false`"),
+            Some(
+                "`create: true` with `installEnvoyGateway: true`, or `installEnvoyGateway: false`",
+            ),
             Some("an existing Gateway already has its controller"),
         );
     }
@@ -469,7 +471,10 @@ mod tests {
 
     #[test]
     fn backend_tls_support_from_the_class_status_then_the_known_table() {
-        assert_eq!(backend_tls_support(ENVOY_GATEWAY_CONTROLLER, &[]), Some(true));
+        assert_eq!(
+            backend_tls_support(ENVOY_GATEWAY_CONTROLLER, &[]),
+            Some(true)
+        );
         assert_eq!(
             backend_tls_support("kind.sigs.k8s.io/gateway-controller", &[]),
             Some(false)
@@ -505,7 +510,9 @@ mod tests {
         let plan = crate::plan::plan(&p);
         let pre = &plan.steps[0].actions;
         assert!(
-            !pre.iter().any(|a| matches!(a, Action::Run(c) if c.args.iter().any(|x| x == ENVOY_GATEWAY_CHART))),
+            !pre.iter().any(
+                |a| matches!(a, Action::Run(c) if c.args.iter().any(|x| x == ENVOY_GATEWAY_CHART))
+            ),
             "not asked: not installed"
         );
         let check = pre
@@ -518,7 +525,8 @@ mod tests {
         assert_eq!(check.class.as_deref(), Some("eg"));
         assert!(check.envoy_offer);
         assert!(
-            !pre.iter().any(|a| matches!(a, Action::Check(Check::IngressController { .. }))),
+            !pre.iter()
+                .any(|a| matches!(a, Action::Check(Check::IngressController { .. }))),
             "no ingress class is needed"
         );
 

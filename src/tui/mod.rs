@@ -11,6 +11,7 @@ pub mod msg;
 pub mod open_profile;
 pub mod queued_dialog;
 pub mod review_verify;
+pub mod routes_pane;
 pub mod run_state;
 pub mod runner;
 pub mod secret_prompt;

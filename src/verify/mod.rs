@@ -426,8 +426,7 @@ pub fn render_spec(p: &Profile, kind: ChartKind) -> RenderSpec {
         namespace: p.cluster.namespace.clone(),
         values: values.into(),
         stdin: (!overlay.entries.is_empty()).then_some(overlay),
-        post_render: if kind == ChartKind::IdentityServer
-            && crate::steps::exposure::gateway_api(p)
+        post_render: if kind == ChartKind::IdentityServer && crate::steps::exposure::gateway_api(p)
         {
             crate::steps::exposure::drop_ingress_args()
         } else {
