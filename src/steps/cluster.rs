@@ -284,7 +284,7 @@ pub fn required_tools(p: &Profile) -> Vec<&'static str> {
 }
 
 /// The wizard's fields for this step (profile name, cluster, prerequisites).
-pub fn form(_p: &Profile) -> Vec<super::form::Field> {
+pub fn form(p: &Profile) -> Vec<super::form::Field> {
     use super::form::{Field, path};
     let mut fields = vec![
         Field::text(
@@ -390,6 +390,6 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             |p, v| p.prerequisites.helm_repo.url = v,
         ),
     ];
-    fields.extend(super::exposure::form());
+    fields.extend(super::exposure::form(p));
     fields
 }

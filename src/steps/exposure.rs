@@ -154,19 +154,24 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     }
 }
 
-/// The wizard's fields, shown with the cluster's.
-pub fn form() -> Vec<super::form::Field> {
+/// The wizard's fields, shown with the cluster's; the Gateway's appear once the Gateway API
+/// is chosen.
+pub fn form(p: &Profile) -> Vec<super::form::Field> {
     use super::form::{Field, path};
     let at = |k: &str| path(&["cluster", "exposure", "gateway", k]);
+    let choice = Field::enum_choice(
+        "Exposure",
+        path(&["cluster", "exposure", "kind"]),
+        "ingress: the charts' Ingresses; gatewayAPI: HTTPRoutes on a Gateway (ingress-nginx was retired in March 2026)",
+        &ExposureKind::NAMES,
+        |p| p.cluster.exposure.kind,
+        |p, v| p.cluster.exposure.kind = v,
+    );
+    if !gateway_api(p) {
+        return vec![choice];
+    }
     vec![
-        Field::enum_choice(
-            "Exposure",
-            path(&["cluster", "exposure", "kind"]),
-            "ingress: the charts' Ingresses; gatewayAPI: HTTPRoutes on a Gateway (ingress-nginx was retired in March 2026)",
-            &ExposureKind::NAMES,
-            |p| p.cluster.exposure.kind,
-            |p, v| p.cluster.exposure.kind = v,
-        ),
+        choice,
         Field::text(
             "Gateway name",
             at("name"),
