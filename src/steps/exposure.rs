@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::plan::{Action, Check, Command, Manifest};
+use crate::plan::{Action, Check, Command};
 use crate::profile::Profile;
 use crate::profile::checks;
 use crate::profile::diagnostics::{Issues, YamlPath};
@@ -138,7 +138,14 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
         .key("cluster")
         .key("exposure")
         .key("gateway");
-    checks::k8s_label(issues, &base.key("name"), &e.gateway.name, "Gateway name");
+    checks::k8s_name(issues, &base.key("name"), &e.gateway.name);
+    if p.cluster.ingress.install {
+        issues.warn(
+            &YamlPath::root().key("cluster").key("ingress").key("install"),
+            "ingress-nginx is not installed with Gateway API exposure",
+            Some("set it to false, or cluster.exposure.kind: ingress"),
+        );
+    }
     if e.gateway.create || e.gateway.install_envoy_gateway {
         checks::k8s_name(issues, &base.key("className"), &e.gateway.class_name);
     }
@@ -237,20 +244,15 @@ fn apim_hosts(p: &Profile) -> Vec<(&'static str, &str)> {
         .collect()
 }
 
-fn manifest(p: &Profile, object: Value, file: &str) -> Action {
-    let title = format!(
-        "{}/{} {}/{}",
-        object["apiVersion"].as_str().unwrap_or_default(),
-        object["kind"].as_str().unwrap_or_default(),
-        object["metadata"]["namespace"].as_str().unwrap_or_default(),
-        object["metadata"]["name"].as_str().unwrap_or_default(),
-    );
-    Action::Apply(Manifest {
-        context: p.cluster.context.clone(),
-        title,
+/// An apply of `object`, labelled as kmpilot's (what `destroy` and the stale-object checks
+/// look for), with its artifact under `exposure/`.
+fn manifest(p: &Profile, mut object: Value) -> Action {
+    object["metadata"]["labels"] = crate::render::manifests::labels();
+    Action::Apply(crate::render::manifests::manifest(
+        p.cluster.context.as_deref(),
+        "exposure",
         object,
-        artifact: format!("exposure/{file}"),
-    })
+    ))
 }
 
 /// Prerequisites: Envoy Gateway when asked, then the GatewayClass (or the existing Gateway)
@@ -289,7 +291,6 @@ pub fn prerequisites(p: &Profile) -> Vec<Action> {
                 "metadata": {"name": g.class_name},
                 "spec": {"controllerName": ENVOY_GATEWAY_CONTROLLER},
             }),
-            "gatewayclass.yaml",
         ));
     }
     v.push(Action::Check(Check::GatewayApi(GatewayCheck {
@@ -383,7 +384,6 @@ pub fn after_keystores(p: &Profile) -> Vec<Action> {
                 &listeners,
                 ns,
             ),
-            "gateway.yaml",
         ));
     }
     v
@@ -406,12 +406,10 @@ pub fn identity_server_objects(p: &Profile) -> Vec<Action> {
         manifest(
             p,
             gw::is_http_route(&is.release, ns, &parent, &is.hostname, &service),
-            "is-httproute.yaml",
         ),
         manifest(
             p,
             gw::backend_tls_policy(&is.release, ns, &service, IS_BACKEND_CA, &is.hostname),
-            "is-backendtlspolicy.yaml",
         ),
     ]
 }
