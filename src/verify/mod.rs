@@ -159,6 +159,10 @@ pub struct Expect {
     pub ingress_hosts: Vec<(String, String)>,
     pub tls_secret: String,
     pub tls_secret_path: String,
+    /// Gateway API exposure: the chart must render no Ingress (one would be stale, and served
+    /// by whatever ingress controller takes it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_ingress: bool,
     /// Container name of the server in the chart's Deployment, and the image it must run.
     pub container: String,
     pub image: String,
@@ -314,6 +318,7 @@ pub fn expect(p: &Profile, kind: ChartKind) -> Expect {
                 },
                 tls_secret: p.api_manager.tls_secret(p).to_string(),
                 tls_secret_path: tls_path(p),
+                no_ingress: crate::steps::exposure::gateway_api(p),
                 container: "wso2is".into(),
                 image: is.image.image_ref(),
                 image_path: "identityServer.image".into(),
@@ -357,6 +362,7 @@ pub fn expect(p: &Profile, kind: ChartKind) -> Expect {
                     .collect(),
                 tls_secret: a.tls_secret(p).to_string(),
                 tls_secret_path: tls_path(p),
+                no_ingress: crate::steps::exposure::gateway_api(p),
                 container: "wso2am".into(),
                 image,
                 image_path: "apiManager.image".into(),
