@@ -73,15 +73,18 @@ impl Run {
     }
 
     fn write_profile(&self, gateway_api: bool) -> PathBuf {
-        let ns = &self.ns;
-        let exposure = if gateway_api {
+        self.write_profile_with(if gateway_api {
             format!(
                 "  exposure: {{ kind: gatewayAPI, gateway: {{ className: {} }} }}\n",
                 self.class
             )
         } else {
             String::new()
-        };
+        })
+    }
+
+    fn write_profile_with(&self, exposure: String) -> PathBuf {
+        let ns = &self.ns;
         let text = format!(
             r#"apiVersion: kmpilot/v1
 kind: Profile
@@ -614,4 +617,96 @@ fn a_class_without_backend_tls_is_refused_before_anything_is_installed() {
         .output()
         .unwrap());
     assert_eq!(releases.trim(), "", "nothing installed");
+}
+
+/// A Gateway of the user's in the WSO2 namespace, with HTTPS listeners of the given names
+/// and hostnames (the CRD wants port, protocol and hostname unique per listener).
+fn users_gateway(run: &Run, listeners: &[(&str, Option<String>)]) {
+    let ls: Vec<String> = listeners
+        .iter()
+        .map(|(n, h)| {
+            let host = h.as_ref().map(|h| format!("hostname: {h}, ")).unwrap_or_default();
+            format!("  - {{name: {n}, {host}port: 443, protocol: HTTPS, tls: {{mode: Terminate, certificateRefs: [{{name: users-tls}}]}}, allowedRoutes: {{namespaces: {{from: Same}}}}}}")
+        })
+        .collect();
+    support::apply_yaml(&format!(
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {{name: users-gateway, namespace: {}}}\nspec:\n  gatewayClassName: {}\n  listeners:\n{}\n",
+        run.ns,
+        run.class,
+        ls.join("\n")
+    ));
+}
+
+#[test]
+fn an_existing_gateway_is_used_when_it_has_the_charts_listeners() {
+    if support::test_cluster().is_none() {
+        return;
+    }
+    let run = Run::new("kmp-gwexist", ENVOY);
+    ok(&kubectl(&["create", "namespace", &run.ns]));
+    let profile = run.write_profile_with(
+        "  exposure: { kind: gatewayAPI, gateway: { name: users-gateway, create: false } }\n"
+            .into(),
+    );
+    // one catch-all listener: the API-M chart's routes could not attach
+    users_gateway(&run, &[("https", None)]);
+    let (code, out, err) = finish(run.apply(&profile));
+    assert_ne!(code, 0, "{out}\n{err}");
+    let all = format!("{out}\n{err}");
+    assert!(
+        all.contains("has no listener named control-plane-https, gateway-https, websocket-https, websub-https (it has: https)"),
+        "{all}"
+    );
+    assert_eq!(
+        ok(&Command::new("helm")
+            .args(["list", "-n", &run.ns, "-q"])
+            .output()
+            .unwrap())
+        .trim(),
+        "",
+        "nothing installed"
+    );
+
+    // the listeners the chart's routes name, and one of the user's for IS
+    let ns = run.ns.clone();
+    let h = |p: &str| Some(format!("{p}.{ns}.test"));
+    users_gateway(
+        &run,
+        &[
+            ("control-plane-https", h("am")),
+            ("gateway-https", h("gw")),
+            ("websocket-https", h("ws")),
+            ("websub-https", h("websub")),
+            ("https", None),
+        ],
+    );
+    let mut child = run.apply(&profile);
+    run.publish(GW, "users-gateway", GATEWAY_STATUS, &mut child);
+    let (code, out, err) = finish(child);
+    assert_eq!(code, 0, "apply failed\n{out}\n{err}");
+    // kmpilot made no Gateway of its own
+    assert_eq!(run.names(GW), ["users-gateway"]);
+    // IS's route attaches to the Gateway by hostname (no section); API-M's by section
+    let parent = |route: &str| {
+        ok(&kubectl(&[
+            "get",
+            ROUTES,
+            route,
+            "-n",
+            &run.ns,
+            "-o",
+            "jsonpath={.spec.parentRefs[0].name}/{.spec.parentRefs[0].sectionName}",
+        ]))
+    };
+    assert_eq!(parent("is"), "users-gateway/");
+    assert_eq!(
+        parent("apim-wso2am-all-in-one-management-httproute"),
+        "users-gateway/control-plane-https"
+    );
+    assert_eq!(run.names("ingresses"), Vec::<String>::new());
+    assert!(
+        run.hosts().contains("10.44.55.66 am.kmp-gwexist.test"),
+        "{}",
+        run.hosts()
+    );
 }

@@ -45,12 +45,12 @@ fn offer(check: &GatewayCheck) -> String {
 }
 
 /// The check's verdict from what the cluster has (pure). `classes` is `None` when the
-/// cluster does not serve the Gateway API; `existing_class` is the existing Gateway's class
-/// (outer `None`: not looked up; inner `None`: the Gateway does not exist).
+/// cluster does not serve the Gateway API; `existing` is the existing Gateway (outer `None`:
+/// not looked up; inner `None`: it does not exist).
 pub fn verdict(
     check: &GatewayCheck,
     classes: Option<&[GatewayClassFacts]>,
-    existing_class: Option<Option<String>>,
+    existing: Option<Option<serde_json::Value>>,
 ) -> Result<String, Failure> {
     let Some(classes) = classes else {
         return Err(Failure::new(
@@ -59,9 +59,36 @@ pub fn verdict(
         .hint(offer(check)));
     };
     let found = describe_classes(classes);
-    let class = match (&check.class, existing_class) {
+    let class = match (&check.class, existing) {
         (Some(c), _) => c.clone(),
-        (None, Some(Some(c))) => c,
+        (None, Some(Some(g))) => {
+            let names: Vec<&str> = g["spec"]["listeners"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|l| l["name"].as_str())
+                .collect();
+            let missing: Vec<&str> = check
+                .sections
+                .iter()
+                .map(String::as_str)
+                .filter(|s| !names.contains(s))
+                .collect();
+            if !missing.is_empty() {
+                return Err(Failure::new(format!(
+                    "Gateway {}/{} has no listener named {} (it has: {}); the API-M 4.5 chart's HTTPRoutes attach by these section names",
+                    check.namespace,
+                    check.gateway,
+                    missing.join(", "),
+                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                ))
+                .hint("add HTTPS listeners of those names for the API-M hostnames, or set cluster.exposure.gateway.create: true and kmpilot makes such a Gateway"));
+            }
+            g["spec"]["gatewayClassName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        }
         (None, _) => {
             return Err(Failure::new(format!(
                 "Gateway {}/{} does not exist (cluster.exposure.gateway.create is false)",
@@ -97,11 +124,7 @@ pub(super) async fn check(ctx: &mut Ctx<'_>, c: &GatewayCheck) -> Result<(), Fai
     let k = super::kube_actions::client(ctx, c.context.as_deref()).await?;
     let classes = k.gateway_classes().await?;
     let existing = match (&c.class, &classes) {
-        (None, Some(_)) => Some(
-            k.gateway(&c.namespace, &c.gateway)
-                .await?
-                .and_then(|g| g["spec"]["gatewayClassName"].as_str().map(str::to_string)),
-        ),
+        (None, Some(_)) => Some(k.gateway(&c.namespace, &c.gateway).await?),
         _ => None,
     };
     let line = verdict(c, classes.as_deref(), existing)?;
@@ -259,6 +282,7 @@ mod tests {
             gateway: "wso2-apim-gateway".into(),
             class: class.map(str::to_string),
             envoy_offer,
+            sections: vec!["control-plane-https".into(), "gateway-https".into()],
         }
     }
 
@@ -309,7 +333,30 @@ mod tests {
     #[test]
     fn an_existing_gateway_is_judged_by_its_class() {
         let classes = [class("eg", exposure::ENVOY_GATEWAY_CONTROLLER)];
-        assert!(verdict(&check(None, true), Some(&classes), Some(Some("eg".into()))).is_ok());
+        let gw = |names: &[&str]| {
+            let listeners: Vec<serde_json::Value> = names
+                .iter()
+                .map(|n| serde_json::json!({"name": n}))
+                .collect();
+            Some(Some(
+                serde_json::json!({"spec": {"gatewayClassName": "eg", "listeners": listeners}}),
+            ))
+        };
+        assert!(
+            verdict(
+                &check(None, true),
+                Some(&classes),
+                gw(&["control-plane-https", "gateway-https", "other"])
+            )
+            .is_ok()
+        );
+        let e = verdict(&check(None, true), Some(&classes), gw(&["https"])).unwrap_err();
+        assert!(
+            e.error
+                .contains("no listener named control-plane-https, gateway-https (it has: https)"),
+            "{}",
+            e.error
+        );
         let e = verdict(&check(None, true), Some(&classes), Some(None)).unwrap_err();
         assert!(e.error.contains("does not exist"), "{}", e.error);
         let unknown = [class("other", "example.com/gateway")];

@@ -141,7 +141,10 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     checks::k8s_name(issues, &base.key("name"), &e.gateway.name);
     if p.cluster.ingress.install {
         issues.warn(
-            &YamlPath::root().key("cluster").key("ingress").key("install"),
+            &YamlPath::root()
+                .key("cluster")
+                .key("ingress")
+                .key("install"),
             "ingress-nginx is not installed with Gateway API exposure",
             Some("set it to false, or cluster.exposure.kind: ingress"),
         );
@@ -299,6 +302,15 @@ pub fn prerequisites(p: &Profile) -> Vec<Action> {
         gateway: g.name.clone(),
         class: g.create.then(|| g.class_name.clone()),
         envoy_offer: !g.install_envoy_gateway,
+        // the API-M chart's routes attach by these listener names, whoever made the Gateway
+        sections: if g.create || !p.api_manager.install {
+            Vec::new()
+        } else {
+            gw::APIM_SECTIONS
+                .iter()
+                .map(|(_, s)| s.to_string())
+                .collect()
+        },
     })));
     v
 }
@@ -313,6 +325,10 @@ pub struct GatewayCheck {
     pub class: Option<String>,
     /// Say how to have kmpilot install Envoy Gateway when no class can serve.
     pub envoy_offer: bool,
+    /// Listener names an existing Gateway must have (the API-M chart's routes attach to
+    /// them by `sectionName`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<String>,
 }
 
 /// `kubectl create configmap … --dry-run=client -o yaml` into a work file, then `kubectl
