@@ -567,6 +567,27 @@ mod tests {
     }
 
     #[test]
+    fn under_the_gateway_api_no_ingress_class_is_decided_and_ingress_nginx_is_called_retired() {
+        use crate::kube::{ClusterFacts, IngressClassFacts};
+        let mut f = ClusterFacts::default();
+        let d = ingress_not_used(&f);
+        assert_eq!(d.path, "cluster.exposure.kind");
+        assert!(!d.why.contains("retired"), "{}", d.why);
+        f.ingress_classes.push(IngressClassFacts {
+            name: "nginx".into(),
+            controller: super::super::cluster_kind::NGINX_CONTROLLER.into(),
+            is_default: true,
+        });
+        let d = ingress_not_used(&f);
+        assert!(
+            d.why.contains("class `nginx` is ingress-nginx")
+                && d.why.contains("retired in March 2026"),
+            "{}",
+            d.why
+        );
+    }
+
+    #[test]
     fn the_gateway_has_a_listener_per_hostname_with_the_tls_secret() {
         let p = gateway_profile();
         let gw = after_keystores(&p)
