@@ -31,6 +31,10 @@ impl Panes {
                 self.pods = s;
             }
             WatchUpdate::Ingresses(s) => self.ingresses = s,
+            // the route watchers are started separately (Gateway API exposure only)
+            WatchUpdate::Gateways(_) | WatchUpdate::HttpRoutes(_) => {
+                panic!("the pod/ingress watchers sent a route update")
+            }
         }
     }
 

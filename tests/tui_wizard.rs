@@ -1332,3 +1332,31 @@ fn review_shows_what_run_changes_on_the_live_cluster() {
         "unchanged items are not listed: {s}"
     );
 }
+
+#[test]
+fn choosing_the_gateway_api_shows_the_gateway_fields() {
+    let mut a = app();
+    goto_step(&mut a, WizardStep::Cluster);
+    focus_field(&mut a, "Exposure");
+    let n = a.fields.len();
+    key(&mut a, KeyCode::Right);
+    assert_eq!(
+        a.profile.cluster.exposure.kind,
+        kmpilot::steps::exposure::ExposureKind::GatewayApi
+    );
+    let labels: Vec<&str> = a.fields[n..].iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Gateway name",
+            "Create the Gateway",
+            "GatewayClass",
+            "Install Envoy Gateway"
+        ]
+    );
+    key(&mut a, KeyCode::Down);
+    insta::assert_snapshot!("cluster_gateway_api_fields", draw(&a, 100, 30).backend());
+    key(&mut a, KeyCode::Up);
+    key(&mut a, KeyCode::Left);
+    assert_eq!(a.fields.len(), n, "back to Ingress: the Gateway fields go");
+}

@@ -190,6 +190,21 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
             });
         }
     }
+    if crate::steps::exposure::gateway_api(p) {
+        for (check, target, ok, detail, hosts, address) in
+            crate::exec::gateway_api::rows(&kube, ns).await
+        {
+            for h in hosts {
+                address_of_host.insert(h, address.clone());
+            }
+            rows.push(Row {
+                check,
+                target,
+                ok,
+                detail,
+            });
+        }
+    }
     rows.extend(server_endpoint_rows(p, &kube).await);
     for host in crate::steps::dns::hostnames(p) {
         let resolved: Vec<String> = (host.as_str(), 443)

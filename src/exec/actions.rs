@@ -165,6 +165,7 @@ pub(super) async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
             super::kube_actions::cluster_kind(ctx, context.as_deref()).await
         }
         Check::Capacity(c) => super::kube_actions::capacity(ctx, c).await,
+        Check::GatewayApi(g) => super::gateway_api::check(ctx, g).await,
     }
 }
 
@@ -402,6 +403,18 @@ async fn update_hosts(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Result<(), Failure>
                 None => return Err(Failure::new(format!("the ingress for {host} has no address yet")).hint("is the ingress controller running and of a LoadBalancer kind? set dns.address to map a fixed address")),
             }
         }
+        AddressSource::Gateway {
+            context,
+            namespace,
+            name,
+        } => match super::gateway_api::address(ctx, context.as_deref(), namespace, name).await? {
+            Some(a) => a,
+            None if ctx.opts.dry_run => "<gateway address>".into(),
+            None => {
+                return Err(Failure::new(format!("Gateway {namespace}/{name} has no address yet"))
+                    .hint("is the Gateway's controller running? set dns.address to map a fixed address"));
+            }
+        },
     };
     // the address as the controller reports it: an IP as is, `localhost` as 127.0.0.1,
     // another name resolved first; a cloud load balancer's name is never written as an

@@ -149,6 +149,21 @@ pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
                 .map_err(|e| Failure::new(e.to_string()).hint("is the ingress controller running? on kind/minikube without a load balancer set dns.address"))?;
             ctx.info(format!("ingress for {host} has address {a}"));
         }
+        Wait::GatewayAddress {
+            context,
+            namespace,
+            name,
+            timeout_secs,
+        } => {
+            super::gateway_api::wait_address(
+                ctx,
+                context.as_deref(),
+                namespace,
+                name,
+                Duration::from_secs(*timeout_secs),
+            )
+            .await?;
+        }
         Wait::SecretKey {
             context,
             namespace,

@@ -10,6 +10,7 @@ pub mod bundle;
 pub mod diff;
 pub mod elevate;
 pub mod events;
+pub mod gateway_api;
 mod helm_recover;
 pub mod hosts;
 mod http_actions;

@@ -83,6 +83,7 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
             Check::ServedKinds { context, .. } => Some(own(context)),
             Check::ClusterKind { context } => Some(own(context)),
             Check::Capacity(c) => Some(own(&c.context)),
+            Check::GatewayApi(g) => Some(own(&g.context)),
         }
     };
     for (step, check) in checks(plan) {

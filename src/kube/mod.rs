@@ -12,6 +12,7 @@ pub mod cluster_facts;
 mod discovery;
 mod error;
 mod facts;
+pub mod gateway_api;
 pub mod port_forward;
 mod retry;
 pub mod rows;
@@ -20,6 +21,7 @@ pub mod service_dns;
 pub mod snapshot;
 mod wait;
 mod watch;
+pub mod watch_routes;
 
 pub use apparmor_probe::{APPARMOR_FIX, ProbeVerdict, rejected_for_apparmor};
 pub use apply::{Applied, ApplyOutcome, FIELD_MANAGER};

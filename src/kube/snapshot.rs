@@ -59,4 +59,20 @@ impl<Row> Default for Snapshot<Row> {
 pub enum WatchUpdate {
     Pods(Snapshot<PodRow>),
     Ingresses(Snapshot<IngressRow>),
+    /// Gateway API exposure: the namespace's Gateways and HTTPRoutes.
+    Gateways(Snapshot<RouteRow>),
+    HttpRoutes(Snapshot<RouteRow>),
+}
+
+/// A Gateway (`Programmed`, its address) or an HTTPRoute (`Accepted`/`ResolvedRefs` per
+/// parent, the Service and port it names), as the live pane and the run summary show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouteRow {
+    pub namespace: String,
+    /// `Gateway/name` or `HTTPRoute/name`.
+    pub name: String,
+    pub hosts: Vec<String>,
+    /// The conditions (and the Gateway's address), as `render::gateway_api::health` says.
+    pub status: String,
+    pub ok: bool,
 }

@@ -67,6 +67,10 @@ impl Watchers {
         }
     }
 
+    pub(crate) fn from_tasks(tasks: Vec<JoinHandle<()>>) -> Self {
+        Watchers { tasks }
+    }
+
     /// True once every task ended (the receiver was dropped, or `abort`).
     pub fn is_finished(&self) -> bool {
         self.tasks.iter().all(JoinHandle::is_finished)
@@ -128,7 +132,7 @@ enum SourceMsg<R> {
     Broken(String),
 }
 
-fn spawn_pane<K, R>(
+pub(crate) fn spawn_pane<K, R>(
     client: &Client,
     namespaces: &[String],
     options: &WatchOptions,

@@ -45,6 +45,18 @@ impl Action {
             Action::Check(Check::IngressController { class }) => {
                 format!("ingress class `{class}` exists (NGINX ingress controller)")
             }
+            Action::Check(Check::GatewayApi(g)) => match &g.class {
+                Some(class) => format!(
+                    "GatewayClass `{class}` exists and its controller implements BackendTLSPolicy{}",
+                    ctx(&g.context)
+                ),
+                None => format!(
+                    "Gateway {}/{} exists and its class's controller implements BackendTLSPolicy{}",
+                    g.namespace,
+                    g.gateway,
+                    ctx(&g.context)
+                ),
+            },
             Action::Check(Check::SecretsStoreCsiDriver { context }) => {
                 format!("Secrets Store CSI driver is installed{}", ctx(context))
             }
@@ -129,6 +141,17 @@ impl Action {
                         ctx(context)
                     )
                 }
+                Wait::GatewayAddress {
+                    namespace,
+                    name,
+                    timeout_secs,
+                    context,
+                } => {
+                    format!(
+                        "Gateway {namespace}/{name} has an address (≤ {timeout_secs}s){}",
+                        ctx(context)
+                    )
+                }
                 Wait::SecretKey {
                     namespace,
                     name,
@@ -174,6 +197,9 @@ impl Action {
                     AddressSource::Fixed(a) => a.clone(),
                     AddressSource::Ingress { host, .. } => {
                         format!("<address of the ingress for {host}>")
+                    }
+                    AddressSource::Gateway { name, .. } => {
+                        format!("<address of Gateway {name}>")
                     }
                 };
                 if h.print_only {

@@ -229,6 +229,9 @@ pub enum Check {
     /// Both pods fit on the nodes (allocatable minus what is already requested); stops before
     /// anything is installed, with the numbers.
     Capacity(CapacitySpec),
+    /// Gateway API exposure: the GatewayClass (or the existing Gateway) exists and its
+    /// controller can reach HTTPS backends (BackendTLSPolicy).
+    GatewayApi(crate::steps::exposure::GatewayCheck),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -380,6 +383,13 @@ pub enum Wait {
         host: String,
         timeout_secs: u64,
     },
+    /// The Gateway has an address in its status (Gateway API exposure).
+    GatewayAddress {
+        context: Option<String>,
+        namespace: String,
+        name: String,
+        timeout_secs: u64,
+    },
     /// The token controller has filled a service-account token secret.
     SecretKey {
         context: Option<String>,
@@ -417,6 +427,12 @@ pub enum AddressSource {
         context: Option<String>,
         namespace: String,
         host: String,
+    },
+    /// The first address in a Gateway's `status.addresses` (an IP before a hostname).
+    Gateway {
+        context: Option<String>,
+        namespace: String,
+        name: String,
     },
 }
 

@@ -152,6 +152,20 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
             kubectl(&p.cluster.context),
             q(class)
         )],
+        Action::Check(Check::GatewayApi(g)) => vec![match &g.class {
+            Some(class) => format!(
+                "{} get gatewayclass {} -o jsonpath='{{.spec.controllerName}}{{\"\\n\"}}' || {{ echo 'no GatewayClass {class}: set cluster.exposure.gateway.installEnvoyGateway: true or pick a class whose controller implements BackendTLSPolicy' >&2; exit 1; }}",
+                kubectl(&g.context),
+                q(class)
+            ),
+            None => format!(
+                "{} get gateways.gateway.networking.k8s.io {} -n {} >/dev/null || {{ echo 'no Gateway {}' >&2; exit 1; }}",
+                kubectl(&g.context),
+                q(&g.gateway),
+                q(&g.namespace),
+                g.gateway
+            ),
+        }],
         Action::Check(Check::ClusterKind { context }) => vec![format!(
             "{} get nodes -o wide  # what kind of cluster (kmpilot decides from these)",
             kubectl(context)
@@ -346,17 +360,21 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
                         q(namespace),
                         q(host)
                     ));
-                    // as the controller reports it: an IP, `localhost`, another name (resolved),
-                    // or a cloud load balancer's name (never an address: CNAME records instead)
-                    let cnames: Vec<String> = h
-                        .hostnames
-                        .iter()
-                        .map(|n| format!("{n}. CNAME $INGRESS_ADDRESS."))
-                        .collect();
+                    v.extend(address_rules(&h.hostnames));
+                    "$INGRESS_ADDRESS".into()
+                }
+                AddressSource::Gateway {
+                    context,
+                    namespace,
+                    name,
+                } => {
                     v.push(format!(
-                        "case \"$INGRESS_ADDRESS\" in\n  localhost) INGRESS_ADDRESS=127.0.0.1 ;;\n  *.elb.amazonaws.com|*.cloudapp.azure.com|*.cloudapp.net) printf '%s\\n' {} >&2; echo 'a load balancer name is not an address: create these DNS records' >&2; INGRESS_ADDRESS= ;;\n  *:*) ;;\n  *[!0-9.]*) INGRESS_ADDRESS=$(getent hosts \"$INGRESS_ADDRESS\" | awk '{{print $1; exit}}') ;;\nesac",
-                        cnames.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(" ")
+                        "INGRESS_ADDRESS=$({} get gateways.gateway.networking.k8s.io {} -n {} -o json | jq -r '(.status.addresses // []) | ([.[] | select((.type // \"IPAddress\") == \"IPAddress\")] + [.[] | select(.type == \"Hostname\")]) | .[0].value // empty')",
+                        kubectl(context),
+                        q(name),
+                        q(namespace)
                     ));
+                    v.extend(address_rules(&h.hostnames));
                     "$INGRESS_ADDRESS".into()
                 }
             };
@@ -364,7 +382,7 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
             let begin = crate::render::hosts::begin_marker(name);
             let end = crate::render::hosts::end_marker(name);
             let block = format!("{begin}\\n{addr} {}\\n{end}\\n", h.hostnames.join(" "));
-            let guard = if matches!(h.address, AddressSource::Ingress { .. }) {
+            let guard = if !matches!(h.address, AddressSource::Fixed(_)) {
                 "[ -n \"$INGRESS_ADDRESS\" ] && "
             } else {
                 ""
@@ -485,6 +503,17 @@ fn wait_line(w: &Wait) -> String {
             q(namespace),
             q(host)
         ),
+        Wait::GatewayAddress {
+            context,
+            namespace,
+            name,
+            timeout_secs,
+        } => format!(
+            "timeout {timeout_secs} bash -c 'until {} get gateways.gateway.networking.k8s.io {} -n {} -o json | jq -e \"(.status.addresses // []) | length > 0\" >/dev/null; do sleep 5; done'",
+            kubectl(context),
+            q(name),
+            q(namespace)
+        ),
         Wait::SecretKey {
             context,
             namespace,
@@ -498,4 +527,22 @@ fn wait_line(w: &Wait) -> String {
             q(namespace)
         ),
     }
+}
+
+/// The address as the controller reports it: an IP, `localhost`, another name (resolved), or
+/// a cloud load balancer's name (never an address: CNAME records instead). The same rules for
+/// an Ingress's and a Gateway's address.
+fn address_rules(hostnames: &[String]) -> Vec<String> {
+    let cnames: Vec<String> = hostnames
+        .iter()
+        .map(|n| format!("{n}. CNAME $INGRESS_ADDRESS."))
+        .collect();
+    vec![format!(
+        "case \"$INGRESS_ADDRESS\" in\n  localhost) INGRESS_ADDRESS=127.0.0.1 ;;\n  *.elb.amazonaws.com|*.cloudapp.azure.com|*.cloudapp.net) printf '%s\\n' {} >&2; echo 'a load balancer name is not an address: create these DNS records' >&2; INGRESS_ADDRESS= ;;\n  *:*) ;;\n  *[!0-9.]*) INGRESS_ADDRESS=$(getent hosts \"$INGRESS_ADDRESS\" | awk '{{print $1; exit}}') ;;\nesac",
+        cnames
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(" ")
+    )]
 }

@@ -203,6 +203,67 @@ pub fn conditions(obj: &Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// Whether a Gateway (`Programmed`) or a route (`Accepted` and `ResolvedRefs` for every
+/// parent) is healthy, with a one-line account: `doctor`, the run summary and the live rows.
+pub fn health(obj: &Value) -> (bool, String) {
+    let kind = obj["kind"].as_str().unwrap_or_default();
+    let want: &[&str] = if kind == "Gateway" {
+        &["Programmed"]
+    } else {
+        &["Accepted", "ResolvedRefs"]
+    };
+    let conds = conditions(obj);
+    let parents = obj["status"]["parents"].as_array().map_or(0, Vec::len);
+    let ok = if kind == "Gateway" {
+        conds
+            .iter()
+            .any(|(t, s, _)| t == "Programmed" && s == "True")
+    } else {
+        parents > 0
+            && want.iter().all(|w| {
+                conds.iter().filter(|(t, _, _)| t == w).count() >= parents
+                    && conds.iter().all(|(t, s, _)| t != w || s == "True")
+            })
+    };
+    let shown: Vec<String> = want
+        .iter()
+        .map(
+            |w| match conds.iter().find(|(t, s, _)| t == w && s != "True") {
+                Some((t, s, r)) => format!("{t}={s} ({r})"),
+                None => match conds.iter().find(|(t, _, _)| t == w) {
+                    Some((t, s, _)) => format!("{t}={s}"),
+                    None => format!("{w}: not reported"),
+                },
+            },
+        )
+        .collect();
+    let mut detail = shown.join(" ");
+    if kind == "Gateway" {
+        if let Some(a) = gateway_address(obj) {
+            detail.push_str(&format!(", address {a}"));
+        }
+    } else {
+        let hosts: Vec<&str> = obj["spec"]["hostnames"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let backends: Vec<String> = obj["spec"]["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r["backendRefs"].as_array().cloned().unwrap_or_default())
+            .map(|b| format!("{}:{}", b["name"].as_str().unwrap_or("?"), b["port"]))
+            .collect();
+        detail = format!("{} → {}: {detail}", hosts.join(","), backends.join(","));
+    }
+    if !ok && conds.is_empty() {
+        detail.push_str(" (no controller has reported on it)");
+    }
+    (ok, detail)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +375,42 @@ mod tests {
             gateway_address(&json!({"status": {"addresses": [{"value": "10.9.9.9"}]}})),
             Some("10.9.9.9".into())
         );
+    }
+
+    #[test]
+    fn health_of_a_gateway_and_a_route() {
+        let gw = json!({"kind": "Gateway", "status": {
+            "addresses": [{"value": "10.1.1.1"}],
+            "conditions": [{"type": "Programmed", "status": "True", "reason": "Programmed"}]}});
+        assert_eq!(
+            health(&gw),
+            (true, "Programmed=True, address 10.1.1.1".into())
+        );
+        let bare = json!({"kind": "Gateway"});
+        assert_eq!(
+            health(&bare),
+            (
+                false,
+                "Programmed: not reported (no controller has reported on it)".into()
+            )
+        );
+        let route = |resolved: &str| {
+            json!({"kind": "HTTPRoute",
+                "spec": {"hostnames": ["is.wso2.com"], "rules": [{"backendRefs": [{"name": "is", "port": 9443}]}]},
+                "status": {"parents": [{"conditions": [
+                    {"type": "Accepted", "status": "True", "reason": "Accepted"},
+                    {"type": "ResolvedRefs", "status": resolved, "reason": "BackendNotFound"}]}]}})
+        };
+        assert_eq!(
+            health(&route("True")),
+            (
+                true,
+                "is.wso2.com → is:9443: Accepted=True ResolvedRefs=True".into()
+            )
+        );
+        let (ok, d) = health(&route("False"));
+        assert!(!ok);
+        assert!(d.ends_with("ResolvedRefs=False (BackendNotFound)"), "{d}");
     }
 
     #[test]

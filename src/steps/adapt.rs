@@ -217,6 +217,10 @@ pub fn resolve(p: &Profile, o: &Observed) -> (Profile, Vec<Decision>) {
         });
     }
 
+    if super::exposure::gateway_api(&r) {
+        out.push(super::exposure::ingress_not_used(f));
+        return (r, out);
+    }
     let d = cluster_kind::ingress_decision(f, &r.api_manager.ingress.class_name);
     out.push(Decision {
         path: "apiManager.ingress.className".into(),

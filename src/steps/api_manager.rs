@@ -531,6 +531,9 @@ pub fn values(p: &Profile) -> Value {
             "gatewayAPI": gateway_api,
         },
     });
+    if super::exposure::gateway_api(p) {
+        super::exposure::merge(&mut v, super::exposure::apim_values(p));
+    }
     let cloud = secure_vault::cloud_values(&p.secure_vault);
     for key in ["aws", "azure", "gcp"] {
         v[key] = cloud[key].clone();

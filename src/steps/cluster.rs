@@ -33,6 +33,9 @@ pub struct Cluster {
     /// they fit and takes the laptop sizing when only that fits.
     pub sizing: Sizing,
     pub ingress: ClusterIngress,
+    /// Ingress (default) or the Gateway API.
+    #[serde(skip_serializing_if = "super::exposure::Exposure::is_default")]
+    pub exposure: super::exposure::Exposure,
 }
 
 impl Default for Cluster {
@@ -46,6 +49,7 @@ impl Default for Cluster {
             name: None,
             sizing: Sizing::Auto,
             ingress: ClusterIngress::default(),
+            exposure: super::exposure::Exposure::default(),
         }
     }
 }
@@ -188,7 +192,8 @@ pub fn plan(p: &Profile) -> Step {
             may_scale: super::adapt::capacity_may_scale(p),
         })));
     }
-    if p.cluster.ingress.install && installs {
+    let ingress = !super::exposure::gateway_api(p);
+    if p.cluster.ingress.install && installs && ingress {
         actions.push(Action::Note {
             text: format!(
                 "installing ingress-nginx for class `{}` ({})",
@@ -203,10 +208,16 @@ pub fn plan(p: &Profile) -> Step {
         args.extend(helm_flags(p));
         actions.push(Action::Run(Command::new("helm", args).with_timeout(660)));
     }
-    if (p.prerequisites.require_ingress_controller || p.cluster.ingress.install) && installs {
+    if (p.prerequisites.require_ingress_controller || p.cluster.ingress.install)
+        && installs
+        && ingress
+    {
         actions.push(Action::Check(Check::IngressController {
             class: p.api_manager.ingress.class_name.clone(),
         }));
+    }
+    if installs && !ingress {
+        actions.extend(super::exposure::prerequisites(p));
     }
     let repo = &p.prerequisites.helm_repo;
     // only when a chart comes from the repository (a local chart path needs none)
@@ -273,9 +284,9 @@ pub fn required_tools(p: &Profile) -> Vec<&'static str> {
 }
 
 /// The wizard's fields for this step (profile name, cluster, prerequisites).
-pub fn form(_p: &Profile) -> Vec<super::form::Field> {
+pub fn form(p: &Profile) -> Vec<super::form::Field> {
     use super::form::{Field, path};
-    vec![
+    let mut fields = vec![
         Field::text(
             "Profile name",
             path(&["name"]),
@@ -378,5 +389,7 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             |p| p.prerequisites.helm_repo.url.clone(),
             |p, v| p.prerequisites.helm_repo.url = v,
         ),
-    ]
+    ];
+    fields.extend(super::exposure::form(p));
+    fields
 }

@@ -96,6 +96,20 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     let mut actions = Vec::new();
     let address = match &d.address {
         Some(a) => AddressSource::Fixed(a.clone()),
+        None if super::exposure::gateway_api(p) => {
+            let name = p.cluster.exposure.gateway.name.clone();
+            actions.push(Action::Wait(Wait::GatewayAddress {
+                context: p.cluster.context.clone(),
+                namespace: p.cluster.namespace.clone(),
+                name: name.clone(),
+                timeout_secs: d.wait_seconds,
+            }));
+            AddressSource::Gateway {
+                context: p.cluster.context.clone(),
+                namespace: p.cluster.namespace.clone(),
+                name,
+            }
+        }
         None => {
             actions.push(Action::Wait(Wait::IngressAddress {
                 context: p.cluster.context.clone(),

@@ -349,7 +349,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
             render::yaml(&values(p))
         ),
     });
-    let cmd = super::helm_upgrade(
+    let mut cmd = super::helm_upgrade(
         p,
         &is.release,
         &is.chart,
@@ -358,18 +358,23 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
         overlay(p),
         is.helm_timeout_minutes,
     );
-    Step::new(
-        StepId::IdentityServer,
-        vec![
-            Action::Verify(Box::new(crate::verify::spec(
-                p,
-                crate::verify::ChartKind::IdentityServer,
-            ))),
-            Action::WriteFile { artifact: path },
-            super::helm_recover(p, &is.release, is.helm_timeout_minutes),
-            Action::Run(cmd),
-        ],
-    )
+    let gateway_api = super::exposure::gateway_api(p);
+    if gateway_api {
+        cmd.args.extend(super::exposure::drop_ingress_args());
+    }
+    let mut actions = vec![
+        Action::Verify(Box::new(crate::verify::spec(
+            p,
+            crate::verify::ChartKind::IdentityServer,
+        ))),
+        Action::WriteFile { artifact: path },
+        super::helm_recover(p, &is.release, is.helm_timeout_minutes),
+        Action::Run(cmd),
+    ];
+    if gateway_api {
+        actions.extend(super::exposure::identity_server_objects(p));
+    }
+    Step::new(StepId::IdentityServer, actions)
 }
 
 /// The wizard's fields for this step (the image has its own step).

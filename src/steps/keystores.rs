@@ -445,6 +445,9 @@ pub fn plan(p: &Profile) -> Step {
     if p.api_manager.ingress.tls_secret.is_none() {
         actions.push(Action::CreateSecret(tls));
     }
+    if super::exposure::gateway_api(p) {
+        actions.extend(super::exposure::after_keystores(p));
+    }
     Step::new(StepId::Keystores, actions)
 }
 

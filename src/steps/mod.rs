@@ -6,6 +6,7 @@ pub mod api_manager;
 pub mod cluster;
 pub mod cluster_kind;
 pub mod dns;
+pub mod exposure;
 pub mod form;
 pub mod identity_server;
 pub mod is_image;

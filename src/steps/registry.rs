@@ -9,8 +9,8 @@
 
 use super::form::Field;
 use super::{
-    api_manager, cluster, dns, identity_server, is_image, key_manager, keystores, kms_sts,
-    private_jet, secure_vault,
+    api_manager, cluster, dns, exposure, identity_server, is_image, key_manager, keystores,
+    kms_sts, private_jet, secure_vault,
 };
 use crate::plan::{Artifact, Step, StepId};
 use crate::profile::Profile;
@@ -52,7 +52,11 @@ pub const STEPS: [StepDecl; 10] = [
         id: StepId::Prerequisites,
         owns: &[],
         planned: always,
-        validate: cluster::validate,
+        // the exposure choice is part of the cluster section (`cluster.exposure`)
+        validate: |p, i| {
+            cluster::validate(p, i);
+            exposure::validate(p, i);
+        },
         plan: |p, _| Some(cluster::plan(p)),
         form: cluster::form,
     },

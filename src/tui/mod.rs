@@ -23,6 +23,7 @@ pub mod quit_guard;
 pub mod review_diff;
 pub mod review_nav;
 pub mod review_verify;
+pub mod routes_pane;
 pub mod run_nav;
 pub mod run_state;
 pub mod runner;

@@ -71,6 +71,8 @@ pub struct RunState {
     pub pods_scroll: usize,
     pub ingresses: Snapshot<IngressRow>,
     pub ingresses_scroll: usize,
+    /// Gateway API exposure: the Gateways and HTTPRoutes, shown in the ingress pane's place.
+    pub routes: super::routes_pane::Routes,
     pub pane: Option<Pane>,
     /// `Some(ok)` once `RunFinished` arrived.
     pub finished: Option<bool>,
@@ -90,9 +92,11 @@ impl RunState {
         // changed namespace gets new watchers, whose first snapshot replaces it at once)
         let pods = std::mem::take(&mut self.pods);
         let ingresses = std::mem::take(&mut self.ingresses);
+        let routes = std::mem::take(&mut self.routes);
         *self = RunState {
             pods,
             ingresses,
+            routes,
             active: true,
             steps: plan
                 .steps

@@ -300,6 +300,7 @@ pub fn spawn_watchers(
     let kubeconfig = profile.cluster.kubeconfig.clone();
     let context = profile.cluster.context.clone();
     let namespaces = vec![profile.cluster.namespace.clone()];
+    let gateway_api = crate::steps::exposure::gateway_api(profile);
     tokio::spawn(async move {
         let kube = match crate::kube::Kube::connect(kubeconfig.as_deref(), context.as_deref()).await
         {
@@ -323,6 +324,14 @@ pub fn spawn_watchers(
             }
         };
         let (tx, mut rx) = mpsc::channel(64);
+        // Gateway API exposure: the Gateways and HTTPRoutes take the ingress pane's place
+        let routes = gateway_api.then(|| {
+            crate::kube::watch_routes::spawn_route_watchers(
+                kube.client(),
+                namespaces.clone(),
+                tx.clone(),
+            )
+        });
         let watchers = crate::kube::spawn_watchers(kube.client(), namespaces, tx);
         loop {
             tokio::select! {
@@ -334,5 +343,8 @@ pub fn spawn_watchers(
             }
         }
         watchers.abort();
+        if let Some(r) = routes {
+            r.abort();
+        }
     });
 }

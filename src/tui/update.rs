@@ -103,9 +103,10 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
         }
         Msg::Watch(w) => {
             use crate::kube::snapshot::WatchUpdate;
-            match w {
-                WatchUpdate::Pods(s) => app.run.pods = s,
-                WatchUpdate::Ingresses(s) => app.run.ingresses = s,
+            match app.run.routes.take(w) {
+                Some(WatchUpdate::Pods(s)) => app.run.pods = s,
+                Some(WatchUpdate::Ingresses(s)) => app.run.ingresses = s,
+                _ => {}
             }
             run_nav::clamp_pane_scrolls(&mut app.run, app.size);
             None

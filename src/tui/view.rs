@@ -495,7 +495,9 @@ fn run_screen(app: &App, f: &mut Frame, area: Rect) {
     run_steps(app, f, l.steps);
     log_pane(app, f, l.log);
     pods_pane(app, f, l.pods);
-    ingress_pane(app, f, l.ingresses);
+    if !super::routes_pane::draw(app, f, l.ingresses) {
+        ingress_pane(app, f, l.ingresses);
+    }
     let status = match (&app.status, app.run.failed) {
         (Some((s, err)), _) => Line::from(Span::styled(
             format!(" {s}"),
@@ -821,7 +823,8 @@ pub fn run_summary(app: &App, f: &mut Frame, area: Rect) {
         .as_ref()
         .map(|p| p.console_urls.clone())
         .unwrap_or_default();
-    let h = (urls.len() as u16 + 8).min(area.height);
+    let routes = super::routes_pane::summary_lines(app);
+    let h = (urls.len() as u16 + 8 + routes.len() as u16).min(area.height);
     let r = centered(area, 76, h);
     let (done, failed, skipped) =
         app.run
@@ -849,6 +852,7 @@ pub fn run_summary(app: &App, f: &mut Frame, area: Rect) {
             Span::raw(u.url),
         ]));
     }
+    lines.extend(routes);
     lines.push(Line::from(""));
     lines.push(key_line(t, &[("Enter/Esc", "close"), ("q", "quit")]));
     dialog(&app.theme, f, r, "Run summary", lines);

@@ -6,6 +6,22 @@ use super::{Finding, Input, Level, label};
 pub fn check(i: &Input<'_>, out: &mut Vec<Finding>) {
     let e = i.expect;
     let ingresses: Vec<_> = i.rendered.of_kind("Ingress").collect();
+    if e.no_ingress {
+        for ing in &ingresses {
+            out.push(
+                Finding::new(
+                    Level::Error,
+                    e.chart,
+                    "ingress",
+                    label(ing),
+                    "the chart renders an Ingress although the profile exposes through the Gateway API",
+                    "cluster.exposure.kind",
+                )
+                .hint("the API-M chart's kubernetes.ingress.* must be off and the IS install must drop its Ingress (post-renderer)"),
+            );
+        }
+        return;
+    }
     let mut rendered_hosts: Vec<(String, String)> = Vec::new();
     for ing in &ingresses {
         for r in ing["spec"]["rules"].as_array().into_iter().flatten() {

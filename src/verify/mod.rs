@@ -159,6 +159,10 @@ pub struct Expect {
     pub ingress_hosts: Vec<(String, String)>,
     pub tls_secret: String,
     pub tls_secret_path: String,
+    /// Gateway API exposure: the chart must render no Ingress (one would be stale, and served
+    /// by whatever ingress controller takes it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_ingress: bool,
     /// Container name of the server in the chart's Deployment, and the image it must run.
     pub container: String,
     pub image: String,
@@ -196,6 +200,9 @@ pub struct RenderSpec {
     /// Secret values on standard input, as for the install.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stdin: Option<SecretOverlay>,
+    /// helm flags of the install's post-renderer (Gateway API exposure drops IS's Ingress).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub post_render: Vec<String>,
 }
 
 impl RenderSpec {
@@ -215,6 +222,7 @@ impl RenderSpec {
         if self.stdin.as_ref().is_some_and(|o| !o.entries.is_empty()) {
             v.extend(["-f".into(), "-".into()]);
         }
+        v.extend(self.post_render.iter().cloned());
         v
     }
 }
@@ -302,9 +310,15 @@ pub fn expect(p: &Profile, kind: ChartKind) -> Expect {
                 chart: kind,
                 server_hostname: is.hostname.clone(),
                 server_hostname_path: "identityServer.hostname".into(),
-                ingress_hosts: vec![(is.hostname.clone(), "identityServer.hostname".into())],
+                // through the Gateway API no Ingress is rendered: one that is would be stale
+                ingress_hosts: if crate::steps::exposure::gateway_api(p) {
+                    Vec::new()
+                } else {
+                    vec![(is.hostname.clone(), "identityServer.hostname".into())]
+                },
                 tls_secret: p.api_manager.tls_secret(p).to_string(),
                 tls_secret_path: tls_path(p),
+                no_ingress: crate::steps::exposure::gateway_api(p),
                 container: "wso2is".into(),
                 image: is.image.image_ref(),
                 image_path: "identityServer.image".into(),
@@ -343,10 +357,12 @@ pub fn expect(p: &Profile, kind: ChartKind) -> Expect {
                     .hostnames
                     .all()
                     .iter()
+                    .filter(|_| !crate::steps::exposure::gateway_api(p))
                     .map(|(n, h)| ((*h).clone(), format!("apiManager.hostnames.{n}")))
                     .collect(),
                 tls_secret: a.tls_secret(p).to_string(),
                 tls_secret_path: tls_path(p),
+                no_ingress: crate::steps::exposure::gateway_api(p),
                 container: "wso2am".into(),
                 image,
                 image_path: "apiManager.image".into(),
@@ -416,6 +432,12 @@ pub fn render_spec(p: &Profile, kind: ChartKind) -> RenderSpec {
         namespace: p.cluster.namespace.clone(),
         values: values.into(),
         stdin: (!overlay.entries.is_empty()).then_some(overlay),
+        post_render: if kind == ChartKind::IdentityServer && crate::steps::exposure::gateway_api(p)
+        {
+            crate::steps::exposure::drop_ingress_args()
+        } else {
+            Vec::new()
+        },
     }
 }
 

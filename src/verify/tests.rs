@@ -37,6 +37,25 @@ fn of<'a>(f: &'a [Finding], check: &str) -> Vec<&'a Finding> {
 }
 
 #[test]
+fn under_gateway_api_exposure_any_rendered_ingress_is_an_error() {
+    let mut p = Profile::quickstart("t");
+    let rendered = apim_render("", "wso2-ingress-tls", 9443);
+    let e = expect(&p, ChartKind::ApiManager);
+    assert!(
+        !of(&check(&e, &rendered, None), "ingress")
+            .iter()
+            .any(|f| f.message.contains("Gateway API"))
+    );
+    p.cluster.exposure.kind = crate::steps::exposure::ExposureKind::GatewayApi;
+    let e = expect(&p, ChartKind::ApiManager);
+    let f = check(&e, &rendered, None);
+    let ing = of(&f, "ingress");
+    assert_eq!(ing.len(), 1, "{f:#?}");
+    assert_eq!(ing[0].object, "Ingress/ing");
+    assert_eq!(ing[0].fix, "cluster.exposure.kind");
+}
+
+#[test]
 fn a_notification_endpoint_on_a_port_the_service_lacks_is_an_error() {
     let p = Profile::quickstart("t");
     let e = expect(&p, ChartKind::IdentityServer);

@@ -1,0 +1,137 @@
+//! The run screen under Gateway API exposure: the Gateways and HTTPRoutes of the namespace
+//! take the ingress pane's place (the charts render no Ingress then), each with the
+//! conditions its controller reported (`Programmed`; `Accepted`/`ResolvedRefs`), and the run
+//! summary lists them. Fed by `kube::watch_routes` through `WatchUpdate::Gateways` /
+//! `WatchUpdate::HttpRoutes`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+
+use super::app::App;
+use super::layout;
+use super::run_state::Pane;
+use crate::kube::snapshot::{RouteRow, Snapshot, SyncState, WatchUpdate};
+
+/// What the route watchers last sent; kept across runs like the other panes.
+#[derive(Debug, Default)]
+pub struct Routes {
+    pub gateways: Snapshot<RouteRow>,
+    pub http_routes: Snapshot<RouteRow>,
+}
+
+impl Routes {
+    /// Takes a route update; gives back any other update.
+    pub fn take(&mut self, w: WatchUpdate) -> Option<WatchUpdate> {
+        match w {
+            WatchUpdate::Gateways(s) => self.gateways = s,
+            WatchUpdate::HttpRoutes(s) => self.http_routes = s,
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn rows(&self) -> impl Iterator<Item = &RouteRow> {
+        self.gateways.rows.iter().chain(&self.http_routes.rows)
+    }
+}
+
+fn uses_routes(app: &App) -> bool {
+    crate::steps::exposure::gateway_api(&app.profile)
+}
+
+fn state_label(app: &App) -> (String, ratatui::style::Style) {
+    let t = &app.theme;
+    let r = &app.run.routes;
+    for s in [&r.gateways.state, &r.http_routes.state] {
+        if let SyncState::Resyncing { reason } = s {
+            return (format!("re-syncing: {reason}"), t.warn());
+        }
+    }
+    if [&r.gateways.state, &r.http_routes.state]
+        .iter()
+        .any(|s| matches!(s, SyncState::Syncing))
+    {
+        return ("syncing…".into(), t.warn());
+    }
+    ("● live".into(), t.ok())
+}
+
+/// Draws the routes pane in `r` when the profile exposes through the Gateway API; `false`
+/// (nothing drawn) otherwise, and the ingress pane is drawn as before.
+pub fn draw(app: &App, f: &mut Frame, r: Rect) -> bool {
+    if !uses_routes(app) {
+        return false;
+    }
+    let t = &app.theme;
+    let all: Vec<&RouteRow> = app.run.routes.rows().collect();
+    let h = layout::table_rows(r);
+    let rows: Vec<Row> = all
+        .iter()
+        .take(h)
+        .map(|x| {
+            Row::new(vec![
+                Cell::from(x.name.as_str()),
+                Cell::from(x.hosts.join(",")),
+                Cell::from(Span::styled(
+                    x.status.as_str(),
+                    if x.ok { t.ok() } else { t.warn() },
+                )),
+            ])
+        })
+        .collect();
+    let (label, style) = state_label(app);
+    let focused = app.run.pane == Some(Pane::Ingresses);
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Percentage(30),
+            Constraint::Percentage(30),
+            Constraint::Percentage(40),
+        ],
+    )
+    .header(Row::new(["NAME", "HOSTS", "STATUS"]).style(t.dim()))
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(if focused {
+                t.border_focused()
+            } else {
+                t.border()
+            })
+            .title(Line::from(vec![
+                Span::styled(format!(" Gateway & routes ({}) ", all.len()), t.title()),
+                Span::styled(format!("{label} "), style),
+            ])),
+    );
+    f.render_widget(table, r);
+    true
+}
+
+/// The run summary's lines for the Gateway and its routes (none under Ingress exposure).
+pub fn summary_lines(app: &App) -> Vec<Line<'static>> {
+    if !uses_routes(app) {
+        return Vec::new();
+    }
+    let t = &app.theme;
+    let mut v = vec![
+        Line::from(""),
+        Line::from(Span::styled("Gateway & routes", t.title())),
+    ];
+    let rows: Vec<&RouteRow> = app.run.routes.rows().collect();
+    if rows.is_empty() {
+        v.push(Line::from(Span::styled("  none seen yet", t.warn())));
+    }
+    for x in rows {
+        v.push(Line::from(vec![
+            Span::styled(
+                if x.ok { "  ✓ " } else { "  ! " },
+                if x.ok { t.ok() } else { t.warn() },
+            ),
+            Span::styled(format!("{:<28}", x.name), t.key()),
+            Span::raw(x.status.clone()),
+        ]));
+    }
+    v
+}
