@@ -304,6 +304,12 @@ fn run_undo(p: &Profile, step: StepId, c: &Command) -> Vec<Action> {
                 "left alone: what `{line}` installed (the API operator): kmpilot cannot prove which of those objects it created; remove them with `kubectl delete -f` on the same file when nothing else uses the operator"
             ))]
         }
+        // anything else kubectl applied from a file rendered at run time (the Gateway API
+        // exposure's CA ConfigMaps) went around the creation ledger: never removed unproven,
+        // but said, so that nothing kmpilot made is passed over in silence
+        ("kubectl", a) if a.contains(&"apply") => vec![note(format!(
+            "left alone: what `{line}` applied (kubectl from a file made at run time; not in kmpilot's records) — `kubectl delete -f` on the same file removes it"
+        ))],
         _ => Vec::new(),
     }
 }

@@ -40,17 +40,18 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Item {
             context,
             namespace,
             name,
-        } => match crate::exec::gateway_api::address(ctx, context.as_deref(), namespace, name)
-            .await
-        {
-            Ok(Some(a)) => a,
-            Ok(None) => {
-                return Item::new(KIND, what, Change::NotCompared).detail(format!(
+        } => {
+            match crate::exec::gateway_api::address(ctx, context.as_deref(), namespace, name).await
+            {
+                Ok(Some(a)) => a,
+                Ok(None) => {
+                    return Item::new(KIND, what, Change::NotCompared).detail(format!(
                     "the Gateway {namespace}/{name} has no address yet: apply waits for it, then writes the block"
                 ));
+                }
+                Err(f) => return Item::error(KIND, what, f.error),
             }
-            Err(f) => return Item::error(KIND, what, f.error),
-        },
+        }
     };
     let ip = match address_kind(&address) {
         AddressKind::Ip(ip) => ip.to_string(),
