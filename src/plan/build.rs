@@ -38,6 +38,11 @@ pub fn plan(p: &Profile) -> Plan {
     }
     steps.extend(private_jet::plan(p, &mut artifacts));
     steps.extend(kms_sts::plan(p, &mut artifacts));
+    // the dependency graph, as far as this profile has the steps
+    let present: Vec<_> = steps.iter().map(|s| s.id).collect();
+    for s in &mut steps {
+        s.needs = Some(super::needs::resolve(s.id, &present));
+    }
 
     // every applied manifest is also a file, so the runbook can `kubectl apply -f` it
     for step in &steps {

@@ -11,6 +11,7 @@ pub mod msg;
 pub mod open_profile;
 pub mod queued_dialog;
 pub mod review_verify;
+pub mod run_log;
 pub mod run_state;
 pub mod runner;
 pub mod secret_prompt;
@@ -167,6 +168,7 @@ fn perform(
                 profile_path,
                 resume,
                 from: None,
+                skip: Vec::new(),
             },
             sink.clone(),
         ),

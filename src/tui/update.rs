@@ -183,7 +183,8 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
 /// A failed step waiting for retry / skip / abort gets its dialog as soon as no other dialog
 /// is open (a failure arriving while the user types a file name does not close that).
 fn show_failure(app: &mut App) {
-    if app.modal.is_some() {
+    // steps that do not need the failed one go on: retry, skip and abort wait for the run
+    if app.modal.is_some() || app.run.finished.is_none() {
         return;
     }
     if let Some(step) = app.run.failed
@@ -976,7 +977,7 @@ fn scroll_pane(app: &mut App, pane: Pane, delta: isize) {
     match pane {
         Pane::Log => {
             let h = log_height(app);
-            let max = app.run.log.len().saturating_sub(h);
+            let max = app.run.shown_len().saturating_sub(h);
             let top = app.run.log_top(h) as isize + delta;
             let top = top.clamp(0, max as isize) as usize;
             app.run.log_scroll = if top >= max { None } else { Some(top) };
@@ -1028,6 +1029,7 @@ fn on_run_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             app.focus = Focus::Steps;
         }
         KeyCode::Char('s') if app.run.finished.is_some() => app.run.summary_open = true,
+        KeyCode::Char('f') => app.run.cycle_log_step(),
         _ => {}
     }
     None
