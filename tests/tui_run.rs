@@ -748,3 +748,50 @@ fn a_failure_beside_a_running_step_waits_for_the_run_to_end() {
         })
     ));
 }
+
+/// Two steps running side by side both ask (after a killed run, IS's and API-M's releases are
+/// both pending): the second question waits behind the first, and each answer goes to the
+/// step that asked it, while the steps' events keep arriving.
+#[test]
+fn two_steps_asking_at_once_get_one_dialog_after_the_other() {
+    use kmpilot::exec::ask::{AskKind, Question, Reply};
+    use kmpilot::tui::ask_dialog::Asked;
+    let q = |release: &str| Question {
+        kind: AskKind::RecoverRelease,
+        title: format!("Helm release {release} is stuck in pending-install"),
+        text: vec![format!("helm uninstall {release} --wait -n wso2")],
+        password: None,
+        yes: "recover the release".into(),
+    };
+    let mut a = running_app();
+    a.size = (140, 30);
+    for step in [StepId::IdentityServer, StepId::ApiManager] {
+        ev(&mut a, Event::StepStarted { step });
+    }
+    let (is_q, mut is_reply) = Asked::new(q("is"));
+    let (am_q, mut am_reply) = Asked::new(q("apim"));
+    update(&mut a, Msg::Ask(is_q));
+    update(&mut a, Msg::Ask(am_q));
+    let s = text(&a);
+    assert!(s.contains("helm uninstall is --wait"), "{s}");
+    assert!(!s.contains("helm uninstall apim"), "{s}");
+    ev(
+        &mut a,
+        Event::Output {
+            step: StepId::ApiManager,
+            stream: kmpilot::exec::events::Stream::Info,
+            line: "waiting for the answer".into(),
+        },
+    );
+    perform_reply(key(&mut a, KeyCode::Char('y')));
+    assert!(matches!(
+        is_reply.try_recv().unwrap(),
+        Reply::Yes { password: None }
+    ));
+    assert!(am_reply.try_recv().is_err(), "not answered yet");
+    let s = text(&a);
+    assert!(s.contains("helm uninstall apim --wait"), "{s}");
+    perform_reply(key(&mut a, KeyCode::Char('n')));
+    assert!(matches!(am_reply.try_recv().unwrap(), Reply::No));
+    assert!(a.modal.is_none());
+}

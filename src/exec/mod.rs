@@ -453,4 +453,118 @@ mod tests {
         opts.resume = false;
         assert_eq!(vars(&opts).len(), 2, "a fresh run needs them all");
     }
+
+    /// A plan of its own (the executor takes any plan): keystores fails (a tool that is not
+    /// there), so the IS install that needs it is blocked, while the image, which does not
+    /// need it, finishes. A resumed run runs only the failed step and what it blocked.
+    #[tokio::test]
+    async fn a_failure_blocks_what_needs_it_and_resume_runs_only_those() {
+        use crate::plan::{Action, Check, Step};
+        let dir = tempfile::tempdir().unwrap();
+        let note = || Action::Note {
+            text: "nothing to do".into(),
+        };
+        let step = |id, needs: &[StepId], a: Action| Step {
+            needs: Some(needs.to_vec()),
+            ..Step::new(id, vec![a])
+        };
+        let plan = Plan {
+            profile: "graph".into(),
+            steps: vec![
+                step(StepId::Prerequisites, &[], note()),
+                step(
+                    StepId::Keystores,
+                    &[StepId::Prerequisites],
+                    Action::Check(Check::Tool {
+                        name: "kmpilot-no-such-tool".into(),
+                    }),
+                ),
+                step(StepId::IsImage, &[StepId::Prerequisites], note()),
+                step(StepId::IdentityServer, &[StepId::Keystores], note()),
+            ],
+            artifacts: Vec::new(),
+            console_urls: Vec::new(),
+        };
+        let profile = Profile::quickstart("graph");
+        let opts = RunOptions {
+            dry_run: false,
+            resume: false,
+            from: None,
+            only: None,
+            work_dir: dir.path().join("work"),
+            state_dir: dir.path().to_path_buf(),
+            base_dir: dir.path().to_path_buf(),
+            concurrency: 3,
+            skip: Vec::new(),
+        };
+        let run_once = |opts: RunOptions| {
+            let (plan, profile) = (plan.clone(), profile.clone());
+            async move {
+                let (tx, mut rx) = mpsc::unbounded_channel();
+                let (_c, cancel) = watch::channel(false);
+                let ok = run(&plan, &profile, &opts, &Secrets::none(), tx, cancel).await;
+                let mut evs = Vec::new();
+                while let Ok(e) = rx.try_recv() {
+                    evs.push(e);
+                }
+                (ok, evs)
+            }
+        };
+        let (ok, evs) = run_once(opts.clone()).await;
+        assert!(!ok);
+        let started: Vec<StepId> = evs
+            .iter()
+            .filter_map(|e| match e {
+                Event::StepStarted { step } => Some(*step),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            started,
+            [StepId::Prerequisites, StepId::Keystores, StepId::IsImage]
+        );
+        assert!(evs.contains(&Event::StepBlocked {
+            step: StepId::IdentityServer,
+            needs: vec![StepId::Keystores],
+        }));
+        assert!(evs.iter().any(|e| matches!(
+            e,
+            Event::StepFinished {
+                step: StepId::IsImage,
+                ..
+            }
+        )));
+        assert_eq!(evs.last(), Some(&Event::RunFinished { ok: false }));
+
+        // resumed: what finished is passed, the failed step runs again (and fails again)
+        let (_, evs) = run_once(RunOptions {
+            resume: true,
+            ..opts.clone()
+        })
+        .await;
+        let started: Vec<StepId> = evs
+            .iter()
+            .filter_map(|e| match e {
+                Event::StepStarted { step } => Some(*step),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(started, [StepId::Keystores]);
+
+        // skipped by the person: what needs it runs
+        let (ok, evs) = run_once(RunOptions {
+            resume: true,
+            skip: vec![StepId::Keystores],
+            ..opts
+        })
+        .await;
+        assert!(ok, "{evs:?}");
+        assert!(evs.iter().any(|e| matches!(
+            e,
+            Event::StepFinished {
+                step: StepId::IdentityServer,
+                ..
+            }
+        )));
+    }
 }
