@@ -203,6 +203,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether the run was cancelled (the borrow of the channel ends here, not in a caller's
+    /// loop body).
+    fn cancelled(&self) -> bool {
+        *self.cancel.borrow()
+    }
+
     /// What a finished step learnt, for the steps that need it.
     fn absorb(&mut self, child: Ctx<'a>) {
         self.mem.extend(child.mem);
@@ -309,7 +315,7 @@ pub async fn run_asking(
     let mut running = FuturesUnordered::new();
     loop {
         // a cancelled run starts nothing more; what runs sees the cancel at its next action
-        while !*ctx.cancel.borrow()
+        while !ctx.cancelled()
             && let Some(id) = schedule.next()
         {
             let Some(step) = plan.step(id) else { break };
