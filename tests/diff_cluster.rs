@@ -517,6 +517,8 @@ async fn standin_apim_registration_diff() {
         work_dir: dir.path().to_path_buf(),
         state_dir: dir.path().to_path_buf(),
         base_dir: dir.path().to_path_buf(),
+        concurrency: 1,
+        skip: Vec::new(),
     };
     let plan_of = |reg: &kmpilot::steps::key_manager::Registration| kmpilot::plan::Plan {
         profile: p.name.clone(),

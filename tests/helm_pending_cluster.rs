@@ -1,9 +1,10 @@
 //! An interrupted install leaves the Helm release `pending-install`; `kmpilot apply --resume`
 //! recovers it and completes. Against the real test control plane with the real helm and the
-//! stand-in charts: a ResourceQuota of zero pods in the namespace keeps the IS pods from ever
-//! being created, so `helm upgrade --install --wait` waits; once helm has recorded the release
-//! as pending-install the test kills helm with SIGKILL (it cannot clean up), lifts the quota
-//! (the pods can now start, as after a fixed cluster), and resumes.
+//! stand-in charts: a ResourceQuota of zero pods in the namespace keeps the IS and API-M pods
+//! from ever being created, so both `helm upgrade --install --wait`, running side by side,
+//! wait; once helm has recorded both releases as pending-install the test kills both helm
+//! processes with SIGKILL (they cannot clean up), lifts the quota (the pods can now start, as
+//! after a fixed cluster), and resumes.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -101,13 +102,14 @@ fn a_release_left_pending_by_a_killed_helm_is_recovered_by_resume() {
         c
     };
 
-    // the first run: IS's helm waits for pods the quota never lets exist
+    // the first run: IS's and API-M's helm run side by side (both need only the keystores),
+    // and both wait for pods the quota never lets exist
     let mut first = apply(&[]).spawn().unwrap();
     let end = Instant::now() + Duration::from_secs(240);
     let killed = loop {
         assert!(
             Instant::now() < end,
-            "the IS release never showed pending-install"
+            "the IS and API-M releases never both showed pending-install"
         );
         if let Ok(Some(st)) = first.try_wait() {
             let out = first.wait_with_output().unwrap();
@@ -117,11 +119,15 @@ fn a_release_left_pending_by_a_killed_helm_is_recovered_by_resume() {
                 String::from_utf8_lossy(&out.stderr)
             );
         }
-        if helm_status(ns, "is").as_deref() == Some("pending-install") {
+        let pending = |r| helm_status(ns, r).as_deref() == Some("pending-install");
+        if pending("is") && pending("apim") {
+            // two helm processes in the middle of their installs, killed at once
             let pids = helm_children(first.id());
-            if let Some(pid) = pids.first() {
-                assert!(run("kill", &["-9", &pid.to_string()]).status.success());
-                break *pid;
+            if pids.len() == 2 {
+                for pid in &pids {
+                    assert!(run("kill", &["-9", &pid.to_string()]).status.success());
+                }
+                break pids;
             }
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -130,14 +136,16 @@ fn a_release_left_pending_by_a_killed_helm_is_recovered_by_resume() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success(),
-        "the run with helm {killed} killed failed"
+        "the run with helm {killed:?} killed failed"
     );
-    // helm could not clean up: the release is stuck, and a plain helm upgrade would refuse
-    assert_eq!(
-        helm_status(ns, "is").as_deref(),
-        Some("pending-install"),
-        "{stderr}"
-    );
+    // helm could not clean up: the releases are stuck, and a plain helm upgrade would refuse
+    for r in ["is", "apim"] {
+        assert_eq!(
+            helm_status(ns, r).as_deref(),
+            Some("pending-install"),
+            "{r}: {stderr}"
+        );
+    }
 
     // the cluster is fixed; the resumed run recovers the release and completes
     assert!(
@@ -149,10 +157,12 @@ fn a_release_left_pending_by_a_killed_helm_is_recovered_by_resume() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "resume failed:\n{stdout}\n{stderr}");
-    assert!(
-        stdout.contains("recovering is: helm uninstall is"),
-        "the pending release was not recovered:\n{stdout}"
-    );
+    for r in ["is", "apim"] {
+        assert!(
+            stdout.contains(&format!("recovering {r}: helm uninstall {r}")),
+            "the pending release {r} was not recovered:\n{stdout}"
+        );
+    }
     assert_eq!(helm_status(ns, "is").as_deref(), Some("deployed"));
     assert_eq!(helm_status(ns, "apim").as_deref(), Some("deployed"));
     let _ = run("kubectl", &["delete", "namespace", ns, "--wait=false"]);

@@ -134,6 +134,8 @@ fn run_dns(l: &Locked, p: &Profile, asker: Arc<Recorder>) -> (bool, Vec<Event>) 
         work_dir: l.dir.path().join("work"),
         state_dir: l.dir.path().join("state"),
         base_dir: l.dir.path().to_path_buf(),
+        concurrency: 1,
+        skip: Vec::new(),
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {

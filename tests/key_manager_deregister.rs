@@ -139,6 +139,8 @@ async fn execute(
         work_dir: state.join("work"),
         state_dir: state.to_path_buf(),
         base_dir: state.to_path_buf(),
+        concurrency: 1,
+        skip: Vec::new(),
     };
     let uses = exec::secrets_needed(plan, p, &opts);
     let secrets = Secrets::resolve(&uses, state, None).expect("literal secrets");

@@ -237,6 +237,10 @@ fn step_failed_offers_retry_skip_abort() {
             hint: Some("is the docker daemon running?".into()),
         },
     );
+    // steps that do not need the failed one go on: the choice waits for the run's end
+    assert!(a.modal.is_none());
+    ev(&mut a, Event::RunFinished { ok: false });
+    a.run.summary_open = false;
     assert!(matches!(
         a.modal,
         Some(Modal::StepFailed {
@@ -269,6 +273,7 @@ fn step_failed_offers_retry_skip_abort() {
             hint: None,
         },
     );
+    ev(&mut a, Event::RunFinished { ok: false });
     assert!(matches!(
         key(&mut a, KeyCode::Char('s')),
         Some(Cmd::Skip(StepId::IsImage))
@@ -281,6 +286,7 @@ fn step_failed_offers_retry_skip_abort() {
             hint: None,
         },
     );
+    ev(&mut a, Event::RunFinished { ok: false });
     assert!(matches!(key(&mut a, KeyCode::Char('a')), Some(Cmd::Abort)));
 }
 
@@ -546,6 +552,7 @@ fn a_failure_does_not_close_the_dialog_the_user_is_in() {
             hint: None,
         },
     );
+    ev(&mut a, Event::RunFinished { ok: false });
     assert!(
         matches!(a.modal, Some(Modal::Search(_))),
         "search stays open"
@@ -556,7 +563,6 @@ fn a_failure_does_not_close_the_dialog_the_user_is_in() {
         "then the failure"
     );
     // retrying puts the run back in progress at once
-    ev(&mut a, Event::RunFinished { ok: false });
     assert!(matches!(
         key(&mut a, KeyCode::Char('r')),
         Some(Cmd::Retry(_))
@@ -696,4 +702,96 @@ fn the_release_recovery_question_is_a_plain_yes_or_no() {
     update(&mut a, Msg::Ask(asked));
     perform_reply(key(&mut a, KeyCode::Char('n')));
     assert!(matches!(reply.try_recv().unwrap(), Reply::No));
+}
+
+/// Two steps run side by side; one fails. The other goes on, and the retry / skip / abort
+/// choice waits until the run ends (answering it earlier would cancel the step that runs).
+#[test]
+fn a_failure_beside_a_running_step_waits_for_the_run_to_end() {
+    let mut a = running_app();
+    ev(
+        &mut a,
+        Event::RunStarted {
+            steps: vec![StepId::IdentityServer, StepId::ApiManager],
+        },
+    );
+    for step in [StepId::IdentityServer, StepId::ApiManager] {
+        ev(&mut a, Event::StepStarted { step });
+    }
+    ev(
+        &mut a,
+        Event::StepFailed {
+            step: StepId::IdentityServer,
+            error: "helm exited with 1".into(),
+            hint: None,
+        },
+    );
+    assert!(a.modal.is_none(), "API-M still runs");
+    let s = text(&a);
+    assert!(
+        s.contains("failed: the steps that do not need it go on"),
+        "{s}"
+    );
+    ev(
+        &mut a,
+        Event::StepFinished {
+            step: StepId::ApiManager,
+            elapsed: Duration::from_secs(90),
+        },
+    );
+    ev(&mut a, Event::RunFinished { ok: false });
+    assert!(matches!(
+        a.modal,
+        Some(Modal::StepFailed {
+            step: StepId::IdentityServer,
+            ..
+        })
+    ));
+}
+
+/// Two steps running side by side both ask (after a killed run, IS's and API-M's releases are
+/// both pending): the second question waits behind the first, and each answer goes to the
+/// step that asked it, while the steps' events keep arriving.
+#[test]
+fn two_steps_asking_at_once_get_one_dialog_after_the_other() {
+    use kmpilot::exec::ask::{AskKind, Question, Reply};
+    use kmpilot::tui::ask_dialog::Asked;
+    let q = |release: &str| Question {
+        kind: AskKind::RecoverRelease,
+        title: format!("Helm release {release} is stuck in pending-install"),
+        text: vec![format!("helm uninstall {release} --wait -n wso2")],
+        password: None,
+        yes: "recover the release".into(),
+    };
+    let mut a = running_app();
+    a.size = (140, 30);
+    for step in [StepId::IdentityServer, StepId::ApiManager] {
+        ev(&mut a, Event::StepStarted { step });
+    }
+    let (is_q, mut is_reply) = Asked::new(q("is"));
+    let (am_q, mut am_reply) = Asked::new(q("apim"));
+    update(&mut a, Msg::Ask(is_q));
+    update(&mut a, Msg::Ask(am_q));
+    let s = text(&a);
+    assert!(s.contains("helm uninstall is --wait"), "{s}");
+    assert!(!s.contains("helm uninstall apim"), "{s}");
+    ev(
+        &mut a,
+        Event::Output {
+            step: StepId::ApiManager,
+            stream: kmpilot::exec::events::Stream::Info,
+            line: "waiting for the answer".into(),
+        },
+    );
+    perform_reply(key(&mut a, KeyCode::Char('y')));
+    assert!(matches!(
+        is_reply.try_recv().unwrap(),
+        Reply::Yes { password: None }
+    ));
+    assert!(am_reply.try_recv().is_err(), "not answered yet");
+    let s = text(&a);
+    assert!(s.contains("helm uninstall apim --wait"), "{s}");
+    perform_reply(key(&mut a, KeyCode::Char('n')));
+    assert!(matches!(am_reply.try_recv().unwrap(), Reply::No));
+    assert!(a.modal.is_none());
 }

@@ -30,6 +30,7 @@ fn request(p: &Profile) -> RunRequest {
         profile_path: None,
         resume: false,
         from: None,
+        skip: Vec::new(),
     }
 }
 

@@ -18,6 +18,7 @@ pub struct ApplyArgs<'a> {
     pub only: Option<&'a str>,
     pub yes: bool,
     pub output: Format,
+    pub concurrency: usize,
 }
 
 fn step_arg(s: Option<&str>, flag: &str) -> Result<Option<StepId>, u8> {
@@ -106,6 +107,8 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         work_dir: state_dir.join("work").join(&profile.name),
         state_dir,
         base_dir,
+        concurrency: a.concurrency,
+        skip: Vec::new(),
     };
     let prompter = TerminalPrompter;
     let uses = crate::exec::secrets_needed(&plan, &profile, &opts);
@@ -198,10 +201,13 @@ pub(super) async fn report(
                 step.as_str(),
                 step.title()
             ),
-            Event::ActionStarted { summary, .. } => println!("      → {summary}"),
-            Event::Output { stream, line, .. } => match stream {
-                Stream::Stderr => eprintln!("        {line}"),
-                _ => println!("        {line}"),
+            // steps run side by side: every line says whose it is
+            Event::ActionStarted { step, summary, .. } => {
+                println!("      {} → {summary}", tag(step))
+            }
+            Event::Output { step, stream, line } => match stream {
+                Stream::Stderr => eprintln!("        {} {line}", tag(step)),
+                _ => println!("        {} {line}", tag(step)),
             },
             Event::StepFinished { step, elapsed } => {
                 println!("      ✓ {} ({:.1}s)", step.as_str(), elapsed.as_secs_f64())
@@ -217,10 +223,25 @@ pub(super) async fn report(
                     eprintln!("        hint: {h}");
                 }
             }
+            Event::StepBlocked { step, needs } => println!(
+                "[{}/{total}] {} — not started: needs {}, which did not finish",
+                pos(step),
+                step.as_str(),
+                needs
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             Event::RunFinished { ok } => println!("{}", if ok { "done" } else { "stopped" }),
             Event::RunStarted { .. } | Event::ActionFinished { .. } => {}
         }
     }
+}
+
+/// `[identity-server]`: the step a progress line belongs to.
+fn tag(step: StepId) -> String {
+    format!("[{}]", step.as_str())
 }
 
 /// What kmpilot decided from the cluster, before the plan.

@@ -93,6 +93,9 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
         work_dir: state_dir.join("work").join(&profile.name),
         base_dir: exec::base_dir(Some(&path)),
         state_dir,
+        // removals run in their listed (reverse) order: the destroy plan declares no graph
+        concurrency: 1,
+        skip: Vec::new(),
     };
     let prompter = TerminalPrompter;
     let uses = exec::secrets_needed(&plan, &profile, &opts);

@@ -105,6 +105,11 @@ pub enum Command {
         /// `json`: one event per line, for scripts.
         #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
         output: Format,
+        /// How many steps may run side by side once what they need is done (1: one after
+        /// another, in the plan's order).
+        #[arg(long, value_name = "N", default_value_t = crate::exec::DEFAULT_CONCURRENCY as u16,
+              value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: u16,
     },
     /// Render the charts (helm template, the install's exact values; no cluster needed) and
     /// check what they render: deployment.toml, keystores, hostnames, ingress, images.
@@ -269,6 +274,7 @@ pub fn run(cli: Cli) -> u8 {
             only,
             yes,
             output,
+            concurrency,
         } => apply::run(
             &cli,
             apply::ApplyArgs {
@@ -279,6 +285,7 @@ pub fn run(cli: Cli) -> u8 {
                 only: only.as_deref(),
                 yes: *yes,
                 output: *output,
+                concurrency: usize::from(*concurrency),
             },
         ),
         Command::Doctor {

@@ -79,6 +79,12 @@ impl Asker for TerminalAsker {
         if !self.interactive {
             return Reply::No;
         }
+        // steps run side by side: one question at a time on the terminal, or two would read
+        // each other's answers
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         eprintln!("\n{}", q.title);
         for l in &q.text {
             eprintln!("    {l}");

@@ -55,6 +55,12 @@ pub enum Event {
         error: String,
         hint: Option<String>,
     },
+    /// Not started: a step it needs failed or was itself blocked (`needs` names which). A
+    /// resumed run starts it.
+    StepBlocked {
+        step: StepId,
+        needs: Vec<StepId>,
+    },
     RunFinished {
         ok: bool,
     },

@@ -17,7 +17,7 @@ use super::secrets::Secrets;
 use crate::steps::keystores::KeystoreSetSpec;
 
 /// Files produced in memory, by work-directory path (`keystores/wso2carbon.jks`).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct MemoryFiles {
     files: HashMap<String, Vec<u8>>,
 }
@@ -36,6 +36,10 @@ impl MemoryFiles {
     }
     pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
         self.files.insert(path, bytes);
+    }
+    /// Takes in what another step's copy holds (its own files win).
+    pub fn extend(&mut self, other: MemoryFiles) {
+        self.files.extend(other.files);
     }
 }
 

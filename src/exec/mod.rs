@@ -21,6 +21,7 @@ mod overlay;
 pub mod ownership;
 pub mod preflight;
 pub mod process;
+pub mod schedule;
 pub mod secrets;
 mod served_kinds;
 mod undo;
@@ -52,11 +53,27 @@ pub struct RunOptions {
     pub state_dir: PathBuf,
     /// The profile's directory, for relative paths in the profile.
     pub base_dir: PathBuf,
+    /// How many steps may run side by side (`--concurrency`); 1 runs them in the plan's
+    /// order, one after another. 0 counts as 1.
+    pub concurrency: usize,
+    /// Steps the person chose to skip after they failed: not run, and what needs them runs.
+    pub skip: Vec<StepId>,
 }
 
+/// Steps run side by side unless told otherwise: the image build, IS and API-M wait on
+/// different things (a download, two start-up probes), and three bound what starts at once.
+pub const DEFAULT_CONCURRENCY: usize = 3;
+
 impl RunOptions {
+    pub fn concurrency_limit(&self) -> usize {
+        self.concurrency.max(1)
+    }
+
     /// `--from`/`--only`: whether `id` is selected. `--only` wins.
     pub fn selects(&self, plan: &Plan, id: StepId) -> bool {
+        if self.skip.contains(&id) {
+            return false;
+        }
         if let Some(only) = self.only {
             return only == id;
         }
@@ -159,6 +176,54 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A context of its own for step `id`, running beside others: what earlier steps left
+    /// (keystores in memory, clients, discovery) is copied in, and `absorb` takes back what
+    /// this one adds.
+    fn fork(&mut self, id: StepId) -> Ctx<'a> {
+        let keys: Vec<(StepId, usize)> = self
+            .verified
+            .keys()
+            .filter(|(s, _)| *s == id)
+            .copied()
+            .collect();
+        let verified = keys
+            .into_iter()
+            .filter_map(|k| self.verified.remove(&k).map(|r| (k, r)))
+            .collect();
+        Ctx {
+            plan: self.plan,
+            profile: self.profile,
+            opts: self.opts,
+            secrets: self.secrets,
+            tx: self.tx,
+            cancel: self.cancel.clone(),
+            mem: self.mem.clone(),
+            kube: self.kube.clone(),
+            discovered: self.discovered.clone(),
+            step: id,
+            asker: self.asker.clone(),
+            index: 0,
+            verified,
+        }
+    }
+
+    /// Whether the run was cancelled (the borrow of the channel ends here, not in a caller's
+    /// loop body).
+    fn cancelled(&self) -> bool {
+        *self.cancel.borrow()
+    }
+
+    /// What a finished step learnt, for the steps that need it.
+    fn absorb(&mut self, child: Ctx<'a>) {
+        self.mem.extend(child.mem);
+        for (k, v) in child.kube {
+            self.kube.entry(k).or_insert(v);
+        }
+        if child.discovered.is_some() {
+            self.discovered = child.discovered;
+        }
+    }
+
     pub fn info(&self, line: impl Into<String>) {
         let _ = self.tx.send(Event::Output {
             step: self.step,
@@ -207,6 +272,10 @@ pub async fn run(
 }
 
 /// `run`, with `asker` to answer questions mid-run (see `ask`).
+///
+/// Every step whose needs (`Plan::needs`) are met starts, up to `opts.concurrency` at a time,
+/// in the plan's order. A failed step blocks what needs it; the others go on. The journal
+/// records each step as it ends, so a run killed with steps in flight resumes those.
 pub async fn run_asking(
     plan: &Plan,
     profile: &Profile,
@@ -216,6 +285,7 @@ pub async fn run_asking(
     cancel: watch::Receiver<bool>,
     asker: Option<std::sync::Arc<dyn ask::Asker>>,
 ) -> bool {
+    use futures::stream::{FuturesUnordered, StreamExt};
     // the one rustls provider (ring) must be installed before any TLS client is built
     crate::kube::ensure_crypto_provider();
     let mut journal = Journal::load(&opts.state_dir, plan.journal_name());
@@ -229,58 +299,42 @@ pub async fn run_asking(
     if !verify::before_run(&mut ctx, &mut journal).await {
         return false;
     }
+    let mut schedule = schedule::Schedule::new(plan, opts.concurrency_limit());
     for step in &plan.steps {
-        if !opts.selects(plan, step.id) {
-            let _ = tx.send(Event::StepSkipped {
-                step: step.id,
-                reason: "not selected (--from/--only)".into(),
-            });
+        let reason = if opts.skip.contains(&step.id) {
+            "skipped after failing"
+        } else if !opts.selects(plan, step.id) {
+            "not selected (--from/--only)"
+        } else if opts.resume && journal.is_done(step) {
+            "done in an earlier run (journal)"
+        } else {
             continue;
+        };
+        schedule.pass(step.id);
+        let _ = tx.send(Event::StepSkipped {
+            step: step.id,
+            reason: reason.into(),
+        });
+    }
+    let mut running = FuturesUnordered::new();
+    loop {
+        // a cancelled run starts nothing more; what runs sees the cancel at its next action
+        while !ctx.cancelled()
+            && let Some(id) = schedule.next()
+        {
+            let Some(step) = plan.step(id) else { break };
+            schedule.started(id);
+            let _ = tx.send(Event::StepStarted { step: id });
+            running.push(run_step(ctx.fork(id), step));
         }
-        if opts.resume && journal.is_done(step) {
-            let _ = tx.send(Event::StepSkipped {
-                step: step.id,
-                reason: "done in an earlier run (journal)".into(),
-            });
-            continue;
-        }
-        ctx.step = step.id;
-        let started = Instant::now();
-        let _ = tx.send(Event::StepStarted { step: step.id });
-        let mut failure = None;
-        for (index, action) in step.actions.iter().enumerate() {
-            let _ = tx.send(Event::ActionStarted {
-                step: step.id,
-                index,
-                summary: secrets.scrub(&action.summary()),
-            });
-            tracing::debug!(
-                step = step.id.as_str(),
-                index,
-                action = action.verb(),
-                "action started"
-            );
-            if *ctx.cancel.borrow() {
-                failure = Some(Failure::new("cancelled"));
-                break;
-            }
-            ctx.index = index;
-            match actions::execute(&mut ctx, action).await {
-                Ok(()) => {
-                    let _ = tx.send(Event::ActionFinished {
-                        step: step.id,
-                        index,
-                    });
-                }
-                Err(f) => {
-                    failure = Some(Failure {
-                        error: secrets.scrub(&f.error),
-                        hint: f.hint.map(|h| secrets.scrub(&h)),
-                    });
-                    break;
-                }
-            }
-        }
+        let Some((child, elapsed, failure)) = running.next().await else {
+            break;
+        };
+        let step = plan
+            .step(child.step)
+            .expect("a running step is in the plan");
+        ctx.absorb(child);
+        schedule.finished(step.id, failure.is_none());
         match failure {
             None => {
                 if !opts.dry_run {
@@ -288,22 +342,25 @@ pub async fn run_asking(
                 }
                 let _ = tx.send(Event::StepFinished {
                     step: step.id,
-                    elapsed: started.elapsed(),
+                    elapsed,
                 });
             }
             Some(f) => {
                 tracing::warn!(step = step.id.as_str(), error = %f.error, "step failed");
                 if !opts.dry_run {
                     journal.record(step.id, step, Status::Failed, Some(f.error.clone()));
-                    let _ = journal.save(&opts.state_dir);
                 }
                 let _ = tx.send(Event::StepFailed {
                     step: step.id,
                     error: f.error,
                     hint: f.hint,
                 });
-                let _ = tx.send(Event::RunFinished { ok: false });
-                return false;
+                for (blocked, needs) in schedule.block() {
+                    let _ = tx.send(Event::StepBlocked {
+                        step: blocked,
+                        needs,
+                    });
+                }
             }
         }
         if !opts.dry_run
@@ -316,8 +373,52 @@ pub async fn run_asking(
             });
         }
     }
-    let _ = tx.send(Event::RunFinished { ok: true });
-    true
+    let ok = schedule.all_ok();
+    let _ = tx.send(Event::RunFinished { ok });
+    ok
+}
+
+/// One step's actions in order, with its own context; returns the context (what it learnt:
+/// keystores in memory, clients, discovery), its time, and its failure if it failed.
+async fn run_step<'a>(
+    mut ctx: Ctx<'a>,
+    step: &'a crate::plan::Step,
+) -> (Ctx<'a>, std::time::Duration, Option<Failure>) {
+    let (tx, secrets) = (ctx.tx, ctx.secrets);
+    let started = Instant::now();
+    for (index, action) in step.actions.iter().enumerate() {
+        let _ = tx.send(Event::ActionStarted {
+            step: step.id,
+            index,
+            summary: secrets.scrub(&action.summary()),
+        });
+        tracing::debug!(
+            step = step.id.as_str(),
+            index,
+            action = action.verb(),
+            "action started"
+        );
+        if *ctx.cancel.borrow() {
+            return (ctx, started.elapsed(), Some(Failure::new("cancelled")));
+        }
+        ctx.index = index;
+        match actions::execute(&mut ctx, action).await {
+            Ok(()) => {
+                let _ = tx.send(Event::ActionFinished {
+                    step: step.id,
+                    index,
+                });
+            }
+            Err(f) => {
+                let f = Failure {
+                    error: secrets.scrub(&f.error),
+                    hint: f.hint.map(|h| secrets.scrub(&h)),
+                };
+                return (ctx, started.elapsed(), Some(f));
+            }
+        }
+    }
+    (ctx, started.elapsed(), None)
 }
 
 #[cfg(test)]
@@ -341,6 +442,8 @@ mod tests {
             work_dir: dir.path().join("work"),
             state_dir: dir.path().to_path_buf(),
             base_dir: dir.path().to_path_buf(),
+            concurrency: DEFAULT_CONCURRENCY,
+            skip: Vec::new(),
         };
         let vars = |opts: &RunOptions| -> Vec<String> {
             let mut v: Vec<String> = secrets_needed(&plan, &p, opts)
@@ -359,5 +462,120 @@ mod tests {
         assert!(vars(&opts).is_empty(), "{:?}", vars(&opts));
         opts.resume = false;
         assert_eq!(vars(&opts).len(), 2, "a fresh run needs them all");
+    }
+
+    /// A plan of its own (the executor takes any plan): keystores fails (a tool that is not
+    /// there), so the IS install that needs it is blocked, while the image, which does not
+    /// need it, finishes. A resumed run runs only the failed step and what it blocked.
+    #[tokio::test]
+    async fn a_failure_blocks_what_needs_it_and_resume_runs_only_those() {
+        use crate::plan::{Action, Check, Step};
+        let dir = tempfile::tempdir().unwrap();
+        let note = || Action::Note {
+            text: "nothing to do".into(),
+        };
+        let step = |id, needs: &[StepId], a: Action| Step {
+            needs: Some(needs.to_vec()),
+            ..Step::new(id, vec![a])
+        };
+        let plan = Plan {
+            profile: "graph".into(),
+            steps: vec![
+                step(StepId::Prerequisites, &[], note()),
+                step(
+                    StepId::Keystores,
+                    &[StepId::Prerequisites],
+                    Action::Check(Check::Tool {
+                        name: "kmpilot-no-such-tool".into(),
+                    }),
+                ),
+                step(StepId::IsImage, &[StepId::Prerequisites], note()),
+                step(StepId::IdentityServer, &[StepId::Keystores], note()),
+            ],
+            artifacts: Vec::new(),
+            console_urls: Vec::new(),
+            journal: None,
+        };
+        let profile = Profile::quickstart("graph");
+        let opts = RunOptions {
+            dry_run: false,
+            resume: false,
+            from: None,
+            only: None,
+            work_dir: dir.path().join("work"),
+            state_dir: dir.path().to_path_buf(),
+            base_dir: dir.path().to_path_buf(),
+            concurrency: 3,
+            skip: Vec::new(),
+        };
+        let run_once = |opts: RunOptions| {
+            let (plan, profile) = (plan.clone(), profile.clone());
+            async move {
+                let (tx, mut rx) = mpsc::unbounded_channel();
+                let (_c, cancel) = watch::channel(false);
+                let ok = run(&plan, &profile, &opts, &Secrets::none(), tx, cancel).await;
+                let mut evs = Vec::new();
+                while let Ok(e) = rx.try_recv() {
+                    evs.push(e);
+                }
+                (ok, evs)
+            }
+        };
+        let (ok, evs) = run_once(opts.clone()).await;
+        assert!(!ok);
+        let started: Vec<StepId> = evs
+            .iter()
+            .filter_map(|e| match e {
+                Event::StepStarted { step } => Some(*step),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            started,
+            [StepId::Prerequisites, StepId::Keystores, StepId::IsImage]
+        );
+        assert!(evs.contains(&Event::StepBlocked {
+            step: StepId::IdentityServer,
+            needs: vec![StepId::Keystores],
+        }));
+        assert!(evs.iter().any(|e| matches!(
+            e,
+            Event::StepFinished {
+                step: StepId::IsImage,
+                ..
+            }
+        )));
+        assert_eq!(evs.last(), Some(&Event::RunFinished { ok: false }));
+
+        // resumed: what finished is passed, the failed step runs again (and fails again)
+        let (_, evs) = run_once(RunOptions {
+            resume: true,
+            ..opts.clone()
+        })
+        .await;
+        let started: Vec<StepId> = evs
+            .iter()
+            .filter_map(|e| match e {
+                Event::StepStarted { step } => Some(*step),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(started, [StepId::Keystores]);
+
+        // skipped by the person: what needs it runs
+        let (ok, evs) = run_once(RunOptions {
+            resume: true,
+            skip: vec![StepId::Keystores],
+            ..opts
+        })
+        .await;
+        assert!(ok, "{evs:?}");
+        assert!(evs.iter().any(|e| matches!(
+            e,
+            Event::StepFinished {
+                step: StepId::IdentityServer,
+                ..
+            }
+        )));
     }
 }

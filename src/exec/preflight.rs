@@ -64,6 +64,8 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
         work_dir: state_dir.join("work").join(&profile.name),
         state_dir,
         base_dir: base_dir.to_path_buf(),
+        concurrency: 1,
+        skip: Vec::new(),
     };
     let secrets = Secrets::none();
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();

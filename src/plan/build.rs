@@ -10,11 +10,16 @@ pub fn plan(p: &Profile) -> Plan {
     let mut artifacts: Vec<Artifact> = Vec::new();
     // a profile may leave out IS and/or API-M (PrivateJet on an API-M 3.2 installed
     // elsewhere, the KMS track alone): their steps, and those that need them, are not planned
-    let steps: Vec<_> = registry::STEPS
+    let mut steps: Vec<_> = registry::STEPS
         .iter()
         .filter(|s| (s.planned)(p))
         .filter_map(|s| (s.plan)(p, &mut artifacts))
         .collect();
+    // the dependency graph, as far as this profile has the steps
+    let present: Vec<_> = steps.iter().map(|s| s.id).collect();
+    for s in &mut steps {
+        s.needs = Some(super::needs::resolve(s.id, &present));
+    }
 
     // every applied manifest is also a file, so the runbook can `kubectl apply -f` it
     for step in &steps {

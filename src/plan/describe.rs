@@ -329,12 +329,17 @@ pub fn text(plan: &Plan, with_details: bool) -> String {
         plan.profile,
         plan.steps.len()
     );
+    s.push_str(&format!(
+        "Order (steps of one level may run side by side): {}\n",
+        levels_text(plan)
+    ));
     for (i, step) in plan.steps.iter().enumerate() {
         s.push_str(&format!(
-            "\n{:>2}. {} — {}\n",
+            "\n{:>2}. {} — {} ({})\n",
             i + 1,
             step.id.as_str(),
-            step.title
+            step.title,
+            plan.needs_text(step.id)
         ));
         for a in &step.actions {
             s.push_str(&format!("    {:<8} {}\n", a.verb(), a.summary()));
@@ -352,6 +357,19 @@ pub fn text(plan: &Plan, with_details: bool) -> String {
         s.push_str(&format!("    {:<16} {}\n", u.name, u.url));
     }
     s
+}
+
+/// `1) prerequisites · 2) is-image, keystores · …`: the plan's levels on one line.
+pub fn levels_text(plan: &Plan) -> String {
+    plan.levels()
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let names: Vec<&str> = l.iter().map(|s| s.as_str()).collect();
+            format!("{}) {}", i + 1, names.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// The route a call takes when its host does not resolve where kmpilot runs.

@@ -143,6 +143,8 @@ pub fn from_apply(p: &Profile, apply: &Plan, keep_secrets: bool) -> Plan {
                 id: step.id,
                 title: format!("Remove: {}", step.id.title()),
                 actions,
+                // no graph: a removal waits for every one listed before it (reverse apply order)
+                needs: None,
             });
         }
     }

@@ -4,6 +4,7 @@
 pub mod build;
 pub mod describe;
 pub mod destroy;
+pub mod needs;
 pub mod runbook;
 pub mod secrets;
 
@@ -126,6 +127,10 @@ pub struct Step {
     pub id: StepId,
     pub title: String,
     pub actions: Vec<Action>,
+    /// The steps this one waits for (`needs::declared`, resolved by `plan`); `None` waits
+    /// for every step listed before it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<Vec<StepId>>,
 }
 
 impl Step {
@@ -134,6 +139,7 @@ impl Step {
             id,
             title: id.title().to_string(),
             actions,
+            needs: None,
         }
     }
 }

@@ -106,7 +106,15 @@ pub fn render(plan: &Plan, p: &Profile) -> String {
         s.push('\n');
     }
     let internal_pub = format!("{}/internal-public.pem", keystores::OUT_DIR);
+    // kmpilot runs the steps of one level side by side; this script runs them one after
+    // another in an order where every step's needs come first
+    let _ = writeln!(
+        s,
+        "# Order (kmpilot runs each level's steps side by side): {}\n",
+        super::describe::levels_text(plan)
+    );
     for (i, step) in plan.steps.iter().enumerate() {
+        let _ = writeln!(s, "# {}: {}", step.id.as_str(), plan.needs_text(step.id));
         let _ = writeln!(
             s,
             "echo '==> {}. {} ({})'",

@@ -183,10 +183,11 @@ impl ReviewState {
         let mut rows = Vec::new();
         for (si, s) in plan.steps.iter().enumerate() {
             rows.push(ReviewRow::Header(format!(
-                "{:>2}. {} — {}",
+                "{:>2}. {} — {} ({})",
                 si + 1,
                 s.id.as_str(),
-                s.title
+                s.title,
+                plan.needs_text(s.id)
             )));
             for ai in 0..s.actions.len() {
                 rows.push(ReviewRow::Action(si, ai));

@@ -142,6 +142,8 @@ pub enum Act {
     PrevMatch,
     BackToWizard,
     Summary,
+    /// The log of one step, the next, then all again.
+    FilterLog,
     CloseSummary,
 }
 
@@ -247,6 +249,7 @@ pub const BINDINGS: &[Binding] = &[
     b(Scope::Run, &[c('N')], "", "", "previous match", Act::PrevMatch),
     b(Scope::Run, &[K(Esc), c('w')], "Esc", "wizard", "back to the wizard (the run goes on)", Act::BackToWizard),
     b(Scope::Run, &[c('s')], "s", "summary", "the summary, once the run finished", Act::Summary),
+    b(Scope::Run, &[c('f')], "", "", "the log of one step, the next step's, then all again", Act::FilterLog),
     b(Scope::Summary, &[K(Enter), K(Esc)], "Enter/Esc", "close", "close the summary", Act::CloseSummary),
 ];
 

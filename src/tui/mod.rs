@@ -24,6 +24,7 @@ pub mod review_diff;
 pub mod review_nav;
 pub mod review_verify;
 pub mod routes_pane;
+pub mod run_log;
 pub mod run_nav;
 pub mod run_state;
 pub mod runner;
@@ -186,6 +187,7 @@ fn perform(
                 profile_path,
                 resume,
                 from: None,
+                skip: Vec::new(),
             },
             sink.clone(),
         ),

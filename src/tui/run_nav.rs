@@ -58,7 +58,7 @@ pub fn scroll_pane(run: &mut RunState, size: (u16, u16), pane: Pane, delta: isiz
     match pane {
         Pane::Log => {
             let h = log_height(size);
-            let max = run.log.len().saturating_sub(h);
+            let max = run.shown_len().saturating_sub(h);
             let top = run.log_top(h) as isize + delta;
             let top = top.clamp(0, max as isize) as usize;
             run.log_scroll = if top >= max { None } else { Some(top) };

@@ -29,6 +29,10 @@ pub enum StepRun {
         hint: Option<String>,
         elapsed: Duration,
     },
+    /// Not started: `needs` failed or were blocked themselves (a retry runs it).
+    Blocked {
+        needs: Vec<StepId>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +88,8 @@ pub struct RunState {
     pub questions: VecDeque<super::secret_prompt::SecretQuestion>,
     /// Questions of the executor (`exec::ask`) waiting after the dialog on screen.
     pub asks: VecDeque<super::ask_dialog::Asked>,
+    /// The log shows only this step's lines (steps run side by side and interleave).
+    pub log_step: Option<StepId>,
 }
 
 impl RunState {
@@ -228,6 +234,21 @@ impl RunState {
                 self.failed = Some(step);
                 return Some(step);
             }
+            Event::StepBlocked { step, needs } => {
+                let names: Vec<&str> = needs.iter().map(|s| s.as_str()).collect();
+                let s = self.step_mut(step);
+                s.state = StepRun::Blocked { needs };
+                s.current = None;
+                self.push_log(
+                    step,
+                    Stream::Info,
+                    format!(
+                        "── {} not started: needs {}, which did not finish",
+                        step.as_str(),
+                        names.join(", ")
+                    ),
+                );
+            }
             Event::RunFinished { ok } => {
                 self.finished = Some(ok);
                 self.summary_open = true;
@@ -236,20 +257,76 @@ impl RunState {
         None
     }
 
-    /// Indices of log lines containing the search text (case-insensitive).
+    /// Indices (among the shown lines) of log lines containing the search text
+    /// (case-insensitive).
     pub fn matches(&self, query: &str) -> Vec<usize> {
         let q = query.to_lowercase();
-        self.log
-            .iter()
+        self.shown_lines()
             .enumerate()
             .filter(|(_, l)| l.text.to_lowercase().contains(&q))
             .map(|(i, _)| i)
             .collect()
     }
 
+    /// The log lines shown: all, or those of the step picked with `cycle_log_step`.
+    pub fn shown_lines(&self) -> impl Iterator<Item = &LogLine> {
+        let only = self.log_step;
+        self.log
+            .iter()
+            .filter(move |l| only.is_none_or(|s| l.step == s))
+    }
+
+    /// How many log lines are shown; scrolling and `log_top` count these.
+    pub fn shown_len(&self) -> usize {
+        match self.log_step {
+            None => self.log.len(),
+            Some(_) => self.shown_lines().count(),
+        }
+    }
+
+    /// `count` shown lines from the `top`-th one.
+    pub fn shown_range(&self, top: usize, count: usize) -> Vec<&LogLine> {
+        match self.log_step {
+            // the whole log: a slice, not a walk over 10,000 lines per frame
+            None => self
+                .log
+                .range(top.min(self.log.len())..(top + count).min(self.log.len()))
+                .collect(),
+            Some(_) => self.shown_lines().skip(top).take(count).collect(),
+        }
+    }
+
+    /// The log's step filter goes to the next step that has lines, then back to all of
+    /// them; the view follows the tail again.
+    pub fn cycle_log_step(&mut self) {
+        let with_lines: Vec<StepId> = self
+            .steps
+            .iter()
+            .map(|s| s.id)
+            .filter(|id| self.log.iter().any(|l| l.step == *id))
+            .collect();
+        self.log_step = match self.log_step {
+            None => with_lines.first().copied(),
+            Some(cur) => with_lines
+                .iter()
+                .position(|s| *s == cur)
+                .and_then(|i| with_lines.get(i + 1).copied()),
+        };
+        self.log_scroll = None;
+    }
+
+    /// Steps running now (several when their needs allow).
+    pub fn running(&self) -> Vec<StepId> {
+        self.steps
+            .iter()
+            .filter(|s| matches!(s.state, StepRun::Running { .. }))
+            .map(|s| s.id)
+            .collect()
+    }
+
     /// The first visible log line for a viewport of `height` lines.
     pub fn log_top(&self, height: usize) -> usize {
-        let max = self.log.len().saturating_sub(height);
+        let max = self.shown_len().saturating_sub(height);
         match self.log_scroll {
             None => max,
             Some(s) => s.min(max),
@@ -336,6 +413,81 @@ mod tests {
         assert_eq!(fmt_age(30), "30s");
         assert_eq!(fmt_age(600), "10m");
         assert_eq!(fmt_age(86400 * 3), "3d");
+    }
+
+    #[test]
+    fn steps_side_by_side_keep_their_own_time_and_lines() {
+        let plan = Arc::new(crate::plan::plan(&crate::profile::Profile::quickstart("q")));
+        let t0 = Instant::now();
+        let mut r = RunState::default();
+        r.begin(plan, t0);
+        r.apply(
+            Event::StepStarted {
+                step: StepId::IsImage,
+            },
+            t0,
+        );
+        let t1 = t0 + Duration::from_secs(5);
+        r.apply(
+            Event::StepStarted {
+                step: StepId::Keystores,
+            },
+            t1,
+        );
+        for (step, line) in [
+            (StepId::IsImage, "pulling"),
+            (StepId::Keystores, "key pairs made"),
+        ] {
+            r.apply(
+                Event::Output {
+                    step,
+                    stream: Stream::Stdout,
+                    line: line.into(),
+                },
+                t1,
+            );
+        }
+        assert_eq!(r.running(), [StepId::IsImage, StepId::Keystores]);
+        let started = |id| match r.step(id).unwrap().state {
+            StepRun::Running { started } => started,
+            ref s => panic!("{s:?}"),
+        };
+        assert_eq!(started(StepId::IsImage), t0);
+        assert_eq!(started(StepId::Keystores), t1);
+        r.apply(
+            Event::StepFailed {
+                step: StepId::IsImage,
+                error: "docker build exited with 1".into(),
+                hint: None,
+            },
+            t1,
+        );
+        r.apply(
+            Event::StepBlocked {
+                step: StepId::IdentityServer,
+                needs: vec![StepId::IsImage],
+            },
+            t1,
+        );
+        assert!(matches!(
+            r.step(StepId::IdentityServer).unwrap().state,
+            StepRun::Blocked { .. }
+        ));
+        assert_eq!(r.running(), [StepId::Keystores]);
+        // the log filter walks the steps that have lines, then shows all again
+        let all = r.shown_len();
+        r.cycle_log_step();
+        assert_eq!(r.log_step, Some(StepId::IsImage));
+        assert!(r.shown_lines().all(|l| l.step == StepId::IsImage));
+        assert!(r.shown_len() < all);
+        assert_eq!(r.matches("pairs"), Vec::<usize>::new());
+        r.cycle_log_step();
+        assert_eq!(r.log_step, Some(StepId::Keystores));
+        assert_eq!(r.matches("pairs").len(), 1);
+        r.cycle_log_step();
+        r.cycle_log_step();
+        assert_eq!(r.log_step, None);
+        assert_eq!(r.shown_len(), all);
     }
 
     #[test]

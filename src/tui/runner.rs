@@ -65,8 +65,10 @@ pub struct RunRequest {
     pub profile_path: Option<PathBuf>,
     /// Skip steps the journal records as done (retry and skip continue a run this way).
     pub resume: bool,
-    /// Start at this step (skip: the step after the failed one).
+    /// Start at this step.
     pub from: Option<StepId>,
+    /// Steps the person skipped after they failed: not run; what needs them runs.
+    pub skip: Vec<StepId>,
 }
 
 pub trait Runner: Send {
@@ -125,11 +127,52 @@ impl ExecRunner {
 
 impl Runner for ExecRunner {
     fn start(&mut self, req: RunRequest, sink: Sink) {
-        if req.from.is_none() {
-            // a new run (or a resumed one, perhaps of another profile) asks again; only the
-            // retries and skips of this run reuse its answers
-            self.answers = Arc::default();
+        // a new run (or a resumed one, perhaps of another profile) asks again; only the
+        // retries and skips of this run reuse its answers
+        self.answers = Arc::default();
+        self.launch(req, sink);
+    }
+
+    /// Retry and skip continue the run as a resumed one: the journal passes every finished
+    /// step, and every step that failed or was blocked runs again (several may have, side by
+    /// side), the skipped ones excepted.
+    fn retry(&mut self, _step: StepId, sink: Sink) {
+        if let Some(mut req) = self.last.clone() {
+            req.resume = true;
+            req.from = None;
+            self.launch(req, sink);
         }
+    }
+
+    fn skip(&mut self, step: StepId, sink: Sink) {
+        let Some(mut req) = self.last.clone() else {
+            return;
+        };
+        req.resume = true;
+        req.from = None;
+        if !req.skip.contains(&step) {
+            req.skip.push(step);
+        }
+        self.launch(req, sink);
+    }
+
+    fn abort(&mut self) {
+        if let Some(c) = self.cancel.take() {
+            let _ = c.send(true);
+        }
+    }
+
+    fn close(&mut self) {
+        self.abort();
+        if let Some((w, _)) = self.watchers.take() {
+            let _ = w.send(true);
+        }
+        self.answers = Arc::default();
+    }
+}
+
+impl ExecRunner {
+    fn launch(&mut self, req: RunRequest, sink: Sink) {
         self.abort();
         let (cancel_tx, cancel_rx) = watch::channel(false);
         self.cancel = Some(cancel_tx);
@@ -149,49 +192,6 @@ impl Runner for ExecRunner {
             Some(Arc::new(asker)),
         );
         self.last = Some(req);
-    }
-
-    fn retry(&mut self, step: StepId, sink: Sink) {
-        if let Some(mut req) = self.last.clone() {
-            req.resume = true;
-            req.from = Some(step);
-            self.start(req, sink);
-        }
-    }
-
-    fn skip(&mut self, step: StepId, sink: Sink) {
-        let Some(mut req) = self.last.clone() else {
-            return;
-        };
-        let pos = req.plan.steps.iter().position(|s| s.id == step);
-        match pos.and_then(|i| req.plan.steps.get(i + 1)) {
-            Some(next) => {
-                req.resume = true;
-                req.from = Some(next.id);
-                self.start(req, sink);
-            }
-            None => {
-                sink.event(Event::StepSkipped {
-                    step,
-                    reason: "skipped after failing".into(),
-                });
-                sink.event(Event::RunFinished { ok: false });
-            }
-        }
-    }
-
-    fn abort(&mut self) {
-        if let Some(c) = self.cancel.take() {
-            let _ = c.send(true);
-        }
-    }
-
-    fn close(&mut self) {
-        self.abort();
-        if let Some((w, _)) = self.watchers.take() {
-            let _ = w.send(true);
-        }
-        self.answers = Arc::default();
     }
 }
 
@@ -234,6 +234,8 @@ pub fn spawn_executor_asking(
         work_dir: state_dir.join("work").join(&req.profile.name),
         state_dir,
         base_dir,
+        concurrency: exec::DEFAULT_CONCURRENCY,
+        skip: req.skip.clone(),
     };
     tokio::spawn(async move {
         let uses = exec::secrets_needed(&req.plan, &req.profile, &opts);

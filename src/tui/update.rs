@@ -194,7 +194,8 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
 /// A failed step waiting for retry / skip / abort gets its dialog as soon as no other dialog
 /// is open (a failure arriving while the user types a file name does not close that).
 fn show_failure(app: &mut App) {
-    if app.modal.is_some() {
+    // steps that do not need the failed one go on: retry, skip and abort wait for the run
+    if app.modal.is_some() || app.run.finished.is_none() {
         return;
     }
     if let Some(step) = app.run.failed
@@ -321,6 +322,7 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
             app.focus = Focus::Steps;
         }
         Act::Summary => app.run.summary_open = true,
+        Act::FilterLog => app.run.cycle_log_step(),
         Act::CloseSummary => app.run.summary_open = false,
     }
     None

@@ -504,7 +504,14 @@ fn run_screen(app: &App, f: &mut Frame, area: Rect) {
             if *err { t.error() } else { t.ok() },
         )),
         (None, Some(step)) => Line::from(Span::styled(
-            format!(" step {} failed: r retry · s skip · a abort", step.as_str()),
+            if app.run.finished.is_none() {
+                format!(
+                    " step {} failed: the steps that do not need it go on",
+                    step.as_str()
+                )
+            } else {
+                format!(" step {} failed: r retry · s skip · a abort", step.as_str())
+            },
             t.error(),
         )),
         _ => Line::from(Span::styled(
@@ -539,6 +546,7 @@ fn run_steps(app: &App, f: &mut Frame, r: Rect) {
             StepRun::Done { elapsed } => ("✓", t.ok(), fmt_duration(*elapsed)),
             StepRun::Skipped { .. } => ("↷", t.dim(), "skip".into()),
             StepRun::Failed { elapsed, .. } => ("✗", t.error(), fmt_duration(*elapsed)),
+            StepRun::Blocked { .. } => ("⊘", t.dim(), "blocked".into()),
         };
         let name_w = w.saturating_sub(3 + time.chars().count() + 1);
         lines.push(Line::from(vec![
@@ -599,23 +607,25 @@ fn log_pane(app: &App, f: &mut Frame, r: Rect) {
     let q = app.run.search.as_deref();
     let lines: Vec<Line> = app
         .run
-        .log
-        .range(top..(top + h).min(app.run.log.len()))
+        .shown_range(top, h)
+        .into_iter()
         .map(|l| {
             let st = match l.stream {
                 Stream::Stdout => t.base(),
                 Stream::Stderr => t.warn(),
                 Stream::Info => t.dim(),
             };
-            highlight_line(&l.text, q, st, t.highlight())
+            super::run_log::tagged(app, l, highlight_line(&l.text, q, st, t.highlight()))
         })
         .collect();
+    let shown = app.run.shown_len();
     let mut title = format!(
         "Log {}-{} of {}",
-        (top + 1).min(app.run.log.len()),
-        (top + h).min(app.run.log.len()),
-        app.run.log.len()
+        (top + 1).min(shown),
+        (top + h).min(shown),
+        shown
     );
+    super::run_log::title(app, &mut title);
     if app.run.log_scroll.is_none() {
         title.push_str(" · following");
     }

@@ -367,6 +367,9 @@ pub async fn diff_profile(profile: &Profile, base_dir: &Path) -> DiffReport {
         work_dir: state_dir.join("work").join(&profile.name),
         state_dir,
         base_dir: base_dir.to_path_buf(),
+        // the diff runs no step; the executor's options only carry its directories
+        concurrency: 1,
+        skip: Vec::new(),
     };
     let uses = crate::plan::secrets::uses_where(&plan, |_| true);
     let secrets = Secrets::resolve_available(&uses, base_dir);
