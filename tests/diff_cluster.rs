@@ -686,7 +686,13 @@ fn wizard_review_shows_the_diff_against_the_live_cluster() {
     });
 
     let review = |profile: &Path, expect: &[&str]| {
-        let socket = format!("kmpilot-diff-tui-{}", std::process::id());
+        // a server of its own per review: a server just told to exit may still hold the
+        // socket when the next session starts
+        let socket = format!(
+            "kmpilot-diff-tui-{}-{}",
+            std::process::id(),
+            profile.file_stem().unwrap().to_string_lossy()
+        );
         let tmux = |args: &[&str]| {
             Command::new("tmux")
                 .args(["-L", &socket, "-f", "/dev/null"])

@@ -121,39 +121,16 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
             }
         };
     tracing::info!(profile = %profile.name, dry_run = a.dry_run, "apply started");
-    let ok = runtime.block_on(async {
-        let (tx, rx) = mpsc::unbounded_channel();
-        let (cancel_tx, cancel_rx) = watch::channel(false);
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\ninterrupted: stopping the current action");
-                let _ = cancel_tx.send(true);
-            }
-        });
-        let reporter = tokio::spawn(report(
-            rx,
-            a.output,
-            plan.steps.iter().map(|s| s.id).collect(),
-        ));
-        // questions mid-run (sudo for the hosts file, a pending release): asked on the
-        // terminal, answered by --yes for a release, refused without a terminal
-        let asker = exec::ask::TerminalAsker {
-            yes: a.yes,
-            interactive,
-        };
-        let ok = exec::run_asking(
-            &plan,
-            &profile,
-            &opts,
-            &secrets,
-            tx,
-            cancel_rx,
-            Some(std::sync::Arc::new(asker)),
-        )
-        .await;
-        let _ = reporter.await;
-        ok
-    });
+    let ok = run_headless(
+        &runtime,
+        &plan,
+        &profile,
+        &opts,
+        &secrets,
+        a.output,
+        a.yes,
+        interactive,
+    );
     if ok {
         if a.output == Format::Text && !a.dry_run {
             println!("\nConsoles:");
@@ -261,4 +238,49 @@ fn report_decisions(d: &Result<Vec<crate::steps::adapt::Decision>, String>, outp
             "Cluster: not reached ({e}); the auto answers stay auto and the checks will say why"
         ),
     }
+}
+
+/// Runs `plan` with the terminal as its only view: Ctrl-C cancels the current action, the
+/// reporter prints the events (`--output`), questions mid-run (sudo for the hosts file, a
+/// pending release) are asked on the terminal, answered by `--yes` for a release, refused
+/// without a terminal. `apply` and `destroy` both run this way.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run_headless(
+    runtime: &tokio::runtime::Runtime,
+    plan: &crate::plan::Plan,
+    profile: &crate::profile::Profile,
+    opts: &RunOptions,
+    secrets: &Secrets,
+    output: Format,
+    yes: bool,
+    interactive: bool,
+) -> bool {
+    runtime.block_on(async {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (cancel_tx, cancel_rx) = watch::channel(false);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("\ninterrupted: stopping the current action");
+                let _ = cancel_tx.send(true);
+            }
+        });
+        let reporter = tokio::spawn(report(
+            rx,
+            output,
+            plan.steps.iter().map(|s| s.id).collect(),
+        ));
+        let asker = exec::ask::TerminalAsker { yes, interactive };
+        let ok = exec::run_asking(
+            plan,
+            profile,
+            opts,
+            secrets,
+            tx,
+            cancel_rx,
+            Some(std::sync::Arc::new(asker)),
+        )
+        .await;
+        let _ = reporter.await;
+        ok
+    })
 }

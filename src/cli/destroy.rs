@@ -4,8 +4,6 @@
 
 use std::io::IsTerminal;
 
-use tokio::sync::{mpsc, watch};
-
 use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Format, load_profile};
 use crate::exec::journal;
 use crate::exec::secrets::{Secrets, TerminalPrompter};
@@ -108,37 +106,16 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
             }
         };
     tracing::info!(profile = %profile.name, dry_run = a.dry_run, "destroy started");
-    let ok = runtime.block_on(async {
-        let (tx, rx) = mpsc::unbounded_channel();
-        let (cancel_tx, cancel_rx) = watch::channel(false);
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\ninterrupted: stopping the current action");
-                let _ = cancel_tx.send(true);
-            }
-        });
-        let reporter = tokio::spawn(super::apply::report(
-            rx,
-            a.output,
-            plan.steps.iter().map(|s| s.id).collect(),
-        ));
-        let asker = exec::ask::TerminalAsker {
-            yes: a.yes,
-            interactive,
-        };
-        let ok = exec::run_asking(
-            &plan,
-            &profile,
-            &opts,
-            &secrets,
-            tx,
-            cancel_rx,
-            Some(std::sync::Arc::new(asker)),
-        )
-        .await;
-        let _ = reporter.await;
-        ok
-    });
+    let ok = super::apply::run_headless(
+        &runtime,
+        &plan,
+        &profile,
+        &opts,
+        &secrets,
+        a.output,
+        a.yes,
+        interactive,
+    );
     if !ok {
         if a.output == Format::Text {
             eprintln!(

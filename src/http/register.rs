@@ -90,18 +90,11 @@ pub async fn register_via(
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Outcome, KmError> {
     let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.max(1));
-    let client = super::client::build_reaching(
-        &reg.tls,
-        base_dir,
-        reqwest::redirect::Policy::none(),
-        reach,
-    )?;
+    let (http, mut redactor) = admin_client(reg, base_dir, admin_password, reach)?;
     let client = Routed {
-        client: &client,
+        client: &http,
         reach,
     };
-    let mut redactor = Redactor::new();
-    redactor.add_basic(&reg.admin.username, admin_password);
     redactor.add(connector_password);
     // everything shown from here on goes through the redactor
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
@@ -317,18 +310,11 @@ pub async fn deregister_via(
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Removed, KmError> {
     let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.max(1));
-    let client = super::client::build_reaching(
-        &reg.tls,
-        base_dir,
-        reqwest::redirect::Policy::none(),
-        reach,
-    )?;
+    let (http, mut redactor) = admin_client(reg, base_dir, admin_password, reach)?;
     let client = Routed {
-        client: &client,
+        client: &http,
         reach,
     };
-    let mut redactor = Redactor::new();
-    redactor.add_basic(&reg.admin.username, admin_password);
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
     let bearer = admin_token(
         &client,
@@ -346,11 +332,7 @@ pub async fn deregister_via(
     if dry_run {
         return Ok(Removed::WouldDelete { id });
     }
-    let url = format!(
-        "{}/{}",
-        reg.key_managers_url.trim_end_matches('/'),
-        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
-    );
+    let url = key_manager_url(reg, &id);
     let call = Call {
         stage: STAGE_DELETE,
         method: "DELETE",
@@ -376,6 +358,35 @@ pub async fn deregister_via(
         &redactor,
     )?;
     Ok(Removed::Deleted { id })
+}
+
+/// The URL of key manager `id` in the Admin REST API.
+pub(super) fn key_manager_url(reg: &Registration, id: &str) -> String {
+    format!(
+        "{}/{}",
+        reg.key_managers_url.trim_end_matches('/'),
+        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+    )
+}
+
+/// What every Admin REST API conversation starts with: the HTTP client (no redirects: API-M
+/// answers where it is asked; routed by `reach`) and a redactor that already knows the admin's
+/// credentials, so that nothing shown from here on carries them.
+pub(super) fn admin_client(
+    reg: &Registration,
+    base_dir: &Path,
+    admin_password: &str,
+    reach: &Reach,
+) -> Result<(reqwest::Client, Redactor), KmError> {
+    let http = super::client::build_reaching(
+        &reg.tls,
+        base_dir,
+        reqwest::redirect::Policy::none(),
+        reach,
+    )?;
+    let mut redactor = Redactor::new();
+    redactor.add_basic(&reg.admin.username, admin_password);
+    Ok((http, redactor))
 }
 
 /// The client and the route its calls take.
@@ -501,11 +512,7 @@ async fn put(
     redactor: &Redactor,
     say: &mut (dyn FnMut(String, &Redactor) + Send),
 ) -> Result<String, KmError> {
-    let url = format!(
-        "{}/{}",
-        reg.key_managers_url.trim_end_matches('/'),
-        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
-    );
+    let url = key_manager_url(reg, id);
     let call = Call {
         stage: STAGE_SAVE,
         method: "PUT",

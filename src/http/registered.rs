@@ -11,7 +11,9 @@ use serde_json::Value;
 use super::error::KmError;
 use super::reach::Reach;
 use super::redact::Redactor;
-use super::register::{Routed, admin_token, expect, json_of, list, send_logged};
+use super::register::{
+    Routed, admin_client, admin_token, expect, json_of, key_manager_url, list, send_logged,
+};
 use super::send::Call;
 use crate::steps::key_manager::Registration;
 
@@ -24,18 +26,11 @@ pub async fn registered_via(
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Option<Value>, KmError> {
     let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.clamp(1, 60));
-    let client = super::client::build_reaching(
-        &reg.tls,
-        base_dir,
-        reqwest::redirect::Policy::none(),
-        reach,
-    )?;
+    let (http, mut redactor) = admin_client(reg, base_dir, admin_password, reach)?;
     let client = Routed {
-        client: &client,
+        client: &http,
         reach,
     };
-    let mut redactor = Redactor::new();
-    redactor.add_basic(&reg.admin.username, admin_password);
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
     let bearer = admin_token(
         &client,
@@ -49,11 +44,7 @@ pub async fn registered_via(
     let Some(id) = list(&client, reg, &bearer, deadline, &redactor, &mut say).await? else {
         return Ok(None);
     };
-    let url = format!(
-        "{}/{}",
-        reg.key_managers_url.trim_end_matches('/'),
-        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
-    );
+    let url = key_manager_url(reg, &id);
     let call = Call {
         stage: super::register::STAGE_LIST,
         method: "GET",

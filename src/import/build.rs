@@ -130,7 +130,23 @@ pub fn build(name: &str, live: &Live) -> Result<(Profile, Report), String> {
     if is.is_some() && am.is_some() {
         key_manager(&mut p, &mut r, &live.key_manager);
     }
-    super::private_jet::map(&mut p, &mut r, &live.private_jet);
+    // PrivateJet exists only on API-M 3.2: next to an API-M release without it (4.x), the
+    // labelled accounts elsewhere in the cluster belong to another deployment, not this one
+    let no_private_jet = am.is_some()
+        && crate::compat::supports(&p, crate::compat::Feature::PrivateJet) == Some(false);
+    if no_private_jet {
+        for l in &live.private_jet {
+            r.unmapped(
+                format!("service account {}/{}", l.namespace, l.service_account),
+                format!(
+                    "a PrivateJet target, but this deployment's API-M {} has no PrivateJet mode (API-M 3.2 only): it belongs to another deployment",
+                    p.api_manager.chart_version
+                ),
+            );
+        }
+    } else {
+        super::private_jet::map(&mut p, &mut r, &live.private_jet);
+    }
     if let Some(e) = &live.private_jet_unreadable {
         r.unmapped("PrivateJet accounts", format!("not searched: {e}"));
     }
