@@ -1,0 +1,69 @@
+//! The API-M step's plan: the helm install of the chart with its values.
+
+use super::*;
+
+pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
+    let a = &p.api_manager;
+    let path = "api-manager/values.yaml".to_string();
+    artifacts.push(Artifact {
+        path: path.clone(),
+        kind: ArtifactKind::Yaml,
+        content: format!(
+            "{}{}",
+            render::header("#", &p.name),
+            render::yaml(&values(p))
+        ),
+    });
+    // verified first: a chart that renders wrong changes nothing, not even the credentials
+    let mut actions = vec![Action::Verify(Box::new(crate::verify::spec(
+        p,
+        crate::verify::ChartKind::ApiManager,
+    )))];
+    if !p.secure_vault.enabled {
+        actions.push(Action::CreateSecret(SecretSpec {
+            context: p.cluster.context.clone(),
+            namespace: p.cluster.namespace.clone(),
+            name: a.credentials_secret(),
+            secret_type: "Opaque".into(),
+            data: vec![
+                (
+                    "admin-password".into(),
+                    SecretSource::Ref {
+                        secret: a.admin.password.clone(),
+                        shell_var: a
+                            .admin
+                            .password
+                            .shell_var("APIM_ADMIN_PASSWORD")
+                            .to_string(),
+                    },
+                ),
+                (
+                    "apim-db-password".into(),
+                    db_secret(&a.databases.apim(), "APIM_DB_PASSWORD"),
+                ),
+                (
+                    "shared-db-password".into(),
+                    db_secret(&a.databases.shared(), "SHARED_DB_PASSWORD"),
+                ),
+            ],
+        }));
+    }
+    actions.push(Action::WriteFile {
+        artifact: path.clone(),
+    });
+    actions.push(crate::steps::helm_recover(
+        p,
+        &a.release,
+        a.helm_timeout_minutes,
+    ));
+    actions.push(Action::Run(crate::steps::helm_upgrade(
+        p,
+        &a.release,
+        &a.chart,
+        &a.chart_version,
+        &path,
+        overlay(p),
+        a.helm_timeout_minutes,
+    )));
+    Step::new(StepId::ApiManager, actions)
+}

@@ -1,0 +1,362 @@
+//! Step "keystores": the key pairs, keystores and truststores both servers mount, cross-trust
+//! between them, and the ingress TLS secret — the part the published procedure leaves to the
+//! reader. The files are produced natively by the executor (crate kmpilot-keystore); the
+//! runbook shows the equivalent keytool commands.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{Action, SecretSource, SecretSpec, Step, StepId};
+use crate::profile::Profile;
+use crate::profile::checks;
+use crate::profile::diagnostics::{Issues, YamlPath};
+use crate::profile::secret::SecretRef;
+
+mod form;
+mod plan;
+pub use form::*;
+pub use plan::*;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Keystores {
+    /// Distinguished name of both certificates, as keytool's `-dname` takes it.
+    pub dname: String,
+    pub validity_days: u32,
+    pub key_size: u32,
+    pub store_password: SecretRef,
+    /// Private-key password; the store password when absent (what keytool does for JKS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_password: Option<SecretRef>,
+    /// DNS names added to both certificates besides the profile's hostnames.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extra_sans: Vec<String>,
+    pub apim: ApimStores,
+    pub is: IsStores,
+    /// `kubernetes.io/tls` secret for the ingresses of both charts.
+    pub tls_secret: String,
+    /// Bring your own: existing stores used instead of generated ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provided: Option<Provided>,
+    /// A PEM bundle of more CAs (a corporate CA) both truststores trust, besides the public
+    /// CAs and kmpilot's own certificates; relative to the profile's directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_ca_bundle: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ApimStores {
+    pub secret_name: String,
+    pub alias: String,
+    /// Distinct file names: the chart mounts each enabled store by name with subPath, and two
+    /// mounts at one path are rejected by Kubernetes (wso2-facts §1).
+    pub keystore: String,
+    pub tls_keystore: String,
+    pub internal_keystore: String,
+    pub truststore: String,
+}
+
+impl Default for ApimStores {
+    fn default() -> Self {
+        ApimStores {
+            secret_name: "apim-keystores".into(),
+            alias: "wso2carbon".into(),
+            keystore: "wso2carbon.jks".into(),
+            tls_keystore: "wso2tls.jks".into(),
+            internal_keystore: "wso2internal.jks".into(),
+            truststore: "client-truststore.jks".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct IsStores {
+    pub secret_name: String,
+    pub alias: String,
+    /// IS 7.1 uses PKCS12 stores (7.0 used JKS).
+    pub primary: String,
+    pub tls: String,
+    pub internal: String,
+    pub truststore: String,
+}
+
+impl Default for IsStores {
+    fn default() -> Self {
+        IsStores {
+            secret_name: "is-keystores".into(),
+            alias: "wso2carbon".into(),
+            primary: "primary.p12".into(),
+            tls: "tls.p12".into(),
+            internal: "internal.p12".into(),
+            truststore: "client-truststore.p12".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Provided {
+    /// An existing API-M keystore (JKS) holding the private key under `apim.alias`.
+    pub apim_keystore: PathBuf,
+    /// An existing IS keystore (PKCS12 or JKS) holding the private key under `is.alias`.
+    pub is_keystore: PathBuf,
+}
+
+impl Default for Keystores {
+    fn default() -> Self {
+        Keystores {
+            dname: "CN=*.wso2.com, OU=MS, O=WSO2, L=Colombo, ST=Colombo, C=LK".into(),
+            validity_days: 3650,
+            key_size: 2048,
+            store_password: SecretRef::env("KEYSTORE_PASSWORD"),
+            key_password: None,
+            extra_sans: Vec::new(),
+            apim: ApimStores::default(),
+            is: IsStores::default(),
+            tls_secret: "wso2-ingress-tls".into(),
+            provided: None,
+            extra_ca_bundle: None,
+        }
+    }
+}
+
+impl Keystores {
+    /// The key password and the fallback variable it is asked or exported as: the store
+    /// password's own when `keyPassword` is not set (one question, not two).
+    pub fn key_password_and_var(&self) -> (&SecretRef, &'static str) {
+        match &self.key_password {
+            Some(k) => (k, "KEY_PASSWORD"),
+            None => (&self.store_password, "KEYSTORE_PASSWORD"),
+        }
+    }
+
+    pub fn key_password(&self) -> &SecretRef {
+        self.key_password.as_ref().unwrap_or(&self.store_password)
+    }
+}
+
+/// What the executor hands to the keystore crate: every name and number resolved, secrets
+/// still references.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeystoreSetSpec {
+    pub dname: String,
+    pub validity_days: u32,
+    pub key_size: u32,
+    pub apim_sans: Vec<String>,
+    pub is_sans: Vec<String>,
+    pub store_password: SecretRef,
+    pub key_password: SecretRef,
+    /// Whether `keystores.keyPassword` is set; without it the key password *is* the store
+    /// password (one question, one variable), not a second secret that happens to be equal.
+    #[serde(skip)]
+    pub own_key_password: bool,
+    /// Work-directory folder the files are written to.
+    pub out_dir: String,
+    pub apim: ApimStores,
+    pub is: IsStores,
+    pub tls_cert: String,
+    pub tls_key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provided: Option<Provided>,
+    /// `keystores.extraCaBundle`: read by the executor, trusted by both truststores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_ca_bundle: Option<PathBuf>,
+}
+
+impl KeystoreSetSpec {
+    pub fn store_password_var(&self) -> &str {
+        self.store_password.shell_var("KEYSTORE_PASSWORD")
+    }
+
+    /// The variable the key password is known by: the store password's when it is not set
+    /// on its own.
+    pub fn key_password_var(&self) -> &str {
+        if self.own_key_password {
+            self.key_password.shell_var("KEY_PASSWORD")
+        } else {
+            self.store_password_var()
+        }
+    }
+}
+
+/// Parses `CN=…, OU=…` into (attribute, value) pairs, rejecting what keytool would reject.
+pub fn parse_dname(s: &str) -> Result<Vec<(String, String)>, String> {
+    const KNOWN: [&str; 7] = ["CN", "OU", "O", "L", "ST", "C", "EMAILADDRESS"];
+    let mut out = Vec::new();
+    for part in s.split(',') {
+        let part = part.trim();
+        let Some((k, v)) = part.split_once('=') else {
+            return Err(format!("`{part}` has no '='"));
+        };
+        let k = k.trim().to_ascii_uppercase();
+        let v = v.trim();
+        if !KNOWN.contains(&k.as_str()) {
+            return Err(format!("unknown attribute `{k}`"));
+        }
+        if v.is_empty() {
+            return Err(format!("`{k}` has an empty value"));
+        }
+        if k == "C" && (v.len() != 2 || !v.bytes().all(|b| b.is_ascii_alphabetic())) {
+            return Err(format!("country `{v}` must be a two-letter code"));
+        }
+        out.push((k, v.to_string()));
+    }
+    if !out.iter().any(|(k, _)| k == "CN") {
+        return Err("no CN".into());
+    }
+    Ok(out)
+}
+
+pub fn validate(p: &Profile, issues: &mut Issues) {
+    let k = &p.keystores;
+    let base = YamlPath::root().key("keystores");
+    if let Some(b) = &k.extra_ca_bundle
+        && b.as_os_str().is_empty()
+    {
+        issues.error(
+            &base.key("extraCaBundle"),
+            "empty path",
+            Some("a PEM file of CA certificates, e.g. corporate-ca.pem; or leave the field out"),
+            None,
+        );
+    }
+    if let Err(e) = parse_dname(&k.dname) {
+        issues.error(
+            &base.key("dname"),
+            format!("distinguished name: {e}"),
+            Some("comma-separated attributes: CN=*.wso2.com, OU=MS, O=WSO2, L=Colombo, ST=Colombo, C=LK"),
+            None,
+        );
+    }
+    if k.validity_days == 0 || k.validity_days > 36500 {
+        issues.error(
+            &base.key("validityDays"),
+            format!("{} days is out of range", k.validity_days),
+            Some("1 to 36500"),
+            None,
+        );
+    }
+    if ![2048, 3072, 4096].contains(&k.key_size) {
+        issues.error(
+            &base.key("keySize"),
+            format!("{}-bit RSA is not offered", k.key_size),
+            Some("2048, 3072 or 4096"),
+            None,
+        );
+    }
+    checks::secret(issues, &base.key("storePassword"), &k.store_password);
+    if let Some(kp) = &k.key_password {
+        checks::secret(issues, &base.key("keyPassword"), kp);
+    }
+    for (i, san) in k.extra_sans.iter().enumerate() {
+        if !checks::is_hostname(san, true) && san.parse::<std::net::IpAddr>().is_err() {
+            issues.error(
+                &base.key("extraSans").idx(i),
+                format!("`{san}` is neither a DNS name nor an IP address"),
+                Some("a name such as api.example.com or an address such as 10.0.0.5"),
+                None,
+            );
+        }
+    }
+    checks::k8s_name(
+        issues,
+        &base.key("apim").key("secretName"),
+        &k.apim.secret_name,
+    );
+    checks::k8s_name(issues, &base.key("is").key("secretName"), &k.is.secret_name);
+    checks::k8s_name(issues, &base.key("tlsSecret"), &k.tls_secret);
+    distinct_files(
+        issues,
+        &base.key("apim"),
+        &[
+            ("keystore", &k.apim.keystore),
+            ("tlsKeystore", &k.apim.tls_keystore),
+            ("internalKeystore", &k.apim.internal_keystore),
+            ("truststore", &k.apim.truststore),
+        ],
+    );
+    distinct_files(
+        issues,
+        &base.key("is"),
+        &[
+            ("primary", &k.is.primary),
+            ("tls", &k.is.tls),
+            ("internal", &k.is.internal),
+            ("truststore", &k.is.truststore),
+        ],
+    );
+}
+
+fn distinct_files(issues: &mut Issues, base: &YamlPath, files: &[(&str, &String)]) {
+    for (i, (field, name)) in files.iter().enumerate() {
+        if name.is_empty() || name.contains('/') {
+            issues.error(
+                &base.key(field),
+                format!("`{name}` is not a file name"),
+                Some("a plain file name such as wso2carbon.jks"),
+                None,
+            );
+        } else if let Some((other, _)) = files[..i].iter().find(|(_, n)| n == name) {
+            issues.error(
+                &base.key(field),
+                format!("`{name}` is also used by `{other}`"),
+                Some("a distinct file name for every mounted store"),
+                Some("the charts mount each store by file name; two mounts at one path are rejected by Kubernetes"),
+            );
+        }
+    }
+}
+
+/// Certificates must name every host a client uses: the public hostnames, and the in-cluster
+/// service names IS and API-M use to call each other.
+pub fn apim_sans(p: &Profile) -> Vec<String> {
+    let h = &p.api_manager.hostnames;
+    let svc = p.api_manager.service_name();
+    let ns = &p.cluster.namespace;
+    let mut v = vec![
+        h.management.clone(),
+        h.gateway.clone(),
+        h.websocket.clone(),
+        h.websub.clone(),
+        p.identity_server.hostname.clone(),
+        format!("{svc}"),
+        format!("{svc}.{ns}"),
+        format!("{svc}.{ns}.svc"),
+        "localhost".into(),
+    ];
+    v.extend(p.keystores.extra_sans.iter().cloned());
+    dedup(v)
+}
+
+pub fn is_sans(p: &Profile) -> Vec<String> {
+    let svc = p.identity_server.service_name();
+    let ns = &p.cluster.namespace;
+    let mut v = vec![
+        p.identity_server.hostname.clone(),
+        svc.clone(),
+        format!("{svc}.{ns}"),
+        format!("{svc}.{ns}.svc"),
+        "localhost".into(),
+    ];
+    v.extend(p.keystores.extra_sans.iter().cloned());
+    dedup(v)
+}
+
+fn dedup(v: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(v.len());
+    for s in v {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+pub const OUT_DIR: &str = "keystores";
+
+#[cfg(test)]
+mod tests;
