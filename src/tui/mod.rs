@@ -5,10 +5,12 @@
 
 pub mod app;
 pub mod ask_dialog;
+pub mod chrome;
 pub mod cluster_step;
 pub mod confirm_run;
 pub mod destroy_dialog;
 pub mod form_nav;
+pub mod form_pane;
 pub mod help;
 pub mod key_manager_discovery;
 pub mod keys;
@@ -22,10 +24,12 @@ pub mod queued_dialog;
 pub mod quit_guard;
 pub mod review_diff;
 pub mod review_nav;
+pub mod review_pane;
 pub mod review_verify;
 pub mod routes_pane;
 pub mod run_log;
 pub mod run_nav;
+pub mod run_screen;
 pub mod run_state;
 pub mod runner;
 pub mod save_as;
