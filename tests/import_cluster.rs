@@ -227,7 +227,17 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     assert_eq!(o.status.code(), Some(0), "apply: {}", text(&o));
 
     let (report, imported, file) = import(dir.path(), &orig.name, ns, &hosts);
-    assert!(report.unmapped.is_empty(), "{:#?}", report.unmapped);
+    // the PrivateJet test's targets may share this cluster: next to API-M 4.5 (no PrivateJet)
+    // they are listed as another deployment's, never mapped into this profile
+    assert!(
+        report
+            .unmapped
+            .iter()
+            .all(|u| u.detail.contains("it belongs to another deployment")),
+        "{:#?}",
+        report.unmapped
+    );
+    assert!(imported.private_jet.clusters.is_empty());
     // what was read from the cluster
     assert_eq!(imported.identity_server.hostname, "is.kmp-import.test");
     assert_eq!(imported.api_manager.hostnames.gateway, "gw.kmp-import.test");

@@ -1154,10 +1154,10 @@ fn review_shows_verification_findings_and_run_asks_again() {
     let mut a = app();
     goto_step(&mut a, WizardStep::Review);
     assert!(
-        a.review_verify.running,
+        a.review_verify.follow.running,
         "entering the review starts a verification"
     );
-    let generation = a.review_verify.generation;
+    let generation = a.review_verify.follow.generation;
     assert!(screen_text(&a).contains("verifying: rendering the charts with helm"));
     let report = |errors: bool| {
         let mut findings = vec![
@@ -1207,7 +1207,7 @@ fn review_shows_verification_findings_and_run_asks_again() {
             reports: report(false),
         },
     );
-    assert!(a.review_verify.running && a.review_verify.reports.is_empty());
+    assert!(a.review_verify.follow.running && a.review_verify.reports.is_empty());
     update(
         &mut a,
         Msg::Verified {
@@ -1215,7 +1215,7 @@ fn review_shows_verification_findings_and_run_asks_again() {
             reports: report(true),
         },
     );
-    assert!(!a.review_verify.running);
+    assert!(!a.review_verify.follow.running);
     let s = screen_text(&a);
     assert!(
         s.contains("✗ verified identity-server 7.1.0-3: 1 error(s)"),
@@ -1250,8 +1250,11 @@ fn review_shows_what_run_changes_on_the_live_cluster() {
     use kmpilot::plan::StepId;
     let mut a = app();
     goto_step(&mut a, WizardStep::Review);
-    assert!(a.review_diff.running, "entering the review starts a diff");
-    let generation = a.review_diff.generation;
+    assert!(
+        a.review_diff.follow.running,
+        "entering the review starts a diff"
+    );
+    let generation = a.review_diff.follow.generation;
     let name = a.profile.name.clone();
     let report = |error: Option<&str>| DiffReport {
         profile: name.clone(),
@@ -1298,8 +1301,8 @@ fn review_shows_what_run_changes_on_the_live_cluster() {
     );
     let s = screen_text(&a);
     assert!(!s.contains("live cluster"), "{s}");
-    a.review_diff.generation += 1;
-    let generation = a.review_diff.generation;
+    a.review_diff.follow.generation += 1;
+    let generation = a.review_diff.follow.generation;
     update(
         &mut a,
         Msg::Diffed {

@@ -9,6 +9,7 @@ pub mod chrome;
 pub mod cluster_step;
 pub mod confirm_run;
 pub mod destroy_dialog;
+pub mod follows_profile;
 pub mod form_nav;
 pub mod form_pane;
 pub mod help;

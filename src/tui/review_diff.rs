@@ -6,8 +6,7 @@
 
 use ratatui::text::{Line, Span};
 
-use super::app::{App, WizardStep};
-use super::msg::Cmd;
+use super::follows_profile::{Follow, clip};
 use super::theme::Theme;
 use crate::exec::diff::{Change, DiffReport, Op};
 
@@ -16,61 +15,27 @@ const LINES_PER_ITEM: usize = 4;
 
 #[derive(Debug, Default)]
 pub struct ReviewDiff {
-    /// The profile the last diff was asked for (as JSON).
-    pub key: Option<String>,
-    pub generation: u64,
-    pub running: bool,
+    pub follow: Follow,
     pub report: Option<DiffReport>,
 }
 
-/// Starts a diff when the review is on screen and the profile changed since the last one.
-pub fn maybe_start(app: &mut App) -> Option<Cmd> {
-    if app.wizard_step() != WizardStep::Review || app.run.active || app.has_errors() {
-        return None;
+pub fn on_results(d: &mut ReviewDiff, generation: u64, report: DiffReport) {
+    if d.follow.answered(generation) {
+        d.report = Some(report);
     }
-    let key = serde_json::to_string(&app.profile).ok()?;
-    if app.review_diff.key.as_deref() == Some(key.as_str()) {
-        return None;
-    }
-    let d = &mut app.review_diff;
-    d.key = Some(key);
-    d.generation += 1;
-    d.running = true;
-    Some(Cmd::Diff {
-        generation: d.generation,
-        profile: Box::new(app.profile.clone()),
-        profile_path: app.profile_path.clone(),
-    })
-}
-
-pub fn on_results(app: &mut App, generation: u64, report: DiffReport) {
-    if generation != app.review_diff.generation {
-        return;
-    }
-    app.review_diff.running = false;
-    app.review_diff.report = Some(report);
 }
 
 /// The lines the review shows under the verification: a summary, then each change with the
 /// first lines of its diff. Nothing before the first answer or when the cluster did not answer.
-pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
-    let t: &Theme = &app.theme;
-    let Some(r) = &app.review_diff.report else {
+pub fn lines(d: &ReviewDiff, t: &Theme, width: usize) -> Vec<Line<'static>> {
+    let Some(r) = &d.report else {
         return Vec::new();
     };
     if r.error.is_some() {
         return Vec::new();
     }
-    let clip = |s: String| -> String {
-        if s.chars().count() > width {
-            let mut c: String = s.chars().take(width.saturating_sub(1)).collect();
-            c.push('…');
-            c
-        } else {
-            s
-        }
-    };
-    let again = if app.review_diff.running {
+    let clip = |s: String| clip(s, width);
+    let again = if d.follow.running {
         " (re-checking …)"
     } else {
         ""

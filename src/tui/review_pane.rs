@@ -64,8 +64,9 @@ pub fn review_list(app: &App, f: &mut Frame, list: Rect, detail: Rect) {
     }
     f.render_widget(Paragraph::new(lines), list);
     // the verification's findings next to the plan, above the preview
-    let mut found = super::review_verify::lines(app, detail.width as usize);
-    found.extend(super::review_diff::lines(app, detail.width as usize));
+    let w = detail.width as usize;
+    let mut found = super::review_verify::lines(&app.review_verify, &app.theme, w);
+    found.extend(super::review_diff::lines(&app.review_diff, &app.theme, w));
     let vh = (found.len() as u16).min(detail.height / 2);
     let [verified, detail] =
         Layout::vertical([Constraint::Length(vh), Constraint::Min(0)]).areas(detail);

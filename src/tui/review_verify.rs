@@ -5,17 +5,13 @@
 
 use ratatui::text::{Line, Span};
 
-use super::app::{App, WizardStep};
-use super::msg::Cmd;
+use super::follows_profile::{Follow, clip};
 use super::theme::Theme;
 use crate::verify::{Level, Report};
 
 #[derive(Debug, Default)]
 pub struct ReviewVerify {
-    /// The profile the last verification was asked for (as JSON).
-    pub key: Option<String>,
-    pub generation: u64,
-    pub running: bool,
+    pub follow: Follow,
     pub reports: Vec<Result<Report, String>>,
     /// The run confirmation warned once about the errors; the next "y" runs anyway.
     pub acknowledged: bool,
@@ -30,56 +26,31 @@ impl ReviewVerify {
     }
 }
 
-/// Starts a verification when the review is on screen and the profile changed since the last.
-pub fn maybe_start(app: &mut App) -> Option<Cmd> {
-    if app.wizard_step() != WizardStep::Review || app.run.active || app.has_errors() {
-        return None;
-    }
-    let key = serde_json::to_string(&app.profile).ok()?;
-    if app.review_verify.key.as_deref() == Some(key.as_str()) {
-        return None;
-    }
-    let v = &mut app.review_verify;
-    v.key = Some(key);
-    v.generation += 1;
-    v.running = true;
+/// The generation to verify `p` under, when it changed since the last verification (the run
+/// confirmation warns about the new one's errors again).
+pub fn maybe_start(v: &mut ReviewVerify, p: &crate::profile::Profile) -> Option<u64> {
+    let generation = v.follow.ask(p)?;
     v.acknowledged = false;
-    Some(Cmd::Verify {
-        generation: v.generation,
-        profile: Box::new(app.profile.clone()),
-        profile_path: app.profile_path.clone(),
-    })
+    Some(generation)
 }
 
-pub fn on_results(app: &mut App, generation: u64, reports: Vec<Result<Report, String>>) {
-    if generation != app.review_verify.generation {
-        return;
+pub fn on_results(v: &mut ReviewVerify, generation: u64, reports: Vec<Result<Report, String>>) {
+    if v.follow.answered(generation) {
+        v.reports = reports;
     }
-    app.review_verify.running = false;
-    app.review_verify.reports = reports;
 }
 
 /// The lines the review shows above the preview: one per chart, then each finding.
-pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
-    let t: &Theme = &app.theme;
-    let v = &app.review_verify;
+pub fn lines(v: &ReviewVerify, t: &Theme, width: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    if v.running && v.reports.is_empty() {
+    if v.follow.running && v.reports.is_empty() {
         out.push(Line::from(Span::styled(
             "verifying: rendering the charts with helm …",
             t.dim(),
         )));
         return out;
     }
-    let clip = |s: String| -> String {
-        if s.chars().count() > width {
-            let mut c: String = s.chars().take(width.saturating_sub(1)).collect();
-            c.push('…');
-            c
-        } else {
-            s
-        }
-    };
+    let clip = |s: String| clip(s, width);
     for r in &v.reports {
         match r {
             Err(e) => out.push(Line::from(Span::styled(
@@ -94,7 +65,11 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
                         if e == 0 { "✓" } else { "✗" },
                         r.chart.as_str(),
                         r.version,
-                        if v.running { " (re-checking …)" } else { "" }
+                        if v.follow.running {
+                            " (re-checking …)"
+                        } else {
+                            ""
+                        }
                     )),
                     if e == 0 { t.ok() } else { t.error() },
                 )));

@@ -46,21 +46,40 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
     } else {
         None
     };
-    // the review's verification follows the profile the same way (and starts on a review
-    // opened directly, at the first tick)
-    let checks = match (checks, super::review_verify::maybe_start(app)) {
-        (Some(a), Some(b)) => Some(Cmd::Batch(vec![a, b])),
-        (a, b) => a.or(b),
-    };
-    // and the review's diff against the live cluster
-    let checks = match (checks, super::review_diff::maybe_start(app)) {
-        (Some(a), Some(b)) => Some(Cmd::Batch(vec![a, b])),
-        (a, b) => a.or(b),
-    };
-    match (cmd, checks) {
-        (Some(a), Some(b)) => Some(Cmd::Batch(vec![a, b])),
-        (a, b) => a.or(b),
+    // the review's verification and its diff against the live cluster follow the profile the
+    // same way (and start on a review opened directly, at the first tick)
+    let mut cmds: Vec<Cmd> = cmd.into_iter().chain(checks).collect();
+    cmds.extend(review_follows_profile(app));
+    match cmds.len() {
+        0 => None,
+        1 => cmds.pop(),
+        _ => Some(Cmd::Batch(cmds)),
     }
+}
+
+/// The Review's background jobs, asked again when the profile changed while it is on screen.
+fn review_follows_profile(app: &mut App) -> Vec<Cmd> {
+    if app.wizard_step() != WizardStep::Review || app.run.active || app.has_errors() {
+        return Vec::new();
+    }
+    let mut v = Vec::new();
+    if let Some(generation) =
+        super::review_verify::maybe_start(&mut app.review_verify, &app.profile)
+    {
+        v.push(Cmd::Verify {
+            generation,
+            profile: Box::new(app.profile.clone()),
+            profile_path: app.profile_path.clone(),
+        });
+    }
+    if let Some(generation) = app.review_diff.follow.ask(&app.profile) {
+        v.push(Cmd::Diff {
+            generation,
+            profile: Box::new(app.profile.clone()),
+            profile_path: app.profile_path.clone(),
+        });
+    }
+    v
 }
 
 fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
@@ -122,11 +141,11 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             generation,
             reports,
         } => {
-            super::review_verify::on_results(app, generation, reports);
+            super::review_verify::on_results(&mut app.review_verify, generation, reports);
             None
         }
         Msg::Diffed { generation, report } => {
-            super::review_diff::on_results(app, generation, *report);
+            super::review_diff::on_results(&mut app.review_diff, generation, *report);
             None
         }
         Msg::ProfileList(r) => {
