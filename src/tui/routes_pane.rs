@@ -9,9 +9,8 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
-use super::app::App;
 use super::layout;
-use super::run_state::Pane;
+use super::theme::Theme;
 use crate::kube::snapshot::{RouteRow, Snapshot, SyncState, WatchUpdate};
 
 /// What the route watchers last sent; kept across runs like the other panes.
@@ -37,13 +36,7 @@ impl Routes {
     }
 }
 
-fn uses_routes(app: &App) -> bool {
-    crate::steps::exposure::gateway_api(&app.profile)
-}
-
-fn state_label(app: &App) -> (String, ratatui::style::Style) {
-    let t = &app.theme;
-    let r = &app.run.routes;
+fn state_label(r: &Routes, t: &Theme) -> (String, ratatui::style::Style) {
     for s in [&r.gateways.state, &r.http_routes.state] {
         if let SyncState::Resyncing { reason } = s {
             return (format!("re-syncing: {reason}"), t.warn());
@@ -58,14 +51,19 @@ fn state_label(app: &App) -> (String, ratatui::style::Style) {
     ("● live".into(), t.ok())
 }
 
-/// Draws the routes pane in `r` when the profile exposes through the Gateway API; `false`
-/// (nothing drawn) otherwise, and the ingress pane is drawn as before.
-pub fn draw(app: &App, f: &mut Frame, r: Rect) -> bool {
-    if !uses_routes(app) {
+/// Draws the routes pane in `r` when the profile exposes through the Gateway API
+/// (`gateway_api`); `false` (nothing drawn) otherwise, and the ingress pane is drawn as before.
+pub fn draw(
+    routes: &Routes,
+    t: &Theme,
+    (gateway_api, focused): (bool, bool),
+    f: &mut Frame,
+    r: Rect,
+) -> bool {
+    if !gateway_api {
         return false;
     }
-    let t = &app.theme;
-    let all: Vec<&RouteRow> = app.run.routes.rows().collect();
+    let all: Vec<&RouteRow> = routes.rows().collect();
     let h = layout::table_rows(r);
     let rows: Vec<Row> = all
         .iter()
@@ -81,8 +79,7 @@ pub fn draw(app: &App, f: &mut Frame, r: Rect) -> bool {
             ])
         })
         .collect();
-    let (label, style) = state_label(app);
-    let focused = app.run.pane == Some(Pane::Ingresses);
+    let (label, style) = state_label(routes, t);
     let table = Table::new(
         rows,
         [
@@ -110,16 +107,15 @@ pub fn draw(app: &App, f: &mut Frame, r: Rect) -> bool {
 }
 
 /// The run summary's lines for the Gateway and its routes (none under Ingress exposure).
-pub fn summary_lines(app: &App) -> Vec<Line<'static>> {
-    if !uses_routes(app) {
+pub fn summary_lines(routes: &Routes, t: &Theme, gateway_api: bool) -> Vec<Line<'static>> {
+    if !gateway_api {
         return Vec::new();
     }
-    let t = &app.theme;
     let mut v = vec![
         Line::from(""),
         Line::from(Span::styled("Gateway & routes", t.title())),
     ];
-    let rows: Vec<&RouteRow> = app.run.routes.rows().collect();
+    let rows: Vec<&RouteRow> = routes.rows().collect();
     if rows.is_empty() {
         v.push(Line::from(Span::styled("  none seen yet", t.warn())));
     }

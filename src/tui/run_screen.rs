@@ -36,7 +36,15 @@ pub fn run_screen(app: &App, f: &mut Frame, area: Rect) {
     run_steps(app, f, l.steps);
     log_pane(app, f, l.log);
     pods_pane(app, f, l.pods);
-    if !super::routes_pane::draw(app, f, l.ingresses) {
+    let gateway_api = crate::steps::exposure::gateway_api(&app.profile);
+    let focused = app.run.pane == Some(Pane::Ingresses);
+    if !super::routes_pane::draw(
+        &app.run.routes,
+        &app.theme,
+        (gateway_api, focused),
+        f,
+        l.ingresses,
+    ) {
         ingress_pane(app, f, l.ingresses);
     }
     let status = match (&app.status, app.run.failed) {
@@ -300,7 +308,11 @@ pub fn run_summary(app: &App, f: &mut Frame, area: Rect) {
         .as_ref()
         .map(|p| p.console_urls.clone())
         .unwrap_or_default();
-    let routes = super::routes_pane::summary_lines(app);
+    let routes = super::routes_pane::summary_lines(
+        &app.run.routes,
+        t,
+        crate::steps::exposure::gateway_api(&app.profile),
+    );
     let h = (urls.len() as u16 + 8 + routes.len() as u16).min(area.height);
     let r = centered(area, 76, h);
     let (done, failed, skipped) =
