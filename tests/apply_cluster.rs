@@ -5,35 +5,14 @@
 //! test, as an ingress controller would.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 mod support;
+use support::{charts, kubectl, ok};
 
 /// The shared gate: a visible SKIPPED without a cluster, a failure under CI.
 fn cluster() -> bool {
     support::test_cluster().is_some()
-}
-
-fn kubectl(args: &[&str]) -> Output {
-    Command::new("kubectl")
-        .args(args)
-        .output()
-        .expect("kubectl on PATH")
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn charts() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts")
 }
 
 fn profile(ns: &str, hosts: &Path, apim_chart: &Path) -> String {
@@ -110,32 +89,7 @@ impl Run {
 
     /// Plays the ingress controller: gives the management ingress an address once it exists.
     fn publish_ingress_address(&self, ip: &str, child: &mut std::process::Child) {
-        let name = format!("{}-wso2am-all-in-one-management-ingress", "apim");
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(240) {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            let o = kubectl(&["get", "ingress", &name, "-n", &self.ns, "-o", "name"]);
-            if o.status.success() {
-                let patch =
-                    format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
-                ok(&kubectl(&[
-                    "patch",
-                    "ingress",
-                    &name,
-                    "-n",
-                    &self.ns,
-                    "--subresource=status",
-                    "--type=merge",
-                    "-p",
-                    &patch,
-                ]));
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(500));
-        }
-        panic!("the management ingress never appeared");
+        support::publish_ingress_address(&self.ns, "apim", ip, child)
     }
 
     /// Objects of `kind` in the namespace; helm's own release-history secrets are left out

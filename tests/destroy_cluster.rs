@@ -5,10 +5,11 @@
 //! the test plants itself must survive.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod support;
+use support::{kubectl, ok};
 
 fn cluster() -> bool {
     support::test_cluster().is_some()
@@ -16,23 +17,6 @@ fn cluster() -> bool {
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn kubectl(args: &[&str]) -> Output {
-    Command::new("kubectl")
-        .args(args)
-        .output()
-        .expect("kubectl on PATH")
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
 }
 
 fn profile_text(ns: &str, hosts: &Path) -> String {
@@ -121,34 +105,7 @@ impl Run {
 
     /// Plays the ingress controller: gives the management ingress an address once it exists.
     fn publish_ingress_address(&self, ip: &str, child: &mut std::process::Child) {
-        let name = "apim-wso2am-all-in-one-management-ingress";
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(240) {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            if kubectl(&["get", "ingress", name, "-n", &self.ns, "-o", "name"])
-                .status
-                .success()
-            {
-                let patch =
-                    format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
-                ok(&kubectl(&[
-                    "patch",
-                    "ingress",
-                    name,
-                    "-n",
-                    &self.ns,
-                    "--subresource=status",
-                    "--type=merge",
-                    "-p",
-                    &patch,
-                ]));
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(500));
-        }
-        panic!("the management ingress never appeared");
+        support::publish_ingress_address(&self.ns, "apim", ip, child)
     }
 
     fn hosts(&self) -> String {

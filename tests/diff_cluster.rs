@@ -4,37 +4,17 @@
 //! STAND-IN FOR API-M (tests/km_support), as the registration tests use it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod km_support;
 mod support;
+use support::{charts, kubectl, ok};
 
 use serde_json::Value;
 
 const STORE_PASSWORD: &str = "kmp-diff-store-Vq81";
 const ADMIN_PASSWORD: &str = "kmp-diff-admin-Lx42";
-
-fn kubectl(args: &[&str]) -> Output {
-    Command::new("kubectl")
-        .args(args)
-        .output()
-        .expect("kubectl on PATH")
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn charts() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts")
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -137,34 +117,7 @@ dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
 
     /// Plays the ingress controller: gives the management ingress an address once it exists.
     fn publish_ingress_address(&self, ip: &str, child: &mut std::process::Child) {
-        let name = "apim-wso2am-all-in-one-management-ingress";
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(240) {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            if kubectl(&["get", "ingress", name, "-n", &self.ns, "-o", "name"])
-                .status
-                .success()
-            {
-                let patch =
-                    format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
-                ok(&kubectl(&[
-                    "patch",
-                    "ingress",
-                    name,
-                    "-n",
-                    &self.ns,
-                    "--subresource=status",
-                    "--type=merge",
-                    "-p",
-                    &patch,
-                ]));
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(500));
-        }
-        panic!("the management ingress never appeared");
+        support::publish_ingress_address(&self.ns, "apim", ip, child)
     }
 
     /// `kmpilot diff` as text and as JSON: (exit code, text, report).

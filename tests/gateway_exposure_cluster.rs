@@ -6,36 +6,16 @@
 //! a controller would, and the GatewayClass names Envoy Gateway's controller.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 mod support;
-
-fn kubectl(args: &[&str]) -> Output {
-    Command::new("kubectl")
-        .args(args)
-        .output()
-        .expect("kubectl on PATH")
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
+use support::{charts, kubectl, ok};
 
 fn json(args: &[&str]) -> Value {
     serde_json::from_str(&ok(&kubectl(args))).unwrap()
-}
-
-fn charts() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts")
 }
 
 const GW: &str = "gateways.gateway.networking.k8s.io";

@@ -6,13 +6,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use kmpilot::import::Report;
 use kmpilot::profile::Profile;
 
 mod km_support;
 mod support;
+use support::{kubectl, publish_ingress_address};
 
 /// The two tests share the cluster-wide PrivateJet scan: one at a time.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -25,13 +25,6 @@ const PJ_PW: &str = "kmpilot-import-pj-basic";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn kubectl(args: &[&str]) -> Output {
-    Command::new("kubectl")
-        .args(args)
-        .output()
-        .expect("kubectl on PATH")
 }
 
 fn ok(o: Output) -> String {
@@ -82,38 +75,6 @@ fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     )
-}
-
-/// Plays the ingress controller: gives the management ingress an address once it exists.
-fn publish_ingress_address(ns: &str, release: &str, ip: &str, child: &mut std::process::Child) {
-    let name = format!("{release}-wso2am-all-in-one-management-ingress");
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(240) {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        if kubectl(&["get", "ingress", &name, "-n", ns, "-o", "name"])
-            .status
-            .success()
-        {
-            let patch =
-                format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
-            ok(kubectl(&[
-                "patch",
-                "ingress",
-                &name,
-                "-n",
-                ns,
-                "--subresource=status",
-                "--type=merge",
-                "-p",
-                &patch,
-            ]));
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    panic!("the management ingress never appeared");
 }
 
 /// Imports `name` from `ns` into the store under `dir`, returns the report and the profile.

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod support;
+use support::kubectl;
 
 /// The shared gate: a visible SKIPPED without a cluster, a failure under CI.
 fn cluster() -> bool {
@@ -20,13 +21,6 @@ fn cluster() -> bool {
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn kubectl(args: &[&str]) -> Output {
-    Command::new("kubectl")
-        .args(args)
-        .output()
-        .expect("kubectl on PATH")
 }
 
 /// Creates `ns` empty. A namespace an earlier run deleted with --wait=false may still be

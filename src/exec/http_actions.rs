@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::secrets::Secrets;
 use super::{Ctx, Failure};
 use crate::http::Reach;
 use crate::http::reach::{self, Decision};
@@ -18,6 +19,34 @@ fn failure(e: crate::http::KmError) -> Failure {
     }
 }
 
+/// The progress lines of an HTTP conversation, into the step's log with secrets scrubbed.
+fn log_sink<'a>(ctx: &Ctx<'a>) -> impl FnMut(String) + Send + 'a {
+    let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
+    move |line: String| {
+        let _ = tx.send(super::events::Event::Output {
+            step,
+            stream: super::events::Stream::Info,
+            line: secrets.scrub(&line),
+        });
+    }
+}
+
+/// The API-M admin password of a registration, as resolved for this run.
+pub(super) fn admin_password<'s>(secrets: &'s Secrets, r: &Registration) -> Option<&'s str> {
+    secrets.get(
+        &r.admin.password,
+        r.admin.password.shell_var("APIM_ADMIN_PASSWORD"),
+    )
+}
+
+/// The password of the IS user API-M's key-manager connector signs in with.
+pub(super) fn connector_password<'s>(secrets: &'s Secrets, r: &Registration) -> Option<&'s str> {
+    secrets.get(
+        &r.connector.password,
+        r.connector.password.shell_var("IS_ADMIN_PASSWORD"),
+    )
+}
+
 pub(super) async fn discover(ctx: &mut Ctx<'_>, h: &HttpRequest) -> Result<(), Failure> {
     if ctx.opts.dry_run {
         ctx.info(format!("dry run: not fetching {}", h.url));
@@ -25,14 +54,7 @@ pub(super) async fn discover(ctx: &mut Ctx<'_>, h: &HttpRequest) -> Result<(), F
     }
     let timeout = Duration::from_secs(ctx.profile.key_manager.timeout_seconds);
     let (reach, forward) = route(ctx, &h.url, h.via.as_ref()).await?;
-    let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
-    let mut progress = |line: String| {
-        let _ = tx.send(super::events::Event::Output {
-            step,
-            stream: super::events::Stream::Info,
-            line: secrets.scrub(&line),
-        });
-    };
+    let mut progress = log_sink(ctx);
     let d = crate::http::discover_via(
         &h.url,
         &h.tls,
@@ -74,31 +96,14 @@ pub(super) async fn register(ctx: &mut Ctx<'_>, r: &Registration) -> Result<(), 
         ));
         return Ok(());
     }
-    let admin = ctx
-        .secrets
-        .get(
-            &r.admin.password,
-            r.admin.password.shell_var("APIM_ADMIN_PASSWORD"),
-        )
+    let admin = admin_password(ctx.secrets, r)
         .ok_or_else(|| Failure::new("the API-M admin password was not resolved"))?
         .to_string();
-    let connector = ctx
-        .secrets
-        .get(
-            &r.connector.password,
-            r.connector.password.shell_var("IS_ADMIN_PASSWORD"),
-        )
+    let connector = connector_password(ctx.secrets, r)
         .ok_or_else(|| Failure::new("the IS admin password was not resolved"))?
         .to_string();
     let (reach, forward) = route(ctx, &r.key_managers_url, r.apim_route.as_ref()).await?;
-    let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
-    let mut progress = |line: String| {
-        let _ = tx.send(super::events::Event::Output {
-            step,
-            stream: super::events::Stream::Info,
-            line: secrets.scrub(&line),
-        });
-    };
+    let mut progress = log_sink(ctx);
     let outcome = crate::http::register_via(
         r,
         &ctx.opts.work_dir,
@@ -210,23 +215,11 @@ pub(super) async fn deregister(ctx: &mut Ctx<'_>, r: &Registration) -> Result<()
         ));
         return Ok(());
     }
-    let admin = ctx
-        .secrets
-        .get(
-            &r.admin.password,
-            r.admin.password.shell_var("APIM_ADMIN_PASSWORD"),
-        )
+    let admin = admin_password(ctx.secrets, r)
         .ok_or_else(|| Failure::new("the API-M admin password was not resolved"))?
         .to_string();
     let (reach, forward) = route(ctx, &r.key_managers_url, r.apim_route.as_ref()).await?;
-    let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
-    let mut progress = |line: String| {
-        let _ = tx.send(super::events::Event::Output {
-            step,
-            stream: super::events::Stream::Info,
-            line: secrets.scrub(&line),
-        });
-    };
+    let mut progress = log_sink(ctx);
     let outcome = crate::http::deregister_via(
         r,
         &ctx.opts.work_dir,

@@ -3,8 +3,8 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::io::Write;
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use kmpilot::kube::Kube;
@@ -189,4 +189,61 @@ pub fn ensure_nginx_ingress_class() {
             "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n",
         )
     });
+}
+
+/// `kubectl` on PATH (the test cluster's KUBECONFIG is in the environment); its output as it is.
+pub fn kubectl(args: &[&str]) -> Output {
+    Command::new("kubectl")
+        .args(args)
+        .output()
+        .expect("kubectl on PATH")
+}
+
+/// The standard output of a command that must have succeeded (else the test fails with both streams).
+pub fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// The stand-in charts (`tests/charts`), used in place of the WSO2 charts no test machine can download.
+pub fn charts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts")
+}
+
+/// Plays the ingress controller: gives release `release`'s management ingress in `ns` the
+/// address `ip` once it exists (or stops waiting when `child`, the apply, ended first).
+pub fn publish_ingress_address(ns: &str, release: &str, ip: &str, child: &mut std::process::Child) {
+    let name = format!("{release}-wso2am-all-in-one-management-ingress");
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(240) {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        if kubectl(&["get", "ingress", &name, "-n", ns, "-o", "name"])
+            .status
+            .success()
+        {
+            let patch =
+                format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
+            ok(&kubectl(&[
+                "patch",
+                "ingress",
+                &name,
+                "-n",
+                ns,
+                "--subresource=status",
+                "--type=merge",
+                "-p",
+                &patch,
+            ]));
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    panic!("the management ingress never appeared");
 }

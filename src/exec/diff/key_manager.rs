@@ -14,23 +14,12 @@ const KIND: &str = "key-manager";
 
 pub(super) async fn compare(ctx: &mut Ctx<'_>, r: &Registration) -> Item {
     let what = format!("key manager {} at {}", r.name, r.key_managers_url);
-    let admin = ctx
-        .secrets
-        .get(
-            &r.admin.password,
-            r.admin.password.shell_var("APIM_ADMIN_PASSWORD"),
-        )
-        .map(str::to_string);
+    let admin = crate::exec::http_actions::admin_password(ctx.secrets, r).map(str::to_string);
     let Some(admin) = admin else {
         return Item::new(KIND, what, Change::NotCompared)
             .detail("the API-M admin password is not available here (set its variable)");
     };
-    let connector = ctx
-        .secrets
-        .get(
-            &r.connector.password,
-            r.connector.password.shell_var("IS_ADMIN_PASSWORD"),
-        )
+    let connector = crate::exec::http_actions::connector_password(ctx.secrets, r)
         .map(|p| super::digest(p.as_bytes()));
     let (reach, forward) =
         match crate::exec::http_actions::route(ctx, &r.key_managers_url, r.apim_route.as_ref())
