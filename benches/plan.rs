@@ -11,16 +11,16 @@ const PRIVATEJET: &str = include_str!("../profiles/privatejet.yaml");
 
 fn bench(c: &mut Criterion) {
     c.bench_function("load+validate production-like", |b| {
-        b.iter(|| load::from_str(std::hint::black_box(LARGEST)).unwrap())
+        b.iter(|| load::from_str(std::hint::black_box(LARGEST), kmpilot::steps::validate).unwrap())
     });
-    let p = load::from_str(LARGEST).unwrap().profile;
+    let p = load::from_str(LARGEST, kmpilot::steps::validate).unwrap().profile;
     c.bench_function("plan+render production-like", |b| {
         b.iter(|| plan::plan(std::hint::black_box(&p)))
     });
     c.bench_function("load+validate+plan+render production-like", |b| {
         b.iter(|| {
             plan::plan(
-                &load::from_str(std::hint::black_box(LARGEST))
+                &load::from_str(std::hint::black_box(LARGEST), kmpilot::steps::validate)
                     .unwrap()
                     .profile,
             )
@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("load+validate+plan+render privatejet", |b| {
         b.iter(|| {
             plan::plan(
-                &load::from_str(std::hint::black_box(PRIVATEJET))
+                &load::from_str(std::hint::black_box(PRIVATEJET), kmpilot::steps::validate)
                     .unwrap()
                     .profile,
             )

@@ -155,12 +155,6 @@ pub fn supports(p: &Profile, feature: Feature) -> Option<bool> {
     apim_version(p).map(|v| fact(feature).exists_in(v))
 }
 
-/// The API Operator release PrivateJet needs on each target cluster, and where its
-/// published install manifest lives (what `apictl install api-operator` applies).
-pub const API_OPERATOR_VERSION: &str = "v1.2.2";
-pub const API_OPERATOR_CONFIGS: &str =
-    "https://github.com/wso2/k8s-api-operator/releases/download/v1.2.2/api-operator-configs.yaml";
-
 /// A kind a step creates, and what installs it when the cluster does not serve it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KindNeed {
@@ -202,7 +196,7 @@ pub fn v1beta1_crds() -> KindNeed {
 /// What a PrivateJet target must serve before the step touches it. With the operator
 /// installed by the step, the cluster must accept its v1beta1 CRDs; otherwise the operator's
 /// Security kind must already be served when the cluster gets security resources.
-pub fn private_jet_needs(c: &crate::steps::private_jet::PjCluster) -> Vec<KindNeed> {
+pub fn private_jet_needs(c: &crate::profile::sections::private_jet::PjCluster) -> Vec<KindNeed> {
     let mut v = Vec::new();
     if c.install_operator {
         v.push(v1beta1_crds());

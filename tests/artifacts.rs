@@ -15,7 +15,7 @@ fn profile_path(name: &str) -> PathBuf {
 }
 
 fn load(name: &str) -> Profile {
-    load::from_path(&profile_path(name))
+    load::from_path(&profile_path(name), kmpilot::steps::validate)
         .unwrap_or_else(|e| panic!("{name}: {e:?}"))
         .profile
 }
@@ -320,7 +320,7 @@ fn literal_secrets_never_reach_plans_or_artifacts() {
             "{ literal: TopSecret-4 }",
         );
     assert!(text.matches("TopSecret").count() >= 4);
-    let loaded = load::from_str(&text).unwrap();
+    let loaded = load::from_str(&text, kmpilot::steps::validate).unwrap();
     let plan = plan::plan(&loaded.profile);
     let mut outputs = vec![
         describe::text(&plan, true),

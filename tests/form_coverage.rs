@@ -42,7 +42,7 @@ fn every_profile_value_has_a_form_field() {
     let mut missing = Vec::new();
     for name in ["quickstart", "production-like", "privatejet", "kms-sts"] {
         let path = format!("profiles/{name}.yaml");
-        let p = load::from_path(std::path::Path::new(&path))
+        let p = load::from_path(std::path::Path::new(&path), kmpilot::steps::validate)
             .unwrap()
             .profile;
         let mut tree = serde_json::to_value(&p).unwrap();

@@ -24,7 +24,7 @@ proptest! {
     fn mutated_profiles_never_panic(at in 0usize..4000, len in 0usize..40, insert in "[ :\\-\\[\\]{}#'\"a-z0-9\n\t]{0,12}", which in 0u8..2) {
         let base = if which == 0 { QUICKSTART } else { PRIVATEJET };
         let text = mutate(base, at, len, &insert);
-        match load::from_str(&text) {
+        match load::from_str(&text, kmpilot::steps::validate) {
             Ok(_) => {}
             Err(e) => {
                 // every failure explains itself
@@ -38,6 +38,6 @@ proptest! {
 
     #[test]
     fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
-        let _ = load::from_str(&text);
+        let _ = load::from_str(&text, kmpilot::steps::validate);
     }
 }

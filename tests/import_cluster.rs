@@ -49,7 +49,7 @@ fn fresh_namespace(ns: &str) {
 }
 
 fn example(name: &str) -> Profile {
-    kmpilot::profile::load::from_path(&root().join("profiles").join(name))
+    kmpilot::profile::load::from_path(&root().join("profiles").join(name), kmpilot::steps::validate)
         .unwrap()
         .profile
 }
@@ -101,7 +101,7 @@ fn import(dir: &Path, name: &str, ns: &str, hosts: &Path) -> (Report, Profile, S
     let path = dir.join("config/profiles").join(format!("{name}.yaml"));
     assert_eq!(report.path.as_deref(), Some(path.to_str().unwrap()));
     let file = std::fs::read_to_string(&path).unwrap();
-    let imported = kmpilot::profile::load::from_path(&path)
+    let imported = kmpilot::profile::load::from_path(&path, kmpilot::steps::validate)
         .unwrap_or_else(|e| panic!("the imported profile loads: {e:?}\n{file}"))
         .profile;
     // no secret value in what import printed or wrote
@@ -372,7 +372,7 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let report: Report = serde_json::from_slice(&o.stdout).unwrap();
-    let km = kmpilot::profile::load::from_path(&path)
+    let km = kmpilot::profile::load::from_path(&path, kmpilot::steps::validate)
         .unwrap()
         .profile
         .key_manager;
@@ -419,7 +419,7 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
-        !kmpilot::profile::load::from_path(&path)
+        !kmpilot::profile::load::from_path(&path, kmpilot::steps::validate)
             .unwrap()
             .profile
             .key_manager
@@ -490,7 +490,7 @@ fn bad_input_exits_2_and_an_empty_namespace_is_not_a_profile() {
         assert!(!dir.path().join("config/profiles/x.yaml").exists());
     } else {
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-        let p = kmpilot::profile::load::from_path(&dir.path().join("config/profiles/x.yaml"))
+        let p = kmpilot::profile::load::from_path(&dir.path().join("config/profiles/x.yaml"), kmpilot::steps::validate)
             .unwrap()
             .profile;
         assert!(!p.identity_server.install && !p.api_manager.install);

@@ -88,7 +88,7 @@ impl Env {
 
     /// What the plan says each step needs (the executor's contract).
     fn needs(&self) -> Vec<(StepId, Vec<StepId>)> {
-        let loaded = kmpilot::profile::load::from_path(&self.profile).unwrap();
+        let loaded = kmpilot::profile::load::from_path(&self.profile, kmpilot::steps::validate).unwrap();
         let plan = kmpilot::plan::plan(&loaded.profile);
         plan.steps
             .iter()

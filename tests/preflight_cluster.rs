@@ -8,7 +8,7 @@ use kmpilot::profile::{Profile, load};
 mod support;
 
 fn quickstart(kubeconfig: &std::path::Path) -> Profile {
-    let mut p = load::from_path(std::path::Path::new("profiles/quickstart.yaml"))
+    let mut p = load::from_path(std::path::Path::new("profiles/quickstart.yaml"), kmpilot::steps::validate)
         .unwrap()
         .profile;
     p.cluster.kubeconfig = Some(kubeconfig.to_path_buf());

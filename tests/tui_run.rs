@@ -19,7 +19,7 @@ use ratatui::backend::TestBackend;
 const NOW: i64 = 1_767_225_600;
 
 fn running_app() -> App {
-    let profile = load::from_path(std::path::Path::new("profiles/quickstart.yaml"))
+    let profile = load::from_path(std::path::Path::new("profiles/quickstart.yaml"), kmpilot::steps::validate)
         .unwrap()
         .profile;
     let mut app = new_app(

@@ -18,7 +18,7 @@ fn quickstart_path() -> PathBuf {
 }
 
 fn app_with(no_color: bool) -> App {
-    let profile = load::from_path(&quickstart_path()).unwrap().profile;
+    let profile = load::from_path(&quickstart_path(), kmpilot::steps::validate).unwrap().profile;
     let mut app = new_app(
         TuiOptions {
             profile_path: Some(quickstart_path()),
@@ -287,7 +287,7 @@ fn bad_hostname_shows_the_validate_message() {
     typ(&mut a, ":9443");
     key(&mut a, KeyCode::Enter);
     // the message `kmpilot validate` prints for this profile
-    let issues = a.profile.validate().list;
+    let issues = kmpilot::steps::validate(&a.profile).list;
     let issue = issues
         .iter()
         .find(|i| i.path.to_string() == "identityServer.hostname")
@@ -417,7 +417,7 @@ fn save_then_reload_is_equal() {
     update(&mut a, done);
     assert!(!a.dirty());
     assert!(screen_text(&a).contains("saved"));
-    let back = load::from_path(&path).unwrap().profile;
+    let back = load::from_path(&path, kmpilot::steps::validate).unwrap().profile;
     assert_eq!(back, a.profile);
     assert_eq!(back.cluster.namespace, "wso2-dev");
 }
@@ -440,7 +440,7 @@ fn save_as_asks_for_a_name_when_there_is_no_path() {
     assert_eq!(path, target);
     update(&mut a, save_blocking(&path, &profile));
     assert_eq!(a.profile_path.as_deref(), Some(target.as_path()));
-    assert_eq!(load::from_path(&target).unwrap().profile, a.profile);
+    assert_eq!(load::from_path(&target, kmpilot::steps::validate).unwrap().profile, a.profile);
 }
 
 #[test]
@@ -934,7 +934,7 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     use kmpilot::tui::open_profile::Entry;
     let dir = tempfile::tempdir().unwrap();
     let other = dir.path().join("customer.yaml");
-    let mut p = load::from_path(&quickstart_path()).unwrap().profile;
+    let mut p = load::from_path(&quickstart_path(), kmpilot::steps::validate).unwrap().profile;
     p.name = "customer".into();
     p.description = "reproduce ticket 4711".into();
     p.cluster.namespace = "cust".into();

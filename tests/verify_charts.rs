@@ -127,7 +127,7 @@ fn every_shipped_example_verifies_clean() {
         if path.extension().and_then(|x| x.to_str()) != Some("yaml") {
             continue;
         }
-        let loaded = kmpilot::profile::load::from_path(&path)
+        let loaded = kmpilot::profile::load::from_path(&path, kmpilot::steps::validate)
             .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
         let p = with_charts(loaded.profile, None, None);
         let reports = verify(&p);
@@ -171,7 +171,7 @@ fn a_table_the_chart_already_declares_is_named_with_the_field_to_fix() {
     p.identity_server.extra_toml =
         "[authentication.consent]\ndata_source = \"jdbc/WSO2IdentityDB\"\n".into();
     // validate already knows this table of the chart version offline…
-    let issues = p.validate();
+    let issues = kmpilot::steps::validate(&p);
     assert!(
         issues.list.iter().any(|i| i.is_error()
             && i.path.to_string() == "identityServer.extraToml"

@@ -17,7 +17,7 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn load(name: &str) -> Profile {
-    load::from_path(&example(name)).unwrap().profile
+    load::from_path(&example(name), kmpilot::steps::validate).unwrap().profile
 }
 
 /// Pattern 6 on API-M 4.5 (the quickstart) with the PrivateJet clusters of the 3.2 example.
@@ -36,7 +36,7 @@ privateJet:
 #[test]
 fn every_example_profile_validates_without_errors() {
     for name in ["quickstart", "production-like", "privatejet", "kms-sts"] {
-        let issues = load(name).validate();
+        let issues = kmpilot::steps::validate(&load(name));
         let errors: Vec<_> = issues.list.iter().filter(|i| i.is_error()).collect();
         assert!(errors.is_empty(), "{name}: {errors:?}");
     }
@@ -75,7 +75,7 @@ fn is_7_and_privatejet_cannot_be_one_deployment() {
     // the 3.2 example with pattern 6's IS switched back on
     let mut p = load("privatejet");
     p.identity_server.install = true;
-    let issues = p.validate();
+    let issues = kmpilot::steps::validate(&p);
     let e = issues
         .list
         .iter()
@@ -90,7 +90,7 @@ fn is_7_and_privatejet_cannot_be_one_deployment() {
     let mut p = load("privatejet");
     p.api_manager.install = true;
     assert!(
-        p.validate()
+        kmpilot::steps::validate(&p)
             .list
             .iter()
             .any(|i| i.is_error() && i.message.contains("kmpilot cannot install API-M 3.2.0")),
@@ -98,8 +98,7 @@ fn is_7_and_privatejet_cannot_be_one_deployment() {
     );
     // and the quickstart stays clean: nothing here is a warning either
     assert!(
-        load("quickstart")
-            .validate()
+        kmpilot::steps::validate(&load("quickstart"))
             .list
             .iter()
             .all(|i| i.severity != Severity::Error)

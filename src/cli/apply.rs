@@ -97,7 +97,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         }
     }
     let base_dir = exec::base_dir(Some(&path));
-    let state_dir = exec::state_dir();
+    let state_dir = crate::profile::store::state_dir();
     let _log = super::logging::init(&state_dir);
     let opts = RunOptions {
         dry_run: a.dry_run,

@@ -69,7 +69,7 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
             return EXIT_FAILED;
         }
     };
-    let state_dir = exec::state_dir();
+    let state_dir = crate::profile::store::state_dir();
     let _log = super::logging::init(&state_dir);
     let resume = resumes(&state_dir, &profile.name);
     if !a.dry_run {

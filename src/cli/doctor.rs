@@ -42,7 +42,7 @@ pub fn run(cli: &Cli, file: &str, output: Format, bundle: Option<&Path>, log_lin
         let opts = crate::exec::bundle::BundleOptions {
             path: dest.to_path_buf(),
             log_lines,
-            state_dir: crate::exec::state_dir(),
+            state_dir: crate::profile::store::state_dir(),
             base_dir: crate::exec::base_dir(Some(&path)),
         };
         match rt.block_on(write_bundle(&p, &report, &opts)) {
@@ -246,7 +246,7 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
             detail,
         });
     }
-    let ca = crate::exec::state_dir()
+    let ca = crate::profile::store::state_dir()
         .join("work")
         .join(&p.name)
         .join(crate::steps::keystores::spec(p).tls_cert);

@@ -344,11 +344,11 @@ pub fn run(cli: Cli) -> u8 {
 /// carries the exit code.
 pub(crate) fn load_profile(cli: &Cli, file: &str) -> Result<(PathBuf, Loaded), u8> {
     let path = store::resolve(file);
-    match load::from_path(&path) {
+    match load::from_path(&path, crate::steps::validate) {
         Ok(mut loaded) => {
             apply_overrides(cli, &mut loaded.profile);
             // overrides are input too
-            let issues = loaded.profile.validate();
+            let issues = crate::steps::validate(&loaded.profile);
             if issues.has_errors() {
                 print_issues(&path.display().to_string(), &issues.list);
                 return Err(EXIT_BAD_INPUT);

@@ -37,7 +37,7 @@ pub fn run(cmd: &ProfilesCommand) -> u8 {
         },
         ProfilesCommand::Show { name } => {
             let path = store::resolve(name);
-            match load::from_path(&path) {
+            match load::from_path(&path, crate::steps::validate) {
                 Ok(l) => match save::to_yaml(&l.profile) {
                     Ok((text, _)) => {
                         print!("{text}");

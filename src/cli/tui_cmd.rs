@@ -13,7 +13,7 @@ pub fn run(cli: &Cli, file: Option<&str>) -> u8 {
     let mut profile = match &path {
         None => Profile::quickstart("quickstart"),
         // wrong values are fixed in the wizard; a file it cannot read is not opened
-        Some(p) => match store::read_for_wizard(p) {
+        Some(p) => match store::read_for_wizard(p, crate::steps::validate) {
             Ok(profile) => profile,
             Err(store::Unreadable::Io(e)) => {
                 eprintln!("error: {e}");
@@ -29,7 +29,7 @@ pub fn run(cli: &Cli, file: Option<&str>) -> u8 {
     if let Some(p) = &path {
         store::remember_last(p);
     }
-    let _log = super::logging::init(&crate::exec::state_dir());
+    let _log = super::logging::init(&crate::profile::store::state_dir());
     match crate::tui::run(crate::tui::TuiOptions {
         profile_path: path,
         profile,

@@ -6,12 +6,12 @@ use crate::profile::store;
 pub fn run(cli: &Cli, file: &str, output: Format) -> u8 {
     let path = store::resolve(file);
     let source = path.display().to_string();
-    let issues: Vec<Issue> = match load::from_path(&path) {
+    let issues: Vec<Issue> = match load::from_path(&path, crate::steps::validate) {
         Ok(mut loaded) => {
             apply_overrides(cli, &mut loaded.profile);
             let mut v = loaded.warnings;
             if cli.context.is_some() || cli.namespace.is_some() {
-                v = loaded.profile.validate().list;
+                v = crate::steps::validate(&loaded.profile).list;
             }
             v
         }

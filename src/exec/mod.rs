@@ -116,19 +116,6 @@ pub fn base_dir(profile_path: Option<&std::path::Path>) -> PathBuf {
         .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
 }
 
-/// The state directory: `KMPILOT_STATE_DIR`, else the OS state/data dir for kmpilot.
-pub fn state_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("KMPILOT_STATE_DIR") {
-        return PathBuf::from(d);
-    }
-    directories::ProjectDirs::from("", "", "kmpilot")
-        .map(|d| {
-            d.state_dir()
-                .unwrap_or_else(|| d.data_local_dir())
-                .to_path_buf()
-        })
-        .unwrap_or_else(|| PathBuf::from(".kmpilot-state"))
-}
 
 pub(crate) struct Ctx<'a> {
     pub plan: &'a Plan,

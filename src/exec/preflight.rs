@@ -55,7 +55,7 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(10);
 /// for its version, ingress classes and CSI drivers are listed.
 pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOutcome> {
     crate::kube::ensure_crypto_provider();
-    let state_dir = super::state_dir();
+    let state_dir = crate::profile::store::state_dir();
     let opts = RunOptions {
         dry_run: true,
         resume: false,

@@ -159,7 +159,7 @@ pub fn build(name: &str, live: &Live) -> Result<(Profile, Report), String> {
 
     secrets_to_prompt(&mut p, &mut r);
     not_recorded(&p, &mut r);
-    let issues = p.validate();
+    let issues = crate::steps::validate(&p);
     for i in issues
         .list
         .iter()

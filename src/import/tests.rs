@@ -107,7 +107,7 @@ fn example(name: &str) -> Profile {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("profiles")
         .join(name);
-    crate::profile::load::from_path(&path).unwrap().profile
+    crate::profile::load::from_path(&path, crate::steps::validate).unwrap().profile
 }
 
 fn round_trip(orig: &Profile) -> Report {

@@ -396,7 +396,7 @@ mod tests {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            let p = crate::profile::load::from_str(&text)
+            let p = crate::profile::load::from_str(&text, crate::steps::validate)
                 .unwrap_or_else(|e| panic!("{path}: {e:?}"))
                 .profile;
             let apply = crate::plan::plan(&p);

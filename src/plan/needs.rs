@@ -189,7 +189,7 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles");
         for e in std::fs::read_dir(dir).unwrap() {
             let path = e.unwrap().path();
-            let loaded = crate::profile::load::from_path(&path)
+            let loaded = crate::profile::load::from_path(&path, crate::steps::validate)
                 .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
             assert_topological(&crate::plan::plan(&loaded.profile));
         }

@@ -11,6 +11,10 @@ use super::Profile;
 use super::diagnostics::{Issue, Issues, Severity, YamlPath};
 use super::yaml_tree::{self, Node, Pos, Seg};
 
+/// What makes a profile that reads valid: every step's checks (`crate::steps::validate`).
+/// Handed in, so that reading the document does not depend on what the steps make of it.
+pub type Validate = fn(&Profile) -> Issues;
+
 #[derive(Debug)]
 pub struct Loaded {
     pub profile: Profile,
@@ -43,16 +47,16 @@ impl LoadError {
 /// files and keeps a malformed profile from taking long.
 const MAX_SHAPE_ERRORS: usize = 64;
 
-pub fn from_path(path: &Path) -> Result<Loaded, LoadError> {
+pub fn from_path(path: &Path, validate: Validate) -> Result<Loaded, LoadError> {
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
         path: path.display().to_string(),
         source,
     })?;
-    from_str(&text)
+    from_str(&text, validate)
 }
 
-pub fn from_str(text: &str) -> Result<Loaded, LoadError> {
-    let (profile, issues) = check(text);
+pub fn from_str(text: &str, validate: Validate) -> Result<Loaded, LoadError> {
+    let (profile, issues) = check(text, validate);
     match profile {
         Some(profile) if !issues.iter().any(Issue::is_error) => Ok(Loaded {
             profile,
@@ -64,7 +68,7 @@ pub fn from_str(text: &str) -> Result<Loaded, LoadError> {
 
 /// The profile, if its shape could be read, and every problem. The wizard opens a profile
 /// whose values are wrong (to fix them) but not one it cannot read.
-pub fn check(text: &str) -> (Option<Profile>, Vec<Issue>) {
+pub fn check(text: &str, validate: Validate) -> (Option<Profile>, Vec<Issue>) {
     let tree = match yaml_tree::parse(text) {
         Ok(t) => t,
         Err(e) => {
@@ -103,7 +107,7 @@ pub fn check(text: &str) -> (Option<Profile>, Vec<Issue>) {
         }
     };
     if let Some(p) = profile.as_ref().or(repaired.as_ref()) {
-        for i in p.validate().list {
+        for i in validate(p).list {
             // a removed node falls back to its default; don't also report the default
             if !issues
                 .iter()

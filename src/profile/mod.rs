@@ -1,27 +1,29 @@
 //! The profile: every answer the wizard collects, as one YAML document (`apiVersion:
-//! kmpilot/v1`, `kind: Profile`) that can be saved, replayed and shared. Sections live with
-//! their steps in `crate::steps`; this module holds the document, loading with diagnostics,
-//! atomic saving and the profile store.
+//! kmpilot/v1`, `kind: Profile`) that can be saved, replayed and shared. Its sections'
+//! types are in `sections`; this module holds the document, loading with diagnostics, atomic
+//! saving and the profile store. What a section means (checks, plan, wizard fields) is its
+//! step's, in `crate::steps`.
 
 pub mod checks;
 pub mod diagnostics;
 pub mod load;
 pub mod save;
 pub mod secret;
+pub mod sections;
 pub mod store;
 pub mod yaml_tree;
 
 use serde::{Deserialize, Serialize};
 
-use crate::steps::api_manager::ApiManager;
-use crate::steps::cluster::{Cluster, Prerequisites};
-use crate::steps::dns::Dns;
-use crate::steps::identity_server::IdentityServer;
-use crate::steps::key_manager::KeyManager;
-use crate::steps::keystores::Keystores;
-use crate::steps::kms_sts::KmsSts;
-use crate::steps::private_jet::PrivateJet;
-use crate::steps::secure_vault::SecureVault;
+use sections::api_manager::ApiManager;
+use sections::cluster::{Cluster, Prerequisites};
+use sections::dns::Dns;
+use sections::identity_server::IdentityServer;
+use sections::key_manager::KeyManager;
+use sections::keystores::Keystores;
+use sections::kms_sts::KmsSts;
+use sections::private_jet::PrivateJet;
+use sections::secure_vault::SecureVault;
 use diagnostics::{Issues, YamlPath};
 use secret::SecretRef;
 
@@ -79,9 +81,9 @@ impl Profile {
         }
     }
 
-    /// Every problem in the profile, not just the first.
-    pub fn validate(&self) -> Issues {
-        let mut issues = Issues::default();
+    /// The document's own problems (its header and name); each section's are its step's
+    /// (`crate::steps::validate` runs both).
+    pub fn check_document(&self, issues: &mut Issues) {
         let root = YamlPath::root();
         if self.api_version != API_VERSION {
             issues.error(
@@ -109,8 +111,6 @@ impl Profile {
                 ),
             );
         }
-        crate::steps::validate(self, &mut issues);
-        issues
     }
 }
 

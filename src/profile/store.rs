@@ -12,6 +12,20 @@ pub fn config_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".kmpilot"))
 }
 
+/// The state directory (journals, ledgers, logs, the last profile): `KMPILOT_STATE_DIR`, else the OS state/data dir for kmpilot.
+pub fn state_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("KMPILOT_STATE_DIR") {
+        return PathBuf::from(d);
+    }
+    directories::ProjectDirs::from("", "", "kmpilot")
+        .map(|d| {
+            d.state_dir()
+                .unwrap_or_else(|| d.data_local_dir())
+                .to_path_buf()
+        })
+        .unwrap_or_else(|| PathBuf::from(".kmpilot-state"))
+}
+
 pub fn profiles_dir() -> PathBuf {
     config_dir().join("profiles")
 }
@@ -56,7 +70,7 @@ pub fn list() -> std::io::Result<Vec<String>> {
 /// Where the wizard notes the profile it last opened or saved (in the state dir: it is not a
 /// setting).
 fn last_profile_file() -> PathBuf {
-    crate::exec::state_dir().join("last-profile")
+    state_dir().join("last-profile")
 }
 
 /// Notes `path` as the profile bare `kmpilot` opens next time.
@@ -101,10 +115,13 @@ impl std::fmt::Display for Unreadable {
 
 /// Reads a profile for the wizard (`kmpilot tui -f`, Ctrl-O): wrong values are fine (the
 /// wizard shows and fixes them), a file that cannot be read as a profile is not.
-pub fn read_for_wizard(path: &Path) -> Result<crate::profile::Profile, Unreadable> {
+pub fn read_for_wizard(
+    path: &Path,
+    validate: crate::profile::load::Validate,
+) -> Result<crate::profile::Profile, Unreadable> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Unreadable::Io(format!("cannot read profile {}: {e}", path.display())))?;
-    match crate::profile::load::check(&text) {
+    match crate::profile::load::check(&text, validate) {
         (Some(p), _) => Ok(p),
         (None, issues) => Err(Unreadable::Invalid(issues)),
     }

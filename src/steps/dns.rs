@@ -1,56 +1,15 @@
 //! Step "dns": map the ingress address to every hostname, in a hosts file between kmpilot's
 //! markers (atomic write with a backup, by the executor) or printed for a DNS admin.
 
+pub use crate::profile::sections::dns::{DnsMode, Dns, hostnames};
+
 use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
 
 use crate::plan::{Action, AddressSource, Artifact, ArtifactKind, HostsUpdate, Step, StepId, Wait};
 use crate::profile::Profile;
 use crate::profile::diagnostics::{Issues, YamlPath};
 use crate::render::hosts;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum DnsMode {
-    #[default]
-    HostsFile,
-    Print,
-    None,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct Dns {
-    pub mode: DnsMode,
-    pub hosts_file: PathBuf,
-    /// A fixed address instead of the ingress's (e.g. 127.0.0.1 with a port-forward).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    pub wait_seconds: u64,
-}
-
-impl Default for Dns {
-    fn default() -> Self {
-        Dns {
-            mode: DnsMode::HostsFile,
-            hosts_file: PathBuf::from("/etc/hosts"),
-            address: None,
-            wait_seconds: 600,
-        }
-    }
-}
-
-pub fn hostnames(p: &Profile) -> Vec<String> {
-    let h = &p.api_manager.hostnames;
-    vec![
-        h.management.clone(),
-        h.gateway.clone(),
-        h.websocket.clone(),
-        h.websub.clone(),
-        p.identity_server.hostname.clone(),
-    ]
-}
 
 /// Placeholder for the address when it is only known at run time.
 pub const ADDRESS_PLACEHOLDER: &str = "${INGRESS_ADDRESS}";

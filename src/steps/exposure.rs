@@ -5,7 +5,9 @@
 //! Ingress). The plan's pieces for the Gateway API live here; the steps that own the objects
 //! (prerequisites, keystores, IS, API-M, DNS) call in.
 
-use serde::{Deserialize, Serialize};
+pub use crate::profile::sections::exposure::{Exposure, ExposureKind, GatewaySpec, gateway_api};
+
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::plan::{Action, Check, Command};
@@ -13,70 +15,6 @@ use crate::profile::Profile;
 use crate::profile::checks;
 use crate::profile::diagnostics::{Issues, YamlPath};
 use crate::render::gateway_api as gw;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct Exposure {
-    pub kind: ExposureKind,
-    /// Used when `kind: gatewayAPI`.
-    pub gateway: GatewaySpec,
-}
-
-impl Exposure {
-    /// Left out of a saved profile while it is the default, so profiles written before the
-    /// choice existed stay byte-identical.
-    pub fn is_default(&self) -> bool {
-        *self == Exposure::default()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum ExposureKind {
-    /// The charts' Ingresses (API-M's four, IS's one), served by an ingress controller.
-    #[default]
-    #[serde(rename = "ingress")]
-    Ingress,
-    /// HTTPRoutes attached to a Gateway, with BackendTLSPolicies for the pods' HTTPS ports.
-    #[serde(rename = "gatewayAPI")]
-    GatewayApi,
-}
-
-impl ExposureKind {
-    pub const NAMES: [&'static str; 2] = ["ingress", "gatewayAPI"];
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct GatewaySpec {
-    /// The Gateway's name. The API-M 4.5 chart's HTTPRoutes name it without a namespace, so
-    /// it lives in `cluster.namespace`.
-    pub name: String,
-    /// kmpilot creates (and owns) the Gateway; `false` uses an existing one of this name.
-    pub create: bool,
-    /// The GatewayClass of a Gateway kmpilot creates.
-    pub class_name: String,
-    /// Install Envoy Gateway (its Helm chart) and a GatewayClass `className` for it, for a
-    /// cluster where no Gateway controller can reach the pods' HTTPS ports.
-    pub install_envoy_gateway: bool,
-}
-
-impl Default for GatewaySpec {
-    fn default() -> Self {
-        GatewaySpec {
-            // the name WSO2's pattern-0 default_values use
-            name: "wso2-apim-gateway".into(),
-            create: true,
-            // Envoy Gateway's documented GatewayClass name
-            class_name: "eg".into(),
-            install_envoy_gateway: false,
-        }
-    }
-}
-
-/// Whether the profile exposes through the Gateway API.
-pub fn gateway_api(p: &Profile) -> bool {
-    p.cluster.exposure.kind == ExposureKind::GatewayApi
-}
 
 /// Envoy Gateway's Helm chart (an OCI artifact on Docker Hub), the version kmpilot installs,
 /// and the controller name its GatewayClass must carry (gateway.envoyproxy.io install docs).
@@ -511,7 +449,7 @@ mod tests {
         p.cluster.exposure.gateway.create = false;
         p.cluster.exposure.gateway.install_envoy_gateway = true;
         let paths = |p: &Profile| -> Vec<String> {
-            p.validate()
+            crate::steps::validate(&p)
                 .list
                 .iter()
                 .map(|i| i.path.to_string())

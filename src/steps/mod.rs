@@ -22,13 +22,17 @@ use crate::plan::{Command, SecretOverlay};
 use crate::profile::Profile;
 use crate::profile::diagnostics::Issues;
 
-/// Every step's checks, in the steps' order.
-pub fn validate(p: &Profile, issues: &mut Issues) {
+/// Every problem in the profile, not just the first: the document's, then every step's checks
+/// in the steps' order.
+pub fn validate(p: &Profile) -> Issues {
+    let mut issues = Issues::default();
+    p.check_document(&mut issues);
     for s in &registry::STEPS {
-        (s.validate)(p, issues);
+        (s.validate)(p, &mut issues);
     }
     // what the versions make impossible across steps (PrivateJet on 4.x, IS 7 on 3.2, …)
-    crate::compat::validate(p, issues);
+    crate::compat::validate(p, &mut issues);
+    issues
 }
 
 /// `helm upgrade --install`: idempotent, so a re-run or a resumed run changes nothing that is

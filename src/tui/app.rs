@@ -250,7 +250,7 @@ pub struct App {
     /// The profile as last loaded or saved: `dirty` compares against it.
     pub saved: Profile,
     pub profile_path: Option<PathBuf>,
-    /// `profile.validate()` after the last edit.
+    /// `steps::validate(&profile)` after the last edit.
     pub issues: Vec<Issue>,
     pub step: usize,
     pub focus: Focus,
@@ -337,7 +337,7 @@ impl App {
 
     /// Re-runs the same validation `kmpilot validate` runs and rebuilds the current form.
     pub fn revalidate(&mut self) {
-        self.issues = self.profile.validate().list;
+        self.issues = crate::steps::validate(&self.profile).list;
         self.fields = self.wizard_step().fields(&self.profile);
         if self.field >= self.fields.len() {
             self.field = self.fields.len().saturating_sub(1);

@@ -201,7 +201,7 @@ fn perform(
         Cmd::Abort => runner.abort(),
         Cmd::Discover { url, tls } => {
             let tx = tx.clone();
-            let base = crate::exec::state_dir()
+            let base = crate::profile::store::state_dir()
                 .join("work")
                 .join(&app.profile.name);
             tokio::spawn(async move {

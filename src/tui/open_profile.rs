@@ -219,7 +219,7 @@ pub fn draw(app: &App, d: &OpenDialog, f: &mut Frame, area: Rect) {
 
 /// Reads `path` for `Cmd::OpenProfile`: what `Msg::Opened` carries.
 pub fn read(path: PathBuf) -> Result<(PathBuf, Box<crate::profile::Profile>), String> {
-    crate::profile::store::read_for_wizard(&path)
+    crate::profile::store::read_for_wizard(&path, crate::steps::validate)
         .map(|p| (path, Box::new(p)))
         .map_err(|e| e.to_string())
 }
@@ -236,7 +236,7 @@ pub fn list_store() -> Result<Vec<Entry>, String> {
         .into_iter()
         .map(|name| {
             let path = crate::profile::store::path_for(&name);
-            let description = crate::profile::store::read_for_wizard(&path)
+            let description = crate::profile::store::read_for_wizard(&path, crate::steps::validate)
                 .map(|p| p.description)
                 .unwrap_or_else(|e| format!("(cannot be opened: {e})"));
             Entry {

@@ -225,7 +225,7 @@ pub fn spawn_executor_asking(
     use crate::exec::secrets::{SecretError, Secrets};
     use crate::exec::{self, RunOptions};
     let base_dir = exec::base_dir(req.profile_path.as_deref());
-    let state_dir = exec::state_dir();
+    let state_dir = crate::profile::store::state_dir();
     let opts = RunOptions {
         dry_run: false,
         resume: req.resume,

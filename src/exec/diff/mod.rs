@@ -358,7 +358,7 @@ pub async fn diff_profile(profile: &Profile, base_dir: &Path) -> DiffReport {
         Ok(d) => super::adapt::plan_with_decisions(&profile, d),
         Err(_) => crate::plan::plan(&profile),
     };
-    let state_dir = super::state_dir();
+    let state_dir = crate::profile::store::state_dir();
     let opts = RunOptions {
         dry_run: false,
         resume: false,

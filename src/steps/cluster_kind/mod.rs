@@ -5,7 +5,9 @@
 //! the WSO2 pods, whether AppArmor is there, and whether both pods fit. Facts per kind:
 //! `shared/reference/cluster-kinds.md`.
 
-use serde::{Deserialize, Serialize};
+pub use crate::profile::sections::cluster_kind::{ClusterKind, Delivery};
+
+use serde::Serialize;
 
 use crate::kube::{ClusterFacts, NodeFacts};
 
@@ -13,81 +15,6 @@ mod capacity;
 mod ingress;
 pub use capacity::*;
 pub use ingress::*;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum ClusterKind {
-    /// Detected when kmpilot meets the cluster.
-    #[default]
-    Auto,
-    Kind,
-    Minikube,
-    K3d,
-    K3s,
-    DockerDesktop,
-    RancherDesktop,
-    Orbstack,
-    Eks,
-    Gke,
-    Aks,
-    Openshift,
-    Other,
-}
-
-impl ClusterKind {
-    pub const NAMES: [&'static str; 13] = [
-        "auto",
-        "kind",
-        "minikube",
-        "k3d",
-        "k3s",
-        "docker-desktop",
-        "rancher-desktop",
-        "orbstack",
-        "eks",
-        "gke",
-        "aks",
-        "openshift",
-        "other",
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClusterKind::Auto => "auto",
-            ClusterKind::Kind => "kind",
-            ClusterKind::Minikube => "minikube",
-            ClusterKind::K3d => "k3d",
-            ClusterKind::K3s => "k3s",
-            ClusterKind::DockerDesktop => "docker-desktop",
-            ClusterKind::RancherDesktop => "rancher-desktop",
-            ClusterKind::Orbstack => "orbstack",
-            ClusterKind::Eks => "eks",
-            ClusterKind::Gke => "gke",
-            ClusterKind::Aks => "aks",
-            ClusterKind::Openshift => "openshift",
-            ClusterKind::Other => "other",
-        }
-    }
-
-    /// A cluster on the user's machine whose nodes can take a locally built image.
-    pub fn is_local(self) -> bool {
-        matches!(
-            self,
-            ClusterKind::Kind
-                | ClusterKind::Minikube
-                | ClusterKind::K3d
-                | ClusterKind::DockerDesktop
-                | ClusterKind::RancherDesktop
-                | ClusterKind::Orbstack
-        )
-    }
-}
-
-impl std::fmt::Display for ClusterKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// The detected kind, the cluster's own name where the kind has one (kind/k3d cluster,
 /// minikube profile), and why.
@@ -290,22 +217,6 @@ pub fn detect(f: &ClusterFacts) -> Detected {
 
 // ---------------------------------------------------------------------------------------
 // Image delivery
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Delivery {
-    /// Decided from the cluster kind: load into kind/minikube/k3d, nothing for a cluster that
-    /// shares the Docker engine, push otherwise.
-    #[default]
-    Auto,
-    /// `docker push` to the registry.
-    Push,
-    /// Load the image into the cluster's nodes (kind, minikube, k3d).
-    Load,
-    /// The cluster uses the same image store as `docker build` (Docker Desktop, OrbStack,
-    /// Rancher Desktop with moby): nothing to do.
-    Shared,
-}
 
 /// How a built image gets to the nodes of a cluster of `kind`, when `delivery` is auto.
 pub fn delivery_for(kind: ClusterKind) -> Delivery {

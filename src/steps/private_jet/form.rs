@@ -22,7 +22,7 @@ pub fn form(p: &Profile) -> Vec<crate::steps::form::Field> {
             |p| p.private_jet.operator_configs.clone(),
             |p, v| p.private_jet.operator_configs = v,
         )
-        .with_default(crate::compat::API_OPERATOR_CONFIGS),
+        .with_default(crate::profile::sections::private_jet::API_OPERATOR_CONFIGS),
         Field::enum_choice(
             "Target",
             path(&["privateJet", "target"]),

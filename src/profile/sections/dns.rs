@@ -1,0 +1,47 @@
+//! The `dns` section: how the hostnames reach the ingress address (hosts file or printed).
+
+use std::path::PathBuf;
+use serde::{Deserialize, Serialize};
+use crate::profile::Profile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum DnsMode {
+    #[default]
+    HostsFile,
+    Print,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Dns {
+    pub mode: DnsMode,
+    pub hosts_file: PathBuf,
+    /// A fixed address instead of the ingress's (e.g. 127.0.0.1 with a port-forward).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    pub wait_seconds: u64,
+}
+
+impl Default for Dns {
+    fn default() -> Self {
+        Dns {
+            mode: DnsMode::HostsFile,
+            hosts_file: PathBuf::from("/etc/hosts"),
+            address: None,
+            wait_seconds: 600,
+        }
+    }
+}
+
+pub fn hostnames(p: &Profile) -> Vec<String> {
+    let h = &p.api_manager.hostnames;
+    vec![
+        h.management.clone(),
+        h.gateway.clone(),
+        h.websocket.clone(),
+        h.websub.clone(),
+        p.identity_server.hostname.clone(),
+    ]
+}
