@@ -3,7 +3,6 @@
 //! the largest example profile, separately and together.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kmpilot::plan;
 use kmpilot::profile::load;
 
 const LARGEST: &str = include_str!("../profiles/production-like.yaml");
@@ -13,13 +12,15 @@ fn bench(c: &mut Criterion) {
     c.bench_function("load+validate production-like", |b| {
         b.iter(|| load::from_str(std::hint::black_box(LARGEST), kmpilot::steps::validate).unwrap())
     });
-    let p = load::from_str(LARGEST, kmpilot::steps::validate).unwrap().profile;
+    let p = load::from_str(LARGEST, kmpilot::steps::validate)
+        .unwrap()
+        .profile;
     c.bench_function("plan+render production-like", |b| {
-        b.iter(|| plan::plan(std::hint::black_box(&p)))
+        b.iter(|| kmpilot::steps::plan(std::hint::black_box(&p)))
     });
     c.bench_function("load+validate+plan+render production-like", |b| {
         b.iter(|| {
-            plan::plan(
+            kmpilot::steps::plan(
                 &load::from_str(std::hint::black_box(LARGEST), kmpilot::steps::validate)
                     .unwrap()
                     .profile,
@@ -28,7 +29,7 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("load+validate+plan+render privatejet", |b| {
         b.iter(|| {
-            plan::plan(
+            kmpilot::steps::plan(
                 &load::from_str(std::hint::black_box(PRIVATEJET), kmpilot::steps::validate)
                     .unwrap()
                     .profile,

@@ -14,7 +14,9 @@ use ratatui::backend::TestBackend;
 fn options() -> TuiOptions {
     let path = std::path::PathBuf::from("profiles/quickstart.yaml");
     TuiOptions {
-        profile: load::from_path(&path, kmpilot::steps::validate).unwrap().profile,
+        profile: load::from_path(&path, kmpilot::steps::validate)
+            .unwrap()
+            .profile,
         profile_path: Some(path),
         start_on_review: true,
     }

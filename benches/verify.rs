@@ -23,7 +23,7 @@ fn bench(c: &mut Criterion) {
     let mut p = Profile::quickstart("bench");
     p.identity_server.chart = charts.join("identity-server-standin").display().to_string();
     p.api_manager.chart = charts.join("wso2am-standin").display().to_string();
-    let plan = kmpilot::plan::plan(&p);
+    let plan = kmpilot::steps::plan(&p);
     let secrets = Secrets::none();
     let base = std::env::temp_dir();
     let rt = tokio::runtime::Builder::new_current_thread()

@@ -23,7 +23,7 @@ fn load(name: &str) -> Profile {
 #[test]
 fn every_artifact_matches_its_reviewed_snapshot() {
     for name in PROFILES {
-        let plan = plan::plan(&load(name));
+        let plan = kmpilot::steps::plan(&load(name));
         for a in &plan.artifacts {
             let snap = format!("{name}__{}", a.path.replace(['/', '.'], "_"));
             insta::assert_snapshot!(snap, &a.content);
@@ -35,7 +35,7 @@ fn every_artifact_matches_its_reviewed_snapshot() {
 #[test]
 fn every_artifact_parses_with_its_format() {
     for name in PROFILES {
-        let plan = plan::plan(&load(name));
+        let plan = kmpilot::steps::plan(&load(name));
         assert!(!plan.artifacts.is_empty());
         for a in &plan.artifacts {
             let what = format!("{name}: {}", a.path);
@@ -90,7 +90,7 @@ fn values(plan: &plan::Plan, path: &str) -> serde_json::Value {
 
 #[test]
 fn apim_values_use_the_all_in_one_chart_keys_and_bug_workarounds() {
-    let plan = plan::plan(&load("quickstart"));
+    let plan = kmpilot::steps::plan(&load("quickstart"));
     let v = values(&plan, "api-manager/values.yaml");
     let ing = &v["kubernetes"]["ingress"];
     assert!(
@@ -141,7 +141,7 @@ fn apim_values_use_the_all_in_one_chart_keys_and_bug_workarounds() {
 
 #[test]
 fn is_values_carry_pattern_6_toml_and_the_pull_secret_workaround() {
-    let plan = plan::plan(&load("quickstart"));
+    let plan = kmpilot::steps::plan(&load("quickstart"));
     let v = values(&plan, "identity-server/values.yaml");
     let toml_text = v["deploymentToml"]["extraConfigs"].as_str().unwrap();
     let t: toml::Table = toml::from_str(toml_text).unwrap();
@@ -162,7 +162,7 @@ fn is_values_carry_pattern_6_toml_and_the_pull_secret_workaround() {
 
 #[test]
 fn key_manager_body_has_every_form_field() {
-    let plan = plan::plan(&load("quickstart"));
+    let plan = kmpilot::steps::plan(&load("quickstart"));
     let b: serde_json::Value = serde_json::from_str(
         &plan
             .artifact("key-manager/key-manager.json")
@@ -216,7 +216,7 @@ fn key_manager_body_has_every_form_field() {
 
 #[test]
 fn privatejet_binding_names_the_account_it_creates() {
-    let plan = plan::plan(&load("privatejet"));
+    let plan = kmpilot::steps::plan(&load("privatejet"));
     for cluster in ["docker-desktop", "edge-east"] {
         let crb = plan
             .artifacts
@@ -265,7 +265,7 @@ fn privatejet_binding_names_the_account_it_creates() {
 
 #[test]
 fn kms_manifests_follow_the_procedure_with_profile_values() {
-    let plan = plan::plan(&load("kms-sts"));
+    let plan = kmpilot::steps::plan(&load("kms-sts"));
     let get = |prefix: &str| -> serde_json::Value {
         serde_saphyr::from_str(
             &plan
@@ -321,7 +321,7 @@ fn literal_secrets_never_reach_plans_or_artifacts() {
         );
     assert!(text.matches("TopSecret").count() >= 4);
     let loaded = load::from_str(&text, kmpilot::steps::validate).unwrap();
-    let plan = plan::plan(&loaded.profile);
+    let plan = kmpilot::steps::plan(&loaded.profile);
     let mut outputs = vec![
         describe::text(&plan, true),
         serde_json::to_string(&plan).unwrap(),

@@ -525,7 +525,7 @@ async fn each_cluster_kind_is_detected_and_adapted_to() {
         let p = profile(&ns, &kconf, &hosts);
         let (r, d) = kmpilot::exec::adapt::resolve(&p, true).await;
         let d = d.unwrap_or_else(|e| panic!("{test}: {e}"));
-        let plan = plan::plan(&r);
+        let plan = kmpilot::steps::plan(&r);
         let image = step_commands(&plan, StepId::IsImage);
         let ingress = decision(&d, "apiManager.ingress.className").to_string();
         report.push(format!(
@@ -571,7 +571,7 @@ async fn each_cluster_kind_is_detected_and_adapted_to() {
                 // offered as a step the executor runs, with kind's settings
                 let mut q = r.clone();
                 q.cluster.ingress.install = true;
-                let pre = step_commands(&plan::plan(&q), StepId::Prerequisites);
+                let pre = step_commands(&kmpilot::steps::plan(&q), StepId::Prerequisites);
                 assert!(
                     pre.iter().any(|c| c
                         .starts_with("helm upgrade --install ingress-nginx ingress-nginx")

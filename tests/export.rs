@@ -28,7 +28,7 @@ fn export_writes_every_artifact_and_a_valid_runbook() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let plan = kmpilot::plan::plan(
+        let plan = kmpilot::steps::plan(
             &kmpilot::profile::load::from_path(&profile(name), kmpilot::steps::validate)
                 .unwrap()
                 .profile,
@@ -93,7 +93,7 @@ fn export_refuses_a_directory_of_other_files() {
 
 #[test]
 fn runbook_reads_secrets_from_the_environment_only() {
-    let plan = kmpilot::plan::plan(
+    let plan = kmpilot::steps::plan(
         &kmpilot::profile::load::from_path(&profile("production-like"), kmpilot::steps::validate)
             .unwrap()
             .profile,

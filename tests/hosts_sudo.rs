@@ -125,7 +125,7 @@ impl Asker for Recorder {
 
 /// Runs the DNS step only, as the wizard's executor does; returns (ok, events).
 fn run_dns(l: &Locked, p: &Profile, asker: Arc<Recorder>) -> (bool, Vec<Event>) {
-    let plan = kmpilot::plan::plan(p);
+    let plan = kmpilot::steps::plan(p);
     let opts = RunOptions {
         dry_run: false,
         resume: false,

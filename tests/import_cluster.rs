@@ -49,9 +49,12 @@ fn fresh_namespace(ns: &str) {
 }
 
 fn example(name: &str) -> Profile {
-    kmpilot::profile::load::from_path(&root().join("profiles").join(name), kmpilot::steps::validate)
-        .unwrap()
-        .profile
+    kmpilot::profile::load::from_path(
+        &root().join("profiles").join(name),
+        kmpilot::steps::validate,
+    )
+    .unwrap()
+    .profile
 }
 
 fn kmpilot(dir: &Path, args: &[&str]) -> Command {
@@ -117,7 +120,7 @@ fn import(dir: &Path, name: &str, ns: &str, hosts: &Path) -> (Report, Profile, S
 /// Same steps and artifacts, once the fields the report names are taken from the original.
 fn assert_same_plan(orig: &Profile, imported: &Profile, report: &Report) {
     let (a, b) = kmpilot::import::roundtrip::comparable(orig, imported, report);
-    let (pa, pb) = (kmpilot::plan::plan(&a), kmpilot::plan::plan(&b));
+    let (pa, pb) = (kmpilot::steps::plan(&a), kmpilot::steps::plan(&b));
     let ids = |p: &kmpilot::plan::Plan| p.steps.iter().map(|s| s.id).collect::<Vec<_>>();
     assert_eq!(ids(&pa), ids(&pb), "the same steps");
     for (x, y) in pa.artifacts.iter().zip(&pb.artifacts) {
@@ -490,9 +493,12 @@ fn bad_input_exits_2_and_an_empty_namespace_is_not_a_profile() {
         assert!(!dir.path().join("config/profiles/x.yaml").exists());
     } else {
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-        let p = kmpilot::profile::load::from_path(&dir.path().join("config/profiles/x.yaml"), kmpilot::steps::validate)
-            .unwrap()
-            .profile;
+        let p = kmpilot::profile::load::from_path(
+            &dir.path().join("config/profiles/x.yaml"),
+            kmpilot::steps::validate,
+        )
+        .unwrap()
+        .profile;
         assert!(!p.identity_server.install && !p.api_manager.install);
         assert!(!p.private_jet.clusters.is_empty());
     }

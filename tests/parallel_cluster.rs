@@ -88,8 +88,9 @@ impl Env {
 
     /// What the plan says each step needs (the executor's contract).
     fn needs(&self) -> Vec<(StepId, Vec<StepId>)> {
-        let loaded = kmpilot::profile::load::from_path(&self.profile, kmpilot::steps::validate).unwrap();
-        let plan = kmpilot::plan::plan(&loaded.profile);
+        let loaded =
+            kmpilot::profile::load::from_path(&self.profile, kmpilot::steps::validate).unwrap();
+        let plan = kmpilot::steps::plan(&loaded.profile);
         plan.steps
             .iter()
             .map(|s| (s.id, plan.needs(s.id)))

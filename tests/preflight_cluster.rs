@@ -8,15 +8,18 @@ use kmpilot::profile::{Profile, load};
 mod support;
 
 fn quickstart(kubeconfig: &std::path::Path) -> Profile {
-    let mut p = load::from_path(std::path::Path::new("profiles/quickstart.yaml"), kmpilot::steps::validate)
-        .unwrap()
-        .profile;
+    let mut p = load::from_path(
+        std::path::Path::new("profiles/quickstart.yaml"),
+        kmpilot::steps::validate,
+    )
+    .unwrap()
+    .profile;
     p.cluster.kubeconfig = Some(kubeconfig.to_path_buf());
     p
 }
 
 async fn check(p: &Profile) -> Vec<CheckOutcome> {
-    let plan = kmpilot::plan::plan(p);
+    let plan = kmpilot::steps::plan(p);
     preflight::run(&plan, p, std::path::Path::new(".")).await
 }
 

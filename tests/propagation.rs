@@ -2,12 +2,11 @@
 //! hosts, the hosts block, the key-manager URLs; one release change must reach the in-cluster
 //! names (IS notification endpoint, SANs).
 
-use kmpilot::plan;
 use kmpilot::profile::Profile;
 use kmpilot::steps::keystores;
 
 fn all_text(p: &Profile) -> String {
-    let plan = plan::plan(p);
+    let plan = kmpilot::steps::plan(p);
     let mut s = serde_json::to_string(&plan).unwrap();
     for a in &plan.artifacts {
         s.push_str(&a.content);
@@ -20,7 +19,7 @@ fn a_hostname_change_reaches_every_artifact() {
     let mut p = Profile::quickstart("prop");
     p.api_manager.hostnames.management = "apim.acme.io".into();
     p.identity_server.hostname = "iam.acme.io".into();
-    let plan = plan::plan(&p);
+    let plan = kmpilot::steps::plan(&p);
 
     let spec = keystores::spec(&p);
     assert!(spec.apim_sans.contains(&"apim.acme.io".to_string()));
@@ -97,7 +96,7 @@ fn a_hostname_change_reaches_every_artifact() {
 fn a_release_change_reaches_the_in_cluster_names() {
     let mut p = Profile::quickstart("prop");
     p.api_manager.release = "gw1".into();
-    let plan = plan::plan(&p);
+    let plan = kmpilot::steps::plan(&p);
     let is: serde_json::Value = serde_saphyr::from_str(
         &plan
             .artifact("identity-server/values.yaml")

@@ -15,11 +15,15 @@ fn every_example_profile_round_trips() {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("profiles")
             .join(format!("{name}.yaml"));
-        let p = load::from_path(&src, kmpilot::steps::validate).unwrap().profile;
+        let p = load::from_path(&src, kmpilot::steps::validate)
+            .unwrap()
+            .profile;
         let out = dir.path().join(format!("{name}.yaml"));
         let replaced = save::save(&p, &out).unwrap();
         assert!(replaced.is_empty());
-        let again = load::from_path(&out, kmpilot::steps::validate).unwrap().profile;
+        let again = load::from_path(&out, kmpilot::steps::validate)
+            .unwrap()
+            .profile;
         assert_eq!(p, again, "{name}");
     }
 }
@@ -34,7 +38,9 @@ fn literals_become_prompts_when_saved() {
     assert_eq!(replaced, vec!["keystores.storePassword".to_string()]);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(!text.contains("hunter2"));
-    let again = load::from_path(&out, kmpilot::steps::validate).unwrap().profile;
+    let again = load::from_path(&out, kmpilot::steps::validate)
+        .unwrap()
+        .profile;
     assert_eq!(again.keystores.store_password, SecretRef::Prompt(true));
 }
 

@@ -19,9 +19,12 @@ use ratatui::backend::TestBackend;
 const NOW: i64 = 1_767_225_600;
 
 fn running_app() -> App {
-    let profile = load::from_path(std::path::Path::new("profiles/quickstart.yaml"), kmpilot::steps::validate)
-        .unwrap()
-        .profile;
+    let profile = load::from_path(
+        std::path::Path::new("profiles/quickstart.yaml"),
+        kmpilot::steps::validate,
+    )
+    .unwrap()
+    .profile;
     let mut app = new_app(
         TuiOptions {
             profile_path: Some("profiles/quickstart.yaml".into()),
@@ -308,7 +311,7 @@ fn run_finished_shows_summary_with_console_urls() {
     ev(&mut a, Event::RunFinished { ok: true });
     a.run.started = Some(a.now);
     let s = text(&a);
-    let plan = kmpilot::plan::plan(&a.profile);
+    let plan = kmpilot::steps::plan(&a.profile);
     for u in &plan.console_urls {
         assert!(s.contains(&u.url), "{} missing:\n{s}", u.url);
     }

@@ -18,7 +18,9 @@ fn quickstart_path() -> PathBuf {
 }
 
 fn app_with(no_color: bool) -> App {
-    let profile = load::from_path(&quickstart_path(), kmpilot::steps::validate).unwrap().profile;
+    let profile = load::from_path(&quickstart_path(), kmpilot::steps::validate)
+        .unwrap()
+        .profile;
     let mut app = new_app(
         TuiOptions {
             profile_path: Some(quickstart_path()),
@@ -417,7 +419,9 @@ fn save_then_reload_is_equal() {
     update(&mut a, done);
     assert!(!a.dirty());
     assert!(screen_text(&a).contains("saved"));
-    let back = load::from_path(&path, kmpilot::steps::validate).unwrap().profile;
+    let back = load::from_path(&path, kmpilot::steps::validate)
+        .unwrap()
+        .profile;
     assert_eq!(back, a.profile);
     assert_eq!(back.cluster.namespace, "wso2-dev");
 }
@@ -440,7 +444,12 @@ fn save_as_asks_for_a_name_when_there_is_no_path() {
     assert_eq!(path, target);
     update(&mut a, save_blocking(&path, &profile));
     assert_eq!(a.profile_path.as_deref(), Some(target.as_path()));
-    assert_eq!(load::from_path(&target, kmpilot::steps::validate).unwrap().profile, a.profile);
+    assert_eq!(
+        load::from_path(&target, kmpilot::steps::validate)
+            .unwrap()
+            .profile,
+        a.profile
+    );
 }
 
 #[test]
@@ -527,7 +536,7 @@ fn no_color_yields_no_colour_styles() {
 fn review_shows_the_plan_and_refuses_to_run_with_errors() {
     let mut a = app();
     goto_step(&mut a, WizardStep::Review);
-    let plan = kmpilot::plan::plan(&a.profile);
+    let plan = kmpilot::steps::plan(&a.profile);
     let s = screen_text(&a);
     let first = &plan.steps[0];
     assert!(s.contains(&format!("1. {} — {}", first.id.as_str(), first.title)));
@@ -880,7 +889,7 @@ fn private_jet_security_crs_switch_on_with_their_fields() {
         )
     );
     // the CR names reach the ContainerMgt block the plan renders
-    let plan = kmpilot::plan::plan(&a.profile);
+    let plan = kmpilot::steps::plan(&a.profile);
     let toml = plan
         .artifacts
         .iter()
@@ -934,7 +943,9 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     use kmpilot::tui::open_profile::Entry;
     let dir = tempfile::tempdir().unwrap();
     let other = dir.path().join("customer.yaml");
-    let mut p = load::from_path(&quickstart_path(), kmpilot::steps::validate).unwrap().profile;
+    let mut p = load::from_path(&quickstart_path(), kmpilot::steps::validate)
+        .unwrap()
+        .profile;
     p.name = "customer".into();
     p.description = "reproduce ticket 4711".into();
     p.cluster.namespace = "cust".into();

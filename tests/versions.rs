@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use kmpilot::plan::{self, Action, Check, StepId};
+use kmpilot::plan::{Action, Check, StepId};
 use kmpilot::profile::diagnostics::Severity;
 use kmpilot::profile::{Profile, load};
 
@@ -17,7 +17,9 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn load(name: &str) -> Profile {
-    load::from_path(&example(name), kmpilot::steps::validate).unwrap().profile
+    load::from_path(&example(name), kmpilot::steps::validate)
+        .unwrap()
+        .profile
 }
 
 /// Pattern 6 on API-M 4.5 (the quickstart) with the PrivateJet clusters of the 3.2 example.
@@ -108,7 +110,7 @@ fn is_7_and_privatejet_cannot_be_one_deployment() {
 #[test]
 fn a_3_2_privatejet_profile_plans_the_operator_install_and_the_cluster_blocks() {
     let p = load("privatejet");
-    let plan = plan::plan(&p);
+    let plan = kmpilot::steps::plan(&p);
     let ids: Vec<StepId> = plan.steps.iter().map(|s| s.id).collect();
     assert_eq!(
         ids,
@@ -183,7 +185,7 @@ fn a_3_2_privatejet_profile_plans_the_operator_install_and_the_cluster_blocks() 
 #[test]
 fn the_kms_track_asks_for_its_kinds_at_the_profile_versions_before_its_first_change() {
     let p = load("kms-sts");
-    let plan = plan::plan(&p);
+    let plan = kmpilot::steps::plan(&p);
     let ids: Vec<StepId> = plan.steps.iter().map(|s| s.id).collect();
     assert_eq!(
         ids,

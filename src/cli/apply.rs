@@ -8,7 +8,7 @@ use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Format, load_profile};
 use crate::exec::events::{Event, Stream};
 use crate::exec::secrets::{Secrets, TerminalPrompter};
 use crate::exec::{self, RunOptions};
-use crate::plan::{self, StepId, describe};
+use crate::plan::{StepId, describe};
 
 pub struct ApplyArgs<'a> {
     pub file: &'a str,
@@ -61,7 +61,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
     report_decisions(&decisions, a.output);
     let plan = match &decisions {
         Ok(d) => crate::exec::adapt::plan_with_decisions(&profile, d),
-        Err(_) => plan::plan(&profile),
+        Err(_) => crate::steps::plan(&profile),
     };
     for (flag, id) in [("--from", from), ("--only", only)] {
         if let Some(id) = id

@@ -33,7 +33,7 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
         Err(code) => return code,
     };
     let profile = loaded.profile;
-    let plan = destroy::plan(&profile, a.keep_secrets);
+    let plan = crate::steps::destroy_plan(&profile, a.keep_secrets);
     let interactive = std::io::stdin().is_terminal();
     if !a.yes && !a.dry_run {
         if !interactive {

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use super::{Cli, EXIT_FAILED, EXIT_OK, Format, load_profile};
 use crate::kube::Kube;
-use crate::plan;
 
 #[derive(Debug, serde::Serialize)]
 struct Row {
@@ -255,7 +254,7 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
         insecure: p.key_manager.tls.insecure,
     };
     if let Ok(client) = crate::http::build_client(&tls, Path::new("/")) {
-        for u in plan::build::console_urls(p) {
+        for u in crate::steps::console_urls(p) {
             let res = client
                 .get(&u.url)
                 .timeout(Duration::from_secs(10))

@@ -26,7 +26,7 @@ pub fn run(cli: &Cli, file: &str, dir: &Path) -> u8 {
         );
         return EXIT_BAD_INPUT;
     }
-    let plan = plan::plan(&loaded.profile);
+    let plan = crate::steps::plan(&loaded.profile);
     let write = |rel: &str, bytes: &[u8]| write_atomic(&dir.join(rel), bytes);
     if let Err(e) = write(MARKER, format!("profile: {}\n", plan.profile).as_bytes()) {
         eprintln!("error: {e}");

@@ -1,5 +1,5 @@
 use super::{Cli, EXIT_FAILED, EXIT_OK, Format, load_profile};
-use crate::plan::{self, describe};
+use crate::plan::describe;
 use crate::render;
 
 pub fn run(cli: &Cli, file: &str, output: Format, brief: bool, verify: bool) -> u8 {
@@ -33,7 +33,7 @@ pub fn run(cli: &Cli, file: &str, output: Format, brief: bool, verify: bool) -> 
         }
         _ => loaded.profile,
     };
-    let plan = plan::plan(&profile);
+    let plan = crate::steps::plan(&profile);
     // `--verify` adds the rendered charts' findings (helm and the chart, not the cluster)
     let reports = if verify {
         let base_dir = crate::exec::base_dir(Some(&path));
@@ -50,7 +50,9 @@ pub fn run(cli: &Cli, file: &str, output: Format, brief: bool, verify: bool) -> 
     match output {
         Format::Text => {
             print!("{}", describe::text(&plan, !brief));
-            let plain = crate::verify::plaintext::planned_text(&profile);
+            let plain = crate::verify::plaintext::planned_text(
+                crate::steps::verify_spec::secret_overlays(&profile),
+            );
             if !plain.is_empty() {
                 print!("\nSecrets in plain text:\n{plain}");
             }

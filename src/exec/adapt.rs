@@ -78,7 +78,7 @@ pub async fn resolve(profile: &Profile, probe: bool) -> (Profile, Result<Vec<Dec
 /// The plan of the resolved profile, with each decision as a note at the start of the
 /// prerequisites step, so every front end shows what was decided and why.
 pub fn plan_with_decisions(profile: &Profile, decisions: &[Decision]) -> crate::plan::Plan {
-    let mut plan = crate::plan::plan(profile);
+    let mut plan = crate::steps::plan(profile);
     if let Some(step) = plan
         .steps
         .iter_mut()

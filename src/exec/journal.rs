@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn notes_do_not_change_a_step_s_fingerprint_actions_do() {
-        let base = crate::plan::plan(&crate::profile::Profile::quickstart("q"));
+        let base = crate::steps::plan(&crate::profile::Profile::quickstart("q"));
         let step = base.step(StepId::Prerequisites).unwrap().clone();
         let mut noted: Step = step.clone();
         noted.actions.insert(

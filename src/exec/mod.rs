@@ -116,7 +116,6 @@ pub fn base_dir(profile_path: Option<&std::path::Path>) -> PathBuf {
         .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
 }
 
-
 pub(crate) struct Ctx<'a> {
     pub plan: &'a Plan,
     pub profile: &'a Profile,
@@ -420,7 +419,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut p = Profile::quickstart("resume-secrets");
         p.keystores.store_password = SecretRef::Prompt(true);
-        let plan = crate::plan::plan(&p);
+        let plan = crate::steps::plan(&p);
         let mut opts = RunOptions {
             dry_run: false,
             resume: true,

@@ -140,7 +140,7 @@ mod tests {
     use StepId::*;
 
     fn quickstart(limit: usize) -> Schedule {
-        Schedule::new(&crate::plan::plan(&Profile::quickstart("q")), limit)
+        Schedule::new(&crate::steps::plan(&Profile::quickstart("q")), limit)
     }
 
     /// Starts whatever is ready; returns what started.
@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn a_bound_of_one_is_the_listed_order() {
-        let plan = crate::plan::plan(&Profile::quickstart("q"));
+        let plan = crate::steps::plan(&Profile::quickstart("q"));
         let mut s = Schedule::new(&plan, 1);
         let mut order = Vec::new();
         while let Some(id) = s.next() {

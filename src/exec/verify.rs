@@ -203,7 +203,7 @@ pub fn vault_cert(plan: &Plan, work_dir: &Path) -> Option<PathBuf> {
 /// wizard's review. Secrets that can be read without asking are used; the others become
 /// placeholders.
 pub async fn verify_profile(p: &Profile, base_dir: &Path) -> Vec<Result<Report, String>> {
-    let plan = crate::plan::plan(p);
+    let plan = crate::steps::plan(p);
     let uses = crate::plan::secrets::uses(&plan);
     let secrets = Secrets::resolve_available(&uses, base_dir);
     let (_tx, cancel) = watch::channel(false);

@@ -107,7 +107,9 @@ fn example(name: &str) -> Profile {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("profiles")
         .join(name);
-    crate::profile::load::from_path(&path, crate::steps::validate).unwrap().profile
+    crate::profile::load::from_path(&path, crate::steps::validate)
+        .unwrap()
+        .profile
 }
 
 fn round_trip(orig: &Profile) -> Report {
@@ -125,7 +127,7 @@ fn round_trip(orig: &Profile) -> Report {
         "{}: profiles differ",
         orig.name
     );
-    let (pa, pb) = (crate::plan::plan(&a), crate::plan::plan(&b));
+    let (pa, pb) = (crate::steps::plan(&a), crate::steps::plan(&b));
     assert_eq!(
         serde_json::to_value(&pa).unwrap(),
         serde_json::to_value(&pb).unwrap(),

@@ -86,8 +86,8 @@ impl Action {
                     .map(|p| format!(
                         "{} ({} CPU / {})",
                         p.name,
-                        crate::steps::cluster_kind::cpu_text(p.cpu_milli),
-                        crate::steps::cluster_kind::mem_text(p.memory_bytes)
+                        super::cluster_checks::cpu_text(p.cpu_milli),
+                        super::cluster_checks::mem_text(p.memory_bytes)
                     ))
                     .collect::<Vec<_>>()
                     .join(" + "),
@@ -276,7 +276,7 @@ impl Action {
                 dcr = r.dcr_url,
                 user = r.admin.username,
                 token = r.token_url,
-                scopes = crate::steps::key_manager::TOKEN_SCOPES,
+                scopes = super::key_manager::TOKEN_SCOPES,
                 km = r.key_managers_url,
                 body = render::json_pretty(&r.body),
             )),
@@ -373,7 +373,7 @@ pub fn levels_text(plan: &Plan) -> String {
 }
 
 /// The route a call takes when its host does not resolve where kmpilot runs.
-fn fallback(via: Option<&crate::steps::key_manager::ServiceRoute>) -> String {
+fn fallback(via: Option<&super::key_manager::ServiceRoute>) -> String {
     via.map(|v| format!("; if the name does not resolve here: {}", v.describe()))
         .unwrap_or_default()
 }

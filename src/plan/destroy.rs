@@ -30,9 +30,9 @@ pub enum Undo {
     Hosts { file: PathBuf, print_only: bool },
     /// The `[[ContainerMgtClusterConfig]]` entries (or tenant-conf.json `ContainerMgt` infos)
     /// kmpilot merged, everything else in the file kept.
-    ContainerMgt(Box<crate::steps::private_jet::ContainerMgtMerge>),
+    ContainerMgt(Box<super::container_mgt::ContainerMgtMerge>),
     /// The key manager kmpilot registered, through the Admin REST API.
-    KeyManager(Box<crate::steps::key_manager::Registration>),
+    KeyManager(Box<super::key_manager::Registration>),
     /// The deployment kmpilot replaced (KMS API with the sidecar), put back as saved.
     Restore(Original),
     /// Apply's journal: once anything is removed its "done" no longer holds, so the next
@@ -118,13 +118,7 @@ fn truncate63(s: &str) -> String {
         .to_string()
 }
 
-/// What destroy will do for `p`. `keep_secrets` keeps the keystores step's secrets (keystores
-/// and TLS) for a reinstall.
-pub fn plan(p: &Profile, keep_secrets: bool) -> Plan {
-    from_apply(p, &super::plan(p), keep_secrets)
-}
-
-/// The destroy plan of an apply plan (`plan` with the profile's own).
+/// The destroy plan of an apply plan (`steps::destroy_plan` with the profile's own).
 pub fn from_apply(p: &Profile, apply: &Plan, keep_secrets: bool) -> Plan {
     let mut steps: Vec<Step> = Vec::new();
     for step in apply.steps.iter().rev() {
@@ -319,6 +313,7 @@ fn run_undo(p: &Profile, step: StepId, c: &Command) -> Vec<Action> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::steps::destroy_plan as plan;
 
     fn undos(plan: &Plan) -> Vec<(StepId, &Undo)> {
         plan.steps
@@ -356,7 +351,7 @@ mod tests {
         assert!(u.iter().any(|(_, u)| matches!(u, Undo::KeyManager(_))));
         assert!(u.iter().any(|(_, u)| matches!(u, Undo::Hosts { .. })));
         // every secret apply creates is removed
-        let apply = crate::plan::plan(&p);
+        let apply = crate::steps::plan(&p);
         for s in apply.steps.iter().flat_map(|s| &s.actions) {
             if let Action::CreateSecret(s) = s {
                 assert!(
@@ -399,7 +394,7 @@ mod tests {
             let p = crate::profile::load::from_str(&text, crate::steps::validate)
                 .unwrap_or_else(|e| panic!("{path}: {e:?}"))
                 .profile;
-            let apply = crate::plan::plan(&p);
+            let apply = crate::steps::plan(&p);
             let d = plan(&p, false);
             let u = undos(&d);
             for m in apply.steps.iter().flat_map(|s| &s.actions) {

@@ -1,12 +1,16 @@
 //! The plan: what kmpilot will do, as data. `plan(&Profile)` is pure; the same value feeds
 //! `kmpilot plan`, `export`, `apply` and the wizard's review and run screens.
 
-pub mod build;
+pub mod cluster_checks;
+pub mod container_mgt;
 pub mod describe;
 pub mod destroy;
+pub mod key_manager;
+pub mod keystore_set;
 pub mod needs;
 pub mod runbook;
 pub mod secrets;
+pub mod verify_spec;
 
 use std::path::PathBuf;
 
@@ -14,8 +18,6 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::profile::secret::SecretRef;
-
-pub use build::plan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
@@ -176,15 +178,15 @@ pub enum Action {
         artifact: String,
     },
     Wait(Wait),
-    GenerateKeystores(Box<crate::steps::keystores::KeystoreSetSpec>),
-    RegisterKeyManager(Box<crate::steps::key_manager::Registration>),
+    GenerateKeystores(Box<keystore_set::KeystoreSetSpec>),
+    RegisterKeyManager(Box<key_manager::Registration>),
     Http(HttpRequest),
     UpdateHosts(HostsUpdate),
-    MergeContainerMgt(Box<crate::steps::private_jet::ContainerMgtMerge>),
+    MergeContainerMgt(Box<container_mgt::ContainerMgtMerge>),
     RestartPods(RestartPods),
     /// Render the chart (`helm template`, the install's exact values) and check what it
     /// renders before anything is installed.
-    Verify(Box<crate::verify::VerifySpec>),
+    Verify(Box<verify_spec::VerifySpec>),
     /// A line for the person reading the plan (a decision and why, or what is decided when
     /// kmpilot meets the cluster); the executor only reports it.
     Note {
@@ -237,14 +239,14 @@ pub enum Check {
     Capacity(CapacitySpec),
     /// Gateway API exposure: the GatewayClass (or the existing Gateway) exists and its
     /// controller can reach HTTPS backends (BackendTLSPolicy).
-    GatewayApi(crate::steps::exposure::GatewayCheck),
+    GatewayApi(cluster_checks::GatewayCheck),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CapacitySpec {
     pub context: Option<String>,
     pub namespace: String,
-    pub pods: Vec<crate::steps::cluster_kind::PodNeed>,
+    pub pods: Vec<cluster_checks::PodNeed>,
     /// Pods of these name prefixes in `namespace` are the releases' own (an upgrade replaces
     /// them), so their requests are not counted as taken.
     pub own_prefixes: Vec<String>,
@@ -334,7 +336,7 @@ pub enum SecretValue {
     /// command runs; only the ciphertext reaches the cluster.
     VaultEncrypted {
         secret: SecretRef,
-        cipher: crate::steps::secure_vault::Cipher,
+        cipher: crate::profile::sections::secure_vault::Cipher,
     },
 }
 
@@ -347,6 +349,38 @@ pub struct Manifest {
     pub object: Value,
     /// Artifact path holding the same object as YAML, for `kubectl apply -f` in the runbook.
     pub artifact: String,
+}
+
+impl Manifest {
+    /// A manifest action plus the artifact path the runbook applies it from.
+    pub fn new(context: Option<&str>, dir: &str, object: serde_json::Value) -> Manifest {
+        let kind = object["kind"].as_str().unwrap_or("Object").to_string();
+        let name = object["metadata"]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let ns = object["metadata"]["namespace"].as_str().map(str::to_string);
+        let title = match &ns {
+            Some(ns) => format!("{kind} {ns}/{name}"),
+            None => format!("{kind} {name}"),
+        };
+        let artifact = format!("{dir}/{}-{}.yaml", kind.to_lowercase(), name);
+        Manifest {
+            context: context.map(str::to_string),
+            title,
+            object,
+            artifact,
+        }
+    }
+
+    /// kmpilot's namespace, labelled as made by kmpilot.
+    pub fn namespace(name: &str) -> Manifest {
+        Manifest::new(
+            None,
+            "prerequisites",
+            serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": {"app.kubernetes.io/managed-by": "kmpilot"}}}),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -411,10 +445,10 @@ pub struct HttpRequest {
     pub method: String,
     pub url: String,
     pub purpose: String,
-    pub tls: crate::steps::key_manager::TlsPolicy,
+    pub tls: crate::profile::sections::key_manager::TlsPolicy,
     /// Where the call goes when the URL's host does not resolve where kmpilot runs.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub via: Option<crate::steps::key_manager::ServiceRoute>,
+    pub via: Option<key_manager::ServiceRoute>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn the_quickstart_graph_is_what_the_servers_need() {
-        let plan = crate::plan::plan(&Profile::quickstart("q"));
+        let plan = crate::steps::plan(&Profile::quickstart("q"));
         assert_topological(&plan);
         let needs = |id| plan.needs(id);
         use StepId::*;
@@ -178,7 +178,7 @@ mod tests {
     fn a_step_left_out_passes_its_needs_on() {
         let mut p = Profile::quickstart("q");
         p.identity_server.image.build = false;
-        let plan = crate::plan::plan(&p);
+        let plan = crate::steps::plan(&p);
         assert!(plan.step(StepId::IsImage).is_none());
         assert_topological(&plan);
         assert_eq!(plan.needs(StepId::IdentityServer), [StepId::Keystores]);
@@ -191,13 +191,13 @@ mod tests {
             let path = e.unwrap().path();
             let loaded = crate::profile::load::from_path(&path, crate::steps::validate)
                 .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-            assert_topological(&crate::plan::plan(&loaded.profile));
+            assert_topological(&crate::steps::plan(&loaded.profile));
         }
     }
 
     #[test]
     fn a_plan_without_a_graph_runs_in_listed_order() {
-        let mut plan = crate::plan::plan(&Profile::quickstart("q"));
+        let mut plan = crate::steps::plan(&Profile::quickstart("q"));
         for s in &mut plan.steps {
             s.needs = None;
         }

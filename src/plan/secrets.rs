@@ -80,7 +80,7 @@ mod prompt_tests {
     use crate::profile::Profile;
 
     fn prompts(p: &Profile) -> Vec<String> {
-        uses(&crate::plan::plan(p))
+        uses(&crate::steps::plan(p))
             .into_iter()
             .filter(|u| matches!(u.secret, SecretRef::Prompt(_)))
             .map(|u| u.var)

@@ -15,6 +15,8 @@ pub mod yaml_tree;
 
 use serde::{Deserialize, Serialize};
 
+use diagnostics::{Issues, YamlPath};
+use secret::SecretRef;
 use sections::api_manager::ApiManager;
 use sections::cluster::{Cluster, Prerequisites};
 use sections::dns::Dns;
@@ -24,8 +26,6 @@ use sections::keystores::Keystores;
 use sections::kms_sts::KmsSts;
 use sections::private_jet::PrivateJet;
 use sections::secure_vault::SecureVault;
-use diagnostics::{Issues, YamlPath};
-use secret::SecretRef;
 
 pub const API_VERSION: &str = "kmpilot/v1";
 pub const KIND: &str = "Profile";

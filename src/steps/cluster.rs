@@ -1,10 +1,11 @@
 //! Step "prerequisites": which cluster, which namespace, and what must be in place before
 //! anything is installed (tools, the NGINX ingress controller, the `wso2` helm repository).
 
-pub use crate::profile::sections::cluster::{Cluster, Sizing, ClusterIngress, Prerequisites, HelmRepo};
+pub use crate::profile::sections::cluster::{
+    Cluster, ClusterIngress, HelmRepo, Prerequisites, Sizing,
+};
 
 use std::path::PathBuf;
-
 
 use crate::plan::{Action, Check, Command, Step, StepId};
 use crate::profile::Profile;
@@ -143,7 +144,7 @@ pub fn plan(p: &Profile) -> Step {
         )));
     }
     if p.cluster.create_namespace && installs {
-        actions.push(Action::Apply(crate::render::manifests::namespace(
+        actions.push(Action::Apply(crate::plan::Manifest::namespace(
             &p.cluster.namespace,
         )));
     }

@@ -1,10 +1,9 @@
 //! Step "dns": map the ingress address to every hostname, in a hosts file between kmpilot's
 //! markers (atomic write with a backup, by the executor) or printed for a DNS admin.
 
-pub use crate::profile::sections::dns::{DnsMode, Dns, hostnames};
+pub use crate::profile::sections::dns::{Dns, DnsMode, hostnames};
 
 use std::path::PathBuf;
-
 
 use crate::plan::{Action, AddressSource, Artifact, ArtifactKind, HostsUpdate, Step, StepId, Wait};
 use crate::profile::Profile;

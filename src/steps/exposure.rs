@@ -5,9 +5,10 @@
 //! Ingress). The plan's pieces for the Gateway API live here; the steps that own the objects
 //! (prerequisites, keystores, IS, API-M, DNS) call in.
 
+pub use crate::plan::cluster_checks::GatewayCheck;
+
 pub use crate::profile::sections::exposure::{Exposure, ExposureKind, GatewaySpec, gateway_api};
 
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::plan::{Action, Check, Command};
@@ -189,7 +190,7 @@ fn apim_hosts(p: &Profile) -> Vec<(&'static str, &str)> {
 /// look for), with its artifact under `exposure/`.
 fn manifest(p: &Profile, mut object: Value) -> Action {
     object["metadata"]["labels"] = crate::render::manifests::labels();
-    Action::Apply(crate::render::manifests::manifest(
+    Action::Apply(crate::plan::Manifest::new(
         p.cluster.context.as_deref(),
         "exposure",
         object,
@@ -251,22 +252,6 @@ pub fn prerequisites(p: &Profile) -> Vec<Action> {
         },
     })));
     v
-}
-
-/// What the prerequisites check looks at for the Gateway API.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GatewayCheck {
-    pub context: Option<String>,
-    pub namespace: String,
-    pub gateway: String,
-    /// The GatewayClass kmpilot's Gateway will have; `None`: the existing Gateway's class.
-    pub class: Option<String>,
-    /// Say how to have kmpilot install Envoy Gateway when no class can serve.
-    pub envoy_offer: bool,
-    /// Listener names an existing Gateway must have (the API-M chart's routes attach to
-    /// them by `sectionName`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub sections: Vec<String>,
 }
 
 /// `kubectl create configmap … --dry-run=client -o yaml` into a work file, then `kubectl
@@ -464,7 +449,7 @@ mod tests {
     #[test]
     fn installing_envoy_gateway_is_a_helm_step_and_a_gateway_class_before_the_check() {
         let mut p = gateway_profile();
-        let plan = crate::plan::plan(&p);
+        let plan = crate::steps::plan(&p);
         let pre = &plan.steps[0].actions;
         assert!(
             !pre.iter().any(
@@ -488,7 +473,7 @@ mod tests {
         );
 
         p.cluster.exposure.gateway.install_envoy_gateway = true;
-        let plan = crate::plan::plan(&p);
+        let plan = crate::steps::plan(&p);
         let pre = &plan.steps[0].actions;
         let at = |f: &dyn Fn(&Action) -> bool| pre.iter().position(f).unwrap();
         let helm = at(&|a| {

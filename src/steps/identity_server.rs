@@ -2,7 +2,7 @@
 //! key manager: the `[oauth]`, `/scim2/Me` access control and token-revocation listener that
 //! pattern 6 asks for, keystores from the keystores step, and the chart bug workarounds.
 
-pub use crate::profile::sections::identity_server::{IdentityServer, AppArmor};
+pub use crate::profile::sections::identity_server::{AppArmor, IdentityServer};
 
 use serde_json::json;
 
@@ -290,7 +290,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
         cmd.args.extend(super::exposure::drop_ingress_args());
     }
     let mut actions = vec![
-        Action::Verify(Box::new(crate::verify::spec(
+        Action::Verify(Box::new(crate::steps::verify_spec::spec(
             p,
             crate::verify::ChartKind::IdentityServer,
         ))),

@@ -1,8 +1,7 @@
 //! Step "is-image": the Identity Server image with the notification event handler jar that
 //! tells API-M about revoked tokens (wso2-facts §5).
 
-pub use crate::profile::sections::is_image::{IsImage};
-
+pub use crate::profile::sections::is_image::IsImage;
 
 use super::cluster_kind::{self, ClusterKind, Delivery};
 use crate::plan::{Action, Artifact, ArtifactKind, Command, Step, StepId};

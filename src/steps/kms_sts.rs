@@ -3,17 +3,17 @@
 //! deployment gets the Istio sidecar, and the Certificate, Gateway, VirtualService,
 //! DestinationRule and IdentityMappingPolicy are applied with every value from the profile.
 
-pub use crate::profile::sections::kms_sts::{KmsSts, Sts, Kms, Certificate, Gateway};
+pub use crate::profile::sections::kms_sts::{Certificate, Gateway, Kms, KmsSts, Sts};
 
 use serde_json::{Value, json};
 
 use crate::plan::{
-    Action, Artifact, ArtifactKind, Check, Command, RestartPods, SecretSource, SecretSpec, Step,
-    StepId,
+    Action, Artifact, ArtifactKind, Check, Command, Manifest, RestartPods, SecretSource,
+    SecretSpec, Step, StepId,
 };
 use crate::profile::diagnostics::{Issues, YamlPath};
 use crate::profile::{Profile, checks};
-use crate::render::{self, manifests};
+use crate::render;
 
 /// The secret the certificate is written to; the ingress gateway mounts it at
 /// /etc/istio/ingressgateway-certs, so the name is fixed.
@@ -343,7 +343,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
         Action::Run(kc(&["replace", "-f", &injected])),
     ]);
     for o in resources(p) {
-        let m = manifests::manifest(ctx.as_deref(), "kms-sts", o);
+        let m = Manifest::new(ctx.as_deref(), "kms-sts", o);
         artifacts.push(Artifact {
             path: m.artifact.clone(),
             kind: ArtifactKind::Yaml,

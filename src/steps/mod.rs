@@ -3,6 +3,7 @@
 
 pub mod adapt;
 pub mod api_manager;
+mod build;
 pub mod cluster;
 pub mod cluster_kind;
 pub mod dns;
@@ -17,6 +18,9 @@ pub mod private_jet;
 pub mod private_jet_unmerge;
 pub mod registry;
 pub mod secure_vault;
+pub mod verify_spec;
+
+pub use build::{console_urls, destroy_plan, plan};
 
 use crate::plan::{Command, SecretOverlay};
 use crate::profile::Profile;

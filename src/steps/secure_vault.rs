@@ -3,7 +3,9 @@
 //! (wso2-facts §1, §4). The encryption itself happens when the helm command runs; only
 //! ciphertext reaches the cluster.
 
-pub use crate::profile::sections::secure_vault::{Cipher, SecureVault, CloudProvider, AwsSecret, AzureSecret, GcpSecret};
+pub use crate::profile::sections::secure_vault::{
+    AwsSecret, AzureSecret, Cipher, CloudProvider, GcpSecret, SecureVault,
+};
 
 use serde_json::{Value, json};
 

@@ -348,7 +348,7 @@ impl App {
     }
 
     pub fn refresh_review(&mut self) {
-        let plan = Arc::new(crate::plan::plan(&self.profile));
+        let plan = Arc::new(crate::steps::plan(&self.profile));
         let keep = self.review.selected;
         self.review = ReviewState::build(plan);
         if keep < self.review.rows.len() && keep > 0 {

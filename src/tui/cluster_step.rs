@@ -37,7 +37,7 @@ impl Preflight {
 /// What decides the outcome of the checks: the kubeconfig and the checks themselves (tools,
 /// context, ingress class, CSI driver). Anything else may change without a new preflight.
 pub fn preflight_key(app: &App) -> String {
-    let plan = crate::plan::plan(&app.profile);
+    let plan = crate::steps::plan(&app.profile);
     // the capacity check reads the namespace only to leave out the releases' own pods on a
     // re-run: typing a namespace does not re-check
     let checks: Vec<_> = crate::exec::preflight::checks(&plan)

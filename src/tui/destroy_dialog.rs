@@ -32,7 +32,7 @@ pub fn open(app: &mut App) -> Option<Cmd> {
         return None;
     }
     app.modal = Some(Modal::Destroy(DestroyDialog {
-        plan: Arc::new(destroy::plan(&app.profile, false)),
+        plan: Arc::new(crate::steps::destroy_plan(&app.profile, false)),
         typed: String::new(),
     }));
     None

@@ -227,7 +227,7 @@ fn perform(
         } => {
             let tx = tx.clone();
             tokio::spawn(async move {
-                let plan = crate::plan::plan(&profile);
+                let plan = crate::steps::plan(&profile);
                 let base = crate::exec::base_dir(profile_path.as_deref());
                 let results = crate::exec::preflight::run(&plan, &profile, &base).await;
                 let _ = tx.send(Msg::tagged(

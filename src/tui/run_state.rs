@@ -417,7 +417,9 @@ mod tests {
 
     #[test]
     fn steps_side_by_side_keep_their_own_time_and_lines() {
-        let plan = Arc::new(crate::plan::plan(&crate::profile::Profile::quickstart("q")));
+        let plan = Arc::new(crate::steps::plan(&crate::profile::Profile::quickstart(
+            "q",
+        )));
         let t0 = Instant::now();
         let mut r = RunState::default();
         r.begin(plan, t0);

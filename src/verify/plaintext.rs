@@ -3,8 +3,7 @@
 //! may read ConfigMaps in the namespace can read them.
 
 use super::{ChartKind, Finding, Input, Level};
-use crate::plan::SecretValue;
-use crate::profile::Profile;
+use crate::plan::{SecretOverlay, SecretValue};
 
 /// References WSO2 resolves at start-up; not a secret in the ConfigMap.
 fn is_reference(v: &str) -> bool {
@@ -85,10 +84,10 @@ fn alternative(chart: ChartKind) -> (&'static str, &'static str) {
     }
 }
 
-/// What `plan` can say without rendering: the secret values kmpilot hands each chart that the
+/// What `plan` can say without rendering: of the secret values handed to each chart (its overlay), those the
 /// chart writes into its deployment.toml ConfigMap as they are (values paths).
-pub fn planned(p: &Profile) -> Vec<(ChartKind, Vec<String>)> {
-    let plain = |o: crate::plan::SecretOverlay| -> Vec<String> {
+pub fn planned(overlays: Vec<(ChartKind, SecretOverlay)>) -> Vec<(ChartKind, Vec<String>)> {
+    let plain = |o: SecretOverlay| -> Vec<String> {
         o.entries
             .into_iter()
             .filter(|e| matches!(e.value, SecretValue::Ref(_)))
@@ -97,22 +96,17 @@ pub fn planned(p: &Profile) -> Vec<(ChartKind, Vec<String>)> {
             .filter(|path| !path.contains("imagePullSecrets"))
             .collect()
     };
-    let mut v = Vec::new();
-    let is = plain(crate::steps::identity_server::overlay(p));
-    if !is.is_empty() {
-        v.push((ChartKind::IdentityServer, is));
-    }
-    let am = plain(crate::steps::api_manager::overlay(p));
-    if !am.is_empty() {
-        v.push((ChartKind::ApiManager, am));
-    }
-    v
+    overlays
+        .into_iter()
+        .map(|(chart, o)| (chart, plain(o)))
+        .filter(|(_, paths)| !paths.is_empty())
+        .collect()
 }
 
 /// The plan listing's paragraph on plain-text secrets (empty when there are none).
-pub fn planned_text(p: &Profile) -> String {
+pub fn planned_text(overlays: Vec<(ChartKind, SecretOverlay)>) -> String {
     let mut s = String::new();
-    for (chart, paths) in planned(p) {
+    for (chart, paths) in planned(overlays) {
         let (fix, hint) = alternative(chart);
         s.push_str(&format!(
             "! {}: {} secret value(s) go into the deployment.toml ConfigMap in plain text ({})\n    instead ({fix}): {hint}\n",

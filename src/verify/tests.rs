@@ -4,6 +4,8 @@
 //! tests/verify_charts.rs.
 
 use super::*;
+use crate::profile::Profile;
+use crate::steps::verify_spec::expect;
 
 fn apim_render(toml: &str, tls: &str, port: u16) -> Rendered {
     let doc = serde_json::json!([
@@ -166,7 +168,7 @@ fn the_peer_chart_does_not_change_the_identity_server_steps_fingerprint() {
     let p = Profile::quickstart("t");
     let mut q = p.clone();
     q.api_manager.chart = "./other-chart".into();
-    let (a, b) = (crate::plan::plan(&p), crate::plan::plan(&q));
+    let (a, b) = (crate::steps::plan(&p), crate::steps::plan(&q));
     let f = |plan: &crate::plan::Plan, id| fingerprint(plan.step(id).unwrap());
     assert_eq!(f(&a, StepId::IdentityServer), f(&b, StepId::IdentityServer));
     assert_ne!(f(&a, StepId::ApiManager), f(&b, StepId::ApiManager));

@@ -160,7 +160,7 @@ replaced by «redacted».\n";
 /// Values the profile's references resolve to without asking anyone: environment variables
 /// that are set, files that exist, literals.
 fn learn_profile_secrets(p: &Profile, base: &Path, r: &mut Redactor) {
-    let plan = crate::plan::plan(p);
+    let plan = crate::steps::plan(p);
     for u in crate::plan::secrets::uses(&plan) {
         match &u.secret {
             SecretRef::Env(var) => {

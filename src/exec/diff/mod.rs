@@ -356,7 +356,7 @@ pub async fn diff_profile(profile: &Profile, base_dir: &Path) -> DiffReport {
     let (profile, decisions) = super::adapt::resolve(profile, false).await;
     let plan = match &decisions {
         Ok(d) => super::adapt::plan_with_decisions(&profile, d),
-        Err(_) => crate::plan::plan(&profile),
+        Err(_) => crate::steps::plan(&profile),
     };
     let state_dir = crate::profile::store::state_dir();
     let opts = RunOptions {

@@ -1,9 +1,9 @@
 //! The `apiManager` section: the API-M chart, its hostnames, ingress, databases and image.
 
-use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
 use crate::profile::secret::SecretRef;
 use crate::profile::{Credentials, Profile};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]

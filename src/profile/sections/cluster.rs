@@ -1,8 +1,8 @@
 //! The `cluster` and `prerequisites` sections: which cluster, namespace, sizing and exposure, and what to install first.
 
-use std::path::PathBuf;
-use serde::{Deserialize, Serialize};
 use super::cluster_kind::ClusterKind;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]

@@ -1,8 +1,8 @@
 //! The `dns` section: how the hostnames reach the ingress address (hosts file or printed).
 
-use std::path::PathBuf;
-use serde::{Deserialize, Serialize};
 use crate::profile::Profile;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]

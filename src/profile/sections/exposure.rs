@@ -1,7 +1,7 @@
 //! `cluster.exposure`: how the servers are reached from outside, through an Ingress or the Gateway API.
 
-use serde::{Deserialize, Serialize};
 use crate::profile::Profile;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]

@@ -1,8 +1,8 @@
 //! The `identityServer` section: the IS 7 chart, its hostname and its settings.
 
-use serde::{Deserialize, Serialize};
 use super::is_image::IsImage;
 use crate::profile::Credentials;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]

@@ -1,7 +1,7 @@
 //! `identityServer.image`: the IS image, pulled or built with the MySQL driver and loaded into the cluster.
 
-use serde::{Deserialize, Serialize};
 use super::cluster_kind::Delivery;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]

@@ -1,8 +1,8 @@
 //! The `keyManager` section: registering IS 7 as API-M's key manager, its endpoints and timeouts.
 
-use std::path::PathBuf;
-use serde::{Deserialize, Serialize};
 use crate::profile::{Credentials, Profile};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]

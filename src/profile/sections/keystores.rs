@@ -1,8 +1,8 @@
 //! The `keystores` section: the JKS files both servers load, generated or provided.
 
-use std::path::PathBuf;
-use serde::{Deserialize, Serialize};
 use crate::profile::secret::SecretRef;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]

@@ -1,7 +1,7 @@
 //! The `kmsSts` section: IBM KMS behind the secure token service, through Istio.
 
-use serde::{Deserialize, Serialize};
 use crate::profile::secret::SecretRef;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]

@@ -5,9 +5,9 @@
 pub const API_OPERATOR_CONFIGS: &str =
     "https://github.com/wso2/k8s-api-operator/releases/download/v1.2.2/api-operator-configs.yaml";
 
-use std::path::PathBuf;
-use serde::{Deserialize, Serialize};
 use crate::profile::Credentials;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]

@@ -4,7 +4,9 @@
 //! and workarounds for the chart bugs in wso2-facts §1.
 
 pub(crate) use crate::profile::sections::api_manager::H2_USER;
-pub use crate::profile::sections::api_manager::{ApiManager, ApimImage, Hostnames, Ingress, DbType, Databases, Database};
+pub use crate::profile::sections::api_manager::{
+    ApiManager, ApimImage, Database, Databases, DbType, Hostnames, Ingress,
+};
 
 use serde_json::{Value, json};
 

@@ -15,7 +15,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
         ),
     });
     // verified first: a chart that renders wrong changes nothing, not even the credentials
-    let mut actions = vec![Action::Verify(Box::new(crate::verify::spec(
+    let mut actions = vec![Action::Verify(Box::new(crate::steps::verify_spec::spec(
         p,
         crate::verify::ChartKind::ApiManager,
     )))];

@@ -1,13 +1,8 @@
 //! Whether both WSO2 pods fit on the nodes: their requests against what the nodes have left.
 
-use super::*;
+pub use crate::plan::cluster_checks::{PodNeed, cpu_text, mem_text};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PodNeed {
-    pub name: String,
-    pub cpu_milli: i64,
-    pub memory_bytes: i64,
-}
+use super::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fit {
@@ -16,23 +11,6 @@ pub struct Fit {
     pub placements: Vec<(String, String)>,
     /// The numbers: what is needed, what each node has left.
     pub report: String,
-}
-
-pub fn cpu_text(m: i64) -> String {
-    if m % 1000 == 0 {
-        format!("{}", m / 1000)
-    } else {
-        format!("{m}m")
-    }
-}
-
-pub fn mem_text(b: i64) -> String {
-    let gi = b as f64 / (1024.0 * 1024.0 * 1024.0);
-    if gi >= 1.0 {
-        format!("{gi:.1}Gi")
-    } else {
-        format!("{}Mi", b / (1024 * 1024))
-    }
 }
 
 /// Whether the pods fit on the schedulable nodes as the scheduler counts it (allocatable

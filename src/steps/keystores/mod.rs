@@ -3,67 +3,21 @@
 //! reader. The files are produced natively by the executor (crate kmpilot-keystore); the
 //! runbook shows the equivalent keytool commands.
 
-pub use crate::profile::sections::keystores::{Keystores, ApimStores, IsStores, Provided};
+pub use crate::plan::keystore_set::KeystoreSetSpec;
+
+pub use crate::profile::sections::keystores::{ApimStores, IsStores, Keystores, Provided};
 
 use std::path::PathBuf;
-
-use serde::Serialize;
 
 use crate::plan::{Action, SecretSource, SecretSpec, Step, StepId};
 use crate::profile::Profile;
 use crate::profile::checks;
 use crate::profile::diagnostics::{Issues, YamlPath};
-use crate::profile::secret::SecretRef;
 
 mod form;
 mod plan;
 pub use form::*;
 pub use plan::*;
-
-/// What the executor hands to the keystore crate: every name and number resolved, secrets
-/// still references.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KeystoreSetSpec {
-    pub dname: String,
-    pub validity_days: u32,
-    pub key_size: u32,
-    pub apim_sans: Vec<String>,
-    pub is_sans: Vec<String>,
-    pub store_password: SecretRef,
-    pub key_password: SecretRef,
-    /// Whether `keystores.keyPassword` is set; without it the key password *is* the store
-    /// password (one question, one variable), not a second secret that happens to be equal.
-    #[serde(skip)]
-    pub own_key_password: bool,
-    /// Work-directory folder the files are written to.
-    pub out_dir: String,
-    pub apim: ApimStores,
-    pub is: IsStores,
-    pub tls_cert: String,
-    pub tls_key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provided: Option<Provided>,
-    /// `keystores.extraCaBundle`: read by the executor, trusted by both truststores.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extra_ca_bundle: Option<PathBuf>,
-}
-
-impl KeystoreSetSpec {
-    pub fn store_password_var(&self) -> &str {
-        self.store_password.shell_var("KEYSTORE_PASSWORD")
-    }
-
-    /// The variable the key password is known by: the store password's when it is not set
-    /// on its own.
-    pub fn key_password_var(&self) -> &str {
-        if self.own_key_password {
-            self.key_password.shell_var("KEY_PASSWORD")
-        } else {
-            self.store_password_var()
-        }
-    }
-}
 
 /// Parses `CN=…, OU=…` into (attribute, value) pairs, rejecting what keytool would reject.
 pub fn parse_dname(s: &str) -> Result<Vec<(String, String)>, String> {
@@ -237,8 +191,6 @@ fn dedup(v: Vec<String>) -> Vec<String> {
     }
     out
 }
-
-pub const OUT_DIR: &str = "keystores";
 
 #[cfg(test)]
 mod tests;

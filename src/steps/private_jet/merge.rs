@@ -1,36 +1,8 @@
 //! The files PrivateJet merges into on the API-M side: the [[ContainerMgtClusterConfig]] blocks of deployment.toml and the ContainerMgt infos of tenant-conf.json, run at execution time.
 
+pub use crate::plan::container_mgt::{ClusterEntry, ContainerMgtMerge, placeholders};
+
 use super::*;
-
-/// One cluster's entry, with where its run-time values come from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClusterEntry {
-    pub cluster_type: String,
-    pub cluster_name: String,
-    pub display_name: String,
-    pub replicas: u32,
-    pub access_url: String,
-    /// Fixed, or read from `context` in the kubeconfig at run time.
-    pub master_url: Option<String>,
-    pub context: Option<String>,
-    pub namespace: String,
-    pub token_secret: String,
-    pub basic_cr: Option<String>,
-    pub oauth_cr: Option<String>,
-    pub jwt_cr: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContainerMgtMerge {
-    pub target: Target,
-    pub merge_into: Option<PathBuf>,
-    pub custom_class: Option<String>,
-    pub clusters: Vec<ClusterEntry>,
-    /// Work-directory file the merged (or fresh) result is written to.
-    pub output: String,
-}
 
 pub fn entries(p: &Profile) -> Vec<ClusterEntry> {
     p.private_jet
@@ -69,20 +41,6 @@ pub fn entries(p: &Profile) -> Vec<ClusterEntry> {
 pub struct Resolved<'a> {
     pub master_url: &'a str,
     pub sa_token: &'a str,
-}
-
-/// Placeholders used where a plan or export shows an entry before it runs.
-pub fn placeholders(e: &ClusterEntry) -> (String, String) {
-    let id = e
-        .cluster_name
-        .to_uppercase()
-        .replace(|c: char| !c.is_ascii_alphanumeric(), "_");
-    (
-        e.master_url
-            .clone()
-            .unwrap_or_else(|| format!("${{MASTER_URL_{id}}}")),
-        format!("${{SA_TOKEN_{id}}}"),
-    )
 }
 
 /// Merges the entries into an existing deployment.toml, keeping its comments and layout; an

@@ -5,11 +5,12 @@
 //! deployment.toml (or tenant-conf.json) with comments and formatting kept.
 
 pub(crate) use crate::profile::sections::private_jet::truncate63;
-pub use crate::profile::sections::private_jet::{Target, PrivateJet, PjCluster, Security, JwtSecurity, OauthSecurity, BasicSecurity};
+pub use crate::profile::sections::private_jet::{
+    BasicSecurity, JwtSecurity, OauthSecurity, PjCluster, PrivateJet, Security, Target,
+};
 
 use std::path::PathBuf;
 
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::plan::{

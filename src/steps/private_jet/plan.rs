@@ -98,7 +98,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
         }
         objects.extend(security_resources(c));
         for o in objects {
-            let m: Manifest = manifests::manifest(ctx, &dir, o);
+            let m: Manifest = Manifest::new(ctx, &dir, o);
             artifacts.push(Artifact {
                 path: m.artifact.clone(),
                 kind: ArtifactKind::Yaml,

@@ -1,10 +1,10 @@
 //! `plan(&Profile) -> Plan`: every step's part, in the order they must run, plus every
 //! artifact. Pure: no file, network, clock or environment is read.
 
-use super::{Action, Artifact, ArtifactKind, ConsoleUrl, Plan, runbook};
+use super::registry;
+use crate::plan::{Action, Artifact, ArtifactKind, ConsoleUrl, Plan, runbook};
 use crate::profile::Profile;
 use crate::render;
-use crate::steps::registry;
 
 pub fn plan(p: &Profile) -> Plan {
     let mut artifacts: Vec<Artifact> = Vec::new();
@@ -18,7 +18,7 @@ pub fn plan(p: &Profile) -> Plan {
     // the dependency graph, as far as this profile has the steps
     let present: Vec<_> = steps.iter().map(|s| s.id).collect();
     for s in &mut steps {
-        s.needs = Some(super::needs::resolve(s.id, &present));
+        s.needs = Some(crate::plan::needs::resolve(s.id, &present));
     }
 
     // every applied manifest is also a file, so the runbook can `kubectl apply -f` it
@@ -49,6 +49,12 @@ pub fn plan(p: &Profile) -> Plan {
         content: script,
     });
     plan
+}
+
+/// What destroy will do for `p`: its apply plan undone, in reverse. `keep_secrets` keeps the
+/// keystores step's secrets (keystores and TLS) for a reinstall.
+pub fn destroy_plan(p: &Profile, keep_secrets: bool) -> Plan {
+    crate::plan::destroy::from_apply(p, &plan(p), keep_secrets)
 }
 
 pub fn console_urls(p: &Profile) -> Vec<ConsoleUrl> {

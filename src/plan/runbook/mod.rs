@@ -5,15 +5,18 @@
 
 use std::fmt::Write as _;
 
-use super::{
+use crate::plan::container_mgt::placeholders;
+use crate::plan::keystore_set::OUT_DIR;
+use crate::plan::{
     Action, AddressSource, Check, Plan, SecretOverlay, SecretSource, SecretValue, Wait,
     shell_quote as q,
 };
 use crate::profile::Profile;
 use crate::profile::secret::SecretRef;
-use crate::steps::keystores;
-use crate::steps::private_jet::{Target, placeholders};
-use crate::steps::secure_vault::Cipher;
+use crate::profile::sections::private_jet::Target;
+use crate::profile::sections::secure_vault::Cipher;
+
+mod keytool;
 
 pub const FILE: &str = "runbook.sh";
 
@@ -24,7 +27,7 @@ fn kubectl(context: &Option<String>) -> String {
     }
 }
 
-fn curl_tls(t: &crate::steps::key_manager::TlsPolicy) -> String {
+fn curl_tls(t: &crate::profile::sections::key_manager::TlsPolicy) -> String {
     if t.insecure {
         "--insecure".into()
     } else if let Some(ca) = &t.ca_file {
@@ -105,7 +108,7 @@ pub fn render(plan: &Plan, p: &Profile) -> String {
         }
         s.push('\n');
     }
-    let internal_pub = format!("{}/internal-public.pem", keystores::OUT_DIR);
+    let internal_pub = format!("{}/internal-public.pem", OUT_DIR);
     // kmpilot runs the steps of one level side by side; this script runs them one after
     // another in an order where every step's needs come first
     let _ = writeln!(
@@ -186,8 +189,8 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
                 .map(|p| format!(
                     "{} {} CPU / {}",
                     p.name,
-                    crate::steps::cluster_kind::cpu_text(p.cpu_milli),
-                    crate::steps::cluster_kind::mem_text(p.memory_bytes)
+                    crate::plan::cluster_checks::cpu_text(p.cpu_milli),
+                    crate::plan::cluster_checks::mem_text(p.memory_bytes)
                 ))
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -295,11 +298,8 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
         )],
         Action::Wait(w) => vec![wait_line(w)],
         Action::GenerateKeystores(spec) => {
-            let mut v = keystores::keytool_commands(
-                spec,
-                spec.store_password_var(),
-                spec.key_password_var(),
-            );
+            let mut v =
+                keytool::keytool_commands(spec, spec.store_password_var(), spec.key_password_var());
             if p.secure_vault.enabled {
                 v.push(format!(
                     "keytool -exportcert -rfc -alias {} -keystore {}/{} -storepass:env {} | openssl x509 -pubkey -noout > {internal_pub}",
@@ -329,10 +329,7 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
                 ),
                 format!(
                     "TOKEN=$(curl -fsS {tls} -u \"$(jq -r .clientId <<<\"$DCR\"):$(jq -r .clientSecret <<<\"$DCR\")\" \\\n    --data-urlencode grant_type=password --data-urlencode username={user} --data-urlencode password=\"${admin_var}\" \\\n    --data-urlencode {} {} | jq -r .access_token)",
-                    q(&format!(
-                        "scope={}",
-                        crate::steps::key_manager::TOKEN_SCOPES
-                    )),
+                    q(&format!("scope={}", crate::plan::key_manager::TOKEN_SCOPES)),
                     q(&r.token_url)
                 ),
                 format!(
