@@ -152,7 +152,7 @@ pub enum Modal {
     /// The executor asks whether to go on (`exec::ask`).
     Ask(super::ask_dialog::AskDialog),
     /// Choosing a kubeconfig context for a context field.
-    ContextPicker(super::cluster_step::ContextPicker),
+    ContextPicker(super::context_picker::ContextPicker),
     /// `X`: destroy what kmpilot created (the profile's name typed to confirm).
     Destroy(super::destroy_dialog::DestroyDialog),
 }
@@ -285,8 +285,41 @@ pub struct App {
     pub store_dir: PathBuf,
 }
 
+/// What a new `App` needs from outside: the clocks and the profile store's folder. The loop
+/// reads them (`Outside::read`); starting over on another profile keeps the ones it has, so
+/// that `update` reads no clock or environment.
+#[derive(Debug, Clone)]
+pub struct Outside {
+    pub now: Instant,
+    /// Wall clock, seconds since the epoch.
+    pub wall: i64,
+    pub store_dir: PathBuf,
+}
+
+impl Outside {
+    pub fn read() -> Self {
+        Outside {
+            now: Instant::now(),
+            wall: SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0),
+            store_dir: crate::profile::store::profiles_dir(),
+        }
+    }
+}
+
 impl App {
     pub fn new(profile: Profile, profile_path: Option<PathBuf>, no_color: bool) -> Self {
+        App::with(profile, profile_path, no_color, Outside::read())
+    }
+
+    pub fn with(
+        profile: Profile,
+        profile_path: Option<PathBuf>,
+        no_color: bool,
+        outside: Outside,
+    ) -> Self {
         let defaults = Profile::quickstart(&profile.name);
         let mut app = App {
             epoch: 0,
@@ -312,19 +345,32 @@ impl App {
             review_verify: Default::default(),
             review_diff: Default::default(),
             run: RunState::default(),
-            now: Instant::now(),
-            wall: SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0),
+            now: outside.now,
+            wall: outside.wall,
             should_quit: false,
             quit_after_save: false,
             defaults,
-            store_dir: crate::profile::store::profiles_dir(),
+            store_dir: outside.store_dir,
         };
         app.visited[0] = true;
         app.revalidate();
         app
+    }
+
+    /// The wizard starts over on another profile (Ctrl-O): what comes back for the old one is
+    /// dropped (`epoch`), and the checks' generations keep counting up.
+    pub fn start_over(&mut self, profile: Profile, path: PathBuf) {
+        let outside = Outside {
+            now: self.now,
+            wall: self.wall,
+            store_dir: self.store_dir.clone(),
+        };
+        let (size, no_color) = (self.size, self.theme.no_color);
+        let (epoch, generation) = (self.epoch, self.preflight.generation);
+        *self = App::with(profile, Some(path), no_color, outside);
+        self.size = size;
+        self.epoch = epoch + 1;
+        self.preflight.generation = generation;
     }
 
     pub fn wizard_step(&self) -> WizardStep {
@@ -471,7 +517,7 @@ pub fn form_lines(app: &App) -> Vec<FormLine> {
     }
     if app.wizard_step() == WizardStep::Cluster {
         out.extend(
-            super::cluster_step::check_lines(app)
+            super::cluster_step::check_lines(&app.preflight, app.size)
                 .into_iter()
                 .map(FormLine::Check),
         );

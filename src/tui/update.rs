@@ -3,13 +3,11 @@
 //! its own keys and this file applies the outcome. No I/O here: what needs the outside world
 //! leaves as a `Cmd`, and the time comes in with `Msg::Tick`.
 
-use std::time::Instant;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::layout::Rect;
 
 use super::app::{App, Focus, FormLine, InlineEdit, Modal, Screen, WizardStep, form_lines};
-use super::cluster_step::{self, PickerOutcome};
+use super::cluster_step;
 use super::form_nav::{ensure_field_visible, form_bottom, move_field, select_step, set_field};
 use super::keys::{self, Act};
 use super::layout;
@@ -18,9 +16,9 @@ use super::run_nav;
 use super::run_state::Pane;
 use super::text_input::{is_line_break, single_line};
 use super::{
-    confirm_run, help, key_manager_discovery, log_search, multiline_editor, open_profile,
-    private_jet_clusters, quit_guard, review_nav, save_as, secret_editor, secret_prompt,
-    step_failed,
+    ask_dialog, confirm_run, context_picker, destroy_dialog, help, key_manager_discovery,
+    log_search, multiline_editor, open_profile, private_jet_clusters, quit_guard, review_nav,
+    save_as, secret_editor, secret_prompt, step_failed,
 };
 use crate::steps::form::{Kind, Value};
 
@@ -33,16 +31,12 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
         _ => false,
     };
     let cmd = dispatch(app, msg);
-    if !app.run.questions.is_empty() {
-        secret_prompt::show_next(app);
-    }
-    if !app.run.asks.is_empty() {
-        super::ask_dialog::show_next(app);
-    }
+    // the executor's questions open as soon as no other dialog is in the way
+    super::queued_dialog::show_next(app);
     show_failure(app);
     // the Cluster step's checks follow what they depend on, without a key to press
     let checks = if user && !app.should_quit {
-        cluster_step::maybe_start(app, false)
+        start_checks(app, false)
     } else {
         None
     };
@@ -111,7 +105,6 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             None
         }
         Msg::Exec(ev) => {
-            app.now = Instant::now();
             app.run.apply(ev, app.now);
             // the failure dialog opens now, or once the dialog in its way is closed
             // (`show_failure` runs after every message)
@@ -134,7 +127,13 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             generation,
             results,
         } => {
-            cluster_step::on_results(app, generation, results);
+            if cluster_step::on_results(&mut app.preflight, generation, results) {
+                // on the last field the results below it come into view as they arrive,
+                // without pulling the view back up from where the user scrolled to (End twice)
+                let before = app.form_scroll;
+                ensure_field_visible(app);
+                app.form_scroll = app.form_scroll.max(before.min(form_bottom(app)));
+            }
             None
         }
         Msg::Verified {
@@ -149,23 +148,40 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             None
         }
         Msg::ProfileList(r) => {
-            open_profile::on_list(app, r);
+            if let Some(Modal::Open(d)) = &mut app.modal {
+                open_profile::on_list(d, r, app.profile_path.as_deref());
+            }
             None
         }
+        // the outcome of `Cmd::OpenProfile`: the wizard starts over on the new profile
         Msg::Opened(r) => {
-            open_profile::on_opened(app, r);
+            match r {
+                Ok((path, profile)) => {
+                    app.start_over(*profile, path.clone());
+                    app.status = Some((format!("opened {}", path.display()), false));
+                }
+                Err(e) => app.status = Some((format!("not opened: {e}"), true)),
+            }
             None
         }
+        // queued: `queued_dialog::show_next` opens it now or after the dialog in its way
         Msg::AskSecret(q) => {
-            secret_prompt::on_question(app, q);
+            app.run.questions.push_back(q);
             None
         }
         Msg::Ask(a) => {
-            super::ask_dialog::on_question(app, a);
+            app.run.asks.push_back(a);
             None
         }
         Msg::Contexts(r) => {
-            cluster_step::on_contexts(app, r);
+            let current = app
+                .fields
+                .get(app.field)
+                .map(|f| f.get(&app.profile).text().to_string())
+                .unwrap_or_default();
+            if let Some(Modal::ContextPicker(p)) = &mut app.modal {
+                context_picker::on_contexts(p, r, &current);
+            }
             None
         }
         Msg::Discovered(r) => {
@@ -210,6 +226,23 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
     }
 }
 
+/// The Cluster step's checks, asked again when they are stale (or `force`: `c`) while the step
+/// is on screen and nothing is being typed or asked.
+pub fn start_checks(app: &mut App, force: bool) -> Option<Cmd> {
+    if app.screen != Screen::Wizard || app.wizard_step() != WizardStep::Cluster {
+        return None;
+    }
+    if app.editing.is_some() || app.modal.is_some() {
+        return None;
+    }
+    let generation = cluster_step::maybe_start(&mut app.preflight, &app.profile, force)?;
+    Some(Cmd::Preflight {
+        generation,
+        profile: Box::new(app.profile.clone()),
+        profile_path: app.profile_path.clone(),
+    })
+}
+
 /// A failed step waiting for retry / skip / abort gets its dialog as soon as no other dialog
 /// is open (a failure arriving while the user types a file name does not close that).
 fn show_failure(app: &mut App) {
@@ -245,10 +278,19 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
     match act {
         Act::Quit => return request_quit(app),
         Act::Save => return save(app),
-        Act::Open => return open_profile::open_dialog(app),
+        Act::Open => match open_profile::open(running(app)) {
+            Ok(d) => {
+                app.modal = Some(Modal::Open(d));
+                return Some(Cmd::ListProfiles);
+            }
+            Err(e) => app.status = Some((e, true)),
+        },
         Act::Help => app.modal = Some(Modal::Help(0)),
         Act::SaveAs => save_as_dialog(app),
-        Act::Destroy => return super::destroy_dialog::open(app),
+        Act::Destroy => match destroy_dialog::open(running(app), &app.profile) {
+            Ok(d) => app.modal = Some(Modal::Destroy(d)),
+            Err(e) => app.status = Some((e, true)),
+        },
         // the step list
         Act::StepPrev => select_step(app, app.step.saturating_sub(1)),
         Act::StepNext => select_step(app, app.step + 1),
@@ -273,7 +315,12 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
         Act::Toggle => toggle(app),
         Act::ChoiceNext => cycle_choice(app, 1),
         Act::ChoicePrev => cycle_choice(app, -1),
-        Act::PickContext => return cluster_step::open_picker(app),
+        Act::PickContext => {
+            app.modal = Some(Modal::ContextPicker(context_picker::open(app.field)));
+            return Some(Cmd::LoadContexts {
+                kubeconfig: app.profile.cluster.kubeconfig.clone(),
+            });
+        }
         Act::Edit => start_inline_edit(app),
         Act::ChooseSource => {
             if let Some(f) = app.fields.get(app.field)
@@ -290,7 +337,7 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
                 app.modal = Some(Modal::MultiLine(m));
             }
         }
-        Act::CheckCluster => return cluster_step::maybe_start(app, true),
+        Act::CheckCluster => return start_checks(app, true),
         Act::Discover => {
             let (cmd, status) = key_manager_discovery::discover(&app.profile);
             app.status = Some((status, false));
@@ -478,7 +525,7 @@ fn on_paste(app: &mut App, s: &str) {
     } else if let Some(Modal::SecretPrompt(p)) = &mut app.modal {
         secret_prompt::on_paste(p, s);
     } else if let Some(Modal::Ask(d)) = &mut app.modal {
-        super::ask_dialog::on_paste(d, s);
+        ask_dialog::on_paste(d, s);
     } else if let Some(Modal::Open(d)) = &mut app.modal
         && let Some(input) = &mut d.path_input
     {
@@ -508,14 +555,20 @@ fn ask_run(app: &mut App) -> Option<Cmd> {
 fn start_run(app: &mut App, resume: bool) -> Option<Cmd> {
     app.refresh_review();
     let plan = app.review.plan.clone()?;
-    app.run.begin(plan.clone(), Instant::now());
+    Some(begin_run(app, plan, resume))
+}
+
+/// The run screen takes over for `plan` (the profile's, or its destroy plan), timed from the
+/// clock the loop last read.
+fn begin_run(app: &mut App, plan: std::sync::Arc<crate::plan::Plan>, resume: bool) -> Cmd {
+    app.run.begin(plan.clone(), app.now);
     app.screen = Screen::Run;
-    Some(Cmd::StartRun {
+    Cmd::StartRun {
         profile: Box::new(app.profile.clone()),
         plan,
         profile_path: app.profile_path.clone(),
         resume,
-    })
+    }
 }
 
 fn abort_if_running(app: &App, cmd: Option<Cmd>) -> Option<Cmd> {
@@ -530,19 +583,6 @@ fn abort_if_running(app: &App, cmd: Option<Cmd>) -> Option<Cmd> {
 
 /// A dialog is open: it decides on the key, this applies what it decided.
 fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    match &app.modal {
-        Some(Modal::SecretPrompt(_)) => return secret_prompt::on_key(app, k),
-        Some(Modal::Ask(_)) => return super::ask_dialog::on_key(app, k),
-        Some(Modal::Open(_)) => return open_profile::on_key(app, k),
-        Some(Modal::Destroy(_)) => return super::destroy_dialog::on_key(app, k),
-        Some(Modal::ContextPicker(_)) => {
-            if cluster_step::on_picker_key(app, k) == PickerOutcome::TypeByHand {
-                start_inline_edit(app);
-            }
-            return None;
-        }
-        _ => {}
-    }
     let modal = app.modal.take()?;
     match modal {
         Modal::Help(mut scroll) => {
@@ -672,14 +712,69 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 None
             }
         },
-        m @ (Modal::ContextPicker(_)
-        | Modal::SecretPrompt(_)
-        | Modal::Open(_)
-        | Modal::Ask(_)
-        | Modal::Destroy(_)) => {
-            app.modal = Some(m);
-            None
-        }
+        Modal::SecretPrompt(mut p) => match secret_prompt::on_key(&mut p, k) {
+            secret_prompt::Outcome::Answer(answer) => Some(Cmd::Answer {
+                question: p.question,
+                answer,
+            }),
+            secret_prompt::Outcome::Open(status) => {
+                if let Some(s) = status {
+                    app.status = Some((s, true));
+                }
+                app.modal = Some(Modal::SecretPrompt(p));
+                None
+            }
+        },
+        Modal::Ask(mut d) => match ask_dialog::on_key(&mut d, k) {
+            ask_dialog::Outcome::Reply(reply) => Some(Cmd::Reply {
+                asked: d.asked,
+                reply,
+            }),
+            ask_dialog::Outcome::Open(status) => {
+                if let Some(s) = status {
+                    app.status = Some((s, true));
+                }
+                app.modal = Some(Modal::Ask(d));
+                None
+            }
+        },
+        Modal::Open(mut d) => match open_profile::on_key(&mut d, k, app.dirty()) {
+            open_profile::Outcome::Open => {
+                app.modal = Some(Modal::Open(d));
+                None
+            }
+            open_profile::Outcome::Close => None,
+            open_profile::Outcome::Choose(path) => Some(Cmd::OpenProfile { path }),
+        },
+        Modal::Destroy(mut d) => match destroy_dialog::on_key(&mut d, k, &app.profile.name) {
+            destroy_dialog::Outcome::Open(status) => {
+                if let Some(s) = status {
+                    app.status = Some((s, true));
+                }
+                app.modal = Some(Modal::Destroy(d));
+                None
+            }
+            destroy_dialog::Outcome::Close => None,
+            destroy_dialog::Outcome::Destroy(plan) => Some(begin_run(app, plan, false)),
+        },
+        Modal::ContextPicker(mut p) => match context_picker::on_key(&mut p, k) {
+            context_picker::Outcome::Open => {
+                app.modal = Some(Modal::ContextPicker(p));
+                None
+            }
+            context_picker::Outcome::Closed => None,
+            context_picker::Outcome::TypeByHand => {
+                start_inline_edit(app);
+                None
+            }
+            context_picker::Outcome::Chosen { field, name } => {
+                if let Some(label) = app.fields.get(field).map(|f| f.label.clone()) {
+                    let _ = set_field(app, field, Value::Text(name.clone()));
+                    app.status = Some((context_picker::chosen_status(&label, &name), false));
+                }
+                None
+            }
+        },
         Modal::Search(mut t) => match log_search::on_key(&mut t, k) {
             log_search::Outcome::Cancel => None,
             log_search::Outcome::Find(q) => {
