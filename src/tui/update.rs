@@ -611,7 +611,7 @@ fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 None
             }
         },
-        Modal::SaveAs(mut t) => match save_as::on_key(&mut t, k) {
+        Modal::SaveAs(mut t) => match save_as::on_key(&mut t, k, &app.store_dir) {
             save_as::Outcome::Cancel => {
                 app.quit_after_save = false;
                 None
