@@ -1,24 +1,25 @@
 //! `update(&mut App, Msg) -> Option<Cmd>`: every state change of the wizard, routed here to the
-//! screen or dialog it concerns. Keys go through the key table (`keys`); each dialog decides on
-//! its own keys and this file applies the outcome. No I/O here: what needs the outside world
-//! leaves as a `Cmd`, and the time comes in with `Msg::Tick`.
+//! screen or dialog it concerns. Keys go through the key table (`keys`); an open dialog gets
+//! them instead (`modal_keys.rs` applies what it decided), the mouse goes to `mouse.rs`. No I/O
+//! here: what needs the outside world leaves as a `Cmd`, and the time comes in with
+//! `Msg::Tick`.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
-use ratatui::layout::Rect;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEventKind};
 
-use super::app::{App, Focus, FormLine, InlineEdit, Modal, Screen, WizardStep, form_lines};
+use super::app::{App, Focus, Modal, Screen, WizardStep};
 use super::cluster_step;
+use super::common_acts::{
+    jump_match, request_quit, running, save, save_as_dialog, start_inline_edit,
+};
 use super::form_nav::{ensure_field_visible, form_bottom, move_field, select_step, set_field};
 use super::keys::{self, Act};
-use super::layout;
 use super::msg::{Cmd, Msg};
 use super::run_nav;
 use super::run_state::Pane;
 use super::text_input::{is_line_break, single_line};
 use super::{
-    ask_dialog, confirm_run, context_picker, destroy_dialog, help, key_manager_discovery,
-    log_search, multiline_editor, open_profile, private_jet_clusters, quit_guard, review_nav,
-    save_as, secret_editor, secret_prompt, step_failed,
+    ask_dialog, context_picker, destroy_dialog, key_manager_discovery, multiline_editor,
+    open_profile, private_jet_clusters, review_nav, secret_editor, secret_prompt,
 };
 use crate::steps::form::{Kind, Value};
 
@@ -87,7 +88,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
         }
         Msg::Key(k) if k.kind != KeyEventKind::Release => on_key(app, k),
         Msg::Key(_) => None,
-        Msg::Mouse(m) => on_mouse(app, m),
+        Msg::Mouse(m) => super::mouse::on_mouse(app, m),
         Msg::Paste(s) => {
             on_paste(app, &s);
             None
@@ -262,7 +263,7 @@ fn show_failure(app: &mut App) {
 
 fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
     if app.modal.is_some() {
-        return on_modal_key(app, k);
+        return super::modal_keys::on_modal_key(app, k);
     }
     if app.editing.is_some() {
         return on_edit_key(app, k);
@@ -394,43 +395,6 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
     None
 }
 
-pub fn request_quit(app: &mut App) -> Option<Cmd> {
-    if app.dirty() || running(app) {
-        app.modal = Some(Modal::QuitGuard);
-        None
-    } else {
-        app.should_quit = true;
-        Some(Cmd::Quit)
-    }
-}
-
-fn running(app: &App) -> bool {
-    app.run.active && app.run.finished.is_none()
-}
-
-fn save(app: &mut App) -> Option<Cmd> {
-    match app.profile_path.clone() {
-        Some(path) => Some(Cmd::Save {
-            path,
-            profile: Box::new(app.profile.clone()),
-        }),
-        None => {
-            save_as_dialog(app);
-            None
-        }
-    }
-}
-
-fn save_as_dialog(app: &mut App) {
-    app.modal = Some(Modal::SaveAs(single_line(&app.profile.name)));
-}
-
-fn jump_match(app: &mut App, forward: bool, include_current: bool) {
-    if let Err(e) = run_nav::jump_match(&mut app.run, app.size, forward, include_current) {
-        app.status = Some((e, true));
-    }
-}
-
 fn review_step(app: &mut App, from: isize, d: isize) {
     review_nav::step_from(&mut app.review, app.size, from, d);
 }
@@ -457,19 +421,6 @@ fn cycle_choice(app: &mut App, delta: isize) {
     if let Err(e) = set_field(app, app.field, Value::Text(next.to_string())) {
         app.status = Some((e, true));
     }
-}
-
-fn start_inline_edit(app: &mut App) {
-    let Some(f) = app.fields.get(app.field) else {
-        return;
-    };
-    let text = f.get(&app.profile).text().to_string();
-    app.editing = Some(InlineEdit {
-        field: app.field,
-        input: single_line(&text),
-        original: Box::new(app.profile.clone()),
-        error: None,
-    });
 }
 
 /// Typing into a one-line field: applied as typed, so validation answers at once; a value the
@@ -549,348 +500,5 @@ fn ask_run(app: &mut App) -> Option<Cmd> {
         return None;
     }
     app.modal = Some(Modal::ConfirmRun);
-    None
-}
-
-fn start_run(app: &mut App, resume: bool) -> Option<Cmd> {
-    app.refresh_review();
-    let plan = app.review.plan.clone()?;
-    Some(begin_run(app, plan, resume))
-}
-
-/// The run screen takes over for `plan` (the profile's, or its destroy plan), timed from the
-/// clock the loop last read.
-fn begin_run(app: &mut App, plan: std::sync::Arc<crate::plan::Plan>, resume: bool) -> Cmd {
-    app.run.begin(plan.clone(), app.now);
-    app.screen = Screen::Run;
-    Cmd::StartRun {
-        profile: Box::new(app.profile.clone()),
-        plan,
-        profile_path: app.profile_path.clone(),
-        resume,
-    }
-}
-
-fn abort_if_running(app: &App, cmd: Option<Cmd>) -> Option<Cmd> {
-    if running(app) {
-        let mut v = vec![Cmd::Abort];
-        v.extend(cmd);
-        Some(Cmd::Batch(v))
-    } else {
-        cmd
-    }
-}
-
-/// A dialog is open: it decides on the key, this applies what it decided.
-fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    let modal = app.modal.take()?;
-    match modal {
-        Modal::Help(mut scroll) => {
-            if !help::on_key(&mut scroll, app.size, k) {
-                app.modal = Some(Modal::Help(scroll));
-            }
-            None
-        }
-        Modal::QuitGuard => match quit_guard::on_key(app.dirty(), k) {
-            quit_guard::Choice::SaveAndQuit => {
-                app.quit_after_save = true;
-                let cmd = save(app);
-                if app.modal.is_some() {
-                    // no path yet: save-as asks for one first, then quits
-                    return None;
-                }
-                abort_if_running(app, cmd)
-            }
-            quit_guard::Choice::Quit => {
-                app.should_quit = true;
-                abort_if_running(app, Some(Cmd::Quit))
-            }
-            quit_guard::Choice::Stay => None,
-            quit_guard::Choice::None => {
-                app.modal = Some(Modal::QuitGuard);
-                None
-            }
-        },
-        Modal::SaveAs(mut t) => match save_as::on_key(&mut t, k, &app.store_dir) {
-            save_as::Outcome::Cancel => {
-                app.quit_after_save = false;
-                None
-            }
-            save_as::Outcome::Save(path) => Some(Cmd::Save {
-                path,
-                profile: Box::new(app.profile.clone()),
-            }),
-            save_as::Outcome::Open => {
-                app.modal = Some(Modal::SaveAs(t));
-                None
-            }
-        },
-        Modal::Secret(mut e) => match secret_editor::on_key(&mut e, k) {
-            secret_editor::Outcome::Cancel => None,
-            secret_editor::Outcome::Apply(v) => {
-                if let Err(err) = set_field(app, e.field, Value::Secret(v)) {
-                    app.status = Some((err, true));
-                }
-                None
-            }
-            secret_editor::Outcome::Open(err) => {
-                if let Some(err) = err {
-                    app.status = Some((err, true));
-                }
-                app.modal = Some(Modal::Secret(e));
-                None
-            }
-        },
-        Modal::MultiLine(mut m) => {
-            match multiline_editor::on_key(&mut m, k) {
-                multiline_editor::Outcome::Done => {
-                    if m.error.is_some() {
-                        // leave it as it was rather than half-applied
-                        app.profile = *m.original;
-                        app.revalidate();
-                        app.status = Some(("not applied: the text did not parse".into(), true));
-                    }
-                    return None;
-                }
-                multiline_editor::Outcome::Revert => {
-                    app.profile = (*m.original).clone();
-                    app.revalidate();
-                    let text = app
-                        .fields
-                        .get(m.field)
-                        .map(|f| f.get(&app.profile).text().to_string())
-                        .unwrap_or_default();
-                    multiline_editor::reset(&mut m, &text);
-                }
-                multiline_editor::Outcome::Edited(text) => {
-                    m.error = set_field(app, m.field, Value::Text(text)).err();
-                }
-            }
-            app.modal = Some(Modal::MultiLine(m));
-            None
-        }
-        Modal::ConfirmRun => {
-            let unacknowledged = app.review_verify.errors() > 0 && !app.review_verify.acknowledged;
-            match confirm_run::on_key(k, unacknowledged) {
-                confirm_run::Choice::Acknowledge => {
-                    app.review_verify.acknowledged = true;
-                    app.modal = Some(Modal::ConfirmRun);
-                    None
-                }
-                confirm_run::Choice::Run => start_run(app, false),
-                confirm_run::Choice::Resume => start_run(app, true),
-                confirm_run::Choice::Close => None,
-            }
-        }
-        Modal::ConfirmRemoveCluster(i) => {
-            if private_jet_clusters::confirms(k) {
-                crate::steps::private_jet::remove_cluster(&mut app.profile, i);
-                app.revalidate();
-                app.status = Some((format!("removed cluster {}", i + 1), false));
-                ensure_field_visible(app);
-            }
-            None
-        }
-        Modal::StepFailed { step, error, hint } => match step_failed::on_key(k) {
-            // the run goes on: in progress again from now (not only once the executor says so)
-            Some(step_failed::Choice::Retry) => {
-                app.run.failed = None;
-                app.run.finished = None;
-                Some(Cmd::Retry(step))
-            }
-            Some(step_failed::Choice::Skip) => {
-                app.run.failed = None;
-                app.run.finished = None;
-                Some(Cmd::Skip(step))
-            }
-            Some(step_failed::Choice::Abort) => {
-                app.run.failed = None;
-                Some(Cmd::Abort)
-            }
-            None => {
-                app.modal = Some(Modal::StepFailed { step, error, hint });
-                None
-            }
-        },
-        Modal::SecretPrompt(mut p) => match secret_prompt::on_key(&mut p, k) {
-            secret_prompt::Outcome::Answer(answer) => Some(Cmd::Answer {
-                question: p.question,
-                answer,
-            }),
-            secret_prompt::Outcome::Open(status) => {
-                if let Some(s) = status {
-                    app.status = Some((s, true));
-                }
-                app.modal = Some(Modal::SecretPrompt(p));
-                None
-            }
-        },
-        Modal::Ask(mut d) => match ask_dialog::on_key(&mut d, k) {
-            ask_dialog::Outcome::Reply(reply) => Some(Cmd::Reply {
-                asked: d.asked,
-                reply,
-            }),
-            ask_dialog::Outcome::Open(status) => {
-                if let Some(s) = status {
-                    app.status = Some((s, true));
-                }
-                app.modal = Some(Modal::Ask(d));
-                None
-            }
-        },
-        Modal::Open(mut d) => match open_profile::on_key(&mut d, k, app.dirty()) {
-            open_profile::Outcome::Open => {
-                app.modal = Some(Modal::Open(d));
-                None
-            }
-            open_profile::Outcome::Close => None,
-            open_profile::Outcome::Choose(path) => Some(Cmd::OpenProfile { path }),
-        },
-        Modal::Destroy(mut d) => match destroy_dialog::on_key(&mut d, k, &app.profile.name) {
-            destroy_dialog::Outcome::Open(status) => {
-                if let Some(s) = status {
-                    app.status = Some((s, true));
-                }
-                app.modal = Some(Modal::Destroy(d));
-                None
-            }
-            destroy_dialog::Outcome::Close => None,
-            destroy_dialog::Outcome::Destroy(plan) => Some(begin_run(app, plan, false)),
-        },
-        Modal::ContextPicker(mut p) => match context_picker::on_key(&mut p, k) {
-            context_picker::Outcome::Open => {
-                app.modal = Some(Modal::ContextPicker(p));
-                None
-            }
-            context_picker::Outcome::Closed => None,
-            context_picker::Outcome::TypeByHand => {
-                start_inline_edit(app);
-                None
-            }
-            context_picker::Outcome::Chosen { field, name } => {
-                if let Some(label) = app.fields.get(field).map(|f| f.label.clone()) {
-                    let _ = set_field(app, field, Value::Text(name.clone()));
-                    app.status = Some((context_picker::chosen_status(&label, &name), false));
-                }
-                None
-            }
-        },
-        Modal::Search(mut t) => match log_search::on_key(&mut t, k) {
-            log_search::Outcome::Cancel => None,
-            log_search::Outcome::Find(q) => {
-                if q.is_empty() {
-                    app.run.search = None;
-                } else {
-                    app.run.search = Some(q);
-                    // from the tail: the newest match; from a scrolled view: the next one down
-                    let following = app.run.log_scroll.is_none();
-                    jump_match(app, !following, true);
-                }
-                None
-            }
-            log_search::Outcome::Open => {
-                app.modal = Some(Modal::Search(t));
-                None
-            }
-        },
-    }
-}
-
-fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Option<Cmd> {
-    if app.modal.is_some() {
-        return None;
-    }
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    if layout::too_small(area) {
-        return None;
-    }
-    let (x, y) = (m.column, m.row);
-    match app.screen {
-        Screen::Wizard => {
-            let review = app.wizard_step() == WizardStep::Review;
-            let l = layout::wizard(area, review);
-            match m.kind {
-                MouseEventKind::Down(MouseButton::Left) => {
-                    if layout::contains(l.steps, x, y) {
-                        let row = y.saturating_sub(l.steps.y + 1) as usize;
-                        if row < WizardStep::ALL.len() {
-                            app.editing = None;
-                            select_step(app, row);
-                            app.focus = Focus::Steps;
-                        }
-                    } else if layout::contains(l.list, x, y) {
-                        let row = (y - l.list.y) as usize;
-                        if review {
-                            let i = app.review.scroll + row;
-                            if let Some(r) = app.review.rows.get(i)
-                                && review_nav::selectable(r)
-                            {
-                                app.review.selected = i;
-                                app.review.preview_scroll = 0;
-                            }
-                            app.focus = Focus::Form;
-                        } else {
-                            let lines = form_lines(app);
-                            if let Some(FormLine::Field(i) | FormLine::Issue(i, _)) =
-                                lines.get(app.form_scroll + row)
-                            {
-                                if app.editing.as_ref().is_some_and(|e| e.error.is_none()) {
-                                    app.editing = None;
-                                }
-                                if app.editing.is_none() {
-                                    app.field = *i;
-                                }
-                                app.focus = Focus::Form;
-                            }
-                        }
-                    }
-                }
-                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                    let d = if m.kind == MouseEventKind::ScrollDown {
-                        1
-                    } else {
-                        -1
-                    };
-                    if layout::contains(l.steps, x, y) {
-                        select_step(app, (app.step as isize + d).max(0) as usize);
-                    } else if review && layout::contains(l.detail, x, y) {
-                        app.review.preview_scroll =
-                            (app.review.preview_scroll as isize + 3 * d).max(0) as usize;
-                    } else if !review && app.editing.is_none() {
-                        move_field(app, d);
-                    }
-                }
-                _ => {}
-            }
-        }
-        Screen::Run => {
-            let l = layout::run(area);
-            let pane = if layout::contains(l.log, x, y) {
-                Some(Pane::Log)
-            } else if layout::contains(l.pods, x, y) {
-                Some(Pane::Pods)
-            } else if layout::contains(l.ingresses, x, y) {
-                Some(Pane::Ingresses)
-            } else {
-                None
-            };
-            match m.kind {
-                MouseEventKind::Down(MouseButton::Left) if pane.is_some() => {
-                    app.run.pane = pane;
-                }
-                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                    let d = if m.kind == MouseEventKind::ScrollDown {
-                        3
-                    } else {
-                        -3
-                    };
-                    if let Some(p) = pane {
-                        run_nav::scroll_pane(&mut app.run, app.size, p, d);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
     None
 }
