@@ -153,51 +153,27 @@ pub fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 question: p.question,
                 answer,
             }),
-            secret_prompt::Outcome::Open(status) => {
-                if let Some(s) = status {
-                    app.status = Some((s, true));
-                }
-                app.modal = Some(Modal::SecretPrompt(p));
-                None
-            }
+            secret_prompt::Outcome::Open(warning) => stay(app, Modal::SecretPrompt(p), warning),
         },
         Modal::Ask(mut d) => match ask_dialog::on_key(&mut d, k) {
             ask_dialog::Outcome::Reply(reply) => Some(Cmd::Reply {
                 asked: d.asked,
                 reply,
             }),
-            ask_dialog::Outcome::Open(status) => {
-                if let Some(s) = status {
-                    app.status = Some((s, true));
-                }
-                app.modal = Some(Modal::Ask(d));
-                None
-            }
+            ask_dialog::Outcome::Open(warning) => stay(app, Modal::Ask(d), warning),
         },
         Modal::Open(mut d) => match open_profile::on_key(&mut d, k, app.dirty()) {
-            open_profile::Outcome::Open => {
-                app.modal = Some(Modal::Open(d));
-                None
-            }
+            open_profile::Outcome::Open => stay(app, Modal::Open(d), None),
             open_profile::Outcome::Close => None,
             open_profile::Outcome::Choose(path) => Some(Cmd::OpenProfile { path }),
         },
         Modal::Destroy(mut d) => match destroy_dialog::on_key(&mut d, k, &app.profile.name) {
-            destroy_dialog::Outcome::Open(status) => {
-                if let Some(s) = status {
-                    app.status = Some((s, true));
-                }
-                app.modal = Some(Modal::Destroy(d));
-                None
-            }
+            destroy_dialog::Outcome::Open(warning) => stay(app, Modal::Destroy(d), warning),
             destroy_dialog::Outcome::Close => None,
             destroy_dialog::Outcome::Destroy(plan) => Some(begin_run(app, plan, false)),
         },
         Modal::ContextPicker(mut p) => match context_picker::on_key(&mut p, k) {
-            context_picker::Outcome::Open => {
-                app.modal = Some(Modal::ContextPicker(p));
-                None
-            }
+            context_picker::Outcome::Open => stay(app, Modal::ContextPicker(p), None),
             context_picker::Outcome::Closed => None,
             context_picker::Outcome::TypeByHand => {
                 start_inline_edit(app);
@@ -230,4 +206,13 @@ pub fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             }
         },
     }
+}
+
+/// The dialog stays open; the status line says what it warned about, if anything.
+fn stay(app: &mut App, modal: Modal, warning: Option<String>) -> Option<Cmd> {
+    if let Some(w) = warning {
+        app.status = Some((w, true));
+    }
+    app.modal = Some(modal);
+    None
 }
