@@ -31,6 +31,7 @@ pub mod quit_guard;
 pub mod review_diff;
 pub mod review_nav;
 pub mod review_pane;
+pub mod review_state;
 pub mod review_verify;
 pub mod routes_pane;
 pub mod run_log;
