@@ -93,3 +93,52 @@ pub fn abort_if_running(app: &App, cmd: Option<Cmd>) -> Option<Cmd> {
         cmd
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::super::msg::{Cmd, Msg};
+    use super::super::run_state::StepRun;
+    use super::super::{TuiOptions, new_app, update};
+    use crate::exec::events::Event;
+    use crate::plan::StepId;
+
+    /// `update` reads no clock: a run started by a key, and a step started by an executor
+    /// event, are timed from the clock the loop sent last (`Msg::Tick`).
+    #[test]
+    fn runs_and_steps_are_timed_from_the_last_tick() {
+        let profile =
+            crate::profile::load::from_path(std::path::Path::new("profiles/quickstart.yaml"))
+                .unwrap()
+                .profile;
+        let mut app = new_app(
+            TuiOptions {
+                profile_path: None,
+                profile,
+                start_on_review: true,
+            },
+            true,
+        );
+        let key = |app: &mut _, c| update(app, Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+        // an hour ahead: no clock read during the test could give it
+        let t = Instant::now() + Duration::from_secs(3600);
+        update(&mut app, Msg::Tick { now: t, wall: 1 });
+        key(&mut app, KeyCode::Char('r'));
+        assert!(matches!(
+            key(&mut app, KeyCode::Char('y')),
+            Some(Cmd::StartRun { .. })
+        ));
+        assert_eq!(app.run.started, Some(t));
+        let t5 = t + Duration::from_secs(5);
+        update(&mut app, Msg::Tick { now: t5, wall: 6 });
+        let step = StepId::Prerequisites;
+        update(&mut app, Msg::Exec(Event::StepStarted { step }));
+        match &app.run.step(step).unwrap().state {
+            StepRun::Running { started } => assert_eq!(*started, t5),
+            other => panic!("{other:?}"),
+        }
+    }
+}
