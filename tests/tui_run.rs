@@ -511,7 +511,7 @@ fn prompt_secrets_are_asked_masked_and_handed_to_the_executor() {
 #[test]
 fn wizard_prompter_waits_for_the_screen_and_remembers_the_answer() {
     use kmpilot::exec::secrets::Prompter;
-    use kmpilot::tui::secret_prompt::WizardPrompter;
+    use kmpilot::tui::executor_questions::WizardPrompter;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let prompter = Arc::new(WizardPrompter {
         to_screen: tx,
@@ -614,7 +614,7 @@ fn perform_reply(cmd: Option<Cmd>) {
 #[test]
 fn the_sudo_question_shows_the_command_and_takes_the_password_masked() {
     use kmpilot::exec::ask::{AskKind, Asker, Question, Reply};
-    use kmpilot::tui::ask_dialog::WizardAsker;
+    use kmpilot::tui::executor_questions::WizardAsker;
     let command = "sudo sh -c 'install -m 644 -o 0 -g 0 \"$1\" \"$2.kmpilot-new\" && mv -f \"$2.kmpilot-new\" \"$2\"' sh /st/dns/hosts.new /etc/hosts";
     let q = Question {
         kind: AskKind::Sudo,

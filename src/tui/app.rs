@@ -7,10 +7,11 @@ use std::time::{Instant, SystemTime};
 use ratatui_textarea::TextArea;
 
 pub use super::multiline_editor::MultiLineEditor;
+use super::review_state::ReviewState;
 use super::run_state::{RunState, StepRun};
 pub use super::secret_editor::{SecretEditor, SecretSource};
 use super::theme::Theme;
-use crate::plan::{Plan, StepId};
+use crate::plan::StepId;
 use crate::profile::Profile;
 use crate::profile::diagnostics::{Issue, Severity};
 use crate::profile::yaml_tree::Seg;
@@ -152,94 +153,9 @@ pub enum Modal {
     /// The executor asks whether to go on (`exec::ask`).
     Ask(super::ask_dialog::AskDialog),
     /// Choosing a kubeconfig context for a context field.
-    ContextPicker(super::cluster_step::ContextPicker),
+    ContextPicker(super::context_picker::ContextPicker),
     /// `X`: destroy what kmpilot created (the profile's name typed to confirm).
     Destroy(super::destroy_dialog::DestroyDialog),
-}
-
-/// One row of the review list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReviewRow {
-    Header(String),
-    /// Step index, action index.
-    Action(usize, usize),
-    ArtifactsHeader,
-    Artifact(usize),
-    UrlsHeader,
-    Url(usize),
-}
-
-#[derive(Default)]
-pub struct ReviewState {
-    pub plan: Option<Arc<Plan>>,
-    pub rows: Vec<ReviewRow>,
-    pub selected: usize,
-    pub scroll: usize,
-    pub preview_scroll: usize,
-}
-
-impl ReviewState {
-    pub fn build(plan: Arc<Plan>) -> Self {
-        let mut rows = Vec::new();
-        for (si, s) in plan.steps.iter().enumerate() {
-            rows.push(ReviewRow::Header(format!(
-                "{:>2}. {} — {} ({})",
-                si + 1,
-                s.id.as_str(),
-                s.title,
-                plan.needs_text(s.id)
-            )));
-            for ai in 0..s.actions.len() {
-                rows.push(ReviewRow::Action(si, ai));
-            }
-        }
-        rows.push(ReviewRow::ArtifactsHeader);
-        for i in 0..plan.artifacts.len() {
-            rows.push(ReviewRow::Artifact(i));
-        }
-        rows.push(ReviewRow::UrlsHeader);
-        for i in 0..plan.console_urls.len() {
-            rows.push(ReviewRow::Url(i));
-        }
-        let selected = rows
-            .iter()
-            .position(|r| !matches!(r, ReviewRow::Header(_)))
-            .unwrap_or(0);
-        ReviewState {
-            plan: Some(plan),
-            rows,
-            selected,
-            scroll: 0,
-            preview_scroll: 0,
-        }
-    }
-
-    /// The preview text of the selected row: the action's detail (secrets masked) or the
-    /// artifact's content.
-    pub fn preview(&self) -> (String, String) {
-        let Some(plan) = &self.plan else {
-            return (String::new(), String::new());
-        };
-        match self.rows.get(self.selected) {
-            Some(ReviewRow::Action(si, ai)) => {
-                let a = &plan.steps[*si].actions[*ai];
-                let title = format!("{} {}", a.verb(), plan.steps[*si].id.as_str());
-                let body = a
-                    .detail(plan)
-                    .unwrap_or_else(|| format!("{}\n\n(nothing more to show)", a.summary()));
-                (title, body)
-            }
-            Some(ReviewRow::Artifact(i)) => {
-                let a = &plan.artifacts[*i];
-                (a.path.clone(), a.content.clone())
-            }
-            Some(ReviewRow::Url(i)) => {
-                let u = &plan.console_urls[*i];
-                (u.name.clone(), u.url.clone())
-            }
-            _ => (String::new(), String::new()),
-        }
-    }
 }
 
 pub struct App {
@@ -285,8 +201,41 @@ pub struct App {
     pub store_dir: PathBuf,
 }
 
+/// What a new `App` needs from outside: the clocks and the profile store's folder. The loop
+/// reads them (`Outside::read`); starting over on another profile keeps the ones it has, so
+/// that `update` reads no clock or environment.
+#[derive(Debug, Clone)]
+pub struct Outside {
+    pub now: Instant,
+    /// Wall clock, seconds since the epoch.
+    pub wall: i64,
+    pub store_dir: PathBuf,
+}
+
+impl Outside {
+    pub fn read() -> Self {
+        Outside {
+            now: Instant::now(),
+            wall: SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0),
+            store_dir: crate::profile::store::profiles_dir(),
+        }
+    }
+}
+
 impl App {
     pub fn new(profile: Profile, profile_path: Option<PathBuf>, no_color: bool) -> Self {
+        App::with(profile, profile_path, no_color, Outside::read())
+    }
+
+    pub fn with(
+        profile: Profile,
+        profile_path: Option<PathBuf>,
+        no_color: bool,
+        outside: Outside,
+    ) -> Self {
         let defaults = Profile::quickstart(&profile.name);
         let mut app = App {
             epoch: 0,
@@ -312,19 +261,32 @@ impl App {
             review_verify: Default::default(),
             review_diff: Default::default(),
             run: RunState::default(),
-            now: Instant::now(),
-            wall: SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0),
+            now: outside.now,
+            wall: outside.wall,
             should_quit: false,
             quit_after_save: false,
             defaults,
-            store_dir: crate::profile::store::profiles_dir(),
+            store_dir: outside.store_dir,
         };
         app.visited[0] = true;
         app.revalidate();
         app
+    }
+
+    /// The wizard starts over on another profile (Ctrl-O): what comes back for the old one is
+    /// dropped (`epoch`), and the checks' generations keep counting up.
+    pub fn start_over(&mut self, profile: Profile, path: PathBuf) {
+        let outside = Outside {
+            now: self.now,
+            wall: self.wall,
+            store_dir: self.store_dir.clone(),
+        };
+        let (size, no_color) = (self.size, self.theme.no_color);
+        let (epoch, generation) = (self.epoch, self.preflight.generation);
+        *self = App::with(profile, Some(path), no_color, outside);
+        self.size = size;
+        self.epoch = epoch + 1;
+        self.preflight.generation = generation;
     }
 
     pub fn wizard_step(&self) -> WizardStep {
@@ -471,7 +433,7 @@ pub fn form_lines(app: &App) -> Vec<FormLine> {
     }
     if app.wizard_step() == WizardStep::Cluster {
         out.extend(
-            super::cluster_step::check_lines(app)
+            super::cluster_step::check_lines(&app.preflight, app.size)
                 .into_iter()
                 .map(FormLine::Check),
         );

@@ -1,8 +1,9 @@
 //! The executor's questions in the middle of a run (`exec::ask`), as a dialog: writing the
 //! hosts file through sudo (the exact command shown, sudo's password typed into a masked
-//! field), recovering a Helm release an interrupted run left pending. Like `secret_prompt`,
-//! `WizardAsker` sends the question to the screen and waits on a blocking thread for the
-//! answer; the password goes from the field to the waiting executor and nowhere else.
+//! field), recovering a Helm release an interrupted run left pending. The question arrives
+//! through `executor_questions::WizardAsker`; the dialog decides on its keys from its own state
+//! and says what it decided, and the router hands the reply to the waiting executor. The
+//! password goes from the field to the executor and nowhere else.
 
 use std::sync::{Arc, Mutex};
 
@@ -13,11 +14,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
-use super::app::{App, Modal};
-use super::msg::{Cmd, Msg};
-use crate::exec::ask::{Asker, Question, Reply};
+use super::theme::Theme;
+use crate::exec::ask::{Question, Reply};
 
 /// One question from the executor; replying consumes the channel.
 #[derive(Clone)]
@@ -55,22 +55,6 @@ impl Asked {
     }
 }
 
-/// The executor's asker inside the wizard.
-pub struct WizardAsker {
-    pub to_screen: mpsc::UnboundedSender<Msg>,
-}
-
-impl Asker for WizardAsker {
-    fn ask(&self, q: &Question) -> Reply {
-        let (asked, rx) = Asked::new(q.clone());
-        if self.to_screen.send(Msg::Ask(asked)).is_err() {
-            return Reply::No;
-        }
-        // only ever called from a blocking thread (exec::ask::ask)
-        rx.blocking_recv().unwrap_or(Reply::No)
-    }
-}
-
 /// The open dialog.
 pub struct AskDialog {
     pub asked: Asked,
@@ -78,73 +62,52 @@ pub struct AskDialog {
     pub input: Option<TextArea<'static>>,
 }
 
-/// A question arrived: ask now, or once the dialog that is open has closed.
-pub fn on_question(app: &mut App, a: Asked) {
-    app.run.asks.push_back(a);
-    show_next(app);
+/// The dialog for `asked`, with a masked field when the question wants a password.
+pub fn open(asked: Asked) -> AskDialog {
+    let input = asked
+        .question
+        .password
+        .as_ref()
+        .map(|_| super::text_input::masked());
+    AskDialog { asked, input }
 }
 
-/// Opens the next waiting question when no other dialog is in the way (help gives way).
-pub fn show_next(app: &mut App) {
-    if !super::queued_dialog::may_open(app) {
-        return;
-    }
-    if let Some(asked) = app.run.asks.pop_front() {
-        let input = asked
-            .question
-            .password
-            .as_ref()
-            .map(|_| super::queued_dialog::masked_input());
-        app.modal = Some(Modal::Ask(AskDialog { asked, input }));
-    }
+/// What a key decided.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Still open, with what the status line should say (Enter before a password is typed).
+    Open(Option<String>),
+    /// The reply for the waiting executor; the dialog closes.
+    Reply(Reply),
 }
 
-pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    let Some(Modal::Ask(mut d)) = app.modal.take() else {
-        return None;
-    };
+pub fn on_key(d: &mut AskDialog, k: KeyEvent) -> Outcome {
     let ctrl_c = k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c');
     if k.code == KeyCode::Esc || ctrl_c {
-        return Some(Cmd::Reply {
-            asked: d.asked,
-            reply: Reply::No,
-        });
+        return Outcome::Reply(Reply::No);
     }
     match (&mut d.input, k.code) {
         // with a password field every character is typed into it: Enter answers yes
         (Some(input), KeyCode::Enter) => {
             let value = input.lines().join("");
             if value.is_empty() {
-                app.status = Some(("type the password, or Esc for no".into(), true));
-                app.modal = Some(Modal::Ask(d));
-                return None;
+                return Outcome::Open(Some("type the password, or Esc for no".into()));
             }
-            Some(Cmd::Reply {
-                asked: d.asked,
-                reply: Reply::Yes {
-                    password: Some(Secret::new(value)),
-                },
+            Outcome::Reply(Reply::Yes {
+                password: Some(Secret::new(value)),
             })
         }
         (Some(input), _) => {
             if !super::text_input::is_line_break_or_tab(&k) {
                 input.input(k);
             }
-            app.modal = Some(Modal::Ask(d));
-            None
+            Outcome::Open(None)
         }
-        (None, KeyCode::Enter | KeyCode::Char('y')) => Some(Cmd::Reply {
-            asked: d.asked,
-            reply: Reply::Yes { password: None },
-        }),
-        (None, KeyCode::Char('n')) => Some(Cmd::Reply {
-            asked: d.asked,
-            reply: Reply::No,
-        }),
-        (None, _) => {
-            app.modal = Some(Modal::Ask(d));
-            None
+        (None, KeyCode::Enter | KeyCode::Char('y')) => {
+            Outcome::Reply(Reply::Yes { password: None })
         }
+        (None, KeyCode::Char('n')) => Outcome::Reply(Reply::No),
+        (None, _) => Outcome::Open(None),
     }
 }
 
@@ -154,8 +117,7 @@ pub fn on_paste(d: &mut AskDialog, s: &str) {
     }
 }
 
-pub fn draw(app: &App, d: &AskDialog, f: &mut Frame, area: Rect) {
-    let t = &app.theme;
+pub fn draw(t: &Theme, d: &AskDialog, f: &mut Frame, area: Rect) {
     let q = &d.asked.question;
     // as wide as the screen allows: the command should fit on one line, to copy it whole
     let w = area.width.saturating_sub(4);

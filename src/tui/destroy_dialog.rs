@@ -2,19 +2,19 @@
 //! what goes (the destroy plan's removals, counted per step) and that what kmpilot did not
 //! create stays, and asks for the profile's name to be typed, as `kmpilot destroy` does on a
 //! terminal. The run itself is the ordinary run screen with the destroy plan: the same executor,
-//! events and panes; every removal proves ownership first and says what it left alone.
+//! events and panes; every removal proves ownership first and says what it left alone. The
+//! dialog decides on its keys from its own state; the router starts the run.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::app::{App, Modal, Screen};
-use super::msg::Cmd;
+use super::theme::Theme;
 use crate::plan::{Action, Plan, destroy};
+use crate::profile::Profile;
 
 #[derive(Debug)]
 pub struct DestroyDialog {
@@ -23,62 +23,46 @@ pub struct DestroyDialog {
     pub typed: String,
 }
 
-pub fn open(app: &mut App) -> Option<Cmd> {
-    if app.run.active && app.run.finished.is_none() {
-        app.status = Some((
-            "a run is in progress: destroy after it has finished".into(),
-            true,
-        ));
-        return None;
+/// The dialog for profile `p`, or why it does not open now.
+pub fn open(running: bool, p: &Profile) -> Result<DestroyDialog, String> {
+    if running {
+        return Err("a run is in progress: destroy after it has finished".into());
     }
-    app.modal = Some(Modal::Destroy(DestroyDialog {
-        plan: Arc::new(crate::steps::destroy_plan(&app.profile, false)),
+    Ok(DestroyDialog {
+        plan: Arc::new(crate::steps::destroy_plan(p, false)),
         typed: String::new(),
-    }));
-    None
+    })
 }
 
-pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    let Some(Modal::Destroy(d)) = &mut app.modal else {
-        return None;
-    };
+/// What a key decided.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Still open, with what the status line should say (Enter on a wrong name).
+    Open(Option<String>),
+    /// Esc: everything stays.
+    Close,
+    /// The name matches: run this destroy plan. Every removal is idempotent, so a destroy
+    /// started again simply finds less to do.
+    Destroy(Arc<Plan>),
+}
+
+/// `profile_name`: the name to be typed (the profile open now).
+pub fn on_key(d: &mut DestroyDialog, k: KeyEvent, profile_name: &str) -> Outcome {
     match k.code {
-        KeyCode::Esc => {
-            app.modal = None;
-            None
-        }
+        KeyCode::Esc => Outcome::Close,
         KeyCode::Backspace => {
             d.typed.pop();
-            None
+            Outcome::Open(None)
         }
         KeyCode::Char(c) => {
             d.typed.push(c);
-            None
+            Outcome::Open(None)
         }
-        KeyCode::Enter if d.typed == app.profile.name => {
-            let plan = d.plan.clone();
-            app.modal = None;
-            app.run.begin(plan.clone(), Instant::now());
-            app.screen = Screen::Run;
-            // every removal is idempotent: a destroy started again simply finds less to do
-            Some(Cmd::StartRun {
-                profile: Box::new(app.profile.clone()),
-                plan,
-                profile_path: app.profile_path.clone(),
-                resume: false,
-            })
-        }
-        KeyCode::Enter => {
-            app.status = Some((
-                format!(
-                    "type the profile's name ({}) to destroy, Esc to keep everything",
-                    app.profile.name
-                ),
-                true,
-            ));
-            None
-        }
-        _ => None,
+        KeyCode::Enter if d.typed == profile_name => Outcome::Destroy(d.plan.clone()),
+        KeyCode::Enter => Outcome::Open(Some(format!(
+            "type the profile's name ({profile_name}) to destroy, Esc to keep everything"
+        ))),
+        _ => Outcome::Open(None),
     }
 }
 
@@ -99,12 +83,12 @@ fn summary(plan: &Plan) -> Vec<String> {
         .collect()
 }
 
-pub fn draw(app: &App, d: &DestroyDialog, f: &mut Frame, area: Rect) {
-    let t = &app.theme;
+/// `p`: the profile open now (its name and namespace are shown).
+pub fn draw(t: &Theme, d: &DestroyDialog, p: &Profile, f: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = vec![
         Line::from(format!(
             "Remove what kmpilot created for profile {} (namespace {}):",
-            app.profile.name, app.profile.cluster.namespace
+            p.name, p.cluster.namespace
         )),
         Line::from(""),
     ];
@@ -127,39 +111,35 @@ pub fn draw(app: &App, d: &DestroyDialog, f: &mut Frame, area: Rect) {
     let h = (lines.len() as u16 + 2).min(area.height);
     let w = area.width.saturating_sub(4).min(96);
     let r = super::widgets::centered(area, w, h);
-    super::widgets::dialog(&app.theme, f, r, "Destroy", lines);
+    super::widgets::dialog(t, f, r, "Destroy", lines);
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crossterm::event::{KeyEventKind, KeyEventState, KeyModifiers};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent {
-            code,
-            modifiers: KeyModifiers::NONE,
-            kind: KeyEventKind::Press,
-            state: KeyEventState::NONE,
-        }
+    use super::super::app::{App, Modal, Screen};
+    use super::super::msg::{Cmd, Msg};
+    use super::super::update::update;
+
+    fn key(app: &mut App, code: KeyCode) -> Option<Cmd> {
+        update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
     }
 
     #[test]
     fn only_the_typed_profile_name_starts_the_destroy_run() {
         let mut app = App::new(crate::profile::Profile::quickstart("lab"), None, true);
-        open(&mut app);
+        key(&mut app, KeyCode::Char('X'));
         assert!(matches!(app.modal, Some(Modal::Destroy(_))));
         for c in "lax".chars() {
-            on_key(&mut app, key(KeyCode::Char(c)));
+            key(&mut app, KeyCode::Char(c));
         }
-        assert!(
-            on_key(&mut app, key(KeyCode::Enter)).is_none(),
-            "a wrong name"
-        );
+        assert!(key(&mut app, KeyCode::Enter).is_none(), "a wrong name");
         assert!(matches!(app.modal, Some(Modal::Destroy(_))));
-        on_key(&mut app, key(KeyCode::Backspace));
-        on_key(&mut app, key(KeyCode::Char('b')));
-        match on_key(&mut app, key(KeyCode::Enter)) {
+        assert!(app.status.as_ref().is_some_and(|s| s.1), "{:?}", app.status);
+        key(&mut app, KeyCode::Backspace);
+        key(&mut app, KeyCode::Char('b'));
+        match key(&mut app, KeyCode::Enter) {
             Some(Cmd::StartRun { plan, resume, .. }) => {
                 assert_eq!(plan.journal.as_deref(), Some("lab.destroy"));
                 assert!(!resume);
@@ -173,8 +153,12 @@ mod tests {
     #[test]
     fn esc_keeps_everything() {
         let mut app = App::new(crate::profile::Profile::quickstart("lab"), None, true);
-        open(&mut app);
-        assert!(on_key(&mut app, key(KeyCode::Esc)).is_none());
+        key(&mut app, KeyCode::Char('X'));
+        assert!(matches!(app.modal, Some(Modal::Destroy(_))));
+        // (the Cluster step's checks may start again once the dialog is gone)
+        let cmd = key(&mut app, KeyCode::Esc);
+        assert!(!matches!(cmd, Some(Cmd::StartRun { .. })), "{cmd:?}");
         assert!(app.modal.is_none());
+        assert_eq!(app.screen, Screen::Wizard);
     }
 }

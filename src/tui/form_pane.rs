@@ -47,7 +47,11 @@ pub fn form_list(app: &App, f: &mut Frame, r: Rect) {
             }
             FormLine::Check(c) => {
                 f.render_widget(
-                    Paragraph::new(super::cluster_step::draw_check_line(app, c)),
+                    Paragraph::new(super::cluster_step::draw_check_line(
+                        &app.theme,
+                        &app.preflight,
+                        c,
+                    )),
                     lr,
                 );
             }

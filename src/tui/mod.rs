@@ -7,8 +7,11 @@ pub mod app;
 pub mod ask_dialog;
 pub mod chrome;
 pub mod cluster_step;
+pub mod common_acts;
 pub mod confirm_run;
+pub mod context_picker;
 pub mod destroy_dialog;
+pub mod executor_questions;
 pub mod follows_profile;
 pub mod form_nav;
 pub mod form_pane;
@@ -17,6 +20,8 @@ pub mod key_manager_discovery;
 pub mod keys;
 pub mod layout;
 pub mod log_search;
+pub mod modal_keys;
+pub mod mouse;
 pub mod msg;
 pub mod multiline_editor;
 pub mod open_profile;
@@ -26,6 +31,7 @@ pub mod quit_guard;
 pub mod review_diff;
 pub mod review_nav;
 pub mod review_pane;
+pub mod review_state;
 pub mod review_verify;
 pub mod routes_pane;
 pub mod run_log;
@@ -88,7 +94,7 @@ pub fn new_app(opts: TuiOptions, no_color: bool) -> App {
 /// What the wizard does as soon as it is on screen: check the prerequisites when it opens
 /// on the Cluster step.
 pub fn init(app: &mut App) -> Option<Cmd> {
-    cluster_step::maybe_start(app, false)
+    update::start_checks(app, false)
 }
 
 /// The loop, with any `Runner` (tests and demos plug in their own).
@@ -116,6 +122,9 @@ pub async fn run_with(opts: TuiOptions, mut runner: Box<dyn Runner>) -> anyhow::
         {
             batch.push(m);
         }
+        // the clocks, read here for the batch: a step or a run started by what it holds is
+        // timed from now, and `update` reads no clock itself
+        batch.insert(0, clock());
         for m in batch {
             if let Some(cmd) = update(&mut app, m) {
                 perform(cmd, &mut app, runner.as_mut(), &sink, &tx);
@@ -331,16 +340,22 @@ fn spawn_tick(tx: mpsc::UnboundedSender<Msg>) {
         t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             t.tick().await;
-            let wall = std::time::SystemTime::now()
-                .duration_since(std::time::SystemTime::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0);
-            let now = std::time::Instant::now();
-            if tx.send(Msg::Tick { now, wall }).is_err() {
+            if tx.send(clock()).is_err() {
                 break;
             }
         }
     });
+}
+
+/// `Msg::Tick` with the clocks as they are now (monotonic for durations, the wall clock for
+/// ages).
+fn clock() -> Msg {
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let now = std::time::Instant::now();
+    Msg::Tick { now, wall }
 }
 
 fn spawn_signals(tx: mpsc::UnboundedSender<Msg>) {

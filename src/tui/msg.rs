@@ -19,8 +19,9 @@ pub enum Msg {
     Mouse(MouseEvent),
     Paste(String),
     Resize(u16, u16),
-    /// Once a second: elapsed times and ages move on. The loop reads the clocks (monotonic for
-    /// durations, the wall clock in Unix seconds for ages), so `update` reads none.
+    /// Once a second, and before each batch of messages: elapsed times and ages move on. The
+    /// loop reads the clocks (monotonic for durations, the wall clock in Unix seconds for
+    /// ages), so `update` reads none.
     Tick {
         now: std::time::Instant,
         wall: i64,

@@ -1,8 +1,10 @@
 //! Ctrl-O: open another profile — one from the store, or any path typed in. Reading the store
-//! and the file happens in the event loop's commands; this module holds the dialog's state,
-//! its keys and its drawing. Unsaved changes are not thrown away without a second Enter.
+//! and the file happens in the event loop's commands (`list_store`, `read`); this module holds
+//! the dialog's state, its keys and its drawing, and says what a key decided (the router starts
+//! the wizard over on the profile read). Unsaved changes are not thrown away without a second
+//! Enter.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -10,8 +12,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui_textarea::TextArea;
 
-use super::app::{App, Modal};
-use super::msg::Cmd;
+use super::theme::Theme;
 
 /// A profile the dialog offers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,53 +31,39 @@ pub struct OpenDialog {
     pub confirm: Option<PathBuf>,
 }
 
-pub fn open_dialog(app: &mut App) -> Option<Cmd> {
-    if app.run.active && app.run.finished.is_none() {
-        app.status = Some((
-            "a run is in progress: open another profile after it".into(),
-            true,
-        ));
-        return None;
+/// The dialog, still without the store's list (`Cmd::ListProfiles` reads it), or why it does
+/// not open now.
+pub fn open(running: bool) -> Result<OpenDialog, String> {
+    if running {
+        return Err("a run is in progress: open another profile after it".into());
     }
-    app.modal = Some(Modal::Open(OpenDialog {
+    Ok(OpenDialog {
         entries: None,
         selected: 0,
         path_input: None,
         confirm: None,
-    }));
-    Some(Cmd::ListProfiles)
+    })
 }
 
-pub fn on_list(app: &mut App, r: Result<Vec<Entry>, String>) {
-    if let Some(Modal::Open(d)) = &mut app.modal {
-        if let (Ok(list), Some(cur)) = (&r, &app.profile_path) {
-            d.selected = list.iter().position(|e| &e.path == cur).unwrap_or(0);
-        }
-        d.entries = Some(r);
+/// The store's list arrived: the profile open now is selected when it is in it.
+pub fn on_list(d: &mut OpenDialog, r: Result<Vec<Entry>, String>, current: Option<&Path>) {
+    if let (Ok(list), Some(cur)) = (&r, current) {
+        d.selected = list.iter().position(|e| e.path == cur).unwrap_or(0);
     }
+    d.entries = Some(r);
 }
 
-/// The outcome of `Cmd::OpenProfile`: the wizard starts over on the new profile.
-pub fn on_opened(app: &mut App, r: Result<(PathBuf, Box<crate::profile::Profile>), String>) {
-    match r {
-        Ok((path, profile)) => {
-            let (size, no_color) = (app.size, app.theme.no_color);
-            let (epoch, generation) = (app.epoch, app.preflight.generation);
-            *app = App::new(*profile, Some(path.clone()), no_color);
-            app.size = size;
-            app.epoch = epoch + 1;
-            app.preflight.generation = generation;
-            app.status = Some((format!("opened {}", path.display()), false));
-        }
-        Err(e) => app.status = Some((format!("not opened: {e}"), true)),
-    }
+/// What a key decided.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Open,
+    Close,
+    /// Read this profile and start over on it.
+    Choose(PathBuf),
 }
 
-pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    let dirty = app.dirty();
-    let Some(Modal::Open(d)) = &mut app.modal else {
-        return None;
-    };
+/// `dirty`: the profile open now has unsaved changes.
+pub fn on_key(d: &mut OpenDialog, k: KeyEvent, dirty: bool) -> Outcome {
     if let Some(input) = &mut d.path_input {
         match k.code {
             KeyCode::Esc => d.path_input = None,
@@ -84,7 +71,7 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 let text = input.lines().join("");
                 let t = text.trim();
                 if !t.is_empty() {
-                    return choose(app, PathBuf::from(t), dirty);
+                    return choose(d, PathBuf::from(t), dirty);
                 }
             }
             _ if super::text_input::is_line_break_or_tab(&k) => {}
@@ -92,14 +79,14 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 input.input(k);
             }
         }
-        return None;
+        return Outcome::Open;
     }
     let n = match &d.entries {
         Some(Ok(l)) => l.len(),
         _ => 0,
     };
     match k.code {
-        KeyCode::Esc | KeyCode::Char('q') => app.modal = None,
+        KeyCode::Esc | KeyCode::Char('q') => return Outcome::Close,
         KeyCode::Up | KeyCode::Char('k') => {
             d.selected = d.selected.saturating_sub(1);
             d.confirm = None;
@@ -119,32 +106,35 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 && let Some(e) = l.get(d.selected)
             {
                 let path = e.path.clone();
-                return choose(app, path, dirty);
+                return choose(d, path, dirty);
             }
         }
         _ => {}
     }
-    None
+    Outcome::Open
 }
 
 /// Opens `path`, after a second Enter when the current profile has unsaved changes.
-fn choose(app: &mut App, path: PathBuf, dirty: bool) -> Option<Cmd> {
-    let Some(Modal::Open(d)) = &mut app.modal else {
-        return None;
-    };
+fn choose(d: &mut OpenDialog, path: PathBuf, dirty: bool) -> Outcome {
     if dirty && d.confirm.as_ref() != Some(&path) {
         d.confirm = Some(path);
-        return None;
+        return Outcome::Open;
     }
-    app.modal = None;
-    Some(Cmd::OpenProfile { path })
+    Outcome::Choose(path)
 }
 
-pub fn draw(app: &App, d: &OpenDialog, f: &mut Frame, area: Rect) {
-    let t = &app.theme;
+/// What the dialog shows besides its own state.
+pub struct View<'a> {
+    /// The profile store's folder.
+    pub store_dir: &'a Path,
+    /// The name of the profile open now.
+    pub profile_name: &'a str,
+}
+
+pub fn draw(t: &Theme, d: &OpenDialog, v: View, f: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = vec![Line::from(vec![
         Span::styled("store ", t.dim()),
-        Span::raw(app.store_dir.display().to_string()),
+        Span::raw(v.store_dir.display().to_string()),
     ])];
     lines.push(Line::from(""));
     match &d.entries {
@@ -179,7 +169,7 @@ pub fn draw(app: &App, d: &OpenDialog, f: &mut Frame, area: Rect) {
         lines.push(Line::from(Span::styled(
             format!(
                 "`{}` has unsaved changes: Enter again opens {} without them",
-                app.profile.name,
+                v.profile_name,
                 p.display()
             ),
             t.warn(),

@@ -1,22 +1,31 @@
-//! What the dialogs the executor asks for mid-run share (the secret prompt, the sudo and
-//! recovery questions): they queue until no other dialog is open, and a typed secret is
-//! masked.
-
-use ratatui_textarea::TextArea;
+//! The dialogs the executor asks for mid-run (the secret prompt, the sudo and recovery
+//! questions) wait in the run's queues until no other dialog is open, then open one at a time,
+//! secrets first. The router calls this after every message; the dialogs themselves know
+//! nothing of the queue or of `App`.
 
 use super::app::{App, Modal};
+use super::{ask_dialog, secret_prompt};
+
+/// Opens the next waiting question when no other dialog is in the way (help gives way).
+pub fn show_next(app: &mut App) {
+    if !app.run.questions.is_empty()
+        && may_open(app)
+        && let Some(q) = app.run.questions.pop_front()
+    {
+        app.modal = Some(Modal::SecretPrompt(secret_prompt::open(q)));
+    }
+    if !app.run.asks.is_empty()
+        && may_open(app)
+        && let Some(a) = app.run.asks.pop_front()
+    {
+        app.modal = Some(Modal::Ask(ask_dialog::open(a)));
+    }
+}
 
 /// Whether a queued dialog may open now: help gives way, any other open dialog does not.
-pub fn may_open(app: &mut App) -> bool {
+fn may_open(app: &mut App) -> bool {
     if matches!(app.modal, Some(Modal::Help(_))) {
         app.modal = None;
     }
     app.modal.is_none()
-}
-
-/// A one-line input that shows `•` for every typed character.
-pub fn masked_input() -> TextArea<'static> {
-    let mut t = TextArea::default();
-    t.set_mask_char('•');
-    t
 }

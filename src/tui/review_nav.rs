@@ -1,7 +1,7 @@
 //! Moving through the Review list: the selection skips headings, and stays in view.
 
-use super::app::{ReviewRow, ReviewState};
 use super::layout;
+use super::review_state::{ReviewRow, ReviewState};
 
 /// A row the selection can rest on (not a heading).
 pub fn selectable(r: &ReviewRow) -> bool {

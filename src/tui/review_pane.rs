@@ -6,7 +6,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Focus, ReviewRow};
+use super::app::{App, Focus};
+use super::review_state::ReviewRow;
 
 pub fn review_list(app: &App, f: &mut Frame, list: Rect, detail: Rect) {
     let t = &app.theme;

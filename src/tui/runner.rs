@@ -177,11 +177,11 @@ impl ExecRunner {
         let (cancel_tx, cancel_rx) = watch::channel(false);
         self.cancel = Some(cancel_tx);
         self.ensure_watchers(&req.profile, &sink);
-        let prompter = super::secret_prompt::WizardPrompter {
+        let prompter = super::executor_questions::WizardPrompter {
             to_screen: sink.0.clone(),
             answers: self.answers.clone(),
         };
-        let asker = super::ask_dialog::WizardAsker {
+        let asker = super::executor_questions::WizardAsker {
             to_screen: sink.0.clone(),
         };
         spawn_executor_asking(

@@ -1,4 +1,5 @@
-//! The "Save as" dialog: a name in the profile store, or a path.
+//! The "Save as" dialog: a name in the profile store, or a path. The store's folder comes from
+//! `App::store_dir` (read once by the loop), so a key here reads no environment.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,6 @@ use ratatui_textarea::TextArea;
 use super::text_input::is_line_break;
 use super::theme::Theme;
 use super::widgets::{block, centered};
-use crate::profile::store;
 
 pub enum Outcome {
     Cancel,
@@ -21,17 +21,18 @@ pub enum Outcome {
     Open,
 }
 
-/// A store name, or a path when it looks like one.
-pub fn save_as_path(input: &str) -> PathBuf {
+/// A name in the store at `store_dir` (as `profile::store::path_for` names it), or a path when
+/// it looks like one.
+pub fn save_as_path(input: &str, store_dir: &Path) -> PathBuf {
     let t = input.trim();
     if t.contains('/') || t.ends_with(".yaml") || t.ends_with(".yml") {
         PathBuf::from(t)
     } else {
-        store::path_for(t)
+        store_dir.join(format!("{t}.yaml"))
     }
 }
 
-pub fn on_key(input: &mut TextArea<'static>, k: KeyEvent) -> Outcome {
+pub fn on_key(input: &mut TextArea<'static>, k: KeyEvent, store_dir: &Path) -> Outcome {
     match k.code {
         KeyCode::Esc => Outcome::Cancel,
         KeyCode::Enter => {
@@ -39,7 +40,7 @@ pub fn on_key(input: &mut TextArea<'static>, k: KeyEvent) -> Outcome {
             if name.trim().is_empty() {
                 Outcome::Open
             } else {
-                Outcome::Save(save_as_path(&name))
+                Outcome::Save(save_as_path(&name, store_dir))
             }
         }
         _ => {
@@ -70,4 +71,25 @@ pub fn draw(t: &Theme, input: &TextArea<'static>, store_dir: &Path, f: &mut Fram
         ])),
         l4,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_goes_into_the_store_a_path_stays_a_path() {
+        let store = Path::new("/cfg/profiles");
+        assert_eq!(
+            save_as_path(" lab ", store),
+            PathBuf::from("/cfg/profiles/lab.yaml")
+        );
+        // the same file the store's own naming gives (what `kmpilot -f lab` opens)
+        assert_eq!(
+            save_as_path("lab", &crate::profile::store::profiles_dir()),
+            crate::profile::store::path_for("lab")
+        );
+        assert_eq!(save_as_path("x/lab", store), PathBuf::from("x/lab"));
+        assert_eq!(save_as_path("lab.yml", store), PathBuf::from("lab.yml"));
+    }
 }

@@ -1,10 +1,9 @@
-//! `prompt: true` secrets during a run. The executor resolves every secret before its first
-//! step; in the wizard its `Prompter` is `WizardPrompter`, which sends the question to the
-//! screen as a message and waits (on a blocking thread, never on the event loop) for the
-//! answer the user types into a masked field. Answers live in memory for the session's run, so
-//! retry and skip do not ask again; they are never written anywhere.
+//! `prompt: true` secrets during a run: the question the executor sends (through
+//! `executor_questions::WizardPrompter`) and the dialog where the user types the answer into a
+//! masked field. The dialog decides on its keys from its own state and says what it decided;
+//! the router hands the answer to the waiting executor. Answers live in memory for the
+//! session's run, so retry and skip do not ask again; they are never written anywhere.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -14,10 +13,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
-use super::app::{App, Modal};
-use super::msg::{Cmd, Msg};
+use super::theme::Theme;
 
 type Reply = oneshot::Sender<Result<Secret, String>>;
 
@@ -58,93 +56,51 @@ impl SecretQuestion {
     }
 }
 
-/// The executor's prompter inside the wizard.
-pub struct WizardPrompter {
-    pub to_screen: mpsc::UnboundedSender<Msg>,
-    /// Answers given earlier in this run (retry and skip re-resolve secrets).
-    pub answers: Arc<Mutex<HashMap<String, Secret>>>,
-}
-
-impl crate::exec::secrets::Prompter for WizardPrompter {
-    fn ask(&self, name: &str) -> Result<String, String> {
-        if let Some(s) = self.answers.lock().ok().and_then(|a| a.get(name).cloned()) {
-            return Ok(s.expose().to_string());
-        }
-        let (q, rx) = SecretQuestion::new(name);
-        self.to_screen
-            .send(Msg::AskSecret(q))
-            .map_err(|_| "the wizard is gone".to_string())?;
-        // only ever called from a blocking thread (see runner::spawn_executor)
-        let answer = rx
-            .blocking_recv()
-            .map_err(|_| "no answer (the run was stopped)".to_string())??;
-        if let Ok(mut a) = self.answers.lock() {
-            a.insert(name.to_string(), answer.clone());
-        }
-        Ok(answer.expose().to_string())
-    }
-}
-
 /// The open prompt.
 pub struct SecretPrompt {
     pub question: SecretQuestion,
     pub input: TextArea<'static>,
 }
 
-/// A question arrived: ask now, or after the dialog that is open.
-pub fn on_question(app: &mut App, q: SecretQuestion) {
-    app.run.questions.push_back(q);
-    show_next(app);
+/// The dialog for `question`.
+pub fn open(question: SecretQuestion) -> SecretPrompt {
+    let input = super::text_input::masked();
+    SecretPrompt { question, input }
 }
 
-/// Opens the next waiting question when no other dialog is in the way (help gives way).
-pub fn show_next(app: &mut App) {
-    if !super::queued_dialog::may_open(app) {
-        return;
-    }
-    if let Some(question) = app.run.questions.pop_front() {
-        let input = super::queued_dialog::masked_input();
-        app.modal = Some(Modal::SecretPrompt(SecretPrompt { question, input }));
-    }
+/// What a key decided.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Still open, with what the status line should say (Enter on an empty value).
+    Open(Option<String>),
+    /// The answer, or the refusal, for the waiting executor; the dialog closes.
+    Answer(Result<Secret, String>),
 }
 
-pub fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    let Some(Modal::SecretPrompt(mut p)) = app.modal.take() else {
-        return None;
-    };
+pub fn on_key(p: &mut SecretPrompt, k: KeyEvent) -> Outcome {
     let cancel = k.code == KeyCode::Esc
         || (k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c'));
     if cancel {
-        return Some(Cmd::Answer {
-            question: p.question,
-            answer: Err("not entered (cancelled in the wizard)".into()),
-        });
+        return Outcome::Answer(Err("not entered (cancelled in the wizard)".into()));
     }
     if k.code == KeyCode::Enter {
         let value = p.input.lines().join("");
         if value.is_empty() {
-            app.status = Some(("type the value, or Esc to cancel the run".into(), true));
-            app.modal = Some(Modal::SecretPrompt(p));
-            return None;
+            return Outcome::Open(Some("type the value, or Esc to cancel the run".into()));
         }
-        return Some(Cmd::Answer {
-            question: p.question,
-            answer: Ok(Secret::new(value)),
-        });
+        return Outcome::Answer(Ok(Secret::new(value)));
     }
     if !super::text_input::is_line_break_or_tab(&k) {
         p.input.input(k);
     }
-    app.modal = Some(Modal::SecretPrompt(p));
-    None
+    Outcome::Open(None)
 }
 
 pub fn on_paste(p: &mut SecretPrompt, s: &str) {
     p.input.insert_str(s.lines().next().unwrap_or_default());
 }
 
-pub fn draw(app: &App, p: &SecretPrompt, f: &mut Frame, area: Rect) {
-    let t = &app.theme;
+pub fn draw(t: &Theme, p: &SecretPrompt, f: &mut Frame, area: Rect) {
     let r = super::widgets::centered(area, 70, 9);
     f.render_widget(Clear, r);
     let b = super::widgets::block(t, "Secret needed", true);

@@ -25,3 +25,10 @@ pub fn single_line(text: &str) -> TextArea<'static> {
     t.move_cursor(ratatui_textarea::CursorMove::End);
     t
 }
+
+/// A one-line input that shows `•` for every typed character (a secret, a password).
+pub fn masked() -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_mask_char('•');
+    t
+}

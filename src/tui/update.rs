@@ -1,26 +1,25 @@
 //! `update(&mut App, Msg) -> Option<Cmd>`: every state change of the wizard, routed here to the
-//! screen or dialog it concerns. Keys go through the key table (`keys`); each dialog decides on
-//! its own keys and this file applies the outcome. No I/O here: what needs the outside world
-//! leaves as a `Cmd`, and the time comes in with `Msg::Tick`.
+//! screen or dialog it concerns. Keys go through the key table (`keys`); an open dialog gets
+//! them instead (`modal_keys.rs` applies what it decided), the mouse goes to `mouse.rs`. No I/O
+//! here: what needs the outside world leaves as a `Cmd`, and the time comes in with
+//! `Msg::Tick`.
 
-use std::time::Instant;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEventKind};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
-use ratatui::layout::Rect;
-
-use super::app::{App, Focus, FormLine, InlineEdit, Modal, Screen, WizardStep, form_lines};
-use super::cluster_step::{self, PickerOutcome};
+use super::app::{App, Focus, Modal, Screen, WizardStep};
+use super::cluster_step;
+use super::common_acts::{
+    jump_match, request_quit, running, save, save_as_dialog, start_inline_edit,
+};
 use super::form_nav::{ensure_field_visible, form_bottom, move_field, select_step, set_field};
 use super::keys::{self, Act};
-use super::layout;
 use super::msg::{Cmd, Msg};
 use super::run_nav;
 use super::run_state::Pane;
 use super::text_input::{is_line_break, single_line};
 use super::{
-    confirm_run, help, key_manager_discovery, log_search, multiline_editor, open_profile,
-    private_jet_clusters, quit_guard, review_nav, save_as, secret_editor, secret_prompt,
-    step_failed,
+    ask_dialog, context_picker, destroy_dialog, key_manager_discovery, multiline_editor,
+    open_profile, private_jet_clusters, review_nav, secret_editor, secret_prompt,
 };
 use crate::steps::form::{Kind, Value};
 
@@ -33,16 +32,12 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
         _ => false,
     };
     let cmd = dispatch(app, msg);
-    if !app.run.questions.is_empty() {
-        secret_prompt::show_next(app);
-    }
-    if !app.run.asks.is_empty() {
-        super::ask_dialog::show_next(app);
-    }
+    // the executor's questions open as soon as no other dialog is in the way
+    super::queued_dialog::show_next(app);
     show_failure(app);
     // the Cluster step's checks follow what they depend on, without a key to press
     let checks = if user && !app.should_quit {
-        cluster_step::maybe_start(app, false)
+        start_checks(app, false)
     } else {
         None
     };
@@ -93,7 +88,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
         }
         Msg::Key(k) if k.kind != KeyEventKind::Release => on_key(app, k),
         Msg::Key(_) => None,
-        Msg::Mouse(m) => on_mouse(app, m),
+        Msg::Mouse(m) => super::mouse::on_mouse(app, m),
         Msg::Paste(s) => {
             on_paste(app, &s);
             None
@@ -111,7 +106,6 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             None
         }
         Msg::Exec(ev) => {
-            app.now = Instant::now();
             app.run.apply(ev, app.now);
             // the failure dialog opens now, or once the dialog in its way is closed
             // (`show_failure` runs after every message)
@@ -134,7 +128,13 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             generation,
             results,
         } => {
-            cluster_step::on_results(app, generation, results);
+            if cluster_step::on_results(&mut app.preflight, generation, results) {
+                // on the last field the results below it come into view as they arrive,
+                // without pulling the view back up from where the user scrolled to (End twice)
+                let before = app.form_scroll;
+                ensure_field_visible(app);
+                app.form_scroll = app.form_scroll.max(before.min(form_bottom(app)));
+            }
             None
         }
         Msg::Verified {
@@ -149,23 +149,40 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             None
         }
         Msg::ProfileList(r) => {
-            open_profile::on_list(app, r);
+            if let Some(Modal::Open(d)) = &mut app.modal {
+                open_profile::on_list(d, r, app.profile_path.as_deref());
+            }
             None
         }
+        // the outcome of `Cmd::OpenProfile`: the wizard starts over on the new profile
         Msg::Opened(r) => {
-            open_profile::on_opened(app, r);
+            match r {
+                Ok((path, profile)) => {
+                    app.start_over(*profile, path.clone());
+                    app.status = Some((format!("opened {}", path.display()), false));
+                }
+                Err(e) => app.status = Some((format!("not opened: {e}"), true)),
+            }
             None
         }
+        // queued: `queued_dialog::show_next` opens it now or after the dialog in its way
         Msg::AskSecret(q) => {
-            secret_prompt::on_question(app, q);
+            app.run.questions.push_back(q);
             None
         }
         Msg::Ask(a) => {
-            super::ask_dialog::on_question(app, a);
+            app.run.asks.push_back(a);
             None
         }
         Msg::Contexts(r) => {
-            cluster_step::on_contexts(app, r);
+            let current = app
+                .fields
+                .get(app.field)
+                .map(|f| f.get(&app.profile).text().to_string())
+                .unwrap_or_default();
+            if let Some(Modal::ContextPicker(p)) = &mut app.modal {
+                context_picker::on_contexts(p, r, &current);
+            }
             None
         }
         Msg::Discovered(r) => {
@@ -210,6 +227,23 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
     }
 }
 
+/// The Cluster step's checks, asked again when they are stale (or `force`: `c`) while the step
+/// is on screen and nothing is being typed or asked.
+pub fn start_checks(app: &mut App, force: bool) -> Option<Cmd> {
+    if app.screen != Screen::Wizard || app.wizard_step() != WizardStep::Cluster {
+        return None;
+    }
+    if app.editing.is_some() || app.modal.is_some() {
+        return None;
+    }
+    let generation = cluster_step::maybe_start(&mut app.preflight, &app.profile, force)?;
+    Some(Cmd::Preflight {
+        generation,
+        profile: Box::new(app.profile.clone()),
+        profile_path: app.profile_path.clone(),
+    })
+}
+
 /// A failed step waiting for retry / skip / abort gets its dialog as soon as no other dialog
 /// is open (a failure arriving while the user types a file name does not close that).
 fn show_failure(app: &mut App) {
@@ -229,7 +263,7 @@ fn show_failure(app: &mut App) {
 
 fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
     if app.modal.is_some() {
-        return on_modal_key(app, k);
+        return super::modal_keys::on_modal_key(app, k);
     }
     if app.editing.is_some() {
         return on_edit_key(app, k);
@@ -245,10 +279,19 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
     match act {
         Act::Quit => return request_quit(app),
         Act::Save => return save(app),
-        Act::Open => return open_profile::open_dialog(app),
+        Act::Open => match open_profile::open(running(app)) {
+            Ok(d) => {
+                app.modal = Some(Modal::Open(d));
+                return Some(Cmd::ListProfiles);
+            }
+            Err(e) => app.status = Some((e, true)),
+        },
         Act::Help => app.modal = Some(Modal::Help(0)),
         Act::SaveAs => save_as_dialog(app),
-        Act::Destroy => return super::destroy_dialog::open(app),
+        Act::Destroy => match destroy_dialog::open(running(app), &app.profile) {
+            Ok(d) => app.modal = Some(Modal::Destroy(d)),
+            Err(e) => app.status = Some((e, true)),
+        },
         // the step list
         Act::StepPrev => select_step(app, app.step.saturating_sub(1)),
         Act::StepNext => select_step(app, app.step + 1),
@@ -273,7 +316,12 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
         Act::Toggle => toggle(app),
         Act::ChoiceNext => cycle_choice(app, 1),
         Act::ChoicePrev => cycle_choice(app, -1),
-        Act::PickContext => return cluster_step::open_picker(app),
+        Act::PickContext => {
+            app.modal = Some(Modal::ContextPicker(context_picker::open(app.field)));
+            return Some(Cmd::LoadContexts {
+                kubeconfig: app.profile.cluster.kubeconfig.clone(),
+            });
+        }
         Act::Edit => start_inline_edit(app),
         Act::ChooseSource => {
             if let Some(f) = app.fields.get(app.field)
@@ -290,7 +338,7 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
                 app.modal = Some(Modal::MultiLine(m));
             }
         }
-        Act::CheckCluster => return cluster_step::maybe_start(app, true),
+        Act::CheckCluster => return start_checks(app, true),
         Act::Discover => {
             let (cmd, status) = key_manager_discovery::discover(&app.profile);
             app.status = Some((status, false));
@@ -347,43 +395,6 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
     None
 }
 
-pub fn request_quit(app: &mut App) -> Option<Cmd> {
-    if app.dirty() || running(app) {
-        app.modal = Some(Modal::QuitGuard);
-        None
-    } else {
-        app.should_quit = true;
-        Some(Cmd::Quit)
-    }
-}
-
-fn running(app: &App) -> bool {
-    app.run.active && app.run.finished.is_none()
-}
-
-fn save(app: &mut App) -> Option<Cmd> {
-    match app.profile_path.clone() {
-        Some(path) => Some(Cmd::Save {
-            path,
-            profile: Box::new(app.profile.clone()),
-        }),
-        None => {
-            save_as_dialog(app);
-            None
-        }
-    }
-}
-
-fn save_as_dialog(app: &mut App) {
-    app.modal = Some(Modal::SaveAs(single_line(&app.profile.name)));
-}
-
-fn jump_match(app: &mut App, forward: bool, include_current: bool) {
-    if let Err(e) = run_nav::jump_match(&mut app.run, app.size, forward, include_current) {
-        app.status = Some((e, true));
-    }
-}
-
 fn review_step(app: &mut App, from: isize, d: isize) {
     review_nav::step_from(&mut app.review, app.size, from, d);
 }
@@ -410,19 +421,6 @@ fn cycle_choice(app: &mut App, delta: isize) {
     if let Err(e) = set_field(app, app.field, Value::Text(next.to_string())) {
         app.status = Some((e, true));
     }
-}
-
-fn start_inline_edit(app: &mut App) {
-    let Some(f) = app.fields.get(app.field) else {
-        return;
-    };
-    let text = f.get(&app.profile).text().to_string();
-    app.editing = Some(InlineEdit {
-        field: app.field,
-        input: single_line(&text),
-        original: Box::new(app.profile.clone()),
-        error: None,
-    });
 }
 
 /// Typing into a one-line field: applied as typed, so validation answers at once; a value the
@@ -478,7 +476,7 @@ fn on_paste(app: &mut App, s: &str) {
     } else if let Some(Modal::SecretPrompt(p)) = &mut app.modal {
         secret_prompt::on_paste(p, s);
     } else if let Some(Modal::Ask(d)) = &mut app.modal {
-        super::ask_dialog::on_paste(d, s);
+        ask_dialog::on_paste(d, s);
     } else if let Some(Modal::Open(d)) = &mut app.modal
         && let Some(input) = &mut d.path_input
     {
@@ -502,300 +500,5 @@ fn ask_run(app: &mut App) -> Option<Cmd> {
         return None;
     }
     app.modal = Some(Modal::ConfirmRun);
-    None
-}
-
-fn start_run(app: &mut App, resume: bool) -> Option<Cmd> {
-    app.refresh_review();
-    let plan = app.review.plan.clone()?;
-    app.run.begin(plan.clone(), Instant::now());
-    app.screen = Screen::Run;
-    Some(Cmd::StartRun {
-        profile: Box::new(app.profile.clone()),
-        plan,
-        profile_path: app.profile_path.clone(),
-        resume,
-    })
-}
-
-fn abort_if_running(app: &App, cmd: Option<Cmd>) -> Option<Cmd> {
-    if running(app) {
-        let mut v = vec![Cmd::Abort];
-        v.extend(cmd);
-        Some(Cmd::Batch(v))
-    } else {
-        cmd
-    }
-}
-
-/// A dialog is open: it decides on the key, this applies what it decided.
-fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
-    match &app.modal {
-        Some(Modal::SecretPrompt(_)) => return secret_prompt::on_key(app, k),
-        Some(Modal::Ask(_)) => return super::ask_dialog::on_key(app, k),
-        Some(Modal::Open(_)) => return open_profile::on_key(app, k),
-        Some(Modal::Destroy(_)) => return super::destroy_dialog::on_key(app, k),
-        Some(Modal::ContextPicker(_)) => {
-            if cluster_step::on_picker_key(app, k) == PickerOutcome::TypeByHand {
-                start_inline_edit(app);
-            }
-            return None;
-        }
-        _ => {}
-    }
-    let modal = app.modal.take()?;
-    match modal {
-        Modal::Help(mut scroll) => {
-            if !help::on_key(&mut scroll, app.size, k) {
-                app.modal = Some(Modal::Help(scroll));
-            }
-            None
-        }
-        Modal::QuitGuard => match quit_guard::on_key(app.dirty(), k) {
-            quit_guard::Choice::SaveAndQuit => {
-                app.quit_after_save = true;
-                let cmd = save(app);
-                if app.modal.is_some() {
-                    // no path yet: save-as asks for one first, then quits
-                    return None;
-                }
-                abort_if_running(app, cmd)
-            }
-            quit_guard::Choice::Quit => {
-                app.should_quit = true;
-                abort_if_running(app, Some(Cmd::Quit))
-            }
-            quit_guard::Choice::Stay => None,
-            quit_guard::Choice::None => {
-                app.modal = Some(Modal::QuitGuard);
-                None
-            }
-        },
-        Modal::SaveAs(mut t) => match save_as::on_key(&mut t, k) {
-            save_as::Outcome::Cancel => {
-                app.quit_after_save = false;
-                None
-            }
-            save_as::Outcome::Save(path) => Some(Cmd::Save {
-                path,
-                profile: Box::new(app.profile.clone()),
-            }),
-            save_as::Outcome::Open => {
-                app.modal = Some(Modal::SaveAs(t));
-                None
-            }
-        },
-        Modal::Secret(mut e) => match secret_editor::on_key(&mut e, k) {
-            secret_editor::Outcome::Cancel => None,
-            secret_editor::Outcome::Apply(v) => {
-                if let Err(err) = set_field(app, e.field, Value::Secret(v)) {
-                    app.status = Some((err, true));
-                }
-                None
-            }
-            secret_editor::Outcome::Open(err) => {
-                if let Some(err) = err {
-                    app.status = Some((err, true));
-                }
-                app.modal = Some(Modal::Secret(e));
-                None
-            }
-        },
-        Modal::MultiLine(mut m) => {
-            match multiline_editor::on_key(&mut m, k) {
-                multiline_editor::Outcome::Done => {
-                    if m.error.is_some() {
-                        // leave it as it was rather than half-applied
-                        app.profile = *m.original;
-                        app.revalidate();
-                        app.status = Some(("not applied: the text did not parse".into(), true));
-                    }
-                    return None;
-                }
-                multiline_editor::Outcome::Revert => {
-                    app.profile = (*m.original).clone();
-                    app.revalidate();
-                    let text = app
-                        .fields
-                        .get(m.field)
-                        .map(|f| f.get(&app.profile).text().to_string())
-                        .unwrap_or_default();
-                    multiline_editor::reset(&mut m, &text);
-                }
-                multiline_editor::Outcome::Edited(text) => {
-                    m.error = set_field(app, m.field, Value::Text(text)).err();
-                }
-            }
-            app.modal = Some(Modal::MultiLine(m));
-            None
-        }
-        Modal::ConfirmRun => {
-            let unacknowledged = app.review_verify.errors() > 0 && !app.review_verify.acknowledged;
-            match confirm_run::on_key(k, unacknowledged) {
-                confirm_run::Choice::Acknowledge => {
-                    app.review_verify.acknowledged = true;
-                    app.modal = Some(Modal::ConfirmRun);
-                    None
-                }
-                confirm_run::Choice::Run => start_run(app, false),
-                confirm_run::Choice::Resume => start_run(app, true),
-                confirm_run::Choice::Close => None,
-            }
-        }
-        Modal::ConfirmRemoveCluster(i) => {
-            if private_jet_clusters::confirms(k) {
-                crate::steps::private_jet::remove_cluster(&mut app.profile, i);
-                app.revalidate();
-                app.status = Some((format!("removed cluster {}", i + 1), false));
-                ensure_field_visible(app);
-            }
-            None
-        }
-        Modal::StepFailed { step, error, hint } => match step_failed::on_key(k) {
-            // the run goes on: in progress again from now (not only once the executor says so)
-            Some(step_failed::Choice::Retry) => {
-                app.run.failed = None;
-                app.run.finished = None;
-                Some(Cmd::Retry(step))
-            }
-            Some(step_failed::Choice::Skip) => {
-                app.run.failed = None;
-                app.run.finished = None;
-                Some(Cmd::Skip(step))
-            }
-            Some(step_failed::Choice::Abort) => {
-                app.run.failed = None;
-                Some(Cmd::Abort)
-            }
-            None => {
-                app.modal = Some(Modal::StepFailed { step, error, hint });
-                None
-            }
-        },
-        m @ (Modal::ContextPicker(_)
-        | Modal::SecretPrompt(_)
-        | Modal::Open(_)
-        | Modal::Ask(_)
-        | Modal::Destroy(_)) => {
-            app.modal = Some(m);
-            None
-        }
-        Modal::Search(mut t) => match log_search::on_key(&mut t, k) {
-            log_search::Outcome::Cancel => None,
-            log_search::Outcome::Find(q) => {
-                if q.is_empty() {
-                    app.run.search = None;
-                } else {
-                    app.run.search = Some(q);
-                    // from the tail: the newest match; from a scrolled view: the next one down
-                    let following = app.run.log_scroll.is_none();
-                    jump_match(app, !following, true);
-                }
-                None
-            }
-            log_search::Outcome::Open => {
-                app.modal = Some(Modal::Search(t));
-                None
-            }
-        },
-    }
-}
-
-fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Option<Cmd> {
-    if app.modal.is_some() {
-        return None;
-    }
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    if layout::too_small(area) {
-        return None;
-    }
-    let (x, y) = (m.column, m.row);
-    match app.screen {
-        Screen::Wizard => {
-            let review = app.wizard_step() == WizardStep::Review;
-            let l = layout::wizard(area, review);
-            match m.kind {
-                MouseEventKind::Down(MouseButton::Left) => {
-                    if layout::contains(l.steps, x, y) {
-                        let row = y.saturating_sub(l.steps.y + 1) as usize;
-                        if row < WizardStep::ALL.len() {
-                            app.editing = None;
-                            select_step(app, row);
-                            app.focus = Focus::Steps;
-                        }
-                    } else if layout::contains(l.list, x, y) {
-                        let row = (y - l.list.y) as usize;
-                        if review {
-                            let i = app.review.scroll + row;
-                            if let Some(r) = app.review.rows.get(i)
-                                && review_nav::selectable(r)
-                            {
-                                app.review.selected = i;
-                                app.review.preview_scroll = 0;
-                            }
-                            app.focus = Focus::Form;
-                        } else {
-                            let lines = form_lines(app);
-                            if let Some(FormLine::Field(i) | FormLine::Issue(i, _)) =
-                                lines.get(app.form_scroll + row)
-                            {
-                                if app.editing.as_ref().is_some_and(|e| e.error.is_none()) {
-                                    app.editing = None;
-                                }
-                                if app.editing.is_none() {
-                                    app.field = *i;
-                                }
-                                app.focus = Focus::Form;
-                            }
-                        }
-                    }
-                }
-                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                    let d = if m.kind == MouseEventKind::ScrollDown {
-                        1
-                    } else {
-                        -1
-                    };
-                    if layout::contains(l.steps, x, y) {
-                        select_step(app, (app.step as isize + d).max(0) as usize);
-                    } else if review && layout::contains(l.detail, x, y) {
-                        app.review.preview_scroll =
-                            (app.review.preview_scroll as isize + 3 * d).max(0) as usize;
-                    } else if !review && app.editing.is_none() {
-                        move_field(app, d);
-                    }
-                }
-                _ => {}
-            }
-        }
-        Screen::Run => {
-            let l = layout::run(area);
-            let pane = if layout::contains(l.log, x, y) {
-                Some(Pane::Log)
-            } else if layout::contains(l.pods, x, y) {
-                Some(Pane::Pods)
-            } else if layout::contains(l.ingresses, x, y) {
-                Some(Pane::Ingresses)
-            } else {
-                None
-            };
-            match m.kind {
-                MouseEventKind::Down(MouseButton::Left) if pane.is_some() => {
-                    app.run.pane = pane;
-                }
-                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                    let d = if m.kind == MouseEventKind::ScrollDown {
-                        3
-                    } else {
-                        -3
-                    };
-                    if let Some(p) = pane {
-                        run_nav::scroll_pane(&mut app.run, app.size, p, d);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
     None
 }

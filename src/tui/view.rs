@@ -188,11 +188,23 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
         Modal::StepFailed { step, error, hint } => {
             super::step_failed::draw(t, (*step, error, hint.as_deref()), f, area)
         }
-        Modal::Open(d) => super::open_profile::draw(app, d, f, area),
-        Modal::SecretPrompt(p) => super::secret_prompt::draw(app, p, f, area),
-        Modal::Ask(d) => super::ask_dialog::draw(app, d, f, area),
-        Modal::ContextPicker(p) => super::cluster_step::draw_picker(app, p, f, area),
-        Modal::Destroy(d) => super::destroy_dialog::draw(app, d, f, area),
+        Modal::Open(d) => super::open_profile::draw(
+            t,
+            d,
+            super::open_profile::View {
+                store_dir: &app.store_dir,
+                profile_name: &app.profile.name,
+            },
+            f,
+            area,
+        ),
+        Modal::SecretPrompt(p) => super::secret_prompt::draw(t, p, f, area),
+        Modal::Ask(d) => super::ask_dialog::draw(t, d, f, area),
+        Modal::ContextPicker(p) => {
+            let default = app.fields.get(p.field).and_then(|f| f.default.clone());
+            super::context_picker::draw(t, p, default, f, area)
+        }
+        Modal::Destroy(d) => super::destroy_dialog::draw(t, d, &app.profile, f, area),
         Modal::Search(input) => super::log_search::draw(t, input, layout::run(area).log, f),
     }
 }

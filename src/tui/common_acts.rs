@@ -1,0 +1,146 @@
+//! What a key of the table and a dialog's outcome both do to the wizard: save, quit, start a
+//! run, start typing into a field, jump to a log match. Kept apart from the routers
+//! (`update.rs`, `modal_keys.rs`) so that both use it without importing each other.
+
+use super::app::{App, InlineEdit, Modal, Screen};
+use super::msg::Cmd;
+use super::run_nav;
+use super::text_input::single_line;
+
+/// Quits, or asks first when that would lose unsaved changes or abort a run.
+pub fn request_quit(app: &mut App) -> Option<Cmd> {
+    if app.dirty() || running(app) {
+        app.modal = Some(Modal::QuitGuard);
+        None
+    } else {
+        app.should_quit = true;
+        Some(Cmd::Quit)
+    }
+}
+
+/// A run is in progress (started and not finished).
+pub fn running(app: &App) -> bool {
+    app.run.active && app.run.finished.is_none()
+}
+
+/// Ctrl-S: writes where the profile came from, or asks for a name the first time.
+pub fn save(app: &mut App) -> Option<Cmd> {
+    match app.profile_path.clone() {
+        Some(path) => Some(Cmd::Save {
+            path,
+            profile: Box::new(app.profile.clone()),
+        }),
+        None => {
+            save_as_dialog(app);
+            None
+        }
+    }
+}
+
+/// The "Save as" dialog, the profile's name filled in.
+pub fn save_as_dialog(app: &mut App) {
+    app.modal = Some(Modal::SaveAs(single_line(&app.profile.name)));
+}
+
+/// The log's next (or previous) search match; the status line says when there is none.
+pub fn jump_match(app: &mut App, forward: bool, include_current: bool) {
+    if let Err(e) = run_nav::jump_match(&mut app.run, app.size, forward, include_current) {
+        app.status = Some((e, true));
+    }
+}
+
+/// Starts typing into the focused field (Esc restores the profile as it is now).
+pub fn start_inline_edit(app: &mut App) {
+    let Some(f) = app.fields.get(app.field) else {
+        return;
+    };
+    let text = f.get(&app.profile).text().to_string();
+    app.editing = Some(InlineEdit {
+        field: app.field,
+        input: single_line(&text),
+        original: Box::new(app.profile.clone()),
+        error: None,
+    });
+}
+
+/// The profile's plan, rebuilt now, starts running (`resume`: skip what the journal has done).
+pub fn start_run(app: &mut App, resume: bool) -> Option<Cmd> {
+    app.refresh_review();
+    let plan = app.review.plan.clone()?;
+    Some(begin_run(app, plan, resume))
+}
+
+/// The run screen takes over for `plan` (the profile's, or its destroy plan), timed from the
+/// clock the loop last read.
+pub fn begin_run(app: &mut App, plan: std::sync::Arc<crate::plan::Plan>, resume: bool) -> Cmd {
+    app.run.begin(plan.clone(), app.now);
+    app.screen = Screen::Run;
+    Cmd::StartRun {
+        profile: Box::new(app.profile.clone()),
+        plan,
+        profile_path: app.profile_path.clone(),
+        resume,
+    }
+}
+
+/// `cmd`, after stopping the run in progress if there is one.
+pub fn abort_if_running(app: &App, cmd: Option<Cmd>) -> Option<Cmd> {
+    if running(app) {
+        let mut v = vec![Cmd::Abort];
+        v.extend(cmd);
+        Some(Cmd::Batch(v))
+    } else {
+        cmd
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::super::msg::{Cmd, Msg};
+    use super::super::run_state::StepRun;
+    use super::super::{TuiOptions, new_app, update};
+    use crate::exec::events::Event;
+    use crate::plan::StepId;
+
+    /// `update` reads no clock: a run started by a key, and a step started by an executor
+    /// event, are timed from the clock the loop sent last (`Msg::Tick`).
+    #[test]
+    fn runs_and_steps_are_timed_from_the_last_tick() {
+        let profile = crate::profile::load::from_path(
+            std::path::Path::new("profiles/quickstart.yaml"),
+            crate::steps::validate,
+        )
+        .unwrap()
+        .profile;
+        let mut app = new_app(
+            TuiOptions {
+                profile_path: None,
+                profile,
+                start_on_review: true,
+            },
+            true,
+        );
+        let key = |app: &mut _, c| update(app, Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+        // an hour ahead: no clock read during the test could give it
+        let t = Instant::now() + Duration::from_secs(3600);
+        update(&mut app, Msg::Tick { now: t, wall: 1 });
+        key(&mut app, KeyCode::Char('r'));
+        assert!(matches!(
+            key(&mut app, KeyCode::Char('y')),
+            Some(Cmd::StartRun { .. })
+        ));
+        assert_eq!(app.run.started, Some(t));
+        let t5 = t + Duration::from_secs(5);
+        update(&mut app, Msg::Tick { now: t5, wall: 6 });
+        let step = StepId::Prerequisites;
+        update(&mut app, Msg::Exec(Event::StepStarted { step }));
+        match &app.run.step(step).unwrap().state {
+            StepRun::Running { started } => assert_eq!(*started, t5),
+            other => panic!("{other:?}"),
+        }
+    }
+}
