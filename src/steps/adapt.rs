@@ -10,11 +10,11 @@
 
 use serde::Serialize;
 
-use super::cluster::Sizing;
 use super::cluster_kind::{self, ClusterKind, Delivery, PodNeed};
-use super::identity_server::AppArmor;
 use crate::kube::ClusterFacts;
 use crate::profile::Profile;
+use crate::profile::sections::cluster::Sizing;
+use crate::profile::sections::identity_server::AppArmor;
 
 const GI: i64 = 1024 * 1024 * 1024;
 
@@ -217,8 +217,8 @@ pub fn resolve(p: &Profile, o: &Observed) -> (Profile, Vec<Decision>) {
         });
     }
 
-    if super::exposure::gateway_api(&r) {
-        out.push(super::exposure::ingress_not_used(f));
+    if crate::profile::sections::exposure::gateway_api(&r) {
+        out.push(ingress_not_used(f));
         return (r, out);
     }
     let d = cluster_kind::ingress_decision(f, &r.api_manager.ingress.class_name);
@@ -322,5 +322,29 @@ mod tests {
             resolve(&p, &o).0.identity_server.app_armor,
             AppArmor::Enabled
         );
+    }
+}
+
+/// The cluster-kind decision about ingress under Gateway API exposure: no ingress class is
+/// used; an ingress-nginx the cluster has is named with its retirement.
+pub fn ingress_not_used(f: &crate::kube::ClusterFacts) -> Decision {
+    let nginx: Vec<&str> = f
+        .ingress_classes
+        .iter()
+        .filter(|c| c.controller == super::cluster_kind::NGINX_CONTROLLER)
+        .map(|c| c.name.as_str())
+        .collect();
+    let mut why = "the Gateway API serves the routes; no ingress class is used".to_string();
+    if !nginx.is_empty() {
+        why.push_str(&format!(
+            "; the cluster's class `{}` is ingress-nginx, and {}",
+            nginx.join("`, `"),
+            super::cluster_kind::NGINX_RETIRED
+        ));
+    }
+    Decision {
+        path: "cluster.exposure.kind".into(),
+        choice: "gatewayAPI".into(),
+        why,
     }
 }

@@ -47,30 +47,6 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     checks::url(issues, &repo.key("url"), &p.prerequisites.helm_repo.url);
 }
 
-/// kubectl's global flags for the profile's cluster, in the order kubectl documents them.
-pub fn kubectl_flags(p: &Profile) -> Vec<String> {
-    let mut v = Vec::new();
-    if let Some(k) = &p.cluster.kubeconfig {
-        v.push(format!("--kubeconfig={}", k.display()));
-    }
-    if let Some(c) = &p.cluster.context {
-        v.push(format!("--context={c}"));
-    }
-    v
-}
-
-/// helm spells the context flag differently from kubectl.
-pub fn helm_flags(p: &Profile) -> Vec<String> {
-    let mut v = Vec::new();
-    if let Some(k) = &p.cluster.kubeconfig {
-        v.push(format!("--kubeconfig={}", k.display()));
-    }
-    if let Some(c) = &p.cluster.context {
-        v.push(format!("--kube-context={c}"));
-    }
-    v
-}
-
 pub fn plan(p: &Profile) -> Step {
     let mut actions = vec![];
     for tool in required_tools(p) {
@@ -97,7 +73,7 @@ pub fn plan(p: &Profile) -> Step {
             may_scale: super::adapt::capacity_may_scale(p),
         })));
     }
-    let ingress = !super::exposure::gateway_api(p);
+    let ingress = !crate::profile::sections::exposure::gateway_api(p);
     if p.cluster.ingress.install && installs && ingress {
         actions.push(Action::Note {
             text: format!(
@@ -110,7 +86,7 @@ pub fn plan(p: &Profile) -> Step {
             p.cluster.kind,
             &p.api_manager.ingress.class_name,
         );
-        args.extend(helm_flags(p));
+        args.extend(p.cluster.helm_flags());
         actions.push(Action::Run(Command::new("helm", args).with_timeout(660)));
     }
     if (p.prerequisites.require_ingress_controller || p.cluster.ingress.install)

@@ -152,30 +152,6 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
     ]
 }
 
-/// The cluster-kind decision about ingress under Gateway API exposure: no ingress class is
-/// used; an ingress-nginx the cluster has is named with its retirement.
-pub fn ingress_not_used(f: &crate::kube::ClusterFacts) -> super::adapt::Decision {
-    let nginx: Vec<&str> = f
-        .ingress_classes
-        .iter()
-        .filter(|c| c.controller == super::cluster_kind::NGINX_CONTROLLER)
-        .map(|c| c.name.as_str())
-        .collect();
-    let mut why = "the Gateway API serves the routes; no ingress class is used".to_string();
-    if !nginx.is_empty() {
-        why.push_str(&format!(
-            "; the cluster's class `{}` is ingress-nginx, and {}",
-            nginx.join("`, `"),
-            super::cluster_kind::NGINX_RETIRED
-        ));
-    }
-    super::adapt::Decision {
-        path: "cluster.exposure.kind".into(),
-        choice: "gatewayAPI".into(),
-        why,
-    }
-}
-
 /// The API-M hostnames with the chart's keys (`management`, `gateway`, …).
 fn apim_hosts(p: &Profile) -> Vec<(&'static str, &str)> {
     p.api_manager
@@ -223,7 +199,7 @@ pub fn prerequisites(p: &Profile) -> Vec<Action> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        args.extend(super::cluster::helm_flags(p));
+        args.extend(p.cluster.helm_flags());
         args.extend(["--wait".into(), "--timeout".into(), "10m".into()]);
         v.push(Action::Run(Command::new("helm", args).with_timeout(660)));
         v.push(manifest(
@@ -258,7 +234,7 @@ pub fn prerequisites(p: &Profile) -> Vec<Action> {
 /// apply` of it: a ConfigMap from a certificate the keystores step wrote (created or reused).
 fn ca_configmap(p: &Profile, name: &str, cert: &str) -> Vec<Action> {
     let file = format!("exposure/{name}.yaml");
-    let flags = super::cluster::kubectl_flags(p);
+    let flags = p.cluster.kubectl_flags();
     let ns = p.cluster.namespace.as_str();
     let mut create: Vec<String> = flags.clone();
     create.extend(
@@ -394,6 +370,7 @@ pub fn drop_ingress_args() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::steps::adapt::ingress_not_used;
 
     fn gateway_profile() -> Profile {
         let mut p = Profile::quickstart("gw");

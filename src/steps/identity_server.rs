@@ -4,6 +4,7 @@
 
 pub use crate::profile::sections::identity_server::{AppArmor, IdentityServer};
 
+use crate::plan::verify_spec::VerifySpec;
 use serde_json::json;
 
 use crate::plan::{
@@ -160,7 +161,7 @@ pub fn values(p: &Profile) -> serde_json::Value {
         // the kubelet rejects the chart's RuntimeDefault profile where AppArmor is missing
         v["deployment"]["apparmor"] = json!({"enabled": false});
     }
-    if p.cluster.sizing == super::cluster::Sizing::Laptop {
+    if p.cluster.sizing == crate::profile::sections::cluster::Sizing::Laptop {
         v["deployment"]["resources"] = json!({"requests": {"cpu": super::adapt::LAPTOP_CPU}});
         v["deployment"]["startupProbe"] =
             json!({"failureThreshold": super::adapt::LAPTOP_IS_STARTUP_FAILURES});
@@ -264,7 +265,9 @@ pub fn overlay(p: &Profile) -> SecretOverlay {
     }
 }
 
-pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
+/// `verify`: the chart's verify action (`verify_spec::spec`), handed in by the registry
+/// because it renders API-M's chart too.
+pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>, verify: VerifySpec) -> Step {
     let is = &p.identity_server;
     let path = "identity-server/values.yaml".to_string();
     artifacts.push(Artifact {
@@ -285,15 +288,12 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
         overlay(p),
         is.helm_timeout_minutes,
     );
-    let gateway_api = super::exposure::gateway_api(p);
+    let gateway_api = crate::profile::sections::exposure::gateway_api(p);
     if gateway_api {
         cmd.args.extend(super::exposure::drop_ingress_args());
     }
     let mut actions = vec![
-        Action::Verify(Box::new(crate::steps::verify_spec::spec(
-            p,
-            crate::verify::ChartKind::IdentityServer,
-        ))),
+        Action::Verify(Box::new(verify)),
         Action::WriteFile { artifact: path },
         super::helm_recover(p, &is.release, is.helm_timeout_minutes),
         Action::Run(cmd),

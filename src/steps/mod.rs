@@ -60,7 +60,7 @@ pub fn helm_upgrade(
         "-n".into(),
         p.cluster.namespace.clone(),
     ];
-    args.extend(cluster::helm_flags(p));
+    args.extend(p.cluster.helm_flags());
     args.extend(["-f".into(), values.into()]);
     if !overlay.entries.is_empty() {
         args.extend(["-f".into(), "-".into()]);
@@ -83,7 +83,7 @@ pub fn helm_recover(p: &Profile, release: &str, timeout_minutes: u32) -> crate::
     crate::plan::Action::RecoverRelease(crate::plan::ReleaseRecovery {
         release: release.into(),
         namespace: p.cluster.namespace.clone(),
-        helm_flags: cluster::helm_flags(p),
+        helm_flags: p.cluster.helm_flags(),
         timeout_secs: u64::from(timeout_minutes) * 60,
     })
 }

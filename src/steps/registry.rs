@@ -8,10 +8,12 @@
 //! a `StepId` variant, and one line here.
 
 use super::form::Field;
+use super::verify_spec;
 use super::{
     api_manager, cluster, dns, exposure, identity_server, is_image, key_manager, keystores,
     kms_sts, private_jet, secure_vault,
 };
+use crate::plan::verify_spec::ChartKind;
 use crate::plan::{Artifact, Step, StepId};
 use crate::profile::Profile;
 use crate::profile::diagnostics::Issues;
@@ -89,7 +91,13 @@ pub const STEPS: [StepDecl; 10] = [
         owns: &[&["identityServer"]],
         planned: is,
         validate: identity_server::validate,
-        plan: |p, a| Some(identity_server::plan(p, a)),
+        plan: |p, a| {
+            Some(identity_server::plan(
+                p,
+                a,
+                verify_spec::spec(p, ChartKind::IdentityServer),
+            ))
+        },
         form: identity_server::form,
     },
     StepDecl {
@@ -97,7 +105,13 @@ pub const STEPS: [StepDecl; 10] = [
         owns: &[&["apiManager"]],
         planned: am,
         validate: api_manager::validate,
-        plan: |p, a| Some(api_manager::plan(p, a)),
+        plan: |p, a| {
+            Some(api_manager::plan(
+                p,
+                a,
+                verify_spec::spec(p, ChartKind::ApiManager),
+            ))
+        },
         form: api_manager::form,
     },
     StepDecl {

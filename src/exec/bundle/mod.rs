@@ -414,7 +414,7 @@ fn describe_pod(pod: &Pod, events: &[Event]) -> String {
 /// the redactor matters most here).
 async fn helm_state(p: &Profile, c: &mut Contents, versions: &mut serde_json::Value) {
     let ns = p.cluster.namespace.clone();
-    let flags = crate::steps::cluster::helm_flags(p);
+    let flags = p.cluster.helm_flags();
     let list = helm(&["list", "-n", &ns, "-a", "-o", "json"], &flags).await;
     let releases: Vec<serde_json::Value> = match list {
         Ok(out) => serde_json::from_str(&out).unwrap_or_default(),

@@ -31,6 +31,32 @@ pub struct Cluster {
     pub exposure: super::exposure::Exposure,
 }
 
+impl Cluster {
+    /// kubectl's global flags for the profile's cluster, in the order kubectl documents them.
+    pub fn kubectl_flags(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if let Some(k) = &self.kubeconfig {
+            v.push(format!("--kubeconfig={}", k.display()));
+        }
+        if let Some(c) = &self.context {
+            v.push(format!("--context={c}"));
+        }
+        v
+    }
+
+    /// helm spells the context flag differently from kubectl.
+    pub fn helm_flags(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if let Some(k) = &self.kubeconfig {
+            v.push(format!("--kubeconfig={}", k.display()));
+        }
+        if let Some(c) = &self.context {
+            v.push(format!("--kube-context={c}"));
+        }
+        v
+    }
+}
+
 impl Default for Cluster {
     fn default() -> Self {
         Cluster {

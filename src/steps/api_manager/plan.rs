@@ -1,8 +1,10 @@
 //! The API-M step's plan: the helm install of the chart with its values.
 
 use super::*;
+use crate::plan::verify_spec::VerifySpec;
 
-pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
+/// `verify`: the chart's verify action (`verify_spec::spec`), handed in by the registry.
+pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>, verify: VerifySpec) -> Step {
     let a = &p.api_manager;
     let path = "api-manager/values.yaml".to_string();
     artifacts.push(Artifact {
@@ -15,10 +17,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Step {
         ),
     });
     // verified first: a chart that renders wrong changes nothing, not even the credentials
-    let mut actions = vec![Action::Verify(Box::new(crate::steps::verify_spec::spec(
-        p,
-        crate::verify::ChartKind::ApiManager,
-    )))];
+    let mut actions = vec![Action::Verify(Box::new(verify))];
     if !p.secure_vault.enabled {
         actions.push(Action::CreateSecret(SecretSpec {
             context: p.cluster.context.clone(),
