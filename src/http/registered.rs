@@ -1,5 +1,6 @@
 //! What API-M holds for a key manager (`kmpilot diff`): the same client and token as the
-//! registration (DCR, password grant), then a list and a GET of the key manager of that name.
+//! registration (DCR, password grant), then a list and a GET of the key manager of that name
+//! (for `kmpilot profiles import`, of every key manager listed).
 //! Nothing is saved; the body returned is API-M's, to be compared and shown masked.
 
 use std::path::Path;
@@ -25,6 +26,33 @@ pub async fn registered_via(
     reach: &Reach,
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Option<Value>, KmError> {
+    read(reg, base_dir, admin_password, reach, progress, false)
+        .await
+        .map(|found| found.into_iter().next())
+}
+
+/// Every key manager API-M holds, each as its GET returns it (`kmpilot profiles import`);
+/// `reg.name` plays no part.
+pub async fn all_registered_via(
+    reg: &Registration,
+    base_dir: &Path,
+    admin_password: &str,
+    reach: &Reach,
+    progress: &mut (dyn FnMut(String) + Send),
+) -> Result<Vec<Value>, KmError> {
+    read(reg, base_dir, admin_password, reach, progress, true).await
+}
+
+/// The registration's client and token, then the key manager named `reg.name` (or, with
+/// `all`, every one listed), each read by id.
+async fn read(
+    reg: &Registration,
+    base_dir: &Path,
+    admin_password: &str,
+    reach: &Reach,
+    progress: &mut (dyn FnMut(String) + Send),
+    all: bool,
+) -> Result<Vec<Value>, KmError> {
     let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.clamp(1, 60));
     let (http, mut redactor) = admin_client(reg, base_dir, admin_password, reach)?;
     let client = Routed {
@@ -41,21 +69,56 @@ pub async fn registered_via(
         &mut say,
     )
     .await?;
-    let Some(id) = list(&client, reg, &bearer, deadline, &redactor, &mut say).await? else {
-        return Ok(None);
+    let ids: Vec<String> = if all {
+        let listed = get_json(
+            &client,
+            &reg.key_managers_url,
+            &bearer,
+            deadline,
+            &redactor,
+            &mut say,
+        )
+        .await?;
+        listed["list"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k["id"].as_str().map(str::to_string))
+            .collect()
+    } else {
+        list(&client, reg, &bearer, deadline, &redactor, &mut say)
+            .await?
+            .into_iter()
+            .collect()
     };
-    let url = key_manager_url(reg, &id);
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let url = key_manager_url(reg, &id);
+        out.push(get_json(&client, &url, &bearer, deadline, &redactor, &mut say).await?);
+    }
+    Ok(out)
+}
+
+/// A GET of the Admin REST API that must answer 200 with JSON.
+async fn get_json(
+    client: &Routed<'_>,
+    url: &str,
+    bearer: &str,
+    deadline: Instant,
+    redactor: &Redactor,
+    say: &mut (dyn FnMut(String, &Redactor) + Send),
+) -> Result<Value, KmError> {
     let call = Call {
         stage: super::register::STAGE_LIST,
         method: "GET",
-        url: &url,
+        url,
     };
     let build = || {
         client
-            .get(&url)
-            .header(reqwest::header::AUTHORIZATION, &bearer)
+            .get(url)
+            .header(reqwest::header::AUTHORIZATION, bearer)
     };
-    let answer = send_logged(&call, &build, deadline, &redactor, &mut say).await?;
-    expect(&call, &answer, &[StatusCode::OK], &redactor)?;
-    json_of(&call, &answer, &redactor).map(Some)
+    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
+    expect(&call, &answer, &[StatusCode::OK], redactor)?;
+    json_of(&call, &answer, redactor)
 }
