@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod support;
+use support::deployment::{Deployment, finish};
 use support::{kubectl, ok};
 
 fn cluster() -> bool {
@@ -19,36 +20,17 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn profile_text(ns: &str, hosts: &Path) -> String {
-    format!(
-        r#"apiVersion: kmpilot/v1
-kind: Profile
-name: {ns}
-cluster: {{ namespace: {ns} }}
-identityServer:
-  chart: {is_chart}
-  hostname: is.{ns}.test
-  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: "7.1.0" }}
-  helmTimeoutMinutes: 2
-apiManager:
-  chart: {apim_chart}
-  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}
-  helmTimeoutMinutes: 2
-keyManager: {{ register: false }}
-dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
-"#,
-        is_chart = root()
-            .join("tests/charts/identity-server-standin")
-            .display(),
-        apim_chart = root().join("tests/charts/wso2am-standin").display(),
-        hosts = hosts.display(),
-    )
+/// The quickstart deployment, its profile written, and what destroy is asked and answers.
+struct Run {
+    d: Deployment,
+    profile: PathBuf,
 }
 
-struct Run {
-    dir: tempfile::TempDir,
-    ns: String,
-    profile: PathBuf,
+impl std::ops::Deref for Run {
+    type Target = Deployment;
+    fn deref(&self) -> &Deployment {
+        &self.d
+    }
 }
 
 const HOSTS_BEFORE: &str =
@@ -56,60 +38,25 @@ const HOSTS_BEFORE: &str =
 
 impl Run {
     fn new(ns: &str) -> Run {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            ns,
-            "--wait=true",
-            "--ignore-not-found",
-            "--timeout=180s",
-        ]);
-        support::ensure_nginx_ingress_class();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("hosts"), HOSTS_BEFORE).unwrap();
-        let profile = dir.path().join("profile.yaml");
-        std::fs::write(&profile, profile_text(ns, &dir.path().join("hosts"))).unwrap();
-        Run {
-            dir,
-            ns: ns.to_string(),
-            profile,
-        }
+        let d = Deployment::with_hosts(ns, HOSTS_BEFORE);
+        let profile = d.write("profile.yaml", &d.quickstart_yaml());
+        Run { d, profile }
     }
 
     fn kmpilot(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_kmpilot"));
-        c.args(args)
-            .arg("-f")
-            .arg(&self.profile)
-            .env("KMPILOT_STATE_DIR", self.dir.path().join("state"))
-            .env("KEYSTORE_PASSWORD", "kmpilot-test-store")
-            .env("APIM_ADMIN_PASSWORD", "kmpilot-test-admin")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut c = self.d.kmpilot(args);
+        c.arg("-f").arg(&self.profile);
         c
     }
 
     fn apply(&self) {
-        let mut child = self.kmpilot(&["apply", "--yes"]).spawn().unwrap();
-        self.publish_ingress_address("10.20.30.40", &mut child);
-        let (code, out, err) = finish(child);
-        assert_eq!(code, 0, "apply failed\n{out}\n{err}");
+        self.d.apply(&self.profile, "10.20.30.40");
     }
 
     fn destroy(&self, extra: &[&str]) -> (i32, String, String) {
         let mut args = vec!["destroy"];
         args.extend_from_slice(extra);
         finish(self.kmpilot(&args).spawn().unwrap())
-    }
-
-    /// Plays the ingress controller: gives the management ingress an address once it exists.
-    fn publish_ingress_address(&self, ip: &str, child: &mut std::process::Child) {
-        support::publish_ingress_address(&self.ns, "apim", ip, child)
-    }
-
-    fn hosts(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("hosts")).unwrap()
     }
 
     fn ledger(&self) -> serde_json::Value {
@@ -128,35 +75,6 @@ impl Run {
             .unwrap();
         ok(&o).lines().map(str::to_string).collect()
     }
-
-    fn names(&self, kind: &str) -> Vec<String> {
-        let mut args = vec!["get", kind, "-n", &self.ns, "-o", "name"];
-        if kind == "secrets" {
-            args.push("--field-selector=type!=helm.sh/release.v1");
-        }
-        ok(&kubectl(&args)).lines().map(str::to_string).collect()
-    }
-}
-
-impl Drop for Run {
-    fn drop(&mut self) {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            &self.ns,
-            "--wait=false",
-            "--ignore-not-found",
-        ]);
-    }
-}
-
-fn finish(child: std::process::Child) -> (i32, String, String) {
-    let o = child.wait_with_output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
 }
 
 /// `kubectl get` of one object the ledger names: whether it exists.

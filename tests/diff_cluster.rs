@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 mod km_support;
 mod support;
+use support::deployment::Deployment;
 use support::{charts, kubectl, ok};
 
 use serde_json::Value;
@@ -16,108 +17,46 @@ use serde_json::Value;
 const STORE_PASSWORD: &str = "kmp-diff-store-Vq81";
 const ADMIN_PASSWORD: &str = "kmp-diff-admin-Lx42";
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let t = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), t).unwrap();
-        }
-    }
-}
-
 struct Setup {
-    dir: tempfile::TempDir,
-    ns: String,
+    d: Deployment,
     /// A copy of the IS stand-in chart, so a test can change its version.
     is_chart: PathBuf,
 }
 
 impl Setup {
     fn new(ns: &str) -> Setup {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            ns,
-            "--wait=true",
-            "--ignore-not-found",
-        ]);
-        support::ensure_nginx_ingress_class();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("hosts"), "127.0.0.1 localhost\n").unwrap();
-        let is_chart = dir.path().join("is-chart");
-        copy_dir(&charts().join("identity-server-standin"), &is_chart);
-        Setup {
-            dir,
-            ns: ns.to_string(),
-            is_chart,
-        }
+        let d = Deployment::new(ns);
+        let is_chart = d.dir.path().join("is-chart");
+        support::copy_dir(&charts().join("identity-server-standin"), &is_chart);
+        Setup { d, is_chart }
     }
 
     /// The profile, with `edit` applied to its text; written to `name`.
     fn profile(&self, name: &str, edit: impl Fn(String) -> String) -> PathBuf {
-        let ns = &self.ns;
-        let text = format!(
-            r#"apiVersion: kmpilot/v1
-kind: Profile
-name: {ns}
-cluster: {{ namespace: {ns} }}
-identityServer:
-  chart: {is_chart}
-  hostname: is.{ns}.test
-  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: "7.1.0" }}
-  helmTimeoutMinutes: 2
-apiManager:
-  chart: {apim_chart}
-  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}
-  helmTimeoutMinutes: 2
-keyManager: {{ register: false }}
-dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
-"#,
-            is_chart = self.is_chart.display(),
-            apim_chart = charts().join("wso2am-standin").display(),
-            hosts = self.dir.path().join("hosts").display(),
-        );
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, edit(text)).unwrap();
-        p
+        let text = self
+            .d
+            .profile_yaml(&self.is_chart, &charts().join("wso2am-standin"), "");
+        self.d.write(name, &edit(text))
     }
 
+    /// `kmpilot ARGS -f PROFILE` with this test's passwords (they are grepped for) and colours
+    /// left to the terminal test.
     fn kmpilot(&self, args: &[&str], profile: &Path, store_password: &str) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_kmpilot"));
-        c.args(args)
-            .arg("-f")
+        let mut c = self.d.kmpilot(args);
+        c.arg("-f")
             .arg(profile)
-            .env("KMPILOT_STATE_DIR", self.dir.path().join("state"))
             .env("KEYSTORE_PASSWORD", store_password)
             .env("APIM_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env_remove("NO_COLOR")
-            .stdin(std::process::Stdio::null());
+            .env_remove("NO_COLOR");
         c
     }
 
     fn apply(&self, profile: &Path) {
-        let mut child = self
+        let child = self
             .kmpilot(&["apply", "--yes"], profile, STORE_PASSWORD)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        self.publish_ingress_address("10.20.30.42", &mut child);
-        let o = child.wait_with_output().unwrap();
-        assert!(
-            o.status.success(),
-            "apply failed\n{}\n{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-    }
-
-    /// Plays the ingress controller: gives the management ingress an address once it exists.
-    fn publish_ingress_address(&self, ip: &str, child: &mut std::process::Child) {
-        support::publish_ingress_address(&self.ns, "apim", ip, child)
+        self.d.apply_with(child, "10.20.30.42");
     }
 
     /// `kmpilot diff` as text and as JSON: (exit code, text, report).
@@ -166,18 +105,6 @@ dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
             String::from_utf8_lossy(&text.stdout).to_string(),
             report,
         )
-    }
-}
-
-impl Drop for Setup {
-    fn drop(&mut self) {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            &self.ns,
-            "--wait=false",
-            "--ignore-not-found",
-        ]);
     }
 }
 
@@ -656,7 +583,7 @@ fn wizard_review_shows_the_diff_against_the_live_cluster() {
         let script = format!(
             "export KMPILOT_STATE_DIR='{state}' KMPILOT_CONFIG_DIR='{state}/config' KEYSTORE_PASSWORD='{STORE_PASSWORD}' \
              APIM_ADMIN_PASSWORD='{ADMIN_PASSWORD}' KUBECONFIG='{kc}' PATH='{path}'; '{bin}' tui -f '{profile}'; sleep 600",
-            state = s.dir.path().join("state").display(),
+            state = s.d.dir.path().join("state").display(),
             kc = std::env::var("KUBECONFIG").unwrap(),
             path = std::env::var("PATH").unwrap(),
             bin = env!("CARGO_BIN_EXE_kmpilot"),

@@ -12,7 +12,8 @@ use kmpilot::profile::Profile;
 
 mod km_support;
 mod support;
-use support::{kubectl, publish_ingress_address};
+use support::deployment::Deployment;
+use support::{kubectl, ok};
 
 /// The two tests share the cluster-wide PrivateJet scan: one at a time.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -27,18 +28,8 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn ok(o: Output) -> String {
-    assert!(
-        o.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
 fn fresh_namespace(ns: &str) {
-    ok(kubectl(&[
+    ok(&kubectl(&[
         "delete",
         "namespace",
         ns,
@@ -143,11 +134,9 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     }
     let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let ns = "kmp-import-qs";
-    fresh_namespace(ns);
-    support::ensure_nginx_ingress_class();
-    let dir = tempfile::tempdir().unwrap();
-    let hosts = dir.path().join("hosts");
-    std::fs::write(&hosts, "127.0.0.1 localhost\n").unwrap();
+    let d = Deployment::new(ns);
+    let dir = &d.dir;
+    let hosts = d.hosts_file();
 
     // the quickstart example, changed only where the test cluster needs it: the stand-in
     // charts (no chart repository here), a ready IS image (no image build here), the test's
@@ -183,7 +172,7 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
         .arg(&profile)
         .spawn()
         .unwrap();
-    publish_ingress_address(ns, "apim", "10.20.30.41", &mut child);
+    d.publish_ingress_address("10.20.30.41", &mut child);
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "apply: {}", text(&o));
 
@@ -284,7 +273,7 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     // a change on the cluster that no profile field renders is listed, not dropped
     let values = dir.path().join("extra.yaml");
     std::fs::write(&values, "wso2:\n  deployment:\n    replicas: 3\n").unwrap();
-    ok(Command::new("helm")
+    ok(&Command::new("helm")
         .args([
             "upgrade",
             "apim",
@@ -425,8 +414,6 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
             .key_manager
             .register
     );
-
-    let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
 }
 
 fn am_chart() -> PathBuf {
@@ -464,7 +451,7 @@ fn bad_input_exits_2_and_an_empty_namespace_is_not_a_profile() {
     // PrivateJet accounts are looked for in every namespace, and other tests (kube_private_jet)
     // leave some on the shared cluster: with them the import is a PrivateJet-only profile,
     // without them there is nothing to import
-    let accounts: serde_json::Value = serde_json::from_str(&ok(kubectl(&[
+    let accounts: serde_json::Value = serde_json::from_str(&ok(&kubectl(&[
         "get",
         "serviceaccounts",
         "-A",
@@ -526,7 +513,7 @@ fn the_privatejet_example_applied_then_imported_plans_the_same() {
     }
     for ns in namespaces {
         fresh_namespace(ns);
-        ok(kubectl(&["create", "namespace", ns]));
+        ok(&kubectl(&["create", "namespace", ns]));
     }
     let _ = kubectl(&["create", "namespace", "wso2-system"]);
     let profile = dir.path().join("pj.yaml");

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use kmpilot::kube::Kube;
 
+pub mod deployment;
+
 /// The cluster `scripts/with-test-cluster` (or `eval "$(scripts/test-cluster up)"`) exported.
 #[derive(Debug, Clone)]
 pub struct TestCluster {
@@ -219,31 +221,55 @@ pub fn charts() -> PathBuf {
 /// address `ip` once it exists (or stops waiting when `child`, the apply, ended first).
 pub fn publish_ingress_address(ns: &str, release: &str, ip: &str, child: &mut std::process::Child) {
     let name = format!("{release}-wso2am-all-in-one-management-ingress");
+    let patch = format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
+    publish_status(ns, "ingress", &name, &patch, child)
+}
+
+/// Plays a controller: once `kind/name` exists in `ns`, writes `patch` into its status (or
+/// stops waiting when `child`, the apply, ended first).
+pub fn publish_status(
+    ns: &str,
+    kind: &str,
+    name: &str,
+    patch: &str,
+    child: &mut std::process::Child,
+) {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(240) {
         if let Ok(Some(_)) = child.try_wait() {
             return;
         }
-        if kubectl(&["get", "ingress", &name, "-n", ns, "-o", "name"])
+        if kubectl(&["get", kind, name, "-n", ns, "-o", "name"])
             .status
             .success()
         {
-            let patch =
-                format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
             ok(&kubectl(&[
                 "patch",
-                "ingress",
-                &name,
+                kind,
+                name,
                 "-n",
                 ns,
                 "--subresource=status",
                 "--type=merge",
                 "-p",
-                &patch,
+                patch,
             ]));
             return;
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-    panic!("the management ingress never appeared");
+    panic!("{kind} {name} never appeared");
+}
+
+/// A copy of the folder `from` (a stand-in chart a test changes) at `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let t = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), t).unwrap();
+        }
+    }
 }
