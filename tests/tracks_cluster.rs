@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod support;
-use support::kubectl;
+use support::{kubectl, ok};
 
 /// The shared gate: a visible SKIPPED without a cluster, a failure under CI.
 fn cluster() -> bool {
@@ -26,7 +26,7 @@ fn root() -> &'static Path {
 /// Creates `ns` empty. A namespace an earlier run deleted with --wait=false may still be
 /// terminating: objects put into it would vanish with it, so wait for it to be gone first.
 fn fresh_namespace(ns: &str) {
-    ok(kubectl(&[
+    ok(&kubectl(&[
         "delete",
         "namespace",
         ns,
@@ -34,17 +34,7 @@ fn fresh_namespace(ns: &str) {
         "--wait=true",
         "--timeout=120s",
     ]));
-    ok(kubectl(&["create", "namespace", ns]));
-}
-
-fn ok(o: Output) -> String {
-    assert!(
-        o.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
+    ok(&kubectl(&["create", "namespace", ns]));
 }
 
 fn apply(dir: &Path, profile: &Path, only: &str, env: &[(&str, &str)]) -> (i32, String, String) {
@@ -171,7 +161,7 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
         ("kmp-pj-two", "other-sa"),
     ] {
         let binding = format!("kmpilot-privatejet-{ns}-{sa}");
-        let subject = ok(kubectl(&[
+        let subject = ok(&kubectl(&[
             "get",
             "clusterrolebinding",
             &binding,
@@ -183,7 +173,7 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
             format!("{sa}/{ns}"),
             "the binding names the account kmpilot created"
         );
-        let token = ok(kubectl(&[
+        let token = ok(&kubectl(&[
             "get",
             "secret",
             &format!("{sa}-token"),
@@ -196,7 +186,7 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
         // the account can do what the ClusterRole allows and no more
         let who = format!("system:serviceaccount:{ns}:{sa}");
         assert_eq!(
-            ok(kubectl(&[
+            ok(&kubectl(&[
                 "auth",
                 "can-i",
                 "list",
@@ -214,7 +204,7 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
             Some(1)
         );
     }
-    let cr = ok(kubectl(&[
+    let cr = ok(&kubectl(&[
         "get",
         "security",
         "securitybasic",
@@ -237,7 +227,7 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
     );
     assert_eq!(arr[0]["displayName"].as_str(), Some("Cluster one"));
     assert_eq!(arr[0]["properties"]["Replicas"].as_integer(), Some(1));
-    let server = ok(kubectl(&[
+    let server = ok(&kubectl(&[
         "config",
         "view",
         "--minify",
@@ -315,7 +305,7 @@ fn delete_kms_objects() {
             "--wait=true",
             "--timeout=120s",
         ]);
-        ok(kubectl(&a));
+        ok(&kubectl(&a));
     }
 }
 
@@ -323,7 +313,7 @@ fn json_of(args: &[&str]) -> serde_json::Value {
     let mut a = vec!["get"];
     a.extend_from_slice(args);
     a.extend(["-o", "json"]);
-    serde_json::from_str(&ok(kubectl(&a))).expect("kubectl -o json")
+    serde_json::from_str(&ok(&kubectl(&a))).expect("kubectl -o json")
 }
 
 fn names(list: &serde_json::Value) -> Vec<String> {
@@ -349,7 +339,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
          scripts/test-cluster env), which put the real istioctl on PATH"
     );
     // the configuration the real istioctl injects with: installed by scripts/test-cluster up
-    ok(kubectl(&[
+    ok(&kubectl(&[
         "get",
         "configmap",
         "istio-sidecar-injector",
@@ -364,7 +354,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
          apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tokenadapter, namespace: istio-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: tokenadapter}}\n  template:\n    metadata: {labels: {app: tokenadapter}}\n    spec: {containers: [{name: sts, image: ibmcom/sts:1}]}\n---\n\
          apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: key-management-api, namespace: kube-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: kms-api}}\n  template:\n    metadata: {labels: {app: kms-api}}\n    spec: {containers: [{name: api, image: ibmcom/kms-api:1}]}\n",
     );
-    ok(kubectl(&[
+    ok(&kubectl(&[
         "rollout",
         "status",
         "deployment/tokenadapter",
@@ -373,7 +363,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         "--timeout=60s",
     ]));
     let sts_pods = || -> Vec<String> {
-        ok(kubectl(&[
+        ok(&kubectl(&[
             "get",
             "pods",
             "-n",
@@ -407,7 +397,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         "{out}\n{err}"
     );
 
-    let key = ok(kubectl(&[
+    let key = ok(&kubectl(&[
         "get",
         "secret",
         "sts-apikey",
@@ -417,7 +407,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         "jsonpath={.data.apikey}",
     ]));
     assert_eq!(key, "a21zLWFwaS1rZXktMTIz", "base64 of the API key");
-    let other = ok(kubectl(&[
+    let other = ok(&kubectl(&[
         "get",
         "secret",
         "sts-apikey",
@@ -474,7 +464,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     let volumes = names(&spec["volumes"]);
     assert!(volumes.contains(&"istio-envoy".to_string()), "{volumes:?}");
 
-    let vs = ok(kubectl(&[
+    let vs = ok(&kubectl(&[
         "get",
         "virtualservices.networking.istio.io",
         "kmsvservice",
@@ -484,7 +474,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         "jsonpath={.spec.http[0].match[0].uri.prefix} {.spec.http[0].rewrite.uri} {.spec.http[0].route[0].destination.host}:{.spec.http[0].route[0].destination.port.number}",
     ]));
     assert_eq!(vs, "/kms/api /api kms-api:28674");
-    let gw = ok(kubectl(&[
+    let gw = ok(&kubectl(&[
         "get",
         "gateways.networking.istio.io",
         "kmsgateway",
@@ -495,7 +485,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     ]));
     assert_eq!(gw, "443 SIMPLE");
     assert_eq!(
-        ok(kubectl(&[
+        ok(&kubectl(&[
             "get",
             "destinationrules.networking.istio.io",
             "kms-api-tls",
@@ -506,7 +496,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         ])),
         "SIMPLE"
     );
-    let cert = ok(kubectl(&[
+    let cert = ok(&kubectl(&[
         "get",
         "certificates.cert-manager.io",
         "istio-ingressgateway-certs",
@@ -516,7 +506,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         "jsonpath={.spec.secretName} {.spec.ipAddresses[0]} {.spec.issuerRef.kind}",
     ]));
     assert_eq!(cert, "istio-ingressgateway-certs 9.42.136.50 ClusterIssuer");
-    let pol = ok(kubectl(&[
+    let pol = ok(&kubectl(&[
         "get",
         "identitymappingpolicy",
         "stspolicy",
@@ -560,7 +550,7 @@ fn the_real_crds_are_in_force_and_reject_malformed_objects() {
     }
     // what the real CRDs serve: BackendTLSPolicy comes with the standard channel at v1, and
     // cert-manager serves only cert-manager.io/v1 (not the pre-1.0 certmanager.k8s.io)
-    let served = ok(kubectl(&["api-versions"]));
+    let served = ok(&kubectl(&["api-versions"]));
     for v in [
         "gateway.networking.k8s.io/v1",
         "networking.istio.io/v1alpha3",
@@ -570,7 +560,7 @@ fn the_real_crds_are_in_force_and_reject_malformed_objects() {
         assert!(served.lines().any(|l| l == v), "{v} not served:\n{served}");
     }
     assert!(!served.contains("certmanager.k8s.io"), "{served}");
-    let btls = ok(kubectl(&[
+    let btls = ok(&kubectl(&[
         "get",
         "crd",
         "backendtlspolicies.gateway.networking.k8s.io",
@@ -679,7 +669,7 @@ fn privatejet_operator_install_on_kubernetes_1_22_or_later_is_refused_before_any
         "{all}"
     );
     assert!(all.contains("nothing was changed"), "{all}");
-    let left = ok(kubectl(&[
+    let left = ok(&kubectl(&[
         "get",
         "configmaps,serviceaccounts,secrets",
         "-n",
@@ -740,7 +730,7 @@ fn kms_sts_with_the_legacy_cert_manager_group_stops_before_its_first_change() {
         !all.contains("v1alpha3 Gateway;") && !all.contains("IdentityMappingPolicy;"),
         "{all}"
     );
-    let key = ok(kubectl(&[
+    let key = ok(&kubectl(&[
         "get",
         "secret",
         "sts-apikey",
