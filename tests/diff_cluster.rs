@@ -5,11 +5,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 mod km_support;
 mod support;
 use support::deployment::Deployment;
+use support::tmux::Tmux;
 use support::{charts, kubectl, ok};
 
 use serde_json::Value;
@@ -547,12 +547,7 @@ fn wizard_review_shows_the_diff_against_the_live_cluster() {
     if support::test_cluster().is_none() {
         return;
     }
-    if Command::new("tmux").arg("-V").output().is_err() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "tmux is required on CI"
-        );
-        eprintln!("SKIPPED: tmux is not installed");
+    if !support::tmux::available() {
         return;
     }
     let s = Setup::new("kmp-diff-tui");
@@ -573,13 +568,7 @@ fn wizard_review_shows_the_diff_against_the_live_cluster() {
             std::process::id(),
             profile.file_stem().unwrap().to_string_lossy()
         );
-        let tmux = |args: &[&str]| {
-            Command::new("tmux")
-                .args(["-L", &socket, "-f", "/dev/null"])
-                .args(args)
-                .output()
-                .expect("tmux runs")
-        };
+        let t = Tmux { socket };
         let script = format!(
             "export KMPILOT_STATE_DIR='{state}' KMPILOT_CONFIG_DIR='{state}/config' KEYSTORE_PASSWORD='{STORE_PASSWORD}' \
              APIM_ADMIN_PASSWORD='{ADMIN_PASSWORD}' KUBECONFIG='{kc}' PATH='{path}'; '{bin}' tui -f '{profile}'; sleep 600",
@@ -589,7 +578,7 @@ fn wizard_review_shows_the_diff_against_the_live_cluster() {
             bin = env!("CARGO_BIN_EXE_kmpilot"),
             profile = profile.display(),
         );
-        let out = tmux(&[
+        let out = t.cmd(&[
             "new-session",
             "-d",
             "-s",
@@ -603,25 +592,12 @@ fn wizard_review_shows_the_diff_against_the_live_cluster() {
             &script,
         ]);
         assert!(out.status.success(), "{out:?}");
-        let capture = || {
-            String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "run"]).stdout).into_owned()
-        };
-        let wait = |what: &[&str]| {
-            let end = Instant::now() + Duration::from_secs(90);
-            loop {
-                let screen = capture();
-                if what.iter().all(|w| screen.contains(w)) {
-                    return screen;
-                }
-                assert!(Instant::now() < end, "waited for {what:?}:\n{screen}");
-                std::thread::sleep(Duration::from_millis(250));
-            }
-        };
-        wait(&["Cluster & prerequisites"]);
+        let (ok, s) = t.wait_for(&["Cluster & prerequisites"], 90, || {});
+        assert!(ok, "waited for the wizard:\n{s}");
         // the step list has the focus: its last step is the Review
-        tmux(&["send-keys", "-t", "run", "End"]);
-        let screen = wait(expect);
-        let _ = tmux(&["kill-server"]);
+        t.keys(&["End"]);
+        let (ok, screen) = t.wait_for(expect, 90, || {});
+        assert!(ok, "waited for {expect:?}:\n{screen}");
         for secret in [STORE_PASSWORD, ADMIN_PASSWORD] {
             assert!(!screen.contains(secret), "{screen}");
         }

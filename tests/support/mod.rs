@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use kmpilot::kube::Kube;
 
 pub mod deployment;
+pub mod tmux;
 
 /// The cluster `scripts/with-test-cluster` (or `eval "$(scripts/test-cluster up)"`) exported.
 #[derive(Debug, Clone)]
@@ -220,9 +221,23 @@ pub fn charts() -> PathBuf {
 /// Plays the ingress controller: gives release `release`'s management ingress in `ns` the
 /// address `ip` once it exists (or stops waiting when `child`, the apply, ended first).
 pub fn publish_ingress_address(ns: &str, release: &str, ip: &str, child: &mut std::process::Child) {
-    let name = format!("{release}-wso2am-all-in-one-management-ingress");
-    let patch = format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
+    let (name, patch) = ingress_address(release, ip);
     publish_status(ns, "ingress", &name, &patch, child)
+}
+
+/// [`publish_ingress_address`] once, without waiting: whether the ingress existed (and now has
+/// the address).
+pub fn try_publish_ingress_address(ns: &str, release: &str, ip: &str) -> bool {
+    let (name, patch) = ingress_address(release, ip);
+    try_publish_status(ns, "ingress", &name, &patch)
+}
+
+/// The management ingress of `release` and the status patch that gives it the address `ip`.
+fn ingress_address(release: &str, ip: &str) -> (String, String) {
+    (
+        format!("{release}-wso2am-all-in-one-management-ingress"),
+        format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#),
+    )
 }
 
 /// Plays a controller: once `kind/name` exists in `ns`, writes `patch` into its status (or
@@ -239,26 +254,34 @@ pub fn publish_status(
         if let Ok(Some(_)) = child.try_wait() {
             return;
         }
-        if kubectl(&["get", kind, name, "-n", ns, "-o", "name"])
-            .status
-            .success()
-        {
-            ok(&kubectl(&[
-                "patch",
-                kind,
-                name,
-                "-n",
-                ns,
-                "--subresource=status",
-                "--type=merge",
-                "-p",
-                patch,
-            ]));
+        if try_publish_status(ns, kind, name, patch) {
             return;
         }
         std::thread::sleep(Duration::from_millis(500));
     }
     panic!("{kind} {name} never appeared");
+}
+
+/// [`publish_status`] once, without waiting: whether `kind/name` existed (and now has `patch`).
+pub fn try_publish_status(ns: &str, kind: &str, name: &str, patch: &str) -> bool {
+    if !kubectl(&["get", kind, name, "-n", ns, "-o", "name"])
+        .status
+        .success()
+    {
+        return false;
+    }
+    ok(&kubectl(&[
+        "patch",
+        kind,
+        name,
+        "-n",
+        ns,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        patch,
+    ]));
+    true
 }
 
 /// A copy of the folder `from` (a stand-in chart a test changes) at `to`.
