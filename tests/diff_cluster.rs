@@ -380,10 +380,7 @@ async fn standin_apim_registration_diff() {
         return;
     }
     let standin = km_support::StandIn::start(0).await;
-    let tls = kmpilot::steps::key_manager::TlsPolicy {
-        ca_file: Some(standin.ca_file()),
-        insecure: false,
-    };
+    let tls = standin.trust();
     let p = kmpilot::profile::Profile::quickstart("kmp-diff-km");
     let mut reg = standin.registration(&p, tls);
     reg.admin.password = SecretRef::Literal(km_support::ADMIN_PASSWORD.into());
@@ -439,17 +436,7 @@ async fn standin_apim_registration_diff() {
     assert_eq!(item(&before).change, Change::Create, "{before:#?}");
     assert_eq!(before.exit_code(), 1);
 
-    let mut progress = |_: String| {};
-    kmpilot::http::register(
-        &reg,
-        dir.path(),
-        km_support::ADMIN_PASSWORD,
-        km_support::CONNECTOR_PASSWORD,
-        None,
-        &mut progress,
-    )
-    .await
-    .unwrap();
+    km_support::register_ok(&reg).await;
     let after = diff(&plan_of(&reg), &p, &opts, &secrets).await;
     assert_eq!(item(&after).change, Change::None, "{after:#?}");
     assert_eq!(after.exit_code(), 0);

@@ -323,20 +323,9 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     held.key_manager.register = true;
     held.key_manager.name = "CorpIS".into();
     held.key_manager.display_name = "Corporate IS".into();
-    let tls = kmpilot::steps::key_manager::TlsPolicy {
-        ca_file: Some(standin.ca_file()),
-        insecure: false,
-    };
+    let tls = standin.trust();
     let reg = standin.registration(&held, tls);
-    rt.block_on(kmpilot::http::register(
-        &reg,
-        dir.path(),
-        ADMIN_PW,
-        km_support::CONNECTOR_PASSWORD,
-        None,
-        &mut |_| {},
-    ))
-    .expect("registered at the stand-in");
+    rt.block_on(km_support::register_ok(&reg));
     let o = kmpilot(
         dir.path(),
         &[

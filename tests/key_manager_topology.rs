@@ -25,13 +25,6 @@ use kmpilot::profile::Profile;
 use kmpilot::steps::key_manager::{Registration, ServerEndpoints, TlsPolicy};
 use serde_json::json;
 
-fn trust(standin: &StandIn) -> TlsPolicy {
-    TlsPolicy {
-        ca_file: Some(standin.ca_file()),
-        insecure: false,
-    }
-}
-
 /// The Service the IS chart renders for release `is` (wso2/kubernetes-is `templates/svc.yaml`:
 /// name `..fullname` = `<release>-identity-server`, port `servlet-https` 9443, selector
 /// `app.kubernetes.io/name` + `app.kubernetes.io/instance`). Written out here, not taken from
@@ -74,7 +67,7 @@ async fn register_plain(
     standin: &StandIn,
     p: &Profile,
 ) -> (Result<Outcome, kmpilot::http::KmError>, Vec<String>) {
-    register_over(&standin.registration(p, trust(standin)), &Reach::direct()).await
+    register_over(&standin.registration(p, standin.trust()), &Reach::direct()).await
 }
 
 /// `register_via` with the stand-in's passwords over `reach`: the answer and the progress
@@ -272,7 +265,7 @@ async fn registration_through_a_forward_listener_verifies_the_public_name() {
     assert!(!kmpilot::http::reach::resolves(host, Duration::from_secs(5)).await);
     let fwd = LocalForward::to_address(standin.addr).await.unwrap();
     let p = Profile::quickstart("fwd");
-    let mut reg = standin.registration(&p, trust(&standin));
+    let mut reg = standin.registration(&p, standin.trust());
     for u in [
         &mut reg.dcr_url,
         &mut reg.token_url,
@@ -316,7 +309,7 @@ async fn a_forward_to_a_server_whose_certificate_names_another_host_is_refused()
     let fwd = LocalForward::to_address(standin.addr).await.unwrap();
     let reach = Reach::direct().through(host, fwd.local(), None);
     let url = format!("https://{host}/oauth2/token/.well-known/openid-configuration");
-    let e = discover_over(&url, &trust(&standin), &reach, 5)
+    let e = discover_over(&url, &standin.trust(), &reach, 5)
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Tls, "{e}");
