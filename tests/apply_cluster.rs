@@ -9,7 +9,7 @@ use std::process::Command;
 
 mod support;
 use support::deployment::{Deployment, finish};
-use support::{charts, copy_dir, kubectl, ok};
+use support::{charts, copy_dir, jsonpath, kubectl, ok};
 
 /// The shared gate: a visible SKIPPED without a cluster, a failure under CI.
 fn cluster() -> bool {
@@ -39,15 +39,7 @@ fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
     assert!(hosts.starts_with("127.0.0.1 localhost\n"));
     assert!(hosts.contains("10.20.30.40 am.kmp-e2e.test gw.kmp-e2e.test ws.kmp-e2e.test websub.kmp-e2e.test is.kmp-e2e.test"), "{hosts}");
     // the keystores reached the cluster under the names the values use
-    let keys = ok(&kubectl(&[
-        "get",
-        "secret",
-        "apim-keystores",
-        "-n",
-        "kmp-e2e",
-        "-o",
-        "jsonpath={.data}",
-    ]));
+    let keys = jsonpath("secret", "apim-keystores", "kmp-e2e", "{.data}");
     for f in [
         "wso2carbon.jks",
         "wso2tls.jks",
@@ -57,15 +49,7 @@ fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
         assert!(keys.contains(f), "{f} missing from {keys}");
     }
     assert_eq!(
-        ok(&kubectl(&[
-            "get",
-            "secret",
-            "wso2-ingress-tls",
-            "-n",
-            "kmp-e2e",
-            "-o",
-            "jsonpath={.type}"
-        ])),
+        jsonpath("secret", "wso2-ingress-tls", "kmp-e2e", "{.type}"),
         "kubernetes.io/tls"
     );
     // both releases deployed, their pods running on kwok nodes

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 mod support;
 use support::deployment::{Deployment, finish};
-use support::{kubectl, ok};
+use support::{jsonpath, kubectl, ok};
 
 fn cluster() -> bool {
     support::test_cluster().is_some()
@@ -75,6 +75,28 @@ impl Run {
             .unwrap();
         ok(&o).lines().map(str::to_string).collect()
     }
+}
+
+/// `kmpilot ARGS -f PROFILE` with its state under `dir` and the one secret `env` the profile
+/// names: (exit code, stdout, stderr).
+fn kmpilot_in(
+    dir: &Path,
+    profile: &Path,
+    env: (&str, &str),
+    args: &[&str],
+) -> (i32, String, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+        .args(args)
+        .arg("-f")
+        .arg(profile)
+        .env("KMPILOT_STATE_DIR", dir.join("state"))
+        .env(env.0, env.1)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    finish(child)
 }
 
 /// `kubectl get` of one object the ledger names: whether it exists.
@@ -382,19 +404,11 @@ privateJet:
     )
     .unwrap();
     let kmpilot = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
-            .args(args)
-            .arg("-f")
-            .arg(&profile)
-            .env("KMPILOT_STATE_DIR", dir.path().join("state"))
-            .env("PJ_BASIC_PASSWORD", "pj-basic-secret")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        (
-            o.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&o.stdout).to_string(),
-            String::from_utf8_lossy(&o.stderr).to_string(),
+        kmpilot_in(
+            dir.path(),
+            &profile,
+            ("PJ_BASIC_PASSWORD", "pj-basic-secret"),
+            args,
         )
     };
     // the operator's own namespace holds its config; the test makes it, as the operator would
@@ -522,19 +536,11 @@ fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
     )
     .unwrap();
     let kmpilot = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
-            .args(args)
-            .arg("-f")
-            .arg(&profile)
-            .env("KMPILOT_STATE_DIR", dir.path().join("state"))
-            .env("KMS_API_KEY", "kms-api-key-123")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        (
-            o.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&o.stdout).to_string(),
-            String::from_utf8_lossy(&o.stderr).to_string(),
+        kmpilot_in(
+            dir.path(),
+            &profile,
+            ("KMS_API_KEY", "kms-api-key-123"),
+            args,
         )
     };
     let (code, out, err) = kmpilot(&["apply", "--yes", "--only", "kms-sts"]);
@@ -605,14 +611,6 @@ fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
         out.contains("left alone: Secret istio-system/sts-apikey"),
         "{out}"
     );
-    let other = ok(&kubectl(&[
-        "get",
-        "secret",
-        "sts-apikey",
-        "-n",
-        "istio-system",
-        "-o",
-        "jsonpath={.data.other}",
-    ]));
+    let other = jsonpath("secret", "sts-apikey", "istio-system", "{.data.other}");
     assert!(!other.is_empty());
 }

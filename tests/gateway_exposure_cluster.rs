@@ -13,7 +13,7 @@ use serde_json::Value;
 
 mod support;
 use support::deployment::{Deployment, finish};
-use support::{kubectl, ok};
+use support::{jsonpath, kubectl, ok};
 
 fn json(args: &[&str]) -> Value {
     serde_json::from_str(&ok(&kubectl(args))).unwrap()
@@ -201,17 +201,7 @@ fn assert_gateway_exposure(run: &Run) {
         ]
     );
     // the Services the routes name exist with those ports
-    let ports = |svc: &str| {
-        ok(&kubectl(&[
-            "get",
-            "service",
-            svc,
-            "-n",
-            ns,
-            "-o",
-            "jsonpath={.spec.ports[*].port}",
-        ]))
-    };
+    let ports = |svc: &str| jsonpath("service", svc, ns, "{.spec.ports[*].port}");
     for p in ["9443", "8243", "8099", "8021"] {
         assert!(
             ports(&am_svc).split_whitespace().any(|x| x == p),
@@ -270,15 +260,7 @@ fn assert_gateway_exposure(run: &Run) {
         ("kmpilot-apim-backend-ca", "apim-server.crt"),
         ("kmpilot-is-backend-ca", "is-server.crt"),
     ] {
-        let ca = ok(&kubectl(&[
-            "get",
-            "configmap",
-            cm,
-            "-n",
-            ns,
-            "-o",
-            "jsonpath={.data.ca\\.crt}",
-        ]));
+        let ca = jsonpath("configmap", cm, ns, "{.data.ca\\.crt}");
         assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"), "{cm}: {ca}");
         let on_disk = std::fs::read_to_string(
             run.dir
@@ -591,15 +573,12 @@ fn an_existing_gateway_is_used_when_it_has_the_charts_listeners() {
     assert_eq!(run.names(GW), ["users-gateway"]);
     // IS's route attaches to the Gateway by hostname (no section); API-M's by section
     let parent = |route: &str| {
-        ok(&kubectl(&[
-            "get",
+        jsonpath(
             ROUTES,
             route,
-            "-n",
             &run.ns,
-            "-o",
-            "jsonpath={.spec.parentRefs[0].name}/{.spec.parentRefs[0].sectionName}",
-        ]))
+            "{.spec.parentRefs[0].name}/{.spec.parentRefs[0].sectionName}",
+        )
     };
     assert_eq!(parent("is"), "users-gateway/");
     assert_eq!(

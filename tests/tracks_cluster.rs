@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod support;
-use support::{kubectl, ok};
+use support::{jsonpath, kubectl, ok};
 
 /// The shared gate: a visible SKIPPED without a cluster, a failure under CI.
 fn cluster() -> bool {
@@ -173,15 +173,7 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
             format!("{sa}/{ns}"),
             "the binding names the account kmpilot created"
         );
-        let token = ok(&kubectl(&[
-            "get",
-            "secret",
-            &format!("{sa}-token"),
-            "-n",
-            ns,
-            "-o",
-            "jsonpath={.data.token}",
-        ]));
+        let token = jsonpath("secret", &format!("{sa}-token"), ns, "{.data.token}");
         assert!(!token.is_empty(), "token controller filled {ns}/{sa}-token");
         // the account can do what the ClusterRole allows and no more
         let who = format!("system:serviceaccount:{ns}:{sa}");
@@ -204,15 +196,12 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
             Some(1)
         );
     }
-    let cr = ok(&kubectl(&[
-        "get",
+    let cr = jsonpath(
         "security",
         "securitybasic",
-        "-n",
         "kmp-pj-two",
-        "-o",
-        "jsonpath={.spec.type}/{.spec.securityConfig[0].credentials}",
-    ]));
+        "{.spec.type}/{.spec.securityConfig[0].credentials}",
+    );
     assert_eq!(cr, "basic/securitybasic-credentials");
 
     let merged = std::fs::read_to_string(dir.path().join("deployment.toml")).unwrap();
@@ -397,25 +386,9 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         "{out}\n{err}"
     );
 
-    let key = ok(&kubectl(&[
-        "get",
-        "secret",
-        "sts-apikey",
-        "-n",
-        "istio-system",
-        "-o",
-        "jsonpath={.data.apikey}",
-    ]));
+    let key = jsonpath("secret", "sts-apikey", "istio-system", "{.data.apikey}");
     assert_eq!(key, "a21zLWFwaS1rZXktMTIz", "base64 of the API key");
-    let other = ok(&kubectl(&[
-        "get",
-        "secret",
-        "sts-apikey",
-        "-n",
-        "istio-system",
-        "-o",
-        "jsonpath={.data.other}",
-    ]));
+    let other = jsonpath("secret", "sts-apikey", "istio-system", "{.data.other}");
     assert!(!other.is_empty(), "patched, not replaced: other keys stay");
     let pods_after = sts_pods();
     assert!(
@@ -464,57 +437,42 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     let volumes = names(&spec["volumes"]);
     assert!(volumes.contains(&"istio-envoy".to_string()), "{volumes:?}");
 
-    let vs = ok(&kubectl(&[
-        "get",
+    let vs = jsonpath(
         "virtualservices.networking.istio.io",
         "kmsvservice",
-        "-n",
         "kube-system",
-        "-o",
-        "jsonpath={.spec.http[0].match[0].uri.prefix} {.spec.http[0].rewrite.uri} {.spec.http[0].route[0].destination.host}:{.spec.http[0].route[0].destination.port.number}",
-    ]));
+        "{.spec.http[0].match[0].uri.prefix} {.spec.http[0].rewrite.uri} {.spec.http[0].route[0].destination.host}:{.spec.http[0].route[0].destination.port.number}",
+    );
     assert_eq!(vs, "/kms/api /api kms-api:28674");
-    let gw = ok(&kubectl(&[
-        "get",
+    let gw = jsonpath(
         "gateways.networking.istio.io",
         "kmsgateway",
-        "-n",
         "kube-system",
-        "-o",
-        "jsonpath={.spec.servers[0].port.number} {.spec.servers[0].tls.mode}",
-    ]));
+        "{.spec.servers[0].port.number} {.spec.servers[0].tls.mode}",
+    );
     assert_eq!(gw, "443 SIMPLE");
     assert_eq!(
-        ok(&kubectl(&[
-            "get",
+        jsonpath(
             "destinationrules.networking.istio.io",
             "kms-api-tls",
-            "-n",
             "kube-system",
-            "-o",
-            "jsonpath={.spec.trafficPolicy.tls.mode}"
-        ])),
+            "{.spec.trafficPolicy.tls.mode}"
+        ),
         "SIMPLE"
     );
-    let cert = ok(&kubectl(&[
-        "get",
+    let cert = jsonpath(
         "certificates.cert-manager.io",
         "istio-ingressgateway-certs",
-        "-n",
         "istio-system",
-        "-o",
-        "jsonpath={.spec.secretName} {.spec.ipAddresses[0]} {.spec.issuerRef.kind}",
-    ]));
+        "{.spec.secretName} {.spec.ipAddresses[0]} {.spec.issuerRef.kind}",
+    );
     assert_eq!(cert, "istio-ingressgateway-certs 9.42.136.50 ClusterIssuer");
-    let pol = ok(&kubectl(&[
-        "get",
+    let pol = jsonpath(
         "identitymappingpolicy",
         "stspolicy",
-        "-n",
         "istio-system",
-        "-o",
-        "jsonpath={.spec.identityMapping.targetCredentials.apiKeyRef.secretName} {.spec.mappingType} {.spec.sourceAuthority}",
-    ]));
+        "{.spec.identityMapping.targetCredentials.apiKeyRef.secretName} {.spec.mappingType} {.spec.sourceAuthority}",
+    );
     assert_eq!(pol, "sts-apikey inbound ibm-cloud-iam");
     assert!(!out.contains("kms-api-key-123") && !err.contains("kms-api-key-123"));
 
@@ -730,15 +688,7 @@ fn kms_sts_with_the_legacy_cert_manager_group_stops_before_its_first_change() {
         !all.contains("v1alpha3 Gateway;") && !all.contains("IdentityMappingPolicy;"),
         "{all}"
     );
-    let key = ok(&kubectl(&[
-        "get",
-        "secret",
-        "sts-apikey",
-        "-n",
-        ns,
-        "-o",
-        "jsonpath={.data.apikey}",
-    ]));
+    let key = jsonpath("secret", "sts-apikey", ns, "{.data.apikey}");
     assert_eq!(
         key, "b2xkLWtleQ==",
         "the API key was not patched (base64 of old-key)"

@@ -202,6 +202,20 @@ pub fn kubectl(args: &[&str]) -> Output {
         .expect("kubectl on PATH")
 }
 
+/// `kubectl get KIND NAME -n NS -o jsonpath=PATH`: what it printed (the test fails when
+/// kubectl does).
+pub fn jsonpath(kind: &str, name: &str, ns: &str, path: &str) -> String {
+    ok(&kubectl(&[
+        "get",
+        kind,
+        name,
+        "-n",
+        ns,
+        "-o",
+        &format!("jsonpath={path}"),
+    ]))
+}
+
 /// The standard output of a command that must have succeeded (else the test fails with both streams).
 pub fn ok(o: &Output) -> String {
     assert!(
