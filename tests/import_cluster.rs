@@ -177,6 +177,25 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     assert_eq!(o.status.code(), Some(0), "apply: {}", text(&o));
 
     let (report, imported, file) = import(dir.path(), &orig.name, ns, &hosts);
+    // `profiles import` of this deployment again, with `extra` arguments
+    let reimport = |extra: &[&str]| {
+        kmpilot(
+            dir.path(),
+            &[
+                "profiles",
+                "import",
+                "--from-cluster",
+                "kmp-import-qs",
+                "-n",
+                ns,
+            ],
+        )
+        .args(extra)
+        .arg("--hosts-file")
+        .arg(&hosts)
+        .output()
+        .unwrap()
+    };
     // the PrivateJet test's targets may share this cluster: next to API-M 4.5 (no PrivateJet)
     // they are listed as another deployment's, never mapped into this profile
     assert!(
@@ -234,40 +253,11 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // an existing profile is not replaced without --force (exit 2, file untouched)
-    let o = kmpilot(
-        dir.path(),
-        &[
-            "profiles",
-            "import",
-            "--from-cluster",
-            "kmp-import-qs",
-            "-n",
-            ns,
-            "--hosts-file",
-        ],
-    )
-    .arg(&hosts)
-    .output()
-    .unwrap();
+    let o = reimport(&[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    let o = kmpilot(
-        dir.path(),
-        &[
-            "profiles",
-            "import",
-            "--force",
-            "--from-cluster",
-            "kmp-import-qs",
-            "-n",
-            ns,
-            "--hosts-file",
-        ],
-    )
-    .arg(&hosts)
-    .output()
-    .unwrap();
+    let o = reimport(&["--force"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // a change on the cluster that no profile field renders is listed, not dropped
@@ -286,22 +276,7 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
         .arg(&values)
         .output()
         .unwrap());
-    let o = kmpilot(
-        dir.path(),
-        &[
-            "profiles",
-            "import",
-            "--force",
-            "--from-cluster",
-            "kmp-import-qs",
-            "-n",
-            ns,
-            "--hosts-file",
-        ],
-    )
-    .arg(&hosts)
-    .output()
-    .unwrap();
+    let o = reimport(&["--force"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -325,29 +300,17 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     held.key_manager.display_name = "Corporate IS".into();
     let tls = standin.trust();
     let reg = standin.registration(&held, tls);
+    let ca = standin.ca_file().display().to_string();
     rt.block_on(km_support::register_ok(&reg));
-    let o = kmpilot(
-        dir.path(),
-        &[
-            "profiles",
-            "import",
-            "--force",
-            "--from-cluster",
-            "kmp-import-qs",
-            "-n",
-            ns,
-            "-o",
-            "json",
-            "--admin-url",
-            &standin.base,
-            "--hosts-file",
-        ],
-    )
-    .arg(&hosts)
-    .arg("--ca-file")
-    .arg(standin.ca_file())
-    .output()
-    .unwrap();
+    let o = reimport(&[
+        "--force",
+        "-o",
+        "json",
+        "--admin-url",
+        &standin.base,
+        "--ca-file",
+        &ca,
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let report: Report = serde_json::from_slice(&o.stdout).unwrap();
     let km = kmpilot::profile::load::from_path(&path)
@@ -375,26 +338,7 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     }
     // API-M holding none for this IS: the imported profile does not register
     standin.state.0.lock().unwrap().key_managers.clear();
-    let o = kmpilot(
-        dir.path(),
-        &[
-            "profiles",
-            "import",
-            "--force",
-            "--from-cluster",
-            "kmp-import-qs",
-            "-n",
-            ns,
-            "--admin-url",
-            &standin.base,
-            "--hosts-file",
-        ],
-    )
-    .arg(&hosts)
-    .arg("--ca-file")
-    .arg(standin.ca_file())
-    .output()
-    .unwrap();
+    let o = reimport(&["--force", "--admin-url", &standin.base, "--ca-file", &ca]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
         !kmpilot::profile::load::from_path(&path)
