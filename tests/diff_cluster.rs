@@ -565,20 +565,7 @@ fn wizard_review_shows_the_diff_against_the_live_cluster() {
             bin = env!("CARGO_BIN_EXE_kmpilot"),
             profile = profile.display(),
         );
-        let out = t.cmd(&[
-            "new-session",
-            "-d",
-            "-s",
-            "run",
-            "-x",
-            "160",
-            "-y",
-            "48",
-            "sh",
-            "-c",
-            &script,
-        ]);
-        assert!(out.status.success(), "{out:?}");
+        t.start(&script);
         let (ok, s) = t.wait_for(&["Cluster & prerequisites"], 90, || {});
         assert!(ok, "waited for the wizard:\n{s}");
         // the step list has the focus: its last step is the Review

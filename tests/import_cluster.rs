@@ -28,17 +28,6 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn fresh_namespace(ns: &str) {
-    ok(&kubectl(&[
-        "delete",
-        "namespace",
-        ns,
-        "--ignore-not-found",
-        "--wait=true",
-        "--timeout=120s",
-    ]));
-}
-
 fn example(name: &str) -> Profile {
     kmpilot::profile::load::from_path(&root().join("profiles").join(name))
         .unwrap()
@@ -445,8 +434,7 @@ fn the_privatejet_example_applied_then_imported_plans_the_same() {
         c.install_operator = false;
     }
     for ns in namespaces {
-        fresh_namespace(ns);
-        ok(&kubectl(&["create", "namespace", ns]));
+        support::fresh_namespace(ns);
     }
     let _ = kubectl(&["create", "namespace", "wso2-system"]);
     let profile = dir.path().join("pj.yaml");

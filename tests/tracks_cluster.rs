@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod support;
-use support::{jsonpath, kubectl, ok};
+use support::{fresh_namespace, jsonpath, kubectl, ok};
 
 /// The shared gate: a visible SKIPPED without a cluster, a failure under CI.
 fn cluster() -> bool {
@@ -21,20 +21,6 @@ fn cluster() -> bool {
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Creates `ns` empty. A namespace an earlier run deleted with --wait=false may still be
-/// terminating: objects put into it would vanish with it, so wait for it to be gone first.
-fn fresh_namespace(ns: &str) {
-    ok(&kubectl(&[
-        "delete",
-        "namespace",
-        ns,
-        "--ignore-not-found",
-        "--wait=true",
-        "--timeout=120s",
-    ]));
-    ok(&kubectl(&["create", "namespace", ns]));
 }
 
 fn apply(dir: &Path, profile: &Path, only: &str, env: &[(&str, &str)]) -> (i32, String, String) {

@@ -57,20 +57,7 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
         bin = env!("CARGO_BIN_EXE_kmpilot"),
         profile = profile.display(),
     );
-    let out = t.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "run",
-        "-x",
-        "160",
-        "-y",
-        "48",
-        "sh",
-        "-c",
-        &script,
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    t.start(&script);
     let (ok, s) = t.wait_for(&["Cluster & prerequisites"], 20, || {});
     assert!(ok, "the wizard did not open:\n{s}");
 

@@ -202,6 +202,20 @@ pub fn kubectl(args: &[&str]) -> Output {
         .expect("kubectl on PATH")
 }
 
+/// Creates `ns` empty. A namespace an earlier run deleted with --wait=false may still be
+/// terminating: objects put into it would vanish with it, so wait for it to be gone first.
+pub fn fresh_namespace(ns: &str) {
+    ok(&kubectl(&[
+        "delete",
+        "namespace",
+        ns,
+        "--ignore-not-found",
+        "--wait=true",
+        "--timeout=120s",
+    ]));
+    ok(&kubectl(&["create", "namespace", ns]));
+}
+
 /// `kubectl get KIND NAME -n NS -o jsonpath=PATH`: what it printed (the test fails when
 /// kubectl does).
 pub fn jsonpath(kind: &str, name: &str, ns: &str, path: &str) -> String {

@@ -23,6 +23,24 @@ pub struct Tmux {
 }
 
 impl Tmux {
+    /// Session `run`, 160 columns by 48 rows, running `script` under `sh -c`.
+    pub fn start(&self, script: &str) {
+        let out = self.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            "run",
+            "-x",
+            "160",
+            "-y",
+            "48",
+            "sh",
+            "-c",
+            script,
+        ]);
+        assert!(out.status.success(), "{out:?}");
+    }
+
     /// `tmux ARGS` on this server.
     pub fn cmd(&self, args: &[&str]) -> std::process::Output {
         Command::new("tmux")
