@@ -60,12 +60,7 @@ impl Run {
     }
 
     fn ledger(&self) -> serde_json::Value {
-        let p = self
-            .dir
-            .path()
-            .join("state/created")
-            .join(format!("{}.json", self.ns));
-        serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"))).unwrap()
+        ledger_in(self.dir.path(), &self.ns)
     }
 
     fn releases(&self) -> Vec<String> {
@@ -97,6 +92,25 @@ fn kmpilot_in(
         .spawn()
         .unwrap();
     finish(child)
+}
+
+/// kmpilot's creation ledger of profile `name`, in the state under `dir`.
+fn ledger_in(dir: &Path, name: &str) -> serde_json::Value {
+    let p = dir.join("state/created").join(format!("{name}.json"));
+    serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"))).unwrap()
+}
+
+/// The objects `ledger` lists; the test fails unless an object of each of `kinds` is among
+/// them.
+fn recorded(ledger: &serde_json::Value, kinds: &[&str]) -> Vec<serde_json::Value> {
+    let objects = ledger["objects"].as_array().unwrap().clone();
+    for k in kinds {
+        assert!(
+            objects.iter().any(|o| o["kind"] == *k),
+            "{k} not recorded: {ledger:#}"
+        );
+    }
+    objects
 }
 
 /// `kubectl get` of one object the ledger names: whether it exists.
@@ -134,14 +148,7 @@ fn destroy_removes_what_apply_created_and_leaves_a_planted_object_and_its_namesp
     let ns = run.ns.as_str();
     // what the run itself created, by the ledger; every kind apply makes is in it
     let ledger = run.ledger();
-    let objects = ledger["objects"].as_array().unwrap().clone();
-    let kinds: Vec<&str> = objects
-        .iter()
-        .map(|o| o["kind"].as_str().unwrap())
-        .collect();
-    for k in ["Namespace", "Secret"] {
-        assert!(kinds.contains(&k), "{k} not recorded: {ledger:#}");
-    }
+    let objects = recorded(&ledger, &["Namespace", "Secret"]);
     let secrets: Vec<&str> = objects
         .iter()
         .filter(|o| o["kind"] == "Secret")
@@ -365,15 +372,8 @@ fn privatejet_destroy_removes_the_rbac_tokens_crs_and_merged_blocks_only() {
     );
     let dir = tempfile::tempdir().unwrap();
     let ns = "kmp-destroy-pj";
-    let _ = kubectl(&[
-        "delete",
-        "namespace",
-        ns,
-        "--wait=true",
-        "--ignore-not-found",
-    ]);
     // the namespace is the test's, not kmpilot's: it stays
-    ok(&kubectl(&["create", "namespace", ns]));
+    support::fresh_namespace(ns);
     let toml_path = dir.path().join("deployment.toml");
     std::fs::write(&toml_path, DEPLOYMENT_TOML).unwrap();
     let profile = dir.path().join("pj.yaml");
@@ -435,25 +435,18 @@ privateJet:
         std::fs::read_to_string(&toml_path).unwrap(),
         DEPLOYMENT_TOML
     );
-    let ledger: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("state/created/kmp-destroy-pj.json")).unwrap(),
-    )
-    .unwrap();
-    let objects = ledger["objects"].as_array().unwrap().clone();
-    let kinds: Vec<&str> = objects
-        .iter()
-        .map(|o| o["kind"].as_str().unwrap())
-        .collect();
-    for k in [
-        "ServiceAccount",
-        "Secret",
-        "ClusterRole",
-        "ClusterRoleBinding",
-        "Security",
-        "ConfigMap",
-    ] {
-        assert!(kinds.contains(&k), "{k} not recorded: {ledger:#}");
-    }
+    let ledger = ledger_in(dir.path(), "kmp-destroy-pj");
+    let objects = recorded(
+        &ledger,
+        &[
+            "ServiceAccount",
+            "Secret",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Security",
+            "ConfigMap",
+        ],
+    );
     for o in &objects {
         assert!(exists(o), "{o}");
     }
@@ -561,25 +554,18 @@ fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
         out.contains("kept in ConfigMap kmpilot-original-key-management-api already"),
         "{out}"
     );
-    let ledger: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("state/created/kmp-destroy-kms.json")).unwrap(),
-    )
-    .unwrap();
-    let objects = ledger["objects"].as_array().unwrap().clone();
-    let kinds: Vec<&str> = objects
-        .iter()
-        .map(|o| o["kind"].as_str().unwrap())
-        .collect();
-    for k in [
-        "Certificate",
-        "Gateway",
-        "VirtualService",
-        "DestinationRule",
-        "IdentityMappingPolicy",
-        "ConfigMap",
-    ] {
-        assert!(kinds.contains(&k), "{k} not recorded: {ledger:#}");
-    }
+    let ledger = ledger_in(dir.path(), "kmp-destroy-kms");
+    let objects = recorded(
+        &ledger,
+        &[
+            "Certificate",
+            "Gateway",
+            "VirtualService",
+            "DestinationRule",
+            "IdentityMappingPolicy",
+            "ConfigMap",
+        ],
+    );
     assert!(
         !objects.iter().any(|o| o["name"] == "sts-apikey"),
         "the secret was there before: {ledger:#}"

@@ -26,6 +26,19 @@ async fn gateway_route_and_backend_tls_policy_pass_the_real_crds_and_dns_reads_t
     let kube = tc.kube().await;
     let class = format!("{}-class", ns.name);
     ns.delete_on_drop(&["gatewayclass", &class]);
+    // the Gateway as the API server stored it
+    let stored_gateway = || -> Value {
+        serde_json::from_str(&ok(&tc.kubectl(&[
+            "get",
+            "gateways.gateway.networking.k8s.io",
+            "kmpilot",
+            "-n",
+            &ns.name,
+            "-o",
+            "json",
+        ])))
+        .unwrap()
+    };
     kube.apply(
         &json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
                 "metadata": {"name": class},
@@ -54,16 +67,7 @@ async fn gateway_route_and_backend_tls_policy_pass_the_real_crds_and_dns_reads_t
     }
 
     // read back as stored: the CRDs' defaults filled in, nothing pruned away
-    let stored: Value = serde_json::from_str(&ok(&tc.kubectl(&[
-        "get",
-        "gateways.gateway.networking.k8s.io",
-        "kmpilot",
-        "-n",
-        &ns.name,
-        "-o",
-        "json",
-    ])))
-    .unwrap();
+    let stored = stored_gateway();
     let hosts: Vec<&str> = stored["spec"]["listeners"]
         .as_array()
         .unwrap()
@@ -118,16 +122,7 @@ async fn gateway_route_and_backend_tls_policy_pass_the_real_crds_and_dns_reads_t
         "-p",
         r#"{"status":{"addresses":[{"type":"Hostname","value":"lb.gwapi.test"},{"type":"IPAddress","value":"10.20.30.40"}]}}"#,
     ]));
-    let stored: Value = serde_json::from_str(&ok(&tc.kubectl(&[
-        "get",
-        "gateways.gateway.networking.k8s.io",
-        "kmpilot",
-        "-n",
-        &ns.name,
-        "-o",
-        "json",
-    ])))
-    .unwrap();
+    let stored = stored_gateway();
     assert_eq!(gw::gateway_address(&stored).as_deref(), Some("10.20.30.40"));
 
     // a listener without its TLS secret reference is refused by the CRD's CEL rules: the

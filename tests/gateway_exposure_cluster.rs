@@ -439,12 +439,7 @@ fn switching_from_ingress_to_gateway_api_leaves_no_stale_ingress() {
     // first with the default Ingress exposure
     let profile = run.write_profile(false);
     let mut child = run.apply(&profile);
-    run.publish(
-        "ingress",
-        "apim-wso2am-all-in-one-management-ingress",
-        r#"{"status":{"loadBalancer":{"ingress":[{"ip":"10.20.30.40"}]}}}"#,
-        &mut child,
-    );
+    run.publish_ingress_address("10.20.30.40", &mut child);
     let (code, out, err) = finish(child);
     assert_eq!(code, 0, "apply (ingress) failed\n{out}\n{err}");
     assert_eq!(
