@@ -6,16 +6,12 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::error::KmError;
 use super::reach::Reach;
 use super::redact::Redactor;
-use super::register::{
-    Routed, admin_client, admin_token, expect, json_of, key_manager_url, list, send_logged,
-};
-use super::send::Call;
+use super::register::{Routed, admin_client, admin_token, get_json, key_manager_url, list};
 use crate::steps::key_manager::Registration;
 
 /// The key manager named `reg.name` as API-M returns it, or `None` when there is none.
@@ -97,28 +93,4 @@ async fn read(
         out.push(get_json(&client, &url, &bearer, deadline, &redactor, &mut say).await?);
     }
     Ok(out)
-}
-
-/// A GET of the Admin REST API that must answer 200 with JSON.
-async fn get_json(
-    client: &Routed<'_>,
-    url: &str,
-    bearer: &str,
-    deadline: Instant,
-    redactor: &Redactor,
-    say: &mut (dyn FnMut(String, &Redactor) + Send),
-) -> Result<Value, KmError> {
-    let call = Call {
-        stage: super::register::STAGE_LIST,
-        method: "GET",
-        url,
-    };
-    let build = || {
-        client
-            .get(url)
-            .header(reqwest::header::AUTHORIZATION, bearer)
-    };
-    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
-    expect(&call, &answer, &[StatusCode::OK], redactor)?;
-    json_of(&call, &answer, redactor)
 }
