@@ -265,17 +265,22 @@ fn a_destroy_killed_midway_finishes_when_run_again_namespace_included() {
     run.apply();
     let ns = run.ns.as_str();
     let objects = run.ledger()["objects"].as_array().unwrap().clone();
+    // the IS keystore secret's finalizers, as the test sets them
+    let finalizers = |list: &str| {
+        let patch = format!(r#"{{"metadata":{{"finalizers":{list}}}}}"#);
+        ok(&kubectl(&[
+            "patch",
+            "secret",
+            "is-keystores",
+            "-n",
+            ns,
+            "--type=merge",
+            "-p",
+            &patch,
+        ]))
+    };
     // hold the IS keystore secret in deletion, so the destroy is surely midway when killed
-    ok(&kubectl(&[
-        "patch",
-        "secret",
-        "is-keystores",
-        "-n",
-        ns,
-        "--type=merge",
-        "-p",
-        r#"{"metadata":{"finalizers":["kmpilot.test/hold"]}}"#,
-    ]));
+    finalizers(r#"["kmpilot.test/hold"]"#);
     let mut child = run.kmpilot(&["destroy", "--yes"]).spawn().unwrap();
     let start = Instant::now();
     loop {
@@ -314,16 +319,7 @@ fn a_destroy_killed_midway_finishes_when_run_again_namespace_included() {
     assert!(j["steps"].get("prerequisites").is_none(), "{j:#}");
     ok(&kubectl(&["get", "namespace", ns]));
 
-    ok(&kubectl(&[
-        "patch",
-        "secret",
-        "is-keystores",
-        "-n",
-        ns,
-        "--type=merge",
-        "-p",
-        r#"{"metadata":{"finalizers":null}}"#,
-    ]));
+    finalizers("null");
     let (code, out, err) = run.destroy(&["--yes"]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("resuming an interrupted destroy"), "{out}");
