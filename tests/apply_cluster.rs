@@ -8,120 +8,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod support;
-use support::{charts, kubectl, ok};
+use support::deployment::{Deployment, finish};
+use support::{charts, copy_dir, jsonpath, kubectl, ok};
 
 /// The shared gate: a visible SKIPPED without a cluster, a failure under CI.
 fn cluster() -> bool {
     support::test_cluster().is_some()
 }
 
-fn profile(ns: &str, hosts: &Path, apim_chart: &Path) -> String {
-    format!(
-        r#"apiVersion: kmpilot/v1
-kind: Profile
-name: {ns}
-cluster: {{ namespace: {ns} }}
-identityServer:
-  chart: {is_chart}
-  hostname: is.{ns}.test
-  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: "7.1.0" }}
-  helmTimeoutMinutes: 2
-apiManager:
-  chart: {apim_chart}
-  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}
-  helmTimeoutMinutes: 2
-keyManager: {{ register: false }}
-dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
-"#,
-        is_chart = charts().join("identity-server-standin").display(),
-        apim_chart = apim_chart.display(),
-        hosts = hosts.display(),
-    )
-}
-
-struct Run {
-    dir: tempfile::TempDir,
-    ns: String,
-}
-
-impl Run {
-    fn new(ns: &str) -> Run {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            ns,
-            "--wait=true",
-            "--ignore-not-found",
-        ]);
-        support::ensure_nginx_ingress_class();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("hosts"), "127.0.0.1 localhost\n").unwrap();
-        Run {
-            dir,
-            ns: ns.to_string(),
-        }
-    }
-
-    fn write_profile(&self, apim_chart: &Path) -> PathBuf {
-        let p = self.dir.path().join("profile.yaml");
-        std::fs::write(
-            &p,
-            profile(&self.ns, &self.dir.path().join("hosts"), apim_chart),
-        )
-        .unwrap();
-        p
-    }
-
-    fn apply(&self, profile: &Path, extra: &[&str]) -> std::process::Child {
-        Command::new(env!("CARGO_BIN_EXE_kmpilot"))
-            .args(["apply", "--yes", "-f"])
-            .arg(profile)
-            .args(extra)
-            .env("KMPILOT_STATE_DIR", self.dir.path().join("state"))
-            .env("KEYSTORE_PASSWORD", "kmpilot-test-store")
-            .env("APIM_ADMIN_PASSWORD", "kmpilot-test-admin")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    }
-
-    /// Plays the ingress controller: gives the management ingress an address once it exists.
-    fn publish_ingress_address(&self, ip: &str, child: &mut std::process::Child) {
-        support::publish_ingress_address(&self.ns, "apim", ip, child)
-    }
-
-    /// Objects of `kind` in the namespace; helm's own release-history secrets are left out
-    /// (every `helm upgrade` adds a revision, which is history, not a new object of ours).
-    fn count(&self, kind: &str) -> usize {
-        let mut args = vec!["get", kind, "-n", &self.ns, "-o", "name"];
-        if kind == "secrets" {
-            args.push("--field-selector=type!=helm.sh/release.v1");
-        }
-        ok(&kubectl(&args)).lines().count()
-    }
-}
-
-impl Drop for Run {
-    fn drop(&mut self) {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            &self.ns,
-            "--wait=false",
-            "--ignore-not-found",
-        ]);
-    }
-}
-
-fn finish(child: std::process::Child) -> (i32, String, String) {
-    let o = child.wait_with_output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
+/// The quickstart with the API-M chart `apim_chart`, as profile.yaml.
+fn write_profile(run: &Deployment, apim_chart: &Path) -> PathBuf {
+    let text = run.profile_yaml(&charts().join("identity-server-standin"), apim_chart, "");
+    run.write("profile.yaml", &text)
 }
 
 #[test]
@@ -129,27 +27,19 @@ fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
     if !cluster() {
         return;
     }
-    let run = Run::new("kmp-e2e");
-    let profile = run.write_profile(&charts().join("wso2am-standin"));
-    let mut child = run.apply(&profile, &[]);
+    let run = Deployment::new("kmp-e2e");
+    let profile = write_profile(&run, &charts().join("wso2am-standin"));
+    let mut child = run.spawn_apply(&profile, &[]);
     run.publish_ingress_address("10.20.30.40", &mut child);
     let (code, out, err) = finish(child);
     assert_eq!(code, 0, "apply failed\nstdout:\n{out}\nstderr:\n{err}");
 
     // the hosts file maps every hostname to the ingress address, between markers
-    let hosts = std::fs::read_to_string(run.dir.path().join("hosts")).unwrap();
+    let hosts = run.hosts();
     assert!(hosts.starts_with("127.0.0.1 localhost\n"));
     assert!(hosts.contains("10.20.30.40 am.kmp-e2e.test gw.kmp-e2e.test ws.kmp-e2e.test websub.kmp-e2e.test is.kmp-e2e.test"), "{hosts}");
     // the keystores reached the cluster under the names the values use
-    let keys = ok(&kubectl(&[
-        "get",
-        "secret",
-        "apim-keystores",
-        "-n",
-        "kmp-e2e",
-        "-o",
-        "jsonpath={.data}",
-    ]));
+    let keys = jsonpath("secret", "apim-keystores", "kmp-e2e", "{.data}");
     for f in [
         "wso2carbon.jks",
         "wso2tls.jks",
@@ -159,15 +49,7 @@ fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
         assert!(keys.contains(f), "{f} missing from {keys}");
     }
     assert_eq!(
-        ok(&kubectl(&[
-            "get",
-            "secret",
-            "wso2-ingress-tls",
-            "-n",
-            "kmp-e2e",
-            "-o",
-            "jsonpath={.type}"
-        ])),
+        jsonpath("secret", "wso2-ingress-tls", "kmp-e2e", "{.type}"),
         "kubernetes.io/tls"
     );
     // both releases deployed, their pods running on kwok nodes
@@ -234,25 +116,22 @@ fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
 
     // a second full run changes nothing that exists and creates nothing new
     let before = (
-        run.count("secrets"),
-        run.count("ingresses"),
-        run.count("deployments"),
-        run.count("services"),
+        run.names("secrets").len(),
+        run.names("ingresses").len(),
+        run.names("deployments").len(),
+        run.names("services").len(),
     );
-    let child = run.apply(&profile, &[]);
+    let child = run.spawn_apply(&profile, &[]);
     let (code, out, err) = finish(child);
     assert_eq!(code, 0, "second apply failed\n{out}\n{err}");
     let after = (
-        run.count("secrets"),
-        run.count("ingresses"),
-        run.count("deployments"),
-        run.count("services"),
+        run.names("secrets").len(),
+        run.names("ingresses").len(),
+        run.names("deployments").len(),
+        run.names("services").len(),
     );
     assert_eq!(before, after);
-    assert_eq!(
-        std::fs::read_to_string(run.dir.path().join("hosts")).unwrap(),
-        hosts
-    );
+    assert_eq!(run.hosts(), hosts);
     assert!(out.contains("already maps 10.20.30.40"), "{out}");
 }
 
@@ -261,13 +140,13 @@ fn a_dry_run_changes_nothing() {
     if !cluster() {
         return;
     }
-    let run = Run::new("kmp-dry");
+    let run = Deployment::new("kmp-dry");
     let _ = kubectl(&["create", "namespace", "kmp-dry"]);
-    let profile = run.write_profile(&charts().join("wso2am-standin"));
-    let (code, out, err) = finish(run.apply(&profile, &["--dry-run", "--only", "keystores"]));
+    let profile = write_profile(&run, &charts().join("wso2am-standin"));
+    let (code, out, err) = finish(run.spawn_apply(&profile, &["--dry-run", "--only", "keystores"]));
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("(dry run)"), "{out}");
-    assert_eq!(run.count("secrets"), 0, "a dry run stored nothing");
+    assert_eq!(run.names("secrets").len(), 0, "a dry run stored nothing");
     assert!(
         !run.dir.path().join("state/journal/kmp-dry.json").exists(),
         "a dry run records nothing"
@@ -279,7 +158,7 @@ fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
     if !cluster() {
         return;
     }
-    let run = Run::new("kmp-resume");
+    let run = Deployment::new("kmp-resume");
     // a chart that renders offline (so it verifies) but fails when helm installs it: helm
     // fails in the api-manager step, after IS is installed
     let broken = run.dir.path().join("fails-on-install");
@@ -289,8 +168,8 @@ fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
         "{{- if (lookup \"v1\" \"Namespace\" \"\" .Release.Namespace) }}{{ fail \"simulated install failure\" }}{{ end -}}\n",
     )
     .unwrap();
-    let profile = run.write_profile(&broken);
-    let (code, out, err) = finish(run.apply(&profile, &[]));
+    let profile = write_profile(&run, &broken);
+    let (code, out, err) = finish(run.spawn_apply(&profile, &[]));
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(
         err.contains("api-manager failed: helm exited with"),
@@ -299,14 +178,14 @@ fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
     assert!(err.contains("hint:"), "{err}");
     assert!(err.contains("--resume"), "{err}");
     assert_eq!(
-        run.count("deployments"),
+        run.names("deployments").len(),
         1,
         "IS was installed before the failure"
     );
 
     // fix the profile and resume: the finished steps are skipped, the rest runs
-    let profile = run.write_profile(&charts().join("wso2am-standin"));
-    let mut child = run.apply(&profile, &["--resume"]);
+    let profile = write_profile(&run, &charts().join("wso2am-standin"));
+    let mut child = run.spawn_apply(&profile, &["--resume"]);
     run.publish_ingress_address("10.20.30.41", &mut child);
     let (code, out, err) = finish(child);
     assert_eq!(code, 0, "{out}\n{err}");
@@ -317,19 +196,7 @@ fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
         );
     }
     assert!(out.contains("✓ api-manager"), "{out}");
-    assert_eq!(run.count("deployments"), 2);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let t = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), t).unwrap();
-        }
-    }
+    assert_eq!(run.names("deployments").len(), 2);
 }
 
 /// A chart whose rendering fails verification (its deployment.toml declares a table twice
@@ -340,7 +207,7 @@ fn a_chart_that_fails_verification_stops_apply_with_the_cluster_untouched() {
     if !cluster() {
         return;
     }
-    let run = Run::new("kmp-verify");
+    let run = Deployment::new("kmp-verify");
     let _ = kubectl(&["create", "namespace", "kmp-verify"]);
     // a chart version whose template declares [role_mgt] itself: kmpilot's own extraConfigs
     // (createRoles) declare it too — only the rendered whole shows the clash
@@ -356,7 +223,7 @@ fn a_chart_that_fails_verification_stops_apply_with_the_cluster_untouched() {
         ),
     )
     .unwrap();
-    let profile = run.write_profile(&charts().join("wso2am-standin"));
+    let profile = write_profile(&run, &charts().join("wso2am-standin"));
     let text = std::fs::read_to_string(&profile)
         .unwrap()
         .replace(
@@ -371,7 +238,7 @@ fn a_chart_that_fails_verification_stops_apply_with_the_cluster_untouched() {
             "keyManager: { register: false, createRoles: true }",
         );
     std::fs::write(&profile, text).unwrap();
-    let (code, out, err) = finish(run.apply(&profile, &[]));
+    let (code, out, err) = finish(run.spawn_apply(&profile, &[]));
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(err.contains("identity-server failed: verification found 1 error(s) in the rendered identity-server chart; nothing was installed"), "{err}");
     assert!(
@@ -387,9 +254,13 @@ fn a_chart_that_fails_verification_stops_apply_with_the_cluster_untouched() {
         .output()
         .unwrap());
     assert_eq!(releases.trim(), "", "no release");
-    assert_eq!(run.count("secrets"), 0, "no secret created or changed");
+    assert_eq!(
+        run.names("secrets").len(),
+        0,
+        "no secret created or changed"
+    );
     assert!(
-        run.count("configmaps") <= 1,
+        run.names("configmaps").len() <= 1,
         "only the namespace root CA ConfigMap"
     );
 }

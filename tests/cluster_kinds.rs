@@ -23,6 +23,7 @@ use kmpilot::steps::cluster_kind::{ClusterKind, Delivery};
 use kmpilot::steps::identity_server::AppArmor;
 
 mod support;
+use support::ok;
 
 fn kubectl(kubeconfig: &Path, args: &[&str]) -> Output {
     Command::new("kubectl")
@@ -32,16 +33,6 @@ fn kubectl(kubeconfig: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("kubectl on PATH")
-}
-
-fn ok(o: Output) -> String {
-    assert!(
-        o.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
 }
 
 fn apply_json(kubeconfig: &Path, v: &serde_json::Value) {
@@ -164,7 +155,7 @@ fn create(kc: &Path, s: &Scenario, test: &str) {
     // Ready (kwok's node-initialize stage) before anything is decided
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let out = ok(kubectl(
+        let out = ok(&kubectl(
             kc,
             &[
                 "get",
@@ -227,7 +218,7 @@ struct Aside {
 impl Aside {
     fn new(kc: &Path) -> Aside {
         let nodes: serde_json::Value =
-            serde_json::from_str(&ok(kubectl(kc, &["get", "nodes", "-o", "json"]))).unwrap();
+            serde_json::from_str(&ok(&kubectl(kc, &["get", "nodes", "-o", "json"]))).unwrap();
         let mut cordoned = Vec::new();
         for n in nodes["items"].as_array().unwrap() {
             let name = n["metadata"]["name"].as_str().unwrap().to_string();
@@ -238,16 +229,17 @@ impl Aside {
                 continue;
             }
             if n["spec"]["unschedulable"].as_bool() != Some(true) {
-                ok(kubectl(kc, &["cordon", &name]));
+                ok(&kubectl(kc, &["cordon", &name]));
                 cordoned.push(name);
             }
         }
         let classes: serde_json::Value =
-            serde_json::from_str(&ok(kubectl(kc, &["get", "ingressclass", "-o", "json"]))).unwrap();
+            serde_json::from_str(&ok(&kubectl(kc, &["get", "ingressclass", "-o", "json"])))
+                .unwrap();
         let mut kept = Vec::new();
         for c in classes["items"].as_array().unwrap() {
             let name = c["metadata"]["name"].as_str().unwrap();
-            ok(kubectl(kc, &["delete", "ingressclass", name]));
+            ok(&kubectl(kc, &["delete", "ingressclass", name]));
             if c["metadata"]["labels"]["kmpilot.test/cluster-kinds"].is_string() {
                 continue; // a scenario's, left by a run that was killed
             }
@@ -288,12 +280,12 @@ impl Drop for Aside {
 fn kubeconfig_named(tc: &Path, dir: &Path, context: &str) -> PathBuf {
     let f = dir.join(format!("kubeconfig-{}", context.replace([':', '/'], "_")));
     std::fs::copy(tc, &f).unwrap();
-    let current = ok(kubectl(&f, &["config", "current-context"]));
-    ok(kubectl(
+    let current = ok(&kubectl(&f, &["config", "current-context"]));
+    ok(&kubectl(
         &f,
         &["config", "rename-context", current.trim(), context],
     ));
-    ok(kubectl(&f, &["config", "use-context", context]));
+    ok(&kubectl(&f, &["config", "use-context", context]));
     f
 }
 
@@ -353,7 +345,7 @@ fn kmpilot(args: &[&str], kubeconfig: &Path) -> Output {
 
 /// The ingress the DNS step reads, with the status the kind's controller writes.
 fn ingress_with_status(kc: &Path, ns: &str, p: &Profile, field: &str, value: &str) {
-    ok(kubectl(kc, &["create", "namespace", ns]));
+    ok(&kubectl(kc, &["create", "namespace", ns]));
     apply_json(
         kc,
         &serde_json::json!({
@@ -363,7 +355,7 @@ fn ingress_with_status(kc: &Path, ns: &str, p: &Profile, field: &str, value: &st
         }),
     );
     let patch = serde_json::json!({"status": {"loadBalancer": {"ingress": [{field: value}]}}});
-    ok(kubectl(
+    ok(&kubectl(
         kc,
         &[
             "patch",

@@ -9,7 +9,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod support;
-use support::{kubectl, ok};
+use support::deployment::{Deployment, finish};
+use support::{jsonpath, kubectl, ok};
 
 fn cluster() -> bool {
     support::test_cluster().is_some()
@@ -19,36 +20,17 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn profile_text(ns: &str, hosts: &Path) -> String {
-    format!(
-        r#"apiVersion: kmpilot/v1
-kind: Profile
-name: {ns}
-cluster: {{ namespace: {ns} }}
-identityServer:
-  chart: {is_chart}
-  hostname: is.{ns}.test
-  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: "7.1.0" }}
-  helmTimeoutMinutes: 2
-apiManager:
-  chart: {apim_chart}
-  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}
-  helmTimeoutMinutes: 2
-keyManager: {{ register: false }}
-dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
-"#,
-        is_chart = root()
-            .join("tests/charts/identity-server-standin")
-            .display(),
-        apim_chart = root().join("tests/charts/wso2am-standin").display(),
-        hosts = hosts.display(),
-    )
+/// The quickstart deployment, its profile written, and what destroy is asked and answers.
+struct Run {
+    d: Deployment,
+    profile: PathBuf,
 }
 
-struct Run {
-    dir: tempfile::TempDir,
-    ns: String,
-    profile: PathBuf,
+impl std::ops::Deref for Run {
+    type Target = Deployment;
+    fn deref(&self) -> &Deployment {
+        &self.d
+    }
 }
 
 const HOSTS_BEFORE: &str =
@@ -56,45 +38,19 @@ const HOSTS_BEFORE: &str =
 
 impl Run {
     fn new(ns: &str) -> Run {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            ns,
-            "--wait=true",
-            "--ignore-not-found",
-            "--timeout=180s",
-        ]);
-        support::ensure_nginx_ingress_class();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("hosts"), HOSTS_BEFORE).unwrap();
-        let profile = dir.path().join("profile.yaml");
-        std::fs::write(&profile, profile_text(ns, &dir.path().join("hosts"))).unwrap();
-        Run {
-            dir,
-            ns: ns.to_string(),
-            profile,
-        }
+        let d = Deployment::with_hosts(ns, HOSTS_BEFORE);
+        let profile = d.write("profile.yaml", &d.quickstart_yaml());
+        Run { d, profile }
     }
 
     fn kmpilot(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_kmpilot"));
-        c.args(args)
-            .arg("-f")
-            .arg(&self.profile)
-            .env("KMPILOT_STATE_DIR", self.dir.path().join("state"))
-            .env("KEYSTORE_PASSWORD", "kmpilot-test-store")
-            .env("APIM_ADMIN_PASSWORD", "kmpilot-test-admin")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut c = self.d.kmpilot(args);
+        c.arg("-f").arg(&self.profile);
         c
     }
 
     fn apply(&self) {
-        let mut child = self.kmpilot(&["apply", "--yes"]).spawn().unwrap();
-        self.publish_ingress_address("10.20.30.40", &mut child);
-        let (code, out, err) = finish(child);
-        assert_eq!(code, 0, "apply failed\n{out}\n{err}");
+        self.d.apply(&self.profile, "10.20.30.40");
     }
 
     fn destroy(&self, extra: &[&str]) -> (i32, String, String) {
@@ -103,22 +59,8 @@ impl Run {
         finish(self.kmpilot(&args).spawn().unwrap())
     }
 
-    /// Plays the ingress controller: gives the management ingress an address once it exists.
-    fn publish_ingress_address(&self, ip: &str, child: &mut std::process::Child) {
-        support::publish_ingress_address(&self.ns, "apim", ip, child)
-    }
-
-    fn hosts(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("hosts")).unwrap()
-    }
-
     fn ledger(&self) -> serde_json::Value {
-        let p = self
-            .dir
-            .path()
-            .join("state/created")
-            .join(format!("{}.json", self.ns));
-        serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"))).unwrap()
+        ledger_in(self.dir.path(), &self.ns)
     }
 
     fn releases(&self) -> Vec<String> {
@@ -128,35 +70,47 @@ impl Run {
             .unwrap();
         ok(&o).lines().map(str::to_string).collect()
     }
-
-    fn names(&self, kind: &str) -> Vec<String> {
-        let mut args = vec!["get", kind, "-n", &self.ns, "-o", "name"];
-        if kind == "secrets" {
-            args.push("--field-selector=type!=helm.sh/release.v1");
-        }
-        ok(&kubectl(&args)).lines().map(str::to_string).collect()
-    }
 }
 
-impl Drop for Run {
-    fn drop(&mut self) {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            &self.ns,
-            "--wait=false",
-            "--ignore-not-found",
-        ]);
-    }
+/// `kmpilot ARGS -f PROFILE` with its state under `dir` and the one secret `env` the profile
+/// names: (exit code, stdout, stderr).
+fn kmpilot_in(
+    dir: &Path,
+    profile: &Path,
+    env: (&str, &str),
+    args: &[&str],
+) -> (i32, String, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+        .args(args)
+        .arg("-f")
+        .arg(profile)
+        .env("KMPILOT_STATE_DIR", dir.join("state"))
+        .env(env.0, env.1)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    finish(child)
 }
 
-fn finish(child: std::process::Child) -> (i32, String, String) {
-    let o = child.wait_with_output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
+/// kmpilot's creation ledger of profile `name`, in the state under `dir`.
+fn ledger_in(dir: &Path, name: &str) -> serde_json::Value {
+    let p = dir.join("state/created").join(format!("{name}.json"));
+    serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"))).unwrap()
+}
+
+/// The objects `ledger` lists; the test fails unless an object of each of `kinds` is among
+/// them.
+fn recorded(ledger: &serde_json::Value, kinds: &[&str]) -> Vec<serde_json::Value> {
+    let objects = ledger["objects"].as_array().unwrap().clone();
+    for k in kinds {
+        assert!(
+            objects.iter().any(|o| o["kind"] == *k),
+            "{k} not recorded: {ledger:#}"
+        );
+    }
+    objects
 }
 
 /// `kubectl get` of one object the ledger names: whether it exists.
@@ -194,14 +148,7 @@ fn destroy_removes_what_apply_created_and_leaves_a_planted_object_and_its_namesp
     let ns = run.ns.as_str();
     // what the run itself created, by the ledger; every kind apply makes is in it
     let ledger = run.ledger();
-    let objects = ledger["objects"].as_array().unwrap().clone();
-    let kinds: Vec<&str> = objects
-        .iter()
-        .map(|o| o["kind"].as_str().unwrap())
-        .collect();
-    for k in ["Namespace", "Secret"] {
-        assert!(kinds.contains(&k), "{k} not recorded: {ledger:#}");
-    }
+    let objects = recorded(&ledger, &["Namespace", "Secret"]);
     let secrets: Vec<&str> = objects
         .iter()
         .filter(|o| o["kind"] == "Secret")
@@ -318,17 +265,22 @@ fn a_destroy_killed_midway_finishes_when_run_again_namespace_included() {
     run.apply();
     let ns = run.ns.as_str();
     let objects = run.ledger()["objects"].as_array().unwrap().clone();
+    // the IS keystore secret's finalizers, as the test sets them
+    let finalizers = |list: &str| {
+        let patch = format!(r#"{{"metadata":{{"finalizers":{list}}}}}"#);
+        ok(&kubectl(&[
+            "patch",
+            "secret",
+            "is-keystores",
+            "-n",
+            ns,
+            "--type=merge",
+            "-p",
+            &patch,
+        ]))
+    };
     // hold the IS keystore secret in deletion, so the destroy is surely midway when killed
-    ok(&kubectl(&[
-        "patch",
-        "secret",
-        "is-keystores",
-        "-n",
-        ns,
-        "--type=merge",
-        "-p",
-        r#"{"metadata":{"finalizers":["kmpilot.test/hold"]}}"#,
-    ]));
+    finalizers(r#"["kmpilot.test/hold"]"#);
     let mut child = run.kmpilot(&["destroy", "--yes"]).spawn().unwrap();
     let start = Instant::now();
     loop {
@@ -367,16 +319,7 @@ fn a_destroy_killed_midway_finishes_when_run_again_namespace_included() {
     assert!(j["steps"].get("prerequisites").is_none(), "{j:#}");
     ok(&kubectl(&["get", "namespace", ns]));
 
-    ok(&kubectl(&[
-        "patch",
-        "secret",
-        "is-keystores",
-        "-n",
-        ns,
-        "--type=merge",
-        "-p",
-        r#"{"metadata":{"finalizers":null}}"#,
-    ]));
+    finalizers("null");
     let (code, out, err) = run.destroy(&["--yes"]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("resuming an interrupted destroy"), "{out}");
@@ -425,15 +368,8 @@ fn privatejet_destroy_removes_the_rbac_tokens_crs_and_merged_blocks_only() {
     );
     let dir = tempfile::tempdir().unwrap();
     let ns = "kmp-destroy-pj";
-    let _ = kubectl(&[
-        "delete",
-        "namespace",
-        ns,
-        "--wait=true",
-        "--ignore-not-found",
-    ]);
     // the namespace is the test's, not kmpilot's: it stays
-    ok(&kubectl(&["create", "namespace", ns]));
+    support::fresh_namespace(ns);
     let toml_path = dir.path().join("deployment.toml");
     std::fs::write(&toml_path, DEPLOYMENT_TOML).unwrap();
     let profile = dir.path().join("pj.yaml");
@@ -464,19 +400,11 @@ privateJet:
     )
     .unwrap();
     let kmpilot = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
-            .args(args)
-            .arg("-f")
-            .arg(&profile)
-            .env("KMPILOT_STATE_DIR", dir.path().join("state"))
-            .env("PJ_BASIC_PASSWORD", "pj-basic-secret")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        (
-            o.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&o.stdout).to_string(),
-            String::from_utf8_lossy(&o.stderr).to_string(),
+        kmpilot_in(
+            dir.path(),
+            &profile,
+            ("PJ_BASIC_PASSWORD", "pj-basic-secret"),
+            args,
         )
     };
     // the operator's own namespace holds its config; the test makes it, as the operator would
@@ -503,25 +431,18 @@ privateJet:
         std::fs::read_to_string(&toml_path).unwrap(),
         DEPLOYMENT_TOML
     );
-    let ledger: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("state/created/kmp-destroy-pj.json")).unwrap(),
-    )
-    .unwrap();
-    let objects = ledger["objects"].as_array().unwrap().clone();
-    let kinds: Vec<&str> = objects
-        .iter()
-        .map(|o| o["kind"].as_str().unwrap())
-        .collect();
-    for k in [
-        "ServiceAccount",
-        "Secret",
-        "ClusterRole",
-        "ClusterRoleBinding",
-        "Security",
-        "ConfigMap",
-    ] {
-        assert!(kinds.contains(&k), "{k} not recorded: {ledger:#}");
-    }
+    let ledger = ledger_in(dir.path(), "kmp-destroy-pj");
+    let objects = recorded(
+        &ledger,
+        &[
+            "ServiceAccount",
+            "Secret",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Security",
+            "ConfigMap",
+        ],
+    );
     for o in &objects {
         assert!(exists(o), "{o}");
     }
@@ -604,19 +525,11 @@ fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
     )
     .unwrap();
     let kmpilot = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_kmpilot"))
-            .args(args)
-            .arg("-f")
-            .arg(&profile)
-            .env("KMPILOT_STATE_DIR", dir.path().join("state"))
-            .env("KMS_API_KEY", "kms-api-key-123")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        (
-            o.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&o.stdout).to_string(),
-            String::from_utf8_lossy(&o.stderr).to_string(),
+        kmpilot_in(
+            dir.path(),
+            &profile,
+            ("KMS_API_KEY", "kms-api-key-123"),
+            args,
         )
     };
     let (code, out, err) = kmpilot(&["apply", "--yes", "--only", "kms-sts"]);
@@ -637,25 +550,18 @@ fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
         out.contains("kept in ConfigMap kmpilot-original-key-management-api already"),
         "{out}"
     );
-    let ledger: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("state/created/kmp-destroy-kms.json")).unwrap(),
-    )
-    .unwrap();
-    let objects = ledger["objects"].as_array().unwrap().clone();
-    let kinds: Vec<&str> = objects
-        .iter()
-        .map(|o| o["kind"].as_str().unwrap())
-        .collect();
-    for k in [
-        "Certificate",
-        "Gateway",
-        "VirtualService",
-        "DestinationRule",
-        "IdentityMappingPolicy",
-        "ConfigMap",
-    ] {
-        assert!(kinds.contains(&k), "{k} not recorded: {ledger:#}");
-    }
+    let ledger = ledger_in(dir.path(), "kmp-destroy-kms");
+    let objects = recorded(
+        &ledger,
+        &[
+            "Certificate",
+            "Gateway",
+            "VirtualService",
+            "DestinationRule",
+            "IdentityMappingPolicy",
+            "ConfigMap",
+        ],
+    );
     assert!(
         !objects.iter().any(|o| o["name"] == "sts-apikey"),
         "the secret was there before: {ledger:#}"
@@ -687,14 +593,6 @@ fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
         out.contains("left alone: Secret istio-system/sts-apikey"),
         "{out}"
     );
-    let other = ok(&kubectl(&[
-        "get",
-        "secret",
-        "sts-apikey",
-        "-n",
-        "istio-system",
-        "-o",
-        "jsonpath={.data.other}",
-    ]));
+    let other = jsonpath("secret", "sts-apikey", "istio-system", "{.data.other}");
     assert!(!other.is_empty());
 }

@@ -5,10 +5,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 mod km_support;
 mod support;
+use support::deployment::Deployment;
+use support::tmux::Tmux;
 use support::{charts, kubectl, ok};
 
 use serde_json::Value;
@@ -16,108 +17,46 @@ use serde_json::Value;
 const STORE_PASSWORD: &str = "kmp-diff-store-Vq81";
 const ADMIN_PASSWORD: &str = "kmp-diff-admin-Lx42";
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let t = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), t).unwrap();
-        }
-    }
-}
-
 struct Setup {
-    dir: tempfile::TempDir,
-    ns: String,
+    d: Deployment,
     /// A copy of the IS stand-in chart, so a test can change its version.
     is_chart: PathBuf,
 }
 
 impl Setup {
     fn new(ns: &str) -> Setup {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            ns,
-            "--wait=true",
-            "--ignore-not-found",
-        ]);
-        support::ensure_nginx_ingress_class();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("hosts"), "127.0.0.1 localhost\n").unwrap();
-        let is_chart = dir.path().join("is-chart");
-        copy_dir(&charts().join("identity-server-standin"), &is_chart);
-        Setup {
-            dir,
-            ns: ns.to_string(),
-            is_chart,
-        }
+        let d = Deployment::new(ns);
+        let is_chart = d.dir.path().join("is-chart");
+        support::copy_dir(&charts().join("identity-server-standin"), &is_chart);
+        Setup { d, is_chart }
     }
 
     /// The profile, with `edit` applied to its text; written to `name`.
     fn profile(&self, name: &str, edit: impl Fn(String) -> String) -> PathBuf {
-        let ns = &self.ns;
-        let text = format!(
-            r#"apiVersion: kmpilot/v1
-kind: Profile
-name: {ns}
-cluster: {{ namespace: {ns} }}
-identityServer:
-  chart: {is_chart}
-  hostname: is.{ns}.test
-  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: "7.1.0" }}
-  helmTimeoutMinutes: 2
-apiManager:
-  chart: {apim_chart}
-  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}
-  helmTimeoutMinutes: 2
-keyManager: {{ register: false }}
-dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
-"#,
-            is_chart = self.is_chart.display(),
-            apim_chart = charts().join("wso2am-standin").display(),
-            hosts = self.dir.path().join("hosts").display(),
-        );
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, edit(text)).unwrap();
-        p
+        let text = self
+            .d
+            .profile_yaml(&self.is_chart, &charts().join("wso2am-standin"), "");
+        self.d.write(name, &edit(text))
     }
 
+    /// `kmpilot ARGS -f PROFILE` with this test's passwords (they are grepped for) and colours
+    /// left to the terminal test.
     fn kmpilot(&self, args: &[&str], profile: &Path, store_password: &str) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_kmpilot"));
-        c.args(args)
-            .arg("-f")
+        let mut c = self.d.kmpilot(args);
+        c.arg("-f")
             .arg(profile)
-            .env("KMPILOT_STATE_DIR", self.dir.path().join("state"))
             .env("KEYSTORE_PASSWORD", store_password)
             .env("APIM_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env_remove("NO_COLOR")
-            .stdin(std::process::Stdio::null());
+            .env_remove("NO_COLOR");
         c
     }
 
     fn apply(&self, profile: &Path) {
-        let mut child = self
+        let child = self
             .kmpilot(&["apply", "--yes"], profile, STORE_PASSWORD)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        self.publish_ingress_address("10.20.30.42", &mut child);
-        let o = child.wait_with_output().unwrap();
-        assert!(
-            o.status.success(),
-            "apply failed\n{}\n{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-    }
-
-    /// Plays the ingress controller: gives the management ingress an address once it exists.
-    fn publish_ingress_address(&self, ip: &str, child: &mut std::process::Child) {
-        support::publish_ingress_address(&self.ns, "apim", ip, child)
+        self.d.apply_with(child, "10.20.30.42");
     }
 
     /// `kmpilot diff` as text and as JSON: (exit code, text, report).
@@ -166,18 +105,6 @@ dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
             String::from_utf8_lossy(&text.stdout).to_string(),
             report,
         )
-    }
-}
-
-impl Drop for Setup {
-    fn drop(&mut self) {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            &self.ns,
-            "--wait=false",
-            "--ignore-not-found",
-        ]);
     }
 }
 
@@ -453,10 +380,7 @@ async fn standin_apim_registration_diff() {
         return;
     }
     let standin = km_support::StandIn::start(0).await;
-    let tls = kmpilot::steps::key_manager::TlsPolicy {
-        ca_file: Some(standin.ca_file()),
-        insecure: false,
-    };
+    let tls = standin.trust();
     let p = kmpilot::profile::Profile::quickstart("kmp-diff-km");
     let mut reg = standin.registration(&p, tls);
     reg.admin.password = SecretRef::Literal(km_support::ADMIN_PASSWORD.into());
@@ -473,7 +397,7 @@ async fn standin_apim_registration_diff() {
         concurrency: 1,
         skip: Vec::new(),
     };
-    let plan_of = |reg: &kmpilot::steps::key_manager::Registration| kmpilot::plan::Plan {
+    let plan_of = |reg: &kmpilot::plan::key_manager::Registration| kmpilot::plan::Plan {
         profile: p.name.clone(),
         steps: vec![kmpilot::plan::Step::new(
             kmpilot::plan::StepId::KeyManager,
@@ -512,17 +436,7 @@ async fn standin_apim_registration_diff() {
     assert_eq!(item(&before).change, Change::Create, "{before:#?}");
     assert_eq!(before.exit_code(), 1);
 
-    let mut progress = |_: String| {};
-    kmpilot::http::register(
-        &reg,
-        dir.path(),
-        km_support::ADMIN_PASSWORD,
-        km_support::CONNECTOR_PASSWORD,
-        None,
-        &mut progress,
-    )
-    .await
-    .unwrap();
+    km_support::register_ok(&reg).await;
     let after = diff(&plan_of(&reg), &p, &opts, &secrets).await;
     assert_eq!(item(&after).change, Change::None, "{after:#?}");
     assert_eq!(after.exit_code(), 0);
@@ -620,12 +534,7 @@ fn wizard_review_shows_the_diff_against_the_live_cluster() {
     if support::test_cluster().is_none() {
         return;
     }
-    if Command::new("tmux").arg("-V").output().is_err() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "tmux is required on CI"
-        );
-        eprintln!("SKIPPED: tmux is not installed");
+    if !support::tmux::available() {
         return;
     }
     let s = Setup::new("kmp-diff-tui");
@@ -646,55 +555,23 @@ fn wizard_review_shows_the_diff_against_the_live_cluster() {
             std::process::id(),
             profile.file_stem().unwrap().to_string_lossy()
         );
-        let tmux = |args: &[&str]| {
-            Command::new("tmux")
-                .args(["-L", &socket, "-f", "/dev/null"])
-                .args(args)
-                .output()
-                .expect("tmux runs")
-        };
+        let t = Tmux { socket };
         let script = format!(
             "export KMPILOT_STATE_DIR='{state}' KMPILOT_CONFIG_DIR='{state}/config' KEYSTORE_PASSWORD='{STORE_PASSWORD}' \
              APIM_ADMIN_PASSWORD='{ADMIN_PASSWORD}' KUBECONFIG='{kc}' PATH='{path}'; '{bin}' tui -f '{profile}'; sleep 600",
-            state = s.dir.path().join("state").display(),
+            state = s.d.dir.path().join("state").display(),
             kc = std::env::var("KUBECONFIG").unwrap(),
             path = std::env::var("PATH").unwrap(),
             bin = env!("CARGO_BIN_EXE_kmpilot"),
             profile = profile.display(),
         );
-        let out = tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            "run",
-            "-x",
-            "160",
-            "-y",
-            "48",
-            "sh",
-            "-c",
-            &script,
-        ]);
-        assert!(out.status.success(), "{out:?}");
-        let capture = || {
-            String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "run"]).stdout).into_owned()
-        };
-        let wait = |what: &[&str]| {
-            let end = Instant::now() + Duration::from_secs(90);
-            loop {
-                let screen = capture();
-                if what.iter().all(|w| screen.contains(w)) {
-                    return screen;
-                }
-                assert!(Instant::now() < end, "waited for {what:?}:\n{screen}");
-                std::thread::sleep(Duration::from_millis(250));
-            }
-        };
-        wait(&["Cluster & prerequisites"]);
+        t.start(&script);
+        let (ok, s) = t.wait_for(&["Cluster & prerequisites"], 90, || {});
+        assert!(ok, "waited for the wizard:\n{s}");
         // the step list has the focus: its last step is the Review
-        tmux(&["send-keys", "-t", "run", "End"]);
-        let screen = wait(expect);
-        let _ = tmux(&["kill-server"]);
+        t.keys(&["End"]);
+        let (ok, screen) = t.wait_for(expect, 90, || {});
+        assert!(ok, "waited for {expect:?}:\n{screen}");
         for secret in [STORE_PASSWORD, ADMIN_PASSWORD] {
             assert!(!screen.contains(secret), "{screen}");
         }

@@ -9,19 +9,24 @@ fn profile(name: &str) -> std::path::PathBuf {
         .join(format!("{name}.yaml"))
 }
 
+/// `kmpilot export -f <example> -o OUT_DIR`.
+fn export(name: &str, out_dir: &std::path::Path) -> std::process::Output {
+    Command::cargo_bin("kmpilot")
+        .unwrap()
+        .args(["export", "-f"])
+        .arg(profile(name))
+        .arg("-o")
+        .arg(out_dir)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn export_writes_every_artifact_and_a_valid_runbook() {
     for name in ["quickstart", "production-like", "privatejet", "kms-sts"] {
         let dir = tempfile::tempdir().unwrap();
         let out_dir = dir.path().join("out");
-        let out = Command::cargo_bin("kmpilot")
-            .unwrap()
-            .args(["export", "-f"])
-            .arg(profile(name))
-            .arg("-o")
-            .arg(&out_dir)
-            .output()
-            .unwrap();
+        let out = export(name, &out_dir);
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -59,14 +64,7 @@ fn export_writes_every_artifact_and_a_valid_runbook() {
             String::from_utf8_lossy(&check.stderr)
         );
         // the second export into the same directory replaces the first
-        let again = Command::cargo_bin("kmpilot")
-            .unwrap()
-            .args(["export", "-f"])
-            .arg(profile(name))
-            .arg("-o")
-            .arg(&out_dir)
-            .output()
-            .unwrap();
+        let again = export(name, &out_dir);
         assert_eq!(again.status.code(), Some(0));
     }
 }

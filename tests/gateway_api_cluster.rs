@@ -8,6 +8,7 @@ use kmpilot::render::gateway_api as gw;
 use serde_json::{Value, json};
 
 mod support;
+use support::ok;
 
 const HOSTS: [(&str, &str); 4] = [
     ("management", "am.gwapi.test"),
@@ -15,16 +16,6 @@ const HOSTS: [(&str, &str); 4] = [
     ("websocket", "ws.gwapi.test"),
     ("websub", "websub.gwapi.test"),
 ];
-
-fn ok(o: std::process::Output) -> String {
-    assert!(
-        o.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
 
 #[tokio::test]
 async fn gateway_route_and_backend_tls_policy_pass_the_real_crds_and_dns_reads_the_status() {
@@ -35,6 +26,19 @@ async fn gateway_route_and_backend_tls_policy_pass_the_real_crds_and_dns_reads_t
     let kube = tc.kube().await;
     let class = format!("{}-class", ns.name);
     ns.delete_on_drop(&["gatewayclass", &class]);
+    // the Gateway as the API server stored it
+    let stored_gateway = || -> Value {
+        serde_json::from_str(&ok(&tc.kubectl(&[
+            "get",
+            "gateways.gateway.networking.k8s.io",
+            "kmpilot",
+            "-n",
+            &ns.name,
+            "-o",
+            "json",
+        ])))
+        .unwrap()
+    };
     kube.apply(
         &json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
                 "metadata": {"name": class},
@@ -63,16 +67,7 @@ async fn gateway_route_and_backend_tls_policy_pass_the_real_crds_and_dns_reads_t
     }
 
     // read back as stored: the CRDs' defaults filled in, nothing pruned away
-    let stored: Value = serde_json::from_str(&ok(tc.kubectl(&[
-        "get",
-        "gateways.gateway.networking.k8s.io",
-        "kmpilot",
-        "-n",
-        &ns.name,
-        "-o",
-        "json",
-    ])))
-    .unwrap();
+    let stored = stored_gateway();
     let hosts: Vec<&str> = stored["spec"]["listeners"]
         .as_array()
         .unwrap()
@@ -89,7 +84,7 @@ async fn gateway_route_and_backend_tls_policy_pass_the_real_crds_and_dns_reads_t
             "is.gwapi.test"
         ]
     );
-    let backend = ok(tc.kubectl(&[
+    let backend = ok(&tc.kubectl(&[
         "get",
         "httproutes.gateway.networking.k8s.io",
         "wso2is",
@@ -103,7 +98,7 @@ async fn gateway_route_and_backend_tls_policy_pass_the_real_crds_and_dns_reads_t
         format!("{} {service}:9443 Service", gw::IS_SECTION),
         "the CRD defaults the backend kind to Service"
     );
-    let ca = ok(tc.kubectl(&[
+    let ca = ok(&tc.kubectl(&[
         "get",
         "backendtlspolicies.gateway.networking.k8s.io",
         "wso2is",
@@ -116,7 +111,7 @@ async fn gateway_route_and_backend_tls_policy_pass_the_real_crds_and_dns_reads_t
 
     // no address until a controller publishes one
     assert_eq!(gw::gateway_address(&stored), None);
-    ok(tc.kubectl(&[
+    ok(&tc.kubectl(&[
         "patch",
         "gateways.gateway.networking.k8s.io",
         "kmpilot",
@@ -127,16 +122,7 @@ async fn gateway_route_and_backend_tls_policy_pass_the_real_crds_and_dns_reads_t
         "-p",
         r#"{"status":{"addresses":[{"type":"Hostname","value":"lb.gwapi.test"},{"type":"IPAddress","value":"10.20.30.40"}]}}"#,
     ]));
-    let stored: Value = serde_json::from_str(&ok(tc.kubectl(&[
-        "get",
-        "gateways.gateway.networking.k8s.io",
-        "kmpilot",
-        "-n",
-        &ns.name,
-        "-o",
-        "json",
-    ])))
-    .unwrap();
+    let stored = stored_gateway();
     assert_eq!(gw::gateway_address(&stored).as_deref(), Some("10.20.30.40"));
 
     // a listener without its TLS secret reference is refused by the CRD's CEL rules: the

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 mod support;
-use support::{charts, kubectl, ok};
+use support::deployment::{Deployment, finish};
+use support::{jsonpath, kubectl, ok};
 
 fn json(args: &[&str]) -> Value {
     serde_json::from_str(&ok(&kubectl(args))).unwrap()
@@ -22,34 +23,28 @@ const GW: &str = "gateways.gateway.networking.k8s.io";
 const ROUTES: &str = "httproutes.gateway.networking.k8s.io";
 const POLICIES: &str = "backendtlspolicies.gateway.networking.k8s.io";
 
+/// The quickstart deployment and a GatewayClass of its own.
 struct Run {
-    dir: tempfile::TempDir,
-    ns: String,
+    d: Deployment,
     class: String,
 }
 
+impl std::ops::Deref for Run {
+    type Target = Deployment;
+    fn deref(&self) -> &Deployment {
+        &self.d
+    }
+}
+
 impl Run {
-    /// A fresh namespace and a GatewayClass of Envoy Gateway's controller, both removed on drop.
+    /// A fresh namespace and a GatewayClass of `controller`, both removed on drop.
     fn new(ns: &str, controller: &str) -> Run {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            ns,
-            "--wait=true",
-            "--ignore-not-found",
-        ]);
-        support::ensure_nginx_ingress_class();
+        let d = Deployment::new(ns);
         let class = format!("{ns}-class");
         support::apply_yaml(&format!(
             "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {{name: {class}}}\nspec: {{controllerName: {controller}}}\n"
         ));
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("hosts"), "127.0.0.1 localhost\n").unwrap();
-        Run {
-            dir,
-            ns: ns.to_string(),
-            class,
-        }
+        Run { d, class }
     }
 
     fn write_profile(&self, gateway_api: bool) -> PathBuf {
@@ -64,77 +59,25 @@ impl Run {
     }
 
     fn write_profile_with(&self, exposure: String) -> PathBuf {
-        let ns = &self.ns;
-        let text = format!(
-            r#"apiVersion: kmpilot/v1
-kind: Profile
-name: {ns}
-cluster:
-  namespace: {ns}
-{exposure}identityServer:
-  chart: {is_chart}
-  hostname: is.{ns}.test
-  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: "7.1.0" }}
-  helmTimeoutMinutes: 2
-apiManager:
-  chart: {apim_chart}
-  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}
-  helmTimeoutMinutes: 2
-keyManager: {{ register: false }}
-dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
-"#,
-            is_chart = charts().join("identity-server-standin").display(),
-            apim_chart = charts().join("wso2am-standin").display(),
-            hosts = self.dir.path().join("hosts").display(),
+        let charts = support::charts();
+        let text = self.profile_yaml(
+            &charts.join("identity-server-standin"),
+            &charts.join("wso2am-standin"),
+            &exposure,
         );
-        let p = self.dir.path().join("profile.yaml");
-        std::fs::write(&p, text).unwrap();
-        p
+        self.write("profile.yaml", &text)
     }
 
     fn apply(&self, profile: &Path) -> std::process::Child {
-        Command::new(env!("CARGO_BIN_EXE_kmpilot"))
-            .args(["apply", "--yes", "-f"])
-            .arg(profile)
-            .env("KMPILOT_STATE_DIR", self.dir.path().join("state"))
-            .env("KEYSTORE_PASSWORD", "kmpilot-test-store")
-            .env("APIM_ADMIN_PASSWORD", "kmpilot-test-admin")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
+        self.spawn_apply(profile, &[])
     }
 
     /// Plays a controller: once `kind/name` exists, writes `patch` into its status.
     fn publish(&self, kind: &str, name: &str, patch: &str, child: &mut std::process::Child) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(240) {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            if kubectl(&["get", kind, name, "-n", &self.ns, "-o", "name"])
-                .status
-                .success()
-            {
-                ok(&kubectl(&[
-                    "patch",
-                    kind,
-                    name,
-                    "-n",
-                    &self.ns,
-                    "--subresource=status",
-                    "--type=merge",
-                    "-p",
-                    patch,
-                ]));
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(500));
-        }
-        panic!("{kind} {name} never appeared");
+        support::publish_status(&self.ns, kind, name, patch, child)
     }
 
+    /// The names (without kind) of the objects of `kind` in the namespace, sorted.
     fn names(&self, kind: &str) -> Vec<String> {
         let mut v: Vec<String> = ok(&kubectl(&["get", kind, "-n", &self.ns, "-o", "name"]))
             .lines()
@@ -143,32 +86,12 @@ dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
         v.sort();
         v
     }
-
-    fn hosts(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("hosts")).unwrap()
-    }
 }
 
 impl Drop for Run {
     fn drop(&mut self) {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            &self.ns,
-            "--wait=false",
-            "--ignore-not-found",
-        ]);
         let _ = kubectl(&["delete", "gatewayclass", &self.class, "--ignore-not-found"]);
     }
-}
-
-fn finish(child: std::process::Child) -> (i32, String, String) {
-    let o = child.wait_with_output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
 }
 
 const ENVOY: &str = "gateway.envoyproxy.io/gatewayclass-controller";
@@ -278,17 +201,7 @@ fn assert_gateway_exposure(run: &Run) {
         ]
     );
     // the Services the routes name exist with those ports
-    let ports = |svc: &str| {
-        ok(&kubectl(&[
-            "get",
-            "service",
-            svc,
-            "-n",
-            ns,
-            "-o",
-            "jsonpath={.spec.ports[*].port}",
-        ]))
-    };
+    let ports = |svc: &str| jsonpath("service", svc, ns, "{.spec.ports[*].port}");
     for p in ["9443", "8243", "8099", "8021"] {
         assert!(
             ports(&am_svc).split_whitespace().any(|x| x == p),
@@ -347,15 +260,7 @@ fn assert_gateway_exposure(run: &Run) {
         ("kmpilot-apim-backend-ca", "apim-server.crt"),
         ("kmpilot-is-backend-ca", "is-server.crt"),
     ] {
-        let ca = ok(&kubectl(&[
-            "get",
-            "configmap",
-            cm,
-            "-n",
-            ns,
-            "-o",
-            "jsonpath={.data.ca\\.crt}",
-        ]));
+        let ca = jsonpath("configmap", cm, ns, "{.data.ca\\.crt}");
         assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"), "{cm}: {ca}");
         let on_disk = std::fs::read_to_string(
             run.dir
@@ -534,12 +439,7 @@ fn switching_from_ingress_to_gateway_api_leaves_no_stale_ingress() {
     // first with the default Ingress exposure
     let profile = run.write_profile(false);
     let mut child = run.apply(&profile);
-    run.publish(
-        "ingress",
-        "apim-wso2am-all-in-one-management-ingress",
-        r#"{"status":{"loadBalancer":{"ingress":[{"ip":"10.20.30.40"}]}}}"#,
-        &mut child,
-    );
+    run.publish_ingress_address("10.20.30.40", &mut child);
     let (code, out, err) = finish(child);
     assert_eq!(code, 0, "apply (ingress) failed\n{out}\n{err}");
     assert_eq!(
@@ -668,15 +568,12 @@ fn an_existing_gateway_is_used_when_it_has_the_charts_listeners() {
     assert_eq!(run.names(GW), ["users-gateway"]);
     // IS's route attaches to the Gateway by hostname (no section); API-M's by section
     let parent = |route: &str| {
-        ok(&kubectl(&[
-            "get",
+        jsonpath(
             ROUTES,
             route,
-            "-n",
             &run.ns,
-            "-o",
-            "jsonpath={.spec.parentRefs[0].name}/{.spec.parentRefs[0].sectionName}",
-        ]))
+            "{.spec.parentRefs[0].name}/{.spec.parentRefs[0].sectionName}",
+        )
     };
     assert_eq!(parent("is"), "users-gateway/");
     assert_eq!(

@@ -12,7 +12,8 @@ use kmpilot::profile::Profile;
 
 mod km_support;
 mod support;
-use support::{kubectl, publish_ingress_address};
+use support::deployment::Deployment;
+use support::{kubectl, ok};
 
 /// The two tests share the cluster-wide PrivateJet scan: one at a time.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -25,27 +26,6 @@ const PJ_PW: &str = "kmpilot-import-pj-basic";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn ok(o: Output) -> String {
-    assert!(
-        o.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn fresh_namespace(ns: &str) {
-    ok(kubectl(&[
-        "delete",
-        "namespace",
-        ns,
-        "--ignore-not-found",
-        "--wait=true",
-        "--timeout=120s",
-    ]));
 }
 
 fn example(name: &str) -> Profile {
@@ -146,11 +126,9 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     }
     let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let ns = "kmp-import-qs";
-    fresh_namespace(ns);
-    support::ensure_nginx_ingress_class();
-    let dir = tempfile::tempdir().unwrap();
-    let hosts = dir.path().join("hosts");
-    std::fs::write(&hosts, "127.0.0.1 localhost\n").unwrap();
+    let d = Deployment::new(ns);
+    let dir = &d.dir;
+    let hosts = d.hosts_file();
 
     // the quickstart example, changed only where the test cluster needs it: the stand-in
     // charts (no chart repository here), a ready IS image (no image build here), the test's
@@ -186,11 +164,30 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
         .arg(&profile)
         .spawn()
         .unwrap();
-    publish_ingress_address(ns, "apim", "10.20.30.41", &mut child);
+    d.publish_ingress_address("10.20.30.41", &mut child);
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "apply: {}", text(&o));
 
     let (report, imported, file) = import(dir.path(), &orig.name, ns, &hosts);
+    // `profiles import` of this deployment again, with `extra` arguments
+    let reimport = |extra: &[&str]| {
+        kmpilot(
+            dir.path(),
+            &[
+                "profiles",
+                "import",
+                "--from-cluster",
+                "kmp-import-qs",
+                "-n",
+                ns,
+            ],
+        )
+        .args(extra)
+        .arg("--hosts-file")
+        .arg(&hosts)
+        .output()
+        .unwrap()
+    };
     // the PrivateJet test's targets may share this cluster: next to API-M 4.5 (no PrivateJet)
     // they are listed as another deployment's, never mapped into this profile
     assert!(
@@ -248,46 +245,17 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // an existing profile is not replaced without --force (exit 2, file untouched)
-    let o = kmpilot(
-        dir.path(),
-        &[
-            "profiles",
-            "import",
-            "--from-cluster",
-            "kmp-import-qs",
-            "-n",
-            ns,
-            "--hosts-file",
-        ],
-    )
-    .arg(&hosts)
-    .output()
-    .unwrap();
+    let o = reimport(&[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    let o = kmpilot(
-        dir.path(),
-        &[
-            "profiles",
-            "import",
-            "--force",
-            "--from-cluster",
-            "kmp-import-qs",
-            "-n",
-            ns,
-            "--hosts-file",
-        ],
-    )
-    .arg(&hosts)
-    .output()
-    .unwrap();
+    let o = reimport(&["--force"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // a change on the cluster that no profile field renders is listed, not dropped
     let values = dir.path().join("extra.yaml");
     std::fs::write(&values, "wso2:\n  deployment:\n    replicas: 3\n").unwrap();
-    ok(Command::new("helm")
+    ok(&Command::new("helm")
         .args([
             "upgrade",
             "apim",
@@ -300,22 +268,7 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
         .arg(&values)
         .output()
         .unwrap());
-    let o = kmpilot(
-        dir.path(),
-        &[
-            "profiles",
-            "import",
-            "--force",
-            "--from-cluster",
-            "kmp-import-qs",
-            "-n",
-            ns,
-            "--hosts-file",
-        ],
-    )
-    .arg(&hosts)
-    .output()
-    .unwrap();
+    let o = reimport(&["--force"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -337,42 +290,19 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     held.key_manager.register = true;
     held.key_manager.name = "CorpIS".into();
     held.key_manager.display_name = "Corporate IS".into();
-    let tls = kmpilot::steps::key_manager::TlsPolicy {
-        ca_file: Some(standin.ca_file()),
-        insecure: false,
-    };
+    let tls = standin.trust();
     let reg = standin.registration(&held, tls);
-    rt.block_on(kmpilot::http::register(
-        &reg,
-        dir.path(),
-        ADMIN_PW,
-        km_support::CONNECTOR_PASSWORD,
-        None,
-        &mut |_| {},
-    ))
-    .expect("registered at the stand-in");
-    let o = kmpilot(
-        dir.path(),
-        &[
-            "profiles",
-            "import",
-            "--force",
-            "--from-cluster",
-            "kmp-import-qs",
-            "-n",
-            ns,
-            "-o",
-            "json",
-            "--admin-url",
-            &standin.base,
-            "--hosts-file",
-        ],
-    )
-    .arg(&hosts)
-    .arg("--ca-file")
-    .arg(standin.ca_file())
-    .output()
-    .unwrap();
+    let ca = standin.ca_file().display().to_string();
+    rt.block_on(km_support::register_ok(&reg));
+    let o = reimport(&[
+        "--force",
+        "-o",
+        "json",
+        "--admin-url",
+        &standin.base,
+        "--ca-file",
+        &ca,
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let report: Report = serde_json::from_slice(&o.stdout).unwrap();
     let km = kmpilot::profile::load::from_path(&path, kmpilot::steps::validate)
@@ -400,26 +330,7 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     }
     // API-M holding none for this IS: the imported profile does not register
     standin.state.0.lock().unwrap().key_managers.clear();
-    let o = kmpilot(
-        dir.path(),
-        &[
-            "profiles",
-            "import",
-            "--force",
-            "--from-cluster",
-            "kmp-import-qs",
-            "-n",
-            ns,
-            "--admin-url",
-            &standin.base,
-            "--hosts-file",
-        ],
-    )
-    .arg(&hosts)
-    .arg("--ca-file")
-    .arg(standin.ca_file())
-    .output()
-    .unwrap();
+    let o = reimport(&["--force", "--admin-url", &standin.base, "--ca-file", &ca]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
         !kmpilot::profile::load::from_path(&path, kmpilot::steps::validate)
@@ -428,8 +339,6 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
             .key_manager
             .register
     );
-
-    let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
 }
 
 fn am_chart() -> PathBuf {
@@ -467,7 +376,7 @@ fn bad_input_exits_2_and_an_empty_namespace_is_not_a_profile() {
     // PrivateJet accounts are looked for in every namespace, and other tests (kube_private_jet)
     // leave some on the shared cluster: with them the import is a PrivateJet-only profile,
     // without them there is nothing to import
-    let accounts: serde_json::Value = serde_json::from_str(&ok(kubectl(&[
+    let accounts: serde_json::Value = serde_json::from_str(&ok(&kubectl(&[
         "get",
         "serviceaccounts",
         "-A",
@@ -531,8 +440,7 @@ fn the_privatejet_example_applied_then_imported_plans_the_same() {
         c.install_operator = false;
     }
     for ns in namespaces {
-        fresh_namespace(ns);
-        ok(kubectl(&["create", "namespace", ns]));
+        support::fresh_namespace(ns);
     }
     let _ = kubectl(&["create", "namespace", "wso2-system"]);
     let profile = dir.path().join("pj.yaml");

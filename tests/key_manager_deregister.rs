@@ -6,19 +6,11 @@
 mod km_support;
 
 use km_support::*;
-use kmpilot::http::{Outcome, Reach, Removed, deregister_via, register};
+use kmpilot::http::{Outcome, Reach, Removed, deregister_via};
 use kmpilot::profile::Profile;
-use kmpilot::steps::key_manager::TlsPolicy;
-
-fn trust(standin: &StandIn) -> TlsPolicy {
-    TlsPolicy {
-        ca_file: Some(standin.ca_file()),
-        insecure: false,
-    }
-}
 
 async fn deregister(
-    reg: &kmpilot::steps::key_manager::Registration,
+    reg: &kmpilot::plan::key_manager::Registration,
     password: &str,
     dry_run: bool,
 ) -> (Result<Removed, kmpilot::http::KmError>, Vec<String>) {
@@ -40,18 +32,8 @@ async fn deregister(
 async fn standin_apim_registration_is_deleted_once_then_reported_gone() {
     let standin = StandIn::start(0).await;
     let p = Profile::quickstart("km");
-    let reg = standin.registration(&p, trust(&standin));
-    let mut sink = |_l: String| {};
-    let created = register(
-        &reg,
-        &std::env::temp_dir(),
-        ADMIN_PASSWORD,
-        CONNECTOR_PASSWORD,
-        None,
-        &mut sink,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let reg = standin.registration(&p, standin.trust());
+    let created = register_ok(&reg).await;
     let Outcome::Created { id } = created else {
         panic!("expected Created, got {created:?}")
     };
@@ -105,18 +87,8 @@ async fn standin_apim_registration_is_deleted_once_then_reported_gone() {
 async fn standin_apim_wrong_admin_password_deletes_nothing() {
     let standin = StandIn::start(0).await;
     let p = Profile::quickstart("km");
-    let reg = standin.registration(&p, trust(&standin));
-    let mut sink = |_l: String| {};
-    register(
-        &reg,
-        &std::env::temp_dir(),
-        ADMIN_PASSWORD,
-        CONNECTOR_PASSWORD,
-        None,
-        &mut sink,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let reg = standin.registration(&p, standin.trust());
+    register_ok(&reg).await;
     let (r, _) = deregister(&reg, "not-the-password", false).await;
     let e = r.expect_err("a wrong admin password is refused");
     assert!(e.to_string().contains("401"), "{e}");
@@ -171,7 +143,7 @@ async fn standin_apim_destroy_deletes_only_the_key_manager_kmpilot_created() {
     let state = tempfile::tempdir().unwrap();
     let mut p = Profile::quickstart("km-destroy");
     p.api_manager.admin.password = SecretRef::Literal(ADMIN_PASSWORD.into());
-    let mut reg = standin.registration(&p, trust(&standin));
+    let mut reg = standin.registration(&p, standin.trust());
     reg.connector.password = SecretRef::Literal(CONNECTOR_PASSWORD.into());
     reg.apim_route = None;
     let apply = Plan {
@@ -198,17 +170,7 @@ async fn standin_apim_destroy_deletes_only_the_key_manager_kmpilot_created() {
     );
 
     // someone registered it first: kmpilot's run updates it, and destroy leaves it
-    let mut sink = |_l: String| {};
-    register(
-        &reg,
-        &std::env::temp_dir(),
-        ADMIN_PASSWORD,
-        CONNECTOR_PASSWORD,
-        None,
-        &mut sink,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    register_ok(&reg).await;
     let (ok, lines) = execute(&apply, &p, state.path()).await;
     assert!(ok, "{lines:#?}");
     assert!(lines.iter().any(|l| l.contains("updated")), "{lines:#?}");

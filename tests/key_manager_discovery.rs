@@ -16,15 +16,23 @@ use kmpilot::http::{Discovered, Endpoint, ErrorKind, KmError, apply_discovered, 
 use kmpilot::profile::Profile;
 use kmpilot::steps::key_manager::{TlsPolicy, fields};
 
+/// `discover` of `url` (relative paths from here), waiting at most `secs`: the answer and the
+/// progress lines.
 async fn fetch(
     url: &str,
     tls: &TlsPolicy,
-    dir: &Path,
-    timeout: Duration,
+    secs: u64,
 ) -> (Result<Discovered, KmError>, Vec<String>) {
     let mut lines = Vec::new();
     let mut progress = |l: String| lines.push(l);
-    let r = discover(url, tls, dir, timeout, &mut progress).await;
+    let r = discover(
+        url,
+        tls,
+        Path::new("."),
+        Duration::from_secs(secs),
+        &mut progress,
+    )
+    .await;
     (r, lines)
 }
 
@@ -50,13 +58,7 @@ async fn oidc_provider_at_wso2_paths_matches_the_derived_fields() {
             op.base()
         )
     );
-    let (r, lines) = fetch(
-        &f.well_known,
-        &TlsPolicy::default(),
-        Path::new("."),
-        Duration::from_secs(20),
-    )
-    .await;
+    let (r, lines) = fetch(&f.well_known, &TlsPolicy::default(), 20).await;
     let d = r.unwrap_or_else(|e| panic!("{e}"));
     // the provider publishes its public URLs; the server-to-server ones move onto the IS
     // Service, as the executor does (API-M's pods call those inside the cluster)
@@ -109,13 +111,7 @@ async fn oidc_provider_with_another_issuer_is_reported_by_diff() {
     let op = Oidc::start("https://is.internal.example:9443/oauth2/token", "wso2");
     let p = profile_on(&op.base());
     let f = fields(&p);
-    let (r, _) = fetch(
-        &f.well_known,
-        &TlsPolicy::default(),
-        Path::new("."),
-        Duration::from_secs(20),
-    )
-    .await;
+    let (r, _) = fetch(&f.well_known, &TlsPolicy::default(), 20).await;
     let d = r.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         d.issuer.as_deref(),
@@ -159,13 +155,7 @@ async fn oidc_provider_with_its_own_paths_differs_in_every_endpoint() {
         Some(format!("{}/.well-known/openid-configuration", op.base()));
     p.key_manager.endpoints.token = Some("https://gateway.example/token".into());
     let f = fields(&p);
-    let (r, _) = fetch(
-        &f.well_known,
-        &TlsPolicy::default(),
-        Path::new("."),
-        Duration::from_secs(20),
-    )
-    .await;
+    let (r, _) = fetch(&f.well_known, &TlsPolicy::default(), 20).await;
     let d = r.unwrap_or_else(|e| panic!("{e}"));
     let b = op.base();
     assert_eq!(d.token, Some(format!("{b}/token")));
@@ -199,13 +189,7 @@ async fn oidc_provider_wrong_well_known_path_is_404_with_hint() {
         "{}/oauth2/oidcdiscovery/.well-known/openid-configuration",
         op.base()
     );
-    let (r, _) = fetch(
-        &url,
-        &TlsPolicy::default(),
-        Path::new("."),
-        Duration::from_secs(20),
-    )
-    .await;
+    let (r, _) = fetch(&url, &TlsPolicy::default(), 20).await;
     let e = r.unwrap_err();
     assert_eq!(e.status(), Some(404), "{e}");
     assert!(e.to_string().contains(&format!("GET {url}")), "{e}");
@@ -228,19 +212,13 @@ async fn standin_https_discovery_verifies_tls() {
         ca_file: Some(standin.ca_file()),
         insecure: false,
     };
-    let (r, _) = fetch(&url, &tls, Path::new("."), Duration::from_secs(10)).await;
+    let (r, _) = fetch(&url, &tls, 10).await;
     let d = r.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(d.issuer, Some(format!("{}/oauth2/token", standin.base)));
     assert!(d.introspection.is_none(), "absent from the document");
 
     // default policy: the test CA is not trusted, and the error says what the server showed
-    let (r, _) = fetch(
-        &url,
-        &TlsPolicy::default(),
-        Path::new("."),
-        Duration::from_secs(10),
-    )
-    .await;
+    let (r, _) = fetch(&url, &TlsPolicy::default(), 10).await;
     let e = r.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Tls, "{e}");
     assert_eq!(
@@ -256,8 +234,7 @@ async fn standin_https_discovery_verifies_tls() {
             ca_file: None,
             insecure: true,
         },
-        Path::new("."),
-        Duration::from_secs(10),
+        10,
     )
     .await;
     assert!(r.is_ok(), "{r:?}");
@@ -273,13 +250,7 @@ async fn discovery_of_a_closed_port_gives_up_within_the_timeout() {
         .port();
     let url = format!("http://127.0.0.1:{port}/oauth2/token/.well-known/openid-configuration");
     let t = Instant::now();
-    let (r, lines) = fetch(
-        &url,
-        &TlsPolicy::default(),
-        Path::new("."),
-        Duration::from_secs(2),
-    )
-    .await;
+    let (r, lines) = fetch(&url, &TlsPolicy::default(), 2).await;
     let e = r.unwrap_err();
     assert!(t.elapsed() < Duration::from_secs(8), "{:?}", t.elapsed());
     assert_eq!(e.kind, ErrorKind::Connect, "{e}");

@@ -14,20 +14,13 @@ use kmpilot::profile::Profile;
 use kmpilot::steps::key_manager::TlsPolicy;
 use serde_json::Value;
 
-fn trust(standin: &StandIn) -> TlsPolicy {
-    TlsPolicy {
-        ca_file: Some(standin.ca_file()),
-        insecure: false,
-    }
-}
-
 fn base_dir() -> PathBuf {
     std::env::temp_dir()
 }
 
 /// Runs `register`, returning its result and the progress lines.
 async fn run(
-    reg: &kmpilot::steps::key_manager::Registration,
+    reg: &kmpilot::plan::key_manager::Registration,
     admin_password: &str,
     discovered: Option<&Discovered>,
 ) -> (Result<Outcome, KmError>, Vec<String>) {
@@ -35,7 +28,7 @@ async fn run(
 }
 
 async fn run_in(
-    reg: &kmpilot::steps::key_manager::Registration,
+    reg: &kmpilot::plan::key_manager::Registration,
     dir: &std::path::Path,
     admin_password: &str,
     discovered: Option<&Discovered>,
@@ -69,7 +62,7 @@ fn assert_clean(standin: &StandIn, lines: &[String], err: Option<&KmError>) {
 async fn standin_apim_creates_then_updates_without_duplicate() {
     let standin = StandIn::start(0).await;
     let p = Profile::quickstart("km");
-    let reg = standin.registration(&p, trust(&standin));
+    let reg = standin.registration(&p, standin.trust());
 
     let (r, lines) = run(&reg, ADMIN_PASSWORD, None).await;
     let first = r.unwrap_or_else(|e| panic!("{e}"));
@@ -129,7 +122,7 @@ async fn standin_apim_takes_discovered_values_except_overrides() {
     let standin = StandIn::start(0).await;
     let mut p = Profile::quickstart("km");
     p.key_manager.endpoints.revoke = Some("https://revoke.example/oauth2/revoke".into());
-    let reg = standin.registration(&p, trust(&standin));
+    let reg = standin.registration(&p, standin.trust());
     let doc = serde_json::json!({
         "issuer": "https://is.internal:9443/oauth2/token",
         "token_endpoint": "https://is.internal:9443/oauth2/token",
@@ -174,7 +167,7 @@ async fn standin_apim_takes_discovered_values_except_overrides() {
 async fn standin_apim_wrong_admin_password_is_401_with_credentials_hint() {
     let standin = StandIn::start(0).await;
     let p = Profile::quickstart("km");
-    let reg = standin.registration(&p, trust(&standin));
+    let reg = standin.registration(&p, standin.trust());
     let wrong = "Wr0ng-admin-pw-9d8e";
     let (r, lines) = run(&reg, wrong, None).await;
     let e = r.unwrap_err();
@@ -208,7 +201,7 @@ async fn standin_apim_wrong_admin_password_is_401_with_credentials_hint() {
 async fn standin_apim_wrong_base_path_is_404_with_host_and_path_hint() {
     let standin = StandIn::start(0).await;
     let p = Profile::quickstart("km");
-    let mut reg = standin.registration(&p, trust(&standin));
+    let mut reg = standin.registration(&p, standin.trust());
     reg.key_managers_url = format!("{}/api/am/admin/v3/key-managers", standin.base);
     let (r, lines) = run(&reg, ADMIN_PASSWORD, None).await;
     let e = r.unwrap_err();
@@ -236,7 +229,7 @@ async fn standin_apim_wrong_base_path_is_404_with_host_and_path_hint() {
 async fn standin_apim_503_while_starting_then_success() {
     let standin = StandIn::start(3).await;
     let p = Profile::quickstart("km");
-    let reg = standin.registration(&p, trust(&standin));
+    let reg = standin.registration(&p, standin.trust());
     let (r, lines) = run(&reg, ADMIN_PASSWORD, None).await;
     assert!(matches!(r, Ok(Outcome::Created { .. })), "{r:?}");
     let retries: Vec<_> = lines
@@ -257,7 +250,7 @@ async fn standin_apim_503_while_starting_then_success() {
 async fn standin_apim_still_503_gives_up_within_the_timeout() {
     let standin = StandIn::start(usize::MAX).await;
     let p = Profile::quickstart("km");
-    let mut reg = standin.registration(&p, trust(&standin));
+    let mut reg = standin.registration(&p, standin.trust());
     reg.timeout_seconds = 3;
     let t = Instant::now();
     let (r, lines) = run(&reg, ADMIN_PASSWORD, None).await;
@@ -375,7 +368,7 @@ async fn standin_apim_certificate_for_another_host_is_reported() {
     )
     .await;
     let p = Profile::quickstart("km");
-    let reg = standin.registration(&p, trust(&standin));
+    let reg = standin.registration(&p, standin.trust());
     let (r, lines) = run(&reg, ADMIN_PASSWORD, None).await;
     let e = r.unwrap_err();
     eprintln!("{e}");
@@ -452,7 +445,7 @@ async fn standin_apim_insecure_skips_verification() {
 async fn standin_apim_schema_rejection_is_shown_without_the_echoed_password() {
     let standin = StandIn::start(0).await;
     let p = Profile::quickstart("km");
-    let mut reg = standin.registration(&p, trust(&standin));
+    let mut reg = standin.registration(&p, standin.trust());
     // a string where the schema wants a boolean; the stand-in echoes the body, password and all
     // (additionalProperties first, so the password falls inside the excerpt)
     let mut reordered = serde_json::Map::new();
@@ -496,7 +489,7 @@ async fn standin_apim_token_without_admin_scopes_gets_a_scopes_hint() {
     let standin = StandIn::start(0).await;
     standin.state.0.lock().unwrap().deny_scopes = true;
     let p = Profile::quickstart("km");
-    let reg = standin.registration(&p, trust(&standin));
+    let reg = standin.registration(&p, standin.trust());
     let (r, lines) = run(&reg, ADMIN_PASSWORD, None).await;
     let e = r.unwrap_err();
     eprintln!("{e}");

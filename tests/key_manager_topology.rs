@@ -17,18 +17,13 @@ mod support;
 use std::time::Duration;
 
 use km_support::*;
+use kmpilot::http::Discovered;
 use kmpilot::http::{ErrorKind, Outcome, Reach, register_via};
+use kmpilot::kube::Kube;
 use kmpilot::kube::port_forward::{LocalForward, ready_pod_of_service};
 use kmpilot::profile::Profile;
-use kmpilot::steps::key_manager::{ServerEndpoints, TlsPolicy};
+use kmpilot::steps::key_manager::{Registration, ServerEndpoints, TlsPolicy};
 use serde_json::json;
-
-fn trust(standin: &StandIn) -> TlsPolicy {
-    TlsPolicy {
-        ca_file: Some(standin.ca_file()),
-        insecure: false,
-    }
-}
 
 /// The Service the IS chart renders for release `is` (wso2/kubernetes-is `templates/svc.yaml`:
 /// name `..fullname` = `<release>-identity-server`, port `servlet-https` 9443, selector
@@ -72,20 +67,56 @@ async fn register_plain(
     standin: &StandIn,
     p: &Profile,
 ) -> (Result<Outcome, kmpilot::http::KmError>, Vec<String>) {
-    let reg = standin.registration(p, trust(standin));
+    register_over(&standin.registration(p, standin.trust()), &Reach::direct()).await
+}
+
+/// `register_via` with the stand-in's passwords over `reach`: the answer and the progress
+/// lines.
+async fn register_over(
+    reg: &Registration,
+    reach: &Reach,
+) -> (Result<Outcome, kmpilot::http::KmError>, Vec<String>) {
     let mut lines = Vec::new();
     let mut progress = |l: String| lines.push(l);
     let r = register_via(
-        &reg,
+        reg,
         &std::env::temp_dir(),
         ADMIN_PASSWORD,
         CONNECTOR_PASSWORD,
         None,
-        &Reach::direct(),
+        reach,
         &mut progress,
     )
     .await;
     (r, lines)
+}
+
+/// `discover_via` of `url` over `reach`, waiting at most `secs`.
+async fn discover_over(
+    url: &str,
+    tls: &TlsPolicy,
+    reach: &Reach,
+    secs: u64,
+) -> Result<Discovered, kmpilot::http::KmError> {
+    kmpilot::http::discover_via(
+        url,
+        tls,
+        &std::env::temp_dir(),
+        Duration::from_secs(secs),
+        reach,
+        &mut |_| {},
+    )
+    .await
+}
+
+/// The test's namespace `name` holding the IS chart's Service, and a client of the cluster.
+async fn namespace_with_is(tc: &support::TestCluster, name: &str) -> (support::Cleanup, Kube) {
+    let ns = tc.namespace(name);
+    let kube = tc.kube().await;
+    kube.apply(&is_chart_service(&ns.name), false)
+        .await
+        .unwrap();
+    (ns, kube)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -93,11 +124,7 @@ async fn standin_apim_quickstart_endpoints_resolve_to_services_of_the_test_clust
     let Some(tc) = support::test_cluster() else {
         return;
     };
-    let ns = tc.namespace("km-topology-quickstart");
-    let kube = tc.kube().await;
-    kube.apply(&is_chart_service(&ns.name), false)
-        .await
-        .unwrap();
+    let (ns, kube) = namespace_with_is(&tc, "km-topology-quickstart").await;
     let standin = StandIn::start(0).await;
     standin.in_cluster(kube.client(), &ns.name);
 
@@ -131,11 +158,7 @@ async fn standin_apim_refuses_public_only_endpoints() {
     let Some(tc) = support::test_cluster() else {
         return;
     };
-    let ns = tc.namespace("km-topology-public");
-    let kube = tc.kube().await;
-    kube.apply(&is_chart_service(&ns.name), false)
-        .await
-        .unwrap();
+    let (ns, kube) = namespace_with_is(&tc, "km-topology-public").await;
     let standin = StandIn::start(0).await;
     standin.in_cluster(kube.client(), &ns.name);
 
@@ -242,7 +265,7 @@ async fn registration_through_a_forward_listener_verifies_the_public_name() {
     assert!(!kmpilot::http::reach::resolves(host, Duration::from_secs(5)).await);
     let fwd = LocalForward::to_address(standin.addr).await.unwrap();
     let p = Profile::quickstart("fwd");
-    let mut reg = standin.registration(&p, trust(&standin));
+    let mut reg = standin.registration(&p, standin.trust());
     for u in [
         &mut reg.dcr_url,
         &mut reg.token_url,
@@ -251,18 +274,7 @@ async fn registration_through_a_forward_listener_verifies_the_public_name() {
         *u = u.replace(&standin.base, &format!("https://{host}"));
     }
     let reach = Reach::direct().through(host, fwd.local(), None);
-    let mut lines = Vec::new();
-    let mut progress = |l: String| lines.push(l);
-    let r = register_via(
-        &reg,
-        &std::env::temp_dir(),
-        ADMIN_PASSWORD,
-        CONNECTOR_PASSWORD,
-        None,
-        &reach,
-        &mut progress,
-    )
-    .await;
+    let (r, lines) = register_over(&reg, &reach).await;
     assert!(
         matches!(r, Ok(Outcome::Created { .. })),
         "{r:?}\n{lines:#?}"
@@ -275,32 +287,13 @@ async fn registration_through_a_forward_listener_verifies_the_public_name() {
     ] {
         *u = u.replace(&format!("https://{host}"), &format!("https://{host}:9443"));
     }
-    let r = register_via(
-        &reg,
-        &std::env::temp_dir(),
-        ADMIN_PASSWORD,
-        CONNECTOR_PASSWORD,
-        None,
-        &reach,
-        &mut |_| {},
-    )
-    .await;
+    let (r, _) = register_over(&reg, &reach).await;
     assert!(matches!(r, Ok(Outcome::Updated { .. })), "{r:?}");
 
     // without the CA the same route is refused: verification is not relaxed
     let mut untrusted = reg.clone();
     untrusted.tls = TlsPolicy::default();
-    let e = register_via(
-        &untrusted,
-        &std::env::temp_dir(),
-        ADMIN_PASSWORD,
-        CONNECTOR_PASSWORD,
-        None,
-        &reach,
-        &mut |_| {},
-    )
-    .await
-    .unwrap_err();
+    let e = register_over(&untrusted, &reach).await.0.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Tls, "{e}");
 }
 
@@ -316,46 +309,25 @@ async fn a_forward_to_a_server_whose_certificate_names_another_host_is_refused()
     let fwd = LocalForward::to_address(standin.addr).await.unwrap();
     let reach = Reach::direct().through(host, fwd.local(), None);
     let url = format!("https://{host}/oauth2/token/.well-known/openid-configuration");
-    let e = kmpilot::http::discover_via(
-        &url,
-        &trust(&standin),
-        &std::env::temp_dir(),
-        Duration::from_secs(5),
-        &reach,
-        &mut |_| {},
-    )
-    .await
-    .unwrap_err();
+    let e = discover_over(&url, &standin.trust(), &reach, 5)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Tls, "{e}");
     assert!(e.to_string().contains("does not name"), "{e}");
     // the pod's own certificate as the extra root does not help a wrong name either
     let reach = Reach::direct().through(host, fwd.local(), Some(standin.ca_file()));
-    let e = kmpilot::http::discover_via(
-        &url,
-        &TlsPolicy::default(),
-        &std::env::temp_dir(),
-        Duration::from_secs(5),
-        &reach,
-        &mut |_| {},
-    )
-    .await
-    .unwrap_err();
+    let e = discover_over(&url, &TlsPolicy::default(), &reach, 5)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Tls, "{e}");
 
     // a server naming the host, trusted only through the pod certificate: discovery works
     let good = StandIn::start_with(pki("pod CA", host, &[host]), 0).await;
     let fwd = LocalForward::to_address(good.addr).await.unwrap();
     let reach = Reach::direct().through(host, fwd.local(), Some(good.ca_file()));
-    let d = kmpilot::http::discover_via(
-        &url,
-        &TlsPolicy::default(),
-        &std::env::temp_dir(),
-        Duration::from_secs(5),
-        &reach,
-        &mut |_| {},
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let d = discover_over(&url, &TlsPolicy::default(), &reach, 5)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(d.issuer.is_some());
 }
 
@@ -364,11 +336,7 @@ async fn port_forward_picks_a_ready_pod_of_the_service_and_names_it_when_it_fail
     let Some(tc) = support::test_cluster() else {
         return;
     };
-    let ns = tc.namespace("km-topology-forward");
-    let kube = tc.kube().await;
-    kube.apply(&is_chart_service(&ns.name), false)
-        .await
-        .unwrap();
+    let (ns, kube) = namespace_with_is(&tc, "km-topology-forward").await;
     // the Service selects nothing yet
     let e = ready_pod_of_service(kube.client(), &ns.name, "is-identity-server", 9443)
         .await
@@ -413,13 +381,11 @@ async fn port_forward_picks_a_ready_pod_of_the_service_and_names_it_when_it_fail
         .unwrap();
     let host = "is.kmpilot.invalid";
     let reach = Reach::direct().through(host, fwd.local(), None);
-    let r = kmpilot::http::discover_via(
+    let r = discover_over(
         &format!("https://{host}/oauth2/token/.well-known/openid-configuration"),
         &TlsPolicy::default(),
-        &std::env::temp_dir(),
-        Duration::from_secs(3),
         &reach,
-        &mut |_| {},
+        3,
     )
     .await;
     assert!(r.is_err(), "kwok cannot serve the stream: {r:?}");
@@ -477,11 +443,7 @@ async fn doctor_says_where_each_server_to_server_endpoint_resolves() {
     let Some(tc) = support::test_cluster() else {
         return;
     };
-    let ns = tc.namespace("km-topology-doctor");
-    let kube = tc.kube().await;
-    kube.apply(&is_chart_service(&ns.name), false)
-        .await
-        .unwrap();
+    let (ns, kube) = namespace_with_is(&tc, "km-topology-doctor").await;
     kube.apply(&apim_chart_service(&ns.name), false)
         .await
         .unwrap();

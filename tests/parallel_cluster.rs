@@ -7,82 +7,68 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use kmpilot::plan::StepId;
 use serde_json::Value;
 
 mod support;
-use support::kubectl;
+use support::deployment::Deployment;
+use support::{charts, kubectl};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 struct Env {
-    dir: tempfile::TempDir,
-    ns: String,
+    d: Deployment,
     profile: PathBuf,
+}
+
+impl std::ops::Deref for Env {
+    type Target = Deployment;
+    fn deref(&self) -> &Deployment {
+        &self.d
+    }
 }
 
 impl Env {
     /// A fresh namespace and a profile installing both stand-in charts, with the IS image
     /// built (`build`) and the key manager registered (`register`); no DNS step.
     fn new(ns: &str, build: bool, register: bool) -> Env {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            ns,
-            "--wait=true",
-            "--ignore-not-found",
-        ]);
-        support::ensure_nginx_ingress_class();
-        let dir = tempfile::tempdir().unwrap();
-        let charts = root().join("tests/charts");
+        let d = Deployment::new(ns);
         let image = if build {
             "{ build: true, base: wso2/wso2is:7.1.0, registry: localhost:5000, repository: wso2is-km, tag: \"7.1.0\", delivery: push }"
         } else {
             "{ build: false, registry: docker.io, repository: wso2/wso2is, tag: \"7.1.0\" }"
         };
-        let profile = dir.path().join("p.yaml");
-        std::fs::write(
-            &profile,
-            format!(
+        let profile = d.write(
+            "p.yaml",
+            &format!(
                 "apiVersion: kmpilot/v1\nkind: Profile\nname: {ns}\ncluster: {{ namespace: {ns} }}\n\
                  identityServer:\n  chart: {is}\n  hostname: is.{ns}.test\n  image: {image}\n  helmTimeoutMinutes: 3\n\
                  apiManager:\n  chart: {am}\n  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}\n  helmTimeoutMinutes: 3\n\
                  keyManager: {{ register: {register}, discover: false }}\ndns: {{ mode: none }}\n",
-                is = charts.join("identity-server-standin").display(),
-                am = charts.join("wso2am-standin").display(),
+                is = charts().join("identity-server-standin").display(),
+                am = charts().join("wso2am-standin").display(),
             ),
-        )
-        .unwrap();
-        Env {
-            dir,
-            ns: ns.to_string(),
-            profile,
-        }
+        );
+        Env { d, profile }
     }
 
+    /// `kmpilot apply -o json` with the named docker stand-in first on PATH.
     fn apply(&self, extra: &[&str]) -> Command {
         let path = format!(
             "{}:{}",
             root().join("tests/docker-standin").display(),
             std::env::var("PATH").unwrap_or_default()
         );
-        let mut c = Command::new(env!("CARGO_BIN_EXE_kmpilot"));
-        c.args(["apply", "--yes", "-o", "json", "-f"])
-            .arg(&self.profile)
+        let mut c = self.d.kmpilot(&["apply", "--yes", "-o", "json", "-f"]);
+        c.arg(&self.profile)
             .args(extra)
             .env("PATH", path)
-            .env("KMPILOT_STATE_DIR", self.dir.path().join("state"))
             .env("DOCKER_STANDIN_STATE", self.dir.path().join("images"))
-            .env("DOCKER_STANDIN_BUILD_SECONDS", "0")
-            .env("KEYSTORE_PASSWORD", "kmpilot-test-store")
-            .env("APIM_ADMIN_PASSWORD", "kmpilot-test-admin")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .env("DOCKER_STANDIN_BUILD_SECONDS", "0");
         c
     }
 
@@ -95,18 +81,6 @@ impl Env {
             .iter()
             .map(|s| (s.id, plan.needs(s.id)))
             .collect()
-    }
-}
-
-impl Drop for Env {
-    fn drop(&mut self) {
-        let _ = kubectl(&[
-            "delete",
-            "namespace",
-            &self.ns,
-            "--wait=false",
-            "--ignore-not-found",
-        ]);
     }
 }
 

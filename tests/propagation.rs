@@ -14,6 +14,11 @@ fn all_text(p: &Profile) -> String {
     s
 }
 
+/// The YAML artifact `path` of `plan`, parsed.
+fn values(plan: &kmpilot::plan::Plan, path: &str) -> serde_json::Value {
+    serde_saphyr::from_str(&plan.artifact(path).unwrap().content).unwrap()
+}
+
 #[test]
 fn a_hostname_change_reaches_every_artifact() {
     let mut p = Profile::quickstart("prop");
@@ -25,8 +30,7 @@ fn a_hostname_change_reaches_every_artifact() {
     assert!(spec.apim_sans.contains(&"apim.acme.io".to_string()));
     assert!(spec.is_sans.contains(&"iam.acme.io".to_string()));
 
-    let apim: serde_json::Value =
-        serde_saphyr::from_str(&plan.artifact("api-manager/values.yaml").unwrap().content).unwrap();
+    let apim = values(&plan, "api-manager/values.yaml");
     assert_eq!(
         apim["kubernetes"]["ingress"]["management"]["hostname"],
         "apim.acme.io"
@@ -35,13 +39,7 @@ fn a_hostname_change_reaches_every_artifact() {
         apim["kubernetes"]["gatewayAPI"]["management"]["hostname"],
         "apim.acme.io"
     );
-    let is: serde_json::Value = serde_saphyr::from_str(
-        &plan
-            .artifact("identity-server/values.yaml")
-            .unwrap()
-            .content,
-    )
-    .unwrap();
+    let is = values(&plan, "identity-server/values.yaml");
     assert_eq!(is["deployment"]["ingress"]["hostName"], "iam.acme.io");
 
     let hosts = &plan.artifact("dns/hosts.block").unwrap().content;
@@ -97,13 +95,7 @@ fn a_release_change_reaches_the_in_cluster_names() {
     let mut p = Profile::quickstart("prop");
     p.api_manager.release = "gw1".into();
     let plan = kmpilot::steps::plan(&p);
-    let is: serde_json::Value = serde_saphyr::from_str(
-        &plan
-            .artifact("identity-server/values.yaml")
-            .unwrap()
-            .content,
-    )
-    .unwrap();
+    let is = values(&plan, "identity-server/values.yaml");
     let toml: toml::Table =
         toml::from_str(is["deploymentToml"]["extraConfigs"].as_str().unwrap()).unwrap();
     assert_eq!(
@@ -115,8 +107,7 @@ fn a_release_change_reaches_the_in_cluster_names() {
             .apim_sans
             .contains(&"gw1-wso2am-all-in-one-am-service.wso2.svc".to_string())
     );
-    let apim: serde_json::Value =
-        serde_saphyr::from_str(&plan.artifact("api-manager/values.yaml").unwrap().content).unwrap();
+    let apim = values(&plan, "api-manager/values.yaml");
     assert_eq!(
         apim["wso2"]["apim"]["configurations"]["gateway"]["environments"][0]["serviceName"],
         "gw1-wso2am-all-in-one-am-service"

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod support;
-use support::kubectl;
+use support::{fresh_namespace, jsonpath, kubectl, ok};
 
 /// The shared gate: a visible SKIPPED without a cluster, a failure under CI.
 fn cluster() -> bool {
@@ -21,30 +21,6 @@ fn cluster() -> bool {
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Creates `ns` empty. A namespace an earlier run deleted with --wait=false may still be
-/// terminating: objects put into it would vanish with it, so wait for it to be gone first.
-fn fresh_namespace(ns: &str) {
-    ok(kubectl(&[
-        "delete",
-        "namespace",
-        ns,
-        "--ignore-not-found",
-        "--wait=true",
-        "--timeout=120s",
-    ]));
-    ok(kubectl(&["create", "namespace", ns]));
-}
-
-fn ok(o: Output) -> String {
-    assert!(
-        o.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
 }
 
 fn apply(dir: &Path, profile: &Path, only: &str, env: &[(&str, &str)]) -> (i32, String, String) {
@@ -171,7 +147,7 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
         ("kmp-pj-two", "other-sa"),
     ] {
         let binding = format!("kmpilot-privatejet-{ns}-{sa}");
-        let subject = ok(kubectl(&[
+        let subject = ok(&kubectl(&[
             "get",
             "clusterrolebinding",
             &binding,
@@ -183,20 +159,12 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
             format!("{sa}/{ns}"),
             "the binding names the account kmpilot created"
         );
-        let token = ok(kubectl(&[
-            "get",
-            "secret",
-            &format!("{sa}-token"),
-            "-n",
-            ns,
-            "-o",
-            "jsonpath={.data.token}",
-        ]));
+        let token = jsonpath("secret", &format!("{sa}-token"), ns, "{.data.token}");
         assert!(!token.is_empty(), "token controller filled {ns}/{sa}-token");
         // the account can do what the ClusterRole allows and no more
         let who = format!("system:serviceaccount:{ns}:{sa}");
         assert_eq!(
-            ok(kubectl(&[
+            ok(&kubectl(&[
                 "auth",
                 "can-i",
                 "list",
@@ -214,15 +182,12 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
             Some(1)
         );
     }
-    let cr = ok(kubectl(&[
-        "get",
+    let cr = jsonpath(
         "security",
         "securitybasic",
-        "-n",
         "kmp-pj-two",
-        "-o",
-        "jsonpath={.spec.type}/{.spec.securityConfig[0].credentials}",
-    ]));
+        "{.spec.type}/{.spec.securityConfig[0].credentials}",
+    );
     assert_eq!(cr, "basic/securitybasic-credentials");
 
     let merged = std::fs::read_to_string(dir.path().join("deployment.toml")).unwrap();
@@ -237,7 +202,7 @@ fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
     );
     assert_eq!(arr[0]["displayName"].as_str(), Some("Cluster one"));
     assert_eq!(arr[0]["properties"]["Replicas"].as_integer(), Some(1));
-    let server = ok(kubectl(&[
+    let server = ok(&kubectl(&[
         "config",
         "view",
         "--minify",
@@ -315,7 +280,7 @@ fn delete_kms_objects() {
             "--wait=true",
             "--timeout=120s",
         ]);
-        ok(kubectl(&a));
+        ok(&kubectl(&a));
     }
 }
 
@@ -323,7 +288,7 @@ fn json_of(args: &[&str]) -> serde_json::Value {
     let mut a = vec!["get"];
     a.extend_from_slice(args);
     a.extend(["-o", "json"]);
-    serde_json::from_str(&ok(kubectl(&a))).expect("kubectl -o json")
+    serde_json::from_str(&ok(&kubectl(&a))).expect("kubectl -o json")
 }
 
 fn names(list: &serde_json::Value) -> Vec<String> {
@@ -349,7 +314,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
          scripts/test-cluster env), which put the real istioctl on PATH"
     );
     // the configuration the real istioctl injects with: installed by scripts/test-cluster up
-    ok(kubectl(&[
+    ok(&kubectl(&[
         "get",
         "configmap",
         "istio-sidecar-injector",
@@ -364,7 +329,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
          apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tokenadapter, namespace: istio-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: tokenadapter}}\n  template:\n    metadata: {labels: {app: tokenadapter}}\n    spec: {containers: [{name: sts, image: ibmcom/sts:1}]}\n---\n\
          apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: key-management-api, namespace: kube-system}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: kms-api}}\n  template:\n    metadata: {labels: {app: kms-api}}\n    spec: {containers: [{name: api, image: ibmcom/kms-api:1}]}\n",
     );
-    ok(kubectl(&[
+    ok(&kubectl(&[
         "rollout",
         "status",
         "deployment/tokenadapter",
@@ -373,7 +338,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         "--timeout=60s",
     ]));
     let sts_pods = || -> Vec<String> {
-        ok(kubectl(&[
+        ok(&kubectl(&[
             "get",
             "pods",
             "-n",
@@ -407,25 +372,9 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
         "{out}\n{err}"
     );
 
-    let key = ok(kubectl(&[
-        "get",
-        "secret",
-        "sts-apikey",
-        "-n",
-        "istio-system",
-        "-o",
-        "jsonpath={.data.apikey}",
-    ]));
+    let key = jsonpath("secret", "sts-apikey", "istio-system", "{.data.apikey}");
     assert_eq!(key, "a21zLWFwaS1rZXktMTIz", "base64 of the API key");
-    let other = ok(kubectl(&[
-        "get",
-        "secret",
-        "sts-apikey",
-        "-n",
-        "istio-system",
-        "-o",
-        "jsonpath={.data.other}",
-    ]));
+    let other = jsonpath("secret", "sts-apikey", "istio-system", "{.data.other}");
     assert!(!other.is_empty(), "patched, not replaced: other keys stay");
     let pods_after = sts_pods();
     assert!(
@@ -474,57 +423,42 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
     let volumes = names(&spec["volumes"]);
     assert!(volumes.contains(&"istio-envoy".to_string()), "{volumes:?}");
 
-    let vs = ok(kubectl(&[
-        "get",
+    let vs = jsonpath(
         "virtualservices.networking.istio.io",
         "kmsvservice",
-        "-n",
         "kube-system",
-        "-o",
-        "jsonpath={.spec.http[0].match[0].uri.prefix} {.spec.http[0].rewrite.uri} {.spec.http[0].route[0].destination.host}:{.spec.http[0].route[0].destination.port.number}",
-    ]));
+        "{.spec.http[0].match[0].uri.prefix} {.spec.http[0].rewrite.uri} {.spec.http[0].route[0].destination.host}:{.spec.http[0].route[0].destination.port.number}",
+    );
     assert_eq!(vs, "/kms/api /api kms-api:28674");
-    let gw = ok(kubectl(&[
-        "get",
+    let gw = jsonpath(
         "gateways.networking.istio.io",
         "kmsgateway",
-        "-n",
         "kube-system",
-        "-o",
-        "jsonpath={.spec.servers[0].port.number} {.spec.servers[0].tls.mode}",
-    ]));
+        "{.spec.servers[0].port.number} {.spec.servers[0].tls.mode}",
+    );
     assert_eq!(gw, "443 SIMPLE");
     assert_eq!(
-        ok(kubectl(&[
-            "get",
+        jsonpath(
             "destinationrules.networking.istio.io",
             "kms-api-tls",
-            "-n",
             "kube-system",
-            "-o",
-            "jsonpath={.spec.trafficPolicy.tls.mode}"
-        ])),
+            "{.spec.trafficPolicy.tls.mode}"
+        ),
         "SIMPLE"
     );
-    let cert = ok(kubectl(&[
-        "get",
+    let cert = jsonpath(
         "certificates.cert-manager.io",
         "istio-ingressgateway-certs",
-        "-n",
         "istio-system",
-        "-o",
-        "jsonpath={.spec.secretName} {.spec.ipAddresses[0]} {.spec.issuerRef.kind}",
-    ]));
+        "{.spec.secretName} {.spec.ipAddresses[0]} {.spec.issuerRef.kind}",
+    );
     assert_eq!(cert, "istio-ingressgateway-certs 9.42.136.50 ClusterIssuer");
-    let pol = ok(kubectl(&[
-        "get",
+    let pol = jsonpath(
         "identitymappingpolicy",
         "stspolicy",
-        "-n",
         "istio-system",
-        "-o",
-        "jsonpath={.spec.identityMapping.targetCredentials.apiKeyRef.secretName} {.spec.mappingType} {.spec.sourceAuthority}",
-    ]));
+        "{.spec.identityMapping.targetCredentials.apiKeyRef.secretName} {.spec.mappingType} {.spec.sourceAuthority}",
+    );
     assert_eq!(pol, "sts-apikey inbound ibm-cloud-iam");
     assert!(!out.contains("kms-api-key-123") && !err.contains("kms-api-key-123"));
 
@@ -560,7 +494,7 @@ fn the_real_crds_are_in_force_and_reject_malformed_objects() {
     }
     // what the real CRDs serve: BackendTLSPolicy comes with the standard channel at v1, and
     // cert-manager serves only cert-manager.io/v1 (not the pre-1.0 certmanager.k8s.io)
-    let served = ok(kubectl(&["api-versions"]));
+    let served = ok(&kubectl(&["api-versions"]));
     for v in [
         "gateway.networking.k8s.io/v1",
         "networking.istio.io/v1alpha3",
@@ -570,7 +504,7 @@ fn the_real_crds_are_in_force_and_reject_malformed_objects() {
         assert!(served.lines().any(|l| l == v), "{v} not served:\n{served}");
     }
     assert!(!served.contains("certmanager.k8s.io"), "{served}");
-    let btls = ok(kubectl(&[
+    let btls = ok(&kubectl(&[
         "get",
         "crd",
         "backendtlspolicies.gateway.networking.k8s.io",
@@ -679,7 +613,7 @@ fn privatejet_operator_install_on_kubernetes_1_22_or_later_is_refused_before_any
         "{all}"
     );
     assert!(all.contains("nothing was changed"), "{all}");
-    let left = ok(kubectl(&[
+    let left = ok(&kubectl(&[
         "get",
         "configmaps,serviceaccounts,secrets",
         "-n",
@@ -740,15 +674,7 @@ fn kms_sts_with_the_legacy_cert_manager_group_stops_before_its_first_change() {
         !all.contains("v1alpha3 Gateway;") && !all.contains("IdentityMappingPolicy;"),
         "{all}"
     );
-    let key = ok(kubectl(&[
-        "get",
-        "secret",
-        "sts-apikey",
-        "-n",
-        ns,
-        "-o",
-        "jsonpath={.data.apikey}",
-    ]));
+    let key = jsonpath("secret", "sts-apikey", ns, "{.data.apikey}");
     assert_eq!(
         key, "b2xkLWtleQ==",
         "the API key was not patched (base64 of old-key)"

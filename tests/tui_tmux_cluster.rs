@@ -9,116 +9,31 @@
 //! typed password never reached the screen, and the profile file the wizard was only asked to
 //! run is byte-identical.
 
-use std::path::Path;
 use std::process::Command;
-use std::thread::sleep;
-use std::time::{Duration, Instant};
 
 mod support;
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-    fn capture(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "run"]).stdout).into_owned()
-    }
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.cmd(&["send-keys", "-t", "run", k]);
-            sleep(Duration::from_millis(150));
-        }
-    }
-    fn wait_for(&self, what: &[&str], secs: u64, tick: impl FnMut()) -> (bool, String) {
-        self.wait_until(|s| what.iter().all(|w| s.contains(w)), secs, tick)
-    }
-    /// Polls the screen until `ok` holds or `secs` pass; returns the last capture either way.
-    fn wait_until(
-        &self,
-        ok: impl Fn(&str) -> bool,
-        secs: u64,
-        mut tick: impl FnMut(),
-    ) -> (bool, String) {
-        let end = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let s = self.capture();
-            if ok(&s) {
-                return (true, s);
-            }
-            if Instant::now() > end {
-                return (false, s);
-            }
-            tick();
-            sleep(Duration::from_millis(250));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-fn kubectl(args: &[&str]) -> std::process::Output {
-    Command::new("kubectl")
-        .args(args)
-        .output()
-        .expect("kubectl on PATH")
-}
+use support::deployment::Deployment;
+use support::kubectl;
+use support::tmux::Tmux;
 
 #[test]
 fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
     if support::test_cluster().is_none() {
         return;
     }
-    if Command::new("tmux").arg("-V").output().is_err() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "tmux is required on CI"
-        );
-        eprintln!("SKIPPED: tmux is not installed");
+    if !support::tmux::available() {
         return;
     }
     let ns = "kmp-tui";
-    let _ = kubectl(&[
-        "delete",
-        "namespace",
-        ns,
-        "--wait=true",
-        "--ignore-not-found",
-    ]);
-    support::ensure_nginx_ingress_class();
-
-    let dir = tempfile::tempdir().unwrap();
-    let charts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts");
-    std::fs::write(dir.path().join("hosts"), "127.0.0.1 localhost\n").unwrap();
-    let profile = dir.path().join("tui.yaml");
-    std::fs::write(
-        &profile,
-        format!(
-            "apiVersion: kmpilot/v1\nkind: Profile\nname: {ns}\ncluster: {{ namespace: {ns} }}\n\
-             identityServer:\n  chart: {is}\n  hostname: is.{ns}.test\n  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: \"7.1.0\" }}\n  helmTimeoutMinutes: 2\n\
-             apiManager:\n  chart: {am}\n  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}\n  helmTimeoutMinutes: 2\n\
-             keystores: {{ storePassword: {{ prompt: true }} }}\n\
-             keyManager: {{ register: false }}\ndns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}\n",
-            is = charts.join("identity-server-standin").display(),
-            am = charts.join("wso2am-standin").display(),
-            hosts = dir.path().join("hosts").display(),
+    let d = Deployment::new(ns);
+    let dir = &d.dir;
+    let profile = d.write(
+        "tui.yaml",
+        &d.quickstart_yaml().replace(
+            "keyManager:",
+            "keystores: { storePassword: { prompt: true } }\nkeyManager:",
         ),
-    )
-    .unwrap();
-
+    );
     let profile_before = std::fs::read(&profile).unwrap();
     // a second profile in the store, for Ctrl-O
     let store = dir.path().join("state/config/profiles");
@@ -142,20 +57,7 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
         bin = env!("CARGO_BIN_EXE_kmpilot"),
         profile = profile.display(),
     );
-    let out = t.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "run",
-        "-x",
-        "160",
-        "-y",
-        "48",
-        "sh",
-        "-c",
-        &script,
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    t.start(&script);
     let (ok, s) = t.wait_for(&["Cluster & prerequisites"], 20, || {});
     assert!(ok, "the wizard did not open:\n{s}");
 
@@ -218,29 +120,9 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
     t.keys(&["Enter"]);
 
     // play the ingress controller while the wizard runs
-    let ingress = "apim-wso2am-all-in-one-management-ingress";
     let mut published = false;
     let mut publish = || {
-        if !published
-            && kubectl(&["get", "ingress", ingress, "-n", ns, "-o", "name"])
-                .status
-                .success()
-        {
-            let patch = r#"{"status":{"loadBalancer":{"ingress":[{"ip":"10.9.8.7"}]}}}"#;
-            published = kubectl(&[
-                "patch",
-                "ingress",
-                ingress,
-                "-n",
-                ns,
-                "--subresource=status",
-                "--type=merge",
-                "-p",
-                patch,
-            ])
-            .status
-            .success();
-        }
+        published = published || support::try_publish_ingress_address(ns, "apim", "10.9.8.7");
     };
     // The run finishes with the summary dialog (console URLs) over the run screen. It covers
     // part of the Pods pane, so the pods are read only after it is closed, never while a
@@ -259,7 +141,7 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
         !s.contains(typed) && !s.contains("tui-admin"),
         "a secret reached the screen:\n{s}"
     );
-    let hosts = std::fs::read_to_string(dir.path().join("hosts")).unwrap();
+    let hosts = d.hosts();
     assert!(hosts.contains(&format!("10.9.8.7 am.{ns}.test")), "{hosts}");
 
     // Enter closes the summary (and does nothing on the bare run screen, so it is safe to send)
@@ -299,7 +181,6 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
     );
     let log = std::fs::read_to_string(dir.path().join("state/kmpilot.log")).unwrap_or_default();
     assert!(!log.contains(typed), "the typed secret reached the log");
-    let _ = kubectl(&["delete", "namespace", ns, "--wait=false"]);
 }
 
 /// The rows of the run screen's Pods pane: the lines inside the box titled "Pods (n)", right

@@ -11,9 +11,8 @@ use kmpilot::profile::Profile;
 use kmpilot::profile::secret::SecretRef;
 use kmpilot::verify::{ChartKind, Finding, Level, Report};
 
-fn charts() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts")
-}
+mod support;
+use support::{charts, copy_dir};
 
 /// Puts helm on PATH (the test-bins build's when none is there); false with a visible SKIPPED
 /// line when there is no helm at all, a failure under CI.
@@ -96,18 +95,7 @@ fn errors(reports: &[Report]) -> Vec<&Finding> {
 fn patched(chart: &str, file: &str, old: &str, new: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let src = charts().join(chart);
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap().flatten() {
-            let t = to.join(e.file_name());
-            if e.path().is_dir() {
-                copy(&e.path(), &t);
-            } else {
-                std::fs::copy(e.path(), t).unwrap();
-            }
-        }
-    }
-    copy(&src, dir.path());
+    copy_dir(&src, dir.path());
     let f = dir.path().join(file);
     let text = std::fs::read_to_string(&f).unwrap();
     assert!(text.contains(old), "{file} of {chart} has no `{old}`");

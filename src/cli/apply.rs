@@ -44,15 +44,8 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         (Ok(f), Ok(o)) => (f, o),
         _ => return EXIT_BAD_INPUT,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return EXIT_FAILED;
-        }
+    let Some(runtime) = super::runtime() else {
+        return EXIT_FAILED;
     };
     // meet the cluster first: its kind, nodes and ingress classes decide the `auto` answers
     // (a dry run does not start the AppArmor probe pod)
@@ -110,16 +103,10 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         concurrency: a.concurrency,
         skip: Vec::new(),
     };
-    let prompter = TerminalPrompter;
-    let uses = crate::exec::secrets_needed(&plan, &profile, &opts);
-    let secrets =
-        match Secrets::resolve(&uses, &opts.base_dir, interactive.then_some(&prompter as _)) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_BAD_INPUT;
-            }
-        };
+    let secrets = match resolve_secrets(&plan, &profile, &opts, interactive) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     tracing::info!(profile = %profile.name, dry_run = a.dry_run, "apply started");
     let ok = run_headless(
         &runtime,
@@ -151,6 +138,22 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         }
         EXIT_FAILED
     }
+}
+
+/// The secrets `plan` uses, asked for on the terminal when there is one; `Err` with the exit
+/// code of bad input once what is missing was said.
+pub(super) fn resolve_secrets(
+    plan: &crate::plan::Plan,
+    profile: &crate::profile::Profile,
+    opts: &RunOptions,
+    interactive: bool,
+) -> Result<Secrets, u8> {
+    let prompter = TerminalPrompter;
+    let uses = crate::exec::secrets_needed(plan, profile, opts);
+    Secrets::resolve(&uses, &opts.base_dir, interactive.then_some(&prompter as _)).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_BAD_INPUT
+    })
 }
 
 pub(super) async fn report(

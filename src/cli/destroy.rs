@@ -6,7 +6,6 @@ use std::io::IsTerminal;
 
 use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Format, load_profile};
 use crate::exec::journal;
-use crate::exec::secrets::{Secrets, TerminalPrompter};
 use crate::exec::{self, RunOptions};
 use crate::plan::{describe, destroy};
 
@@ -59,15 +58,8 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
             return EXIT_OK;
         }
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return EXIT_FAILED;
-        }
+    let Some(runtime) = super::runtime() else {
+        return EXIT_FAILED;
     };
     let state_dir = crate::profile::store::state_dir();
     let _log = super::logging::init(&state_dir);
@@ -95,16 +87,10 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
         concurrency: 1,
         skip: Vec::new(),
     };
-    let prompter = TerminalPrompter;
-    let uses = exec::secrets_needed(&plan, &profile, &opts);
-    let secrets =
-        match Secrets::resolve(&uses, &opts.base_dir, interactive.then_some(&prompter as _)) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_BAD_INPUT;
-            }
-        };
+    let secrets = match super::apply::resolve_secrets(&plan, &profile, &opts, interactive) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     tracing::info!(profile = %profile.name, dry_run = a.dry_run, "destroy started");
     let ok = super::apply::run_headless(
         &runtime,

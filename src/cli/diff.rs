@@ -13,15 +13,8 @@ pub fn run(cli: &Cli, file: &str, output: Format) -> u8 {
         Err(code) => return code,
     };
     let base_dir = crate::exec::base_dir(Some(&path));
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return diff::EXIT_DIFF_ERROR;
-        }
+    let Some(runtime) = super::runtime() else {
+        return diff::EXIT_DIFF_ERROR;
     };
     let report = runtime.block_on(diff::diff_profile(&loaded.profile, &base_dir));
     match output {

@@ -39,12 +39,8 @@ pub fn run(cli: &Cli, a: ImportArgs) -> u8 {
         return EXIT_BAD_INPUT;
     }
     crate::kube::ensure_crypto_provider();
-    let rt = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_FAILED;
-        }
+    let Some(rt) = super::runtime() else {
+        return EXIT_FAILED;
     };
     let req = import::live::Request {
         kubeconfig: None,

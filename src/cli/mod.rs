@@ -384,3 +384,18 @@ pub(crate) fn print_issues(source: &str, issues: &[Issue]) {
         eprintln!("{}", i.render(source));
     }
 }
+
+/// The multi-threaded runtime the commands that talk to the cluster run on; `None` once the
+/// reason it could not start was said.
+pub(crate) fn runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            None
+        }
+    }
+}

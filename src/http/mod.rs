@@ -31,4 +31,4 @@ pub use discover::{
 pub use error::{ErrorKind, KmError, PresentedCertificate};
 pub use reach::Reach;
 pub use register::{Outcome, Removed, deregister_via, register, register_via};
-pub use registered::registered_via;
+pub use registered::{all_registered_via, registered_via};

@@ -446,23 +446,19 @@ async fn list_for(
     say: &mut (dyn FnMut(String, &Redactor) + Send),
     deleting: bool,
 ) -> Result<Option<String>, KmError> {
-    let call = Call {
-        stage: STAGE_LIST,
-        method: "GET",
-        url: &reg.key_managers_url,
-    };
     say(
         format!("GET {} — is {} registered?", reg.key_managers_url, reg.name),
         redactor,
     );
-    let build = || {
-        client
-            .get(&reg.key_managers_url)
-            .header(reqwest::header::AUTHORIZATION, bearer)
-    };
-    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
-    expect(&call, &answer, &[StatusCode::OK], redactor)?;
-    let v: Value = json_of(&call, &answer, redactor)?;
+    let v = get_json(
+        client,
+        &reg.key_managers_url,
+        bearer,
+        deadline,
+        redactor,
+        say,
+    )
+    .await?;
     let Some(items) = v.get("list").and_then(Value::as_array) else {
         return Err(KmError::new(
             ErrorKind::Response,
@@ -471,7 +467,7 @@ async fn list_for(
             &reg.key_managers_url,
             format!(
                 "no `list` array in the answer: {}",
-                redactor.excerpt(&answer.body)
+                redactor.excerpt(&v.to_string())
             ),
         )
         .with_hint("is this the Admin REST API v4 (/api/am/admin/v4/key-managers)?"));
@@ -499,6 +495,30 @@ async fn list_for(
         redactor,
     );
     Ok(found)
+}
+
+/// A GET of the Admin REST API that must answer 200 with JSON.
+pub(super) async fn get_json(
+    client: &Routed<'_>,
+    url: &str,
+    bearer: &str,
+    deadline: Instant,
+    redactor: &Redactor,
+    say: &mut (dyn FnMut(String, &Redactor) + Send),
+) -> Result<Value, KmError> {
+    let call = Call {
+        stage: STAGE_LIST,
+        method: "GET",
+        url,
+    };
+    let build = || {
+        client
+            .get(url)
+            .header(reqwest::header::AUTHORIZATION, bearer)
+    };
+    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
+    expect(&call, &answer, &[StatusCode::OK], redactor)?;
+    json_of(&call, &answer, redactor)
 }
 
 #[allow(clippy::too_many_arguments)]

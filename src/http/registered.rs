@@ -1,21 +1,18 @@
 //! What API-M holds for a key manager (`kmpilot diff`): the same client and token as the
-//! registration (DCR, password grant), then a list and a GET of the key manager of that name.
+//! registration (DCR, password grant), then a list and a GET of the key manager of that name
+//! (for `kmpilot profiles import`, of every key manager listed).
 //! Nothing is saved; the body returned is API-M's, to be compared and shown masked.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::error::KmError;
 use super::reach::Reach;
 use super::redact::Redactor;
-use super::register::{
-    Routed, admin_client, admin_token, expect, json_of, key_manager_url, list, send_logged,
-};
-use super::send::Call;
-use crate::steps::key_manager::Registration;
+use super::register::{Routed, admin_client, admin_token, get_json, key_manager_url, list};
+use crate::plan::key_manager::Registration;
 
 /// The key manager named `reg.name` as API-M returns it, or `None` when there is none.
 pub async fn registered_via(
@@ -25,6 +22,33 @@ pub async fn registered_via(
     reach: &Reach,
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Option<Value>, KmError> {
+    read(reg, base_dir, admin_password, reach, progress, false)
+        .await
+        .map(|found| found.into_iter().next())
+}
+
+/// Every key manager API-M holds, each as its GET returns it (`kmpilot profiles import`);
+/// `reg.name` plays no part.
+pub async fn all_registered_via(
+    reg: &Registration,
+    base_dir: &Path,
+    admin_password: &str,
+    reach: &Reach,
+    progress: &mut (dyn FnMut(String) + Send),
+) -> Result<Vec<Value>, KmError> {
+    read(reg, base_dir, admin_password, reach, progress, true).await
+}
+
+/// The registration's client and token, then the key manager named `reg.name` (or, with
+/// `all`, every one listed), each read by id.
+async fn read(
+    reg: &Registration,
+    base_dir: &Path,
+    admin_password: &str,
+    reach: &Reach,
+    progress: &mut (dyn FnMut(String) + Send),
+    all: bool,
+) -> Result<Vec<Value>, KmError> {
     let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.clamp(1, 60));
     let (http, mut redactor) = admin_client(reg, base_dir, admin_password, reach)?;
     let client = Routed {
@@ -41,21 +65,32 @@ pub async fn registered_via(
         &mut say,
     )
     .await?;
-    let Some(id) = list(&client, reg, &bearer, deadline, &redactor, &mut say).await? else {
-        return Ok(None);
+    let ids: Vec<String> = if all {
+        let listed = get_json(
+            &client,
+            &reg.key_managers_url,
+            &bearer,
+            deadline,
+            &redactor,
+            &mut say,
+        )
+        .await?;
+        listed["list"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k["id"].as_str().map(str::to_string))
+            .collect()
+    } else {
+        list(&client, reg, &bearer, deadline, &redactor, &mut say)
+            .await?
+            .into_iter()
+            .collect()
     };
-    let url = key_manager_url(reg, &id);
-    let call = Call {
-        stage: super::register::STAGE_LIST,
-        method: "GET",
-        url: &url,
-    };
-    let build = || {
-        client
-            .get(&url)
-            .header(reqwest::header::AUTHORIZATION, &bearer)
-    };
-    let answer = send_logged(&call, &build, deadline, &redactor, &mut say).await?;
-    expect(&call, &answer, &[StatusCode::OK], &redactor)?;
-    json_of(&call, &answer, &redactor).map(Some)
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let url = key_manager_url(reg, &id);
+        out.push(get_json(&client, &url, &bearer, deadline, &redactor, &mut say).await?);
+    }
+    Ok(out)
 }

@@ -253,6 +253,30 @@ pub fn unresolved_notes(p: &Profile) -> Vec<String> {
     v
 }
 
+/// The cluster-kind decision about ingress under Gateway API exposure: no ingress class is
+/// used; an ingress-nginx the cluster has is named with its retirement.
+pub fn ingress_not_used(f: &crate::kube::ClusterFacts) -> Decision {
+    let nginx: Vec<&str> = f
+        .ingress_classes
+        .iter()
+        .filter(|c| c.controller == super::cluster_kind::NGINX_CONTROLLER)
+        .map(|c| c.name.as_str())
+        .collect();
+    let mut why = "the Gateway API serves the routes; no ingress class is used".to_string();
+    if !nginx.is_empty() {
+        why.push_str(&format!(
+            "; the cluster's class `{}` is ingress-nginx, and {}",
+            nginx.join("`, `"),
+            super::cluster_kind::NGINX_RETIRED
+        ));
+    }
+    Decision {
+        path: "cluster.exposure.kind".into(),
+        choice: "gatewayAPI".into(),
+        why,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,29 +346,5 @@ mod tests {
             resolve(&p, &o).0.identity_server.app_armor,
             AppArmor::Enabled
         );
-    }
-}
-
-/// The cluster-kind decision about ingress under Gateway API exposure: no ingress class is
-/// used; an ingress-nginx the cluster has is named with its retirement.
-pub fn ingress_not_used(f: &crate::kube::ClusterFacts) -> Decision {
-    let nginx: Vec<&str> = f
-        .ingress_classes
-        .iter()
-        .filter(|c| c.controller == super::cluster_kind::NGINX_CONTROLLER)
-        .map(|c| c.name.as_str())
-        .collect();
-    let mut why = "the Gateway API serves the routes; no ingress class is used".to_string();
-    if !nginx.is_empty() {
-        why.push_str(&format!(
-            "; the cluster's class `{}` is ingress-nginx, and {}",
-            nginx.join("`, `"),
-            super::cluster_kind::NGINX_RETIRED
-        ));
-    }
-    Decision {
-        path: "cluster.exposure.kind".into(),
-        choice: "gatewayAPI".into(),
-        why,
     }
 }

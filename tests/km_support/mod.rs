@@ -291,6 +291,14 @@ impl StandIn {
     }
 
     /// The stand-in CA's PEM file (absolute path).
+    /// The TLS policy that trusts the stand-in's CA (verification on).
+    pub fn trust(&self) -> TlsPolicy {
+        TlsPolicy {
+            ca_file: Some(self.ca_file()),
+            insecure: false,
+        }
+    }
+
     pub fn ca_file(&self) -> PathBuf {
         self.dir.path().join("standin-ca.pem")
     }
@@ -318,6 +326,21 @@ impl StandIn {
         r.timeout_seconds = 30;
         r
     }
+}
+
+/// `reg` registered with the stand-in's passwords, as a run of kmpilot would; the test fails
+/// when the stand-in refuses.
+pub async fn register_ok(reg: &Registration) -> kmpilot::http::Outcome {
+    kmpilot::http::register(
+        reg,
+        &std::env::temp_dir(),
+        ADMIN_PASSWORD,
+        CONNECTOR_PASSWORD,
+        None,
+        &mut |_| {},
+    )
+    .await
+    .unwrap_or_else(|e| panic!("the stand-in refused the registration: {e}"))
 }
 
 /// The `RegisterKeyManager` action the planner makes for `p`.

@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use kmpilot::kube::Kube;
 
+pub mod deployment;
+pub mod tmux;
+
 /// The cluster `scripts/with-test-cluster` (or `eval "$(scripts/test-cluster up)"`) exported.
 #[derive(Debug, Clone)]
 pub struct TestCluster {
@@ -199,6 +202,34 @@ pub fn kubectl(args: &[&str]) -> Output {
         .expect("kubectl on PATH")
 }
 
+/// Creates `ns` empty. A namespace an earlier run deleted with --wait=false may still be
+/// terminating: objects put into it would vanish with it, so wait for it to be gone first.
+pub fn fresh_namespace(ns: &str) {
+    ok(&kubectl(&[
+        "delete",
+        "namespace",
+        ns,
+        "--ignore-not-found",
+        "--wait=true",
+        "--timeout=120s",
+    ]));
+    ok(&kubectl(&["create", "namespace", ns]));
+}
+
+/// `kubectl get KIND NAME -n NS -o jsonpath=PATH`: what it printed (the test fails when
+/// kubectl does).
+pub fn jsonpath(kind: &str, name: &str, ns: &str, path: &str) -> String {
+    ok(&kubectl(&[
+        "get",
+        kind,
+        name,
+        "-n",
+        ns,
+        "-o",
+        &format!("jsonpath={path}"),
+    ]))
+}
+
 /// The standard output of a command that must have succeeded (else the test fails with both streams).
 pub fn ok(o: &Output) -> String {
     assert!(
@@ -218,32 +249,78 @@ pub fn charts() -> PathBuf {
 /// Plays the ingress controller: gives release `release`'s management ingress in `ns` the
 /// address `ip` once it exists (or stops waiting when `child`, the apply, ended first).
 pub fn publish_ingress_address(ns: &str, release: &str, ip: &str, child: &mut std::process::Child) {
-    let name = format!("{release}-wso2am-all-in-one-management-ingress");
+    let (name, patch) = ingress_address(release, ip);
+    publish_status(ns, "ingress", &name, &patch, child)
+}
+
+/// [`publish_ingress_address`] once, without waiting: whether the ingress existed (and now has
+/// the address).
+pub fn try_publish_ingress_address(ns: &str, release: &str, ip: &str) -> bool {
+    let (name, patch) = ingress_address(release, ip);
+    try_publish_status(ns, "ingress", &name, &patch)
+}
+
+/// The management ingress of `release` and the status patch that gives it the address `ip`.
+fn ingress_address(release: &str, ip: &str) -> (String, String) {
+    (
+        format!("{release}-wso2am-all-in-one-management-ingress"),
+        format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#),
+    )
+}
+
+/// Plays a controller: once `kind/name` exists in `ns`, writes `patch` into its status (or
+/// stops waiting when `child`, the apply, ended first).
+pub fn publish_status(
+    ns: &str,
+    kind: &str,
+    name: &str,
+    patch: &str,
+    child: &mut std::process::Child,
+) {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(240) {
         if let Ok(Some(_)) = child.try_wait() {
             return;
         }
-        if kubectl(&["get", "ingress", &name, "-n", ns, "-o", "name"])
-            .status
-            .success()
-        {
-            let patch =
-                format!(r#"{{"status":{{"loadBalancer":{{"ingress":[{{"ip":"{ip}"}}]}}}}}}"#);
-            ok(&kubectl(&[
-                "patch",
-                "ingress",
-                &name,
-                "-n",
-                ns,
-                "--subresource=status",
-                "--type=merge",
-                "-p",
-                &patch,
-            ]));
+        if try_publish_status(ns, kind, name, patch) {
             return;
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-    panic!("the management ingress never appeared");
+    panic!("{kind} {name} never appeared");
+}
+
+/// [`publish_status`] once, without waiting: whether `kind/name` existed (and now has `patch`).
+pub fn try_publish_status(ns: &str, kind: &str, name: &str, patch: &str) -> bool {
+    if !kubectl(&["get", kind, name, "-n", ns, "-o", "name"])
+        .status
+        .success()
+    {
+        return false;
+    }
+    ok(&kubectl(&[
+        "patch",
+        kind,
+        name,
+        "-n",
+        ns,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        patch,
+    ]));
+    true
+}
+
+/// A copy of the folder `from` (a stand-in chart a test changes) at `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let t = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), t).unwrap();
+        }
+    }
 }

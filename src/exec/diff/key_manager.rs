@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::{Change, DiffLine, Fields, Item, Op};
 use crate::exec::Ctx;
+use crate::plan::key_manager::Registration;
 use crate::profile::secret::MASK;
-use crate::steps::key_manager::Registration;
 
 const KIND: &str = "key-manager";
 
