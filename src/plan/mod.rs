@@ -129,7 +129,7 @@ pub struct Step {
     pub id: StepId,
     pub title: String,
     pub actions: Vec<Action>,
-    /// The steps this one waits for (`needs::declared`, resolved by `plan`); `None` waits
+    /// The steps this one waits for (declared in `steps::registry`, resolved by `steps::needs`); `None` waits
     /// for every step listed before it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub needs: Option<Vec<StepId>>,

@@ -1,77 +1,8 @@
-//! What each step needs done before it may start: the one place the deployment's dependency
-//! graph is written. `build::plan` resolves it against the steps a profile really has (a
-//! step left out passes its own needs on), and the executor runs every step whose needs are
-//! met, side by side.
+//! The plan's dependency graph as the executor and the views read it: what each step waits
+//! for, and the levels of steps that may run side by side. What each step needs is declared
+//! in the step registry (`steps::registry`, `needs`) and resolved by `steps::needs`.
 
 use super::{Plan, StepId};
-
-/// The steps `id` needs finished first, as the deployment has them. Exhaustive on purpose: a
-/// new step does not compile until someone says what it needs.
-pub fn declared(id: StepId) -> &'static [StepId] {
-    use StepId::*;
-    match id {
-        Prerequisites => &[],
-        // the build only needs the tools checked and the delivery decided (kind load, push)
-        IsImage => &[Prerequisites],
-        // the namespace and the checks come first; the key pairs need nothing else
-        Keystores => &[Prerequisites],
-        // a check of the CSI driver: nothing of kmpilot's own
-        SecureVault => &[Prerequisites],
-        // the chart mounts the keystores' Secret and runs the image built for it
-        IdentityServer => &[Keystores, IsImage],
-        // the chart mounts the keystores' Secret; secure vault encrypts with the internal key
-        // after the CSI driver is known to be there. API-M does not need IS to start
-        ApiManager => &[Keystores, SecureVault],
-        // the ingresses exist once both charts are installed
-        Dns => &[IdentityServer, ApiManager],
-        // both servers answer (helm --wait), and their public names resolve
-        KeyManager => &[IdentityServer, ApiManager, Dns],
-        // its targets are other clusters; the merged ContainerMgt block is a file for the
-        // person's own API-M 3.2, which kmpilot does not install
-        PrivateJet => &[Prerequisites],
-        // the KMS cluster's own STS pods and mesh; nothing of the IS/API-M deployment
-        KmsSts => &[Prerequisites],
-    }
-}
-
-/// `declared`, resolved against the steps `present` in a plan: a need that is not there is
-/// replaced by what it needs itself, then needs implied by another need are dropped (IS
-/// needs keystores, which needs prerequisites: IS lists keystores only).
-pub fn resolve(id: StepId, present: &[StepId]) -> Vec<StepId> {
-    let mut direct: Vec<StepId> = Vec::new();
-    let mut stack: Vec<StepId> = declared(id).to_vec();
-    while let Some(n) = stack.pop() {
-        if present.contains(&n) {
-            if !direct.contains(&n) {
-                direct.push(n);
-            }
-        } else {
-            stack.extend_from_slice(declared(n));
-        }
-    }
-    let implied = |n: StepId| {
-        direct
-            .iter()
-            .any(|&m| m != n && closure(m, present).contains(&n))
-    };
-    let mut v: Vec<StepId> = direct.iter().copied().filter(|&n| !implied(n)).collect();
-    v.sort_by_key(|n| present.iter().position(|p| p == n));
-    v
-}
-
-/// Every present step `id` needs, directly or through others.
-fn closure(id: StepId, present: &[StepId]) -> Vec<StepId> {
-    let mut seen = Vec::new();
-    let mut stack: Vec<StepId> = declared(id).to_vec();
-    while let Some(n) = stack.pop() {
-        if !seen.contains(&n) {
-            seen.push(n);
-            stack.extend_from_slice(declared(n));
-        }
-    }
-    seen.retain(|n| present.contains(n));
-    seen
-}
 
 impl Plan {
     /// The steps `id` waits for in this plan. A step without declared needs (a plan built

@@ -18,7 +18,7 @@ pub fn plan(p: &Profile) -> Plan {
     // the dependency graph, as far as this profile has the steps
     let present: Vec<_> = steps.iter().map(|s| s.id).collect();
     for s in &mut steps {
-        s.needs = Some(crate::plan::needs::resolve(s.id, &present));
+        s.needs = Some(super::needs::resolve(s.id, &present));
     }
 
     // every applied manifest is also a file, so the runbook can `kubectl apply -f` it

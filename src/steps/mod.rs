@@ -14,6 +14,7 @@ pub mod is_image;
 pub mod key_manager;
 pub mod keystores;
 pub mod kms_sts;
+pub mod needs;
 pub mod private_jet;
 pub mod private_jet_unmerge;
 pub mod registry;

@@ -1,11 +1,11 @@
 //! Every deployment step, declared once and in the one order kmpilot knows: the order the plan
 //! lists them, the wizard walks them and validation reports them. `StepId` names them; the
-//! wizard's step list, `steps::validate`, the planner (`plan::build`) and the wizard's forms
-//! are read from here. What a step needs before it may run is `plan::needs` (exhaustive on
-//! `StepId`, so a new step does not compile until it is said).
+//! wizard's step list (`tui::app::WizardStep::ALL`), `steps::validate`, the planner
+//! (`steps::plan`), the wizard's forms and what each step needs before it may run
+//! (`steps::needs`) are read from here.
 //!
-//! Adding a step: its module in `src/steps/` (validate, plan, form), its section in the profile,
-//! a `StepId` variant, and one line here.
+//! Adding a step: its module in `src/steps/` (validate, plan, form), its section's types in
+//! `src/profile/sections/` and field in the profile, a `StepId` variant, and one entry here.
 
 use super::form::Field;
 use super::verify_spec;
@@ -34,6 +34,10 @@ pub struct StepDecl {
     pub plan: fn(&Profile, &mut Vec<Artifact>) -> Option<Step>,
     /// The wizard's fields for the step.
     pub form: fn(&Profile) -> Vec<Field>,
+    /// The steps that must be finished before this one starts, as the deployment has them
+    /// (`needs::resolve` fills in for the ones a profile leaves out). The one place the
+    /// deployment's dependency graph is written.
+    pub needs: &'static [StepId],
 }
 
 fn is(p: &Profile) -> bool {
@@ -61,6 +65,7 @@ pub const STEPS: [StepDecl; 10] = [
         },
         plan: |p, _| Some(cluster::plan(p)),
         form: cluster::form,
+        needs: &[],
     },
     StepDecl {
         id: StepId::IsImage,
@@ -69,6 +74,8 @@ pub const STEPS: [StepDecl; 10] = [
         validate: is_image::validate,
         plan: is_image::plan,
         form: is_image::form,
+        // the build only needs the tools checked and the delivery decided (kind load, push)
+        needs: &[StepId::Prerequisites],
     },
     StepDecl {
         id: StepId::Keystores,
@@ -77,6 +84,8 @@ pub const STEPS: [StepDecl; 10] = [
         validate: keystores::validate,
         plan: |p, _| Some(keystores::plan(p)),
         form: keystores::form,
+        // the namespace and the checks come first; the key pairs need nothing else
+        needs: &[StepId::Prerequisites],
     },
     StepDecl {
         id: StepId::SecureVault,
@@ -85,6 +94,8 @@ pub const STEPS: [StepDecl; 10] = [
         validate: secure_vault::validate,
         plan: |p, _| secure_vault::plan(p),
         form: secure_vault::form,
+        // a check of the CSI driver: nothing of kmpilot's own
+        needs: &[StepId::Prerequisites],
     },
     StepDecl {
         id: StepId::IdentityServer,
@@ -99,6 +110,8 @@ pub const STEPS: [StepDecl; 10] = [
             ))
         },
         form: identity_server::form,
+        // the chart mounts the keystores' Secret and runs the image built for it
+        needs: &[StepId::Keystores, StepId::IsImage],
     },
     StepDecl {
         id: StepId::ApiManager,
@@ -113,6 +126,9 @@ pub const STEPS: [StepDecl; 10] = [
             ))
         },
         form: api_manager::form,
+        // the chart mounts the keystores' Secret; secure vault encrypts with the internal key
+        // after the CSI driver is known to be there. API-M does not need IS to start
+        needs: &[StepId::Keystores, StepId::SecureVault],
     },
     StepDecl {
         id: StepId::Dns,
@@ -121,6 +137,8 @@ pub const STEPS: [StepDecl; 10] = [
         validate: dns::validate,
         plan: dns::plan,
         form: dns::form,
+        // the ingresses exist once both charts are installed
+        needs: &[StepId::IdentityServer, StepId::ApiManager],
     },
     StepDecl {
         id: StepId::KeyManager,
@@ -129,6 +147,8 @@ pub const STEPS: [StepDecl; 10] = [
         validate: key_manager::validate,
         plan: key_manager::plan,
         form: key_manager::form,
+        // both servers answer (helm --wait), and their public names resolve
+        needs: &[StepId::IdentityServer, StepId::ApiManager, StepId::Dns],
     },
     StepDecl {
         id: StepId::PrivateJet,
@@ -137,6 +157,9 @@ pub const STEPS: [StepDecl; 10] = [
         validate: private_jet::validate,
         plan: private_jet::plan,
         form: private_jet::form,
+        // its targets are other clusters; the merged ContainerMgt block is a file for the
+        // person's own API-M 3.2, which kmpilot does not install
+        needs: &[StepId::Prerequisites],
     },
     StepDecl {
         id: StepId::KmsSts,
@@ -145,6 +168,8 @@ pub const STEPS: [StepDecl; 10] = [
         validate: kms_sts::validate,
         plan: kms_sts::plan,
         form: kms_sts::form,
+        // the KMS cluster's own STS pods and mesh; nothing of the IS/API-M deployment
+        needs: &[StepId::Prerequisites],
     },
 ];
 

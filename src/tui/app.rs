@@ -16,38 +16,28 @@ use crate::profile::Profile;
 use crate::profile::diagnostics::{Issue, Severity};
 use crate::profile::yaml_tree::Seg;
 use crate::steps::form::Field;
+use crate::steps::registry::STEPS;
 
 /// The wizard's steps: the deployment steps in the registry's order
 /// (`steps::registry::STEPS`), then Review & run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WizardStep {
-    Cluster,
-    IsImage,
-    Keystores,
-    SecureVault,
-    IdentityServer,
-    ApiManager,
-    Dns,
-    KeyManager,
-    PrivateJet,
-    KmsSts,
+    /// The deployment step's form (the Cluster step is `Prerequisites`).
+    Step(StepId),
     Review,
 }
 
 impl WizardStep {
-    pub const ALL: [WizardStep; 11] = [
-        WizardStep::Cluster,
-        WizardStep::IsImage,
-        WizardStep::Keystores,
-        WizardStep::SecureVault,
-        WizardStep::IdentityServer,
-        WizardStep::ApiManager,
-        WizardStep::Dns,
-        WizardStep::KeyManager,
-        WizardStep::PrivateJet,
-        WizardStep::KmsSts,
-        WizardStep::Review,
-    ];
+    /// Every registry step in its order, then Review & run.
+    pub const ALL: [WizardStep; STEPS.len() + 1] = {
+        let mut all = [WizardStep::Review; STEPS.len() + 1];
+        let mut i = 0;
+        while i < STEPS.len() {
+            all[i] = WizardStep::Step(STEPS[i].id);
+            i += 1;
+        }
+        all
+    };
 
     pub fn title(self) -> &'static str {
         match self.step_id() {
@@ -58,27 +48,15 @@ impl WizardStep {
 
     /// The plan step this wizard step edits (its run state shows in the list).
     pub fn step_id(self) -> Option<StepId> {
-        Some(match self {
-            WizardStep::Cluster => StepId::Prerequisites,
-            WizardStep::IsImage => StepId::IsImage,
-            WizardStep::Keystores => StepId::Keystores,
-            WizardStep::SecureVault => StepId::SecureVault,
-            WizardStep::IdentityServer => StepId::IdentityServer,
-            WizardStep::ApiManager => StepId::ApiManager,
-            WizardStep::Dns => StepId::Dns,
-            WizardStep::KeyManager => StepId::KeyManager,
-            WizardStep::PrivateJet => StepId::PrivateJet,
-            WizardStep::KmsSts => StepId::KmsSts,
-            WizardStep::Review => return None,
-        })
+        match self {
+            WizardStep::Step(id) => Some(id),
+            WizardStep::Review => None,
+        }
     }
 
     /// The wizard step of plan step `id`.
     pub fn of_step(id: StepId) -> WizardStep {
-        WizardStep::ALL
-            .into_iter()
-            .find(|w| w.step_id() == Some(id))
-            .unwrap_or(WizardStep::Review)
+        WizardStep::Step(id)
     }
 
     pub fn fields(self, p: &Profile) -> Vec<Field> {
@@ -362,7 +340,7 @@ impl App {
         for i in self.issues_of(step) {
             if i.is_error() { e += 1 } else { w += 1 }
         }
-        if step == WizardStep::Cluster {
+        if step == WizardStep::Step(StepId::Prerequisites) {
             // a failing live check is not a profile error, but the run will stop at it
             w += self.preflight.failures();
         }
@@ -382,7 +360,7 @@ impl App {
         if let Some(d) = &f.default {
             return (!d.is_empty()).then(|| d.clone());
         }
-        if f.group.is_some() && self.wizard_step() == WizardStep::PrivateJet {
+        if f.group.is_some() && self.wizard_step() == WizardStep::Step(StepId::PrivateJet) {
             return None;
         }
         let d = f.display(&self.defaults);
@@ -431,7 +409,7 @@ pub fn form_lines(app: &App) -> Vec<FormLine> {
             }
         }
     }
-    if app.wizard_step() == WizardStep::Cluster {
+    if app.wizard_step() == WizardStep::Step(StepId::Prerequisites) {
         out.extend(
             super::cluster_step::check_lines(&app.preflight, app.size)
                 .into_iter()

@@ -7,6 +7,7 @@
 //! is available (so `←` changes a choice before it leaves the form), and the hint bar shows the
 //! bindings with a hint in table order.
 
+use crate::plan::StepId;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Focus, Screen, WizardStep};
@@ -288,9 +289,9 @@ pub fn available(app: &App, act: Act) -> bool {
         Act::ChoiceNext | Act::ChoicePrev => matches!(field_kind(app), Some((Kind::Choice(_), _))),
         Act::ChooseSource => matches!(field_kind(app), Some((Kind::Secret { .. }, _))),
         Act::EditLines => matches!(field_kind(app), Some((Kind::MultiLine, _))),
-        Act::CheckCluster => step == WizardStep::Cluster,
-        Act::Discover | Act::Adopt => step == WizardStep::KeyManager,
-        Act::AddCluster | Act::RemoveCluster => step == WizardStep::PrivateJet,
+        Act::CheckCluster => step == WizardStep::Step(StepId::Prerequisites),
+        Act::Discover | Act::Adopt => step == WizardStep::Step(StepId::KeyManager),
+        Act::AddCluster | Act::RemoveCluster => step == WizardStep::Step(StepId::PrivateJet),
         Act::Summary => app.run.finished.is_some(),
         _ => true,
     }

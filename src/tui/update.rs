@@ -4,6 +4,7 @@
 //! here: what needs the outside world leaves as a `Cmd`, and the time comes in with
 //! `Msg::Tick`.
 
+use crate::plan::StepId;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEventKind};
 
 use super::app::{App, Focus, Modal, Screen, WizardStep};
@@ -230,7 +231,8 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
 /// The Cluster step's checks, asked again when they are stale (or `force`: `c`) while the step
 /// is on screen and nothing is being typed or asked.
 pub fn start_checks(app: &mut App, force: bool) -> Option<Cmd> {
-    if app.screen != Screen::Wizard || app.wizard_step() != WizardStep::Cluster {
+    if app.screen != Screen::Wizard || app.wizard_step() != WizardStep::Step(StepId::Prerequisites)
+    {
         return None;
     }
     if app.editing.is_some() || app.modal.is_some() {
