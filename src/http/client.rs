@@ -67,40 +67,11 @@ pub(crate) fn build_reaching(
     if tls.insecure {
         b = b.tls_danger_accept_invalid_certs(true);
     } else if let Some(path) = ca_path(tls, base_dir) {
-        b = b.tls_certs_merge(read_pem_certs(&path)?);
+        b = b.tls_certs_merge(super::pem::read_pem_certs(&path)?);
     }
     b = reach.configure(b, base_dir, !tls.insecure)?;
     b.build().map_err(|e| {
         KmError::config(STAGE, format!("cannot build the HTTP client: {e}"))
             .with_hint("check keyManager.tls")
     })
-}
-
-/// The certificates of a PEM file, at least one.
-pub(crate) fn read_pem_certs(path: &Path) -> Result<Vec<reqwest::Certificate>, KmError> {
-    let pem = std::fs::read(path).map_err(|e| {
-        KmError::config(
-            STAGE,
-            format!("cannot read the CA file {}: {e}", path.display()),
-        )
-        .with_hint(
-            "keyManager.tls.caFile names a PEM file, relative to the work directory; \
-             the default keystores/tls.crt exists once the keystores step ran",
-        )
-    })?;
-    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-        KmError::config(
-            STAGE,
-            format!("{} is not a PEM certificate file: {e}", path.display()),
-        )
-        .with_hint("give a file with -----BEGIN CERTIFICATE----- blocks")
-    })?;
-    if certs.is_empty() {
-        return Err(KmError::config(
-            STAGE,
-            format!("{} holds no PEM certificate", path.display()),
-        )
-        .with_hint("give a file with -----BEGIN CERTIFICATE----- blocks"));
-    }
-    Ok(certs)
 }

@@ -16,6 +16,7 @@
 pub mod client;
 pub mod discover;
 pub mod error;
+mod pem;
 pub mod reach;
 pub mod register;
 pub mod registered;

@@ -140,7 +140,7 @@ impl Reach {
                 } else {
                     base_dir.join(ca)
                 };
-                let certs = super::client::read_pem_certs(&path)?;
+                let certs = super::pem::read_pem_certs(&path)?;
                 b = b.tls_certs_merge(certs);
             }
         }

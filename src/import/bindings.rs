@@ -261,7 +261,7 @@ pub fn apply(p: &mut Profile, binding: &Binding, live: &Value) -> Option<Outcome
     if get(&binding.chart.values(p), binding.value) == Some(live_v) {
         return Some(Outcome::Same);
     }
-    if live_v == &Value::String(super::live::SECRET_MASK.into()) {
+    if live_v == &Value::String(SECRET_MASK.into()) {
         return Some(Outcome::Rejected("a secret-shaped value, not read".into()));
     }
     match set_profile_path(p, binding.field, live_v.clone()) {
@@ -272,6 +272,9 @@ pub fn apply(p: &mut Profile, binding: &Binding, live: &Value) -> Option<Outcome
         Err(e) => Some(Outcome::Rejected(e)),
     }
 }
+
+/// Stands where a secret value was: the value is never kept.
+pub const SECRET_MASK: &str = "«secret, not read»";
 
 #[cfg(test)]
 mod tests {

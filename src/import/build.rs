@@ -517,7 +517,7 @@ fn key_manager(p: &mut Profile, r: &mut Report, facts: &KeyManagerFacts) {
 /// Chart values the imported profile does not reproduce.
 fn residue(p: &Profile, r: &mut Report, chart: Chart, rel: &LiveRelease) {
     // secrets: what kmpilot hands helm on standard input, and what was masked as read
-    let mask = Value::String(super::live::SECRET_MASK.into());
+    let mask = Value::String(super::bindings::SECRET_MASK.into());
     let mut skip = chart.overlay_paths(p);
     for (path, v) in values::leaves(&rel.values) {
         let secret = v == mask || skip.iter().any(|s| path.starts_with(s));

@@ -16,8 +16,6 @@ use crate::exec::bundle::redact::is_secret_key;
 use crate::kube::Kube;
 
 const MANAGED: &str = "app.kubernetes.io/managed-by=kmpilot";
-/// Stands where a secret value was: the value is never kept.
-pub const SECRET_MASK: &str = "«secret, not read»";
 
 pub struct Request<'a> {
     pub kubeconfig: Option<&'a Path>,
@@ -120,7 +118,7 @@ fn mask_at(v: &mut Value, at: &mut Vec<String>) {
                     .iter()
                     .any(|b| b.value.split('.').eq(at.iter().map(String::as_str)));
                 if is_secret_key(k) && !bound && !x.is_object() && !x.is_array() {
-                    *x = Value::String(SECRET_MASK.into());
+                    *x = Value::String(super::bindings::SECRET_MASK.into());
                 } else {
                     mask_at(x, at);
                 }
