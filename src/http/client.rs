@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::steps::key_manager::TlsPolicy;
+use crate::profile::sections::key_manager::TlsPolicy;
 
 use super::error::KmError;
 

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::steps::key_manager::{EndpointOverrides, Fields, TlsPolicy};
+use crate::plan::key_manager::Fields;
+use crate::profile::sections::key_manager::{EndpointOverrides, TlsPolicy};
 
 use super::error::{ErrorKind, KmError};
 use super::reach::Reach;
@@ -506,7 +507,8 @@ mod tests {
     #[test]
     fn the_document_of_the_derived_host_differs_in_nothing() {
         let mut p = Profile::quickstart("t");
-        p.key_manager.server_endpoints = crate::steps::key_manager::ServerEndpoints::Public;
+        p.key_manager.server_endpoints =
+            crate::profile::sections::key_manager::ServerEndpoints::Public;
         let f = fields(&p);
         let d =
             Discovered::from_document(&f.well_known, &doc(&p.identity_server.base_url())).unwrap();

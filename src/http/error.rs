@@ -173,7 +173,7 @@ pub(crate) fn status_hint(stage: &'static str, status: u16, host: &str, path: &s
         403 => format!(
             "the token lacks the scopes for this call: it needs one of {}; \
              the admin user (apiManager.admin) must have the admin role in API-M",
-            crate::steps::key_manager::TOKEN_SCOPES.replace(' ', ", ")
+            crate::plan::key_manager::TOKEN_SCOPES.replace(' ', ", ")
         ),
         404 => format!(
             "check the host and the path: is the management hostname {host} mapped to the \

@@ -18,7 +18,7 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::steps::key_manager::{Registration, TOKEN_SCOPES};
+use crate::plan::key_manager::{Registration, TOKEN_SCOPES};
 
 use super::discover::{Discovered, apply_to_body};
 use super::error::{ErrorKind, KmError, status_hint};
@@ -672,7 +672,7 @@ mod tests {
         let mut p = |_: String| {};
         send(&register(reg, Path::new("."), "", "", Some(d), &mut p));
         let mut p = |_: String| {};
-        let tls = crate::steps::key_manager::TlsPolicy::default();
+        let tls = crate::profile::sections::key_manager::TlsPolicy::default();
         send(&super::super::discover::discover(
             "",
             &tls,
