@@ -25,7 +25,7 @@ fn step_arg(s: Option<&str>, flag: &str) -> Result<Option<StepId>, u8> {
     match s {
         None => Ok(None),
         Some(s) => StepId::parse(s).map(Some).ok_or_else(|| {
-            let names: Vec<&str> = StepId::ALL.iter().map(|s| s.as_str()).collect();
+            let names: Vec<&str> = StepId::all().map(|s| s.as_str()).collect();
             eprintln!(
                 "error: {flag} {s}: no such step\n    expected: one of {}",
                 names.join(", ")

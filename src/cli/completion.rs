@@ -121,8 +121,7 @@ pub fn profile_or_path(current: &OsStr) -> Vec<CompletionCandidate> {
 
 /// `--from`/`--only`: the step ids, with their titles as help.
 pub fn step_ids() -> Vec<CompletionCandidate> {
-    crate::plan::StepId::ALL
-        .into_iter()
+    crate::plan::StepId::all()
         .map(|id| CompletionCandidate::new(id.as_str()).help(Some(id.title().into())))
         .collect()
 }

@@ -19,77 +19,73 @@ use serde_json::Value;
 
 use crate::profile::secret::SecretRef;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+/// The deployment's steps. Each variant carries its name (kebab-case: `is-image`), its title
+/// (the plan, the runbook, the run screen) and, where the wizard's narrow step list needs a
+/// shorter one, its `short` title; the list of steps and the parsing of a name are derived.
+/// The steps' order and what each does are the step registry's (`steps::registry`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    PartialOrd,
+    Ord,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumMessage,
+    strum::EnumProperty,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum StepId {
+    #[strum(message = "Cluster & prerequisites")]
     Prerequisites,
+    #[strum(message = "Identity Server image", props(short = "IS image"))]
     IsImage,
+    #[strum(message = "Keystores")]
     Keystores,
+    #[strum(message = "Secure vault")]
     SecureVault,
+    #[strum(message = "Identity Server")]
     IdentityServer,
+    #[strum(message = "API Manager")]
     ApiManager,
+    #[strum(message = "DNS mapping", props(short = "DNS"))]
     Dns,
+    #[strum(message = "Key manager")]
     KeyManager,
+    #[strum(message = "PrivateJet clusters")]
     PrivateJet,
+    #[strum(message = "KMS <-> STS")]
     KmsSts,
 }
 
 impl StepId {
-    pub const ALL: [StepId; 10] = [
-        StepId::Prerequisites,
-        StepId::IsImage,
-        StepId::Keystores,
-        StepId::SecureVault,
-        StepId::IdentityServer,
-        StepId::ApiManager,
-        StepId::Dns,
-        StepId::KeyManager,
-        StepId::PrivateJet,
-        StepId::KmsSts,
-    ];
+    /// Every step, in declaration order.
+    pub fn all() -> impl Iterator<Item = StepId> {
+        <StepId as strum::IntoEnumIterator>::iter()
+    }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            StepId::Prerequisites => "prerequisites",
-            StepId::IsImage => "is-image",
-            StepId::Keystores => "keystores",
-            StepId::SecureVault => "secure-vault",
-            StepId::IdentityServer => "identity-server",
-            StepId::ApiManager => "api-manager",
-            StepId::Dns => "dns",
-            StepId::KeyManager => "key-manager",
-            StepId::PrivateJet => "private-jet",
-            StepId::KmsSts => "kms-sts",
-        }
+        self.into()
     }
 
     pub fn title(self) -> &'static str {
-        match self {
-            StepId::Prerequisites => "Cluster & prerequisites",
-            StepId::IsImage => "Identity Server image",
-            StepId::Keystores => "Keystores",
-            StepId::SecureVault => "Secure vault",
-            StepId::IdentityServer => "Identity Server",
-            StepId::ApiManager => "API Manager",
-            StepId::Dns => "DNS mapping",
-            StepId::KeyManager => "Key manager",
-            StepId::PrivateJet => "PrivateJet clusters",
-            StepId::KmsSts => "KMS <-> STS",
-        }
+        strum::EnumMessage::get_message(&self).unwrap_or_else(|| self.as_str())
     }
 
     /// The title in the wizard's narrow step list (the plan, the runbook and the run screen's
-    /// dialogs use `title`); both are declared here so that they cannot drift apart.
+    /// dialogs use `title`); both are declared on the variant so that they cannot drift apart.
     pub fn short_title(self) -> &'static str {
-        match self {
-            StepId::IsImage => "IS image",
-            StepId::Dns => "DNS",
-            other => other.title(),
-        }
+        strum::EnumProperty::get_str(&self, "short").unwrap_or_else(|| self.title())
     }
 
     pub fn parse(s: &str) -> Option<StepId> {
-        StepId::ALL.into_iter().find(|id| id.as_str() == s)
+        s.parse().ok()
     }
 }
 

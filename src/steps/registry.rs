@@ -206,7 +206,7 @@ mod tests {
     #[test]
     fn every_step_is_declared_once_in_step_id_order() {
         let ids: Vec<StepId> = STEPS.iter().map(|s| s.id).collect();
-        assert_eq!(ids, StepId::ALL.to_vec());
+        assert_eq!(ids, StepId::all().collect::<Vec<_>>());
     }
 
     #[test]
