@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 
 use kmpilot::plan::{self, Action, StepId};
 use kmpilot::profile::Profile;
-use kmpilot::steps::cluster::Sizing;
-use kmpilot::steps::cluster_kind::{ClusterKind, Delivery};
-use kmpilot::steps::identity_server::AppArmor;
+use kmpilot::profile::sections::cluster::Sizing;
+use kmpilot::profile::sections::cluster_kind::{ClusterKind, Delivery};
+use kmpilot::profile::sections::identity_server::AppArmor;
 
 mod support;
 use support::ok;

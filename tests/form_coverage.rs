@@ -78,7 +78,7 @@ fn every_profile_value_has_a_form_field() {
 #[test]
 fn gateway_api_exposure_fields_have_form_fields() {
     use kmpilot::profile::Profile;
-    use kmpilot::steps::exposure::ExposureKind;
+    use kmpilot::profile::sections::exposure::ExposureKind;
     let mut p = Profile::quickstart("gw");
     p.cluster.exposure.kind = ExposureKind::GatewayApi;
     p.cluster.exposure.gateway.create = false;

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use km_support::*;
 use kmpilot::http::{Discovered, Endpoint, ErrorKind, KmError, apply_discovered, diff, discover};
 use kmpilot::profile::Profile;
-use kmpilot::steps::key_manager::{TlsPolicy, fields};
+use kmpilot::profile::sections::key_manager::TlsPolicy;
+use kmpilot::steps::key_manager::fields;
 
 /// `discover` of `url` (relative paths from here), waiting at most `secs`: the answer and the
 /// progress lines.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use km_support::*;
 use kmpilot::http::{Discovered, ErrorKind, KmError, Outcome, register};
 use kmpilot::profile::Profile;
-use kmpilot::steps::key_manager::TlsPolicy;
+use kmpilot::profile::sections::key_manager::TlsPolicy;
 use serde_json::Value;
 
 fn base_dir() -> PathBuf {

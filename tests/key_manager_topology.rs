@@ -21,8 +21,9 @@ use kmpilot::http::Discovered;
 use kmpilot::http::{ErrorKind, Outcome, Reach, register_via};
 use kmpilot::kube::Kube;
 use kmpilot::kube::port_forward::{LocalForward, ready_pod_of_service};
+use kmpilot::plan::key_manager::Registration;
 use kmpilot::profile::Profile;
-use kmpilot::steps::key_manager::{Registration, ServerEndpoints, TlsPolicy};
+use kmpilot::profile::sections::key_manager::{ServerEndpoints, TlsPolicy};
 use serde_json::json;
 
 /// The Service the IS chart renders for release `is` (wso2/kubernetes-is `templates/svc.yaml`:

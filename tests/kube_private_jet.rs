@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
 use kmpilot::kube::ApplyOutcome;
-use kmpilot::steps::private_jet::{PjCluster, rbac};
+use kmpilot::profile::sections::private_jet::PjCluster;
+use kmpilot::steps::private_jet::rbac;
 use kube::api::Api;
 
 #[tokio::test]

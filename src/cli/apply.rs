@@ -124,7 +124,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
             for u in &plan.console_urls {
                 println!("  {:<16} {}", u.name, u.url);
             }
-            if crate::steps::exposure::gateway_api(&profile) {
+            if crate::profile::sections::exposure::gateway_api(&profile) {
                 println!("\nGateway & routes:");
                 for l in runtime.block_on(exec::gateway_api::summary_lines(&profile)) {
                     println!("{l}");

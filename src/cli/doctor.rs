@@ -189,7 +189,7 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
             });
         }
     }
-    if crate::steps::exposure::gateway_api(p) {
+    if crate::profile::sections::exposure::gateway_api(p) {
         for (check, target, ok, detail, hosts, address) in
             crate::exec::gateway_api::rows(&kube, ns).await
         {
@@ -205,7 +205,7 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
         }
     }
     rows.extend(server_endpoint_rows(p, &kube).await);
-    for host in crate::steps::dns::hostnames(p) {
+    for host in crate::profile::sections::dns::hostnames(p) {
         let resolved: Vec<String> = (host.as_str(), 443)
             .to_socket_addrs()
             .map(|a| a.map(|s| s.ip().to_string()).collect())
@@ -249,7 +249,7 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
         .join("work")
         .join(&p.name)
         .join(crate::steps::keystores::spec(p).tls_cert);
-    let tls = crate::steps::key_manager::TlsPolicy {
+    let tls = crate::profile::sections::key_manager::TlsPolicy {
         ca_file: ca.exists().then_some(ca),
         insecure: p.key_manager.tls.insecure,
     };

@@ -1,7 +1,7 @@
 //! HTTP calls of the executor: key-manager discovery (the IS OpenID well-known document) and
 //! registration through the API-M Admin REST API (wso2-facts §3).
 //!
-//! - [`client`]: a reqwest client from the profile's [`TlsPolicy`](crate::steps::key_manager::TlsPolicy):
+//! - [`client`]: a reqwest client from the profile's [`TlsPolicy`](crate::profile::sections::key_manager::TlsPolicy):
 //!   verified by default, a CA file added as a root, `insecure` explicit.
 //! - [`discover`]: fetch and parse the well-known document, compare it with the derived
 //!   Admin Portal fields, and take its values unless the profile overrode them.

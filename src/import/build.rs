@@ -8,9 +8,9 @@ use super::{KeyManagerFacts, Live, LiveRelease, Report};
 use crate::exec::bundle::redact::{Redactor, is_secret_key};
 use crate::profile::Profile;
 use crate::profile::secret::SecretRef;
-use crate::steps::dns::DnsMode;
-use crate::steps::identity_server::AppArmor;
-use crate::steps::is_image::IsImage;
+use crate::profile::sections::dns::DnsMode;
+use crate::profile::sections::identity_server::AppArmor;
+use crate::profile::sections::is_image::IsImage;
 
 /// The API-M 3.2 chart PrivateJet runs on (profiles/privatejet.yaml; `compat`'s PrivateJet fact).
 const PRIVATE_JET_CHART: &str = "wso2/am-pattern-1";
@@ -398,7 +398,7 @@ fn dns(p: &mut Profile, r: &mut Report, live: &Live) {
     if let Some(e) = &h.unreadable {
         r.unmapped(format!("hosts file {}", h.file.display()), e.clone());
     }
-    let names = crate::steps::dns::hostnames(p);
+    let names = crate::profile::sections::dns::hostnames(p);
     // only the hostnames of what is installed: a missing server's names are no evidence
     let wanted: Vec<&String> = names
         .iter()

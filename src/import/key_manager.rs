@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::plan::key_manager::Registration;
 use crate::profile::Credentials;
 use crate::profile::secret::SecretRef;
-use crate::steps::key_manager::{Registration, TlsPolicy};
+use crate::profile::sections::key_manager::TlsPolicy;
 
 /// Where and how to ask API-M.
 pub struct AdminApi {

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 
 use super::Report;
 use crate::profile::Profile;
-use crate::steps::private_jet::{BasicSecurity, JwtSecurity, OauthSecurity, PjCluster, Security};
+use crate::profile::sections::private_jet::{
+    BasicSecurity, JwtSecurity, OauthSecurity, PjCluster, Security,
+};
 
 /// One PrivateJet target as found.
 #[derive(Debug, Clone, Default)]

@@ -57,7 +57,7 @@ pub fn simulate(p: &Profile) -> Live {
         hosts.blocks.push(HostsBlock {
             profile: p.name.clone(),
             address: "10.0.0.1".into(),
-            hostnames: crate::steps::dns::hostnames(p),
+            hostnames: crate::profile::sections::dns::hostnames(p),
         });
     }
     let pj = p

@@ -10,10 +10,12 @@
 
 use serde::Serialize;
 
-use super::cluster_kind::{self, ClusterKind, Delivery, PodNeed};
+use super::cluster_kind;
 use crate::kube::ClusterFacts;
+use crate::plan::cluster_checks::PodNeed;
 use crate::profile::Profile;
 use crate::profile::sections::cluster::Sizing;
+use crate::profile::sections::cluster_kind::{ClusterKind, Delivery};
 use crate::profile::sections::identity_server::AppArmor;
 
 const GI: i64 = 1024 * 1024 * 1024;

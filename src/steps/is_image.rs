@@ -3,11 +3,11 @@
 
 pub use crate::profile::sections::is_image::IsImage;
 
-use super::cluster_kind::{self, ClusterKind, Delivery};
+use super::cluster_kind;
 use crate::plan::{Action, Artifact, ArtifactKind, Command, Step, StepId};
-use crate::profile::Profile;
-use crate::profile::checks;
 use crate::profile::diagnostics::{Issues, YamlPath};
+use crate::profile::sections::cluster_kind::{ClusterKind, Delivery};
+use crate::profile::{Profile, checks};
 use crate::render;
 
 pub fn validate(p: &Profile, issues: &mut Issues) {

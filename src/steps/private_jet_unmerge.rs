@@ -171,7 +171,8 @@ pub fn unmerge_tenant_conf(existing: &str, added: &Added) -> Result<String, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::steps::private_jet::{ClusterEntry, Resolved, merge_toml};
+    use crate::plan::container_mgt::ClusterEntry;
+    use crate::steps::private_jet::{Resolved, merge_toml};
 
     fn entry(name: &str) -> ClusterEntry {
         ClusterEntry {

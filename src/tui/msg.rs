@@ -93,7 +93,7 @@ pub enum Cmd {
     /// Fetch the IS OpenID well-known document (key-manager step's Discover action).
     Discover {
         url: String,
-        tls: crate::steps::key_manager::TlsPolicy,
+        tls: crate::profile::sections::key_manager::TlsPolicy,
     },
     /// Run every check of this profile's plan without changing anything.
     Preflight {

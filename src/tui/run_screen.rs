@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::app::App;
-use super::layout::{self};
+use super::layout;
 use super::run_state::{Pane, StepRun, fmt_age, fmt_duration, parse_rfc3339};
 use super::theme::Theme;
 use super::widgets::{block, centered, dialog, key_line};
@@ -36,7 +36,7 @@ pub fn run_screen(app: &App, f: &mut Frame, area: Rect) {
     run_steps(app, f, l.steps);
     log_pane(app, f, l.log);
     pods_pane(app, f, l.pods);
-    let gateway_api = crate::steps::exposure::gateway_api(&app.profile);
+    let gateway_api = crate::profile::sections::exposure::gateway_api(&app.profile);
     let focused = app.run.pane == Some(Pane::Ingresses);
     if !super::routes_pane::draw(
         &app.run.routes,
@@ -311,7 +311,7 @@ pub fn run_summary(app: &App, f: &mut Frame, area: Rect) {
     let routes = super::routes_pane::summary_lines(
         &app.run.routes,
         t,
-        crate::steps::exposure::gateway_api(&app.profile),
+        crate::profile::sections::exposure::gateway_api(&app.profile),
     );
     let h = (urls.len() as u16 + 8 + routes.len() as u16).min(area.height);
     let r = centered(area, 76, h);

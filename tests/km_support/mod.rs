@@ -60,8 +60,9 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use kmpilot::plan::Action;
+use kmpilot::plan::key_manager::Registration;
 use kmpilot::profile::Profile;
-use kmpilot::steps::key_manager::{Registration, TlsPolicy};
+use kmpilot::profile::sections::key_manager::TlsPolicy;
 
 pub const ADMIN_USER: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "Adm1n-pa55-7f3c9e";

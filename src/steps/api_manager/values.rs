@@ -125,7 +125,7 @@ pub fn values(p: &Profile) -> Value {
             "gatewayAPI": gateway_api,
         },
     });
-    if crate::steps::exposure::gateway_api(p) {
+    if crate::profile::sections::exposure::gateway_api(p) {
         crate::steps::exposure::merge(&mut v, crate::steps::exposure::apim_values(p));
     }
     let cloud = secure_vault::cloud_values(&p.secure_vault);

@@ -95,7 +95,7 @@ pub fn plan(p: &Profile) -> Step {
     if p.api_manager.ingress.tls_secret.is_none() {
         actions.push(Action::CreateSecret(tls));
     }
-    if crate::steps::exposure::gateway_api(p) {
+    if crate::profile::sections::exposure::gateway_api(p) {
         actions.extend(crate::steps::exposure::after_keystores(p));
     }
     Step::new(StepId::Keystores, actions)
