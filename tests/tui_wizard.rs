@@ -399,7 +399,7 @@ fn choices_and_dynamic_fields() {
     key(&mut a, KeyCode::Right);
     assert_eq!(
         a.profile.api_manager.databases.db_type,
-        kmpilot::steps::api_manager::DbType::Mysql
+        kmpilot::profile::sections::api_manager::DbType::Mysql
     );
     assert!(a.fields.len() > n, "external database fields appear");
     key(&mut a, KeyCode::Left);
@@ -1363,7 +1363,7 @@ fn choosing_the_gateway_api_shows_the_gateway_fields() {
     key(&mut a, KeyCode::Right);
     assert_eq!(
         a.profile.cluster.exposure.kind,
-        kmpilot::steps::exposure::ExposureKind::GatewayApi
+        kmpilot::profile::sections::exposure::ExposureKind::GatewayApi
     );
     let labels: Vec<&str> = a.fields[n..].iter().map(|f| f.label.as_str()).collect();
     assert_eq!(

@@ -218,7 +218,7 @@ fn the_kms_track_asks_for_its_kinds_at_the_profile_versions_before_its_first_cha
         ]
     );
     // the defaults follow today's clusters
-    let d = kmpilot::steps::kms_sts::KmsSts::default();
+    let d = kmpilot::profile::sections::kms_sts::KmsSts::default();
     assert_eq!(d.certificate.api_version, "cert-manager.io/v1");
     assert_eq!(d.istio_api_version, "networking.istio.io/v1");
 }

@@ -32,7 +32,7 @@ pub fn run(cli: &Cli, a: ImportArgs) -> u8 {
         eprintln!("    hint: pass --force to replace it, or choose another name");
         return EXIT_BAD_INPUT;
     }
-    let default_ns = crate::steps::cluster::Cluster::default().namespace;
+    let default_ns = crate::profile::sections::cluster::Cluster::default().namespace;
     let namespace = cli.namespace.clone().unwrap_or(default_ns);
     if !checks::is_k8s_label(&namespace) {
         eprintln!("error: `{namespace}` is not a namespace name (-n)");

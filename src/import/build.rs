@@ -28,7 +28,7 @@ pub fn build(name: &str, live: &Live) -> Result<(Profile, Report), String> {
     };
     p.cluster.namespace = live.namespace.clone();
     p.cluster.context = live.context.clone();
-    if p.cluster.namespace != crate::steps::cluster::Cluster::default().namespace {
+    if p.cluster.namespace != crate::profile::sections::cluster::Cluster::default().namespace {
         r.mapped("cluster.namespace", "-n");
     }
 
@@ -374,7 +374,7 @@ fn sizing(p: &mut Profile, r: &mut Report, is: Option<&LiveRelease>, am: Option<
     let is_cpu = cpu(is, "deployment.resources.requests.cpu");
     let am_cpu = cpu(am, "wso2.deployment.resources.requests.cpu");
     if is_cpu.as_ref() == Some(&laptop) || am_cpu.as_ref() == Some(&laptop) {
-        p.cluster.sizing = crate::steps::cluster::Sizing::Laptop;
+        p.cluster.sizing = crate::profile::sections::cluster::Sizing::Laptop;
         r.mapped(
             "cluster.sizing",
             format!("releases' CPU requests {}", crate::steps::adapt::LAPTOP_CPU),
@@ -428,7 +428,7 @@ fn dns(p: &mut Profile, r: &mut Report, live: &Live) {
                     b.address
                 ),
             );
-            if h.file != crate::steps::dns::Dns::default().hosts_file {
+            if h.file != crate::profile::sections::dns::Dns::default().hosts_file {
                 r.mapped(
                     "dns.hostsFile",
                     format!("--hosts-file {}", h.file.display()),

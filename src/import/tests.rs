@@ -53,7 +53,7 @@ pub fn simulate(p: &Profile) -> Live {
         file: p.dns.hosts_file.clone(),
         ..HostsFacts::default()
     };
-    if p.dns.mode == crate::steps::dns::DnsMode::HostsFile {
+    if p.dns.mode == crate::profile::sections::dns::DnsMode::HostsFile {
         hosts.blocks.push(HostsBlock {
             profile: p.name.clone(),
             address: "10.0.0.1".into(),
@@ -192,7 +192,7 @@ fn a_value_no_field_renders_is_listed_not_dropped() {
     );
     assert!(found.contains(&"release mysql"), "{found:?}");
     // the changed hostname is no longer in the quickstart's hosts block
-    assert_eq!(p.dns.mode, crate::steps::dns::DnsMode::Print);
+    assert_eq!(p.dns.mode, crate::profile::sections::dns::DnsMode::Print);
 }
 
 #[test]

@@ -48,7 +48,7 @@ fn under_gateway_api_exposure_any_rendered_ingress_is_an_error() {
             .iter()
             .any(|f| f.message.contains("Gateway API"))
     );
-    p.cluster.exposure.kind = crate::steps::exposure::ExposureKind::GatewayApi;
+    p.cluster.exposure.kind = crate::profile::sections::exposure::ExposureKind::GatewayApi;
     let e = expect(&p, ChartKind::ApiManager);
     let f = check(&e, &rendered, None);
     let ing = of(&f, "ingress");

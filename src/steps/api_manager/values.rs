@@ -132,7 +132,7 @@ pub fn values(p: &Profile) -> Value {
     for key in ["aws", "azure", "gcp"] {
         v[key] = cloud[key].clone();
     }
-    if p.cluster.sizing == crate::steps::cluster::Sizing::Laptop {
+    if p.cluster.sizing == crate::profile::sections::cluster::Sizing::Laptop {
         let d = &mut v["wso2"]["deployment"];
         d["resources"] = json!({"requests": {"cpu": crate::steps::adapt::LAPTOP_CPU}});
         d["startupProbe"] =
