@@ -111,7 +111,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         skip: Vec::new(),
     };
     let prompter = TerminalPrompter;
-    let uses = crate::exec::secrets_needed(&plan, &profile, &opts);
+    let uses = crate::exec::secrets_needed(&plan, &opts);
     let secrets =
         match Secrets::resolve(&uses, &opts.base_dir, interactive.then_some(&prompter as _)) {
             Ok(s) => s,
@@ -124,7 +124,6 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
     let ok = run_headless(
         &runtime,
         &plan,
-        &profile,
         &opts,
         &secrets,
         a.output,
@@ -244,11 +243,9 @@ fn report_decisions(d: &Result<Vec<crate::steps::adapt::Decision>, String>, outp
 /// reporter prints the events (`--output`), questions mid-run (sudo for the hosts file, a
 /// pending release) are asked on the terminal, answered by `--yes` for a release, refused
 /// without a terminal. `apply` and `destroy` both run this way.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn run_headless(
     runtime: &tokio::runtime::Runtime,
     plan: &crate::plan::Plan,
-    profile: &crate::profile::Profile,
     opts: &RunOptions,
     secrets: &Secrets,
     output: Format,
@@ -272,7 +269,6 @@ pub(super) fn run_headless(
         let asker = exec::ask::TerminalAsker { yes, interactive };
         let ok = exec::run_asking(
             plan,
-            profile,
             opts,
             secrets,
             tx,

@@ -96,7 +96,7 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
         skip: Vec::new(),
     };
     let prompter = TerminalPrompter;
-    let uses = exec::secrets_needed(&plan, &profile, &opts);
+    let uses = exec::secrets_needed(&plan, &opts);
     let secrets =
         match Secrets::resolve(&uses, &opts.base_dir, interactive.then_some(&prompter as _)) {
             Ok(s) => s,
@@ -109,7 +109,6 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
     let ok = super::apply::run_headless(
         &runtime,
         &plan,
-        &profile,
         &opts,
         &secrets,
         a.output,

@@ -2,7 +2,7 @@
 //! artifact. Pure: no file, network, clock or environment is read.
 
 use super::registry;
-use crate::plan::{Action, Artifact, ArtifactKind, ConsoleUrl, Plan, runbook};
+use crate::plan::{Action, Artifact, ArtifactKind, ClusterTarget, ConsoleUrl, Plan, runbook};
 use crate::profile::Profile;
 use crate::render;
 
@@ -37,6 +37,7 @@ pub fn plan(p: &Profile) -> Plan {
     }
     let mut plan = Plan {
         profile: p.name.clone(),
+        cluster: cluster_target(p),
         steps,
         artifacts,
         console_urls: console_urls(p),
@@ -49,6 +50,15 @@ pub fn plan(p: &Profile) -> Plan {
         content: script,
     });
     plan
+}
+
+/// The deployment's cluster, as the executor reaches it.
+pub fn cluster_target(p: &Profile) -> ClusterTarget {
+    ClusterTarget {
+        context: p.cluster.context.clone(),
+        kubeconfig: p.cluster.kubeconfig.clone(),
+        namespace: p.cluster.namespace.clone(),
+    }
 }
 
 /// What destroy will do for `p`: its apply plan undone, in reverse. `keep_secrets` keeps the

@@ -434,7 +434,7 @@ mod tests {
         p.cluster.exposure.gateway.create = false;
         p.cluster.exposure.gateway.install_envoy_gateway = true;
         let paths = |p: &Profile| -> Vec<String> {
-            crate::steps::validate(&p)
+            crate::steps::validate(p)
                 .list
                 .iter()
                 .map(|i| i.path.to_string())
