@@ -138,7 +138,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
             }
             if crate::steps::exposure::gateway_api(&profile) {
                 println!("\nGateway & routes:");
-                for l in runtime.block_on(exec::gateway_api::summary_lines(&profile)) {
+                for l in runtime.block_on(exec::gateway_api::summary_lines(&plan.cluster)) {
                     println!("{l}");
                 }
             }
