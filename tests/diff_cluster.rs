@@ -399,6 +399,7 @@ async fn standin_apim_registration_diff() {
     };
     let plan_of = |reg: &kmpilot::plan::key_manager::Registration| kmpilot::plan::Plan {
         profile: p.name.clone(),
+        cluster: kmpilot::steps::cluster_target(&p),
         steps: vec![kmpilot::plan::Step::new(
             kmpilot::plan::StepId::KeyManager,
             vec![kmpilot::plan::Action::RegisterKeyManager(Box::new(
@@ -432,12 +433,12 @@ async fn standin_apim_registration_diff() {
     };
     let secrets = secrets_for(km_support::CONNECTOR_PASSWORD);
 
-    let before = diff(&plan_of(&reg), &p, &opts, &secrets).await;
+    let before = diff(&plan_of(&reg), &opts, &secrets).await;
     assert_eq!(item(&before).change, Change::Create, "{before:#?}");
     assert_eq!(before.exit_code(), 1);
 
     km_support::register_ok(&reg).await;
-    let after = diff(&plan_of(&reg), &p, &opts, &secrets).await;
+    let after = diff(&plan_of(&reg), &opts, &secrets).await;
     assert_eq!(item(&after).change, Change::None, "{after:#?}");
     assert_eq!(after.exit_code(), 0);
 
@@ -445,7 +446,7 @@ async fn standin_apim_registration_diff() {
     changed.body["displayName"] = Value::String("Renamed IS 7".into());
     changed.connector.password = SecretRef::Literal("a-new-connector-password-Hk2".into());
     let other = secrets_for("a-new-connector-password-Hk2");
-    let r = diff(&plan_of(&changed), &p, &opts, &other).await;
+    let r = diff(&plan_of(&changed), &opts, &other).await;
     let i = item(&r);
     assert_eq!(i.change, Change::Update, "{r:#?}");
     let text = kmpilot::exec::diff::render::text(&r, false);

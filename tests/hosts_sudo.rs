@@ -142,7 +142,7 @@ fn run_dns(l: &Locked, p: &Profile, asker: Arc<Recorder>) -> (bool, Vec<Event>) 
         let (tx, mut rx) = mpsc::unbounded_channel();
         let (_c, cancel) = watch::channel(false);
         let secrets = exec::secrets::Secrets::none();
-        let ok = exec::run_asking(&plan, p, &opts, &secrets, tx, cancel, Some(asker)).await;
+        let ok = exec::run_asking(&plan, &opts, &secrets, tx, cancel, Some(asker)).await;
         let mut evs = Vec::new();
         while let Ok(e) = rx.try_recv() {
             evs.push(e);

@@ -97,11 +97,7 @@ async fn standin_apim_wrong_admin_password_deletes_nothing() {
 
 /// Runs `plan` through the executor (as `apply` and `destroy` do) with `state` as the state
 /// directory; returns whether it succeeded and every output line.
-async fn execute(
-    plan: &kmpilot::plan::Plan,
-    p: &Profile,
-    state: &std::path::Path,
-) -> (bool, Vec<String>) {
+async fn execute(plan: &kmpilot::plan::Plan, state: &std::path::Path) -> (bool, Vec<String>) {
     use kmpilot::exec::{self, RunOptions, events::Event, secrets::Secrets};
     let opts = RunOptions {
         dry_run: false,
@@ -114,11 +110,11 @@ async fn execute(
         concurrency: 1,
         skip: Vec::new(),
     };
-    let uses = exec::secrets_needed(plan, p, &opts);
+    let uses = exec::secrets_needed(plan, &opts);
     let secrets = Secrets::resolve(&uses, state, None).expect("literal secrets");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (_cancel_tx, cancel_rx) = tokio::sync::watch::channel(false);
-    let ok = exec::run(plan, p, &opts, &secrets, tx, cancel_rx).await;
+    let ok = exec::run(plan, &opts, &secrets, tx, cancel_rx).await;
     let mut lines = Vec::new();
     while let Ok(ev) = rx.try_recv() {
         match ev {
@@ -148,6 +144,7 @@ async fn standin_apim_destroy_deletes_only_the_key_manager_kmpilot_created() {
     reg.apim_route = None;
     let apply = Plan {
         profile: p.name.clone(),
+        cluster: kmpilot::steps::cluster_target(&p),
         steps: vec![Step::new(
             StepId::KeyManager,
             vec![Action::RegisterKeyManager(Box::new(reg.clone()))],
@@ -156,12 +153,12 @@ async fn standin_apim_destroy_deletes_only_the_key_manager_kmpilot_created() {
         console_urls: Vec::new(),
         journal: None,
     };
-    let (ok, lines) = execute(&apply, &p, state.path()).await;
+    let (ok, lines) = execute(&apply, state.path()).await;
     assert!(ok, "{lines:#?}");
     assert_eq!(standin.key_managers().len(), 1);
     let teardown = destroy::from_apply(&p, &apply, false);
     assert_eq!(teardown.journal.as_deref(), Some("km-destroy.destroy"));
-    let (ok, lines) = execute(&teardown, &p, state.path()).await;
+    let (ok, lines) = execute(&teardown, state.path()).await;
     assert!(ok, "{lines:#?}");
     assert!(standin.key_managers().is_empty(), "{lines:#?}");
     assert!(
@@ -171,10 +168,10 @@ async fn standin_apim_destroy_deletes_only_the_key_manager_kmpilot_created() {
 
     // someone registered it first: kmpilot's run updates it, and destroy leaves it
     register_ok(&reg).await;
-    let (ok, lines) = execute(&apply, &p, state.path()).await;
+    let (ok, lines) = execute(&apply, state.path()).await;
     assert!(ok, "{lines:#?}");
     assert!(lines.iter().any(|l| l.contains("updated")), "{lines:#?}");
-    let (ok, lines) = execute(&teardown, &p, state.path()).await;
+    let (ok, lines) = execute(&teardown, state.path()).await;
     assert!(ok, "{lines:#?}");
     assert_eq!(standin.key_managers().len(), 1, "{lines:#?}");
     assert!(

@@ -20,7 +20,7 @@ fn quickstart(kubeconfig: &std::path::Path) -> Profile {
 
 async fn check(p: &Profile) -> Vec<CheckOutcome> {
     let plan = kmpilot::steps::plan(p);
-    preflight::run(&plan, p, std::path::Path::new(".")).await
+    preflight::run(&plan, std::path::Path::new(".")).await
 }
 
 fn find<'a>(r: &'a [CheckOutcome], what: &str) -> &'a CheckOutcome {

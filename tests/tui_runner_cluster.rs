@@ -22,6 +22,7 @@ fn request(p: &Profile) -> RunRequest {
         profile: p.clone(),
         plan: Arc::new(Plan {
             profile: p.name.clone(),
+            cluster: kmpilot::steps::cluster_target(p),
             steps: Vec::new(),
             artifacts: Vec::new(),
             console_urls: Vec::new(),

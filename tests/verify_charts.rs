@@ -77,10 +77,13 @@ fn verify(p: &Profile) -> Vec<Report> {
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    rt.block_on(kmpilot::exec::verify::verify_profile(p, dir.path()))
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|e| panic!("chart did not render: {e}")))
-        .collect()
+    rt.block_on(kmpilot::exec::verify::verify_plan(
+        &kmpilot::steps::plan(p),
+        dir.path(),
+    ))
+    .into_iter()
+    .map(|r| r.unwrap_or_else(|e| panic!("chart did not render: {e}")))
+    .collect()
 }
 
 fn errors(reports: &[Report]) -> Vec<&Finding> {

@@ -103,7 +103,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         concurrency: a.concurrency,
         skip: Vec::new(),
     };
-    let secrets = match resolve_secrets(&plan, &profile, &opts, interactive) {
+    let secrets = match resolve_secrets(&plan, &opts, interactive) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -111,7 +111,6 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
     let ok = run_headless(
         &runtime,
         &plan,
-        &profile,
         &opts,
         &secrets,
         a.output,
@@ -126,7 +125,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
             }
             if crate::profile::sections::exposure::gateway_api(&profile) {
                 println!("\nGateway & routes:");
-                for l in runtime.block_on(exec::gateway_api::summary_lines(&profile)) {
+                for l in runtime.block_on(exec::gateway_api::summary_lines(&plan.cluster)) {
                     println!("{l}");
                 }
             }
@@ -144,12 +143,11 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
 /// code of bad input once what is missing was said.
 pub(super) fn resolve_secrets(
     plan: &crate::plan::Plan,
-    profile: &crate::profile::Profile,
     opts: &RunOptions,
     interactive: bool,
 ) -> Result<Secrets, u8> {
     let prompter = TerminalPrompter;
-    let uses = crate::exec::secrets_needed(plan, profile, opts);
+    let uses = crate::exec::secrets_needed(plan, opts);
     Secrets::resolve(&uses, &opts.base_dir, interactive.then_some(&prompter as _)).map_err(|e| {
         eprintln!("error: {e}");
         EXIT_BAD_INPUT
@@ -247,11 +245,9 @@ fn report_decisions(d: &Result<Vec<crate::steps::adapt::Decision>, String>, outp
 /// reporter prints the events (`--output`), questions mid-run (sudo for the hosts file, a
 /// pending release) are asked on the terminal, answered by `--yes` for a release, refused
 /// without a terminal. `apply` and `destroy` both run this way.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn run_headless(
     runtime: &tokio::runtime::Runtime,
     plan: &crate::plan::Plan,
-    profile: &crate::profile::Profile,
     opts: &RunOptions,
     secrets: &Secrets,
     output: Format,
@@ -275,7 +271,6 @@ pub(super) fn run_headless(
         let asker = exec::ask::TerminalAsker { yes, interactive };
         let ok = exec::run_asking(
             plan,
-            profile,
             opts,
             secrets,
             tx,

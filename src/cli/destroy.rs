@@ -87,7 +87,7 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
         concurrency: 1,
         skip: Vec::new(),
     };
-    let secrets = match super::apply::resolve_secrets(&plan, &profile, &opts, interactive) {
+    let secrets = match super::apply::resolve_secrets(&plan, &opts, interactive) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -95,7 +95,6 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
     let ok = super::apply::run_headless(
         &runtime,
         &plan,
-        &profile,
         &opts,
         &secrets,
         a.output,

@@ -14,7 +14,10 @@ pub(crate) fn reports(
         .enable_all()
         .build()
         .ok()?;
-    Some(rt.block_on(crate::exec::verify::verify_profile(p, base_dir)))
+    Some(rt.block_on(crate::exec::verify::verify_plan(
+        &crate::steps::plan(p),
+        base_dir,
+    )))
 }
 
 /// The exit code of a verification: 2 with an error finding, 1 when a chart did not render.

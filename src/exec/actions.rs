@@ -40,11 +40,10 @@ async fn generate_keystores(
     ctx: &mut Ctx<'_>,
     spec: &crate::steps::keystores::KeystoreSetSpec,
 ) -> Result<(), Failure> {
-    let ns = ctx.profile.cluster.namespace.clone();
-    let apim = super::kube_actions::read_secret(ctx, &ns, &spec.apim.secret_name).await?;
-    let is = super::kube_actions::read_secret(ctx, &ns, &spec.is.secret_name).await?;
-    let tls_name = ctx.profile.api_manager.tls_secret(ctx.profile).to_string();
-    let tls = super::kube_actions::read_secret(ctx, &ns, &tls_name).await?;
+    let ns = &spec.namespace;
+    let apim = super::kube_actions::read_secret(ctx, ns, &spec.apim.secret_name).await?;
+    let is = super::kube_actions::read_secret(ctx, ns, &spec.is.secret_name).await?;
+    let tls = super::kube_actions::read_secret(ctx, ns, &spec.tls_secret).await?;
     if let (Some(apim), Some(is)) = (&apim, &is)
         && keystores::reuse(
             spec,
@@ -161,8 +160,13 @@ pub(super) async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
             purpose,
             kinds,
         } => super::served_kinds::check(ctx, context.as_deref(), purpose, kinds).await,
-        Check::ClusterKind { context } => {
-            super::kube_actions::cluster_kind(ctx, context.as_deref()).await
+        Check::ClusterKind {
+            context,
+            declared,
+            ingress_class,
+        } => {
+            super::kube_actions::cluster_kind(ctx, context.as_deref(), *declared, ingress_class)
+                .await
         }
         Check::Capacity(c) => super::kube_actions::capacity(ctx, c).await,
         Check::GatewayApi(g) => super::gateway_api::check(ctx, g).await,
@@ -280,7 +284,7 @@ async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
     let guard = {
         let mut outer = ctx.cancel.clone();
         let problem = problem.clone();
-        let namespace = ctx.profile.cluster.namespace.clone();
+        let namespace = ctx.plan.cluster.namespace.clone();
         tokio::spawn(async move {
             loop {
                 tokio::select! {
@@ -338,7 +342,7 @@ async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
         );
     }
     if result.is_err() && c.program == "helm" && !ctx.opts.dry_run {
-        let ns = ctx.profile.cluster.namespace.clone();
+        let ns = ctx.plan.cluster.namespace.clone();
         let problems = super::kube_actions::pod_problems(ctx, &ns).await;
         if !problems.is_empty() {
             return Err(Failure::new(problems.join("; ")).hint(crate::kube::APPARMOR_FIX));
@@ -460,7 +464,7 @@ async fn update_hosts(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Result<(), Failure>
             }
         }
     };
-    let block = crate::render::hosts::block(&ctx.profile.name, &address, &h.hostnames);
+    let block = crate::render::hosts::block(&ctx.plan.profile, &address, &h.hostnames);
     if h.print_only || ctx.opts.dry_run {
         for line in block.lines() {
             let _ = ctx.tx.send(super::events::Event::Output {
@@ -472,14 +476,14 @@ async fn update_hosts(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Result<(), Failure>
         return Ok(());
     }
     let file: &Path = &h.file;
-    if let Ok((old, new)) = hosts::contents(file, &ctx.profile.name, &address, &h.hostnames) {
+    if let Ok((old, new)) = hosts::contents(file, &ctx.plan.profile, &address, &h.hostnames) {
         super::ownership::hosts_before(ctx, file, &old, &new);
     }
     // not writable by this user (not root): one write through sudo, with consent
     if let Err(why) = super::elevate::can_replace(file)
         && super::elevate::is_permission(&why)
     {
-        let (old, new) = hosts::contents(file, &ctx.profile.name, &address, &h.hostnames)
+        let (old, new) = hosts::contents(file, &ctx.plan.profile, &address, &h.hostnames)
             .map_err(Failure::new)?;
         if old == new {
             ctx.info(format!("{} already maps {address}", file.display()));
@@ -492,7 +496,7 @@ async fn update_hosts(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Result<(), Failure>
         ));
         return Ok(());
     }
-    match hosts::update(file, &ctx.profile.name, &address, &h.hostnames).map_err(Failure::new)? {
+    match hosts::update(file, &ctx.plan.profile, &address, &h.hostnames).map_err(Failure::new)? {
         hosts::HostsOutcome::Unchanged => {
             ctx.info(format!("{} already maps {address}", file.display()))
         }

@@ -233,18 +233,14 @@ pub async fn rows(
 }
 
 /// The run summary's lines for Gateway API exposure: each Gateway and HTTPRoute with its
-/// conditions, read once after the run (`apply`'s text output).
-pub async fn summary_lines(p: &crate::profile::Profile) -> Vec<String> {
-    let kube = match crate::kube::Kube::connect(
-        p.cluster.kubeconfig.as_deref(),
-        p.cluster.context.as_deref(),
-    )
-    .await
+/// conditions, read once after the run (`apply`'s text output) in the plan's cluster.
+pub async fn summary_lines(c: &crate::plan::ClusterTarget) -> Vec<String> {
+    let kube = match crate::kube::Kube::connect(c.kubeconfig.as_deref(), c.context.as_deref()).await
     {
         Ok(k) => k,
         Err(e) => return vec![format!("  (not read: {e})")],
     };
-    rows(&kube, &p.cluster.namespace)
+    rows(&kube, &c.namespace)
         .await
         .into_iter()
         .map(|(check, target, ok, detail, _, _)| {

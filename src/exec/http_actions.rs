@@ -9,7 +9,7 @@ use crate::http::Reach;
 use crate::http::reach::{self, Decision};
 use crate::kube::port_forward::{self, LocalForward};
 use crate::plan::HttpRequest;
-use crate::steps::key_manager::{self, Registration, ServiceRoute};
+use crate::steps::key_manager::{Registration, ServiceRoute};
 
 fn failure(e: crate::http::KmError) -> Failure {
     let f = Failure::new(e.message());
@@ -52,7 +52,7 @@ pub(super) async fn discover(ctx: &mut Ctx<'_>, h: &HttpRequest) -> Result<(), F
         ctx.info(format!("dry run: not fetching {}", h.url));
         return Ok(());
     }
-    let timeout = Duration::from_secs(ctx.profile.key_manager.timeout_seconds);
+    let timeout = Duration::from_secs(h.timeout_seconds);
     let (reach, forward) = route(ctx, &h.url, h.via.as_ref()).await?;
     let mut progress = log_sink(ctx);
     let d = crate::http::discover_via(
@@ -66,13 +66,13 @@ pub(super) async fn discover(ctx: &mut Ctx<'_>, h: &HttpRequest) -> Result<(), F
     .await
     .map_err(|e| forward_failure(e, forward.as_ref()))?;
     drop(forward);
-    let mut d = d.respecting(&ctx.profile.key_manager.endpoints);
-    if let Some((public, in_cluster)) = key_manager::origin_swap(ctx.profile) {
+    let use_ = &h.discovery;
+    let mut d = d.respecting(&use_.overrides);
+    if let Some(swap) = &use_.origin_swap {
         // IS publishes its public URLs; API-M's pods call the ones they use inside the cluster
-        d = d.server_calls_at(&public, &in_cluster);
+        d = d.server_calls_at(&swap.public, &swap.in_cluster);
     }
-    let fields = key_manager::fields(ctx.profile);
-    let diffs = crate::http::diff(&fields, &d);
+    let diffs = crate::http::diff(&use_.derived, &d);
     if diffs.is_empty() {
         ctx.info("the well-known document agrees with every derived field");
     }
@@ -207,7 +207,7 @@ fn forward_failure(e: crate::http::KmError, fwd: Option<&LocalForward>) -> Failu
 /// the Admin REST API while API-M still answers. One that was there before kmpilot's first
 /// registration (kmpilot updated it) is left alone.
 pub(super) async fn deregister(ctx: &mut Ctx<'_>, r: &Registration) -> Result<(), Failure> {
-    let l = super::ownership::Ledger::load(&ctx.opts.state_dir, &ctx.profile.name);
+    let l = super::ownership::Ledger::load(&ctx.opts.state_dir, &ctx.plan.profile);
     if !l.has_key_manager(&r.key_managers_url, &r.name) {
         ctx.info(format!(
             "left alone: key manager {} at {} — kmpilot has no record of creating it (not registered by kmpilot, or it existed before and kmpilot only updated it)",

@@ -17,10 +17,10 @@ pub(super) async fn client<'c>(
     context: Option<&str>,
 ) -> Result<&'c Kube, Failure> {
     let key = context
-        .or(ctx.profile.cluster.context.as_deref())
+        .or(ctx.plan.cluster.context.as_deref())
         .map(str::to_string);
     if !ctx.kube.contains_key(&key) {
-        let kubeconfig = ctx.profile.cluster.kubeconfig.as_deref();
+        let kubeconfig = ctx.plan.cluster.kubeconfig.as_deref();
         let k = Kube::connect(kubeconfig, key.as_deref()).await.map_err(|e| {
             Failure::new(e.to_string()).hint("check KUBECONFIG / cluster.kubeconfig and the context name (`kubectl config get-contexts`)")
         })?;
@@ -315,10 +315,14 @@ pub(super) async fn merge_container_mgt(
 
 /// Reports the detected kind and what it means (image delivery, ingress, AppArmor); never
 /// fails once the cluster answers: it is what the wizard's Cluster step and `apply` show.
-pub(super) async fn cluster_kind(ctx: &mut Ctx<'_>, context: Option<&str>) -> Result<(), Failure> {
+pub(super) async fn cluster_kind(
+    ctx: &mut Ctx<'_>,
+    context: Option<&str>,
+    declared: crate::profile::sections::cluster_kind::ClusterKind,
+    ingress_class: &str,
+) -> Result<(), Failure> {
     use crate::steps::cluster_kind as ck;
     let facts = client(ctx, context).await?.cluster_facts().await?;
-    let p = ctx.profile;
     let d = ck::detect(&facts);
     let mut parts = vec![format!(
         "{}{} ({})",
@@ -329,15 +333,12 @@ pub(super) async fn cluster_kind(ctx: &mut Ctx<'_>, context: Option<&str>) -> Re
             .unwrap_or_default(),
         d.evidence.join("; ")
     )];
-    if p.cluster.kind != ck::ClusterKind::Auto && p.cluster.kind != d.kind {
-        parts.push(format!(
-            "the profile says {}: its answer is used",
-            p.cluster.kind
-        ));
+    if declared != ck::ClusterKind::Auto && declared != d.kind {
+        parts.push(format!("the profile says {declared}: its answer is used"));
     }
     parts.push(format!(
         "ingress: {}",
-        ck::ingress_decision(&facts, &p.api_manager.ingress.class_name).summary
+        ck::ingress_decision(&facts, ingress_class).summary
     ));
     parts.push(format!("AppArmor: {}", ck::apparmor_hint(&facts).1));
     ctx.info(parts.join("; "));

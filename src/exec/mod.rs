@@ -34,7 +34,6 @@ use std::time::Instant;
 use tokio::sync::{mpsc, watch};
 
 use crate::plan::{Plan, StepId};
-use crate::profile::Profile;
 use events::{Event, Stream};
 use journal::{Journal, Status};
 use secrets::Secrets;
@@ -90,11 +89,7 @@ impl RunOptions {
 /// The secrets a run with `opts` will use: those of the selected steps (`--from`/`--only`),
 /// without the steps a resumed run skips because the journal records them as done — a
 /// resumed run does not ask again for what it will not use.
-pub fn secrets_needed(
-    plan: &Plan,
-    _profile: &Profile,
-    opts: &RunOptions,
-) -> Vec<crate::plan::secrets::SecretUse> {
+pub fn secrets_needed(plan: &Plan, opts: &RunOptions) -> Vec<crate::plan::secrets::SecretUse> {
     let journal = opts
         .resume
         .then(|| Journal::load(&opts.state_dir, plan.journal_name()));
@@ -118,7 +113,6 @@ pub fn base_dir(profile_path: Option<&std::path::Path>) -> PathBuf {
 
 pub(crate) struct Ctx<'a> {
     pub plan: &'a Plan,
-    pub profile: &'a Profile,
     pub opts: &'a RunOptions,
     pub secrets: &'a Secrets,
     pub tx: &'a mpsc::UnboundedSender<Event>,
@@ -139,7 +133,6 @@ pub(crate) struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(
         plan: &'a Plan,
-        profile: &'a Profile,
         opts: &'a RunOptions,
         secrets: &'a Secrets,
         tx: &'a mpsc::UnboundedSender<Event>,
@@ -147,7 +140,6 @@ impl<'a> Ctx<'a> {
     ) -> Self {
         Ctx {
             plan,
-            profile,
             opts,
             secrets,
             tx,
@@ -178,7 +170,6 @@ impl<'a> Ctx<'a> {
             .collect();
         Ctx {
             plan: self.plan,
-            profile: self.profile,
             opts: self.opts,
             secrets: self.secrets,
             tx: self.tx,
@@ -248,13 +239,12 @@ impl<E: std::fmt::Display> From<E> for Failure {
 /// Runs the plan; returns whether every selected step succeeded.
 pub async fn run(
     plan: &Plan,
-    profile: &Profile,
     opts: &RunOptions,
     secrets: &Secrets,
     tx: mpsc::UnboundedSender<Event>,
     cancel: watch::Receiver<bool>,
 ) -> bool {
-    run_asking(plan, profile, opts, secrets, tx, cancel, None).await
+    run_asking(plan, opts, secrets, tx, cancel, None).await
 }
 
 /// `run`, with `asker` to answer questions mid-run (see `ask`).
@@ -264,7 +254,6 @@ pub async fn run(
 /// records each step as it ends, so a run killed with steps in flight resumes those.
 pub async fn run_asking(
     plan: &Plan,
-    profile: &Profile,
     opts: &RunOptions,
     secrets: &Secrets,
     tx: mpsc::UnboundedSender<Event>,
@@ -279,7 +268,7 @@ pub async fn run_asking(
     let _ = tx.send(Event::RunStarted {
         steps: plan.steps.iter().map(|s| s.id).collect(),
     });
-    let mut ctx = Ctx::new(plan, profile, opts, secrets, &tx, cancel);
+    let mut ctx = Ctx::new(plan, opts, secrets, &tx, cancel);
     ctx.asker = asker;
     // render and verify every chart the run will install before anything changes
     if !verify::before_run(&mut ctx, &mut journal).await {
@@ -410,6 +399,7 @@ async fn run_step<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::Profile;
     use crate::profile::secret::SecretRef;
 
     /// A resumed run asks only for the secrets of the steps it will run: with every step but
@@ -432,7 +422,7 @@ mod tests {
             skip: Vec::new(),
         };
         let vars = |opts: &RunOptions| -> Vec<String> {
-            let mut v: Vec<String> = secrets_needed(&plan, &p, opts)
+            let mut v: Vec<String> = secrets_needed(&plan, opts)
                 .into_iter()
                 .map(|u| u.var)
                 .collect();
@@ -466,6 +456,7 @@ mod tests {
         };
         let plan = Plan {
             profile: "graph".into(),
+            cluster: Default::default(),
             steps: vec![
                 step(StepId::Prerequisites, &[], note()),
                 step(
@@ -482,7 +473,6 @@ mod tests {
             console_urls: Vec::new(),
             journal: None,
         };
-        let profile = Profile::quickstart("graph");
         let opts = RunOptions {
             dry_run: false,
             resume: false,
@@ -495,11 +485,11 @@ mod tests {
             skip: Vec::new(),
         };
         let run_once = |opts: RunOptions| {
-            let (plan, profile) = (plan.clone(), profile.clone());
+            let plan = plan.clone();
             async move {
                 let (tx, mut rx) = mpsc::unbounded_channel();
                 let (_c, cancel) = watch::channel(false);
-                let ok = run(&plan, &profile, &opts, &Secrets::none(), tx, cancel).await;
+                let ok = run(&plan, &opts, &Secrets::none(), tx, cancel).await;
                 let mut evs = Vec::new();
                 while let Ok(e) = rx.try_recv() {
                     evs.push(e);

@@ -197,7 +197,7 @@ pub(super) fn update(ctx: &super::Ctx<'_>, f: impl FnOnce(&mut Ledger)) {
     // steps that run side by side must not lose each other's records
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _held = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let mut l = Ledger::load(&ctx.opts.state_dir, &ctx.profile.name);
+    let mut l = Ledger::load(&ctx.opts.state_dir, &ctx.plan.profile);
     f(&mut l);
     if let Err(e) = l.save(&ctx.opts.state_dir) {
         tracing::warn!(error = %e, "cannot save the creation ledger");
@@ -209,7 +209,7 @@ pub(super) fn update(ctx: &super::Ctx<'_>, f: impl FnOnce(&mut Ledger)) {
 
 /// The context an action's `None` means: the profile's.
 pub(super) fn resolved_context(ctx: &super::Ctx<'_>, c: Option<&str>) -> Option<String> {
-    c.or(ctx.profile.cluster.context.as_deref())
+    c.or(ctx.plan.cluster.context.as_deref())
         .map(str::to_string)
 }
 
@@ -233,7 +233,7 @@ pub(super) fn applied(ctx: &super::Ctx<'_>, context: Option<&str>, a: &crate::ku
 /// Before the hosts file is written: when the profile's block is new to it, what the merge
 /// puts before the block, so destroy gives back the file byte for byte.
 pub(super) fn hosts_before(ctx: &super::Ctx<'_>, file: &Path, old: &str, new: &str) {
-    if let Some(sep) = crate::render::hosts::separator_added(old, new, &ctx.profile.name) {
+    if let Some(sep) = crate::render::hosts::separator_added(old, new, &ctx.plan.profile) {
         let file = file.to_path_buf();
         update(ctx, |l| {
             l.hosts.retain(|h| h.file != file);

@@ -11,7 +11,6 @@ use super::events::{Event, Stream};
 use super::secrets::Secrets;
 use super::{Ctx, RunOptions, actions};
 use crate::plan::{Action, Check, Plan, StepId};
-use crate::profile::Profile;
 
 /// One check's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +52,7 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Runs every check of `plan`. Read-only: tools are asked for their version, the API server
 /// for its version, ingress classes and CSI drivers are listed.
-pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOutcome> {
+pub async fn run(plan: &Plan, base_dir: &Path) -> Vec<CheckOutcome> {
     crate::kube::ensure_crypto_provider();
     let state_dir = crate::profile::store::state_dir();
     let opts = RunOptions {
@@ -61,7 +60,7 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
         resume: false,
         from: None,
         only: None,
-        work_dir: state_dir.join("work").join(&profile.name),
+        work_dir: state_dir.join("work").join(&plan.profile),
         state_dir,
         base_dir: base_dir.to_path_buf(),
         concurrency: 1,
@@ -70,12 +69,12 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
     let secrets = Secrets::none();
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let (_cancel_tx, cancel) = watch::channel(false);
-    let mut ctx = Ctx::new(plan, profile, &opts, &secrets, &tx, cancel);
+    let mut ctx = Ctx::new(plan, &opts, &secrets, &tx, cancel);
     let mut out = Vec::new();
     // the contexts whose cluster did not answer: their other checks are skipped
     let mut unreachable: Vec<Option<String>> = Vec::new();
     let cluster_of = |c: &Check| -> Option<Option<String>> {
-        let own = |ctx: &Option<String>| ctx.clone().or_else(|| profile.cluster.context.clone());
+        let own = |ctx: &Option<String>| ctx.clone().or_else(|| plan.cluster.context.clone());
         match c {
             Check::Tool { .. } => None,
             Check::ClusterReachable { context } | Check::SecretsStoreCsiDriver { context } => {
@@ -83,7 +82,7 @@ pub async fn run(plan: &Plan, profile: &Profile, base_dir: &Path) -> Vec<CheckOu
             }
             Check::IngressController { .. } => Some(own(&None)),
             Check::ServedKinds { context, .. } => Some(own(context)),
-            Check::ClusterKind { context } => Some(own(context)),
+            Check::ClusterKind { context, .. } => Some(own(context)),
             Check::Capacity(c) => Some(own(&c.context)),
             Check::GatewayApi(g) => Some(own(&g.context)),
         }

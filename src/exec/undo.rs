@@ -25,7 +25,7 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, u: &Undo) -> Result<(), Failure> 
         Undo::KeyManager(r) => super::http_actions::deregister(ctx, r).await,
         Undo::Restore(o) => restore(ctx, o).await,
         Undo::ForgetApply => {
-            let j = super::journal::path(&ctx.opts.state_dir, &ctx.profile.name);
+            let j = super::journal::path(&ctx.opts.state_dir, &ctx.plan.profile);
             if ctx.opts.dry_run || !j.exists() {
                 return Ok(());
             }
@@ -41,7 +41,7 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, u: &Undo) -> Result<(), Failure> 
 }
 
 fn ledger(ctx: &Ctx<'_>) -> Ledger {
-    Ledger::load(&ctx.opts.state_dir, &ctx.profile.name)
+    Ledger::load(&ctx.opts.state_dir, &ctx.plan.profile)
 }
 
 fn left_alone(ctx: &Ctx<'_>, what: impl std::fmt::Display, why: &str) {
@@ -428,20 +428,20 @@ async fn hosts(ctx: &mut Ctx<'_>, file: &Path, print_only: bool) -> Result<(), F
         Err(e) => return Err(Failure::new(format!("cannot read {}: {e}", file.display()))),
     };
     let l = ledger(ctx);
-    let new = crate::render::hosts::remove(&existing, &ctx.profile.name, l.hosts_separator(file));
+    let new = crate::render::hosts::remove(&existing, &ctx.plan.profile, l.hosts_separator(file));
     if new == existing {
         ctx.info(format!(
             "{}: no block of profile {} (nothing to remove)",
             file.display(),
-            ctx.profile.name
+            ctx.plan.profile
         ));
         return Ok(());
     }
     if ctx.opts.dry_run {
         ctx.info(format!(
             "would remove the lines between `{}` and `{}` from {}",
-            crate::render::hosts::begin_marker(&ctx.profile.name),
-            crate::render::hosts::end_marker(&ctx.profile.name),
+            crate::render::hosts::begin_marker(&ctx.plan.profile),
+            crate::render::hosts::end_marker(&ctx.plan.profile),
             file.display()
         ));
         return Ok(());

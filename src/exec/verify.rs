@@ -13,7 +13,6 @@ use super::events::{Event, Stream};
 use super::secrets::Secrets;
 use super::{Ctx, Failure, overlay, process};
 use crate::plan::{Action, Plan, StepId};
-use crate::profile::Profile;
 use crate::verify::{self, ChartKind, Finding, RenderSpec, Rendered, Report, VerifySpec};
 
 /// Where helm runs and what it reads besides the plan.
@@ -202,12 +201,11 @@ pub fn vault_cert(plan: &Plan, work_dir: &Path) -> Option<PathBuf> {
 /// Every verify action of the plan (both charts), without a cluster: `kmpilot verify`, the
 /// wizard's review. Secrets that can be read without asking are used; the others become
 /// placeholders.
-pub async fn verify_profile(p: &Profile, base_dir: &Path) -> Vec<Result<Report, String>> {
-    let plan = crate::steps::plan(p);
-    let uses = crate::plan::secrets::uses(&plan);
+pub async fn verify_plan(plan: &Plan, base_dir: &Path) -> Vec<Result<Report, String>> {
+    let uses = crate::plan::secrets::uses(plan);
     let secrets = Secrets::resolve_available(&uses, base_dir);
     let (_tx, cancel) = watch::channel(false);
-    let mut r = Renderer::new(&plan, &secrets, base_dir, None, cancel);
+    let mut r = Renderer::new(plan, &secrets, base_dir, None, cancel);
     let mut out = Vec::new();
     for a in plan.steps.iter().flat_map(|s| &s.actions) {
         if let Action::Verify(v) = a {

@@ -73,7 +73,7 @@ impl Action {
                     .join(", "),
                 ctx(context)
             ),
-            Action::Check(Check::ClusterKind { context }) => {
+            Action::Check(Check::ClusterKind { context, .. }) => {
                 format!(
                     "what kind of cluster this is and what to adapt{}",
                     ctx(context)

@@ -166,6 +166,7 @@ pub fn from_apply(p: &Profile, apply: &Plan, keep_secrets: bool) -> Plan {
     }
     Plan {
         profile: p.name.clone(),
+        cluster: apply.cluster.clone(),
         steps,
         artifacts: Vec::new(),
         console_urls: Vec::new(),

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::profile::Credentials;
-use crate::profile::sections::key_manager::TlsPolicy;
+use crate::profile::sections::key_manager::{EndpointOverrides, TlsPolicy};
 
 /// The resolved form: one entry per Admin Portal field, in the form's order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,6 +32,36 @@ pub struct Fields {
     pub api_resource_management: String,
     pub roles: String,
     pub create_roles: bool,
+}
+
+/// What the executor does with IS's well-known document once fetched: the endpoints the
+/// profile sets itself win over it, the server-to-server ones move onto the in-cluster base,
+/// and what is left is compared with the derived fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscoveryUse {
+    /// `keyManager.endpoints`: the document's values for these are dropped.
+    #[serde(skip_serializing_if = "overrides_none")]
+    pub overrides: EndpointOverrides,
+    /// `keyManager.serverEndpoints: in-cluster`: IS publishes its public URLs; API-M's pods
+    /// call these on the in-cluster base.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_swap: Option<OriginSwap>,
+    /// The fields kmpilot derived from the profile.
+    pub derived: Fields,
+}
+
+fn overrides_none(o: &EndpointOverrides) -> bool {
+    *o == EndpointOverrides::default()
+}
+
+/// The base URLs of IS's server-to-server endpoints: the public one IS publishes, the one
+/// API-M's pods use inside the cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OriginSwap {
+    pub public: String,
+    pub in_cluster: String,
 }
 
 /// What the executor needs to register the key manager.

@@ -35,6 +35,11 @@ pub struct KeystoreSetSpec {
     /// `keystores.extraCaBundle`: read by the executor, trusted by both truststores.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_ca_bundle: Option<PathBuf>,
+    /// Where the keystore secrets of an earlier run are looked for (to reuse them).
+    pub namespace: String,
+    /// The TLS secret API-M's ingress serves (`apiManager.ingress.tlsSecret`, else
+    /// `keystores.tlsSecret`): a reuse keeps its certificate.
+    pub tls_secret: String,
 }
 
 impl KeystoreSetSpec {

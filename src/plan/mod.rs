@@ -92,6 +92,8 @@ impl StepId {
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
     pub profile: String,
+    /// The deployment's cluster: where the actions that name no context of their own go.
+    pub cluster: ClusterTarget,
     pub steps: Vec<Step>,
     /// Every file the plan renders, by relative path; actions refer to them by that path.
     pub artifacts: Vec<Artifact>,
@@ -112,6 +114,19 @@ impl Plan {
     pub fn step(&self, id: StepId) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
     }
+}
+
+/// The cluster a deployment lives in, as the executor reaches it: it reads no profile, so the
+/// plan says which kubeconfig and context to connect with and which namespace to watch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ClusterTarget {
+    /// The kubeconfig context; `None`: the kubeconfig's current one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// `None`: `KUBECONFIG` or `~/.kube/config`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kubeconfig: Option<PathBuf>,
+    pub namespace: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -229,6 +244,11 @@ pub enum Check {
     /// the cluster answers).
     ClusterKind {
         context: Option<String>,
+        /// `cluster.kind`: a kind other than `auto` that disagrees with the detected one is
+        /// said to win.
+        declared: crate::profile::sections::cluster_kind::ClusterKind,
+        /// The ingress class API-M's ingress asks for, to say whether the cluster has it.
+        ingress_class: String,
     },
     /// Both pods fit on the nodes (allocatable minus what is already requested); stops before
     /// anything is installed, with the numbers.
@@ -445,6 +465,10 @@ pub struct HttpRequest {
     /// Where the call goes when the URL's host does not resolve where kmpilot runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub via: Option<key_manager::ServiceRoute>,
+    /// How long the call may take.
+    pub timeout_seconds: u64,
+    /// What is compared with the answer and kept for the registration that follows.
+    pub discovery: Box<key_manager::DiscoveryUse>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -64,6 +64,8 @@ pub fn plan(p: &Profile) -> Step {
         }
         actions.push(Action::Check(Check::ClusterKind {
             context: p.cluster.context.clone(),
+            declared: p.cluster.kind,
+            ingress_class: p.api_manager.ingress.class_name.clone(),
         }));
         actions.push(Action::Check(Check::Capacity(crate::plan::CapacitySpec {
             context: p.cluster.context.clone(),

@@ -21,7 +21,7 @@ pub mod registry;
 pub mod secure_vault;
 pub mod verify_spec;
 
-pub use build::{console_urls, destroy_plan, plan};
+pub use build::{cluster_target, console_urls, destroy_plan, plan};
 
 use crate::plan::{Command, SecretOverlay};
 use crate::profile::Profile;

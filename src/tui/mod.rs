@@ -238,7 +238,7 @@ fn perform(
             tokio::spawn(async move {
                 let plan = crate::steps::plan(&profile);
                 let base = crate::exec::base_dir(profile_path.as_deref());
-                let results = crate::exec::preflight::run(&plan, &profile, &base).await;
+                let results = crate::exec::preflight::run(&plan, &base).await;
                 let _ = tx.send(Msg::tagged(
                     epoch,
                     Msg::Preflight {
@@ -257,7 +257,8 @@ fn perform(
             let tx = tx.clone();
             tokio::spawn(async move {
                 let base = crate::exec::base_dir(profile_path.as_deref());
-                let reports = crate::exec::verify::verify_profile(&profile, &base).await;
+                let reports =
+                    crate::exec::verify::verify_plan(&crate::steps::plan(&profile), &base).await;
                 let _ = tx.send(Msg::tagged(
                     epoch,
                     Msg::Verified {

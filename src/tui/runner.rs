@@ -238,7 +238,7 @@ pub fn spawn_executor_asking(
         skip: req.skip.clone(),
     };
     tokio::spawn(async move {
-        let uses = exec::secrets_needed(&req.plan, &req.profile, &opts);
+        let uses = exec::secrets_needed(&req.plan, &opts);
         let base = opts.base_dir.clone();
         // a prompt waits for the person at the keyboard: on a blocking thread, not a worker
         let resolved = tokio::task::spawn_blocking(move || {
@@ -288,7 +288,7 @@ pub fn spawn_executor_asking(
             Ok(d) => exec::adapt::plan_with_decisions(&profile, &d),
             Err(_) => (*req.plan).clone(),
         };
-        exec::run_asking(&plan, &profile, &opts, &secrets, events, cancel, asker).await;
+        exec::run_asking(&plan, &opts, &secrets, events, cancel, asker).await;
     });
 }
 

@@ -70,7 +70,7 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, c: &Command) -> Item {
     let ns = u
         .namespace
         .clone()
-        .unwrap_or_else(|| ctx.profile.cluster.namespace.clone());
+        .unwrap_or_else(|| ctx.plan.cluster.namespace.clone());
     let what = format!("helm release {ns}/{}", u.release);
     let (chart_name, version) = match wanted_chart(ctx, &u) {
         Ok(x) => x,

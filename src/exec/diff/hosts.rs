@@ -70,7 +70,7 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Item {
             Err(e) => return Item::error(KIND, what, format!("{name}: {e}")),
         },
     };
-    match crate::exec::hosts::contents(&h.file, &ctx.profile.name, &ip, &h.hostnames) {
+    match crate::exec::hosts::contents(&h.file, &ctx.plan.profile, &ip, &h.hostnames) {
         Err(e) => Item::error(KIND, what, e),
         Ok((old, new)) if old == new => Item::new(KIND, what, Change::None),
         Ok((old, new)) => Item::new(KIND, what, Change::Update).lines(super::unified(&old, &new)),

@@ -180,12 +180,7 @@ struct KeystoreState {
 
 /// Compares `plan` with the cluster. `opts` gives the work directory (the CA files the
 /// keystores step wrote, for TLS to API-M) and the profile's directory.
-pub async fn diff(
-    plan: &Plan,
-    profile: &Profile,
-    opts: &RunOptions,
-    secrets: &Secrets,
-) -> DiffReport {
+pub async fn diff(plan: &Plan, opts: &RunOptions, secrets: &Secrets) -> DiffReport {
     crate::kube::ensure_crypto_provider();
     let (tx, _rx) = mpsc::unbounded_channel();
     let (_cancel_tx, cancel_rx) = watch::channel(false);
@@ -193,9 +188,9 @@ pub async fn diff(
     // (a GET) is skipped by the executor in dry runs
     let mut opts = opts.clone();
     opts.dry_run = false;
-    let mut ctx = Ctx::new(plan, profile, &opts, secrets, &tx, cancel_rx);
+    let mut ctx = Ctx::new(plan, &opts, secrets, &tx, cancel_rx);
     let mut report = DiffReport {
-        profile: profile.name.clone(),
+        profile: plan.profile.clone(),
         error: None,
         steps: Vec::new(),
     };
@@ -246,11 +241,10 @@ async fn keystore_state(ctx: &mut Ctx<'_>) -> KeystoreState {
     let Some(spec) = spec else {
         return KeystoreState::default();
     };
-    let ns = ctx.profile.cluster.namespace.clone();
-    let tls_name = ctx.profile.api_manager.tls_secret(ctx.profile).to_string();
-    let apim = super::kube_actions::read_secret(ctx, &ns, &spec.apim.secret_name).await;
-    let is = super::kube_actions::read_secret(ctx, &ns, &spec.is.secret_name).await;
-    let tls = super::kube_actions::read_secret(ctx, &ns, &tls_name).await;
+    let ns = &spec.namespace;
+    let apim = super::kube_actions::read_secret(ctx, ns, &spec.apim.secret_name).await;
+    let is = super::kube_actions::read_secret(ctx, ns, &spec.is.secret_name).await;
+    let tls = super::kube_actions::read_secret(ctx, ns, &spec.tls_secret).await;
     let (Ok(Some(apim)), Ok(Some(is))) = (apim, is) else {
         return KeystoreState::default();
     };
@@ -373,7 +367,7 @@ pub async fn diff_profile(profile: &Profile, base_dir: &Path) -> DiffReport {
     };
     let uses = crate::plan::secrets::uses_where(&plan, |_| true);
     let secrets = Secrets::resolve_available(&uses, base_dir);
-    diff(&plan, &profile, &opts, &secrets).await
+    diff(&plan, &opts, &secrets).await
 }
 
 /// The SHA-256 of a value, for comparing secrets without holding both in one place longer

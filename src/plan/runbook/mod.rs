@@ -177,7 +177,7 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
                 g.gateway
             ),
         }],
-        Action::Check(Check::ClusterKind { context }) => vec![format!(
+        Action::Check(Check::ClusterKind { context, .. }) => vec![format!(
             "{} get nodes -o wide  # what kind of cluster (kmpilot decides from these)",
             kubectl(context)
         )],

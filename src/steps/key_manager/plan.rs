@@ -39,6 +39,14 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
             purpose: "discover issuer and endpoints from the IS well-known document".into(),
             tls: tls.clone(),
             via,
+            timeout_seconds: km.timeout_seconds,
+            discovery: Box::new(crate::plan::key_manager::DiscoveryUse {
+                overrides: km.endpoints.clone(),
+                origin_swap: origin_swap(p).map(|(public, in_cluster)| {
+                    crate::plan::key_manager::OriginSwap { public, in_cluster }
+                }),
+                derived: f.clone(),
+            }),
         }));
     }
     actions.push(Action::RegisterKeyManager(Box::new(Registration {

@@ -32,6 +32,8 @@ pub fn spec(p: &Profile) -> KeystoreSetSpec {
         tls_key: format!("{OUT_DIR}/tls.key"),
         provided: k.provided.clone(),
         extra_ca_bundle: k.extra_ca_bundle.clone(),
+        namespace: p.cluster.namespace.clone(),
+        tls_secret: p.api_manager.tls_secret(p).to_string(),
     }
 }
 
