@@ -87,7 +87,9 @@ pub fn run(cli: &Cli, file: &str, output: Format, brief: bool, verify: bool) -> 
 
 /// Whether any answer is left to the cluster.
 fn needs_cluster(p: &crate::profile::Profile) -> bool {
-    use crate::steps::{cluster::Sizing, cluster_kind::ClusterKind, identity_server::AppArmor};
+    use crate::profile::sections::{
+        cluster::Sizing, cluster_kind::ClusterKind, identity_server::AppArmor,
+    };
     p.cluster.kind == ClusterKind::Auto
         || p.cluster.sizing == Sizing::Auto
         || p.identity_server.app_armor == AppArmor::Auto

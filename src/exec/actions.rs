@@ -38,7 +38,7 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, action: &Action) -> Result<(), Fa
 
 async fn generate_keystores(
     ctx: &mut Ctx<'_>,
-    spec: &crate::steps::keystores::KeystoreSetSpec,
+    spec: &crate::plan::keystore_set::KeystoreSetSpec,
 ) -> Result<(), Failure> {
     let ns = &spec.namespace;
     let apim = super::kube_actions::read_secret(ctx, ns, &spec.apim.secret_name).await?;

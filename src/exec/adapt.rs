@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use crate::kube::Kube;
 use crate::profile::Profile;
+use crate::profile::sections::identity_server::AppArmor;
 use crate::steps::adapt::{self, Decision, Observed};
 use crate::steps::cluster_kind;
-use crate::steps::identity_server::AppArmor;
 
 /// Reading the facts gives up after this long: an unreachable cluster leaves every `auto`
 /// to the checks of the run, which fail with their own explanation.

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use super::{Ctx, Failure};
 use crate::kube::gateway_api::GatewayClassFacts;
-use crate::steps::exposure::{self, GatewayCheck};
+use crate::plan::cluster_checks::GatewayCheck;
+use crate::steps::exposure;
 
 /// One line per class: `eg (Envoy Gateway, BackendTLSPolicy: yes)`.
 pub fn describe_classes(classes: &[GatewayClassFacts]) -> String {

@@ -9,7 +9,7 @@ use crate::http::Reach;
 use crate::http::reach::{self, Decision};
 use crate::kube::port_forward::{self, LocalForward};
 use crate::plan::HttpRequest;
-use crate::steps::key_manager::{Registration, ServiceRoute};
+use crate::plan::key_manager::{Registration, ServiceRoute};
 
 fn failure(e: crate::http::KmError) -> Failure {
     let f = Failure::new(e.message());

@@ -14,7 +14,7 @@ use kmpilot_keystore::set::wso2::{
 use kmpilot_keystore::{Dn, KeyPairSpec, KeystoreSetSpec as SetSpec, build_set};
 
 use super::secrets::Secrets;
-use crate::steps::keystores::KeystoreSetSpec;
+use crate::plan::keystore_set::KeystoreSetSpec;
 
 /// Files produced in memory, by work-directory path (`keystores/wso2carbon.jks`).
 #[derive(Default, Clone)]

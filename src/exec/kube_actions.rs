@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use super::{Ctx, Failure};
 use crate::kube::Kube;
+use crate::plan::container_mgt::ContainerMgtMerge;
 use crate::plan::{Manifest, RestartPods, SecretSpec, Wait};
-use crate::steps::private_jet::{self, ContainerMgtMerge, Resolved, Target};
+use crate::profile::sections::private_jet::Target;
+use crate::steps::private_jet::{self, Resolved};
 
 /// The client for `context`; an action that names none uses the profile's cluster context
 /// (itself the kubeconfig's current context when absent), so every action of a step, and the
@@ -227,7 +229,7 @@ pub(super) async fn merge_container_mgt(
     let mut values: Vec<(String, String)> = Vec::new();
     for e in &m.clusters {
         if ctx.opts.dry_run {
-            values.push(private_jet::placeholders(e));
+            values.push(crate::plan::container_mgt::placeholders(e));
             continue;
         }
         let k = client(ctx, e.context.as_deref()).await?;
@@ -240,7 +242,7 @@ pub(super) async fn merge_container_mgt(
             .unwrap_or_else(|| k.master_url().to_string());
         values.push((master, token));
     }
-    let resolved: Vec<(private_jet::ClusterEntry, Resolved)> = m
+    let resolved: Vec<(crate::plan::container_mgt::ClusterEntry, Resolved)> = m
         .clusters
         .iter()
         .zip(&values)
@@ -333,7 +335,7 @@ pub(super) async fn cluster_kind(
             .unwrap_or_default(),
         d.evidence.join("; ")
     )];
-    if declared != ck::ClusterKind::Auto && declared != d.kind {
+    if declared != crate::profile::sections::cluster_kind::ClusterKind::Auto && declared != d.kind {
         parts.push(format!("the profile says {declared}: its answer is used"));
     }
     parts.push(format!(

@@ -7,7 +7,7 @@ use kmpilot_keystore::vault::{self, VaultKey};
 use super::secrets::Secrets;
 use crate::plan::describe::set_path;
 use crate::plan::{SecretOverlay, SecretValue};
-use crate::steps::secure_vault::Cipher;
+use crate::profile::sections::secure_vault::Cipher;
 
 pub fn build(
     o: &SecretOverlay,

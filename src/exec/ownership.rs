@@ -251,9 +251,9 @@ pub(super) fn merging(
     ctx: &super::Ctx<'_>,
     file: &Path,
     existing: &str,
-    m: &crate::steps::private_jet::ContainerMgtMerge,
+    m: &crate::plan::container_mgt::ContainerMgtMerge,
 ) {
-    use crate::steps::private_jet::Target;
+    use crate::profile::sections::private_jet::Target;
     use crate::steps::private_jet_unmerge as um;
     let names: Vec<String> = m.clusters.iter().map(|e| e.cluster_name.clone()).collect();
     let types: Vec<String> = m.clusters.iter().map(|e| e.cluster_type.clone()).collect();

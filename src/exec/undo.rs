@@ -467,9 +467,9 @@ async fn hosts(ctx: &mut Ctx<'_>, file: &Path, print_only: bool) -> Result<(), F
 
 fn container_mgt(
     ctx: &mut Ctx<'_>,
-    m: &crate::steps::private_jet::ContainerMgtMerge,
+    m: &crate::plan::container_mgt::ContainerMgtMerge,
 ) -> Result<(), Failure> {
-    use crate::steps::private_jet::Target;
+    use crate::profile::sections::private_jet::Target;
     use crate::steps::private_jet_unmerge as um;
     let Some(p) = &m.merge_into else {
         ctx.info(format!(

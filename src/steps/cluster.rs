@@ -1,16 +1,11 @@
 //! Step "prerequisites": which cluster, which namespace, and what must be in place before
 //! anything is installed (tools, the NGINX ingress controller, the `wso2` helm repository).
 
-pub use crate::profile::sections::cluster::{
-    Cluster, ClusterIngress, HelmRepo, Prerequisites, Sizing,
-};
-
 use std::path::PathBuf;
 
 use crate::plan::{Action, Check, Command, Step, StepId};
-use crate::profile::Profile;
-use crate::profile::checks;
 use crate::profile::diagnostics::{Issues, YamlPath};
+use crate::profile::{Profile, checks};
 
 pub fn validate(p: &Profile, issues: &mut Issues) {
     let c = &p.cluster;
@@ -224,7 +219,7 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
             "Cluster kind",
             path(&["cluster", "kind"]),
             "auto detects kind, minikube, k3d, Docker Desktop, … from the nodes and the context",
-            &super::cluster_kind::ClusterKind::NAMES,
+            &crate::profile::sections::cluster_kind::ClusterKind::NAMES,
             |p| p.cluster.kind,
             |p, v| p.cluster.kind = v,
         ),

@@ -5,16 +5,14 @@
 //! Ingress). The plan's pieces for the Gateway API live here; the steps that own the objects
 //! (prerequisites, keystores, IS, API-M, DNS) call in.
 
-pub use crate::plan::cluster_checks::GatewayCheck;
-
-pub use crate::profile::sections::exposure::{Exposure, ExposureKind, GatewaySpec, gateway_api};
+use crate::plan::cluster_checks::GatewayCheck;
+use crate::profile::sections::exposure::{ExposureKind, gateway_api};
 
 use serde_json::{Value, json};
 
 use crate::plan::{Action, Check, Command};
-use crate::profile::Profile;
-use crate::profile::checks;
 use crate::profile::diagnostics::{Issues, YamlPath};
+use crate::profile::{Profile, checks};
 use crate::render::gateway_api as gw;
 
 /// Envoy Gateway's Helm chart (an OCI artifact on Docker Hub), the version kmpilot installs,
@@ -503,7 +501,7 @@ mod tests {
             .iter()
             .map(|l| l["hostname"].as_str().unwrap())
             .collect();
-        let mut want: Vec<String> = super::super::dns::hostnames(&p);
+        let mut want: Vec<String> = crate::profile::sections::dns::hostnames(&p);
         want.sort();
         let mut got: Vec<String> = hosts.iter().map(|s| s.to_string()).collect();
         got.sort();

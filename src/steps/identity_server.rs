@@ -2,9 +2,8 @@
 //! key manager: the `[oauth]`, `/scim2/Me` access control and token-revocation listener that
 //! pattern 6 asks for, keystores from the keystores step, and the chart bug workarounds.
 
-pub use crate::profile::sections::identity_server::{AppArmor, IdentityServer};
-
 use crate::plan::verify_spec::VerifySpec;
+use crate::profile::sections::identity_server::AppArmor;
 use serde_json::json;
 
 use crate::plan::{

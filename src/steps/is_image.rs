@@ -1,8 +1,6 @@
 //! Step "is-image": the Identity Server image with the notification event handler jar that
 //! tells API-M about revoked tokens (wso2-facts §5).
 
-pub use crate::profile::sections::is_image::IsImage;
-
 use super::cluster_kind;
 use crate::plan::{Action, Artifact, ArtifactKind, Command, Step, StepId};
 use crate::profile::diagnostics::{Issues, YamlPath};

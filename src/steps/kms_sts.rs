@@ -3,8 +3,6 @@
 //! deployment gets the Istio sidecar, and the Certificate, Gateway, VirtualService,
 //! DestinationRule and IdentityMappingPolicy are applied with every value from the profile.
 
-pub use crate::profile::sections::kms_sts::{Certificate, Gateway, Kms, KmsSts, Sts};
-
 use serde_json::{Value, json};
 
 use crate::plan::{

@@ -3,16 +3,15 @@
 //! (wso2-facts §1, §4). The encryption itself happens when the helm command runs; only
 //! ciphertext reaches the cluster.
 
-pub use crate::profile::sections::secure_vault::{
+use crate::profile::sections::secure_vault::{
     AwsSecret, AzureSecret, Cipher, CloudProvider, GcpSecret, SecureVault,
 };
 
 use serde_json::{Value, json};
 
 use crate::plan::{Action, Check, Step, StepId};
-use crate::profile::Profile;
-use crate::profile::checks;
 use crate::profile::diagnostics::{Issues, YamlPath};
+use crate::profile::{Profile, checks};
 
 /// The ten `[secrets]` aliases and the API-M values fields that carry them (wso2-facts §1;
 /// the mapping of alias to field follows the chart's toml template).

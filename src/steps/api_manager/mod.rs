@@ -3,10 +3,8 @@
 //! a Kubernetes Secret (`existingSecret`), the keystores from the keystores step, secure vault,
 //! and workarounds for the chart bugs in wso2-facts §1.
 
-pub(crate) use crate::profile::sections::api_manager::H2_USER;
-pub use crate::profile::sections::api_manager::{
-    ApiManager, ApimImage, Database, Databases, DbType, Hostnames, Ingress,
-};
+use crate::profile::sections::api_manager::H2_USER;
+use crate::profile::sections::api_manager::{Database, DbType};
 
 use serde_json::{Value, json};
 

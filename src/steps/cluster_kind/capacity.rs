@@ -1,6 +1,6 @@
 //! Whether both WSO2 pods fit on the nodes: their requests against what the nodes have left.
 
-pub use crate::plan::cluster_checks::{PodNeed, cpu_text, mem_text};
+use crate::plan::cluster_checks::{PodNeed, cpu_text, mem_text};
 
 use super::*;
 

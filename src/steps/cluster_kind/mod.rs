@@ -5,7 +5,7 @@
 //! the WSO2 pods, whether AppArmor is there, and whether both pods fit. Facts per kind:
 //! `shared/reference/cluster-kinds.md`.
 
-pub use crate::profile::sections::cluster_kind::{ClusterKind, Delivery};
+use crate::profile::sections::cluster_kind::{ClusterKind, Delivery};
 
 use serde::Serialize;
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::kube::IngressClassFacts;
+use crate::plan::cluster_checks::PodNeed;
 
 fn node(name: &str) -> NodeFacts {
     NodeFacts {

@@ -2,11 +2,8 @@
 //! the IS host and overridable one by one, and their registration through the API-M Admin
 //! REST API (DCR → password grant → list → PUT or POST; wso2-facts §3).
 
-pub use crate::plan::key_manager::{Fields, Registration, ServiceRoute, TOKEN_SCOPES};
-
-pub use crate::profile::sections::key_manager::{
-    EndpointOverrides, KeyManager, ServerEndpoints, TlsPolicy,
-};
+use crate::plan::key_manager::{Fields, Registration, ServiceRoute};
+use crate::profile::sections::key_manager::{ServerEndpoints, TlsPolicy};
 
 use std::path::PathBuf;
 

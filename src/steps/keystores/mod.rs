@@ -3,16 +3,14 @@
 //! reader. The files are produced natively by the executor (crate kmpilot-keystore); the
 //! runbook shows the equivalent keytool commands.
 
-pub use crate::plan::keystore_set::KeystoreSetSpec;
-
-pub use crate::profile::sections::keystores::{ApimStores, IsStores, Keystores, Provided};
+use crate::plan::keystore_set::KeystoreSetSpec;
+use crate::profile::sections::keystores::Provided;
 
 use std::path::PathBuf;
 
 use crate::plan::{Action, SecretSource, SecretSpec, Step, StepId};
-use crate::profile::Profile;
-use crate::profile::checks;
 use crate::profile::diagnostics::{Issues, YamlPath};
+use crate::profile::{Profile, checks};
 
 mod form;
 mod plan;

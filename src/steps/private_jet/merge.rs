@@ -1,6 +1,6 @@
 //! The files PrivateJet merges into on the API-M side: the [[ContainerMgtClusterConfig]] blocks of deployment.toml and the ContainerMgt infos of tenant-conf.json, run at execution time.
 
-pub use crate::plan::container_mgt::{ClusterEntry, ContainerMgtMerge, placeholders};
+use crate::plan::container_mgt::ClusterEntry;
 
 use super::*;
 

@@ -4,9 +4,9 @@
 //! itself), then the `[[ContainerMgtClusterConfig]]` blocks for API-M, merged into the user's
 //! deployment.toml (or tenant-conf.json) with comments and formatting kept.
 
-pub(crate) use crate::profile::sections::private_jet::truncate63;
-pub use crate::profile::sections::private_jet::{
-    BasicSecurity, JwtSecurity, OauthSecurity, PjCluster, PrivateJet, Security, Target,
+use crate::profile::sections::private_jet::truncate63;
+use crate::profile::sections::private_jet::{
+    BasicSecurity, JwtSecurity, OauthSecurity, PjCluster, Security, Target,
 };
 
 use std::path::PathBuf;
@@ -20,6 +20,8 @@ use crate::plan::{
 use crate::profile::diagnostics::{Issues, YamlPath};
 use crate::profile::{Credentials, Profile, checks};
 use crate::render::{self, manifests};
+
+use crate::plan::container_mgt::{ClusterEntry, ContainerMgtMerge, placeholders};
 
 mod form;
 mod merge;
