@@ -281,12 +281,19 @@ pub fn spawn_executor_asking(
                 return;
             }
         };
-        // meet the cluster: its kind, nodes and ingress classes decide the `auto` answers;
-        // the steps stay those the wizard showed, their actions follow the decisions
-        let (profile, decided) = exec::adapt::resolve(&req.profile, true).await;
-        let plan = match decided {
-            Ok(d) => exec::adapt::plan_with_decisions(&profile, &d),
-            Err(_) => (*req.plan).clone(),
+        let plan = if req.plan.journal.is_some() {
+            // a destroy (its own journal): it removes what the ledger recorded, whatever the
+            // cluster would decide now; `kmpilot destroy` does not adapt either
+            (*req.plan).clone()
+        } else {
+            // an apply meets the cluster: its kind, nodes and ingress classes decide the `auto`
+            // answers; the steps stay those the wizard showed, their actions follow the
+            // decisions
+            let (profile, decided) = exec::adapt::resolve(&req.profile, true).await;
+            match decided {
+                Ok(d) => exec::adapt::plan_with_decisions(&profile, &d),
+                Err(_) => (*req.plan).clone(),
+            }
         };
         exec::run_asking(&plan, &opts, &secrets, events, cancel, asker).await;
     });

@@ -295,7 +295,5 @@ pub fn apparmor_hint(f: &ClusterFacts) -> (Option<bool>, String) {
     )
 }
 
-pub use crate::kube::APPARMOR_FIX;
-
 #[cfg(test)]
 mod tests;
