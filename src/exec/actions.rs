@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::events::Stream;
-use super::{Ctx, Failure, hosts, keystores, overlay, process};
-use crate::plan::{Action, AddressSource, Check, Command, HostsUpdate, SecretSource, SecretSpec};
+use super::{Ctx, Failure, hosts, keystores};
+use crate::plan::{Action, AddressSource, Check, HostsUpdate, SecretSource, SecretSpec};
 
 pub(super) async fn execute(ctx: &mut Ctx<'_>, action: &Action) -> Result<(), Failure> {
     match action {
         Action::Check(c) => check(ctx, c).await,
-        Action::Run(c) => run_command(ctx, c).await,
+        Action::Run(c) => super::run_command::run_command(ctx, c).await,
         Action::WriteFile { artifact } => write_artifact(ctx, artifact),
         Action::GenerateKeystores(spec) => generate_keystores(ctx, spec).await,
         Action::Apply(m) => super::kube_actions::apply(ctx, m).await,
@@ -77,20 +77,6 @@ async fn generate_keystores(
     Ok(())
 }
 
-fn install_hint(tool: &str) -> &'static str {
-    match tool {
-        "kubectl" => "install kubectl: https://kubernetes.io/docs/tasks/tools/",
-        "helm" => "install helm 3: https://helm.sh/docs/intro/install/",
-        "docker" => {
-            "install Docker, or set identityServer.image.build: false and use a prebuilt image"
-        }
-        "istioctl" => {
-            "install istioctl matching the cluster's Istio: https://istio.io/latest/docs/setup/getting-started/#download"
-        }
-        _ => "install it and make sure it is on PATH",
-    }
-}
-
 fn version_args(tool: &str) -> &'static [&'static str] {
     match tool {
         "kubectl" => &["version", "--client"],
@@ -113,7 +99,7 @@ pub(super) async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
             if on_path(name).is_none() {
                 return Err(
                     Failure::new(format!("{name} is not installed (not found on PATH)"))
-                        .hint(install_hint(name)),
+                        .hint(super::run_command::install_hint(name)),
                 );
             }
             let out = tokio::time::timeout(
@@ -211,159 +197,6 @@ fn write_artifact(ctx: &Ctx<'_>, path: &str) -> Result<(), Failure> {
     crate::profile::save::write_atomic(&ctx.opts.work_dir.join(path), a.content.as_bytes())?;
     ctx.info(format!("wrote {}", ctx.opts.work_dir.join(path).display()));
     Ok(())
-}
-
-/// Dry runs: helm and kubectl ask the API server to validate without persisting; tools that
-/// cannot (docker) are skipped.
-fn dry_run_args(c: &Command) -> Option<Vec<String>> {
-    let mut args = c.args.clone();
-    match (c.program.as_str(), args.first().map(String::as_str)) {
-        ("helm", Some("upgrade")) => args.push("--dry-run=server".into()),
-        ("helm", Some("repo")) => {}
-        ("kubectl", _) if args.iter().any(|a| a == "replace" || a == "apply") => {
-            args.push("--dry-run=server".into())
-        }
-        ("kubectl", _) | ("istioctl", _) => {}
-        _ => return None,
-    }
-    Some(args)
-}
-
-async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
-    let args = if ctx.opts.dry_run {
-        match dry_run_args(c) {
-            Some(a) => a,
-            None => {
-                ctx.info(format!("dry run: not running `{}`", c.command_line()));
-                return Ok(());
-            }
-        }
-    } else {
-        c.args.clone()
-    };
-    let stdin = match (&c.stdin, &c.stdin_from) {
-        (Some(o), _) => {
-            let vault_cert = ctx
-                .plan
-                .steps
-                .iter()
-                .flat_map(|s| &s.actions)
-                .find_map(|a| match a {
-                    Action::GenerateKeystores(k) => {
-                        Some(ctx.opts.work_dir.join(keystores::internal_cert_path(k)))
-                    }
-                    _ => None,
-                });
-            Some(overlay::build(o, ctx.secrets, vault_cert.as_deref()).map_err(Failure::new)?)
-        }
-        (None, Some(f)) => Some(std::fs::read(ctx.opts.work_dir.join(f))?),
-        (None, None) => None,
-    };
-    let stdout_to = c.stdout_to.as_ref().map(|f| ctx.opts.work_dir.join(f));
-    let spec = process::Spec {
-        program: &c.program,
-        args: &args,
-        cwd: &ctx.opts.work_dir,
-        stdin,
-        stdout_to: stdout_to.as_deref(),
-        timeout: Duration::from_secs(c.timeout_secs),
-    };
-    // while helm waits for the pods, a pod the kubelet rejects (no AppArmor on the node)
-    // never becomes ready: notice it, stop helm and say why, instead of a timeout much later
-    let watch_pods = !ctx.opts.dry_run
-        && c.program == "helm"
-        && c.args.first().is_some_and(|a| a == "upgrade")
-        && c.args.iter().any(|a| a == "--wait");
-    let kube = if watch_pods {
-        super::kube_actions::client(ctx, None).await.ok().cloned()
-    } else {
-        None
-    };
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(*ctx.cancel.borrow());
-    let problem = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
-    let guard = {
-        let mut outer = ctx.cancel.clone();
-        let problem = problem.clone();
-        let namespace = ctx.plan.cluster.namespace.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    changed = outer.changed() => {
-                        if changed.is_err() {
-                            // the run's cancel sender is gone: keep watching pods only
-                            if kube.is_none() {
-                                return;
-                            }
-                            std::future::pending::<()>().await;
-                        }
-                        if *outer.borrow() {
-                            let _ = stop_tx.send(true);
-                            return;
-                        }
-                    }
-                    _ = tokio::time::sleep(Duration::from_secs(2)), if kube.is_some() => {
-                        if let Some(k) = &kube {
-                            let api: kube::Api<k8s_openapi::api::core::v1::Pod> =
-                                kube::Api::namespaced(k.client(), &namespace);
-                            if let Ok(list) = api.list(&Default::default()).await
-                                && let Some(why) = list.items.iter().find_map(crate::kube::rows::pod_problem)
-                            {
-                                *problem.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
-                                let _ = stop_tx.send(true);
-                                return;
-                            }
-                        }
-                    }
-                }
-            }
-        })
-    };
-    // a release helm has no record of yet is kmpilot's once this install makes it
-    let fresh_release = super::undo::fresh_release(ctx, c).await;
-    let (tx, step, secrets) = (ctx.tx, ctx.step, ctx.secrets);
-    let result = process::run(
-        spec,
-        |stream, line| {
-            let line = secrets.scrub(&line);
-            tracing::debug!(target: "kmpilot::process", ?stream, "{line}");
-            let _ = tx.send(super::events::Event::Output { step, stream, line });
-        },
-        stop_rx,
-    )
-    .await;
-    guard.abort();
-    if let Some(r) = fresh_release {
-        super::undo::installed(ctx, &r).await;
-    }
-    let found = problem.lock().unwrap_or_else(|e| e.into_inner()).take();
-    if let Some(why) = found {
-        return Err(
-            Failure::new(format!("stopped {}: {why}", c.program)).hint(crate::kube::APPARMOR_FIX)
-        );
-    }
-    if result.is_err() && c.program == "helm" && !ctx.opts.dry_run {
-        let ns = ctx.plan.cluster.namespace.clone();
-        let problems = super::kube_actions::pod_problems(ctx, &ns).await;
-        if !problems.is_empty() {
-            return Err(Failure::new(problems.join("; ")).hint(crate::kube::APPARMOR_FIX));
-        }
-    }
-    result.map_err(|e| {
-        let hint = match &e {
-            process::ProcessError::NotFound { program } => Some(install_hint(program).to_string()),
-            process::ProcessError::Failed { tail, .. } => tail
-                .last()
-                .map(|l| format!("last error output: {}", secrets.scrub(l))),
-            process::ProcessError::Timeout { .. } => {
-                Some("raise the step's timeout in the profile (e.g. helmTimeoutMinutes)".into())
-            }
-            _ => None,
-        };
-        Failure {
-            error: e.to_string(),
-            hint,
-        }
-    })
 }
 
 fn secret_bytes(ctx: &Ctx<'_>, src: &SecretSource) -> Result<Vec<u8>, Failure> {

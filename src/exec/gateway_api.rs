@@ -122,7 +122,7 @@ pub fn verdict(
 }
 
 pub(super) async fn check(ctx: &mut Ctx<'_>, c: &GatewayCheck) -> Result<(), Failure> {
-    let k = super::kube_actions::client(ctx, c.context.as_deref()).await?;
+    let k = super::cluster_client::client(ctx, c.context.as_deref()).await?;
     let classes = k.gateway_classes().await?;
     let existing = match (&c.class, &classes) {
         (None, Some(_)) => Some(k.gateway(&c.namespace, &c.gateway).await?),
@@ -140,7 +140,7 @@ pub(super) async fn wait_address(
     name: &str,
     timeout: Duration,
 ) -> Result<(), Failure> {
-    let a = super::kube_actions::client(ctx, context)
+    let a = super::cluster_client::client(ctx, context)
         .await?
         .wait_gateway_address(namespace, name, timeout)
         .await
@@ -159,7 +159,7 @@ pub(super) async fn address(
     namespace: &str,
     name: &str,
 ) -> Result<Option<String>, Failure> {
-    Ok(super::kube_actions::client(ctx, context)
+    Ok(super::cluster_client::client(ctx, context)
         .await?
         .gateway_address(namespace, name)
         .await?)

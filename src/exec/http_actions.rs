@@ -151,7 +151,7 @@ pub(super) async fn route(
     let resolves = reach::resolves(&host, RESOLVE_TIMEOUT).await;
     match (reach::decide(resolves, via.is_some()), via) {
         (Decision::PortForward, Some(v)) => {
-            let client = super::kube_actions::client(ctx, v.context.as_deref())
+            let client = super::cluster_client::client(ctx, v.context.as_deref())
                 .await?
                 .client();
             let target = port_forward::ready_pod_of_service(

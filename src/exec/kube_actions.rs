@@ -5,37 +5,16 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::{Ctx, Failure};
-use crate::kube::Kube;
 use crate::plan::container_mgt::ContainerMgtMerge;
 use crate::plan::{Manifest, RestartPods, SecretSpec, Wait};
 use crate::profile::sections::private_jet::Target;
 use crate::steps::private_jet::{self, Resolved};
 
-/// The client for `context`; an action that names none uses the profile's cluster context
-/// (itself the kubeconfig's current context when absent), so every action of a step, and the
-/// token read after them, talk to the same cluster.
-pub(super) async fn client<'c>(
-    ctx: &'c mut Ctx<'_>,
-    context: Option<&str>,
-) -> Result<&'c Kube, Failure> {
-    let key = context
-        .or(ctx.plan.cluster.context.as_deref())
-        .map(str::to_string);
-    if !ctx.kube.contains_key(&key) {
-        let kubeconfig = ctx.plan.cluster.kubeconfig.as_deref();
-        let k = Kube::connect(kubeconfig, key.as_deref()).await.map_err(|e| {
-            Failure::new(e.to_string()).hint("check KUBECONFIG / cluster.kubeconfig and the context name (`kubectl config get-contexts`)")
-        })?;
-        ctx.kube.insert(key.clone(), k);
-    }
-    Ok(&ctx.kube[&key])
-}
-
 pub(super) async fn cluster_reachable(
     ctx: &mut Ctx<'_>,
     context: Option<&str>,
 ) -> Result<(), Failure> {
-    let k = client(ctx, context).await?;
+    let k = super::cluster_client::client(ctx, context).await?;
     let v = k.server_version().await.map_err(|e| {
         Failure::new(e.to_string()).hint("is the cluster running and the context right?")
     })?;
@@ -49,7 +28,7 @@ pub(super) async fn cluster_reachable(
 }
 
 pub(super) async fn ingress_class(ctx: &mut Ctx<'_>, class: &str) -> Result<(), Failure> {
-    let k = client(ctx, None).await?;
+    let k = super::cluster_client::client(ctx, None).await?;
     if k.ingress_class_exists(class).await? {
         ctx.info(format!("ingress class {class} found"));
         Ok(())
@@ -61,7 +40,7 @@ pub(super) async fn ingress_class(ctx: &mut Ctx<'_>, class: &str) -> Result<(), 
 }
 
 pub(super) async fn csi_driver(ctx: &mut Ctx<'_>, context: Option<&str>) -> Result<(), Failure> {
-    let k = client(ctx, context).await?;
+    let k = super::cluster_client::client(ctx, context).await?;
     if k.csi_driver_exists("secrets-store.csi.k8s.io").await? {
         ctx.info("Secrets Store CSI driver found");
         Ok(())
@@ -73,7 +52,7 @@ pub(super) async fn csi_driver(ctx: &mut Ctx<'_>, context: Option<&str>) -> Resu
 
 pub(super) async fn apply(ctx: &mut Ctx<'_>, m: &Manifest) -> Result<(), Failure> {
     let dry = ctx.opts.dry_run;
-    let k = client(ctx, m.context.as_deref()).await?;
+    let k = super::cluster_client::client(ctx, m.context.as_deref()).await?;
     let applied = k.apply(&m.object, dry).await?;
     super::ownership::applied(ctx, m.context.as_deref(), &applied);
     ctx.info(applied.to_string());
@@ -86,7 +65,7 @@ pub(super) async fn apply_secret(
     data: BTreeMap<String, Vec<u8>>,
 ) -> Result<(), Failure> {
     let dry = ctx.opts.dry_run;
-    let k = client(ctx, s.context.as_deref()).await?;
+    let k = super::cluster_client::client(ctx, s.context.as_deref()).await?;
     // Opaque is the default for a new secret; not naming it leaves an existing secret's
     // (immutable) type alone, so patching a key into someone else's secret works
     let secret_type = (s.secret_type != "Opaque").then_some(s.secret_type.as_str());
@@ -105,7 +84,7 @@ pub(super) async fn read_secret(
     name: &str,
 ) -> Result<Option<BTreeMap<String, Vec<u8>>>, Failure> {
     use k8s_openapi::api::core::v1::Secret;
-    let k = client(ctx, None).await?;
+    let k = super::cluster_client::client(ctx, None).await?;
     let api: kube::Api<Secret> = kube::Api::namespaced(k.client(), namespace);
     let s = api
         .get_opt(name)
@@ -132,7 +111,7 @@ pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
             name,
             timeout_secs,
         } => {
-            client(ctx, context.as_deref())
+            super::cluster_client::client(ctx, context.as_deref())
                 .await?
                 .deployment_available(namespace, name, Duration::from_secs(*timeout_secs))
                 .await?;
@@ -144,7 +123,7 @@ pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
             host,
             timeout_secs,
         } => {
-            let a = client(ctx, context.as_deref())
+            let a = super::cluster_client::client(ctx, context.as_deref())
                 .await?
                 .wait_ingress_address(namespace, host, Duration::from_secs(*timeout_secs))
                 .await
@@ -173,7 +152,7 @@ pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
             key,
             timeout_secs,
         } => {
-            client(ctx, context.as_deref())
+            super::cluster_client::client(ctx, context.as_deref())
                 .await?
                 .wait_secret_key(namespace, name, key, Duration::from_secs(*timeout_secs))
                 .await?;
@@ -189,7 +168,7 @@ pub(super) async fn ingress_address(
     namespace: &str,
     host: &str,
 ) -> Result<Option<String>, Failure> {
-    Ok(client(ctx, context)
+    Ok(super::cluster_client::client(ctx, context)
         .await?
         .ingress_address(namespace, host)
         .await?)
@@ -203,7 +182,7 @@ pub(super) async fn restart_pods(ctx: &mut Ctx<'_>, r: &RestartPods) -> Result<(
         ));
         return Ok(());
     }
-    let done = client(ctx, r.context.as_deref())
+    let done = super::cluster_client::client(ctx, r.context.as_deref())
         .await?
         .restart_pods(
             &r.namespace,
@@ -232,7 +211,7 @@ pub(super) async fn merge_container_mgt(
             values.push(crate::plan::container_mgt::placeholders(e));
             continue;
         }
-        let k = client(ctx, e.context.as_deref()).await?;
+        let k = super::cluster_client::client(ctx, e.context.as_deref()).await?;
         let token = k
             .service_account_token(&e.namespace, &e.token_secret, Duration::from_secs(120))
             .await?;
@@ -324,7 +303,10 @@ pub(super) async fn cluster_kind(
     ingress_class: &str,
 ) -> Result<(), Failure> {
     use crate::steps::cluster_kind as ck;
-    let facts = client(ctx, context).await?.cluster_facts().await?;
+    let facts = super::cluster_client::client(ctx, context)
+        .await?
+        .cluster_facts()
+        .await?;
     let d = ck::detect(&facts);
     let mut parts = vec![format!(
         "{}{} ({})",
@@ -354,7 +336,7 @@ pub(super) async fn capacity(
     c: &crate::plan::CapacitySpec,
 ) -> Result<(), Failure> {
     use crate::steps::cluster_kind as ck;
-    let facts = client(ctx, c.context.as_deref())
+    let facts = super::cluster_client::client(ctx, c.context.as_deref())
         .await?
         .cluster_facts()
         .await?;
@@ -393,7 +375,7 @@ pub(super) async fn capacity(
 /// AppArmor), to explain a failed install.
 pub(super) async fn pod_problems(ctx: &mut Ctx<'_>, namespace: &str) -> Vec<String> {
     use k8s_openapi::api::core::v1::Pod;
-    let Ok(k) = client(ctx, None).await else {
+    let Ok(k) = super::cluster_client::client(ctx, None).await else {
         return Vec::new();
     };
     let api: kube::Api<Pod> = kube::Api::namespaced(k.client(), namespace);

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::Ctx;
 use crate::plan::destroy::{ObjectRef, ReleaseRef};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,7 +304,7 @@ pub(super) async fn release_exists(
 ) -> Result<bool, super::Failure> {
     use k8s_openapi::api::core::v1::Secret;
     let c = r.context();
-    let k = super::kube_actions::client(ctx, c.as_deref()).await?;
+    let k = super::cluster_client::client(ctx, c.as_deref()).await?;
     let api: kube::Api<Secret> = kube::Api::namespaced(k.client(), &r.namespace);
     let lp = kube::api::ListParams::default()
         .labels(&format!("owner=helm,name={}", r.release))
@@ -315,6 +316,30 @@ pub(super) async fn release_exists(
         ))
     })?;
     Ok(!list.items.is_empty())
+}
+
+/// Apply side: a `helm upgrade --install` of a release helm has no record of yet (the release
+/// becomes kmpilot's when the install makes it).
+pub(super) async fn fresh_release(
+    ctx: &mut Ctx<'_>,
+    c: &crate::plan::Command,
+) -> Option<ReleaseRef> {
+    if ctx.opts.dry_run {
+        return None;
+    }
+    let r = crate::plan::destroy::helm_install_target(c)?;
+    match release_exists(ctx, &r).await {
+        Ok(false) => Some(r),
+        _ => None,
+    }
+}
+
+/// Apply side, after the install ran (done or not): a release now on record is kmpilot's.
+pub(super) async fn installed(ctx: &mut Ctx<'_>, r: &ReleaseRef) {
+    if let Ok(true) = release_exists(ctx, r).await {
+        let c = resolved_context(ctx, r.context().as_deref());
+        update(ctx, |l| l.add_release(r, c.as_deref()));
+    }
 }
 
 #[cfg(test)]

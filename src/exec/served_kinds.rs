@@ -10,7 +10,7 @@ pub(super) async fn check(
     purpose: &str,
     kinds: &[KindNeed],
 ) -> Result<(), Failure> {
-    let k = super::kube_actions::client(ctx, context).await?.clone();
+    let k = super::cluster_client::client(ctx, context).await?.clone();
     let mut missing: Vec<&KindNeed> = Vec::new();
     for need in kinds {
         if !k.serves(&need.api_version, &need.kind).await? {

@@ -49,7 +49,7 @@ fn left_alone(ctx: &Ctx<'_>, what: impl std::fmt::Display, why: &str) {
 }
 
 async fn kube_for(ctx: &mut Ctx<'_>, context: Option<&str>) -> Result<Kube, Failure> {
-    Ok(super::kube_actions::client(ctx, context).await?.clone())
+    Ok(super::cluster_client::client(ctx, context).await?.clone())
 }
 
 /// The object's API, or `None` when the cluster does not serve its kind (nothing of it can
@@ -385,33 +385,9 @@ async fn uninstall(ctx: &mut Ctx<'_>, r: &ReleaseRef) -> Result<(), Failure> {
         format!("{}s", r.timeout_secs),
     ]);
     let cmd = crate::plan::Command::new("helm", args).with_timeout(r.timeout_secs + 60);
-    Box::pin(super::actions::execute(ctx, &crate::plan::Action::Run(cmd))).await?;
+    super::run_command::run_command(ctx, &cmd).await?;
     ownership::update(ctx, |l| l.forget_release(r, c.as_deref()));
     Ok(())
-}
-
-/// Apply side: a `helm upgrade --install` of a release helm has no record of yet (the release
-/// becomes kmpilot's when the install makes it).
-pub(super) async fn fresh_release(
-    ctx: &mut Ctx<'_>,
-    c: &crate::plan::Command,
-) -> Option<ReleaseRef> {
-    if ctx.opts.dry_run {
-        return None;
-    }
-    let r = crate::plan::destroy::helm_install_target(c)?;
-    match ownership::release_exists(ctx, &r).await {
-        Ok(false) => Some(r),
-        _ => None,
-    }
-}
-
-/// Apply side, after the install ran (done or not): a release now on record is kmpilot's.
-pub(super) async fn installed(ctx: &mut Ctx<'_>, r: &ReleaseRef) {
-    if let Ok(true) = ownership::release_exists(ctx, r).await {
-        let c = resolved_context(ctx, r.context().as_deref());
-        ownership::update(ctx, |l| l.add_release(r, c.as_deref()));
-    }
 }
 
 async fn hosts(ctx: &mut Ctx<'_>, file: &Path, print_only: bool) -> Result<(), Failure> {

@@ -16,7 +16,7 @@ const KIND: &str = "manifest";
 
 pub(super) async fn compare(ctx: &mut Ctx<'_>, m: &Manifest) -> Item {
     let what = m.title.clone();
-    let k = match crate::exec::kube_actions::client(ctx, m.context.as_deref()).await {
+    let k = match crate::exec::cluster_client::client(ctx, m.context.as_deref()).await {
         Ok(k) => k.clone(),
         Err(f) => return Item::error(KIND, what, f.error),
     };

@@ -219,7 +219,7 @@ pub async fn diff(plan: &Plan, opts: &RunOptions, secrets: &Secrets) -> DiffRepo
 }
 
 async fn reachable(ctx: &mut Ctx<'_>) -> Result<(), String> {
-    let k = super::kube_actions::client(ctx, None)
+    let k = super::cluster_client::client(ctx, None)
         .await
         .map_err(|f| f.error)?;
     k.server_version()

@@ -102,7 +102,7 @@ async fn read(
     s: &SecretSpec,
 ) -> Result<Option<(String, BTreeMap<String, [u8; 32]>)>, String> {
     use k8s_openapi::api::core::v1::Secret;
-    let k = crate::exec::kube_actions::client(ctx, s.context.as_deref())
+    let k = crate::exec::cluster_client::client(ctx, s.context.as_deref())
         .await
         .map_err(|f| f.error)?;
     let api: kube::Api<Secret> = kube::Api::namespaced(k.client(), &s.namespace);
