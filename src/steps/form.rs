@@ -419,19 +419,10 @@ pub fn parse_yaml<T: DeserializeOwned + Default>(s: &str) -> Result<T, String> {
     serde_saphyr::from_str(s).map_err(|e| format!("not a YAML mapping: {e}"))
 }
 
-/// Every step's fields in wizard order, by step.
+/// Every step's fields in wizard order (the registry's), by step name.
 pub fn all(p: &Profile) -> Vec<(&'static str, Vec<Field>)> {
-    use super::*;
-    vec![
-        ("cluster", cluster::form(p)),
-        ("is-image", is_image::form(p)),
-        ("keystores", keystores::form(p)),
-        ("secure-vault", secure_vault::form(p)),
-        ("identity-server", identity_server::form(p)),
-        ("api-manager", api_manager::form(p)),
-        ("key-manager", key_manager::form(p)),
-        ("dns", dns::form(p)),
-        ("private-jet", private_jet::form(p)),
-        ("kms-sts", kms_sts::form(p)),
-    ]
+    super::registry::STEPS
+        .iter()
+        .map(|d| (d.id.as_str(), (d.form)(p)))
+        .collect()
 }
