@@ -32,7 +32,7 @@ use crate::profile::diagnostics::Issues;
 pub fn validate(p: &Profile) -> Issues {
     let mut issues = Issues::default();
     p.check_document(&mut issues);
-    for s in &registry::STEPS {
+    for s in registry::STEPS {
         (s.validate)(p, &mut issues);
     }
     // what the versions make impossible across steps (PrivateJet on 4.x, IS 7 on 3.2, …)

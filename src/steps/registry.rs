@@ -53,7 +53,7 @@ fn always(_: &Profile) -> bool {
     true
 }
 
-pub const STEPS: [StepDecl; 10] = [
+pub const STEPS: &[StepDecl] = &[
     StepDecl {
         id: StepId::Prerequisites,
         owns: &[],
