@@ -4,7 +4,6 @@
 
 use kmpilot::profile::load;
 use kmpilot::profile::yaml_tree::Seg;
-use kmpilot::steps::form;
 use serde_json::Value;
 
 fn leaves(v: &Value, path: Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
@@ -53,7 +52,10 @@ fn every_profile_value_has_a_form_field() {
         }
         let mut all = Vec::new();
         leaves(&tree, Vec::new(), &mut all);
-        let fields: Vec<_> = form::all(&p).into_iter().flat_map(|(_, f)| f).collect();
+        let fields: Vec<_> = kmpilot::steps::registry::forms(&p)
+            .into_iter()
+            .flat_map(|(_, f)| f)
+            .collect();
         for leaf in all {
             // a leaf under a field (a secret serializes as {env: X}), or an empty map/list
             // whose entries have fields (endpoint overrides); an empty cluster list is what
@@ -91,7 +93,10 @@ fn gateway_api_exposure_fields_have_form_fields() {
         &mut all,
     );
     assert_eq!(all.len(), 5, "{all:?}");
-    let fields: Vec<_> = form::all(&p).into_iter().flat_map(|(_, f)| f).collect();
+    let fields: Vec<_> = kmpilot::steps::registry::forms(&p)
+        .into_iter()
+        .flat_map(|(_, f)| f)
+        .collect();
     for leaf in all {
         let f = fields
             .iter()

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Import cycles among kmpilot's modules: file-level graph of `crate::a::b` / `super::x` references
 (use lines and paths in code), collapsed to (1) top-level modules and (2) files inside one folder.
-Prints strongly connected components with more than one member."""
+Prints strongly connected components with more than one member. `--check`: exit 1 when there is any
+(CI runs it, so a new cycle fails the build)."""
 import os, re, sys, collections
-root = sys.argv[1] if len(sys.argv) > 1 else 'src'
+args = [a for a in sys.argv[1:] if a != '--check']
+check = '--check' in sys.argv[1:]
+root = args[0] if args else 'src'
 files = {}
 for d, _, fs in os.walk(root):
     for f in fs:
@@ -78,3 +81,5 @@ print("top-level module cycles:", len(c1))
 for c in c1: print("  ", " <-> ".join(c))
 print("file cycles inside a folder:", len(c2))
 for c in c2: print("  ", " <-> ".join(c))
+if check and (c1 or c2):
+    sys.exit(1)

@@ -30,7 +30,9 @@ use sections::secure_vault::SecureVault;
 pub const API_VERSION: &str = "kmpilot/v1";
 pub const KIND: &str = "Profile";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The document. `Default` is an empty one (no apiVersion, kind or name: it does not
+/// validate) that `quickstart` completes; it keeps a new section to one line, its field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Profile {
     pub api_version: String,
@@ -67,17 +69,7 @@ impl Profile {
             api_version: API_VERSION.into(),
             kind: KIND.into(),
             name: name.into(),
-            description: String::new(),
-            cluster: Cluster::default(),
-            prerequisites: Prerequisites::default(),
-            keystores: Keystores::default(),
-            secure_vault: SecureVault::default(),
-            identity_server: IdentityServer::default(),
-            api_manager: ApiManager::default(),
-            key_manager: KeyManager::default(),
-            dns: Dns::default(),
-            private_jet: PrivateJet::default(),
-            kms_sts: KmsSts::default(),
+            ..Profile::default()
         }
     }
 

@@ -418,11 +418,3 @@ pub fn parse_yaml<T: DeserializeOwned + Default>(s: &str) -> Result<T, String> {
     }
     serde_saphyr::from_str(s).map_err(|e| format!("not a YAML mapping: {e}"))
 }
-
-/// Every step's fields in wizard order (the registry's), by step name.
-pub fn all(p: &Profile) -> Vec<(&'static str, Vec<Field>)> {
-    super::registry::STEPS
-        .iter()
-        .map(|d| (d.id.as_str(), (d.form)(p)))
-        .collect()
-}

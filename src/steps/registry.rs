@@ -199,6 +199,11 @@ pub fn owner_of(path: &[Seg]) -> StepId {
         .unwrap_or(STEPS[0].id)
 }
 
+/// Every step's fields in wizard order (the registry's), by step name.
+pub fn forms(p: &Profile) -> Vec<(&'static str, Vec<Field>)> {
+    STEPS.iter().map(|d| (d.id.as_str(), (d.form)(p))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
