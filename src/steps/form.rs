@@ -58,7 +58,7 @@ pub struct Field {
     pub label: String,
     pub help: String,
     pub kind: Kind,
-    /// Where `Profile::validate` reports problems with this field.
+    /// Where `steps::validate` reports problems with this field.
     pub path: YamlPath,
     /// The value a new profile has, shown next to the help.
     pub default: Option<String>,
