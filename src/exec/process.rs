@@ -165,6 +165,38 @@ pub async fn run(
     }
 }
 
+/// Why a read-only `helm` query (`list`, `get values`) gave no output; each caller words it.
+pub enum QueryFailure {
+    /// helm ran and failed: its standard error.
+    Failed(String),
+    CannotRun(std::io::Error),
+    TimedOut,
+}
+
+/// A read-only `helm` query's standard output: no stdin, killed when dropped or after
+/// `timeout`. For the reads of `doctor --bundle` and `profiles import`, not for the plan's
+/// commands (those are `run`, with events and cancellation).
+pub async fn helm_query(
+    args: &[&str],
+    flags: &[String],
+    timeout: Duration,
+) -> Result<String, QueryFailure> {
+    let run = tokio::process::Command::new("helm")
+        .args(args)
+        .args(flags)
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(timeout, run).await {
+        Ok(Ok(o)) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).into_owned()),
+        Ok(Ok(o)) => Err(QueryFailure::Failed(
+            String::from_utf8_lossy(&o.stderr).trim().to_string(),
+        )),
+        Ok(Err(e)) => Err(QueryFailure::CannotRun(e)),
+        Err(_) => Err(QueryFailure::TimedOut),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,6 +108,31 @@ fn proof(
     }
 }
 
+/// The live object `r`, when it is there and provably the one kmpilot created; otherwise says
+/// why there is nothing to remove (gone: forgotten from the ledger; not kmpilot's: left
+/// alone) and returns `None`.
+async fn owned(
+    ctx: &mut Ctx<'_>,
+    api: &Api<DynamicObject>,
+    r: &ObjectRef,
+    c: Option<&str>,
+) -> Result<Option<DynamicObject>, Failure> {
+    let Some(o) = api
+        .get_opt(&r.name)
+        .await
+        .map_err(|e| Failure::new(format!("read {r}: {e}")))?
+    else {
+        ctx.info(format!("{r}: not there (nothing to remove)"));
+        ownership::update(ctx, |l| l.forget_object(r, c));
+        return Ok(None);
+    };
+    if let Err(why) = proof(&ledger(ctx), r, c, &o) {
+        left_alone(ctx, r, &why);
+        return Ok(None);
+    }
+    Ok(Some(o))
+}
+
 async fn delete(ctx: &mut Ctx<'_>, r: &ObjectRef) -> Result<(), Failure> {
     let c = resolved_context(ctx, r.context.as_deref());
     let k = kube_for(ctx, r.context.as_deref()).await?;
@@ -119,19 +144,9 @@ async fn delete(ctx: &mut Ctx<'_>, r: &ObjectRef) -> Result<(), Failure> {
         ownership::update(ctx, |l| l.forget_object(r, c.as_deref()));
         return Ok(());
     };
-    let Some(o) = api
-        .get_opt(&r.name)
-        .await
-        .map_err(|e| Failure::new(format!("read {r}: {e}")))?
-    else {
-        ctx.info(format!("{r}: not there (nothing to remove)"));
-        ownership::update(ctx, |l| l.forget_object(r, c.as_deref()));
+    let Some(o) = owned(ctx, &api, r, c.as_deref()).await? else {
         return Ok(());
     };
-    if let Err(why) = proof(&ledger(ctx), r, c.as_deref(), &o) {
-        left_alone(ctx, r, &why);
-        return Ok(());
-    }
     if ctx.opts.dry_run {
         ctx.info(format!("would delete {r} (created by kmpilot)"));
         return Ok(());
@@ -281,19 +296,9 @@ async fn delete_namespace(ctx: &mut Ctx<'_>, r: &ObjectRef) -> Result<(), Failur
     let Some(api) = api_of(&k, r).await? else {
         return Err(Failure::new("the cluster does not serve v1 Namespace"));
     };
-    let Some(o) = api
-        .get_opt(&r.name)
-        .await
-        .map_err(|e| Failure::new(format!("read {r}: {e}")))?
-    else {
-        ctx.info(format!("{r}: not there (nothing to remove)"));
-        ownership::update(ctx, |l| l.forget_object(r, c.as_deref()));
+    let Some(o) = owned(ctx, &api, r, c.as_deref()).await? else {
         return Ok(());
     };
-    if let Err(why) = proof(&ledger(ctx), r, c.as_deref(), &o) {
-        left_alone(ctx, r, &why);
-        return Ok(());
-    }
     if o.metadata.deletion_timestamp.is_some() {
         ctx.info(format!("{r}: being deleted already"));
         return Ok(());

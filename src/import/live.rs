@@ -54,22 +54,14 @@ pub async fn read(req: &Request<'_>) -> Result<Live, String> {
 }
 
 async fn helm(args: &[&str], flags: &[String]) -> Result<String, String> {
-    let run = tokio::process::Command::new("helm")
-        .args(args)
-        .args(flags)
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    match tokio::time::timeout(Duration::from_secs(60), run).await {
-        Ok(Ok(o)) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).into_owned()),
-        Ok(Ok(o)) => Err(format!(
-            "helm {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&o.stderr).trim()
-        )),
-        Ok(Err(e)) => Err(format!("cannot run helm: {e}")),
-        Err(_) => Err(format!("helm {}: timed out after 60 s", args.join(" "))),
-    }
+    use crate::exec::process::{QueryFailure, helm_query};
+    helm_query(args, flags, Duration::from_secs(60))
+        .await
+        .map_err(|f| match f {
+            QueryFailure::Failed(stderr) => format!("helm {}: {stderr}", args.join(" ")),
+            QueryFailure::CannotRun(e) => format!("cannot run helm: {e}"),
+            QueryFailure::TimedOut => format!("helm {}: timed out after 60 s", args.join(" ")),
+        })
 }
 
 async fn releases(ns: &str, flags: &[String]) -> Result<Vec<LiveRelease>, String> {

@@ -38,6 +38,16 @@ pub struct ContainerMgtMerge {
     pub output: String,
 }
 
+impl ContainerMgtMerge {
+    /// The file the merge reads: the user's deployment.toml, else the fresh work file.
+    pub fn source_display(&self) -> String {
+        self.merge_into
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| self.output.clone())
+    }
+}
+
 /// Placeholders used where a plan or export shows an entry before it runs.
 pub fn placeholders(e: &ClusterEntry) -> (String, String) {
     let id = e

@@ -211,10 +211,7 @@ impl Action {
             Action::MergeContainerMgt(m) => format!(
                 "{} cluster(s) into {}",
                 m.clusters.len(),
-                m.merge_into
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| m.output.clone())
+                m.source_display()
             ),
             Action::RestartPods(r) => format!(
                 "pods {}/{}-* replaced and ready{}",
@@ -403,10 +400,7 @@ impl super::destroy::Undo {
             Undo::ContainerMgt(m) => format!(
                 "{} cluster(s) kmpilot merged, out of {}",
                 m.clusters.len(),
-                m.merge_into
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| m.output.clone())
+                m.source_display()
             ),
             Undo::KeyManager(r) => format!(
                 "key manager `{}` at {}, if kmpilot registered it (Admin REST API DELETE){}",

@@ -7,7 +7,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::widgets::{Cell, Row, Table};
 
 use super::layout;
 use super::theme::Theme;
@@ -89,19 +89,10 @@ pub fn draw(
         ],
     )
     .header(Row::new(["NAME", "HOSTS", "STATUS"]).style(t.dim()))
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(if focused {
-                t.border_focused()
-            } else {
-                t.border()
-            })
-            .title(Line::from(vec![
-                Span::styled(format!(" Gateway & routes ({}) ", all.len()), t.title()),
-                Span::styled(format!("{label} "), style),
-            ])),
-    );
+    .block(super::widgets::frame(t, focused).title(Line::from(vec![
+        Span::styled(format!(" Gateway & routes ({}) ", all.len()), t.title()),
+        Span::styled(format!("{label} "), style),
+    ])));
     f.render_widget(table, r);
     true
 }

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::app::App;
 use super::layout;
@@ -238,16 +238,12 @@ pub fn pods_pane(app: &App, f: &mut Frame, r: Rect) {
         ],
     )
     .header(Row::new(["NAME", "READY", "STATUS", "RST", "AGE"]).style(t.dim()))
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(if focused {
-                t.border_focused()
-            } else {
-                t.border()
-            })
-            .title(sync_title(t, "Pods", pods.rows.len(), &pods.state)),
-    );
+    .block(super::widgets::frame(t, focused).title(sync_title(
+        t,
+        "Pods",
+        pods.rows.len(),
+        &pods.state,
+    )));
     f.render_widget(table, r);
 }
 
@@ -283,16 +279,12 @@ pub fn ingress_pane(app: &App, f: &mut Frame, r: Rect) {
         ],
     )
     .header(Row::new(["NAME", "HOSTS", "ADDRESS"]).style(t.dim()))
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(if focused {
-                t.border_focused()
-            } else {
-                t.border()
-            })
-            .title(sync_title(t, "Ingresses", ing.rows.len(), &ing.state)),
-    );
+    .block(super::widgets::frame(t, focused).title(sync_title(
+        t,
+        "Ingresses",
+        ing.rows.len(),
+        &ing.state,
+    )));
     f.render_widget(table, r);
 }
 

@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
 
-pub fn block<'a>(t: &Theme, title: impl Into<String>, focused: bool) -> Block<'a> {
+/// A bordered block, its border brighter when it has the focus; the caller titles it.
+pub fn frame<'a>(t: &Theme, focused: bool) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(if focused {
@@ -17,7 +18,10 @@ pub fn block<'a>(t: &Theme, title: impl Into<String>, focused: bool) -> Block<'a
         } else {
             t.border()
         })
-        .title(Span::styled(format!(" {} ", title.into()), t.title()))
+}
+
+pub fn block<'a>(t: &Theme, title: impl Into<String>, focused: bool) -> Block<'a> {
+    frame(t, focused).title(Span::styled(format!(" {} ", title.into()), t.title()))
 }
 
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {

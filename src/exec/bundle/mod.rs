@@ -457,18 +457,14 @@ async fn helm_state(p: &Profile, c: &mut Contents, versions: &mut serde_json::Va
 }
 
 async fn helm(args: &[&str], flags: &[String]) -> Result<String, String> {
-    let run = tokio::process::Command::new("helm")
-        .args(args)
-        .args(flags)
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    match tokio::time::timeout(Duration::from_secs(30), run).await {
-        Ok(Ok(o)) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).into_owned()),
-        Ok(Ok(o)) => Err(String::from_utf8_lossy(&o.stderr).trim().to_string()),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("timed out after 30 s".into()),
-    }
+    use super::process::{QueryFailure, helm_query};
+    helm_query(args, flags, Duration::from_secs(30))
+        .await
+        .map_err(|f| match f {
+            QueryFailure::Failed(stderr) => stderr,
+            QueryFailure::CannotRun(e) => e.to_string(),
+            QueryFailure::TimedOut => "timed out after 30 s".into(),
+        })
 }
 
 /// Writes the tar.gz next to its destination and renames it into place, so an interrupted
