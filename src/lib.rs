@@ -3,6 +3,7 @@
 //!
 //! Data flows one way: profile → pure plan → executor → events → views.
 
+pub mod chart_lines;
 pub mod cli;
 pub mod compat;
 pub mod exec;

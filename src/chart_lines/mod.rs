@@ -1,0 +1,175 @@
+//! What kmpilot knows about each WSO2 chart line, one file per line: the API-M lines
+//! (`wso2am-all-in-one` 4.5, 4.6, 4.7) and the IS line (`identity-server` 7.1). Everything
+//! kmpilot relies on that changes from one line to the next is declared here, with where it was
+//! read; `compat`, `verify` and the values builders read these tables, and nothing else spells
+//! a version. Adding a line (API-M 4.8) is one new file and one entry in `APIM_LINES`.
+//!
+//! Pure data: this module imports nothing of kmpilot's, so every layer may read it.
+
+mod apim_4_5;
+mod apim_4_6;
+mod apim_4_7;
+mod is_7_1;
+
+/// How the IS 7 key-manager connector of a line expects the connector's credentials in the
+/// key manager's `additionalProperties` (the Admin Portal form stores what the connector reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum KmAuthShape {
+    /// Connector ≤ 2.0.4 (API-M 4.5): `Username` and `Password` at the top level.
+    Flat,
+    /// Connector ≥ 2.0.8 (API-M 4.6, 4.7): `"Authentication": "BasicAuth"` beside `Username`
+    /// and `Password`, as the 4.6/4.7 Admin Portal stores it.
+    BasicAuth,
+}
+
+/// Which value the chart's `[server] hostname` comes from when both exposures are configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum HostnamePrecedence {
+    /// 4.5/4.6: `kubernetes.ingress.management.hostname` when `kubernetes.ingress.enabled`, else
+    /// the Gateway API hostname.
+    IngressFirst,
+    /// 4.7: the Gateway API hostname when `kubernetes.gatewayAPI.enabled`, else the ingress one.
+    GatewayApiFirst,
+}
+
+/// One fact and where it was read (shown by `kmpilot versions` and in error messages).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Sourced {
+    pub fact: &'static str,
+    pub source: &'static str,
+}
+
+/// An API-M chart line (`wso2am-all-in-one` `<major>.<minor>.x`).
+#[derive(Debug, serde::Serialize)]
+pub struct ApimLine {
+    /// `(4, 7)`: the chart versions `4.7.0-*` belong to this line.
+    pub minor: (u32, u32),
+    /// Product version and release month (`"4.7.0"`, `"2026-04"`).
+    pub product: &'static str,
+    pub released: &'static str,
+    /// The newest chart version read, the one a new profile gets.
+    pub chart_version: &'static str,
+    /// One line on what the line brings (the wizard's first screen).
+    pub summary: &'static str,
+    /// The chart's own image default (`wso2/wso2am`, tag).
+    pub image_repository: &'static str,
+    pub image_tag: &'static str,
+    /// The `WSO2-IS-7` key-manager connector the product ships, and what its config looks like.
+    pub km_connector: &'static str,
+    pub km_auth_shape: KmAuthShape,
+    /// The IS notification-handler jar (`wso2is.notification.event.handlers`) and IS base image
+    /// the pattern-6 docs of this line use.
+    pub notification_handler: &'static str,
+    pub is_base_image: &'static str,
+    /// TOML tables `confs/instance-1/deployment.toml` declares itself: an `extraToml` that
+    /// repeats one makes the file invalid. In parts (a line adds to the one before); read them
+    /// through `ApimLine::tables`.
+    pub declared_tables: &'static [&'static [&'static str]],
+    /// Does the chart turn the Gateway API on (and every Ingress off) by default?
+    pub gateway_api_on_by_default: bool,
+    pub hostname_precedence: HostnamePrecedence,
+    /// Does the chart `fail` without a symmetric encryption key (with its default, symmetric
+    /// internal crypto provider)?
+    pub requires_encryption_key: bool,
+    /// Value-path renames against the previous line (`old` → `new`), for values kmpilot writes
+    /// or imports.
+    pub renamed: &'static [(&'static str, &'static str)],
+    /// Every fact above, with where it was read.
+    pub sources: &'static [Sourced],
+}
+
+/// An IS chart line (`identity-server` `<major>.<minor>.x`).
+#[derive(Debug, serde::Serialize)]
+pub struct IsLine {
+    pub minor: (u32, u32),
+    pub product: &'static str,
+    pub chart_version: &'static str,
+    /// `deployment.buildVersion`: the chart builds the keystore mount paths from it, so it must
+    /// match the IS image's version.
+    pub build_version: &'static str,
+    /// As `ApimLine::declared_tables`, in parts.
+    pub declared_tables: &'static [&'static [&'static str]],
+    pub sources: &'static [Sourced],
+}
+
+impl ApimLine {
+    /// Every table the chart's `deployment.toml` declares itself.
+    pub fn tables(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.declared_tables.iter().flat_map(|p| p.iter().copied())
+    }
+}
+
+impl IsLine {
+    /// Every table the chart's `deployment.toml` declares itself.
+    pub fn tables(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.declared_tables.iter().flat_map(|p| p.iter().copied())
+    }
+}
+
+/// The API-M lines kmpilot knows, oldest first. The last is the current one.
+pub static APIM_LINES: &[&ApimLine] = &[&apim_4_5::LINE, &apim_4_6::LINE, &apim_4_7::LINE];
+
+/// The IS lines kmpilot knows (charts read here; 7.2/7.3 charts could not be read, so they are
+/// accepted only through a chart the user names, always verified).
+pub static IS_LINES: &[&IsLine] = &[&is_7_1::LINE];
+
+/// `(major, minor)` of a SemVer chart version such as `4.7.0-1`.
+fn minor_of(chart_version: &str) -> Option<(u32, u32)> {
+    let mut it = chart_version.trim().split(['.', '-']);
+    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+}
+
+/// The API-M line a chart version belongs to, if kmpilot knows it.
+pub fn apim(chart_version: &str) -> Option<&'static ApimLine> {
+    let m = minor_of(chart_version)?;
+    APIM_LINES.iter().copied().find(|l| l.minor == m)
+}
+
+/// The IS line a chart version belongs to, if kmpilot knows it.
+pub fn identity_server(chart_version: &str) -> Option<&'static IsLine> {
+    let m = minor_of(chart_version)?;
+    IS_LINES.iter().copied().find(|l| l.minor == m)
+}
+
+/// The line a new profile gets.
+pub fn current_apim() -> &'static ApimLine {
+    APIM_LINES.last().expect("at least one line")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chart_version_finds_its_line() {
+        assert_eq!(apim("4.7.0-1").unwrap().product, "4.7.0");
+        assert_eq!(apim("4.6.0-5").unwrap().product, "4.6.0");
+        assert_eq!(apim("4.5.0-10").unwrap().product, "4.5.0");
+        assert!(apim("4.8.0-1").is_none() && apim("3.2.0-5").is_none() && apim("x").is_none());
+        assert_eq!(identity_server("7.1.0-3").unwrap().build_version, "7.1.0");
+        assert!(identity_server("7.2.0-1").is_none());
+    }
+
+    #[test]
+    fn each_line_is_its_own_chart_version_and_lines_are_in_order() {
+        for l in APIM_LINES {
+            assert_eq!(apim(l.chart_version).unwrap().product, l.product);
+            assert!(!l.sources.is_empty(), "{} names its sources", l.product);
+        }
+        let t47: Vec<_> = apim("4.7.0-1").unwrap().tables().collect();
+        assert!(
+            t47.contains(&"apim.key_manager")
+                && t47.contains(&"apim.mcp")
+                && t47.contains(&"encryption")
+        );
+        assert!(!apim("4.5.0-10").unwrap().tables().any(|t| t == "apim.mcp"));
+        assert!(
+            identity_server("7.1.0-3")
+                .unwrap()
+                .tables()
+                .any(|t| t == "identity_mgt")
+        );
+        assert!(APIM_LINES.windows(2).all(|w| w[0].minor < w[1].minor));
+        assert_eq!(current_apim().minor, (4, 7));
+    }
+}
