@@ -189,7 +189,7 @@ fn events_move_step_states_and_the_log() {
     assert!(s.contains("run"));
     // and Review & run goes back to the running screen
     a.focus = kmpilot::tui::app::Focus::Form;
-    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('r'));
     assert_eq!(a.screen, Screen::Run);
 }
 

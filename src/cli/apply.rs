@@ -80,7 +80,11 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
             return EXIT_BAD_INPUT;
         }
         print!("{}", describe::text(&plan, false));
-        eprint!("\nApply this plan? [y/N] ");
+        // name what it will change: support engineers switch contexts all day
+        eprint!(
+            "\nApply this plan to {}? [y/N] ",
+            crate::kube::target::describe_cluster(&plan.cluster)
+        );
         let mut answer = String::new();
         if std::io::stdin().read_line(&mut answer).is_err()
             || !matches!(answer.trim(), "y" | "Y" | "yes")
@@ -190,7 +194,7 @@ pub(super) async fn report(
             Event::StepFinished { step, elapsed } => {
                 println!("      ✓ {} ({:.1}s)", step.as_str(), elapsed.as_secs_f64())
             }
-            Event::StepSkipped { step, reason } => println!(
+            Event::StepSkipped { step, reason, .. } => println!(
                 "[{}/{total}] {} — skipped: {reason}",
                 pos(step),
                 step.as_str()

@@ -47,9 +47,9 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
         }
         print!("{}", describe::text(&plan, false));
         eprintln!(
-            "\nThis removes what kmpilot created for profile {name} (namespace {ns}); objects it did not create are listed and left alone.",
+            "\nThis removes what kmpilot created for profile {name} on {target}; objects it did not create are listed and left alone.",
             name = profile.name,
-            ns = profile.cluster.namespace
+            target = crate::kube::target::describe_cluster(&plan.cluster)
         );
         eprint!("Type the profile name ({}) to go on: ", profile.name);
         let mut answer = String::new();

@@ -141,12 +141,19 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
     use k8s_openapi::api::networking::v1::Ingress;
     let pods: kube::Api<Pod> = kube::Api::namespaced(kube.client(), ns);
     match pods.list(&Default::default()).await {
-        Ok(list) if list.items.is_empty() => rows.push(Row {
-            check: "pods".into(),
-            target: ns.clone(),
-            ok: false,
-            detail: "no pods: has the plan been applied?".into(),
-        }),
+        // nothing deployed: that is the one cause; every check after it would only fail
+        // because of it (no ingress, no address, no URL), so the report stops here
+        Ok(list) if list.items.is_empty() => {
+            rows.push(Row {
+                check: "pods".into(),
+                target: ns.clone(),
+                ok: false,
+                detail: format!(
+                    "nothing is deployed in namespace {ns} (no pods): apply the profile first (`kmpilot apply -f …`); the other checks are not run"
+                ),
+            });
+            return rows;
+        }
         Ok(list) => {
             for pod in &list.items {
                 let r = crate::kube::rows::pod_row(pod);

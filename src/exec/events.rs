@@ -45,10 +45,13 @@ pub enum Event {
         #[serde(with = "secs")]
         elapsed: Duration,
     },
-    /// Already done according to the journal, or outside `--from`/`--only`.
+    /// Already done according to the journal, outside `--from`/`--only`, or left out by the
+    /// person after it failed (`why` tells which: they mean different things for what the
+    /// deployment has).
     StepSkipped {
         step: StepId,
         reason: String,
+        why: Skip,
     },
     StepFailed {
         step: StepId,
@@ -64,6 +67,18 @@ pub enum Event {
     RunFinished {
         ok: bool,
     },
+}
+
+/// Why a step did not run in this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Skip {
+    /// An earlier run did it (the journal), and nothing upstream runs again: it is there.
+    DoneBefore,
+    /// Outside `--from`/`--only`: not this run's business.
+    NotSelected,
+    /// It failed and the person chose to go on without it: the deployment lacks it.
+    LeftOut,
 }
 
 mod secs {

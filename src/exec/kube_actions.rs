@@ -123,6 +123,21 @@ pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
             host,
             timeout_secs,
         } => {
+            // no controller at all: nothing will ever give the ingress an address, so say so
+            // now instead of after the whole wait (an unanswered list is left to the wait)
+            let any = super::cluster_client::client(ctx, context.as_deref())
+                .await?
+                .any_ingress_class()
+                .await;
+            if let Ok(false) = any {
+                return Err(Failure::new(format!(
+                    "no ingress controller in the cluster (it has no IngressClass): nothing will give the ingress for {host} an address"
+                ))
+                .hint("install one (NGINX: https://kubernetes.github.io/ingress-nginx/deploy/), then retry; or set dns.address to the address that reaches the cluster"));
+            }
+            ctx.info(format!(
+                "waiting up to {timeout_secs} s for the ingress controller to give the ingress for {host} an address"
+            ));
             let a = super::cluster_client::client(ctx, context.as_deref())
                 .await?
                 .wait_ingress_address(namespace, host, Duration::from_secs(*timeout_secs))

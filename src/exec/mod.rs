@@ -277,20 +277,45 @@ pub async fn run_asking(
         return false;
     }
     let mut schedule = schedule::Schedule::new(plan, opts.concurrency_limit());
+    // the steps this run executes, so far in the plan's order (which lists needs first)
+    let mut executes: Vec<StepId> = Vec::new();
     for step in &plan.steps {
-        let reason = if opts.skip.contains(&step.id) {
-            "skipped after failing"
+        let (reason, why) = if opts.skip.contains(&step.id) {
+            ("left out after failing", events::Skip::LeftOut)
         } else if !opts.selects(plan, step.id) {
-            "not selected (--from/--only)"
+            ("not selected (--from/--only)", events::Skip::NotSelected)
         } else if opts.resume && journal.is_done(step) {
-            "done in an earlier run (journal)"
+            // done before, on top of what was there then: a step upstream that runs again
+            // (changed or failed since) may change what this one built on, so it runs again
+            let again: Vec<&str> = schedule
+                .upstream(step.id)
+                .into_iter()
+                .filter(|u| executes.contains(u))
+                .map(|u| u.as_str())
+                .collect();
+            if again.is_empty() {
+                ("done in an earlier run (journal)", events::Skip::DoneBefore)
+            } else {
+                let _ = tx.send(Event::Output {
+                    step: step.id,
+                    stream: Stream::Info,
+                    line: format!(
+                        "done in an earlier run, but runs again: {} upstream of it run again",
+                        again.join(", ")
+                    ),
+                });
+                executes.push(step.id);
+                continue;
+            }
         } else {
+            executes.push(step.id);
             continue;
         };
         schedule.pass(step.id);
         let _ = tx.send(Event::StepSkipped {
             step: step.id,
             reason: reason.into(),
+            why,
         });
     }
     let mut running = FuturesUnordered::new();
@@ -538,6 +563,7 @@ mod tests {
                 _ => None,
             })
             .collect();
+        // what needs it runs again too: it was done on top of what the failed step left
         assert_eq!(started, [StepId::Keystores]);
 
         // skipped by the person: what needs it runs
@@ -555,5 +581,124 @@ mod tests {
                 ..
             }
         )));
+    }
+
+    /// Resuming runs again a step upstream (it changed or failed since): the steps the
+    /// journal has done below it run again, each saying why, and nothing starts before what
+    /// is upstream of it in this run has finished, even through a step that is passed.
+    #[tokio::test]
+    async fn resume_reruns_below_a_step_that_runs_again_and_waits_for_all_upstream() {
+        use crate::plan::{Action, Step};
+        let dir = tempfile::tempdir().unwrap();
+        let note = || Action::Note {
+            text: "nothing to do".into(),
+        };
+        let step = |id, needs: &[StepId]| Step {
+            needs: Some(needs.to_vec()),
+            ..Step::new(id, vec![note()])
+        };
+        use StepId::*;
+        let plan = Plan {
+            profile: "chain".into(),
+            cluster: Default::default(),
+            steps: vec![
+                step(Prerequisites, &[]),
+                step(Keystores, &[Prerequisites]),
+                step(IdentityServer, &[Keystores]),
+                step(Dns, &[IdentityServer]),
+                step(KeyManager, &[Dns]),
+            ],
+            artifacts: Vec::new(),
+            console_urls: Vec::new(),
+            journal: None,
+        };
+        // an earlier run did everything but keystores and key-manager
+        let mut j = Journal::load(dir.path(), &plan.profile);
+        for s in plan
+            .steps
+            .iter()
+            .filter(|s| [Prerequisites, IdentityServer, Dns].contains(&s.id))
+        {
+            j.record(s.id, s, Status::Done, None);
+        }
+        j.save(dir.path()).unwrap();
+        let opts = RunOptions {
+            dry_run: false,
+            resume: true,
+            from: None,
+            only: None,
+            work_dir: dir.path().join("work"),
+            state_dir: dir.path().to_path_buf(),
+            base_dir: dir.path().to_path_buf(),
+            concurrency: 3,
+            skip: Vec::new(),
+        };
+        let run_once = |opts: RunOptions| {
+            let plan = plan.clone();
+            async move {
+                let (tx, mut rx) = mpsc::unbounded_channel();
+                let (_c, cancel) = watch::channel(false);
+                let ok = run(&plan, &opts, &Secrets::none(), tx, cancel).await;
+                let mut evs = Vec::new();
+                while let Ok(e) = rx.try_recv() {
+                    evs.push(e);
+                }
+                (ok, evs)
+            }
+        };
+        let at = |evs: &[Event], want: &dyn Fn(&Event) -> bool| evs.iter().position(want);
+        let started = |evs: &[Event]| -> Vec<StepId> {
+            evs.iter()
+                .filter_map(|e| match e {
+                    Event::StepStarted { step } => Some(*step),
+                    _ => None,
+                })
+                .collect()
+        };
+        let (ok, evs) = run_once(opts.clone()).await;
+        assert!(ok, "{evs:?}");
+        assert_eq!(started(&evs), [Keystores, IdentityServer, Dns, KeyManager]);
+        assert!(evs.iter().any(
+            |e| matches!(e, Event::Output { step: IdentityServer, line, .. }
+            if line.contains("runs again: keystores upstream of it"))
+        ));
+        // each starts after its upstream finished
+        for (up, down) in [
+            (Keystores, IdentityServer),
+            (IdentityServer, Dns),
+            (Dns, KeyManager),
+        ] {
+            let f = at(
+                &evs,
+                &|e| matches!(e, Event::StepFinished { step, .. } if *step == up),
+            );
+            let s = at(
+                &evs,
+                &|e| matches!(e, Event::StepStarted { step } if *step == down),
+            );
+            assert!(f < s, "{down:?} started before {up:?} finished: {evs:?}");
+        }
+
+        // IS and DNS passed by the person: key-manager still waits for keystores upstream
+        let (ok, evs) = run_once(RunOptions {
+            resume: false,
+            skip: vec![IdentityServer, Dns],
+            ..opts
+        })
+        .await;
+        assert!(ok, "{evs:?}");
+        let f = at(&evs, &|e| {
+            matches!(
+                e,
+                Event::StepFinished {
+                    step: Keystores,
+                    ..
+                }
+            )
+        });
+        let s = at(&evs, &|e| {
+            matches!(e, Event::StepStarted { step: KeyManager })
+        });
+        assert!(f < s, "key-manager started beside keystores: {evs:?}");
     }
 }

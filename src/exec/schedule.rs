@@ -1,8 +1,11 @@
 //! Which step may start now: the plan's dependency graph (`Plan::needs`) as a state machine
 //! the executor drives. Pure, so the rules are tested without a cluster: a step starts once
-//! everything it needs is done (or is not part of this run), at most `limit` at a time, in
-//! the plan's order; a failure blocks what needs it, directly or through others, and nothing
-//! else.
+//! everything upstream of it — what it needs, what that needs, and so on — is done or not part
+//! of this run, at most `limit` at a time, in the plan's order; a failure blocks what is
+//! downstream of it, and nothing else. Upstream, not only the direct needs: a resumed run
+//! passes a step the journal has done, and what needs that step must still wait for the steps
+//! before it that this run does execute (key-manager registration waits for the helm upgrades
+//! even when DNS, between them, is passed).
 
 use crate::plan::{Plan, StepId};
 
@@ -22,6 +25,8 @@ pub enum State {
 pub struct Schedule {
     ids: Vec<StepId>,
     needs: Vec<Vec<usize>>,
+    /// Everything upstream of each step (its needs, theirs, …).
+    upstream: Vec<Vec<usize>>,
     state: Vec<State>,
     limit: usize,
 }
@@ -29,7 +34,7 @@ pub struct Schedule {
 impl Schedule {
     pub fn new(plan: &Plan, limit: usize) -> Self {
         let ids: Vec<StepId> = plan.steps.iter().map(|s| s.id).collect();
-        let needs = ids
+        let needs: Vec<Vec<usize>> = ids
             .iter()
             .map(|&id| {
                 plan.needs(id)
@@ -38,11 +43,21 @@ impl Schedule {
                     .collect()
             })
             .collect();
+        let upstream = closure(&needs);
         Schedule {
             state: vec![State::Waiting; ids.len()],
             ids,
             needs,
+            upstream,
             limit: limit.max(1),
+        }
+    }
+
+    /// The steps upstream of `id`, in the plan's order.
+    pub fn upstream(&self, id: StepId) -> Vec<StepId> {
+        match self.at(id) {
+            Some(i) => self.upstream[i].iter().map(|&u| self.ids[u]).collect(),
+            None => Vec::new(),
         }
     }
 
@@ -86,7 +101,7 @@ impl Schedule {
         (0..self.ids.len())
             .find(|&i| {
                 self.state[i] == State::Waiting
-                    && self.needs[i]
+                    && self.upstream[i]
                         .iter()
                         .all(|&n| matches!(self.state[n], State::Done | State::Passed))
             })
@@ -98,21 +113,30 @@ impl Schedule {
     pub fn block(&mut self) -> Vec<(StepId, Vec<StepId>)> {
         let mut out = Vec::new();
         loop {
+            let stopped = |s: State| matches!(s, State::Failed | State::Blocked);
             let found = (0..self.ids.len()).find(|&i| {
                 self.state[i] == State::Waiting
-                    && self.needs[i]
-                        .iter()
-                        .any(|&n| matches!(self.state[n], State::Failed | State::Blocked))
+                    && self.upstream[i].iter().any(|&n| stopped(self.state[n]))
             });
             let Some(i) = found else {
                 return out;
             };
             self.state[i] = State::Blocked;
-            let why = self.needs[i]
+            // the direct needs that stopped it; through a passed step, the ones further up
+            let direct: Vec<StepId> = self.needs[i]
                 .iter()
-                .filter(|&&n| matches!(self.state[n], State::Failed | State::Blocked))
+                .filter(|&&n| stopped(self.state[n]))
                 .map(|&n| self.ids[n])
                 .collect();
+            let why = if direct.is_empty() {
+                self.upstream[i]
+                    .iter()
+                    .filter(|&&n| stopped(self.state[n]))
+                    .map(|&n| self.ids[n])
+                    .collect()
+            } else {
+                direct
+            };
             out.push((self.ids[i], why));
         }
     }
@@ -131,6 +155,23 @@ impl Schedule {
             .iter()
             .all(|s| matches!(s, State::Done | State::Passed))
     }
+}
+
+/// Each step's upstream: its needs and, transitively, theirs (sorted, without repeats).
+fn closure(needs: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    (0..needs.len())
+        .map(|i| {
+            let mut seen = vec![false; needs.len()];
+            let mut todo = needs[i].clone();
+            while let Some(n) = todo.pop() {
+                if n != i && !seen[n] {
+                    seen[n] = true;
+                    todo.extend(needs[n].iter().copied());
+                }
+            }
+            (0..needs.len()).filter(|&n| seen[n]).collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -207,6 +248,21 @@ mod tests {
         s.finished(ApiManager, true);
         assert!(s.next().is_none());
         assert!(!s.all_ok());
+    }
+
+    /// A passed step between them does not let a step start beside what it needs upstream:
+    /// with DNS passed (done before), key-manager still waits for IS, which runs again.
+    #[test]
+    fn a_step_waits_for_everything_upstream_this_run_executes() {
+        let mut s = quickstart(3);
+        for id in [Prerequisites, IsImage, Keystores, Dns] {
+            s.pass(id);
+        }
+        assert_eq!(start_all(&mut s), [IdentityServer, ApiManager]);
+        s.finished(ApiManager, true);
+        assert!(start_all(&mut s).is_empty(), "key-manager waits for IS");
+        s.finished(IdentityServer, false);
+        assert_eq!(s.block(), [(KeyManager, vec![IdentityServer])]);
     }
 
     #[test]

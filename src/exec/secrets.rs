@@ -75,7 +75,7 @@ impl Secrets {
             if values.contains_key(&k) && !matches!(u.secret, SecretRef::Prompt(_)) {
                 continue;
             }
-            let what = format!("${}", u.var);
+            let what = what_is(u);
             let v = match &u.secret {
                 SecretRef::Env(var) => std::env::var(var).map_err(|_| SecretError::MissingEnv {
                     var: var.clone(),
@@ -102,7 +102,7 @@ impl Secrets {
                     } else {
                         let p = prompter.ok_or(SecretError::NoTerminal { what: what.clone() })?;
                         let v = p
-                            .ask(&u.var)
+                            .ask(&what)
                             .map_err(|message| SecretError::Prompt { what, message })?;
                         prompted.insert(u.var.clone(), Secret::new(v.clone()));
                         v
@@ -163,6 +163,23 @@ impl Secrets {
             }
         }
         out
+    }
+}
+
+/// How messages and prompts name a secret: by its variable when it comes from the
+/// environment; otherwise by what it is and where the profile sets it (a `prompt: true`
+/// secret has no variable, and naming the runbook's fallback would send people to export one).
+pub fn what_is(u: &SecretUse) -> String {
+    match u.var.as_str() {
+        "KEYSTORE_PASSWORD" => "the keystore password (keystores.storePassword)".into(),
+        "KEY_PASSWORD" => "the key password (keystores.keyPassword)".into(),
+        "APIM_ADMIN_PASSWORD" => "the API-M admin password (apiManager.admin.password)".into(),
+        "IS_ADMIN_PASSWORD" => "the IS admin password (identityServer.admin.password)".into(),
+        "KMS_API_KEY" => "the IBM KMS API key (kmsSts)".into(),
+        "PRIVATEJET_SECURITY_PASSWORD" => "the PrivateJet security password (privateJet)".into(),
+        // a variable of the user's own naming says what it is
+        other if matches!(u.secret, SecretRef::Env(_)) => format!("${other}"),
+        other => format!("the secret the runbook calls {other}"),
     }
 }
 
@@ -246,5 +263,37 @@ mod tests {
             Secrets::resolve(&prompt, dir.path(), None),
             Err(SecretError::NoTerminal { .. })
         ));
+    }
+
+    /// A `prompt: true` secret is asked for, and named in errors, as what it is, not as an
+    /// environment variable nobody set.
+    #[test]
+    fn a_prompted_secret_is_named_by_what_it_is() {
+        struct Record(std::sync::Mutex<Vec<String>>);
+        impl Prompter for Record {
+            fn ask(&self, label: &str) -> Result<String, String> {
+                self.0.lock().unwrap().push(label.to_string());
+                Ok("typed".into())
+            }
+        }
+        let uses = vec![SecretUse {
+            var: "KEYSTORE_PASSWORD".into(),
+            secret: SecretRef::Prompt(true),
+        }];
+        let dir = tempfile::tempdir().unwrap();
+        let r = Record(Default::default());
+        Secrets::resolve(&uses, dir.path(), Some(&r)).unwrap();
+        assert_eq!(
+            *r.0.lock().unwrap(),
+            ["the keystore password (keystores.storePassword)"]
+        );
+        let e = Secrets::resolve(&uses, dir.path(), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("the keystore password (keystores.storePassword) is `prompt: true`"),
+            "{e}"
+        );
+        assert!(!e.contains('$'), "{e}");
     }
 }

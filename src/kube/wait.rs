@@ -363,6 +363,17 @@ impl Kube {
         .await
     }
 
+    /// Whether the cluster has any IngressClass at all: without one no controller will ever
+    /// give an ingress an address, and a wait for one can stop at once.
+    pub async fn any_ingress_class(&self) -> Result<bool> {
+        let api: Api<IngressClass> = Api::all(self.client());
+        let lp = ListParams::default().limit(1);
+        let list = retry_transient("list ingress classes", || api.list(&lp))
+            .await
+            .map_err(|e| KubeError::api("list ingress classes", e))?;
+        Ok(!list.items.is_empty())
+    }
+
     /// Whether a CSIDriver of this name exists (`secrets-store.csi.k8s.io`).
     pub async fn csi_driver_exists(&self, name: &str) -> Result<bool> {
         exists::<CSIDriver>(Api::all(self.client()), &format!("CSIDriver {name}"), name).await

@@ -37,6 +37,11 @@ impl Action {
 
     pub fn summary(&self) -> String {
         match self {
+            // the docker check also asks its daemon (`exec::actions`): the title says both, so a
+            // failure under it never reads "✗ docker is installed" above "docker is installed"
+            Action::Check(Check::Tool { name }) if name == "docker" => {
+                "docker is installed and its daemon answers".into()
+            }
             Action::Check(Check::Tool { name }) => format!("{name} is installed"),
             Action::Check(Check::ClusterReachable { context }) => match context {
                 Some(c) => format!("cluster of context {c} answers"),

@@ -7,6 +7,7 @@ pub mod describe;
 pub mod destroy;
 pub mod key_manager;
 pub mod keystore_set;
+pub mod lacks;
 pub mod needs;
 pub mod runbook;
 pub mod secrets;

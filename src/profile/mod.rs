@@ -6,11 +6,13 @@
 
 pub mod checks;
 pub mod diagnostics;
+pub mod edit_in_place;
 pub mod load;
 pub mod save;
 pub mod secret;
 pub mod sections;
 pub mod store;
+pub mod written;
 pub mod yaml_tree;
 
 use serde::{Deserialize, Serialize};

@@ -5,10 +5,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use serde_json::Value;
-
 use super::Profile;
-use super::secret::MASK;
+use super::written::as_written;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
@@ -24,9 +22,7 @@ pub enum SaveError {
 
 /// The YAML kmpilot writes for `p`, and the paths of literal secrets it replaced by prompts.
 pub fn to_yaml(p: &Profile) -> Result<(String, Vec<String>), SaveError> {
-    let mut v = serde_json::to_value(p).map_err(|e| SaveError::Render(e.to_string()))?;
-    let mut replaced = Vec::new();
-    drop_literals(&mut v, &mut String::new(), &mut replaced);
+    let (v, replaced) = as_written(p).map_err(|e| SaveError::Render(e.to_string()))?;
     let body = serde_saphyr::to_string(&v).map_err(|e| SaveError::Render(e.to_string()))?;
     Ok((
         format!("# kmpilot profile. `kmpilot validate -f <this file>` checks it.\n{body}"),
@@ -34,41 +30,51 @@ pub fn to_yaml(p: &Profile) -> Result<(String, Vec<String>), SaveError> {
     ))
 }
 
-fn drop_literals(v: &mut Value, path: &mut String, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            if m.len() == 1 && m.get("literal") == Some(&Value::String(MASK.into())) {
-                *v = serde_json::json!({"prompt": true});
-                out.push(path.clone());
-                return;
-            }
-            for (k, child) in m.iter_mut() {
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(k);
-                drop_literals(child, path, out);
-                path.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                drop_literals(child, path, out);
-                path.truncate(len);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Writes `p` to `path` atomically; returns the paths of literal secrets left out.
 pub fn save(p: &Profile, path: &Path) -> Result<Vec<String>, SaveError> {
     let (text, replaced) = to_yaml(p)?;
     write_atomic(path, text.as_bytes())?;
     Ok(replaced)
+}
+
+/// How a save went: the literal secrets left out, and what became of the file's own layout
+/// (its comments, order, flow mappings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub replaced: Vec<String>,
+    pub layout: Layout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The changed values were replaced where they stand.
+    Kept,
+    /// The change was more than values in place: the profile was written whole.
+    Rewritten,
+    /// There was no file to keep the layout of.
+    New,
+}
+
+/// Writes `p` to `path` atomically, as `original` (the text of the file it was loaded from,
+/// the same path or not) with the changed values replaced in place when that expresses the
+/// change (`edit_in_place`), else rendered whole.
+pub fn save_over(p: &Profile, path: &Path, original: Option<&str>) -> Result<Saved, SaveError> {
+    let (value, replaced) = as_written(p).map_err(|e| SaveError::Render(e.to_string()))?;
+    if let Some(text) = original.and_then(|o| super::edit_in_place::edit(o, &value)) {
+        write_atomic(path, text.as_bytes())?;
+        return Ok(Saved {
+            replaced,
+            layout: Layout::Kept,
+        });
+    }
+    let replaced = save(p, path)?;
+    Ok(Saved {
+        replaced,
+        layout: match original {
+            Some(_) => Layout::Rewritten,
+            None => Layout::New,
+        },
+    })
 }
 
 /// Temp file in the target's directory (same file system, so rename is atomic), synced, then

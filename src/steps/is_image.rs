@@ -24,6 +24,20 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
         &img.tag,
         "an image tag such as 7.1.0",
     );
+    // with build off the chart pulls registry/repository:tag as it is; the name kmpilot gives
+    // the image it builds is then an image nobody built (ImagePullBackOff on a real cluster)
+    let built_name = crate::profile::sections::is_image::IsImage::default();
+    if !img.build && img.registry == built_name.registry && img.repository == built_name.repository
+    {
+        issues.warn(
+            &base.key("build"),
+            format!(
+                "with build off the IS pods pull `{}`, the name of the image kmpilot builds: nothing builds it now, so they cannot start (ImagePullBackOff)",
+                img.image_ref()
+            ),
+            Some("registry, repository and tag of an image that exists (one built before, with the notification handler jar), or build: true"),
+        );
+    }
     if img.build {
         checks::non_empty(
             issues,
@@ -165,7 +179,7 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
         Field::bool(
             "Build image",
             at("build"),
-            "build and push an IS image with the notification handler jar; no = pull as is",
+            "build and push an IS image with the notification handler jar; no = the chart pulls registry/repository:tag below as it is",
             |p| p.identity_server.image.build,
             |p, v| p.identity_server.image.build = v,
         ),

@@ -83,6 +83,8 @@ pub enum StepStatus {
     Done,
     Skipped,
     Failed,
+    /// The profile leaves nothing for the step to do (PrivateJet without clusters, KMS off).
+    Unused,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +136,8 @@ pub enum Modal {
     ContextPicker(super::context_picker::ContextPicker),
     /// `X`: destroy what kmpilot created (the profile's name typed to confirm).
     Destroy(super::destroy_dialog::DestroyDialog),
+    /// Enter: what a pane cuts to fit, whole; `l`/`d`/`e`: a pod's logs, description, events.
+    Detail(super::detail::Detail),
 }
 
 pub struct App {
@@ -146,6 +150,8 @@ pub struct App {
     pub profile_path: Option<PathBuf>,
     /// `steps::validate(&profile)` after the last edit.
     pub issues: Vec<Issue>,
+    /// The steps the profile's plan has after the last edit (the others are marked unused).
+    pub planned: Vec<StepId>,
     pub step: usize,
     pub focus: Focus,
     pub field: usize,
@@ -177,6 +183,11 @@ pub struct App {
     pub defaults: Profile,
     /// The profile store's folder, read once here so that drawing reads no environment.
     pub store_dir: PathBuf,
+    /// The cluster a run would change, as the kubeconfig said when last read (the header and
+    /// every confirmation name it).
+    pub target: super::target_state::TargetFollow,
+    /// The environment variables set in this process (names only, read once by the loop).
+    pub env_names: Arc<std::collections::BTreeSet<String>>,
 }
 
 /// What a new `App` needs from outside: the clocks and the profile store's folder. The loop
@@ -188,6 +199,9 @@ pub struct Outside {
     /// Wall clock, seconds since the epoch.
     pub wall: i64,
     pub store_dir: PathBuf,
+    /// The environment variables set in this process (names only): what a secret's `env:`
+    /// will find when the plan runs (a process's environment does not change under it).
+    pub env_names: Arc<std::collections::BTreeSet<String>>,
 }
 
 impl Outside {
@@ -199,6 +213,12 @@ impl Outside {
                 .map(|d| d.as_secs() as i64)
                 .unwrap_or(0),
             store_dir: crate::profile::store::profiles_dir(),
+            env_names: Arc::new(
+                std::env::vars_os()
+                    .filter(|(_, v)| !v.is_empty())
+                    .filter_map(|(k, _)| k.into_string().ok())
+                    .collect(),
+            ),
         }
     }
 }
@@ -221,6 +241,7 @@ impl App {
             profile,
             profile_path,
             issues: Vec::new(),
+            planned: Vec::new(),
             step: 0,
             focus: Focus::Steps,
             field: 0,
@@ -245,6 +266,8 @@ impl App {
             quit_after_save: false,
             defaults,
             store_dir: outside.store_dir,
+            target: Default::default(),
+            env_names: outside.env_names,
         };
         app.visited[0] = true;
         app.revalidate();
@@ -258,6 +281,7 @@ impl App {
             now: self.now,
             wall: self.wall,
             store_dir: self.store_dir.clone(),
+            env_names: self.env_names.clone(),
         };
         let (size, no_color) = (self.size, self.theme.no_color);
         let (epoch, generation) = (self.epoch, self.preflight.generation);
@@ -278,6 +302,11 @@ impl App {
     /// Re-runs the same validation `kmpilot validate` runs and rebuilds the current form.
     pub fn revalidate(&mut self) {
         self.issues = crate::steps::validate(&self.profile).list;
+        self.planned = crate::steps::plan(&self.profile)
+            .steps
+            .iter()
+            .map(|s| s.id)
+            .collect();
         self.fields = self.wizard_step().fields(&self.profile);
         if self.field >= self.fields.len() {
             self.field = self.fields.len().saturating_sub(1);
@@ -303,10 +332,29 @@ impl App {
     }
 
     pub fn field_issues(&self, i: usize) -> Vec<&Issue> {
-        match self.fields.get(i) {
-            Some(f) => f.issues(&self.issues).collect(),
-            None => Vec::new(),
-        }
+        self.issues_at(i)
+            .into_iter()
+            .map(|k| &self.issues[k])
+            .collect()
+    }
+
+    /// The issues shown under field `i` (indices into `issues`): those at its path or below
+    /// it, and those about a whole section (`identityServer.admin`) that no field's path
+    /// holds, under the section's first field — a warning is never only a count on the step.
+    pub fn issues_at(&self, i: usize) -> Vec<usize> {
+        let Some(f) = self.fields.get(i) else {
+            return Vec::new();
+        };
+        let path = &f.path.0;
+        (0..self.issues.len())
+            .filter(|&k| {
+                let at = &self.issues[k].path.0;
+                at.starts_with(path)
+                    || (path.starts_with(at)
+                        && !self.fields.iter().any(|g| at.starts_with(&g.path.0))
+                        && self.fields.iter().position(|g| g.path.0.starts_with(at)) == Some(i))
+            })
+            .collect()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -346,6 +394,8 @@ impl App {
         }
         if e > 0 {
             StepStatus::Errors(e)
+        } else if !self.used(step) {
+            StepStatus::Unused
         } else if !self.visited[idx] {
             StepStatus::Untouched
         } else if w > 0 {
@@ -353,6 +403,11 @@ impl App {
         } else {
             StepStatus::Valid
         }
+    }
+
+    /// Whether the profile's plan has this step (Review & run always is).
+    pub fn used(&self, step: WizardStep) -> bool {
+        step.step_id().is_none_or(|id| self.planned.contains(&id))
     }
 
     /// The default shown for field `i`: the step's own, else what a new profile has.
@@ -367,11 +422,12 @@ impl App {
         (!d.is_empty()).then_some(d)
     }
 
-    pub fn profile_label(&self) -> String {
-        match &self.profile_path {
-            Some(p) => format!("{} ({})", self.profile.name, p.display()),
-            None => format!("{} (not saved yet)", self.profile.name),
-        }
+    /// The target as the header and the confirmations write it.
+    pub fn target_line(&self) -> String {
+        self.target.line(
+            &super::target_state::key_of(&self.profile),
+            &self.profile.cluster.namespace,
+        )
     }
 
     /// The PrivateJet cluster index of the focused field, if any.
@@ -402,12 +458,7 @@ pub fn form_lines(app: &App) -> Vec<FormLine> {
             }
         }
         out.push(FormLine::Field(i));
-        let path = &f.path.0;
-        for (k, issue) in app.issues.iter().enumerate() {
-            if issue.path.0.starts_with(path) {
-                out.push(FormLine::Issue(i, k));
-            }
-        }
+        out.extend(app.issues_at(i).into_iter().map(|k| FormLine::Issue(i, k)));
     }
     if app.wizard_step() == WizardStep::Step(StepId::Prerequisites) {
         out.extend(

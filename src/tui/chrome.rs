@@ -16,12 +16,20 @@ pub fn title_bar(app: &App, f: &mut Frame, r: Rect, what: &str) {
         Span::styled(" kmpilot ", t.title()),
         Span::styled("│ ", t.dim()),
         Span::raw(what.to_string()),
+        // what a run would change, first: it is the one thing never to be cut off
+        Span::styled(" │ ⎈ ", t.dim()),
+        Span::styled(app.target_line(), t.label()),
         Span::styled(" │ profile ", t.dim()),
-        Span::raw(app.profile_label()),
+        Span::raw(app.profile.name.clone()),
     ];
+    // before the path, which is the first thing cut on a narrow terminal
     if app.dirty() {
         spans.push(Span::styled(" ● modified", t.modified()));
     }
+    spans.push(Span::raw(match &app.profile_path {
+        Some(p) => format!(" ({})", p.display()),
+        None => " (not saved yet)".into(),
+    }));
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
 
@@ -55,10 +63,19 @@ pub fn status_line(app: &App, f: &mut Frame, r: Rect) {
                     ),
                 ])
             } else {
-                Line::from(vec![
+                let mut spans = vec![
                     Span::styled(" ✓ profile valid", t.ok()),
                     Span::styled(format!(" ({w} warning(s))"), t.dim()),
-                ])
+                ];
+                // the profile can be valid while the cluster is not ready for it: say both
+                let failing = app.preflight.failures();
+                if failing > 0 {
+                    spans.push(Span::styled(
+                        format!(" · ✗ {failing} cluster check(s) failing (Cluster step)"),
+                        t.error(),
+                    ));
+                }
+                Line::from(spans)
             }
         }
     };
@@ -75,6 +92,7 @@ pub fn status_glyph(t: &Theme, s: StepStatus) -> (String, Style, String) {
         StepStatus::Done => ("●".into(), t.ok(), "done".into()),
         StepStatus::Skipped => ("↷".into(), t.dim(), "skip".into()),
         StepStatus::Failed => ("✗".into(), t.error(), "fail".into()),
+        StepStatus::Unused => ("–".into(), t.dim(), "off".into()),
     }
 }
 

@@ -129,7 +129,7 @@ pub fn check_lines(pf: &Preflight, size: (u16, u16)) -> Vec<CheckLine> {
 }
 
 /// Splits `s` into pieces of at most `w` characters, at spaces where there is one.
-fn wrap(s: &str, w: usize) -> Vec<String> {
+pub fn wrap(s: &str, w: usize) -> Vec<String> {
     let w = w.max(8);
     let mut out = Vec::new();
     let mut line = String::new();

@@ -27,6 +27,7 @@ pub fn running(app: &App) -> bool {
 pub fn save(app: &mut App) -> Option<Cmd> {
     match app.profile_path.clone() {
         Some(path) => Some(Cmd::Save {
+            layout_of: Some(path.clone()),
             path,
             profile: Box::new(app.profile.clone()),
         }),

@@ -40,21 +40,22 @@ pub fn on_key(k: KeyEvent, unacknowledged_errors: bool) -> Choice {
 pub struct View<'a> {
     pub steps: usize,
     pub profile_name: &'a str,
-    pub context: String,
-    pub namespace: &'a str,
+    /// The context, its server and the namespace (`App::target_line`).
+    pub target: String,
     pub verify_errors: usize,
     pub acknowledged: bool,
     pub preflight_failures: usize,
 }
 
 pub fn draw(t: &Theme, v: View, f: &mut Frame, area: Rect) {
-    let r = centered(area, 66, 9);
+    // wide enough for a long context name and server URL
+    let r = centered(area, 96.min(area.width.saturating_sub(2)), 9);
     let lines = vec![
         Line::from(format!(
             "Run {} steps of profile `{}`",
             v.steps, v.profile_name
         )),
-        Line::from(format!("on {}, namespace {}?", v.context, v.namespace)),
+        Line::from(format!("on {}?", v.target)),
         match (v.verify_errors, v.acknowledged) {
             (0, _) => Line::from(""),
             (n, false) => Line::from(Span::styled(

@@ -84,12 +84,14 @@ fn summary(plan: &Plan) -> Vec<String> {
 }
 
 /// `p`: the profile open now (its name and namespace are shown).
-pub fn draw(t: &Theme, d: &DestroyDialog, p: &Profile, f: &mut Frame, area: Rect) {
+/// `target`: the context, its server and the namespace (`App::target_line`).
+pub fn draw(t: &Theme, d: &DestroyDialog, p: &Profile, target: &str, f: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = vec![
         Line::from(format!(
-            "Remove what kmpilot created for profile {} (namespace {}):",
-            p.name, p.cluster.namespace
+            "Remove what kmpilot created for profile {}",
+            p.name
         )),
+        Line::from(format!("on {target}:")),
         Line::from(""),
     ];
     lines.extend(summary(&d.plan).into_iter().map(Line::from));

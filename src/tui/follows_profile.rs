@@ -1,7 +1,9 @@
 //! A background job that follows the profile while the Review is on screen (the charts'
-//! verification, the diff against the live cluster): asked again only when the profile changed
-//! since the last question, and its answer taken only when it is the answer to the latest one
-//! (an older answer, for a profile edited since, is dropped).
+//! verification, the diff against the live cluster): asked again when the profile changed
+//! since the last question or when what it looked at may have changed (a run or a destroy
+//! finished: `invalidate`), and its answer taken only when it is the answer to the latest one
+//! (an older answer, for a profile edited since, is dropped). It remembers when it was
+//! answered, so the Review says how old what it shows is.
 
 use crate::profile::Profile;
 
@@ -11,6 +13,8 @@ pub struct Follow {
     pub key: Option<String>,
     pub generation: u64,
     pub running: bool,
+    /// When the answer shown was computed (wall clock, seconds since the epoch).
+    pub answered_at: Option<i64>,
 }
 
 impl Follow {
@@ -26,13 +30,32 @@ impl Follow {
         Some(self.generation)
     }
 
-    /// Whether an answer asked under `generation` is the latest one (then it is taken).
-    pub fn answered(&mut self, generation: u64) -> bool {
+    /// Whether an answer asked under `generation` is the latest one (then it is taken, as
+    /// computed at `wall`).
+    pub fn answered(&mut self, generation: u64, wall: i64) -> bool {
         if generation != self.generation {
             return false;
         }
         self.running = false;
+        self.answered_at = Some(wall);
         true
+    }
+
+    /// What was answered may be out of date (the cluster or the files changed): the next
+    /// `ask` asks again even for the same profile.
+    pub fn invalidate(&mut self) {
+        self.key = None;
+    }
+
+    /// " · computed 12 s ago" for the answer shown, as of `wall`.
+    pub fn age(&self, wall: i64) -> String {
+        match self.answered_at {
+            Some(at) => format!(
+                " · as of {} ago",
+                super::run_state::fmt_age(wall.saturating_sub(at).max(0) as u64)
+            ),
+            None => String::new(),
+        }
     }
 }
 

@@ -21,31 +21,56 @@ fn dialog_sections() -> Vec<(&'static str, &'static [(&'static str, &'static str
     ]
 }
 
-fn lines(t: &Theme) -> Vec<Line<'static>> {
-    let row = |keys: String, what: &str| {
-        Line::from(vec![
-            Span::styled(format!("  {keys:<22}"), t.key()),
-            Span::raw(what.to_string()),
-        ])
+/// The keys' column.
+const KEYS_W: usize = 24;
+
+/// Every line of the help for an overlay `width` columns wide inside: a sentence longer than
+/// the line wraps under itself, so nothing is cut at any width.
+fn lines(t: &Theme, width: usize) -> Vec<Line<'static>> {
+    let text_w = width.saturating_sub(KEYS_W).max(16);
+    let row = |keys: String, what: &str| -> Vec<Line<'static>> {
+        super::cluster_step::wrap(what, text_w)
+            .into_iter()
+            .enumerate()
+            .map(|(i, piece)| {
+                let k = if i == 0 { keys.clone() } else { String::new() };
+                Line::from(vec![
+                    Span::styled(format!("  {k:<w$}", w = KEYS_W - 2), t.key()),
+                    Span::raw(piece),
+                ])
+            })
+            .collect()
     };
     let mut v = Vec::new();
     for (title, rows) in keys::help_sections() {
         v.push(Line::from(Span::styled(title, t.title())));
-        v.extend(rows.into_iter().map(|(k, what)| row(k, what)));
+        v.extend(rows.into_iter().flat_map(|(k, what)| row(k, what)));
     }
     for (title, rows) in dialog_sections() {
         v.push(Line::from(Span::styled(title, t.title())));
-        v.extend(rows.iter().map(|(k, what)| row(k.to_string(), what)));
+        v.extend(rows.iter().flat_map(|(k, what)| row(k.to_string(), what)));
     }
-    v.push(Line::from(Span::styled(
-        "  mouse: click a step, a field or a pane; the wheel scrolls",
-        t.dim(),
-    )));
+    v.extend(row(
+        String::new(),
+        "mouse: click a step, a field or a pane; the wheel scrolls",
+    ));
     v
 }
 
+/// The overlay: the terminal less a margin, up to a width where lines stay readable.
 fn area_of(area: Rect) -> Rect {
-    centered(area, 78, area.height.saturating_sub(2))
+    centered(
+        area,
+        area.width.saturating_sub(4).min(110),
+        area.height.saturating_sub(2),
+    )
+}
+
+/// The width inside the overlay on a terminal of `size`.
+fn inner_width(size: (u16, u16)) -> usize {
+    area_of(Rect::new(0, 0, size.0, size.1))
+        .width
+        .saturating_sub(2) as usize
 }
 
 /// Lines that fit inside the overlay on a terminal of `size`.
@@ -57,7 +82,9 @@ fn visible(size: (u16, u16)) -> usize {
 
 /// Scrolls, or says that the help closes.
 pub fn on_key(scroll: &mut usize, size: (u16, u16), k: KeyEvent) -> bool {
-    let max = lines(&Theme::new(true)).len().saturating_sub(visible(size));
+    let max = lines(&Theme::new(true), inner_width(size))
+        .len()
+        .saturating_sub(visible(size));
     match k.code {
         KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter | KeyCode::F(1) => {
             return true;
@@ -76,7 +103,7 @@ pub fn on_key(scroll: &mut usize, size: (u16, u16), k: KeyEvent) -> bool {
 
 pub fn draw(t: &Theme, scroll: usize, f: &mut Frame, area: Rect) {
     let r = area_of(area);
-    let all = lines(t);
+    let all = lines(t, inner_width((area.width, area.height)));
     let more = all.len() > scroll + visible((area.width, area.height));
     let title = if more || scroll > 0 {
         "Help — ↑↓ PgDn scroll · Esc or ? closes this help"
@@ -104,7 +131,7 @@ mod tests {
     #[test]
     fn scrolls_to_the_dialogs_keys_and_no_further_then_closes() {
         let size = (100, 30);
-        let total = lines(&Theme::new(true)).len();
+        let total = lines(&Theme::new(true), inner_width(size)).len();
         assert!(
             total > visible(size),
             "the help is longer than a 30-line terminal"
@@ -117,5 +144,28 @@ mod tests {
         assert!(!on_key(&mut scroll, size, key(KeyCode::Home)));
         assert_eq!(scroll, 0);
         assert!(on_key(&mut scroll, size, key(KeyCode::Esc)));
+    }
+
+    /// At 80 columns every sentence of the help is there whole, wrapped, none cut.
+    #[test]
+    fn every_sentence_is_whole_at_any_width() {
+        for w in [80u16, 100, 160] {
+            let width = inner_width((w, 30));
+            let all: String = lines(&Theme::new(true), width)
+                .iter()
+                .map(|l| {
+                    assert!(l.width() <= width, "{w}: {l:?}");
+                    l.spans[1..]
+                        .iter()
+                        .map(|s| s.content.as_ref())
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let all = all.split_whitespace().collect::<Vec<_>>().join(" ");
+            for b in keys::BINDINGS {
+                assert!(all.contains(b.help), "{w}: {}", b.help);
+            }
+        }
     }
 }

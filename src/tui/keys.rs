@@ -123,6 +123,8 @@ pub enum Act {
     AcceptAndMove,
     /// Cursor keys of a text input: the input takes them.
     Cursor,
+    /// Empties the field being typed into.
+    ClearField,
     ReviewPrev,
     ReviewNext,
     ReviewFirst,
@@ -143,6 +145,14 @@ pub enum Act {
     PrevMatch,
     BackToWizard,
     Summary,
+    /// The failed step's dialog again (retry, skip, abort), after Esc closed it.
+    Decide,
+    /// What the pane cuts, whole (the Review's row, findings and diff; the log's lines).
+    Details,
+    /// The selected pod's logs (followed), its description, its events.
+    PodLogs,
+    PodDescribe,
+    PodEvents,
     /// The log of one step, the next, then all again.
     FilterLog,
     CloseSummary,
@@ -227,6 +237,7 @@ pub const BINDINGS: &[Binding] = &[
     b(Scope::Edit, &[K(Esc)], "Esc", "cancel", "put back the value it had", Act::Cancel),
     b(Scope::Edit, &[K(Tab), K(Up), K(Down)], "Tab/↑↓", "accept and move", "accept and go to the next / previous field", Act::AcceptAndMove),
     b(Scope::Edit, &[K(Left), K(Right), K(Home), K(End)], "←→ Home End", "cursor", "move the cursor", Act::Cursor),
+    b(Scope::Edit, &[Ctrl('u')], "^U", "clear", "empty the field (Esc puts back the value it had)", Act::ClearField),
     // -- review & run
     b(Scope::Review, &[K(Up), c('k')], "↑↓", "select", "previous action", Act::ReviewPrev),
     b(Scope::Review, &[K(Down), c('j')], "", "", "next action", Act::ReviewNext),
@@ -234,7 +245,8 @@ pub const BINDINGS: &[Binding] = &[
     b(Scope::Review, &[K(End)], "", "", "last row", Act::ReviewLast),
     b(Scope::Review, &[K(PageUp), c('K')], "PgUp/PgDn", "preview", "scroll the preview up", Act::PreviewUp),
     b(Scope::Review, &[K(PageDown), c('J')], "", "", "scroll the preview down", Act::PreviewDown),
-    b(Scope::Review, &[c('r'), K(Enter)], "r", "run", "run the plan (asks first; R there resumes)", Act::Run),
+    b(Scope::Review, &[c('r')], "r", "run", "run the plan (asks first; R there resumes)", Act::Run),
+    b(Scope::Review, &[K(Enter)], "Enter", "details", "the selected row, the verification's findings and the live diff, whole", Act::Details),
     b(Scope::Review, &[K(Tab), K(BackTab), K(Esc), K(Left), c('h')], "Tab", "steps", "back to the step list", Act::BackToSteps),
     // -- the run screen
     b(Scope::Run, &[K(Tab)], "Tab", "pane", "next pane (log, pods, ingresses)", Act::NextPane),
@@ -250,7 +262,12 @@ pub const BINDINGS: &[Binding] = &[
     b(Scope::Run, &[c('N')], "", "", "previous match", Act::PrevMatch),
     b(Scope::Run, &[K(Esc), c('w')], "Esc", "wizard", "back to the wizard (the run goes on)", Act::BackToWizard),
     b(Scope::Run, &[c('s')], "s", "summary", "the summary, once the run finished", Act::Summary),
+    b(Scope::Run, &[c('r')], "r", "retry/skip/abort", "a step failed: retry it, skip it or abort (its dialog again)", Act::Decide),
     b(Scope::Run, &[c('f')], "", "", "the log of one step, the next step's, then all again", Act::FilterLog),
+    b(Scope::Run, &[K(Enter)], "Enter", "whole lines", "the log from the top of the view, each line whole (wrapped)", Act::Details),
+    b(Scope::Run, &[c('l')], "l d e", "pod logs/describe/events", "Pods pane: the selected pod's logs (followed)", Act::PodLogs),
+    b(Scope::Run, &[c('d')], "", "", "Pods pane: describe the selected pod (containers, states, conditions)", Act::PodDescribe),
+    b(Scope::Run, &[c('e')], "", "", "Pods pane: the selected pod's events", Act::PodEvents),
     b(Scope::Summary, &[K(Enter), K(Esc)], "Enter/Esc", "close", "close the summary", Act::CloseSummary),
 ];
 
@@ -292,7 +309,12 @@ pub fn available(app: &App, act: Act) -> bool {
         Act::CheckCluster => step == WizardStep::Step(StepId::Prerequisites),
         Act::Discover | Act::Adopt => step == WizardStep::Step(StepId::KeyManager),
         Act::AddCluster | Act::RemoveCluster => step == WizardStep::Step(StepId::PrivateJet),
-        Act::Summary => app.run.finished.is_some(),
+        // a failed step waits for a decision: there is no summary of a run not over
+        Act::Summary => app.run.finished.is_some() && app.run.failed.is_none(),
+        Act::Decide => app.run.failed.is_some() && app.run.finished.is_some(),
+        Act::PodLogs | Act::PodDescribe | Act::PodEvents => {
+            app.run.pane == Some(super::run_state::Pane::Pods) && !app.run.pods.rows.is_empty()
+        }
         _ => true,
     }
 }
@@ -324,8 +346,30 @@ pub fn lookup(app: &App, scope: Scope, k: &KeyEvent) -> Option<Act> {
     find(Scope::Global).or_else(|| find(scope))
 }
 
-/// The hint bar of the screen in front (the run summary keeps the run screen's bar).
+/// The keys of the dialog in front, for the hint bar (the bar must not offer the screen's
+/// keys behind it: they do not reach it).
+fn dialog_hints(app: &App) -> Option<Vec<(&'static str, &'static str)>> {
+    use super::app::Modal;
+    let keys: &'static [(&'static str, &'static str)] = match app.modal.as_ref()? {
+        Modal::StepFailed { .. } => super::step_failed::KEYS,
+        Modal::ConfirmRun => super::confirm_run::KEYS,
+        Modal::QuitGuard if !app.dirty() => super::quit_guard::KEYS_CLEAN,
+        Modal::QuitGuard if app.has_errors() => super::quit_guard::KEYS_DIRTY_ERRORS,
+        Modal::QuitGuard => super::quit_guard::KEYS_DIRTY,
+        Modal::ConfirmRemoveCluster(_) => super::private_jet_clusters::KEYS,
+        Modal::MultiLine(_) => super::multiline_editor::KEYS,
+        Modal::Detail(_) => super::detail::KEYS,
+        _ => return None,
+    };
+    Some(keys.to_vec())
+}
+
+/// The hint bar of the screen in front, or of the dialog over it (the run summary keeps the
+/// run screen's bar).
 pub fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
+    if let Some(v) = dialog_hints(app) {
+        return v;
+    }
     let scope = match scope_of(app) {
         Scope::Summary => Scope::Run,
         s => s,
@@ -394,6 +438,10 @@ mod tests {
                 | Act::AddCluster
                 | Act::RemoveCluster
                 | Act::Summary
+                | Act::Decide
+                | Act::PodLogs
+                | Act::PodDescribe
+                | Act::PodEvents
         )
     }
 

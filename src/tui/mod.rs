@@ -11,6 +11,8 @@ pub mod common_acts;
 pub mod confirm_run;
 pub mod context_picker;
 pub mod destroy_dialog;
+pub mod detail;
+pub mod details_of;
 pub mod executor_questions;
 pub mod follows_profile;
 pub mod form_nav;
@@ -25,6 +27,7 @@ pub mod mouse;
 pub mod msg;
 pub mod multiline_editor;
 pub mod open_profile;
+pub mod pod_detail;
 pub mod private_jet_clusters;
 pub mod queued_dialog;
 pub mod quit_guard;
@@ -43,6 +46,8 @@ pub mod save_as;
 pub mod secret_editor;
 pub mod secret_prompt;
 pub mod step_failed;
+pub mod target;
+pub mod target_state;
 pub mod terminal;
 pub mod text_input;
 pub mod theme;
@@ -94,7 +99,11 @@ pub fn new_app(opts: TuiOptions, no_color: bool) -> App {
 /// What the wizard does as soon as it is on screen: check the prerequisites when it opens
 /// on the Cluster step.
 pub fn init(app: &mut App) -> Option<Cmd> {
-    update::start_checks(app, false)
+    let target = target::ask(app, true);
+    match (update::start_checks(app, false), target) {
+        (Some(c), Some(t)) => Some(Cmd::Batch(vec![c, t])),
+        (c, t) => c.or(t),
+    }
 }
 
 /// The loop, with any `Runner` (tests and demos plug in their own).
@@ -140,8 +149,10 @@ pub async fn run_with(opts: TuiOptions, mut runner: Box<dyn Runner>) -> anyhow::
     }
     runner.abort();
     drop(term);
+    // a step left out after failing is a deployment that is not complete, as a failure is
     Ok(match app.run.finished {
         Some(false) => 1,
+        Some(true) if !app.run.missing().is_empty() => 1,
         _ => 0,
     })
 }
@@ -156,10 +167,14 @@ fn perform(
     // outcomes are tagged with the profile they were asked for (Ctrl-O starts over)
     let epoch = app.epoch;
     match cmd {
-        Cmd::Save { path, profile } => {
+        Cmd::Save {
+            path,
+            profile,
+            layout_of,
+        } => {
             let tx = tx.clone();
             tokio::task::spawn_blocking(move || {
-                let msg = save_blocking(&path, &profile);
+                let msg = save_blocking(&path, &profile, layout_of.as_deref());
                 if let Msg::Saved(Ok(_)) = &msg {
                     crate::profile::store::remember_last(&path);
                 }
@@ -286,6 +301,36 @@ fn perform(
                 ));
             });
         }
+        Cmd::ReadTarget(key) => {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let target = crate::kube::target::read_target(
+                    key.kubeconfig.as_deref(),
+                    key.context.as_deref(),
+                );
+                let _ = tx.send(Msg::tagged(epoch, Msg::Target { key, target }));
+            });
+        }
+        Cmd::PodView {
+            view,
+            namespace,
+            name,
+            cluster,
+        } => {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let lines = read_pod_view(view, &namespace, &name, &cluster).await;
+                let _ = tx.send(Msg::tagged(
+                    epoch,
+                    Msg::PodViewed {
+                        view,
+                        namespace,
+                        name,
+                        lines,
+                    },
+                ));
+            });
+        }
         Cmd::LoadContexts { kubeconfig } => {
             let tx = tx.clone();
             tokio::task::spawn_blocking(move || {
@@ -305,14 +350,54 @@ fn perform(
     }
 }
 
-/// Performs `Cmd::Save` (atomic write through `profile::save::save`) and returns the message
-/// that reports it.
-pub fn save_blocking(path: &std::path::Path, profile: &Profile) -> Msg {
+/// Performs `Cmd::Save` (atomic write through `profile::save::save_over`, keeping the layout
+/// of the file at `layout_of` where it can) and returns the message that reports it.
+pub fn save_blocking(
+    path: &std::path::Path,
+    profile: &Profile,
+    layout_of: Option<&std::path::Path>,
+) -> Msg {
+    // a file that is gone or unreadable has no layout to keep: the profile is written whole
+    let original = layout_of.and_then(|p| std::fs::read_to_string(p).ok());
     Msg::Saved(
-        crate::profile::save::save(profile, path)
-            .map(|replaced| (path.to_path_buf(), replaced))
+        crate::profile::save::save_over(profile, path, original.as_deref())
+            .map(|saved| (path.to_path_buf(), saved))
             .map_err(|e| e.to_string()),
     )
+}
+
+/// A pod's logs, description or events, read with kube-rs from the run's cluster.
+async fn read_pod_view(
+    view: detail::PodView,
+    namespace: &str,
+    name: &str,
+    cluster: &crate::plan::ClusterTarget,
+) -> Result<Vec<String>, String> {
+    let kube =
+        crate::kube::Kube::connect(cluster.kubeconfig.as_deref(), cluster.context.as_deref())
+            .await
+            .map_err(|e| e.to_string())?;
+    let r = match view {
+        detail::PodView::Logs => kube.pod_logs(namespace, name).await.map(|(c, mut l)| {
+            l.insert(
+                0,
+                format!(
+                    "── container {c}, the last {} lines",
+                    crate::kube::pod_views::LOG_TAIL
+                ),
+            );
+            l
+        }),
+        detail::PodView::Describe => kube.pod_describe(namespace, name).await,
+        detail::PodView::Events => kube.pod_events(namespace, name).await.map(|l| {
+            if l.is_empty() {
+                vec!["(no events: the cluster keeps them for an hour)".into()]
+            } else {
+                l
+            }
+        }),
+    };
+    r.map_err(|e| e.to_string())
 }
 
 fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {

@@ -52,10 +52,21 @@ pub fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 app.quit_after_save = false;
                 None
             }
-            save_as::Outcome::Save(path) => Some(Cmd::Save {
-                path,
-                profile: Box::new(app.profile.clone()),
-            }),
+            save_as::Outcome::Save(path) => {
+                // a copy under a new name is a profile of its own: its own journal, hosts-file
+                // block and destroy confirmation, not the original's
+                if let Some(name) = save_as::profile_name(&path)
+                    && name != app.profile.name
+                {
+                    app.profile.name = name;
+                    app.revalidate();
+                }
+                Some(Cmd::Save {
+                    path,
+                    profile: Box::new(app.profile.clone()),
+                    layout_of: app.profile_path.clone(),
+                })
+            }
             save_as::Outcome::Open => {
                 app.modal = Some(Modal::SaveAs(t));
                 None
@@ -143,6 +154,11 @@ pub fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 app.run.failed = None;
                 Some(Cmd::Abort)
             }
+            // the log behind it can be read and scrolled; `r` on the run screen reopens it
+            Some(step_failed::Choice::Close) => {
+                app.run.failure_dismissed = true;
+                None
+            }
             None => {
                 app.modal = Some(Modal::StepFailed { step, error, hint });
                 None
@@ -187,6 +203,12 @@ pub fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
                 None
             }
         },
+        Modal::Detail(mut d) => {
+            if !super::detail::on_key(&mut d, k) {
+                app.modal = Some(Modal::Detail(d));
+            }
+            None
+        }
         Modal::Search(mut t) => match log_search::on_key(&mut t, k) {
             log_search::Outcome::Cancel => None,
             log_search::Outcome::Find(q) => {

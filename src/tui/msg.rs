@@ -28,8 +28,9 @@ pub enum Msg {
     },
     Exec(Event),
     Watch(WatchUpdate),
-    /// The outcome of `Cmd::Save`: the path written and the literal secrets left out.
-    Saved(Result<(PathBuf, Vec<String>), String>),
+    /// The outcome of `Cmd::Save`: the path written, the literal secrets left out and whether
+    /// the file's layout was kept.
+    Saved(Result<(PathBuf, crate::profile::save::Saved), String>),
     /// The outcome of `Cmd::Discover`: the IS well-known document as read, or why not.
     Discovered(Result<Box<crate::http::Discovered>, String>),
     /// The outcome of `Cmd::Preflight` number `generation` (older ones are dropped).
@@ -46,6 +47,19 @@ pub enum Msg {
     Diffed {
         generation: u64,
         report: Box<crate::exec::diff::DiffReport>,
+    },
+    /// The outcome of `Cmd::ReadTarget`: the context and server for that kubeconfig and
+    /// context (an answer for another one, edited since, is dropped).
+    Target {
+        key: super::target_state::TargetKey,
+        target: Result<crate::kube::target::Target, String>,
+    },
+    /// The outcome of `Cmd::PodView`: the lines of a pod's logs, description or events.
+    PodViewed {
+        view: super::detail::PodView,
+        namespace: String,
+        name: String,
+        lines: Result<Vec<String>, String>,
     },
     /// The outcome of `Cmd::LoadContexts`.
     Contexts(Result<crate::kube::KubeContexts, String>),
@@ -70,10 +84,12 @@ pub enum Msg {
 /// Side effects `update` asks for.
 #[derive(Debug, Clone)]
 pub enum Cmd {
-    /// Write the profile atomically (`profile::save::save`).
+    /// Write the profile atomically (`profile::save::save_over`), keeping the comments and
+    /// layout of the file at `layout_of` (where it was loaded from) where it can.
     Save {
         path: PathBuf,
         profile: Box<Profile>,
+        layout_of: Option<PathBuf>,
     },
     /// Run this plan of this profile; events come back as `Msg::Exec`, pane rows as
     /// `Msg::Watch`.
@@ -112,6 +128,15 @@ pub enum Cmd {
         generation: u64,
         profile: Box<Profile>,
         profile_path: Option<PathBuf>,
+    },
+    /// Read which context and server the profile's cluster section points at now.
+    ReadTarget(super::target_state::TargetKey),
+    /// Read a pod's logs, description or events from the cluster.
+    PodView {
+        view: super::detail::PodView,
+        namespace: String,
+        name: String,
+        cluster: crate::plan::ClusterTarget,
     },
     /// Read the kubeconfig's contexts for the context picker.
     LoadContexts {

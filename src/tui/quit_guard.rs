@@ -14,6 +14,12 @@ pub const KEYS_DIRTY: &[(&str, &str)] = &[
     ("d", "discard and quit"),
     ("Esc", "stay"),
 ];
+/// With errors in the profile, `s` says what it saves.
+pub const KEYS_DIRTY_ERRORS: &[(&str, &str)] = &[
+    ("s", "save with the errors and quit"),
+    ("d", "discard and quit"),
+    ("Esc", "stay and fix"),
+];
 pub const KEYS_CLEAN: &[(&str, &str)] = &[("y", "quit"), ("Esc", "stay")];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,10 +45,12 @@ pub struct View<'a> {
     pub running: bool,
     pub dirty: bool,
     pub profile_name: &'a str,
+    /// Errors in the profile now (validation): saving writes a profile that will not run.
+    pub errors: usize,
 }
 
 pub fn draw(t: &Theme, v: View, f: &mut Frame, area: Rect) {
-    let r = centered(area, 64, 7);
+    let r = centered(area, 76, 8);
     let mut lines = Vec::new();
     if v.running {
         lines.push(Line::from(Span::styled(
@@ -55,8 +63,20 @@ pub fn draw(t: &Theme, v: View, f: &mut Frame, area: Rect) {
             "The profile `{}` has unsaved changes.",
             v.profile_name
         )));
-        lines.push(Line::from(""));
-        lines.push(key_line(t, KEYS_DIRTY));
+        if v.errors > 0 {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "It has {} error(s): saved as it is, it will not run until they are fixed.",
+                    v.errors
+                ),
+                t.error(),
+            )));
+            lines.push(Line::from(""));
+            lines.push(key_line(t, KEYS_DIRTY_ERRORS));
+        } else {
+            lines.push(Line::from(""));
+            lines.push(key_line(t, KEYS_DIRTY));
+        }
     } else {
         lines.push(Line::from(""));
         lines.push(key_line(t, KEYS_CLEAN));

@@ -19,15 +19,32 @@ pub struct ReviewDiff {
     pub report: Option<DiffReport>,
 }
 
-pub fn on_results(d: &mut ReviewDiff, generation: u64, report: DiffReport) {
-    if d.follow.answered(generation) {
+pub fn on_results(d: &mut ReviewDiff, generation: u64, report: DiffReport, wall: i64) {
+    if d.follow.answered(generation, wall) {
         d.report = Some(report);
     }
 }
 
 /// The lines the review shows under the verification: a summary, then each change with the
 /// first lines of its diff. Nothing before the first answer or when the cluster did not answer.
-pub fn lines(d: &ReviewDiff, t: &Theme, width: usize) -> Vec<Line<'static>> {
+/// `wall`: now, to say how old the comparison is.
+pub fn lines(d: &ReviewDiff, t: &Theme, width: usize, wall: i64) -> Vec<Line<'static>> {
+    lines_with(d, t, width, wall, Some(LINES_PER_ITEM))
+}
+
+/// Every line of every change, none cut (the details view).
+pub fn whole(d: &ReviewDiff, t: &Theme, wall: i64) -> Vec<Line<'static>> {
+    lines_with(d, t, usize::MAX, wall, None)
+}
+
+fn lines_with(
+    d: &ReviewDiff,
+    t: &Theme,
+    width: usize,
+    wall: i64,
+    per_item: Option<usize>,
+) -> Vec<Line<'static>> {
+    let per_item = per_item.unwrap_or(usize::MAX);
     let Some(r) = &d.report else {
         return Vec::new();
     };
@@ -36,9 +53,9 @@ pub fn lines(d: &ReviewDiff, t: &Theme, width: usize) -> Vec<Line<'static>> {
     }
     let clip = |s: String| clip(s, width);
     let again = if d.follow.running {
-        " (re-checking …)"
+        " (re-checking …)".to_string()
     } else {
-        ""
+        d.follow.age(wall)
     };
     let mut out = Vec::new();
     let (changes, errors) = (r.changes(), r.errors());
@@ -86,7 +103,7 @@ pub fn lines(d: &ReviewDiff, t: &Theme, width: usize) -> Vec<Line<'static>> {
                 .iter()
                 .filter(|l| matches!(l.op, Op::Add | Op::Remove | Op::Secret))
                 .collect();
-            for l in body.iter().take(LINES_PER_ITEM) {
+            for l in body.iter().take(per_item) {
                 let sign = match l.op {
                     Op::Add => "+",
                     Op::Remove => "-",
@@ -97,9 +114,9 @@ pub fn lines(d: &ReviewDiff, t: &Theme, width: usize) -> Vec<Line<'static>> {
                     t.dim(),
                 )));
             }
-            if body.len() > LINES_PER_ITEM {
+            if body.len() > per_item {
                 out.push(Line::from(Span::styled(
-                    format!("      … {} more", body.len() - LINES_PER_ITEM),
+                    format!("      … {} more (Enter: all of it)", body.len() - per_item),
                     t.dim(),
                 )));
             }

@@ -66,8 +66,13 @@ pub fn review_list(app: &App, f: &mut Frame, list: Rect, detail: Rect) {
     f.render_widget(Paragraph::new(lines), list);
     // the verification's findings next to the plan, above the preview
     let w = detail.width as usize;
-    let mut found = super::review_verify::lines(&app.review_verify, &app.theme, w);
-    found.extend(super::review_diff::lines(&app.review_diff, &app.theme, w));
+    let mut found = super::review_verify::lines(&app.review_verify, &app.theme, w, app.wall);
+    found.extend(super::review_diff::lines(
+        &app.review_diff,
+        &app.theme,
+        w,
+        app.wall,
+    ));
     let vh = (found.len() as u16).min(detail.height / 2);
     let [verified, detail] =
         Layout::vertical([Constraint::Length(vh), Constraint::Min(0)]).areas(detail);

@@ -34,14 +34,20 @@ pub fn maybe_start(v: &mut ReviewVerify, p: &crate::profile::Profile) -> Option<
     Some(generation)
 }
 
-pub fn on_results(v: &mut ReviewVerify, generation: u64, reports: Vec<Result<Report, String>>) {
-    if v.follow.answered(generation) {
+pub fn on_results(
+    v: &mut ReviewVerify,
+    generation: u64,
+    reports: Vec<Result<Report, String>>,
+    wall: i64,
+) {
+    if v.follow.answered(generation, wall) {
         v.reports = reports;
     }
 }
 
-/// The lines the review shows above the preview: one per chart, then each finding.
-pub fn lines(v: &ReviewVerify, t: &Theme, width: usize) -> Vec<Line<'static>> {
+/// The lines the review shows above the preview: one per chart, then each finding (`wall`:
+/// now, to say how old they are).
+pub fn lines(v: &ReviewVerify, t: &Theme, width: usize, wall: i64) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     if v.follow.running && v.reports.is_empty() {
         out.push(Line::from(Span::styled(
@@ -54,7 +60,7 @@ pub fn lines(v: &ReviewVerify, t: &Theme, width: usize) -> Vec<Line<'static>> {
     for r in &v.reports {
         match r {
             Err(e) => out.push(Line::from(Span::styled(
-                clip(format!("✗ chart not rendered: {e}")),
+                clip(format!("✗ chart not rendered{}: {e}", v.follow.age(wall))),
                 t.error(),
             ))),
             Ok(r) => {
@@ -66,9 +72,9 @@ pub fn lines(v: &ReviewVerify, t: &Theme, width: usize) -> Vec<Line<'static>> {
                         r.chart.as_str(),
                         r.version,
                         if v.follow.running {
-                            " (re-checking …)"
+                            " (re-checking …)".to_string()
                         } else {
-                            ""
+                            v.follow.age(wall)
                         }
                     )),
                     if e == 0 { t.ok() } else { t.error() },

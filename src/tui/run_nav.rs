@@ -49,6 +49,7 @@ pub fn clamp_pane_scrolls(run: &mut RunState, size: (u16, u16)) {
     let ph = layout::table_rows(l.pods);
     let ih = layout::table_rows(l.ingresses);
     run.pods_scroll = run.pods_scroll.min(run.pods.rows.len().saturating_sub(ph));
+    run.pods_selected = run.pods_selected.min(run.pods.rows.len().saturating_sub(1));
     run.ingresses_scroll = run
         .ingresses_scroll
         .min(run.ingresses.rows.len().saturating_sub(ih));
@@ -64,7 +65,16 @@ pub fn scroll_pane(run: &mut RunState, size: (u16, u16), pane: Pane, delta: isiz
             run.log_scroll = if top >= max { None } else { Some(top) };
         }
         Pane::Pods => {
-            run.pods_scroll = (run.pods_scroll as isize + delta).max(0) as usize;
+            // the keys move the selected pod; the table scrolls to keep it in view
+            let last = run.pods.rows.len().saturating_sub(1) as isize;
+            let sel = (run.pods_selected as isize + delta).clamp(0, last.max(0)) as usize;
+            run.pods_selected = sel;
+            let h = layout::table_rows(layout::run(Rect::new(0, 0, size.0, size.1)).pods).max(1);
+            if sel < run.pods_scroll {
+                run.pods_scroll = sel;
+            } else if sel >= run.pods_scroll + h {
+                run.pods_scroll = sel + 1 - h;
+            }
         }
         Pane::Ingresses => {
             run.ingresses_scroll = (run.ingresses_scroll as isize + delta).max(0) as usize;

@@ -21,8 +21,10 @@ use super::chrome::*;
 pub fn run_screen(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let l = layout::run(area);
+    let missing = app.run.missing().len();
     let state = match app.run.finished {
-        Some(true) => "run finished ✓".to_string(),
+        Some(true) if missing == 0 => "run finished ✓".to_string(),
+        Some(true) => format!("run finished without {missing} step(s)"),
         Some(false) => "run finished with failures".to_string(),
         None => match app.run.started {
             Some(s) => format!(
@@ -203,9 +205,11 @@ pub fn pods_pane(app: &App, f: &mut Frame, r: Rect) {
     let h = layout::table_rows(r);
     let start = app.run.pods_scroll.min(pods.rows.len().saturating_sub(h));
     // only the rows in view are turned into cells
+    let focused = app.run.pane == Some(Pane::Pods);
     let rows: Vec<Row> = pods.rows[start..(start + h).min(pods.rows.len())]
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(k, p)| {
             let age = p
                 .created
                 .as_deref()
@@ -217,16 +221,21 @@ pub fn pods_pane(app: &App, f: &mut Frame, r: Rect) {
                 "Pending" | "ContainerCreating" | "PodInitializing" => t.warn(),
                 _ => t.error(),
             };
-            Row::new(vec![
+            let row = Row::new(vec![
                 Cell::from(p.name.as_str()),
                 Cell::from(p.ready.as_str()),
                 Cell::from(Span::styled(p.status.as_str(), st)),
                 Cell::from(p.restarts.to_string()),
                 Cell::from(age),
-            ])
+            ]);
+            // the pod `l`, `d` and `e` are about, when the pane has the keys
+            if focused && start + k == app.run.pods_selected {
+                row.style(t.selected())
+            } else {
+                row
+            }
         })
         .collect();
-    let focused = app.run.pane == Some(Pane::Pods);
     let table = Table::new(
         rows,
         [
@@ -288,53 +297,90 @@ pub fn ingress_pane(app: &App, f: &mut Frame, r: Rect) {
     f.render_widget(table, r);
 }
 
-/// The end-of-run summary with the console URLs.
+/// The end-of-run summary: success and the console URLs, or what the deployment lacks and
+/// why (a step left out after failing is not a success).
 pub fn run_summary(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let Some(ok) = app.run.finished else {
         return;
     };
-    let urls = app
+    let missing = app.run.missing();
+    let complete = ok && missing.is_empty();
+    let (done, skipped) = app
         .run
-        .plan
-        .as_ref()
-        .map(|p| p.console_urls.clone())
-        .unwrap_or_default();
-    let routes = super::routes_pane::summary_lines(
-        &app.run.routes,
-        t,
-        crate::profile::sections::exposure::gateway_api(&app.profile),
-    );
-    let h = (urls.len() as u16 + 8 + routes.len() as u16).min(area.height);
-    let r = centered(area, 76, h);
-    let (done, failed, skipped) =
-        app.run
-            .steps
-            .iter()
-            .fold((0, 0, 0), |(d, fl, s), x| match x.state {
-                StepRun::Done { .. } => (d + 1, fl, s),
-                StepRun::Failed { .. } => (d, fl + 1, s),
-                StepRun::Skipped { .. } => (d, fl, s + 1),
-                _ => (d, fl, s),
-            });
+        .steps
+        .iter()
+        .fold((0, 0), |(d, s), x| match x.state {
+            StepRun::Done { .. } => (d + 1, s),
+            StepRun::Skipped { .. } => (d, s + 1),
+            _ => (d, s),
+        });
     let mut lines = vec![
-        Line::from(if ok {
+        Line::from(if complete {
             Span::styled("✓ Every step succeeded.", t.ok())
         } else {
-            Span::styled("✗ The run did not complete.", t.error())
+            Span::styled(
+                format!(
+                    "✗ The deployment is not complete: {} step(s) did not finish.",
+                    missing.len()
+                ),
+                t.error(),
+            )
         }),
-        Line::from(format!("{done} done · {failed} failed · {skipped} skipped")),
+        Line::from(format!(
+            "{done} done · {} did not finish · {skipped} not run by this run",
+            missing.len()
+        )),
         Line::from(""),
-        Line::from(Span::styled("Consoles", t.title())),
     ];
-    for u in urls {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<16}", u.name), t.key()),
-            Span::raw(u.url),
-        ]));
+    let width = 76usize.min(area.width as usize).saturating_sub(2);
+    if complete {
+        let urls = app
+            .run
+            .plan
+            .as_ref()
+            .map(|p| p.console_urls.clone())
+            .unwrap_or_default();
+        lines.push(Line::from(Span::styled("Consoles", t.title())));
+        for u in urls {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<16}", u.name), t.key()),
+                Span::raw(u.url),
+            ]));
+        }
+        lines.extend(super::routes_pane::summary_lines(
+            &app.run.routes,
+            t,
+            crate::profile::sections::exposure::gateway_api(&app.profile),
+        ));
+    } else {
+        lines.push(Line::from(Span::styled(
+            "What the deployment lacks",
+            t.title(),
+        )));
+        for (id, why) in &missing {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {} ", id.as_str()), t.key()),
+                Span::styled(format!("({})", why.word()), t.dim()),
+            ]));
+            lines.push(Line::from(Span::styled(
+                format!("    {}", id.lacks()),
+                t.warn(),
+            )));
+        }
+        lines.push(Line::from(Span::styled(
+            "Fix the cause, then run again and resume (R): what finished is not redone.",
+            t.dim(),
+        )));
     }
-    lines.extend(routes);
     lines.push(Line::from(""));
     lines.push(key_line(t, &[("Enter/Esc", "close"), ("q", "quit")]));
+    // long lines wrap inside the dialog: count them as they will be drawn
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(width.max(1)))
+        .sum();
+    let h = (rows as u16 + 2).min(area.height);
+    let r = centered(area, 76, h);
     dialog(&app.theme, f, r, "Run summary", lines);
 }

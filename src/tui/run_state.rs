@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::exec::events::{Event, Stream};
+use crate::exec::events::{Event, Skip, Stream};
 use crate::kube::snapshot::{IngressRow, PodRow, Snapshot};
 use crate::plan::{Plan, StepId};
 
@@ -23,6 +23,7 @@ pub enum StepRun {
     },
     Skipped {
         reason: String,
+        why: Skip,
     },
     Failed {
         error: String,
@@ -33,6 +34,26 @@ pub enum StepRun {
     Blocked {
         needs: Vec<StepId>,
     },
+}
+
+/// Why a step of the plan is not in the deployment after the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Failed,
+    Blocked,
+    LeftOut,
+    NotRun,
+}
+
+impl Missing {
+    pub fn word(self) -> &'static str {
+        match self {
+            Missing::Failed => "failed",
+            Missing::Blocked => "not started (a step it needs did not finish)",
+            Missing::LeftOut => "left out after failing",
+            Missing::NotRun => "not run (the run stopped)",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +94,8 @@ pub struct RunState {
     pub search: Option<String>,
     pub pods: Snapshot<PodRow>,
     pub pods_scroll: usize,
+    /// The pod `l`, `d` and `e` are about (an index into `pods.rows`).
+    pub pods_selected: usize,
     pub ingresses: Snapshot<IngressRow>,
     pub ingresses_scroll: usize,
     /// Gateway API exposure: the Gateways and HTTPRoutes, shown in the ingress pane's place.
@@ -82,6 +105,8 @@ pub struct RunState {
     pub finished: Option<bool>,
     /// The step waiting for retry / skip / abort.
     pub failed: Option<StepId>,
+    /// Its dialog was closed (Esc) to read the log; `r` opens it again.
+    pub failure_dismissed: bool,
     pub started: Option<Instant>,
     pub summary_open: bool,
     /// `prompt: true` secrets the executor is waiting for, after the one on screen.
@@ -196,12 +221,13 @@ impl RunState {
                     format!("── {} done in {}", step.as_str(), fmt_duration(elapsed)),
                 );
             }
-            Event::StepSkipped { step, reason } => {
+            Event::StepSkipped { step, reason, why } => {
                 let s = self.step_mut(step);
                 // a resumed run skips what an earlier run finished: keep it shown as done
                 if !matches!(s.state, StepRun::Done { .. }) {
                     s.state = StepRun::Skipped {
                         reason: reason.clone(),
+                        why,
                     };
                 }
                 s.current = None;
@@ -232,6 +258,7 @@ impl RunState {
                     self.push_log(step, Stream::Info, format!("  hint: {h}"));
                 }
                 self.failed = Some(step);
+                self.failure_dismissed = false;
                 return Some(step);
             }
             Event::StepBlocked { step, needs } => {
@@ -251,10 +278,32 @@ impl RunState {
             }
             Event::RunFinished { ok } => {
                 self.finished = Some(ok);
-                self.summary_open = true;
+                // a failed step waiting for a decision comes first: the summary follows it
+                self.summary_open = self.failed.is_none();
             }
         }
         None
+    }
+
+    /// What the run leaves the deployment without: the steps that failed, were blocked or
+    /// were left out by the person, in the plan's order (empty: everything it was asked to do
+    /// is there).
+    pub fn missing(&self) -> Vec<(StepId, Missing)> {
+        self.steps
+            .iter()
+            .filter_map(|s| match &s.state {
+                StepRun::Failed { .. } => Some((s.id, Missing::Failed)),
+                StepRun::Blocked { .. } => Some((s.id, Missing::Blocked)),
+                StepRun::Skipped {
+                    why: Skip::LeftOut, ..
+                } => Some((s.id, Missing::LeftOut)),
+                // started and never finished: an aborted run
+                StepRun::Pending | StepRun::Running { .. } if self.finished.is_some() => {
+                    Some((s.id, Missing::NotRun))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// Indices (among the shown lines) of log lines containing the search text

@@ -32,6 +32,13 @@ pub fn save_as_path(input: &str, store_dir: &Path) -> PathBuf {
     }
 }
 
+/// The name a profile saved at `path` goes by: the file's name without `.yaml` (what
+/// `kmpilot -f NAME` finds in the store).
+pub fn profile_name(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?.trim();
+    (!stem.is_empty()).then(|| stem.to_string())
+}
+
 pub fn on_key(input: &mut TextArea<'static>, k: KeyEvent, store_dir: &Path) -> Outcome {
     match k.code {
         KeyCode::Esc => Outcome::Cancel,

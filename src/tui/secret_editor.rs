@@ -178,7 +178,15 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Esc", "cancel"),
 ];
 
-pub fn draw(t: &Theme, e: &SecretEditor, label: &str, f: &mut Frame, area: Rect) {
+/// `env_set`: whether an environment variable of that name is set in this process.
+pub fn draw(
+    t: &Theme,
+    e: &SecretEditor,
+    label: &str,
+    env_set: &dyn Fn(&str) -> bool,
+    f: &mut Frame,
+    area: Rect,
+) {
     let r = centered(area, 70, 12);
     f.render_widget(Clear, r);
     let b = block(t, format!("Secret: {label}"), true);
@@ -223,6 +231,23 @@ pub fn draw(t: &Theme, e: &SecretEditor, label: &str, f: &mut Frame, area: Rect)
             f.render_widget(
                 &e.input,
                 Rect::new(inner.x + 9, y, inner.width.saturating_sub(9), 1),
+            );
+        }
+        // whether the run will find it: said now, not at the prompt mid-run
+        let name = e.input.lines().join("");
+        let name = name.trim();
+        if e.source == SecretSource::Env && !name.is_empty() && y + 3 < inner.y + inner.height {
+            let line = if env_set(name) {
+                Span::styled(format!("✓ ${name} is set in this shell"), t.ok())
+            } else {
+                Span::styled(
+                    format!("✗ ${name} is not set: export it, then start kmpilot again"),
+                    t.warn(),
+                )
+            };
+            f.render_widget(
+                Paragraph::new(line),
+                Rect::new(inner.x + 9, y + 1, inner.width.saturating_sub(9), 1),
             );
         }
         let keys = key_line(

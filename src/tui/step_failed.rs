@@ -13,6 +13,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("r", "retry the step"),
     ("s", "skip it and go on"),
     ("a", "abort the run"),
+    ("Esc", "read the log (r: back here)"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,8 @@ pub enum Choice {
     Retry,
     Skip,
     Abort,
+    /// Closed to read the log behind it; the run waits for the decision.
+    Close,
 }
 
 pub fn on_key(k: KeyEvent) -> Option<Choice> {
@@ -27,6 +30,7 @@ pub fn on_key(k: KeyEvent) -> Option<Choice> {
         KeyCode::Char('r') => Some(Choice::Retry),
         KeyCode::Char('s') => Some(Choice::Skip),
         KeyCode::Char('a') => Some(Choice::Abort),
+        KeyCode::Esc => Some(Choice::Close),
         _ => None,
     }
 }

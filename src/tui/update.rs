@@ -53,10 +53,22 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
     }
 }
 
-/// The Review's background jobs, asked again when the profile changed while it is on screen.
+/// How old (seconds) the Review's diff against the live cluster may get before it is asked again.
+const DIFF_EVERY: i64 = 60;
+
+/// The Review's background jobs, asked again when the profile changed while it is on screen,
+/// after a run or destroy, and (the diff) once a minute.
 fn review_follows_profile(app: &mut App) -> Vec<Cmd> {
-    if app.wizard_step() != WizardStep::Review || app.run.active || app.has_errors() {
+    // while a run changes the cluster, a comparison with it would be out of date at once
+    if app.wizard_step() != WizardStep::Review || running(app) || app.has_errors() {
         return Vec::new();
+    }
+    // the cluster changes without kmpilot too: the diff is compared again once a minute
+    if let Some(at) = app.review_diff.follow.answered_at
+        && app.wall - at >= DIFF_EVERY
+        && !app.review_diff.follow.running
+    {
+        app.review_diff.follow.invalidate();
     }
     let mut v = Vec::new();
     if let Some(generation) =
@@ -104,9 +116,38 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             if wall > 0 {
                 app.wall = wall;
             }
+            // the kubeconfig's current context can change under the wizard's feet; an open
+            // pod log follows
+            let cmds: Vec<Cmd> = super::target::ask(app, false)
+                .into_iter()
+                .chain(super::pod_detail::follow(app))
+                .collect();
+            match cmds.len() {
+                0 => None,
+                1 => cmds.into_iter().next(),
+                _ => Some(Cmd::Batch(cmds)),
+            }
+        }
+        Msg::PodViewed {
+            view,
+            namespace,
+            name,
+            lines,
+        } => {
+            super::pod_detail::on_lines(app, view, &namespace, &name, lines);
+            None
+        }
+        Msg::Target { key, target } => {
+            super::target::on_target(app, key, target);
             None
         }
         Msg::Exec(ev) => {
+            if matches!(ev, crate::exec::events::Event::RunFinished { .. }) {
+                // the run (or destroy) changed the cluster and maybe the files: the Review's
+                // verification and diff are computed again, not shown as they were before it
+                app.review_verify.follow.invalidate();
+                app.review_diff.follow.invalidate();
+            }
             app.run.apply(ev, app.now);
             // the failure dialog opens now, or once the dialog in its way is closed
             // (`show_failure` runs after every message)
@@ -142,11 +183,11 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             generation,
             reports,
         } => {
-            super::review_verify::on_results(&mut app.review_verify, generation, reports);
+            super::review_verify::on_results(&mut app.review_verify, generation, reports, app.wall);
             None
         }
         Msg::Diffed { generation, report } => {
-            super::review_diff::on_results(&mut app.review_diff, generation, *report);
+            super::review_diff::on_results(&mut app.review_diff, generation, *report, app.wall);
             None
         }
         Msg::ProfileList(r) => {
@@ -194,12 +235,18 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
         }
         Msg::Saved(r) => {
             match r {
-                Ok((path, replaced)) => {
+                Ok((path, saved)) => {
                     let mut s = format!("saved {}", path.display());
-                    if !replaced.is_empty() {
+                    if app.saved.name != app.profile.name {
+                        s.push_str(&format!(" as profile `{}`", app.profile.name));
+                    }
+                    if saved.layout == crate::profile::save::Layout::Rewritten {
+                        s.push_str(" (written whole: the change was more than values in place)");
+                    }
+                    if !saved.replaced.is_empty() {
                         s.push_str(&format!(
                             " (literal secrets at {} written as prompt: true)",
-                            replaced.join(", ")
+                            saved.replaced.join(", ")
                         ));
                     }
                     app.status = Some((s, false));
@@ -250,7 +297,7 @@ pub fn start_checks(app: &mut App, force: bool) -> Option<Cmd> {
 /// is open (a failure arriving while the user types a file name does not close that).
 fn show_failure(app: &mut App) {
     // steps that do not need the failed one go on: retry, skip and abort wait for the run
-    if app.modal.is_some() || app.run.finished.is_none() {
+    if app.modal.is_some() || app.run.finished.is_none() || app.run.failure_dismissed {
         return;
     }
     if let Some(step) = app.run.failed
@@ -291,7 +338,11 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
         Act::Help => app.modal = Some(Modal::Help(0)),
         Act::SaveAs => save_as_dialog(app),
         Act::Destroy => match destroy_dialog::open(running(app), &app.profile) {
-            Ok(d) => app.modal = Some(Modal::Destroy(d)),
+            Ok(d) => {
+                app.modal = Some(Modal::Destroy(d));
+                // the dialog names the target as the kubeconfig says it now
+                return super::target::ask(app, true);
+            }
             Err(e) => app.status = Some((e, true)),
         },
         // the step list
@@ -365,7 +416,7 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
             None => app.status = Some(("move to a cluster's field to remove it".into(), true)),
         },
         // typing into a field: `on_edit_key` handles these
-        Act::Accept | Act::Cancel | Act::AcceptAndMove | Act::Cursor => {}
+        Act::Accept | Act::Cancel | Act::AcceptAndMove | Act::Cursor | Act::ClearField => {}
         // review & run
         Act::ReviewPrev => review_step(app, app.review.selected as isize, -1),
         Act::ReviewNext => review_step(app, app.review.selected as isize, 1),
@@ -391,7 +442,15 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
             app.focus = Focus::Steps;
         }
         Act::Summary => app.run.summary_open = true,
+        Act::Decide => {
+            app.run.failure_dismissed = false;
+            show_failure(app);
+        }
         Act::FilterLog => app.run.cycle_log_step(),
+        Act::Details => app.modal = Some(Modal::Detail(super::details_of::details(app))),
+        Act::PodLogs => return super::pod_detail::open(app, super::detail::PodView::Logs),
+        Act::PodDescribe => return super::pod_detail::open(app, super::detail::PodView::Describe),
+        Act::PodEvents => return super::pod_detail::open(app, super::detail::PodView::Events),
         Act::CloseSummary => app.run.summary_open = false,
     }
     None
@@ -435,6 +494,7 @@ fn on_edit_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             app.revalidate();
             return None;
         }
+        Some(Act::ClearField) => ed.input = super::text_input::single_line(""),
         Some(Act::Accept | Act::AcceptAndMove) => {
             if ed.error.is_some() {
                 app.editing = Some(ed);
@@ -502,5 +562,6 @@ fn ask_run(app: &mut App) -> Option<Cmd> {
         return None;
     }
     app.modal = Some(Modal::ConfirmRun);
-    None
+    // the dialog names the target as the kubeconfig says it now
+    super::target::ask(app, true)
 }

@@ -106,10 +106,15 @@ fn wizard(app: &App, f: &mut Frame, area: Rect) {
         }
     } else {
         format!(
-            "{} {}/{}",
+            "{} {}/{}{}",
             step.title(),
             app.step + 1,
-            WizardStep::ALL.len() - 1
+            WizardStep::ALL.len() - 1,
+            if app.used(step) {
+                ""
+            } else {
+                " — not used by this profile (its plan has no such step)"
+            }
         )
     };
     f.render_widget(block(&app.theme, title, focused), l.main);
@@ -139,12 +144,16 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                 running: app.run.active && app.run.finished.is_none(),
                 dirty: app.dirty(),
                 profile_name: &app.profile.name,
+                errors: app.issues.iter().filter(|i| i.is_error()).count(),
             },
             f,
             area,
         ),
         Modal::SaveAs(input) => super::save_as::draw(t, input, &app.store_dir, f, area),
-        Modal::Secret(e) => super::secret_editor::draw(t, e, &label(e.field), f, area),
+        Modal::Secret(e) => {
+            let env_set = |n: &str| app.env_names.contains(n);
+            super::secret_editor::draw(t, e, &label(e.field), &env_set, f, area)
+        }
         Modal::MultiLine(m) => {
             let field = app.fields.get(m.field);
             let issue = field.and_then(|fd| fd.issues(&app.issues).next());
@@ -161,13 +170,7 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
             super::confirm_run::View {
                 steps: app.review.plan.as_ref().map(|p| p.steps.len()).unwrap_or(0),
                 profile_name: &app.profile.name,
-                context: app
-                    .profile
-                    .cluster
-                    .context
-                    .clone()
-                    .unwrap_or_else(|| "the current context".into()),
-                namespace: &app.profile.cluster.namespace,
+                target: app.target_line(),
                 verify_errors: app.review_verify.errors(),
                 acknowledged: app.review_verify.acknowledged,
                 preflight_failures: app.preflight.failures(),
@@ -204,7 +207,10 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
             let default = app.fields.get(p.field).and_then(|f| f.default.clone());
             super::context_picker::draw(t, p, default, f, area)
         }
-        Modal::Destroy(d) => super::destroy_dialog::draw(t, d, &app.profile, f, area),
+        Modal::Destroy(d) => {
+            super::destroy_dialog::draw(t, d, &app.profile, &app.target_line(), f, area)
+        }
+        Modal::Detail(d) => super::detail::draw(t, d, f, area),
         Modal::Search(input) => super::log_search::draw(t, input, layout::run(area).log, f),
     }
 }

@@ -215,7 +215,47 @@ pub async fn diff(plan: &Plan, opts: &RunOptions, secrets: &Secrets) -> DiffRepo
             items,
         });
     }
+    after_new_releases(plan, &mut report);
     report
+}
+
+/// A step downstream of a release `apply` would install (nothing deployed yet) cannot be
+/// compared with what is not there: what it would do is an addition, not a failed comparison
+/// (on a fresh cluster `diff` says "everything is new", exit 1, not "comparison failed", 3).
+fn after_new_releases(plan: &Plan, report: &mut DiffReport) {
+    let new_releases: Vec<(StepId, String)> = report
+        .steps
+        .iter()
+        .flat_map(|s| {
+            s.items
+                .iter()
+                .filter(|i| i.kind == "helm-release" && i.change == Change::Create)
+                .map(move |i| (s.step, i.what.clone()))
+        })
+        .collect();
+    for s in &mut report.steps {
+        // everything upstream of the step
+        let mut up = plan.needs(s.step);
+        let mut k = 0;
+        while k < up.len() {
+            for n in plan.needs(up[k]) {
+                if !up.contains(&n) {
+                    up.push(n);
+                }
+            }
+            k += 1;
+        }
+        let Some((_, release)) = new_releases.iter().find(|(id, _)| up.contains(id)) else {
+            continue;
+        };
+        for i in s.items.iter_mut().filter(|i| i.change == Change::Error) {
+            let why = i.detail.take().unwrap_or_default();
+            i.change = Change::Create;
+            i.detail = Some(format!(
+                "not there to compare yet: apply installs {release} first ({why})"
+            ));
+        }
+    }
 }
 
 async fn reachable(ctx: &mut Ctx<'_>) -> Result<(), String> {
@@ -405,6 +445,52 @@ pub(crate) fn unified(old: &str, new: &str) -> Vec<DiffLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nothing deployed: API-M's release is new, so the key manager that cannot be asked is
+    /// to be registered, not a failed comparison; the exit code says "changes" (1).
+    #[test]
+    fn what_follows_a_new_release_is_an_addition() {
+        let plan = crate::steps::plan(&crate::profile::Profile::quickstart("q"));
+        let step = |id: StepId, items: Vec<Item>| StepDiff {
+            step: id,
+            title: id.title().into(),
+            items,
+        };
+        let mut report = DiffReport {
+            profile: "q".into(),
+            error: None,
+            steps: vec![
+                step(
+                    StepId::ApiManager,
+                    vec![Item::new(
+                        "helm-release",
+                        "helm release wso2/apim",
+                        Change::Create,
+                    )],
+                ),
+                step(
+                    StepId::KeyManager,
+                    vec![Item::error(
+                        "key-manager",
+                        "key manager WSO2IS7",
+                        "connection refused",
+                    )],
+                ),
+            ],
+        };
+        assert_eq!(report.exit_code(), EXIT_DIFF_ERROR);
+        after_new_releases(&plan, &mut report);
+        let km = &report.step(StepId::KeyManager).unwrap().items[0];
+        assert_eq!(km.change, Change::Create);
+        assert!(
+            km.detail
+                .as_deref()
+                .unwrap()
+                .contains("apply installs helm release wso2/apim first"),
+            "{km:?}"
+        );
+        assert_eq!(report.exit_code(), EXIT_CHANGES);
+    }
 
     #[test]
     fn unified_shows_context_and_changes() {
