@@ -108,7 +108,8 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
     t.keys(&["y"]);
 
     // the keystore password is `prompt: true`: the wizard asks for it, masked
-    let (ok, s) = t.wait_for(&["Secret needed", "KEYSTORE_PASSWORD"], 30, || {});
+    // named by what it is and where the profile sets it, not as a variable to export
+    let (ok, s) = t.wait_for(&["Secret needed", "keystores.storePassword"], 30, || {});
     assert!(ok, "no prompt for the keystore password:\n{s}");
     let typed = "typed-in-tmux-42";
     t.cmd(&["send-keys", "-t", "run", "-l", typed]);
@@ -144,7 +145,7 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
     let hosts = d.hosts();
     assert!(hosts.contains(&format!("10.9.8.7 am.{ns}.test")), "{hosts}");
 
-    // Enter closes the summary (and does nothing on the bare run screen, so it is safe to send)
+    // Enter closes the summary (on the bare run screen it would open the log's lines whole)
     t.keys(&["Enter"]);
     let (ok, s) = t.wait_until(|s| !s.contains("Run summary"), 10, || {});
     assert!(ok, "the summary did not close:\n{s}");
