@@ -396,6 +396,7 @@ async fn standin_apim_registration_diff() {
         base_dir: dir.path().to_path_buf(),
         concurrency: 1,
         skip: Vec::new(),
+        allow_upgrade: false,
     };
     let plan_of = |reg: &kmpilot::plan::key_manager::Registration| kmpilot::plan::Plan {
         profile: p.name.clone(),

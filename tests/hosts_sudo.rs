@@ -136,6 +136,7 @@ fn run_dns(l: &Locked, p: &Profile, asker: Arc<Recorder>) -> (bool, Vec<Event>) 
         base_dir: l.dir.path().to_path_buf(),
         concurrency: 1,
         skip: Vec::new(),
+        allow_upgrade: false,
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {

@@ -109,6 +109,7 @@ async fn execute(plan: &kmpilot::plan::Plan, state: &std::path::Path) -> (bool, 
         base_dir: state.to_path_buf(),
         concurrency: 1,
         skip: Vec::new(),
+        allow_upgrade: false,
     };
     let uses = exec::secrets_needed(plan, &opts);
     let secrets = Secrets::resolve(&uses, state, None).expect("literal secrets");

@@ -525,3 +525,76 @@ fn standin_apim_schema_check_accepts_the_planned_body_and_can_fail() {
     b.as_object_mut().unwrap().remove("name");
     assert!(validate_key_manager(&b).is_err());
 }
+
+/// Each line's body is the one its connector stores: 4.5 flat, 4.6 and 4.7 with
+/// `Authentication: BasicAuth`, so the stand-in of each line takes it without a backward-
+/// compatibility note; the stand-in of 4.6 takes the old flat shape too (as real API-M does)
+/// but notes it, and refuses what the real connector refuses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn standin_apim_each_line_gets_the_credentials_shape_its_connector_stores() {
+    for (version, basic) in [("4.5.0-10", false), ("4.6.0-5", true), ("4.7.0-1", true)] {
+        let standin = StandIn::start_line(version, 0).await;
+        let mut p = Profile::quickstart("km");
+        p.api_manager.chart_version = version.into();
+        let reg = standin.registration(&p, standin.trust());
+        register_ok(&reg).await;
+        let ap = standin.key_managers()[0]["additionalProperties"].clone();
+        assert_eq!(
+            ap.get("Authentication").and_then(Value::as_str),
+            basic.then_some("BasicAuth"),
+            "{version}: {ap}"
+        );
+        assert_eq!(ap["Username"], "admin", "{version}");
+        assert_eq!(ap["Password"], CONNECTOR_PASSWORD, "{version}");
+        assert_eq!(standin.findings(), Vec::<String>::new(), "{version}");
+    }
+
+    // the 4.6 connector still accepts a 4.5 body and reads it as BasicAuth
+    let standin = StandIn::start_line("4.6.0-5", 0).await;
+    let mut p = Profile::quickstart("km");
+    p.api_manager.chart_version = "4.5.0-10".into();
+    let reg = standin.registration(&p, standin.trust());
+    register_ok(&reg).await;
+    assert_eq!(standin.findings().len(), 1, "{:?}", standin.findings());
+    let live = kmpilot::http::registered_via(
+        &reg,
+        &base_dir(),
+        ADMIN_PASSWORD,
+        &kmpilot::http::Reach::direct(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(live["additionalProperties"]["Authentication"], "BasicAuth");
+
+    // what the real connectors refuse
+    let body = |ap: Value| serde_json::json!({"name": "k", "type": "WSO2-IS-7", "additionalProperties": ap});
+    let ends = serde_json::json!({"api_resource_management_endpoint": "https://is/a", "is7_roles_endpoint": "https://is/r"});
+    let with = |extra: Value| {
+        let mut m = ends.as_object().unwrap().clone();
+        m.extend(extra.as_object().unwrap().clone());
+        body(Value::Object(m))
+    };
+    use kmpilot::chart_lines::KmAuthShape::{BasicAuth, Flat};
+    let e = connector_check(Flat, &with(serde_json::json!({"Username": "a"}))).unwrap_err();
+    assert!(e.1.contains("Password is/are required"), "{e:?}");
+    let e = connector_check(
+        BasicAuth,
+        &with(serde_json::json!({"Authentication": "BasicAuth", "Username": "a", "Password": ""})),
+    )
+    .unwrap_err();
+    assert_eq!(e.0.as_u16(), 400, "{e:?}");
+    let e = connector_check(
+        BasicAuth,
+        &with(serde_json::json!({"Authentication": "BasicAuth", "Password": "x"})),
+    )
+    .unwrap_err();
+    assert_eq!(e.0.as_u16(), 500, "{e:?}");
+    let e = connector_check(
+        BasicAuth,
+        &body(serde_json::json!({"Authentication": "BasicAuth", "Username": "a", "Password": "x"})),
+    )
+    .unwrap_err();
+    assert!(e.1.contains("api_resource_management_endpoint"), "{e:?}");
+}

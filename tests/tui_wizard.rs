@@ -1390,3 +1390,41 @@ fn choosing_the_gateway_api_shows_the_gateway_fields() {
     key(&mut a, KeyCode::Left);
     assert_eq!(a.fields.len(), n, "back to Ingress: the Gateway fields go");
 }
+
+/// The first field of the first screen is the product line; choosing 4.6 moves the chart
+/// version, the API-M image and the IS image's base and handler with it (the same
+/// `product_line::choose` the tests of that module call), and the help says what the line
+/// brings.
+#[test]
+fn choosing_the_product_line_re_derives_chart_images_and_handler() {
+    let mut a = app();
+    assert_eq!(a.wizard_step(), WizardStep::Step(StepId::Prerequisites));
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.fields[0].label, "Product line");
+    assert_eq!(a.field, 0);
+    // cycle until 4.6 is chosen (newest first: 4.7, 4.6, 4.5)
+    for _ in 0..3 {
+        if a.fields[0].display(&a.profile) == "4.6" {
+            break;
+        }
+        key(&mut a, KeyCode::Right);
+    }
+    let line = kmpilot::chart_lines::apim("4.6.0-5").unwrap();
+    assert_eq!(a.profile.api_manager.chart_version, line.chart_version);
+    assert_eq!(a.profile.api_manager.image.tag, line.image_tag);
+    assert_eq!(
+        a.profile.identity_server.image.notification_handler,
+        line.notification_handler
+    );
+    assert_eq!(a.profile.identity_server.image.base, line.is_base_image);
+    assert!(a.dirty());
+    let s = screen_text(&a);
+    assert!(s.contains("‹ 4.6 ›"), "{s}");
+    assert!(
+        s.contains(&line.summary[..40]),
+        "the help says what 4.6 brings:\n{s}"
+    );
+    // and the key-manager step's body follows the line
+    let body = kmpilot::steps::key_manager::body(&a.profile);
+    assert_eq!(body["additionalProperties"]["Authentication"], "BasicAuth");
+}

@@ -19,6 +19,7 @@ pub struct ApplyArgs<'a> {
     pub yes: bool,
     pub output: Format,
     pub concurrency: usize,
+    pub allow_upgrade: bool,
 }
 
 fn step_arg(s: Option<&str>, flag: &str) -> Result<Option<StepId>, u8> {
@@ -106,6 +107,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         base_dir,
         concurrency: a.concurrency,
         skip: Vec::new(),
+        allow_upgrade: a.allow_upgrade,
     };
     let secrets = match resolve_secrets(&plan, &opts, interactive) {
         Ok(s) => s,

@@ -86,6 +86,7 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
         // removals run in their listed (reverse) order: the destroy plan declares no graph
         concurrency: 1,
         skip: Vec::new(),
+        allow_upgrade: false,
     };
     let secrets = match super::apply::resolve_secrets(&plan, &opts, interactive) {
         Ok(s) => s,

@@ -14,6 +14,7 @@ mod profiles;
 mod tui_cmd;
 mod validate;
 mod verify_cmd;
+mod versions;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -110,6 +111,11 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = crate::exec::DEFAULT_CONCURRENCY as u16,
               value_parser = clap::value_parser!(u16).range(1..=64))]
         concurrency: u16,
+        /// Upgrade a running release to another chart line (API-M 4.5 → 4.6) in place. Refused
+        /// without it: WSO2 upgrades a minor version by migration, and H2 data does not
+        /// migrate itself.
+        #[arg(long)]
+        allow_upgrade: bool,
     },
     /// Render the charts (helm template, the install's exact values; no cluster needed) and
     /// check what they render: deployment.toml, keystores, hostnames, ingress, images.
@@ -169,6 +175,13 @@ pub enum Command {
         #[arg(long)]
         keep_secrets: bool,
         /// `json`: one event per line, for scripts.
+        #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+    },
+    /// The WSO2 lines kmpilot knows (API-M 4.5, 4.6, 4.7; IS 7.1): chart and image defaults,
+    /// key-manager connector and body shape, notification handler, encryption key, exposure
+    /// default, and where each fact was read.
+    Versions {
         #[arg(short = 'o', long, value_enum, default_value_t = Format::Text)]
         output: Format,
     },
@@ -275,6 +288,7 @@ pub fn run(cli: Cli) -> u8 {
             yes,
             output,
             concurrency,
+            allow_upgrade,
         } => apply::run(
             &cli,
             apply::ApplyArgs {
@@ -286,6 +300,7 @@ pub fn run(cli: Cli) -> u8 {
                 yes: *yes,
                 output: *output,
                 concurrency: usize::from(*concurrency),
+                allow_upgrade: *allow_upgrade,
             },
         ),
         Command::Doctor {
@@ -320,6 +335,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Profiles { command } => profiles::run(command),
         Command::Completion { shell } => completion::run(*shell),
         Command::Man { dir } => completion::man(dir.as_deref()),
+        Command::Versions { output } => versions::run(*output),
         Command::Diff { file, output } => diff::run(&cli, file, *output),
         Command::Destroy {
             file,

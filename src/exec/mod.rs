@@ -18,6 +18,7 @@ mod http_actions;
 pub mod journal;
 pub mod keystores;
 mod kube_actions;
+pub mod line_change;
 mod overlay;
 pub mod ownership;
 pub mod preflight;
@@ -27,6 +28,7 @@ pub mod schedule;
 pub mod secrets;
 mod served_kinds;
 mod undo;
+mod upgrade_guard;
 pub mod verify;
 
 use std::collections::HashMap;
@@ -59,6 +61,9 @@ pub struct RunOptions {
     pub concurrency: usize,
     /// Steps the person chose to skip after they failed: not run, and what needs them runs.
     pub skip: Vec<StepId>,
+    /// Upgrade a running release to another chart line in place (`apply --allow-upgrade`);
+    /// refused otherwise, before anything changes (`upgrade_guard`).
+    pub allow_upgrade: bool,
 }
 
 /// Steps run side by side unless told otherwise: the image build, IS and API-M wait on
@@ -276,6 +281,20 @@ pub async fn run_asking(
     if !verify::before_run(&mut ctx, &mut journal).await {
         return false;
     }
+    // and refuse an in-place upgrade to another chart line unless asked for
+    let to_run: Vec<StepId> = plan
+        .steps
+        .iter()
+        .filter(|s| {
+            !opts.skip.contains(&s.id)
+                && opts.selects(plan, s.id)
+                && !(opts.resume && journal.is_done(s))
+        })
+        .map(|s| s.id)
+        .collect();
+    if !upgrade_guard::before_run(&mut ctx, &to_run).await {
+        return false;
+    }
     let mut schedule = schedule::Schedule::new(plan, opts.concurrency_limit());
     // the steps this run executes, so far in the plan's order (which lists needs first)
     let mut executes: Vec<StepId> = Vec::new();
@@ -447,6 +466,7 @@ mod tests {
             base_dir: dir.path().to_path_buf(),
             concurrency: DEFAULT_CONCURRENCY,
             skip: Vec::new(),
+            allow_upgrade: false,
         };
         let vars = |opts: &RunOptions| -> Vec<String> {
             let mut v: Vec<String> = secrets_needed(&plan, opts)
@@ -510,6 +530,7 @@ mod tests {
             base_dir: dir.path().to_path_buf(),
             concurrency: 3,
             skip: Vec::new(),
+            allow_upgrade: false,
         };
         let run_once = |opts: RunOptions| {
             let plan = plan.clone();

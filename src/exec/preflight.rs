@@ -65,6 +65,7 @@ pub async fn run(plan: &Plan, base_dir: &Path) -> Vec<CheckOutcome> {
         base_dir: base_dir.to_path_buf(),
         concurrency: 1,
         skip: Vec::new(),
+        allow_upgrade: false,
     };
     let secrets = Secrets::none();
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();

@@ -165,6 +165,7 @@ pub fn required_tools(p: &Profile) -> Vec<&'static str> {
 pub fn form(p: &Profile) -> Vec<super::form::Field> {
     use super::form::{Field, path};
     let mut fields = vec![
+        product_line_field(p),
         Field::text(
             "Profile name",
             path(&["name"]),
@@ -270,4 +271,38 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
     ];
     fields.extend(super::exposure::form(p));
     fields
+}
+
+/// The product line, first on the first screen: its help is what the chosen line brings, and
+/// choosing another re-derives the chart version, images and handler version
+/// (`product_line::choose`).
+fn product_line_field(p: &Profile) -> super::form::Field {
+    use super::form::{Field, path};
+    use super::product_line;
+    let help = match product_line::of(p) {
+        Some(l) => format!(
+            "{} — choosing a line re-derives the chart version, images and notification handler",
+            l.summary
+        ),
+        None => format!(
+            "chart {} is no line kmpilot knows; choose {} to have its chart, images and handler derived",
+            p.api_manager.chart_version,
+            product_line::names().join(", ")
+        ),
+    };
+    Field::choice(
+        "Product line",
+        path(&["apiManager", "chartVersion"]),
+        &help,
+        &product_line::names(),
+        |p| match product_line::of(p) {
+            Some(l) => product_line::name(l),
+            None => p.api_manager.chart_version.clone(),
+        },
+        |p, v| {
+            let line = product_line::by_name(v).ok_or_else(|| format!("`{v}` is no line"))?;
+            product_line::choose(p, line);
+            Ok(())
+        },
+    )
 }

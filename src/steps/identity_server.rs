@@ -96,6 +96,7 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
             }
         }
     }
+    unknown_line(p, issues);
     if p.identity_server.admin != p.api_manager.admin {
         issues.warn(
             &base.key("admin"),
@@ -168,12 +169,78 @@ pub fn values(p: &Profile) -> serde_json::Value {
     v
 }
 
+/// `deployment.buildVersion`: the chart mounts the keystores under
+/// `<productPackName>-<buildVersion>/repository/resources/security`, the home directory the
+/// image's server version names, so it follows the image (`identityServer.image.serverVersion`).
+/// Written when the chart's own default is not already that version: always for a chart line
+/// kmpilot has not read, whose default nobody here knows.
+pub fn build_version(p: &Profile) -> Option<&str> {
+    let is = &p.identity_server;
+    let v = is.image.server_version.as_str();
+    match crate::chart_lines::identity_server(&is.chart_version) {
+        Some(line) if line.build_version == v => None,
+        _ => Some(v),
+    }
+}
+
+/// A chart reference helm reads from disk rather than from a repository.
+pub fn is_local_chart(chart: &str) -> bool {
+    chart.starts_with("./")
+        || chart.starts_with("../")
+        || chart.starts_with('/')
+        || chart.ends_with(".tgz")
+}
+
+/// An IS chart version of a line kmpilot has not read (7.2 and 7.3 exist; their charts could
+/// not be read here): accepted only through a chart the user names — a local chart or
+/// `<repository>/<chart>` (or `oci://…`) with its version — and always rendered by `verify`
+/// before install (the step's first action); kmpilot makes no claim about its tables.
+fn unknown_line(p: &Profile, issues: &mut Issues) {
+    let is = &p.identity_server;
+    if !is.install || crate::chart_lines::identity_server(&is.chart_version).is_some() {
+        return;
+    }
+    let base = YamlPath::root().key("identityServer");
+    let known: Vec<&str> = crate::chart_lines::IS_LINES
+        .iter()
+        .map(|l| l.chart_version)
+        .collect();
+    let named = is_local_chart(&is.chart)
+        || is.chart.starts_with("oci://")
+        || is.chart.split('/').filter(|s| !s.is_empty()).count() == 2;
+    if !named {
+        issues.error(
+            &base.key("chart"),
+            format!(
+                "kmpilot knows IS chart {} and has not read chart {} {}; a chart it has not read is installed only from a chart you name",
+                known.join(", "),
+                is.chart,
+                is.chart_version
+            ),
+            Some("a local chart (`helm pull wso2/identity-server --version <v> --untar`, then identityServer.chart: ./identity-server) or <repository>/identity-server with the version"),
+            Some("kmpilot renders that chart with `verify` before installing it; set identityServer.image.serverVersion to the IS version of the image"),
+        );
+        return;
+    }
+    issues.warn(
+        &base.key("chartVersion"),
+        format!(
+            "kmpilot has not read IS chart {} {} (it knows {}): `verify` renders it before install and is the only judge of it; deployment.buildVersion is written from identityServer.image.serverVersion ({})",
+            is.chart,
+            is.chart_version,
+            known.join(", "),
+            is.image.server_version
+        ),
+        Some("run `kmpilot verify` and read its findings before `apply`"),
+    );
+}
+
 fn chart_values(p: &Profile) -> serde_json::Value {
     let is = &p.identity_server;
     let k = &p.keystores;
     let img = &is.image;
     let store = |file: &str| json!({"fileName": file, "type": "PKCS12", "alias": k.is.alias});
-    json!({
+    let mut v = json!({
         "deployment": {
             "image": {
                 "registry": img.registry,
@@ -202,7 +269,11 @@ fn chart_values(p: &Profile) -> serde_json::Value {
             "truststore": {"fileName": k.is.truststore, "type": "PKCS12"},
             "extraConfigs": extra_configs(p),
         },
-    })
+    });
+    if let Some(b) = build_version(p) {
+        v["deployment"]["buildVersion"] = json!(b);
+    }
+    v
 }
 
 /// Secret values helm reads from standard input.
@@ -383,4 +454,87 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             },
         ),
     ]
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    fn issues_at(p: &Profile, path: &str) -> Vec<(bool, String)> {
+        let mut i = Issues::default();
+        validate(p, &mut i);
+        i.list
+            .into_iter()
+            .filter(|x| x.path.to_string() == path)
+            .map(|x| (x.is_error(), x.message))
+            .collect()
+    }
+
+    #[test]
+    fn build_version_follows_the_image_where_the_chart_default_does_not() {
+        let mut p = Profile::quickstart("t");
+        p.identity_server.chart_version = "7.1.0-3".into();
+        // the 7.1 chart's own default already names the 7.1.0 image
+        assert_eq!(build_version(&p), None);
+        assert!(values(&p)["deployment"].get("buildVersion").is_none());
+        p.identity_server.image.server_version = "7.2.0".into();
+        assert_eq!(values(&p)["deployment"]["buildVersion"], "7.2.0");
+        // a chart nobody here has read: its default is unknown, so it is always written
+        p.identity_server.image.server_version = "7.1.0".into();
+        p.identity_server.chart_version = "7.3.0-2".into();
+        assert_eq!(values(&p)["deployment"]["buildVersion"], "7.1.0");
+    }
+
+    #[test]
+    fn an_is_chart_kmpilot_has_not_read_comes_only_from_a_named_chart_and_is_verified() {
+        let mut p = Profile::quickstart("t");
+        p.identity_server.chart_version = "7.3.0-2".into();
+        p.identity_server.chart = "identity-server".into();
+        let at = issues_at(&p, "identityServer.chart");
+        assert!(
+            at.iter()
+                .any(|(e, m)| *e && m.contains("has not read chart identity-server 7.3.0-2")),
+            "{at:?}"
+        );
+        for named in [
+            "./charts/identity-server",
+            "wso2/identity-server",
+            "oci://r.example/wso2/identity-server",
+        ] {
+            p.identity_server.chart = named.into();
+            assert!(issues_at(&p, "identityServer.chart").is_empty(), "{named}");
+            let warned = issues_at(&p, "identityServer.chartVersion");
+            assert!(
+                warned
+                    .iter()
+                    .any(|(e, m)| !*e && m.contains("`verify` renders it before install")),
+                "{named}: {warned:?}"
+            );
+        }
+        // its step verifies before installing, and no table claims are made for it
+        let step = plan(
+            &p,
+            &mut Vec::new(),
+            crate::steps::verify_spec::spec(
+                &p,
+                crate::plan::verify_spec::ChartKind::IdentityServer,
+            ),
+        );
+        assert!(
+            matches!(&step.actions[0], Action::Verify(v) if v.render.version == "7.3.0-2"),
+            "{:?}",
+            step.actions[0]
+        );
+        assert!(
+            crate::verify::known_tables::declared(
+                crate::verify::ChartKind::IdentityServer,
+                "7.3.0-2"
+            )
+            .is_none()
+        );
+        // the line kmpilot has read is not questioned
+        p.identity_server.chart_version = "7.1.0-3".into();
+        p.identity_server.chart = "identity-server".into();
+        assert!(issues_at(&p, "identityServer.chart").is_empty());
+    }
 }

@@ -58,6 +58,20 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
                 Some("the versions are listed under org/wso2/km/ext/wso2is/wso2is.notification.event.handlers on maven.wso2.org"),
             );
         }
+        if let Some(line) = crate::chart_lines::apim(&p.api_manager.chart_version)
+            && !v.is_empty()
+            && *v != line.notification_handler
+            && img.jar_url.is_none()
+        {
+            issues.warn(
+                &base.key("notificationHandler"),
+                format!(
+                    "API-M {} pairs with notification handler {} (its pattern-6 documentation), not {v}",
+                    line.product, line.notification_handler
+                ),
+                Some(line.notification_handler),
+            );
+        }
         if let Some(u) = &img.jar_url {
             checks::url(issues, &base.key("jarUrl"), u);
         }
@@ -249,4 +263,38 @@ pub fn form(_p: &Profile) -> Vec<super::form::Field> {
             |p, v| p.identity_server.image.push = v,
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_handler_of_another_line_is_named_with_the_line_s_own() {
+        let mut p = Profile::quickstart("t");
+        p.api_manager.chart_version = "4.7.0-1".into();
+        p.identity_server.image.notification_handler = "2.0.5".into();
+        let mut i = Issues::default();
+        validate(&p, &mut i);
+        let w: Vec<_> = i
+            .list
+            .iter()
+            .filter(|x| x.path.to_string() == "identityServer.image.notificationHandler")
+            .collect();
+        assert_eq!(w.len(), 1, "{:?}", i.list);
+        assert!(
+            !w[0].is_error()
+                && w[0]
+                    .message
+                    .contains("API-M 4.7.0 pairs with notification handler 2.1.3")
+        );
+        p.identity_server.image.notification_handler = "2.1.3".into();
+        let mut i = Issues::default();
+        validate(&p, &mut i);
+        assert!(
+            i.list
+                .iter()
+                .all(|x| x.path.to_string() != "identityServer.image.notificationHandler")
+        );
+    }
 }

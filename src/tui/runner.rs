@@ -236,6 +236,7 @@ pub fn spawn_executor_asking(
         base_dir,
         concurrency: exec::DEFAULT_CONCURRENCY,
         skip: req.skip.clone(),
+        allow_upgrade: false,
     };
     tokio::spawn(async move {
         let uses = exec::secrets_needed(&req.plan, &opts);

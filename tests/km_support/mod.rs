@@ -23,6 +23,18 @@
 //!   KeyManager not found" for an unknown id, as carbon-apimgt's
 //!   `KeyManagersApiServiceImpl.keyManagersKeyManagerIdDelete` does (it looks the
 //!   configuration up first and throws KEY_MANAGER_NOT_FOUND when there is none).
+//! - The IS 7 connector of the API-M line it plays ([`StandInState::connector`], from
+//!   `kmpilot::chart_lines`), as carbon-apimgt's `APIAdminImpl.validateKeyManagerConfiguration`
+//!   runs it on POST/PUT: connector 2.0.4 (API-M 4.5) requires the connection fields
+//!   `Username`, `Password`, `api_resource_management_endpoint`, `is7_roles_endpoint` as keys
+//!   (400 "Key Manager Configuration value for … is/are required"); 2.0.8+ (4.6, 4.7) requires
+//!   the two endpoints, then validates the `Authentication` choice: `BasicAuth` needs non-empty
+//!   `Username` and `Password` (a missing one is a `null.toString()` in the connector: 500),
+//!   `MutualTLS` needs `MutualTLSOptions` and `IdentityUser`, and a body without
+//!   `Authentication` (the old flat shape) is ACCEPTED — the connector reads it as `BasicAuth`
+//!   (`processConnectorConfigurations`, which the stand-in applies when answering a GET) — and
+//!   noted in [`StandInState::findings`] so a test can say which shape it was sent
+//!   (apim-km-wso2is v2.0.4/v2.0.8 `WSO2IS7ConnectorConfiguration`).
 //! - `/oauth2/token/.well-known/openid-configuration`: a small OpenID document, so discovery
 //!   can be tested over HTTPS.
 //!
@@ -59,6 +71,7 @@ use axum::routing::{get, post};
 use base64::Engine;
 use serde_json::{Value, json};
 
+use kmpilot::chart_lines::KmAuthShape;
 use kmpilot::plan::Action;
 use kmpilot::plan::key_manager::Registration;
 use kmpilot::profile::Profile;
@@ -210,6 +223,16 @@ pub async fn serve_tls(app: Router, pki: &Pki) -> (SocketAddr, tokio::task::Join
 // ---------------------------------------------------------------------------------------------
 // the API-M stand-in
 
+/// The IS 7 connector of the API-M line the stand-in plays; by default the current line's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Connector(pub KmAuthShape);
+
+impl Default for Connector {
+    fn default() -> Self {
+        Connector(kmpilot::chart_lines::current_apim().km_auth_shape)
+    }
+}
+
 #[derive(Default)]
 pub struct StandInState {
     pub admin_user: String,
@@ -235,6 +258,10 @@ pub struct StandInState {
     pub cluster: Option<ClusterDns>,
     /// "endpoint → how the pod reaches it" for the last key manager checked.
     pub resolved: Vec<String>,
+    /// The shape of the IS 7 connector of the API-M line played (see the module's doc).
+    pub connector: Connector,
+    /// What the stand-in accepted that real API-M accepts only for backward compatibility.
+    pub findings: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -267,7 +294,15 @@ impl StandIn {
         StandIn::start_with(pki, unavailable).await
     }
 
-    /// As [`StandIn::start`], with the given certificates.
+    /// As [`StandIn::start`], playing the API-M line of `chart_version` (its IS 7 connector).
+    pub async fn start_line(chart_version: &str, unavailable: usize) -> StandIn {
+        let s = StandIn::start(unavailable).await;
+        let line = kmpilot::chart_lines::apim(chart_version).expect("a line kmpilot knows");
+        s.state.0.lock().unwrap().connector = Connector(line.km_auth_shape);
+        s
+    }
+
+    /// As [`StandIn::start`], with the given certificates. It plays the current API-M line.
     pub async fn start_with(pki: Pki, unavailable: usize) -> StandIn {
         let state = Shared(Arc::new(Mutex::new(StandInState {
             admin_user: ADMIN_USER.into(),
@@ -310,6 +345,10 @@ impl StandIn {
 
     pub fn log(&self) -> Vec<String> {
         self.state.0.lock().unwrap().log.clone()
+    }
+
+    pub fn findings(&self) -> Vec<String> {
+        self.state.0.lock().unwrap().findings.clone()
     }
 
     pub fn issued_secrets(&self) -> Vec<String> {
@@ -653,7 +692,7 @@ async fn get_km(
         return r;
     }
     match st.key_managers.iter().find(|k| k["id"] == id.as_str()) {
-        Some(k) => axum::Json(k.clone()).into_response(),
+        Some(k) => axum::Json(as_connector_reads(st.connector.0, k.clone())).into_response(),
         None => wso2_error(
             StatusCode::NOT_FOUND,
             format!("Key Manager not found with id {id}"),
@@ -691,6 +730,12 @@ async fn accept_km(s: &Shared, headers: &HeaderMap, body: &Bytes) -> Result<Valu
         st.cluster.clone()
     };
     let v = parse_km(headers, body)?;
+    let connector = s.0.lock().unwrap().connector.0;
+    match connector_check(connector, &v) {
+        Err((status, why)) => return Err(wso2_error(status, why)),
+        Ok(Some(finding)) => s.0.lock().unwrap().findings.push(finding),
+        Ok(None) => {}
+    }
     if let Some(c) = cluster {
         let mut lines = Vec::new();
         for (field, url) in server_to_server_of(&v) {
@@ -798,6 +843,95 @@ async fn not_found(method: Method) -> Response {
         "<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>",
     )
         .into_response()
+}
+
+/// carbon-apimgt's connector-configuration check of a `WSO2-IS-7` key manager on POST/PUT, with
+/// the connector of the line played: `Err` is the answer real API-M gives, `Ok(Some)` a body it
+/// accepts only for backward compatibility.
+pub fn connector_check(
+    connector: KmAuthShape,
+    v: &Value,
+) -> Result<Option<String>, (StatusCode, String)> {
+    if v["type"] != "WSO2-IS-7" {
+        return Ok(None);
+    }
+    let empty = serde_json::Map::new();
+    let ap = v["additionalProperties"].as_object().unwrap_or(&empty);
+    let required: &[&str] = match connector {
+        KmAuthShape::Flat => &[
+            "Username",
+            "Password",
+            "api_resource_management_endpoint",
+            "is7_roles_endpoint",
+        ],
+        KmAuthShape::BasicAuth => &["api_resource_management_endpoint", "is7_roles_endpoint"],
+    };
+    let mut missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|k| !ap.contains_key(*k))
+        .collect();
+    let mut finding = None;
+    if connector == KmAuthShape::BasicAuth {
+        let text = |k: &str| {
+            ap.get(k)
+                .map(|x| x.as_str().map(str::to_string).unwrap_or(x.to_string()))
+        };
+        match ap.get("Authentication").and_then(Value::as_str) {
+            Some("BasicAuth") => {
+                for k in ["Username", "Password"] {
+                    match text(k) {
+                        // WSO2IS7ConnectorConfiguration calls toString() on the missing value
+                        None => {
+                            return Err((
+                                StatusCode::INTERNAL_SERVER_ERROR,
+                                "Error while adding key manager configuration".into(),
+                            ));
+                        }
+                        Some(t) if t.is_empty() => missing.push(k),
+                        Some(_) => {}
+                    }
+                }
+            }
+            Some("MutualTLS") => {
+                for k in ["MutualTLSOptions", "IdentityUser"] {
+                    if text(k).is_none_or(|t| t.is_empty()) {
+                        missing.push(k);
+                    }
+                }
+            }
+            Some(_) => {}
+            None => {
+                finding = Some(
+                    "stored without `Authentication` (the flat shape of connector 2.0.4); \
+                     connector 2.0.8+ reads it as BasicAuth"
+                        .to_string(),
+                );
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            format!(
+                "Key Manager Configuration value for {} is/are required",
+                missing.join(",")
+            ),
+        ));
+    }
+    Ok(finding)
+}
+
+/// A stored key manager as API-M answers for it: connector 2.0.8+ fills a missing
+/// `Authentication` with `BasicAuth` when the configuration is read.
+fn as_connector_reads(connector: KmAuthShape, mut k: Value) -> Value {
+    if connector == KmAuthShape::BasicAuth
+        && let Some(ap) = k["additionalProperties"].as_object_mut()
+    {
+        ap.entry("Authentication")
+            .or_insert_with(|| Value::String("BasicAuth".into()));
+    }
+    k
 }
 
 /// The admin-v4 `KeyManager` schema, as far as kmpilot's body uses it, plus the IS 7

@@ -16,13 +16,13 @@ use crate::plan::{Command, SecretValue};
 
 const KIND: &str = "helm-release";
 
-pub(super) fn is_upgrade(c: &Command) -> bool {
+pub(crate) fn is_upgrade(c: &Command) -> bool {
     c.program == "helm" && c.args.first().is_some_and(|a| a == "upgrade")
 }
 
 /// What the `helm upgrade` command line says.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub(super) struct Upgrade {
+pub(crate) struct Upgrade {
     pub release: String,
     pub chart: String,
     pub version: Option<String>,
@@ -33,7 +33,7 @@ pub(super) struct Upgrade {
     pub values: Vec<String>,
 }
 
-pub(super) fn parse(args: &[String]) -> Upgrade {
+pub(crate) fn parse(args: &[String]) -> Upgrade {
     let mut u = Upgrade::default();
     let mut positional = Vec::new();
     let mut it = args.iter().skip(1);
@@ -126,6 +126,10 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, c: &Command) -> Item {
     )
     .lines(lines);
     let mut notes = Vec::new();
+    // another line of the chart is a migration, not an upgrade (`apply` refuses it)
+    if let Some(change) = crate::exec::line_change::line_change(&u.release, &chart, &version) {
+        notes.push(change.note());
+    }
     if status != "deployed" {
         notes.push(format!(
             "the release is {status}: apply recovers it first (rollback or uninstall, when you agree)"
@@ -275,7 +279,7 @@ fn desired_values(
 /// The chart's name and version as `helm list` reports a release of it (`name-version`): from
 /// a local chart's Chart.yaml (helm ignores `--version` for a directory), else the repository
 /// chart's name and `--version`.
-fn wanted_chart(ctx: &Ctx<'_>, u: &Upgrade) -> Result<(String, String), String> {
+pub(crate) fn wanted_chart(ctx: &Ctx<'_>, u: &Upgrade) -> Result<(String, String), String> {
     if let Some(dir) = local_chart(ctx, &u.chart) {
         let path = dir.join("Chart.yaml");
         let text = std::fs::read_to_string(&path)
@@ -304,7 +308,10 @@ fn local_chart(ctx: &Ctx<'_>, chart: &str) -> Option<PathBuf> {
 }
 
 /// `(chart, status)` of the release, or `None` when it is not installed.
-async fn live_release(u: &Upgrade, ns: &str) -> Result<Option<(String, String)>, String> {
+pub(crate) async fn live_release(
+    u: &Upgrade,
+    ns: &str,
+) -> Result<Option<(String, String)>, String> {
     let filter = format!("^{}$", regex_escape(&u.release));
     let v = helm_json(u, ns, &["list", "-a", "--filter", &filter, "-o", "json"]).await?;
     Ok(v.as_array()

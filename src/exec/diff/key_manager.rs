@@ -50,6 +50,8 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, r: &Registration) -> Item {
                 .collect(),
         );
     };
+    let mut live = live;
+    crate::steps::key_manager::read_as_connector(&desired, &mut live);
     let (old, new, password_changed) = compared(&desired, &live, connector);
     let mut lines = super::unified(&crate::render::yaml(&old), &crate::render::yaml(&new));
     if password_changed {

@@ -10,7 +10,7 @@
 //! registration `apply` makes, idempotent on API-M's side).
 
 mod fields;
-mod helm;
+pub(crate) mod helm;
 mod hosts;
 mod key_manager;
 mod manifests;
@@ -404,6 +404,7 @@ pub async fn diff_profile(profile: &Profile, base_dir: &Path) -> DiffReport {
         // the diff runs no step; the executor's options only carry its directories
         concurrency: 1,
         skip: Vec::new(),
+        allow_upgrade: false,
     };
     let uses = crate::plan::secrets::uses_where(&plan, |_| true);
     let secrets = Secrets::resolve_available(&uses, base_dir);

@@ -15,8 +15,10 @@ use crate::profile::secret::MASK;
 use crate::profile::{Credentials, Profile, checks};
 use crate::render;
 
+mod auth_shape;
 mod form;
 mod plan;
+pub use auth_shape::*;
 pub use form::*;
 pub use plan::*;
 
@@ -148,7 +150,8 @@ pub fn origin_swap(p: &Profile) -> Option<(String, String)> {
 }
 
 /// The Admin REST API body. The connector password is the mask here; the executor puts the
-/// resolved value in `additionalProperties.Password` just before sending.
+/// resolved value in `additionalProperties.Password` just before sending. The credentials take
+/// the shape of the profile's API-M line ([`auth_shape`]).
 pub fn body(p: &Profile) -> Value {
     let f = fields(p);
     let km = &p.key_manager;
@@ -166,7 +169,7 @@ pub fn body(p: &Profile) -> Value {
     .iter()
     .map(|(n, v)| json!({"name": n, "value": v}))
     .collect();
-    json!({
+    let mut body = json!({
         "name": f.name,
         "displayName": f.display_name,
         "type": f.km_type,
@@ -193,15 +196,21 @@ pub fn body(p: &Profile) -> Value {
         "enableSelfValidationJWT": true,
         "tokenType": "DIRECT",
         "enabled": true,
-        "additionalProperties": {
-            "Username": f.connector_username,
-            "Password": MASK,
-            "api_resource_management_endpoint": f.api_resource_management,
-            "is7_roles_endpoint": f.roles,
-            // the connector reads this only when it is a JSON boolean
-            "enable_roles_creation": f.create_roles,
-        },
-    })
+    });
+    let mut additional = credentials(auth_shape(p), &f.connector_username, MASK);
+    for (k, v) in [
+        (
+            "api_resource_management_endpoint",
+            json!(f.api_resource_management),
+        ),
+        ("is7_roles_endpoint", json!(f.roles)),
+        // the connector reads this only when it is a JSON boolean
+        ("enable_roles_creation", json!(f.create_roles)),
+    ] {
+        additional.insert(k.into(), v);
+    }
+    body["additionalProperties"] = Value::Object(additional);
+    body
 }
 
 /// The IS Service as kmpilot's fallback route for the well-known document.

@@ -89,3 +89,49 @@ fn kmpilot_own_calls_name_the_services_to_forward_to() {
             .any(|a| matches!(a, Action::Http(h) if h.via.is_none()))
     );
 }
+
+#[test]
+fn the_connector_credentials_take_the_shape_of_the_api_manager_line() {
+    let mut p = Profile::quickstart("t");
+    p.api_manager.chart_version = "4.5.0-10".into();
+    let ap = body(&p)["additionalProperties"].clone();
+    assert!(ap.get("Authentication").is_none(), "4.5 stays flat: {ap}");
+    assert_eq!(ap["Username"], "admin");
+    assert_eq!(ap["Password"], MASK);
+    for v in ["4.6.0-5", "4.7.0-1"] {
+        p.api_manager.chart_version = v.into();
+        let ap = body(&p)["additionalProperties"].clone();
+        let keys: Vec<_> = ap.as_object().unwrap().keys().take(3).cloned().collect();
+        assert_eq!(
+            keys,
+            ["Authentication", "Username", "Password"],
+            "{v}: as the Admin Portal stores it"
+        );
+        assert_eq!(ap["Authentication"], "BasicAuth", "{v}");
+    }
+    // a version kmpilot knows no line for keeps the shape every connector accepts
+    p.api_manager.chart_version = "4.9.0-1".into();
+    assert!(
+        body(&p)["additionalProperties"]
+            .get("Authentication")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_flat_registration_reads_as_basic_auth_where_the_line_sends_it() {
+    let mut p = Profile::quickstart("t");
+    p.api_manager.chart_version = "4.7.0-1".into();
+    let desired = body(&p);
+    let mut live = json!({"additionalProperties": {"Username": "admin", "Password": "x"}});
+    read_as_connector(&desired, &mut live);
+    assert_eq!(live["additionalProperties"]["Authentication"], "BasicAuth");
+    // another choice stays what it is, and a flat line adds nothing
+    let mut mtls = json!({"additionalProperties": {"Authentication": "MutualTLS"}});
+    read_as_connector(&desired, &mut mtls);
+    assert_eq!(mtls["additionalProperties"]["Authentication"], "MutualTLS");
+    p.api_manager.chart_version = "4.5.0-10".into();
+    let mut flat = json!({"additionalProperties": {"Username": "admin"}});
+    read_as_connector(&body(&p), &mut flat);
+    assert!(flat["additionalProperties"].get("Authentication").is_none());
+}
