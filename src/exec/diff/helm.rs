@@ -306,7 +306,9 @@ fn local_chart(ctx: &Ctx<'_>, chart: &str) -> Option<PathBuf> {
 /// `(chart, status)` of the release, or `None` when it is not installed.
 async fn live_release(u: &Upgrade, ns: &str) -> Result<Option<(String, String)>, String> {
     let filter = format!("^{}$", regex_escape(&u.release));
-    let v = helm_json(u, ns, &["list", "-a", "--filter", &filter, "-o", "json"]).await?;
+    let mut args = vec!["list", "--filter", &filter, "-o", "json"];
+    args.extend(crate::plan::helm::LIST_ANY_STATE);
+    let v = helm_json(u, ns, &args).await?;
     Ok(v.as_array()
         .and_then(|a| {
             a.iter()
