@@ -250,7 +250,8 @@ fn a_chart_that_fails_verification_stops_apply_with_the_cluster_untouched() {
         "no step ran: {out}"
     );
     let releases = ok(&Command::new("helm")
-        .args(["list", "-a", "-n", "kmp-verify", "-q"])
+        .args(["list", "-n", "kmp-verify", "-q"])
+        .args(kmpilot::plan::helm::LIST_ANY_STATE)
         .output()
         .unwrap());
     assert_eq!(releases.trim(), "", "no release");

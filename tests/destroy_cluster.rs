@@ -65,7 +65,8 @@ impl Run {
 
     fn releases(&self) -> Vec<String> {
         let o = Command::new("helm")
-            .args(["list", "-a", "-q", "-n", &self.ns])
+            .args(["list", "-q", "-n", &self.ns])
+            .args(kmpilot::plan::helm::LIST_ANY_STATE)
             .output()
             .unwrap();
         ok(&o).lines().map(str::to_string).collect()

@@ -3,6 +3,8 @@
 
 use assert_cmd::Command;
 
+mod support;
+
 fn profile(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("profiles")
@@ -104,4 +106,83 @@ fn runbook_reads_secrets_from_the_environment_only() {
         !rb.contains("--set wso2"),
         "no secret on a helm command line"
     );
+}
+
+/// The runbook of a Gateway API exposure profile decides the post-renderer by the helm it
+/// runs: its start up to the helm preamble's end followed by a post-rendered command as
+/// the runbook writes one drops the Ingress of a small chart with Helm 4 and with Helm 3.
+#[test]
+fn the_runbook_drops_the_ingress_with_helm_4_and_helm_3() {
+    let mut p = kmpilot::profile::Profile::quickstart("gw");
+    p.cluster.exposure.kind = kmpilot::profile::sections::exposure::ExposureKind::GatewayApi;
+    let plan = kmpilot::steps::plan(&p);
+    let rb = &plan.artifact("runbook.sh").unwrap().content;
+    let is = plan
+        .steps
+        .iter()
+        .flat_map(|s| &s.actions)
+        .find_map(|a| match a {
+            kmpilot::plan::Action::Run(c) if !c.drop_kinds.is_empty() => Some(c.command_line()),
+            _ => None,
+        })
+        .expect("the IS install drops kinds");
+    assert!(
+        rb.contains(&is.replace(" -f -", "")),
+        "the runbook runs {is}"
+    );
+    // the script up to the end of its helm preamble (before the secrets it reads)
+    let end = rb.find("\nesac\n").expect("the helm preamble") + "\nesac\n".len();
+    let preamble = &rb[..end];
+    assert!(
+        preamble.contains("KMPILOT_HELM_POST_RENDERER"),
+        "{preamble}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/all.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: kept\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: dropped\n",
+    )
+    .unwrap();
+    let mut template = kmpilot::plan::Command::new("helm", ["template", "r", "./chart"]);
+    template.drop_kinds = vec!["Ingress".into()];
+    for major in [4u8, 3] {
+        let Some(helm_dir) = support::helm_dir(major) else {
+            continue;
+        };
+        let work = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(&chart, work.path().join("chart")).unwrap();
+        let user_plugins = work.path().join("user-plugins");
+        std::fs::create_dir(&user_plugins).unwrap();
+        // the preamble's `cd "$(dirname "$0")"` is the script's own directory: here, `work`
+        let script = work.path().join("runbook.sh");
+        std::fs::write(
+            &script,
+            format!("{preamble}\n{}\n", template.command_line()),
+        )
+        .unwrap();
+        let o = std::process::Command::new("bash")
+            .arg(&script)
+            .env("PATH", support::path_with(&helm_dir))
+            .env("HELM_PLUGINS", &user_plugins)
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "Helm {major}: {out}\n{err}");
+        assert!(out.contains("name: kept"), "Helm {major}: {out}");
+        assert!(!out.contains("kind: Ingress"), "Helm {major}: {out}");
+        assert_eq!(
+            std::fs::read_dir(&user_plugins).unwrap().count(),
+            0,
+            "Helm {major}: nothing written into the person's plugins"
+        );
+    }
 }

@@ -437,3 +437,44 @@ fn verify_command_exits_2_on_errors_and_json_carries_every_finding() {
         "{v}"
     );
 }
+
+/// Gateway API exposure drops IS's Ingress with a post-renderer, whose flags differ by major
+/// (Helm 3: an executable; Helm 4: a plugin by name). `kmpilot verify` renders with each helm:
+/// the IS chart renders without its Ingress (verify fails on an Ingress under Gateway API
+/// exposure), and the person's helm plugins directory is left as it was.
+#[test]
+fn gateway_api_exposure_drops_the_is_ingress_with_helm_4_and_helm_3() {
+    for major in [4u8, 3] {
+        let Some(helm_dir) = support::helm_dir(major) else {
+            continue;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let user_plugins = dir.path().join("user-plugins");
+        std::fs::create_dir(&user_plugins).unwrap();
+        let profile = dir.path().join("gw.yaml");
+        std::fs::write(
+            &profile,
+            format!(
+                "apiVersion: kmpilot/v1\nkind: Profile\nname: gw\ncluster:\n  exposure: {{ kind: gatewayAPI }}\nidentityServer:\n  chart: {}\napiManager:\n  chart: {}\n",
+                charts().join("identity-server-standin").display(),
+                charts().join("wso2am-standin").display()
+            ),
+        )
+        .unwrap();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+            .args(["verify", "-o", "json", "-f"])
+            .arg(&profile)
+            .env("PATH", support::path_with(&helm_dir))
+            .env("HELM_PLUGINS", &user_plugins)
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "Helm {major}: {out}\n{err}");
+        assert_eq!(
+            std::fs::read_dir(&user_plugins).unwrap().count(),
+            0,
+            "Helm {major}: nothing written into the person's plugins"
+        );
+    }
+}

@@ -77,10 +77,24 @@ async fn generate_keystores(
     Ok(())
 }
 
+/// helm's major decides flags (`plan::helm`): say which one was found, and refuse one kmpilot
+/// has not been tested with.
+async fn helm_supported(ctx: &mut Ctx<'_>) -> Result<(), Failure> {
+    let found = super::helm_version::found()
+        .await
+        .map_err(|e| Failure::new(e).hint(super::run_command::install_hint("helm")))?;
+    let v = found.version;
+    crate::plan::helm::check_supported(v).map_err(|e| {
+        let (why, fix) = e.split_once("; ").unwrap_or((e.as_str(), ""));
+        Failure::new(why.to_string()).hint(fix.to_string())
+    })?;
+    ctx.info(format!("helm: {v} (Helm {})", v.major));
+    Ok(())
+}
+
 fn version_args(tool: &str) -> &'static [&'static str] {
     match tool {
         "kubectl" => &["version", "--client"],
-        "helm" => &["version", "--short"],
         "istioctl" => &["version", "--remote=false"],
         _ => &["--version"],
     }
@@ -101,6 +115,9 @@ pub(super) async fn check(ctx: &mut Ctx<'_>, c: &Check) -> Result<(), Failure> {
                     Failure::new(format!("{name} is not installed (not found on PATH)"))
                         .hint(super::run_command::install_hint(name)),
                 );
+            }
+            if name == "helm" {
+                return helm_supported(ctx).await;
             }
             let out = tokio::time::timeout(
                 Duration::from_secs(4),

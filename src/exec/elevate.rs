@@ -186,6 +186,7 @@ pub(crate) async fn write(
             stdin,
             stdout_to: None,
             timeout: Duration::from_secs(120),
+            env: &[],
         },
         |stream, line| {
             let _ = tx.send(super::events::Event::Output { step, stream, line });

@@ -146,6 +146,7 @@ pub async fn recover(ctx: &mut Ctx<'_>, r: &ReleaseRecovery) -> Result<(), Failu
             stdin: None,
             stdout_to: None,
             timeout: Duration::from_secs(r.timeout_secs.max(60) + 60),
+            env: &[],
         },
         |stream, line| {
             let _ = tx.send(Event::Output { step, stream, line });

@@ -13,6 +13,7 @@ pub mod elevate;
 pub mod events;
 pub mod gateway_api;
 mod helm_recover;
+pub mod helm_version;
 pub mod hosts;
 mod http_actions;
 pub mod journal;

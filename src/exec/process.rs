@@ -47,6 +47,8 @@ pub struct Spec<'a> {
     /// Standard output goes to this file instead of the log.
     pub stdout_to: Option<&'a Path>,
     pub timeout: Duration,
+    /// Variables added to the inherited environment (helm 4's `HELM_PLUGINS`).
+    pub env: &'a [(String, String)],
 }
 
 /// Runs the process; `line` receives every output line (already scrubbed by the caller's
@@ -59,6 +61,7 @@ pub async fn run(
     let program = spec.program.to_string();
     let mut cmd = tokio::process::Command::new(spec.program);
     cmd.args(spec.args)
+        .envs(spec.env.iter().map(|(k, v)| (k, v)))
         .current_dir(spec.cwd)
         .stdin(if spec.stdin.is_some() {
             Stdio::piped()
@@ -209,6 +212,7 @@ mod tests {
             stdin: None,
             stdout_to: None,
             timeout: Duration::from_secs(10),
+            env: &[],
         }
     }
 
@@ -273,6 +277,7 @@ mod tests {
             stdin: None,
             stdout_to: None,
             timeout: Duration::from_secs(1),
+            env: &[],
         };
         assert!(matches!(
             run(s, |_, _| {}, rx).await,

@@ -24,7 +24,7 @@ fn dry_run_args(c: &Command) -> Option<Vec<String>> {
 }
 
 pub(super) async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Failure> {
-    let args = if ctx.opts.dry_run {
+    let mut args = if ctx.opts.dry_run {
         match dry_run_args(c) {
             Some(a) => a,
             None => {
@@ -35,6 +35,12 @@ pub(super) async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Fa
     } else {
         c.args.clone()
     };
+    // the post-renderer's flags are the major's of the helm found (an executable for Helm 3,
+    // kmpilot's plugin for Helm 4)
+    let post = super::helm_version::post_render(&ctx.opts.work_dir, &c.drop_kinds)
+        .await
+        .map_err(Failure::new)?;
+    args.extend(post.args);
     let stdin = match (&c.stdin, &c.stdin_from) {
         (Some(o), _) => {
             let vault_cert = ctx
@@ -61,6 +67,7 @@ pub(super) async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Fa
         stdin,
         stdout_to: stdout_to.as_deref(),
         timeout: Duration::from_secs(c.timeout_secs),
+        env: &post.env,
     };
     // while helm waits for the pods, a pod the kubelet rejects (no AppArmor on the node)
     // never becomes ready: notice it, stop helm and say why, instead of a timeout much later
@@ -163,7 +170,7 @@ pub(super) async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Fa
 pub(super) fn install_hint(tool: &str) -> &'static str {
     match tool {
         "kubectl" => "install kubectl: https://kubernetes.io/docs/tasks/tools/",
-        "helm" => "install helm 3: https://helm.sh/docs/intro/install/",
+        "helm" => "install Helm 4 (or Helm 3 from v3.13): https://helm.sh/docs/intro/install/",
         "docker" => {
             "install Docker, or set identityServer.image.build: false and use a prebuilt image"
         }

@@ -90,10 +90,12 @@ impl<'a> Renderer<'a> {
             .stdin
             .as_ref()
             .map(|o| overlay::build_for_render(o, self.secrets, self.vault_cert.as_deref()));
-        let args = spec.args(
+        let mut args = spec.args(
             &self.chart_ref(&spec.chart),
             &values_file.display().to_string(),
         );
+        let post = super::helm_version::post_render(dir.path(), &spec.drop_kinds).await?;
+        args.extend(post.args);
         let mut out = String::new();
         let mut err_tail: Vec<String> = Vec::new();
         let result = process::run(
@@ -104,6 +106,7 @@ impl<'a> Renderer<'a> {
                 stdin,
                 stdout_to: None,
                 timeout: Duration::from_secs(180),
+                env: &post.env,
             },
             |stream, line| match stream {
                 Stream::Stdout => {

@@ -65,7 +65,9 @@ async fn helm(args: &[&str], flags: &[String]) -> Result<String, String> {
 }
 
 async fn releases(ns: &str, flags: &[String]) -> Result<Vec<LiveRelease>, String> {
-    let list = helm(&["list", "-a", "-n", ns, "-o", "json"], flags).await?;
+    let mut args = vec!["list", "-n", ns, "-o", "json"];
+    args.extend(crate::plan::helm::LIST_ANY_STATE);
+    let list = helm(&args, flags).await?;
     let list: Vec<Value> =
         serde_json::from_str(&list).map_err(|e| format!("helm list -o json: {e}"))?;
     let mut out = Vec::new();

@@ -5,6 +5,7 @@ pub mod cluster_checks;
 pub mod container_mgt;
 pub mod describe;
 pub mod destroy;
+pub mod helm;
 pub mod key_manager;
 pub mod keystore_set;
 pub mod lacks;
@@ -285,6 +286,11 @@ pub struct Command {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stdin_from: Option<String>,
     pub timeout_secs: u64,
+    /// helm only: the kinds a post-renderer drops from the rendered chart. The flags differ by
+    /// helm major (an executable in Helm 3, a plugin in Helm 4), so the plan says what, and
+    /// the executor (or the runbook's shell) says how for the helm it finds (`plan::helm`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drop_kinds: Vec<String>,
 }
 
 impl Command {
@@ -300,6 +306,7 @@ impl Command {
             stdout_to: None,
             stdin_from: None,
             timeout_secs: 300,
+            drop_kinds: Vec::new(),
         }
     }
 
@@ -308,11 +315,21 @@ impl Command {
         self
     }
 
+    /// The command in shell; a post-renderer's flags as the runbook sets them for the helm
+    /// it finds (`runbook` defines the variables).
     pub fn command_line(&self) -> String {
-        let mut s = shell_quote(&self.program);
+        let mut s = String::new();
+        if !self.drop_kinds.is_empty() {
+            s.push_str("HELM_PLUGINS=\"$KMPILOT_HELM_PLUGINS\" ");
+        }
+        s.push_str(&shell_quote(&self.program));
         for a in &self.args {
             s.push(' ');
             s.push_str(&shell_quote(a));
+        }
+        if !self.drop_kinds.is_empty() {
+            s.push(' ');
+            s.push_str(&helm::drop_kinds_shell_args(&self.drop_kinds));
         }
         s
     }

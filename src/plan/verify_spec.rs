@@ -72,13 +72,15 @@ pub struct RenderSpec {
     /// Secret values on standard input, as for the install.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stdin: Option<SecretOverlay>,
-    /// helm flags of the install's post-renderer (Gateway API exposure drops IS's Ingress).
+    /// The kinds the install's post-renderer drops (Gateway API exposure drops IS's Ingress);
+    /// as `Command::drop_kinds`, the flags are the helm major's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub post_render: Vec<String>,
+    pub drop_kinds: Vec<String>,
 }
 
 impl RenderSpec {
-    /// `helm template` arguments; `values_file` is where the executor put the values.
+    /// `helm template` arguments without the post-renderer's (the executor adds those for the
+    /// helm it runs); `values_file` is where the executor put the values.
     pub fn args(&self, chart: &str, values_file: &str) -> Vec<String> {
         let mut v: Vec<String> = vec![
             "template".into(),
@@ -94,8 +96,14 @@ impl RenderSpec {
         if self.stdin.as_ref().is_some_and(|o| !o.entries.is_empty()) {
             v.extend(["-f".into(), "-".into()]);
         }
-        v.extend(self.post_render.iter().cloned());
         v
+    }
+
+    /// `helm template` as a plan command (the runbook's line).
+    pub fn command(&self, chart: &str, values_file: &str) -> super::Command {
+        let mut c = super::Command::new("helm", self.args(chart, values_file));
+        c.drop_kinds = self.drop_kinds.clone();
+        c
     }
 }
 

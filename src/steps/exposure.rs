@@ -352,17 +352,9 @@ pub fn merge(base: &mut Value, extra: Value) {
 
 /// The IS 7.1 chart renders its Ingress unconditionally (`templates/ingress.yaml` has no
 /// `enabled` flag), so helm's post-renderer drops it: the release then owns no Ingress, and
-/// an upgrade from Ingress exposure deletes the one it had. POSIX awk, one program argument.
-pub const DROP_INGRESS_AWK: &str = "/^---/ { out(); buf = $0 \"\\n\"; next } { buf = buf $0 \"\\n\" } /^kind: Ingress$/ { drop = 1 } END { out() } function out() { if (!drop) printf \"%s\", buf; buf = \"\"; drop = 0 }";
-
-/// helm flags that run `DROP_INGRESS_AWK` over the rendered manifests.
-pub fn drop_ingress_args() -> Vec<String> {
-    vec![
-        "--post-renderer".into(),
-        "awk".into(),
-        "--post-renderer-args".into(),
-        DROP_INGRESS_AWK.into(),
-    ]
+/// an upgrade from Ingress exposure deletes the one it had (`plan::helm` says how, per major).
+pub fn dropped_kinds() -> Vec<String> {
+    vec!["Ingress".into()]
 }
 
 #[cfg(test)]

@@ -360,7 +360,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>, verify: VerifySpec) -> S
     );
     let gateway_api = crate::profile::sections::exposure::gateway_api(p);
     if gateway_api {
-        cmd.args.extend(super::exposure::drop_ingress_args());
+        cmd.drop_kinds = super::exposure::dropped_kinds();
     }
     let mut actions = vec![
         Action::Verify(Box::new(verify)),

@@ -129,10 +129,10 @@ pub fn render_spec(p: &Profile, kind: ChartKind) -> RenderSpec {
         namespace: p.cluster.namespace.clone(),
         values: values.into(),
         stdin: (!overlay.entries.is_empty()).then_some(overlay),
-        post_render: if kind == ChartKind::IdentityServer
+        drop_kinds: if kind == ChartKind::IdentityServer
             && crate::profile::sections::exposure::gateway_api(p)
         {
-            super::exposure::drop_ingress_args()
+            super::exposure::dropped_kinds()
         } else {
             Vec::new()
         },

@@ -324,3 +324,43 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The directory holding the helm of `major` (4 or 3) that scripts/build-test-bins built: from
+/// `KMPILOT_TEST_HELM3`/`KMPILOT_TEST_HELM4` (scripts/test-cluster env), else the script's
+/// cache dirs. `None` with a visible SKIPPED line when it is not built; a failure under CI.
+pub fn helm_dir(major: u8) -> Option<PathBuf> {
+    let from_env = std::env::var_os(format!("KMPILOT_TEST_HELM{major}"))
+        .map(PathBuf::from)
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    let dir = from_env.or_else(|| {
+        let flag = if major == 4 {
+            "--print-helm4-dir"
+        } else {
+            "--print-dir"
+        };
+        let o = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/build-test-bins"))
+            .arg(flag)
+            .output()
+            .ok()?;
+        Some(PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+    });
+    match dir.filter(|d| d.join("helm").is_file()) {
+        Some(d) => Some(d),
+        None if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") => {
+            panic!("CI=true but no Helm {major} built (scripts/build-test-bins)")
+        }
+        None => {
+            let _ = writeln!(std::io::stderr(), "SKIPPED: no Helm {major} built");
+            None
+        }
+    }
+}
+
+/// `PATH` with `dir` first (the helm a child process runs).
+pub fn path_with(dir: &Path) -> std::ffi::OsString {
+    let mut paths = vec![dir.to_path_buf()];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(paths).unwrap()
+}

@@ -415,7 +415,9 @@ fn describe_pod(pod: &Pod, events: &[Event]) -> String {
 async fn helm_state(p: &Profile, c: &mut Contents, versions: &mut serde_json::Value) {
     let ns = p.cluster.namespace.clone();
     let flags = p.cluster.helm_flags();
-    let list = helm(&["list", "-n", &ns, "-a", "-o", "json"], &flags).await;
+    let mut args = vec!["list", "-n", &ns, "-o", "json"];
+    args.extend(crate::plan::helm::LIST_ANY_STATE);
+    let list = helm(&args, &flags).await;
     let releases: Vec<serde_json::Value> = match list {
         Ok(out) => serde_json::from_str(&out).unwrap_or_default(),
         Err(e) => {

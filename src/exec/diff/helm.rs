@@ -313,7 +313,9 @@ pub(crate) async fn live_release(
     ns: &str,
 ) -> Result<Option<(String, String)>, String> {
     let filter = format!("^{}$", regex_escape(&u.release));
-    let v = helm_json(u, ns, &["list", "-a", "--filter", &filter, "-o", "json"]).await?;
+    let mut args = vec!["list", "--filter", &filter, "-o", "json"];
+    args.extend(crate::plan::helm::LIST_ANY_STATE);
+    let v = helm_json(u, ns, &args).await?;
     Ok(v.as_array()
         .and_then(|a| {
             a.iter()

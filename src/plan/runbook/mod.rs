@@ -16,6 +16,7 @@ use crate::profile::secret::SecretRef;
 use crate::profile::sections::private_jet::Target;
 use crate::profile::sections::secure_vault::Cipher;
 
+mod helm;
 mod keytool;
 
 pub const FILE: &str = "runbook.sh";
@@ -75,6 +76,9 @@ pub fn render(plan: &Plan, p: &Profile) -> String {
     );
     let _ = writeln!(s, "set -euo pipefail");
     let _ = writeln!(s, "cd \"$(dirname \"$0\")\"\n");
+    if helm::needs_post_render(plan) {
+        let _ = writeln!(s, "{}", helm::preamble());
+    }
     // literals stay out of the script: the user exports them like any other secret
     let vars: Vec<(String, SecretRef)> = super::secrets::uses(plan)
         .into_iter()
@@ -240,7 +244,8 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
             // the runbook cannot run kmpilot's checks; it at least renders the chart with the
             // install's values, so a chart that does not render stops the script here
             let r = &v.render;
-            let mut line = crate::plan::Command::new("helm", r.args(&r.chart, &r.values))
+            let mut line = r
+                .command(&r.chart, &r.values)
                 .command_line()
                 .replace(" -f -", "");
             if let Some(o) = &r.stdin {
