@@ -16,6 +16,7 @@ mod helm_recover;
 pub mod hosts;
 mod http_actions;
 pub mod journal;
+mod kept;
 pub mod keystores;
 mod kube_actions;
 mod overlay;

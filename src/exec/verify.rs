@@ -125,14 +125,17 @@ impl<'a> Renderer<'a> {
                     .cloned()
                     .unwrap_or_default();
                 Err(format!(
-                    "{e} while rendering {} {} (helm template){}",
+                    "{e} while rendering {} {} (helm template){}{}",
                     spec.chart,
                     spec.version,
                     if last.is_empty() {
                         String::new()
                     } else {
                         format!(": {last}")
-                    }
+                    },
+                    crate::verify::render_failure::explain(&last)
+                        .map(|x| format!(" — {x}"))
+                        .unwrap_or_default()
                 ))
             }
         }
