@@ -131,7 +131,10 @@ fn apim_values_use_the_all_in_one_chart_keys_and_bug_workarounds() {
     // the quickstart is on 4.7, whose [server] hostname reads the Gateway API one first and
     // turns the Gateway API on by default: Ingress exposure turns it off
     assert_eq!(v["kubernetes"]["gatewayAPI"]["enabled"], false);
-    assert!(ing.get("enabled").is_none(), "4.7 reads no kubernetes.ingress.enabled");
+    assert!(
+        ing.get("enabled").is_none(),
+        "4.7 reads no kubernetes.ingress.enabled"
+    );
     let v45 = values(
         &kmpilot::steps::plan(&load("production-like")),
         "api-manager/values.yaml",

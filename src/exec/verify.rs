@@ -118,10 +118,13 @@ impl<'a> Renderer<'a> {
         match result {
             Ok(()) => Rendered::parse(&out),
             Err(e) => {
+                // helm's `Error:` line (a chart's own `fail` says why there), not the
+                // "Use --debug flag …" advice helm prints after it
                 let last = err_tail
                     .iter()
                     .rev()
-                    .find(|l| !l.trim().is_empty())
+                    .find(|l| l.starts_with("Error:"))
+                    .or_else(|| err_tail.iter().rev().find(|l| !l.trim().is_empty()))
                     .cloned()
                     .unwrap_or_default();
                 Err(format!(
