@@ -1,20 +1,22 @@
-//! What exists where, as data: per API-M version, the features kmpilot can use (IS 7 as key
-//! manager, the chart's secure vault, its Gateway API values, PrivateJet), and per track, the
-//! kinds its target cluster must serve. `validate` turns an impossible combination into an
-//! error naming the fact and its source; the plan turns a track's needs into a discovery check
-//! that runs before the track changes anything (`plan::Check::ServedKinds`).
+//! What exists where, as data: the API-M chart lines kmpilot installs (`crate::chart_lines`:
+//! everything a line brings is declared there), the product facts about API-M versions
+//! kmpilot does not install (IS 7 as key manager from 4.3, PrivateJet only in 3.2), and per
+//! track, the kinds its target cluster must serve. `validate` turns an impossible combination
+//! into an error naming the fact and its source; the plan turns a track's needs into a
+//! discovery check that runs before the track changes anything (`plan::Check::ServedKinds`).
 //!
 //! The API-M version is read from `apiManager.chartVersion`: every WSO2 chart is versioned
-//! `<API-M version>-<chart revision>` (wso2am-all-in-one `4.5.0-10`, am-pattern-1 `3.2.0-5`).
+//! `<API-M version>-<chart revision>`.
 
 use std::fmt;
 
 use serde::Serialize;
 
+use crate::chart_lines::{self, ApimLine};
 use crate::profile::Profile;
 use crate::profile::diagnostics::{Issues, YamlPath};
 
-/// `4.5.0-10` → API-M 4.5.0, chart revision 10.
+/// `<a>.<b>.<c>-<revision>` → API-M a.b.c, chart revision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ChartVersion {
     pub apim: (u32, u32, u32),
@@ -50,12 +52,6 @@ impl fmt::Display for ChartVersion {
 pub enum Feature {
     /// IS 7 as a third-party key manager (connector type `WSO2-IS-7`).
     Is7KeyManager,
-    /// The values kmpilot renders for API-M: helm-apim `wso2am-all-in-one` 4.5.x key paths.
-    AllInOneChart,
-    /// `wso2.apim.secureVaultEnabled` in the API-M chart.
-    SecureVault,
-    /// `kubernetes.gatewayAPI.*` in the API-M chart.
-    GatewayApiValues,
     /// `[[ContainerMgtClusterConfig]]`: API-M deploys APIs to Kubernetes clusters itself.
     PrivateJet,
 }
@@ -100,35 +96,6 @@ pub const FACTS: &[Fact] = &[
                knows IS only as the resident-style WSO2-IS key manager of IS 5.x",
         source: "apim.docs.wso2.com/en/4.3.0/administer/key-managers/configure-wso2is7-connector; \
                  wso2-extensions/apim-km-wso2is 2.x WSO2IS7KeyManagerConstants",
-    },
-    Fact {
-        feature: Feature::AllInOneChart,
-        name: "kmpilot's API-M values (wso2am-all-in-one 4.5.x key paths)",
-        from: v(4, 5, 0, 0),
-        until: Some(v(4, 6, 0, 0)),
-        fact: "kmpilot renders the wso2am-all-in-one 4.5.x values (kubernetes.ingress.management, \
-               existingSecret, jksSecretName); the 3.2 chart (wso2/am-pattern-1) has other key \
-               paths (wso2.deployment.am.*) and no existingSecret or jksSecretName",
-        source: "helm-apim@4.5.x all-in-one/values.yaml; kubernetes-apim@v3.2.0.5 \
-                 advanced/am-pattern-1/values.yaml",
-    },
-    Fact {
-        feature: Feature::SecureVault,
-        name: "the chart's secure vault (wso2.apim.secureVaultEnabled)",
-        from: v(4, 5, 0, 0),
-        until: None,
-        fact: "wso2.apim.secureVaultEnabled is a value of the helm-apim 4.5.x charts; the 3.2 \
-               am-pattern-1 chart has no secure-vault value",
-        source: "helm-apim@4.5.x all-in-one/values.yaml; kubernetes-apim@v3.2.0.5 \
-                 advanced/am-pattern-1/values.yaml",
-    },
-    Fact {
-        feature: Feature::GatewayApiValues,
-        name: "Gateway API values (kubernetes.gatewayAPI)",
-        from: v(4, 5, 0, 9),
-        until: None,
-        fact: "kubernetes.gatewayAPI.* exists in wso2am-all-in-one from chart 4.5.0-9",
-        source: "helm-apim@4.5.x all-in-one/values.yaml history",
     },
 ];
 
@@ -271,33 +238,77 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
                 "IS 7 cannot be the key manager of API-M {ver}: {}",
                 with_source(is7)
             ),
-            Some("API-M 4.5 for pattern 6, or identityServer.install: false"),
+            Some(&format!(
+                "an API-M line kmpilot knows for pattern 6 ({}), or identityServer.install: false",
+                chart_lines::known_apim()
+            )),
             Some(
                 "pattern 6 (IS 7 key manager, API-M 4.x) and PrivateJet (API-M 3.2) cannot be one deployment: keep them in separate profiles",
             ),
         );
     }
-    let chart = fact(Feature::AllInOneChart);
-    if p.api_manager.install && !chart.exists_in(ver) {
+    let line = chart_lines::apim(&p.api_manager.chart_version);
+    let pattern6 = p.identity_server.install && is7.exists_in(ver);
+    if line.is_none() && (p.api_manager.install || pattern6) {
+        let (path, what) = if p.api_manager.install {
+            (am.key("install"), "cannot install")
+        } else {
+            (
+                am.key("chartVersion"),
+                "cannot make IS 7 the key manager of",
+            )
+        };
         issues.error(
-            &am.key("install"),
+            &path,
             format!(
-                "kmpilot cannot install API-M {ver}: {}",
-                with_source(chart)
+                "kmpilot {what} API-M {ver}: it knows the wso2am-all-in-one lines {} \
+                 (each line's chart was read: values, tables, key-manager connector)",
+                chart_lines::known_apim()
             ),
-            Some("apiManager.install: false (install that API-M with its own chart), or chart version 4.5.0-x"),
+            Some(&format!(
+                "apiManager.chartVersion of a known line, e.g. {} (or apiManager.install: false \
+                 and identityServer.install: false: install that API-M with its own chart)",
+                chart_lines::current_apim().chart_version
+            )),
             None,
         );
     }
-    let vault = fact(Feature::SecureVault);
-    if p.secure_vault.enabled && !vault.exists_in(ver) {
+    if p.secure_vault.enabled && line.is_none() {
         issues.error(
             &YamlPath::root().key("secureVault").key("enabled"),
             format!(
-                "API-M {ver} has no chart secure vault: {}",
-                with_source(vault)
+                "API-M {ver} is not a chart line kmpilot knows, so it knows no secure vault \
+                 there (wso2.apim.secureVaultEnabled is a value of the lines {})",
+                chart_lines::known_apim()
             ),
             Some("false"),
+            None,
+        );
+    }
+    if let Some(l) = line
+        && p.api_manager.install
+    {
+        validate_line(p, l, issues);
+    }
+}
+
+/// What a known line refuses of this profile: a chart revision older than a value kmpilot
+/// writes.
+fn validate_line(p: &Profile, l: &ApimLine, issues: &mut Issues) {
+    let v = &p.api_manager.chart_version;
+    let rev = ApimLine::revision(v);
+    if crate::profile::sections::exposure::gateway_api(p) && rev < l.gateway_api_values_from {
+        issues.error(
+            &YamlPath::root().key("cluster").key("exposure").key("kind"),
+            format!(
+                "chart {v} has no kubernetes.gatewayAPI values (they exist from {}.0-{})",
+                l.product.rsplit_once('.').map_or(l.product, |(a, _)| a),
+                l.gateway_api_values_from
+            ),
+            Some(&format!(
+                "ingress, or apiManager.chartVersion {}",
+                l.chart_version
+            )),
             None,
         );
     }
@@ -332,7 +343,56 @@ mod tests {
         }
         let is7 = fact(Feature::Is7KeyManager);
         assert!(is7.exists_in(at("4.5.0-10")) && !is7.exists_in(at("3.2.0-5")));
-        let gw = fact(Feature::GatewayApiValues);
-        assert!(gw.exists_in(at("4.5.0-9")) && !gw.exists_in(at("4.5.0-8")));
+        assert!(is7.exists_in(at("4.7.0-1")));
+    }
+
+    fn errors_at(p: &Profile) -> Vec<(String, String)> {
+        let mut issues = Issues::default();
+        validate(p, &mut issues);
+        issues
+            .list
+            .iter()
+            .map(|i| (i.path.to_string(), i.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn every_known_line_is_accepted_for_pattern_6_and_an_unknown_one_is_refused_by_name() {
+        for l in chart_lines::APIM_LINES {
+            let mut p = Profile::quickstart("q");
+            p.api_manager.chart_version = l.chart_version.into();
+            assert!(
+                errors_at(&p).is_empty(),
+                "{}: {:?}",
+                l.chart_version,
+                errors_at(&p)
+            );
+        }
+        let mut p = Profile::quickstart("q");
+        p.api_manager.chart_version = "4.8.0-1".into();
+        let e = errors_at(&p);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].0, "apiManager.install");
+        for known in ["4.5 (4.5.0-10)", "4.6 (4.6.0-5)", "4.7 (4.7.0-1)"] {
+            assert!(e[0].1.contains(known), "{}", e[0].1);
+        }
+        // API-M installed elsewhere, IS 7 its key manager: the line still decides the body
+        p.api_manager.install = false;
+        assert_eq!(errors_at(&p)[0].0, "apiManager.chartVersion");
+        p.identity_server.install = false;
+        assert!(errors_at(&p).is_empty());
+    }
+
+    #[test]
+    fn gateway_api_exposure_needs_a_revision_with_the_values() {
+        let mut p = Profile::quickstart("q");
+        p.api_manager.chart_version = "4.5.0-8".into();
+        p.api_manager.image.digest = Some(format!("sha256:{}", "a".repeat(64)));
+        p.cluster.exposure.kind = crate::profile::sections::exposure::ExposureKind::GatewayApi;
+        let e = errors_at(&p);
+        assert_eq!(e[0].0, "cluster.exposure.kind", "{e:?}");
+        assert!(e[0].1.contains("from 4.5.0-9"), "{}", e[0].1);
+        p.api_manager.chart_version = "4.5.0-9".into();
+        assert!(errors_at(&p).is_empty());
     }
 }

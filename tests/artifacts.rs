@@ -32,6 +32,25 @@ fn every_artifact_matches_its_reviewed_snapshot() {
     }
 }
 
+/// A 4.5 profile plans byte-identically to kmpilot before it knew other lines: the quickstart
+/// as it was on 4.5 (tests/data/quickstart-4.5.yaml, `git show` of the file before the move to
+/// 4.7) against copies of its snapshots taken then (`artifacts__quickstart-45__*`), which must
+/// never be re-accepted with changes.
+#[test]
+fn a_4_5_profile_plans_byte_identically_to_before_the_chart_lines() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/quickstart-4.5.yaml");
+    let p = load::from_path(&path, kmpilot::steps::validate)
+        .unwrap()
+        .profile;
+    assert_eq!(p.api_manager.chart_version, "4.5.0-10");
+    let plan = kmpilot::steps::plan(&p);
+    for a in &plan.artifacts {
+        let snap = format!("quickstart-45__{}", a.path.replace(['/', '.'], "_"));
+        insta::assert_snapshot!(snap, &a.content);
+    }
+    insta::assert_snapshot!("quickstart-45__plan", describe::text(&plan, false));
+}
+
 #[test]
 fn every_artifact_parses_with_its_format() {
     for name in PROFILES {
@@ -109,9 +128,20 @@ fn apim_values_use_the_all_in_one_chart_keys_and_bug_workarounds() {
             "gatewayAPI hostname kept in sync"
         );
     }
+    // the quickstart is on 4.7, whose [server] hostname reads the Gateway API one first and
+    // turns the Gateway API on by default: Ingress exposure turns it off
+    assert_eq!(v["kubernetes"]["gatewayAPI"]["enabled"], false);
+    assert!(
+        ing.get("enabled").is_none(),
+        "4.7 reads no kubernetes.ingress.enabled"
+    );
+    let v45 = values(
+        &kmpilot::steps::plan(&load("production-like")),
+        "api-manager/values.yaml",
+    );
     assert_eq!(
-        ing["enabled"], true,
-        "workaround for [server] hostname reading kubernetes.ingress.enabled"
+        v45["kubernetes"]["ingress"]["enabled"], true,
+        "4.5: workaround for [server] hostname reading kubernetes.ingress.enabled"
     );
     assert_eq!(
         v["aws"]["enabled"], false,

@@ -12,7 +12,7 @@ use kmpilot::profile::secret::SecretRef;
 use kmpilot::verify::{ChartKind, Finding, Level, Report};
 
 mod support;
-use support::{charts, copy_dir};
+use support::{apim_standin, charts, copy_dir};
 
 /// Puts helm on PATH (the test-bins build's when none is there); false with a visible SKIPPED
 /// line when there is no helm at all, a failure under CI.
@@ -63,9 +63,12 @@ fn with_charts(mut p: Profile, is_chart: Option<&Path>, apim_chart: Option<&Path
     let is = is_chart
         .map(Path::to_path_buf)
         .unwrap_or_else(|| charts().join("identity-server-standin"));
+    // the stand-in of the profile's line
+    let line = kmpilot::chart_lines::apim(&p.api_manager.chart_version)
+        .map_or("4.5".to_string(), |l| l.name());
     let am = apim_chart
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| charts().join("wso2am-standin"));
+        .unwrap_or_else(|| apim_standin(&line));
     p.identity_server.chart = is.display().to_string();
     p.api_manager.chart = am.display().to_string();
     p
@@ -457,7 +460,7 @@ fn gateway_api_exposure_drops_the_is_ingress_with_helm_4_and_helm_3() {
             format!(
                 "apiVersion: kmpilot/v1\nkind: Profile\nname: gw\ncluster:\n  exposure: {{ kind: gatewayAPI }}\nidentityServer:\n  chart: {}\napiManager:\n  chart: {}\n",
                 charts().join("identity-server-standin").display(),
-                charts().join("wso2am-standin").display()
+                charts().join("wso2am-4.7-standin").display()
             ),
         )
         .unwrap();
@@ -477,4 +480,145 @@ fn gateway_api_exposure_drops_the_is_ingress_with_helm_4_and_helm_3() {
             "Helm {major}: nothing written into the person's plugins"
         );
     }
+}
+
+/// `p` on chart line `l`: its chart version and the line's own image.
+fn on_line(mut p: Profile, l: &kmpilot::chart_lines::ApimLine) -> Profile {
+    p.api_manager.chart_version = l.chart_version.into();
+    p.api_manager.image.tag = String::new();
+    p.api_manager.image.digest = None;
+    with_charts(p, None, None)
+}
+
+fn example_profiles() -> Vec<(String, Profile)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles");
+    let mut v: Vec<(String, Profile)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().and_then(|x| x.to_str()) == Some("yaml"))
+        .map(|path| {
+            let p = kmpilot::profile::load::from_path(&path, kmpilot::steps::validate)
+                .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+                .profile;
+            (path.display().to_string(), p)
+        })
+        .filter(|(_, p)| p.api_manager.install)
+        .collect();
+    v.push(("Profile::quickstart".into(), Profile::quickstart("q")));
+    v
+}
+
+#[test]
+fn every_example_and_the_quickstart_verify_clean_on_every_line() {
+    if !helm() {
+        return;
+    }
+    for l in kmpilot::chart_lines::APIM_LINES {
+        for (name, p) in example_profiles() {
+            let p = on_line(p, l);
+            let issues = kmpilot::steps::validate(&p);
+            assert!(
+                !issues.has_errors(),
+                "{name} on {}: {:#?}",
+                l.chart_version,
+                issues.list
+            );
+            let reports = verify(&p);
+            assert_eq!(reports.len(), 1 + usize::from(p.identity_server.install));
+            let errs = errors(&reports);
+            assert!(errs.is_empty(), "{name} on {}: {errs:#?}", l.chart_version);
+            // and with the secure vault (on 4.7: the keystore-based provider, no key)
+            let mut v = p.clone();
+            v.secure_vault.enabled = !p.secure_vault.enabled;
+            let errs_v = verify(&v);
+            let errs_v = errors(&errs_v);
+            assert!(
+                errs_v.is_empty(),
+                "{name} on {} vault flipped: {errs_v:#?}",
+                l.chart_version
+            );
+        }
+    }
+}
+
+#[test]
+fn api_manager_4_7_without_its_encryption_key_is_refused_by_verify_before_any_install() {
+    if !helm() {
+        return;
+    }
+    let l47 = kmpilot::chart_lines::apim("4.7.0-1").unwrap();
+    let p = on_line(Profile::quickstart("nokey"), l47);
+    let mut plan = kmpilot::steps::plan(&p);
+    // the values without the key's Secret reference, as a kmpilot that forgot it would write
+    let values = plan
+        .artifacts
+        .iter_mut()
+        .find(|a| a.path == "api-manager/values.yaml")
+        .unwrap();
+    assert!(values.content.contains("encryptionKeyKey: encryption-key"));
+    values.content = values
+        .content
+        .lines()
+        .filter(|l| !l.contains("encryptionKeyKey"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let results = rt.block_on(kmpilot::exec::verify::verify_plan(&plan, dir.path()));
+    let refused: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(refused.len(), 1, "{results:?}");
+    assert!(
+        refused[0].contains("Encryption key is required")
+            && refused[0].contains("apiManager.encryptionKey"),
+        "{}",
+        refused[0]
+    );
+}
+
+#[test]
+fn ingress_exposure_on_4_7_turns_its_gateway_api_off_and_the_server_hostname_follows() {
+    if !helm() {
+        return;
+    }
+    let l47 = kmpilot::chart_lines::apim("4.7.0-1").unwrap();
+    let p = on_line(Profile::quickstart("ing47"), l47);
+    let mut plan = kmpilot::steps::plan(&p);
+    let values = plan
+        .artifacts
+        .iter_mut()
+        .find(|a| a.path == "api-manager/values.yaml")
+        .unwrap();
+    // what kmpilot writes: the Gateway API off, so no HTTPRoute and the ingress hostname
+    assert!(
+        values.content.contains("gatewayAPI:\n    enabled: false"),
+        "{}",
+        values.content
+    );
+    // without it, the chart's default (on) renders routes to no Gateway
+    values.content = values.content.replace(
+        "gatewayAPI:\n    enabled: false",
+        "gatewayAPI:\n    enabled: true",
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let reports: Vec<Report> = rt
+        .block_on(kmpilot::exec::verify::verify_plan(&plan, dir.path()))
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let errs = errors(&reports);
+    assert!(
+        !errs.is_empty()
+            && errs
+                .iter()
+                .all(|f| f.check == "ingress" && f.fix == "cluster.exposure.kind"),
+        "{errs:#?}"
+    );
 }

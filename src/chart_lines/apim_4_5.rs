@@ -56,6 +56,8 @@ pub(super) static LINE: ApimLine = ApimLine {
     summary: "API-M 4.5 (March 2025): the line kmpilot was first built for; Ingress by default",
     image_repository: "wso2/wso2am",
     image_tag: "4.5.0",
+    tag_value_from: 10,
+    gateway_api_values_from: 9,
     km_connector: "2.0.4",
     km_auth_shape: KmAuthShape::Flat,
     notification_handler: "2.0.5",
@@ -63,12 +65,20 @@ pub(super) static LINE: ApimLine = ApimLine {
     declared_tables: &[TABLES],
     gateway_api_on_by_default: false,
     hostname_precedence: HostnamePrecedence::IngressFirst,
-    requires_encryption_key: false,
+    encryption_key: None,
     renamed: &[],
     sources: &[
         Sourced {
             fact: "chart 4.5.0-10 (appVersion 4.5.0); the image `tag` value exists from 4.5.0-10",
             source: "helm-apim@4.5.x all-in-one/Chart.yaml, values.yaml (commit c00978e)",
+        },
+        Sourced {
+            fact: "kubernetes.gatewayAPI.* exists from chart 4.5.0-9; its HTTPRoutes attach to the listeners control-plane-https, gateway-https, websocket-https, websub-https",
+            source: "helm-apim@4.5.x all-in-one/values.yaml history, templates/am/wso2am-gateway-api-*-httproute.yaml",
+        },
+        Sourced {
+            fact: "[server] hostname reads kubernetes.ingress.enabled (absent from values.yaml) before the ingress hostname, else the Gateway API one",
+            source: "helm-apim@4.5.x all-in-one/confs/instance-1/deployment.toml line 2",
         },
         Sourced {
             fact: "API-M 4.5.0 ships the WSO2-IS-7 connector 2.0.4 (Username/Password at the top level)",

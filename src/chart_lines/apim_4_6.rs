@@ -22,6 +22,8 @@ pub(super) static LINE: ApimLine = ApimLine {
     summary: "API-M 4.6 (October 2025): MCP servers, gateway notifications, Moesif analytics",
     image_repository: "wso2/wso2am",
     image_tag: "4.6.0",
+    tag_value_from: 1,
+    gateway_api_values_from: 1,
     km_connector: "2.0.8",
     km_auth_shape: KmAuthShape::BasicAuth,
     notification_handler: "2.0.8",
@@ -29,7 +31,7 @@ pub(super) static LINE: ApimLine = ApimLine {
     declared_tables: &[apim_4_5::TABLES, EXTRA_TABLES],
     gateway_api_on_by_default: false,
     hostname_precedence: HostnamePrecedence::IngressFirst,
-    requires_encryption_key: false,
+    encryption_key: None,
     renamed: &[
         (
             "wso2.apim.configurations.publisher.enable_api_doc_visibility",
@@ -39,11 +41,17 @@ pub(super) static LINE: ApimLine = ApimLine {
             "wso2.apim.configurations.ai.token_endpoint",
             "wso2.apim.configurations.ai.tokenEndpoint",
         ),
+        // kmpilot writes no analytics values; recorded for import and for extraToml authors
+        ("wso2.choreoAnalytics", "wso2.moesifAnalytics"),
     ],
     sources: &[
         Sourced {
             fact: "chart 4.6.0-5 (appVersion 4.6.0)",
             source: "helm-apim@4.6.x all-in-one/Chart.yaml",
+        },
+        Sourced {
+            fact: "renamed publisher.enableApiDocVisibility and ai.tokenEndpoint; wso2.choreoAnalytics replaced by wso2.moesifAnalytics; [apim.gateway_notification*] always declared, [apim.mcp] with mcp.enabled (default true)",
+            source: "git diff 4.5.x 4.6.x -- all-in-one/values.yaml all-in-one/confs/instance-1/deployment.toml",
         },
         Sourced {
             fact: "API-M 4.6.0 ships the WSO2-IS-7 connector 2.0.8: credentials under Authentication = BasicAuth",

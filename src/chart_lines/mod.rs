@@ -9,6 +9,7 @@
 mod apim_4_5;
 mod apim_4_6;
 mod apim_4_7;
+mod is_7_0;
 mod is_7_1;
 
 /// How the IS 7 key-manager connector of a line expects the connector's credentials in the
@@ -30,6 +31,22 @@ pub enum HostnamePrecedence {
     IngressFirst,
     /// 4.7: the Gateway API hostname when `kubernetes.gatewayAPI.enabled`, else the ingress one.
     GatewayApiFirst,
+}
+
+/// The symmetric encryption key a line's chart requires (`wso2.apim.configurations.encryption`),
+/// and how kmpilot hands it over: the Secret named by `existingSecret.secretName` (the same
+/// Secret as the admin and database passwords: the chart has one `existingSecret`), under the
+/// key `existingSecret.<existing_secret_field>`.
+#[derive(Debug, serde::Serialize)]
+pub struct EncryptionKey {
+    /// The field of `wso2.apim.configurations.existingSecret` that names the Secret's key.
+    pub existing_secret_field: &'static str,
+    /// Hex characters of the key (the chart's README: 64, the same on every node, set before
+    /// the first start; it can never change afterwards).
+    pub hex_chars: usize,
+    /// `wso2.apim.configurations.encryption.internalCryptoProvider` value that keeps the 4.5
+    /// keystore-based encryption (and secure vault), for which the chart requires no key.
+    pub keystore_provider: &'static str,
 }
 
 /// One fact and where it was read (shown by `kmpilot versions` and in error messages).
@@ -54,6 +71,11 @@ pub struct ApimLine {
     /// The chart's own image default (`wso2/wso2am`, tag).
     pub image_repository: &'static str,
     pub image_tag: &'static str,
+    /// The first chart revision of the line with the image `tag` value (before it the chart
+    /// always renders `registry/repository@digest`).
+    pub tag_value_from: u32,
+    /// The first chart revision of the line with the `kubernetes.gatewayAPI` values.
+    pub gateway_api_values_from: u32,
     /// The `WSO2-IS-7` key-manager connector the product ships, and what its config looks like.
     pub km_connector: &'static str,
     pub km_auth_shape: KmAuthShape,
@@ -68,9 +90,9 @@ pub struct ApimLine {
     /// Does the chart turn the Gateway API on (and every Ingress off) by default?
     pub gateway_api_on_by_default: bool,
     pub hostname_precedence: HostnamePrecedence,
-    /// Does the chart `fail` without a symmetric encryption key (with its default, symmetric
-    /// internal crypto provider)?
-    pub requires_encryption_key: bool,
+    /// The symmetric encryption key the chart `fail`s without (with its default, symmetric
+    /// internal crypto provider); `None`: the line has no such key.
+    pub encryption_key: Option<&'static EncryptionKey>,
     /// Value-path renames against the previous line (`old` → `new`), for values kmpilot writes
     /// or imports.
     pub renamed: &'static [(&'static str, &'static str)],
@@ -97,6 +119,29 @@ impl ApimLine {
     pub fn tables(&self) -> impl Iterator<Item = &'static str> + use<> {
         self.declared_tables.iter().flat_map(|p| p.iter().copied())
     }
+
+    /// `4.7`: how people name the line.
+    pub fn name(&self) -> String {
+        format!("{}.{}", self.minor.0, self.minor.1)
+    }
+
+    /// The chart revision of a version of this line (`4.5.0-10` → 10); 0 without one.
+    pub fn revision(chart_version: &str) -> u32 {
+        chart_version
+            .trim()
+            .split_once('-')
+            .and_then(|(_, r)| r.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// The lines kmpilot knows, for error messages: `4.5 (4.5.0-10), 4.6 (4.6.0-5), 4.7 (4.7.0-1)`.
+pub fn known_apim() -> String {
+    APIM_LINES
+        .iter()
+        .map(|l| format!("{} ({})", l.name(), l.chart_version))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl IsLine {
@@ -111,7 +156,7 @@ pub static APIM_LINES: &[&ApimLine] = &[&apim_4_5::LINE, &apim_4_6::LINE, &apim_
 
 /// The IS lines kmpilot knows (charts read here; 7.2/7.3 charts could not be read, so they are
 /// accepted only through a chart the user names, always verified).
-pub static IS_LINES: &[&IsLine] = &[&is_7_1::LINE];
+pub static IS_LINES: &[&IsLine] = &[&is_7_0::LINE, &is_7_1::LINE];
 
 /// `(major, minor)` of a SemVer chart version such as `4.7.0-1`.
 fn minor_of(chart_version: &str) -> Option<(u32, u32)> {

@@ -225,6 +225,11 @@ fn secret_bytes(ctx: &Ctx<'_>, src: &SecretSource) -> Result<Vec<u8>, Failure> {
             .ok_or_else(|| Failure::new(format!("secret {secret} was not resolved")))?
             .as_bytes()
             .to_vec(),
+        SecretSource::Kept { .. } => {
+            return Err(Failure::new(
+                "a kept value is read with its Secret (create_secret)",
+            ));
+        }
         SecretSource::WorkFile(f) => match ctx.mem.get(f) {
             Some(b) => b.to_vec(),
             None => std::fs::read(ctx.opts.work_dir.join(f)).map_err(|e| {
@@ -236,9 +241,35 @@ fn secret_bytes(ctx: &Ctx<'_>, src: &SecretSource) -> Result<Vec<u8>, Failure> {
 }
 
 async fn create_secret(ctx: &mut Ctx<'_>, s: &SecretSpec) -> Result<(), Failure> {
+    let live = if s.holds_kept() {
+        super::kube_actions::read_secret_at(ctx, s.context.as_deref(), &s.namespace, &s.name)
+            .await?
+    } else {
+        None
+    };
     let mut data = std::collections::BTreeMap::new();
     for (k, src) in &s.data {
-        data.insert(k.clone(), secret_bytes(ctx, src)?);
+        let bytes = match src {
+            SecretSource::Kept {
+                secret,
+                shell_var,
+                hex_chars,
+            } => {
+                let given = match secret {
+                    Some(r) => Some(
+                        ctx.secrets
+                            .get(r, shell_var)
+                            .ok_or_else(|| Failure::new(format!("secret {r} was not resolved")))?,
+                    ),
+                    None => None,
+                };
+                let what = format!("key {k} of Secret {}/{}", s.namespace, s.name);
+                let current = live.as_ref().and_then(|m| m.get(k)).map(Vec::as_slice);
+                super::kept::value(&what, current, given, *hex_chars)?
+            }
+            _ => secret_bytes(ctx, src)?,
+        };
+        data.insert(k.clone(), bytes);
     }
     super::kube_actions::apply_secret(ctx, s, data).await
 }

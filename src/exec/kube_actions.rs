@@ -83,8 +83,18 @@ pub(super) async fn read_secret(
     namespace: &str,
     name: &str,
 ) -> Result<Option<BTreeMap<String, Vec<u8>>>, Failure> {
+    read_secret_at(ctx, None, namespace, name).await
+}
+
+/// The data of an existing secret in the cluster of `context`, or None.
+pub(super) async fn read_secret_at(
+    ctx: &mut Ctx<'_>,
+    context: Option<&str>,
+    namespace: &str,
+    name: &str,
+) -> Result<Option<BTreeMap<String, Vec<u8>>>, Failure> {
     use k8s_openapi::api::core::v1::Secret;
-    let k = super::cluster_client::client(ctx, None).await?;
+    let k = super::cluster_client::client(ctx, context).await?;
     let api: kube::Api<Secret> = kube::Api::namespaced(k.client(), namespace);
     let s = api
         .get_opt(name)

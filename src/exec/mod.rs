@@ -17,6 +17,7 @@ pub mod helm_version;
 pub mod hosts;
 mod http_actions;
 pub mod journal;
+mod kept;
 pub mod keystores;
 mod kube_actions;
 pub mod line_change;

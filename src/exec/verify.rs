@@ -121,21 +121,27 @@ impl<'a> Renderer<'a> {
         match result {
             Ok(()) => Rendered::parse(&out),
             Err(e) => {
+                // helm's `Error:` line (a chart's own `fail` says why there), not the
+                // "Use --debug flag …" advice helm prints after it
                 let last = err_tail
                     .iter()
                     .rev()
-                    .find(|l| !l.trim().is_empty())
+                    .find(|l| l.starts_with("Error:"))
+                    .or_else(|| err_tail.iter().rev().find(|l| !l.trim().is_empty()))
                     .cloned()
                     .unwrap_or_default();
                 Err(format!(
-                    "{e} while rendering {} {} (helm template){}",
+                    "{e} while rendering {} {} (helm template){}{}",
                     spec.chart,
                     spec.version,
                     if last.is_empty() {
                         String::new()
                     } else {
                         format!(": {last}")
-                    }
+                    },
+                    crate::verify::render_failure::explain(&last)
+                        .map(|x| format!(" — {x}"))
+                        .unwrap_or_default()
                 ))
             }
         }

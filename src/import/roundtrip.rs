@@ -18,6 +18,12 @@ pub fn comparable(orig: &Profile, imported: &Profile, report: &Report) -> (Profi
     let mut r = Report::default();
     super::build::secrets_to_prompt(&mut a, &mut r);
     let mut b = imported.clone();
+    // an image tag equal to the line's own renders the same as none (the import keeps none)
+    for x in [&mut a, &mut b] {
+        if x.api_manager.line().map(|l| l.image_tag) == Some(x.api_manager.image.tag.as_str()) {
+            x.api_manager.image.tag.clear();
+        }
+    }
     let orig_doc = serde_json::to_value(&a).unwrap();
     let mut paths: Vec<String> = report.not_recorded.iter().flat_map(|n| n.paths()).collect();
     // the chart source: an assumption the report states

@@ -268,6 +268,15 @@ impl Action {
                         SecretSource::Plain(v) => format!("{k}: {v}"),
                         SecretSource::Ref { secret, .. } => format!("{k}: {MASK} (from {secret})"),
                         SecretSource::WorkFile(f) => format!("{k}: <file {f}>"),
+                        SecretSource::Kept {
+                            secret: Some(secret),
+                            ..
+                        } => format!(
+                            "{k}: {MASK} (kept from the cluster; else from {secret})"
+                        ),
+                        SecretSource::Kept { hex_chars, .. } => format!(
+                            "{k}: {MASK} (kept from the cluster; else {hex_chars} random hex characters)"
+                        ),
                     })
                     .collect::<Vec<_>>()
                     .join("\n")

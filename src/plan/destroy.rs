@@ -205,7 +205,8 @@ fn undo(p: &Profile, step: StepId, a: &Action, keep_secrets: bool) -> Vec<Action
             }
         }
         Action::CreateSecret(s) => {
-            if keep_secrets && step == StepId::Keystores {
+            // the keystores, and a value that may never change (the encryption key)
+            if keep_secrets && (step == StepId::Keystores || s.holds_kept()) {
                 return vec![note(format!(
                     "kept (--keep-secrets): Secret {}/{} for a reinstall",
                     s.namespace, s.name

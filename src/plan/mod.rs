@@ -439,6 +439,26 @@ pub enum SecretSource {
     },
     /// A file the plan produces in the work directory (keystores, PEM files).
     WorkFile(String),
+    /// A value that never changes once it is in the cluster (API-M 4.7's encryption key: data
+    /// encrypted with it is unreadable with another): the Secret's current value is kept;
+    /// without one, the profile's reference, else `hex_chars` hex characters from the
+    /// operating system's CSPRNG. The value exists only in the executor's memory and the
+    /// Secret, never in the plan, a file or a log.
+    Kept {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        secret: Option<SecretRef>,
+        shell_var: String,
+        hex_chars: usize,
+    },
+}
+
+impl SecretSpec {
+    /// Holds a value that must survive (`destroy --keep-secrets` keeps the Secret).
+    pub fn holds_kept(&self) -> bool {
+        self.data
+            .iter()
+            .any(|(_, s)| matches!(s, SecretSource::Kept { .. }))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

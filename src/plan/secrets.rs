@@ -40,8 +40,14 @@ pub fn uses_where(plan: &Plan, selected: impl Fn(super::StepId) -> bool) -> Vec<
                 }
                 Action::CreateSecret(spec) => {
                     for (_, src) in &spec.data {
-                        if let SecretSource::Ref { secret, shell_var } = src {
-                            add(shell_var, secret);
+                        match src {
+                            SecretSource::Ref { secret, shell_var }
+                            | SecretSource::Kept {
+                                secret: Some(secret),
+                                shell_var,
+                                ..
+                            } => add(shell_var, secret),
+                            _ => {}
                         }
                     }
                 }

@@ -52,7 +52,9 @@ pub fn expect(p: &Profile, kind: ChartKind) -> Expect {
                 Some(d) => format!("{}/{}@{d}", a.image.registry, a.image.repository),
                 None => format!(
                     "{}/{}:{}",
-                    a.image.registry, a.image.repository, a.image.tag
+                    a.image.registry,
+                    a.image.repository,
+                    a.image_tag()
                 ),
             };
             Expect {

@@ -22,6 +22,21 @@ pub fn check(i: &Input<'_>, out: &mut Vec<Finding>) {
         }
         return;
     }
+    // the other way round: Ingress exposure on a chart that turns the Gateway API on by
+    // default (API-M 4.7) renders HTTPRoutes with no Gateway to attach to
+    for route in i.rendered.of_kind("HTTPRoute") {
+        out.push(
+            Finding::new(
+                Level::Error,
+                e.chart,
+                "ingress",
+                label(route),
+                "the chart renders an HTTPRoute although the profile exposes through Ingresses",
+                "cluster.exposure.kind",
+            )
+            .hint("API-M 4.7 turns kubernetes.gatewayAPI on by default: Ingress exposure must turn it off"),
+        );
+    }
     let mut rendered_hosts: Vec<(String, String)> = Vec::new();
     for ing in &ingresses {
         for r in ing["spec"]["rules"].as_array().into_iter().flatten() {

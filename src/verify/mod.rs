@@ -14,6 +14,7 @@ pub mod keystores;
 pub mod known_tables;
 pub mod plaintext;
 pub mod render;
+pub mod render_failure;
 pub mod revocation;
 pub mod toml_files;
 

@@ -84,6 +84,7 @@ cluster:
   helmTimeoutMinutes: 2
 apiManager:
   chart: {apim_chart}
+  chartVersion: {apim_version}
   hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}
   helmTimeoutMinutes: 2
 keyManager: {{ register: false }}
@@ -91,6 +92,8 @@ dns: {{ mode: hosts-file, hostsFile: {hosts}, waitSeconds: 120 }}
 "#,
             is_chart = is_chart.display(),
             apim_chart = apim_chart.display(),
+            // the stand-in's own line: its values and checks are that line's
+            apim_version = super::chart_version(apim_chart),
             hosts = self.hosts_file().display(),
         )
     }

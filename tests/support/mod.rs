@@ -246,6 +246,25 @@ pub fn charts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts")
 }
 
+/// The API-M stand-in chart of a line (`4.7`): `wso2am-4.7-standin`; 4.5's is the first one
+/// written, `wso2am-standin`.
+pub fn apim_standin(line: &str) -> PathBuf {
+    if line == "4.5" {
+        charts().join("wso2am-standin")
+    } else {
+        charts().join(format!("wso2am-{line}-standin"))
+    }
+}
+
+/// The `version` of a chart directory's Chart.yaml (a stand-in's: the line it stands in for).
+pub fn chart_version(chart: &Path) -> String {
+    let text = std::fs::read_to_string(chart.join("Chart.yaml")).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("version:"))
+        .map(|v| v.trim().trim_matches('"').to_string())
+        .unwrap_or_else(|| panic!("{} has no version", chart.display()))
+}
+
 /// Plays the ingress controller: gives release `release`'s management ingress in `ns` the
 /// address `ip` once it exists (or stops waiting when `child`, the apply, ended first).
 pub fn publish_ingress_address(ns: &str, release: &str, ip: &str, child: &mut std::process::Child) {

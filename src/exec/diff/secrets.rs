@@ -16,6 +16,9 @@ enum Desired {
     Generated,
     /// A secret reference not resolvable here (variable not set, a prompt).
     Unknown(String),
+    /// A value the cluster's Secret keeps once it has one (`SecretSource::Kept`), with the
+    /// digest of the profile's reference when it names one.
+    Kept(Option<[u8; 32]>),
 }
 
 fn desired(ctx: &Ctx<'_>, src: &SecretSource, ks: &KeystoreState) -> Desired {
@@ -32,6 +35,16 @@ fn desired(ctx: &Ctx<'_>, src: &SecretSource, ks: &KeystoreState) -> Desired {
             Some(b) => Desired::Value(super::digest(b)),
             None => Desired::Generated,
         },
+        SecretSource::Kept {
+            secret: Some(secret),
+            shell_var,
+            ..
+        } => Desired::Kept(
+            ctx.secrets
+                .get(secret, shell_var)
+                .map(|v| super::digest(v.as_bytes())),
+        ),
+        SecretSource::Kept { .. } => Desired::Kept(None),
     }
 }
 
@@ -66,6 +79,13 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, s: &SecretSpec, ks: &KeystoreStat
                 format!("{key}: (secret) changed"),
             )),
             (Desired::Value(_), Some(_)) => {}
+            (Desired::Kept(Some(want)), Some(h)) if want != *h => lines.push(DiffLine::new(
+                Op::Secret,
+                format!(
+                    "{key}: (secret) the profile's differs from the cluster's, which is kept: apply refuses to change it"
+                ),
+            )),
+            (Desired::Kept(_), Some(_)) => {}
             (Desired::Generated, Some(_)) => lines.push(DiffLine::new(
                 Op::Secret,
                 format!("{key}: (secret) regenerated: the keystores step makes new keystores"),

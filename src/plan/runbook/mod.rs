@@ -270,6 +270,30 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
                 "kubernetes.io/tls" => "tls".to_string(),
                 _ => "generic".to_string(),
             };
+            // a kept value: the cluster's, else the profile's, else a fresh random one
+            let mut pre = Vec::new();
+            for (k, v) in &spec.data {
+                if let SecretSource::Kept {
+                    secret,
+                    shell_var,
+                    hex_chars,
+                } = v
+                {
+                    let var = kept_var(k);
+                    pre.push(format!(
+                        "{var}=\"$({} get secret {} -n {} -o go-template='{{{{index .data \"{k}\"}}}}' 2>/dev/null | base64 -d)\"",
+                        kubectl(&spec.context),
+                        q(&spec.name),
+                        q(&spec.namespace),
+                    ));
+                    let given = if secret.is_some() {
+                        format!("${{{shell_var}:-$(openssl rand -hex {})}}", hex_chars / 2)
+                    } else {
+                        format!("$(openssl rand -hex {})", hex_chars / 2)
+                    };
+                    pre.push(format!("{var}=\"${{{var}:-{given}}}\""));
+                }
+            }
             let mut line = format!(
                 "{} create secret {kind} {} -n {}",
                 kubectl(&spec.context),
@@ -287,6 +311,9 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
                     (_, _, SecretSource::Ref { shell_var, .. }) => {
                         format!("--from-file={}=<(printf '%s' \"${shell_var}\")", q(k))
                     }
+                    (_, _, SecretSource::Kept { .. }) => {
+                        format!("--from-file={}=<(printf '%s' \"${}\")", q(k), kept_var(k))
+                    }
                 };
                 line.push_str(" \\\n    ");
                 line.push_str(&arg);
@@ -295,7 +322,8 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
                 " \\\n    --dry-run=client -o yaml | {} {ssa} -f -",
                 kubectl(&spec.context)
             ));
-            vec![line]
+            pre.push(line);
+            pre
         }
         Action::WriteFile { artifact } => vec![format!(
             "test -f {} # rendered by kmpilot export",
@@ -555,4 +583,9 @@ fn address_rules(hostnames: &[String]) -> Vec<String> {
             .collect::<Vec<_>>()
             .join(" ")
     )]
+}
+
+/// The runbook's shell variable for a kept Secret key (`encryption-key` → `kept_encryption_key`).
+fn kept_var(key: &str) -> String {
+    format!("kept_{}", key.replace(['-', '.'], "_"))
 }

@@ -1,5 +1,6 @@
 //! The `apiManager` section: the API-M chart, its hostnames, ingress, databases and image.
 
+use crate::chart_lines::{self, ApimLine};
 use crate::profile::secret::SecretRef;
 use crate::profile::{Credentials, Profile};
 use indexmap::IndexMap;
@@ -25,6 +26,12 @@ pub struct ApiManager {
     /// Free TOML for `wso2.apim.configurations.extraConfigs` (appended to deployment.toml).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub extra_toml: String,
+    /// The symmetric encryption key of a line that needs one (API-M 4.7): absent, kmpilot
+    /// generates it once (64 hex characters from the OS's CSPRNG) into the credentials Secret
+    /// and keeps it there; a reference (`{env|file|prompt}`) brings an existing key instead.
+    /// Either way the key in the cluster never changes once there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encryption_key: Option<SecretRef>,
     pub helm_timeout_minutes: u32,
 }
 
@@ -38,7 +45,7 @@ impl Default for ApiManager {
             install: true,
             release: "apim".into(),
             chart: "wso2/wso2am-all-in-one".into(),
-            chart_version: "4.5.0-10".into(),
+            chart_version: chart_lines::current_apim().chart_version.into(),
             image: ApimImage::default(),
             hostnames: Hostnames::default(),
             ingress: Ingress::default(),
@@ -46,6 +53,7 @@ impl Default for ApiManager {
             databases: Databases::default(),
             high_availability: false,
             extra_toml: String::new(),
+            encryption_key: None,
             helm_timeout_minutes: 20,
         }
     }
@@ -56,6 +64,8 @@ impl Default for ApiManager {
 pub struct ApimImage {
     pub registry: String,
     pub repository: String,
+    /// Empty: the chart line's own tag (`ApiManager::image_tag`).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub tag: String,
     /// Wins over the tag when set (`registry/repository@digest`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,7 +80,7 @@ impl Default for ApimImage {
         ApimImage {
             registry: "docker.io".into(),
             repository: "wso2/wso2am".into(),
-            tag: "4.5.0".into(),
+            tag: String::new(),
             digest: None,
             pull_credentials: None,
         }
@@ -215,6 +225,24 @@ impl Databases {
 }
 
 impl ApiManager {
+    /// The chart line of `chartVersion`, when kmpilot knows it (`compat::validate` refuses an
+    /// unknown one for an install).
+    pub fn line(&self) -> Option<&'static ApimLine> {
+        chart_lines::apim(&self.chart_version)
+    }
+
+    /// The image tag: the profile's, else the line's own (`4.7.0` for chart `4.7.0-1`).
+    pub fn image_tag(&self) -> &str {
+        if !self.image.tag.is_empty() {
+            return &self.image.tag;
+        }
+        self.line()
+            .map_or(chart_lines::current_apim().image_tag, |l| l.image_tag)
+    }
+
+    /// The key of the credentials Secret that holds the encryption key.
+    pub const ENCRYPTION_KEY_KEY: &str = "encryption-key";
+
     /// The chart's `fullname`: `<release>-wso2am-all-in-one` unless the release already
     /// contains the chart name.
     pub fn fullname(&self) -> String {

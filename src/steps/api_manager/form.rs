@@ -86,8 +86,16 @@ pub fn form(p: &Profile) -> Vec<crate::steps::form::Field> {
             "Image tag",
             path(&["apiManager", "image", "tag"]),
             "tag of the API-M image",
-            |p| p.api_manager.image.tag.clone(),
-            |p, v| p.api_manager.image.tag = v,
+            |p| p.api_manager.image_tag().to_string(),
+            // the line's own tag is left unset, so it follows the chart version
+            |p, v| {
+                let own = p.api_manager.line().map(|l| l.image_tag);
+                p.api_manager.image.tag = if own == Some(v.as_str()) {
+                    String::new()
+                } else {
+                    v
+                };
+            },
         ),
         Field::opt_text(
             "Image digest",
@@ -216,6 +224,21 @@ pub fn form(p: &Profile) -> Vec<crate::steps::form::Field> {
             |p, v| p.api_manager.databases.db_type = v,
         ),
     ]);
+    if p.api_manager
+        .line()
+        .is_some_and(|l| l.encryption_key.is_some())
+    {
+        v.push(
+            Field::opt_secret(
+                "Encryption key",
+                at("encryptionKey"),
+                "API-M's symmetric encryption key (64 hex characters); not set: kmpilot generates one once and keeps it in the credentials Secret. It can never change once API-M has started",
+                |p| p.api_manager.encryption_key.clone(),
+                |p, v| p.api_manager.encryption_key = v,
+            )
+            .with_default("(generated once, kept in the cluster)"),
+        );
+    }
     if p.api_manager.databases.db_type != DbType::H2 {
         v.push(
             Field::opt_text(

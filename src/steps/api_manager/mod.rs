@@ -24,6 +24,8 @@ mod values;
 pub use form::*;
 pub use plan::*;
 pub use values::*;
+#[cfg(test)]
+mod tests;
 
 pub fn validate(p: &Profile, issues: &mut Issues) {
     let a = &p.api_manager;
@@ -51,6 +53,42 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
             Some("an image digest (sha256:…), or chart version 4.5.0-10 or later"),
             Some("the `tag` value exists only from 4.5.0-10"),
         );
+    }
+    if let Some(line) = a.line()
+        && !a.image.tag.is_empty()
+        && a.image.digest.is_none()
+        && a.image.repository == line.image_repository
+        && !a.image.tag.starts_with(&format!("{}.", line.name()))
+    {
+        issues.error(
+            &base.key("image").key("tag"),
+            format!(
+                "{}:{} is not API-M {}, the line of chart {}",
+                a.image.repository,
+                a.image.tag,
+                line.name(),
+                a.chart_version
+            ),
+            Some(&format!(
+                "{} (or leave the tag out: the line's own)",
+                line.image_tag
+            )),
+            Some("the chart writes the configuration of its own API-M version"),
+        );
+    }
+    match (a.line().and_then(|l| l.encryption_key), &a.encryption_key) {
+        (Some(_), Some(r)) if p.secure_vault.enabled => issues.warn(
+            &base.key("encryptionKey"),
+            format!("not used with secure vault: API-M {} then encrypts with its internal keystore (KeyStoreBasedInternalCryptoProvider)", a.line().map(|l| l.name()).unwrap_or_default()),
+            Some(&format!("remove it, or secureVault.enabled: false ({r})")),
+        ),
+        (Some(_), Some(r)) => checks::secret(issues, &base.key("encryptionKey"), r),
+        (None, Some(_)) => issues.warn(
+            &base.key("encryptionKey"),
+            format!("chart {} has no encryption key: not used", a.chart_version),
+            Some("remove it; API-M 4.7 and later have one"),
+        ),
+        _ => {}
     }
     checks::registry(
         issues,

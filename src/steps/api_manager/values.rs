@@ -1,12 +1,21 @@
 //! The API-M chart's values from the profile, and the secret values that go on helm's standard input.
 
 use super::*;
+use crate::chart_lines::{self, ApimLine, HostnamePrecedence};
+use crate::profile::sections::api_manager::ApiManager;
 
-/// Chart versions before 4.5.0-10 have no `tag` value.
+/// The credentials Secret's key holding the encryption key.
+pub const ENCRYPTION_KEY_KEY: &str = ApiManager::ENCRYPTION_KEY_KEY;
+
+/// The chart revisions of a line older than its `tag` value (4.5.0-1 … 4.5.0-9).
 pub(super) fn is_pre_tag_chart(v: &str) -> bool {
-    v.strip_prefix("4.5.0-")
-        .and_then(|n| n.parse::<u32>().ok())
-        .is_some_and(|n| n < 10)
+    chart_lines::apim(v).is_some_and(|l| ApimLine::revision(v) < l.tag_value_from)
+}
+
+/// The line the values are written for: the profile's, or for a chart version kmpilot does
+/// not know (refused by `compat::validate` for an install) the first line's key paths.
+pub(super) fn line_of(a: &crate::profile::sections::api_manager::ApiManager) -> &'static ApimLine {
+    a.line().unwrap_or(chart_lines::APIM_LINES[0])
 }
 
 pub(super) fn default_annotations(ingress: &str) -> Value {
@@ -30,12 +39,13 @@ pub(super) fn default_annotations(ingress: &str) -> Value {
 
 pub fn values(p: &Profile) -> Value {
     let a = &p.api_manager;
+    let line = line_of(a);
     let k = &p.keystores;
     let vault = p.secure_vault.enabled;
     let mut image = json!({
         "registry": a.image.registry,
         "repository": a.image.repository,
-        "tag": a.image.tag,
+        "tag": a.image_tag(),
         "imagePullPolicy": "IfNotPresent",
         "imagePullSecrets": {"enabled": a.image.pull_credentials.is_some()},
     });
@@ -94,24 +104,40 @@ pub fn values(p: &Profile) -> Value {
             "apimDBPasswordKey": "apim-db-password",
             "sharedDBPasswordKey": "shared-db-password",
         });
+        // the key lives in the same Secret: the chart has one existingSecret
+        if let Some(e) = line.encryption_key {
+            configurations["existingSecret"][e.existing_secret_field] = json!(ENCRYPTION_KEY_KEY);
+        }
+    } else if let Some(e) = line.encryption_key {
+        // secure vault stays keystore-based (kmpilot encrypts with the internal keystore's
+        // certificate); the chart's symmetric vault would need the key in a cloud secret store
+        configurations["encryption"] = json!({"internalCryptoProvider": e.keystore_provider});
     }
     if !a.extra_toml.trim().is_empty() {
         configurations["extraConfigs"] = json!(a.extra_toml);
     }
-    let mut ingress = json!({
-        // chart bug (4.5.0-10): deployment.toml reads kubernetes.ingress.enabled, which
+    let (mut ingress, mut gateway_api) = match line.hostname_precedence {
+        // chart bug (4.5.0-10, 4.6): deployment.toml reads kubernetes.ingress.enabled, which
         // values.yaml lacks, to choose the server hostname
-        "enabled": true,
-        "tlsSecret": a.tls_secret(p),
-    });
-    let mut gateway_api = json!({});
+        HostnamePrecedence::IngressFirst => (
+            json!({"enabled": true, "tlsSecret": a.tls_secret(p)}),
+            json!({}),
+        ),
+        // 4.7 takes the Gateway API hostname when the Gateway API is on, and turns it on by
+        // default: Ingress exposure turns it off (Gateway API exposure turns it on below)
+        HostnamePrecedence::GatewayApiFirst => (
+            json!({"tlsSecret": a.tls_secret(p)}),
+            json!({"enabled": false}),
+        ),
+    };
     for (name, host) in a.hostnames.all() {
         let annotations = match a.ingress.annotations.get(name) {
             Some(m) => json!(m),
             None => default_annotations(name),
         };
+        // on every line: 4.7 turns every Ingress off by default
         ingress[name] = json!({"enabled": true, "hostname": host, "annotations": annotations});
-        // the same bug's other half: keep the Gateway API hostnames equal to the ingress ones
+        // whichever the chart reads [server] hostname from, it is the same name
         gateway_api[name] = json!({"hostname": host});
     }
     let mut v = json!({
