@@ -76,7 +76,7 @@ fn apim_view(l: &'static ApimLine) -> ApimView {
         km_auth_shape: shape(l.km_auth_shape),
         notification_handler: l.notification_handler,
         is_base_image: l.is_base_image,
-        encryption_key_required: l.requires_encryption_key,
+        encryption_key_required: l.encryption_key.is_some(),
         gateway_default: if l.gateway_api_on_by_default {
             "Gateway API (every Ingress off)"
         } else {

@@ -655,6 +655,7 @@ mod tests {
             base_dir: dir.path().to_path_buf(),
             concurrency: 3,
             skip: Vec::new(),
+            allow_upgrade: false,
         };
         let run_once = |opts: RunOptions| {
             let plan = plan.clone();
