@@ -76,8 +76,11 @@ fn versions_as_json_lists_every_line_with_its_facts_and_sources() {
         );
     }
     let is = v["identityServer"].as_array().unwrap();
-    assert_eq!(is[0]["line"], "7.1");
-    assert_eq!(is[0]["buildVersion"], "7.1.0");
+    let is71 = is
+        .iter()
+        .find(|l| l["line"] == "7.1")
+        .expect("IS 7.1 listed");
+    assert_eq!(is71["buildVersion"], "7.1.0");
     assert!(v["otherIsCharts"].as_str().unwrap().contains("verify"));
 }
 

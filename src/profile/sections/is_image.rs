@@ -32,8 +32,11 @@ impl Default for IsImage {
     fn default() -> Self {
         IsImage {
             build: true,
-            base: "wso2/wso2is:7.1.0".into(),
-            notification_handler: "2.0.5".into(),
+            // the current API-M line's pattern-6 image (a new profile is on that line)
+            base: crate::chart_lines::current_apim().is_base_image.into(),
+            notification_handler: crate::chart_lines::current_apim()
+                .notification_handler
+                .into(),
             jar_url: None,
             server_version: "7.1.0".into(),
             registry: "localhost:5000".into(),
