@@ -134,12 +134,12 @@ pub(super) async fn wait(ctx: &mut Ctx<'_>, w: &Wait) -> Result<(), Failure> {
             timeout_secs,
         } => {
             // no controller at all: nothing will ever give the ingress an address, so say so
-            // now instead of after the whole wait (an unanswered list is left to the wait)
-            let any = super::cluster_client::client(ctx, context.as_deref())
-                .await?
-                .any_ingress_class()
-                .await;
-            if let Ok(false) = any {
+            // now instead of after the whole wait (an unanswered list is left to the wait). An
+            // ingress that already has an address was served by a controller that publishes no
+            // IngressClass (annotation-era controllers, a stand-in): that one is fine.
+            let kube = super::cluster_client::client(ctx, context.as_deref()).await?;
+            let no_class = matches!(kube.any_ingress_class().await, Ok(false));
+            if no_class && matches!(kube.ingress_address_now(namespace, host).await, Ok(None)) {
                 return Err(Failure::new(format!(
                     "no ingress controller in the cluster (it has no IngressClass): nothing will give the ingress for {host} an address"
                 ))

@@ -234,6 +234,20 @@ impl Kube {
         .await
     }
 
+    /// The address an ingress serving `host` has right now, if any (one list, no wait).
+    pub async fn ingress_address_now(&self, namespace: &str, host: &str) -> Result<Option<String>> {
+        let api: Api<Ingress> = Api::namespaced(self.client(), namespace);
+        let lp = ListParams::default();
+        let list = retry_transient("list ingresses", || api.list(&lp))
+            .await
+            .map_err(|e| KubeError::api("list ingresses", e))?;
+        Ok(list
+            .items
+            .iter()
+            .filter(|i| ingress_serves(i, host))
+            .find_map(|i| ingress_addresses(i).into_iter().next()))
+    }
+
     /// Waits until secret `name` has a non-empty `key` and returns its value — e.g. the token
     /// the token controller writes into a `kubernetes.io/service-account-token` secret. Values
     /// never appear in messages; only key names do.
