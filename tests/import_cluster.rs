@@ -144,6 +144,12 @@ fn the_quickstart_applied_then_imported_plans_the_same() {
     // charts (no chart repository here), a ready IS image (no image build here), the test's
     // namespace, hostnames and hosts file, no registration (no API-M process behind kwok)
     let mut orig = example("quickstart.yaml");
+    // on the line of the stand-in chart it installs (helm takes a local chart's own version,
+    // whatever --version says): the 4.5 stand-in, so the 4.5 line
+    kmpilot::steps::product_line::choose(
+        &mut orig,
+        kmpilot::steps::product_line::by_name("4.5").unwrap(),
+    );
     orig.name = "kmp-import-qs".into();
     orig.cluster.namespace = ns.into();
     let is = &mut orig.identity_server;

@@ -1,7 +1,7 @@
 //! Upgrades are not silent. Against the real test control plane (kube-apiserver + etcd + kwok,
 //! `scripts/with-test-cluster`) with the real helm: the API-M stand-in chart (tests/charts) is
-//! installed by `kmpilot apply` from a copy whose Chart.yaml says 4.4.0-1, then the profile
-//! names the stand-in at 4.5.0-10 — another line of the chart. `diff` calls it a line upgrade,
+//! installed by `kmpilot apply` at 4.5.0-10, then the profile names the 4.6 stand-in at
+//! 4.6.0-5 — another line of the chart. `diff` calls it a line upgrade,
 //! `apply` refuses it before anything changes (the migration guide in its hint), and
 //! `apply --allow-upgrade` does it.
 
@@ -14,7 +14,20 @@ use support::deployment::{Deployment, finish};
 /// `(chart, revision)` of `release` in `ns` as `helm list` reports them.
 fn release(ns: &str, name: &str) -> (String, String) {
     let o = Command::new("helm")
-        .args(["list", "-a", "-n", ns, "-o", "json"])
+        // every state, with the filters both helm majors have (Helm 4 has no -a)
+        .args([
+            "list",
+            "--deployed",
+            "--failed",
+            "--pending",
+            "--superseded",
+            "--uninstalled",
+            "--uninstalling",
+            "-n",
+            ns,
+            "-o",
+            "json",
+        ])
         .output()
         .expect("helm on PATH");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -37,31 +50,24 @@ fn an_in_place_line_upgrade_is_refused_unless_asked_for_and_shows_in_diff() {
     }
     let d = Deployment::new("kmp-line-up");
     let ns = d.ns.clone();
-    let old = d.dir.path().join("wso2am-4.4");
-    support::copy_dir(&charts().join("wso2am-standin"), &old);
-    let chart_yaml = old.join("Chart.yaml");
-    let text = std::fs::read_to_string(&chart_yaml).unwrap();
-    assert!(text.contains("version: 4.5.0-10"));
-    std::fs::write(
-        &chart_yaml,
-        text.replace("version: 4.5.0-10", "version: 4.4.0-1")
-            .replace("appVersion: \"4.5.0\"", "appVersion: \"4.4.0\""),
-    )
-    .unwrap();
+    let old = charts().join("wso2am-standin");
     let is_chart = charts().join("identity-server-standin");
     let on_old = d.write("old.yaml", &d.profile_yaml(&is_chart, &old, ""));
     d.apply(&on_old, "10.20.30.44");
     let (chart, apim_rev) = release(&ns, "apim");
-    assert_eq!(chart, "wso2am-all-in-one-4.4.0-1");
+    assert_eq!(chart, "wso2am-all-in-one-4.5.0-10");
     let (_, is_rev) = release(&ns, "is");
 
-    let on_new = d.write("new.yaml", &d.quickstart_yaml());
+    let on_new = d.write(
+        "new.yaml",
+        &d.profile_yaml(&is_chart, &charts().join("wso2am-4.6-standin"), ""),
+    );
     // diff names the line change
     let o = d.kmpilot(&["diff", "-f"]).arg(&on_new).output().unwrap();
     let shown = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{shown}");
     assert!(
-        shown.contains("line upgrade 4.4 → 4.5")
+        shown.contains("line upgrade 4.5 → 4.6")
             && shown.contains("--allow-upgrade")
             && shown.contains(kmpilot::exec::line_change::MIGRATION_GUIDE),
         "{shown}"
@@ -71,8 +77,8 @@ fn an_in_place_line_upgrade_is_refused_unless_asked_for_and_shows_in_diff() {
     let (code, out, err) = finish(d.spawn_apply(&on_new, &[]));
     assert_eq!(code, 1, "apply did not refuse\n{out}\n{err}");
     for want in [
-        "release apim runs chart 4.4.0-1",
-        "(line 4.4 → 4.5)",
+        "release apim runs chart 4.5.0-10",
+        "(line 4.5 → 4.6)",
         "H2",
         "--allow-upgrade",
         kmpilot::exec::line_change::MIGRATION_GUIDE,
@@ -89,8 +95,8 @@ fn an_in_place_line_upgrade_is_refused_unless_asked_for_and_shows_in_diff() {
     let (code, out, err) = finish(child);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(
-        out.contains("upgrading release apim in place from chart 4.4.0-1 to 4.5.0-10"),
+        out.contains("upgrading release apim in place from chart 4.5.0-10 to 4.6.0-5"),
         "{out}"
     );
-    assert_eq!(release(&ns, "apim").0, "wso2am-all-in-one-4.5.0-10");
+    assert_eq!(release(&ns, "apim").0, "wso2am-all-in-one-4.6.0-5");
 }

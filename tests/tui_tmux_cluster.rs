@@ -75,9 +75,9 @@ fn wizard_runs_the_quickstart_and_the_pods_pane_shows_them_running() {
     );
     assert!(ok, "live checks:\n{s}");
 
-    // pick the context from the kubeconfig: fields, down to Context, Enter, the test
+    // pick the context from the kubeconfig: fields, down past the product line and name to Context, Enter, the test
     // cluster's context (second row, after "leave empty"), Enter
-    t.keys(&["Enter", "Down", "Down", "Enter"]);
+    t.keys(&["Enter", "Down", "Down", "Down", "Enter"]);
     let (ok, s) = t.wait_for(&["Kubeconfig context", &context, "(current)"], 10, || {});
     assert!(ok, "context picker:\n{s}");
     t.keys(&["Down", "Enter"]);

@@ -138,18 +138,26 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
         }
     };
     use k8s_openapi::api::core::v1::Pod;
+    use k8s_openapi::api::core::v1::Service;
     use k8s_openapi::api::networking::v1::Ingress;
     let pods: kube::Api<Pod> = kube::Api::namespaced(kube.client(), ns);
+    let services: kube::Api<Service> = kube::Api::namespaced(kube.client(), ns);
+    // Services without pods are a deployment whose pods are gone: where each endpoint
+    // resolves still tells something, so only an empty namespace stops the report
+    let no_services = services
+        .list(&kube::api::ListParams::default().limit(1))
+        .await
+        .is_ok_and(|l| l.items.is_empty());
     match pods.list(&Default::default()).await {
         // nothing deployed: that is the one cause; every check after it would only fail
         // because of it (no ingress, no address, no URL), so the report stops here
-        Ok(list) if list.items.is_empty() => {
+        Ok(list) if list.items.is_empty() && no_services => {
             rows.push(Row {
                 check: "pods".into(),
                 target: ns.clone(),
                 ok: false,
                 detail: format!(
-                    "nothing is deployed in namespace {ns} (no pods): apply the profile first (`kmpilot apply -f …`); the other checks are not run"
+                    "nothing is deployed in namespace {ns} (no pods, no services): apply the profile first (`kmpilot apply -f …`); the other checks are not run"
                 ),
             });
             return rows;
