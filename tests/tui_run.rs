@@ -798,3 +798,40 @@ fn two_steps_asking_at_once_get_one_dialog_after_the_other() {
     assert!(matches!(am_reply.try_recv().unwrap(), Reply::No));
     assert!(a.modal.is_none());
 }
+
+/// The four ingresses of a release share a long prefix: at 100 and 80 columns each still
+/// shows what tells it apart (its end), and at 80×24 the pane has a row for each.
+#[test]
+fn ingress_names_stay_apart_on_narrow_terminals() {
+    for (w, h) in [(100, 30), (80, 24)] {
+        let mut a = running_app();
+        a.size = (w, h);
+        let names = ["am", "gateway", "websocket", "websub"];
+        update(
+            &mut a,
+            Msg::Watch(WatchUpdate::Ingresses(Snapshot {
+                state: SyncState::Live,
+                rows: names
+                    .iter()
+                    .map(|n| IngressRow {
+                        namespace: "wso2".into(),
+                        name: format!("apim-wso2am-all-in-one-{n}-ingress"),
+                        hosts: vec![format!("{n}.wso2.com")],
+                        address: "172.18.0.2".into(),
+                    })
+                    .collect(),
+            })),
+        );
+        let s = text(&a);
+        for n in names {
+            assert!(
+                s.contains(&format!("{n}-ingress")),
+                "{w}×{h}: {n}-ingress not told apart:\n{s}"
+            );
+        }
+        assert!(
+            s.contains("172.18.0.2"),
+            "{w}×{h}: the address is shown:\n{s}"
+        );
+    }
+}

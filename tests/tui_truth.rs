@@ -612,3 +612,54 @@ fn enter_opens_the_review_findings_whole() {
     key(&mut a, KeyCode::Esc);
     assert!(a.modal.is_none());
 }
+
+/// Reopening the wizard after a run that stopped part way shows its trace on the review (the
+/// journal the wizard reads once it opens the profile); a run started here drops it.
+#[test]
+fn an_interrupted_run_is_traced_on_reopening() {
+    let mut a = app_on(true);
+    let read = cmds(kmpilot::tui::init(&mut a));
+    assert!(
+        read.iter()
+            .any(|c| matches!(c, Cmd::ReadJournal { profile } if profile == "quickstart")),
+        "the wizard reads the profile's journal as it opens"
+    );
+    assert!(
+        !text(&a).contains("stopped part way"),
+        "no journal, no trace"
+    );
+    let plan = kmpilot::steps::plan(&a.profile);
+    let mut j = kmpilot::exec::journal::Journal {
+        profile: "quickstart".into(),
+        ..Default::default()
+    };
+    j.record(
+        plan.steps[0].id,
+        &plan.steps[0],
+        kmpilot::exec::journal::Status::Done,
+        None,
+    );
+    j.record(
+        plan.steps[1].id,
+        &plan.steps[1],
+        kmpilot::exec::journal::Status::Failed,
+        Some("boom: the reason".into()),
+    );
+    update(&mut a, Msg::Journal(j.clone()));
+    let shown = text(&a);
+    assert!(
+        shown.contains(&format!("1 of {} steps done", plan.steps.len())),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!(
+            "✗ {} failed: boom: the reason",
+            plan.steps[1].id.as_str()
+        )),
+        "{shown}"
+    );
+    // another profile's journal (a reply for a profile opened before) is not this one's
+    j.profile = "other".into();
+    update(&mut a, Msg::Journal(j));
+    assert!(!text(&a).contains("stopped part way"));
+}

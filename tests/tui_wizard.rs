@@ -1017,9 +1017,18 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     assert_eq!(a.profile.name, "customer");
     assert_eq!(a.profile_path.as_deref(), Some(other.as_path()));
     assert!(!a.dirty(), "a freshly opened profile has nothing unsaved");
+    // the new profile's cluster is checked, and its journal read (an earlier run of it)
+    let Some(Cmd::Batch(cmds)) = &cmd else {
+        panic!("checks and the journal: {cmd:?}")
+    };
     assert!(
-        matches!(cmd, Some(Cmd::Preflight { .. })),
+        cmds.iter().any(|c| matches!(c, Cmd::Preflight { .. })),
         "the new profile's cluster is checked: {cmd:?}"
+    );
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::ReadJournal { profile } if profile == "customer")),
+        "{cmd:?}"
     );
     assert!(screen_text(&a).contains("opened"));
 

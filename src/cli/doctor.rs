@@ -220,6 +220,10 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
         }
     }
     rows.extend(server_endpoint_rows(p, &kube).await);
+    // the profile's hosts file, which need not be the one this machine's resolver reads
+    let kmpilot_block = (p.dns.mode == crate::profile::sections::dns::DnsMode::HostsFile)
+        .then(|| crate::import::live::hosts(&p.dns.hosts_file))
+        .and_then(|f| f.blocks.into_iter().find(|b| b.profile == p.name));
     for host in crate::profile::sections::dns::hostnames(p) {
         let resolved: Vec<String> = (host.as_str(), 443)
             .to_socket_addrs()
@@ -245,20 +249,16 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
                     .unwrap_or_default(),
             })
             .collect();
-        let want = reported.clone();
-        let ok = !resolved.is_empty()
-            && (want.is_empty() || resolved.iter().any(|r| wanted.contains(r)));
-        let detail = match (resolved.is_empty(), want.is_empty()) {
-            (true, _) => "does not resolve: apply the dns step or add it to your DNS".to_string(),
-            (false, true) => format!("resolves to {}", resolved.join(",")),
-            (false, false) => format!("resolves to {} (ingress: {want})", resolved.join(",")),
-        };
-        rows.push(Row {
-            check: "dns".into(),
-            target: host,
-            ok,
-            detail,
-        });
+        let mapped = kmpilot_block
+            .as_ref()
+            .and_then(|b| b.hostnames.contains(&host).then_some(b.address.as_str()));
+        rows.push(dns_row(
+            host,
+            &resolved,
+            &wanted,
+            &reported,
+            mapped.map(|a| (p.dns.hosts_file.as_path(), a)),
+        ));
     }
     let ca = crate::profile::store::state_dir()
         .join("work")
@@ -291,6 +291,64 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
         }
     }
     rows
+}
+
+/// Where `host` points from here: what the resolver answers (`resolved`), against the address
+/// the ingress reports (`reported`, and the addresses it stands for: `wanted`), and kmpilot's
+/// block in the profile's hosts file (`mapped`: the file and the address it gives the name).
+/// A block in a file the resolver does not read (a test's or a container's hosts file) is
+/// what the profile asked for, so it passes, and the row says who sees it.
+fn dns_row(
+    host: String,
+    resolved: &[String],
+    wanted: &[String],
+    reported: &str,
+    mapped: Option<(&Path, &str)>,
+) -> Row {
+    let row = |ok: bool, detail: String| Row {
+        check: "dns".into(),
+        target: host.clone(),
+        ok,
+        detail,
+    };
+    let agrees = |addr: &str| reported.is_empty() || reported.split(',').any(|r| r == addr);
+    if let Some((file, addr)) = mapped {
+        if !agrees(addr) {
+            return row(
+                false,
+                format!(
+                    "kmpilot's block in {} maps it to {addr}, the ingress reports {reported}: apply the dns step again",
+                    file.display()
+                ),
+            );
+        }
+        if resolved.is_empty() {
+            return if file == Path::new("/etc/hosts") {
+                row(
+                    false,
+                    format!(
+                        "/etc/hosts maps it to {addr} but the resolver does not answer for it: check /etc/nsswitch.conf"
+                    ),
+                )
+            } else {
+                row(
+                    true,
+                    format!(
+                        "mapped to {addr} in {} (the profile's hosts file); this machine's resolver does not read that file, only what reads it sees the name",
+                        file.display()
+                    ),
+                )
+            };
+        }
+    }
+    let ok = !resolved.is_empty()
+        && (reported.is_empty() || resolved.iter().any(|r| wanted.contains(r)));
+    let detail = match (resolved.is_empty(), reported.is_empty()) {
+        (true, _) => "does not resolve: apply the dns step or add it to your DNS".to_string(),
+        (false, true) => format!("resolves to {}", resolved.join(",")),
+        (false, false) => format!("resolves to {} (ingress: {reported})", resolved.join(",")),
+    };
+    row(ok, detail)
 }
 
 /// One row per endpoint a pod calls server to server: every key-manager endpoint API-M calls
@@ -327,4 +385,71 @@ async fn server_endpoint_rows(p: &crate::profile::Profile, kube: &Kube) -> Vec<R
         });
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    /// The profile's hosts file is where the dns step wrote the name: a block there counts,
+    /// and the row says whether the resolver sees it.
+    #[test]
+    fn a_name_kmpilot_mapped_in_the_profiles_hosts_file_is_found_there() {
+        let f = Path::new("/tmp/kmpilot-hosts");
+        let r = dns_row(
+            "am.local".into(),
+            &[],
+            &v(&["10.0.0.5"]),
+            "10.0.0.5",
+            Some((f, "10.0.0.5")),
+        );
+        assert!(r.ok, "{}", r.detail);
+        assert!(r.detail.contains("/tmp/kmpilot-hosts"), "{}", r.detail);
+        assert!(r.detail.contains("does not read that file"), "{}", r.detail);
+
+        // the ingress moved: the block is stale
+        let r = dns_row(
+            "am.local".into(),
+            &[],
+            &v(&["10.0.0.6"]),
+            "10.0.0.6",
+            Some((f, "10.0.0.5")),
+        );
+        assert!(!r.ok);
+        assert!(
+            r.detail.contains("apply the dns step again"),
+            "{}",
+            r.detail
+        );
+
+        // in /etc/hosts but unanswered: the resolver is the problem, not the file
+        let r = dns_row(
+            "am.local".into(),
+            &[],
+            &[],
+            "",
+            Some((Path::new("/etc/hosts"), "10.0.0.5")),
+        );
+        assert!(!r.ok);
+        assert!(r.detail.contains("nsswitch"), "{}", r.detail);
+
+        // no block and no answer: as before
+        let r = dns_row("am.local".into(), &[], &[], "10.0.0.5", None);
+        assert!(!r.ok);
+        assert!(r.detail.starts_with("does not resolve"), "{}", r.detail);
+
+        // the resolver agrees with the ingress
+        let r = dns_row(
+            "am.local".into(),
+            &v(&["10.0.0.5"]),
+            &v(&["10.0.0.5"]),
+            "10.0.0.5",
+            None,
+        );
+        assert!(r.ok, "{}", r.detail);
+    }
 }

@@ -103,9 +103,60 @@ impl Journal {
     }
 }
 
+/// What an earlier run of this profile left unfinished, as its journal tells it: the wizard
+/// shows it on reopening so an interrupted or failed run is not forgotten.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfinished {
+    /// The plan's steps an earlier run finished.
+    pub done: usize,
+    pub total: usize,
+    /// Steps whose last outcome was a failure, with the first line of its error.
+    pub failed: Vec<(String, String)>,
+    /// The plan's steps no run has recorded yet.
+    pub not_reached: Vec<String>,
+    /// When the last recorded step ended (seconds since the Unix epoch).
+    pub last_at: u64,
+}
+
+impl Journal {
+    /// `None` when nothing ran yet or every step of `plan` is recorded done.
+    pub fn unfinished(&self, plan: &crate::plan::Plan) -> Option<Unfinished> {
+        if self.steps.is_empty() {
+            return None;
+        }
+        let mut u = Unfinished {
+            done: 0,
+            total: plan.steps.len(),
+            failed: Vec::new(),
+            not_reached: Vec::new(),
+            last_at: self
+                .steps
+                .values()
+                .map(|r| r.finished_at)
+                .max()
+                .unwrap_or(0),
+        };
+        for s in &plan.steps {
+            match self.steps.get(s.id.as_str()) {
+                Some(r) if r.status == Status::Done => u.done += 1,
+                Some(r) => u.failed.push((
+                    s.id.as_str().to_string(),
+                    r.error
+                        .as_deref()
+                        .and_then(|e| e.lines().next())
+                        .unwrap_or("no error recorded")
+                        .to_string(),
+                )),
+                None => u.not_reached.push(s.id.as_str().to_string()),
+            }
+        }
+        (u.done < u.total).then_some(u)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fingerprint;
+    use super::{Journal, Status, fingerprint};
     use crate::plan::{Action, Step, StepId};
 
     #[test]
@@ -123,5 +174,39 @@ mod tests {
         let mut changed = step.clone();
         changed.actions.pop();
         assert_ne!(fingerprint(&step), fingerprint(&changed));
+    }
+
+    /// A run that stopped part way is told on reopening: what finished, what failed and
+    /// why, what it never reached; a run that finished everything is not.
+    #[test]
+    fn an_unfinished_run_is_traced_from_the_journal() {
+        let plan = crate::steps::plan(&crate::profile::Profile::quickstart("lab"));
+        let mut j = Journal {
+            profile: "lab".into(),
+            ..Default::default()
+        };
+        assert_eq!(j.unfinished(&plan), None, "nothing ran yet");
+        let (first, second) = (&plan.steps[0], &plan.steps[1]);
+        j.record(first.id, first, Status::Done, None);
+        j.record(
+            second.id,
+            second,
+            Status::Failed,
+            Some("helm: timed out\nmore".into()),
+        );
+        let u = j.unfinished(&plan).expect("unfinished");
+        assert_eq!((u.done, u.total), (1, plan.steps.len()));
+        assert_eq!(
+            u.failed,
+            vec![(
+                second.id.as_str().to_string(),
+                "helm: timed out".to_string()
+            )]
+        );
+        assert_eq!(u.not_reached.len(), plan.steps.len() - 2);
+        for s in &plan.steps {
+            j.record(s.id, s, Status::Done, None);
+        }
+        assert_eq!(j.unfinished(&plan), None, "a finished run leaves no trace");
     }
 }

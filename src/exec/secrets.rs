@@ -183,6 +183,24 @@ pub fn what_is(u: &SecretUse) -> String {
     }
 }
 
+/// Why a reference has no value in a command that asks nobody (`diff`, `verify`): what is
+/// missing, and how to give it. A `prompt: true` secret never reads the environment, so
+/// naming the runbook's variable would send people to export one that nothing reads.
+pub fn unavailable(r: &SecretRef, var: &str) -> String {
+    match r {
+        SecretRef::Env(v) => format!("${v} is not set"),
+        SecretRef::File(p) => format!("the secret file {} cannot be read", p.display()),
+        SecretRef::Prompt(_) => format!(
+            "{} is `prompt: true` and this command asks nobody (give it as {{env: VAR}} or {{file: PATH}} to compare it)",
+            what_is(&SecretUse {
+                var: var.to_string(),
+                secret: r.clone(),
+            })
+        ),
+        SecretRef::Literal(_) => "a literal secret (always available)".into(),
+    }
+}
+
 /// Asks on the controlling terminal without echo.
 pub struct TerminalPrompter;
 
@@ -263,6 +281,25 @@ mod tests {
             Secrets::resolve(&prompt, dir.path(), None),
             Err(SecretError::NoTerminal { .. })
         ));
+    }
+
+    /// `diff` on a `prompt: true` secret says why it cannot compare it and how to let it,
+    /// never "$KEYSTORE_PASSWORD is not available" (exporting that changes nothing).
+    #[test]
+    fn why_a_secret_is_unavailable_names_what_would_help() {
+        let prompt = unavailable(&SecretRef::Prompt(true), "KEYSTORE_PASSWORD");
+        assert!(
+            prompt.starts_with("the keystore password (keystores.storePassword) is `prompt: true`")
+        );
+        assert!(prompt.contains("{env: VAR}"));
+        assert!(!prompt.contains('$'));
+        assert_eq!(
+            unavailable(&SecretRef::env("MY_PW"), "MY_PW"),
+            "$MY_PW is not set"
+        );
+        assert!(
+            unavailable(&SecretRef::File("pw.txt".into()), "X").contains("pw.txt cannot be read")
+        );
     }
 
     /// A `prompt: true` secret is asked for, and named in errors, as what it is, not as an

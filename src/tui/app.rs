@@ -172,6 +172,11 @@ pub struct App {
     /// The review's background verification of the rendered charts.
     pub review_verify: super::review_verify::ReviewVerify,
     pub review_diff: super::review_diff::ReviewDiff,
+    /// What earlier runs of this profile recorded (read once the wizard opens the profile);
+    /// dropped when a run starts here, whose own screen then tells the story.
+    pub journal: Option<crate::exec::journal::Journal>,
+    /// An earlier run that stopped part way, against the review's plan.
+    pub earlier_run: Option<crate::exec::journal::Unfinished>,
     pub run: RunState,
     pub now: Instant,
     /// Wall clock for pod ages, seconds since the epoch.
@@ -259,6 +264,8 @@ impl App {
             review: ReviewState::default(),
             review_verify: Default::default(),
             review_diff: Default::default(),
+            journal: None,
+            earlier_run: None,
             run: RunState::default(),
             now: outside.now,
             wall: outside.wall,
@@ -319,6 +326,7 @@ impl App {
     pub fn refresh_review(&mut self) {
         let plan = Arc::new(crate::steps::plan(&self.profile));
         let keep = self.review.selected;
+        self.earlier_run = self.journal.as_ref().and_then(|j| j.unfinished(&plan));
         self.review = ReviewState::build(plan);
         if keep < self.review.rows.len() && keep > 0 {
             self.review.selected = keep;

@@ -76,6 +76,8 @@ pub fn start_run(app: &mut App, resume: bool) -> Option<Cmd> {
 pub fn begin_run(app: &mut App, plan: std::sync::Arc<crate::plan::Plan>, resume: bool) -> Cmd {
     app.run.begin(plan.clone(), app.now);
     app.screen = Screen::Run;
+    app.journal = None;
+    app.earlier_run = None;
     Cmd::StartRun {
         profile: Box::new(app.profile.clone()),
         plan,

@@ -83,12 +83,27 @@ pub fn run(area: Rect) -> RunLayout {
     let sw = if area.width >= 100 { 33 } else { 28 };
     let [steps, right] =
         Layout::horizontal([Constraint::Length(sw), Constraint::Min(1)]).areas(body);
-    let [log, pods, ingresses] = Layout::vertical([
-        Constraint::Percentage(42),
-        Constraint::Percentage(35),
-        Constraint::Percentage(23),
-    ])
-    .areas(right);
+    // below 40 rows, percentages leave the ingress pane two or three rows for the four
+    // ingresses a deployment has: it gets four, the pods as many on a short terminal
+    // (80×24), and the log the rest
+    let panes = match area.height {
+        0..30 => [
+            Constraint::Fill(1),
+            Constraint::Length(7),
+            Constraint::Length(7),
+        ],
+        30..40 => [
+            Constraint::Fill(1),
+            Constraint::Percentage(35),
+            Constraint::Length(7),
+        ],
+        _ => [
+            Constraint::Percentage(42),
+            Constraint::Percentage(35),
+            Constraint::Percentage(23),
+        ],
+    };
+    let [log, pods, ingresses] = Layout::vertical(panes).areas(right);
     RunLayout {
         title,
         steps,

@@ -32,6 +32,7 @@ pub mod private_jet_clusters;
 pub mod queued_dialog;
 pub mod quit_guard;
 pub mod review_diff;
+pub mod review_journal;
 pub mod review_nav;
 pub mod review_pane;
 pub mod review_state;
@@ -99,10 +100,21 @@ pub fn new_app(opts: TuiOptions, no_color: bool) -> App {
 /// What the wizard does as soon as it is on screen: check the prerequisites when it opens
 /// on the Cluster step.
 pub fn init(app: &mut App) -> Option<Cmd> {
-    let target = target::ask(app, true);
-    match (update::start_checks(app, false), target) {
-        (Some(c), Some(t)) => Some(Cmd::Batch(vec![c, t])),
-        (c, t) => c.or(t),
+    let cmds: Vec<Cmd> = [
+        update::start_checks(app, false),
+        target::ask(app, true),
+        Some(read_journal(app)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Some(Cmd::Batch(cmds))
+}
+
+/// Reading what earlier runs of the app's profile left (shown on the review).
+pub fn read_journal(app: &App) -> Cmd {
+    Cmd::ReadJournal {
+        profile: app.profile.name.clone(),
     }
 }
 
@@ -179,6 +191,14 @@ fn perform(
                     crate::profile::store::remember_last(&path);
                 }
                 let _ = tx.send(Msg::tagged(epoch, msg));
+            });
+        }
+        Cmd::ReadJournal { profile } => {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let state_dir = crate::profile::store::state_dir();
+                let j = crate::exec::journal::Journal::load(&state_dir, &profile);
+                let _ = tx.send(Msg::tagged(epoch, Msg::Journal(j)));
             });
         }
         Cmd::ListProfiles => {

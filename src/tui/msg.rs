@@ -65,6 +65,8 @@ pub enum Msg {
     Contexts(Result<crate::kube::KubeContexts, String>),
     /// The outcome of `Cmd::ListProfiles`.
     ProfileList(Result<Vec<super::open_profile::Entry>, String>),
+    /// The outcome of `Cmd::ReadJournal`: what earlier runs of the profile recorded.
+    Journal(crate::exec::journal::Journal),
     /// The outcome of `Cmd::OpenProfile`.
     Opened(Result<(PathBuf, Box<Profile>), String>),
     /// The executor needs a `prompt: true` secret.
@@ -99,6 +101,11 @@ pub enum Cmd {
         profile_path: Option<PathBuf>,
         /// Skip the steps the journal records as done (and unchanged since).
         resume: bool,
+    },
+    /// Read the profile's journal (what earlier runs finished), so the review can tell of a
+    /// run that stopped part way.
+    ReadJournal {
+        profile: String,
     },
     /// After `StepFailed`: run the failed step again and go on.
     Retry(StepId),

@@ -66,7 +66,13 @@ pub fn review_list(app: &App, f: &mut Frame, list: Rect, detail: Rect) {
     f.render_widget(Paragraph::new(lines), list);
     // the verification's findings next to the plan, above the preview
     let w = detail.width as usize;
-    let mut found = super::review_verify::lines(&app.review_verify, &app.theme, w, app.wall);
+    let mut found = super::review_journal::lines(app.earlier_run.as_ref(), &app.theme, w, app.wall);
+    found.extend(super::review_verify::lines(
+        &app.review_verify,
+        &app.theme,
+        w,
+        app.wall,
+    ));
     found.extend(super::review_diff::lines(
         &app.review_diff,
         &app.theme,

@@ -264,11 +264,19 @@ pub fn ingress_pane(app: &App, f: &mut Frame, r: Rect) {
         .run
         .ingresses_scroll
         .min(ing.rows.len().saturating_sub(h));
+    // name and address columns as wide as they need, up to a share of the pane; the hosts
+    // take the rest (inside the borders, less the two column gaps)
+    let inner = r.width.saturating_sub(4) as usize;
+    let longest = |f: &dyn Fn(&crate::kube::snapshot::IngressRow) -> usize| {
+        ing.rows.iter().map(f).max().unwrap_or(0)
+    };
+    let name_w = longest(&|i| i.name.chars().count()).clamp(12, inner * 2 / 5);
+    let addr_w = longest(&|i| i.address.chars().count().max(9)).clamp(9, inner / 4);
     let rows: Vec<Row> = ing.rows[start..(start + h).min(ing.rows.len())]
         .iter()
         .map(|i| {
             Row::new(vec![
-                Cell::from(i.name.as_str()),
+                Cell::from(super::widgets::keep_end(&i.name, name_w)),
                 Cell::from(i.hosts.join(",")),
                 Cell::from(if i.address.is_empty() {
                     Span::styled("<pending>", t.warn())
@@ -282,9 +290,9 @@ pub fn ingress_pane(app: &App, f: &mut Frame, r: Rect) {
     let table = Table::new(
         rows,
         [
-            Constraint::Percentage(32),
-            Constraint::Percentage(46),
-            Constraint::Percentage(22),
+            Constraint::Length(name_w as u16),
+            Constraint::Fill(1),
+            Constraint::Length(addr_w as u16),
         ],
     )
     .header(Row::new(["NAME", "HOSTS", "ADDRESS"]).style(t.dim()))

@@ -197,14 +197,20 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             None
         }
         // the outcome of `Cmd::OpenProfile`: the wizard starts over on the new profile
-        Msg::Opened(r) => {
-            match r {
-                Ok((path, profile)) => {
-                    app.start_over(*profile, path.clone());
-                    app.status = Some((format!("opened {}", path.display()), false));
-                }
-                Err(e) => app.status = Some((format!("not opened: {e}"), true)),
+        Msg::Opened(r) => match r {
+            Ok((path, profile)) => {
+                app.start_over(*profile, path.clone());
+                app.status = Some((format!("opened {}", path.display()), false));
+                Some(super::read_journal(app))
             }
+            Err(e) => {
+                app.status = Some((format!("not opened: {e}"), true));
+                None
+            }
+        },
+        Msg::Journal(j) => {
+            app.journal = (j.profile == app.profile.name).then_some(j);
+            app.refresh_review();
             None
         }
         // queued: `queued_dialog::show_next` opens it now or after the dialog in its way

@@ -59,6 +59,18 @@ pub fn pick_row(t: &Theme, selected: bool, name: &str, w: usize, about: &str) ->
     }
 }
 
+/// `name` fitted into `width` columns keeping its end: resources of one release share a long
+/// prefix (`apim-wso2am-all-in-one-…`) and differ at the end (`am-ingress`,
+/// `gateway-ingress`), so cutting the end would make them all look the same.
+pub fn keep_end(name: &str, width: usize) -> String {
+    let n = name.chars().count();
+    if n <= width || width == 0 {
+        return name.to_string();
+    }
+    let tail: String = name.chars().skip(n - (width - 1)).collect();
+    format!("…{tail}")
+}
+
 pub fn key_line<'a>(t: &Theme, keys: &[(&'a str, &'a str)]) -> Line<'a> {
     let mut spans = Vec::new();
     for (i, (k, w)) in keys.iter().enumerate() {

@@ -141,8 +141,8 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, c: &Command) -> Item {
             item.change = Change::NotCompared;
         }
         notes.push(format!(
-            "secret values not compared: {} not available here",
-            missing.join(", ")
+            "secret values not compared: {}",
+            missing.join("; ")
         ));
     }
     if !notes.is_empty() {
@@ -151,16 +151,16 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, c: &Command) -> Item {
     item
 }
 
-/// The variables of the secret values that could not be resolved here (named once each).
+/// Why each secret value could not be resolved here (each reason once).
 fn unavailable(ctx: &Ctx<'_>, c: &Command) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for e in c.stdin.iter().flat_map(|o| &o.entries) {
         let r = match &e.value {
             SecretValue::Ref(r) | SecretValue::VaultEncrypted { secret: r, .. } => r,
         };
-        let var = format!("${}", e.shell_var);
-        if ctx.secrets.get(r, &e.shell_var).is_none() && !out.contains(&var) {
-            out.push(var);
+        let why = crate::exec::secrets::unavailable(r, &e.shell_var);
+        if ctx.secrets.get(r, &e.shell_var).is_none() && !out.contains(&why) {
+            out.push(why);
         }
     }
     out

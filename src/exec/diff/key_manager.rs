@@ -16,8 +16,13 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, r: &Registration) -> Item {
     let what = format!("key manager {} at {}", r.name, r.key_managers_url);
     let admin = crate::exec::http_actions::admin_password(ctx.secrets, r).map(str::to_string);
     let Some(admin) = admin else {
-        return Item::new(KIND, what, Change::NotCompared)
-            .detail("the API-M admin password is not available here (set its variable)");
+        return Item::new(KIND, what, Change::NotCompared).detail(format!(
+            "the API-M admin password is not available: {}",
+            crate::exec::secrets::unavailable(
+                &r.admin.password,
+                r.admin.password.shell_var("APIM_ADMIN_PASSWORD")
+            )
+        ));
     };
     let connector = crate::exec::http_actions::connector_password(ctx.secrets, r)
         .map(|p| super::digest(p.as_bytes()));

@@ -26,7 +26,7 @@ fn desired(ctx: &Ctx<'_>, src: &SecretSource, ks: &KeystoreState) -> Desired {
         SecretSource::Plain(v) => Desired::Value(super::digest(v.as_bytes())),
         SecretSource::Ref { secret, shell_var } => match ctx.secrets.get(secret, shell_var) {
             Some(v) => Desired::Value(super::digest(v.as_bytes())),
-            None => Desired::Unknown(format!("${shell_var} ({secret}) is not available here")),
+            None => Desired::Unknown(crate::exec::secrets::unavailable(secret, shell_var)),
         },
         SecretSource::WorkFile(_) if ks.unknown => {
             Desired::Unknown("the keystore password is not available here".into())
