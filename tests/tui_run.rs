@@ -10,7 +10,7 @@ use kmpilot::kube::snapshot::{IngressRow, PodRow, Snapshot, SyncState, WatchUpda
 use kmpilot::plan::StepId;
 use kmpilot::profile::load;
 use kmpilot::tui::app::{App, Modal, Screen, WizardStep};
-use kmpilot::tui::run_state::StepRun;
+use kmpilot::tui::state::run_state::StepRun;
 use kmpilot::tui::{Cmd, Msg, TuiOptions, new_app, update, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -362,7 +362,7 @@ fn ten_thousand_pods_render_only_visible_rows() {
     );
     assert_eq!(shown, visible, "exactly one screen of rows is drawn");
     // scrolling to the end shows the last pod
-    a.run.pane = Some(kmpilot::tui::run_state::Pane::Pods);
+    a.run.pane = Some(kmpilot::tui::state::run_state::Pane::Pods);
     key(&mut a, KeyCode::End);
     let s = text(&a);
     assert!(s.contains("apim-wso2am-all-in-one-09999"));
@@ -469,7 +469,7 @@ fn typ(app: &mut App, s: &str) {
 
 #[test]
 fn prompt_secrets_are_asked_masked_and_handed_to_the_executor() {
-    use kmpilot::tui::secret_prompt::SecretQuestion;
+    use kmpilot::tui::dialogs::secret_prompt::SecretQuestion;
     let mut a = running_app();
     let (q1, mut rx1) = SecretQuestion::new("KEYSTORE_PASSWORD");
     let (q2, mut rx2) = SecretQuestion::new("APIM_ADMIN_PASSWORD");
@@ -659,7 +659,7 @@ fn the_sudo_question_shows_the_command_and_takes_the_password_masked() {
     assert!(a.modal.is_none());
 
     // asked again, Esc is a no
-    let (asked, mut reply) = kmpilot::tui::ask_dialog::Asked::new(q);
+    let (asked, mut reply) = kmpilot::tui::dialogs::ask_dialog::Asked::new(q);
     update(&mut a, Msg::Ask(asked));
     perform_reply(key(&mut a, KeyCode::Esc));
     assert!(matches!(reply.try_recv().unwrap(), Reply::No));
@@ -670,7 +670,7 @@ fn the_sudo_question_shows_the_command_and_takes_the_password_masked() {
 #[test]
 fn the_release_recovery_question_is_a_plain_yes_or_no() {
     use kmpilot::exec::ask::{AskKind, Question, Reply};
-    use kmpilot::tui::ask_dialog::Asked;
+    use kmpilot::tui::dialogs::ask_dialog::Asked;
     let q = Question {
         kind: AskKind::RecoverRelease,
         title: "Helm release is is stuck in pending-install".into(),
@@ -758,7 +758,7 @@ fn a_failure_beside_a_running_step_waits_for_the_run_to_end() {
 #[test]
 fn two_steps_asking_at_once_get_one_dialog_after_the_other() {
     use kmpilot::exec::ask::{AskKind, Question, Reply};
-    use kmpilot::tui::ask_dialog::Asked;
+    use kmpilot::tui::dialogs::ask_dialog::Asked;
     let q = |release: &str| Question {
         kind: AskKind::RecoverRelease,
         title: format!("Helm release {release} is stuck in pending-install"),

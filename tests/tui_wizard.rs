@@ -956,7 +956,7 @@ fn registry_credentials_appear_with_a_user() {
 
 #[test]
 fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
-    use kmpilot::tui::open_profile::Entry;
+    use kmpilot::tui::dialogs::open_profile::Entry;
     let dir = tempfile::tempdir().unwrap();
     let other = dir.path().join("customer.yaml");
     let mut p = load::from_path(&quickstart_path(), kmpilot::steps::validate)
@@ -1012,7 +1012,7 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     };
     assert_eq!(path, other);
     // the event loop reads it (open_profile::read) and reports back
-    let read = kmpilot::tui::open_profile::read(path.clone());
+    let read = kmpilot::tui::dialogs::open_profile::read(path.clone());
     let cmd = update(&mut a, Msg::Opened(read));
     assert_eq!(a.profile.name, "customer");
     assert_eq!(a.profile_path.as_deref(), Some(other.as_path()));
@@ -1078,7 +1078,7 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     let Some(Cmd::OpenProfile { path }) = key(&mut a, KeyCode::Enter) else {
         panic!("Enter on a typed path opens it")
     };
-    let read = kmpilot::tui::open_profile::read(path.clone());
+    let read = kmpilot::tui::dialogs::open_profile::read(path.clone());
     update(&mut a, Msg::Opened(read));
     assert_eq!(a.profile.name, "customer");
     let s = screen_text(&a);

@@ -6,17 +6,17 @@ use std::time::{Instant, SystemTime};
 
 use ratatui_textarea::TextArea;
 
-pub use super::multiline_editor::MultiLineEditor;
-use super::review_state::ReviewState;
-use super::run_state::{RunState, StepRun};
-pub use super::secret_editor::{SecretEditor, SecretSource};
-use super::theme::Theme;
 use crate::plan::StepId;
 use crate::profile::Profile;
 use crate::profile::diagnostics::{Issue, Severity};
 use crate::profile::yaml_tree::Seg;
 use crate::steps::form::Field;
 use crate::steps::registry::STEPS;
+pub use crate::tui::dialogs::multiline_editor::MultiLineEditor;
+pub use crate::tui::dialogs::secret_editor::{SecretEditor, SecretSource};
+use crate::tui::state::review_state::ReviewState;
+use crate::tui::state::run_state::{RunState, StepRun};
+use crate::tui::widgets::theme::Theme;
 
 /// The wizard's steps: the deployment steps in the registry's order
 /// (`steps::registry::STEPS`), then Review & run.
@@ -127,17 +127,17 @@ pub enum Modal {
     /// Typing a log search.
     Search(TextArea<'static>),
     /// Ctrl-O: another profile.
-    Open(super::open_profile::OpenDialog),
+    Open(crate::tui::dialogs::open_profile::OpenDialog),
     /// The executor asks for a `prompt: true` secret.
-    SecretPrompt(super::secret_prompt::SecretPrompt),
+    SecretPrompt(crate::tui::dialogs::secret_prompt::SecretPrompt),
     /// The executor asks whether to go on (`exec::ask`).
-    Ask(super::ask_dialog::AskDialog),
+    Ask(crate::tui::dialogs::ask_dialog::AskDialog),
     /// Choosing a kubeconfig context for a context field.
-    ContextPicker(super::context_picker::ContextPicker),
+    ContextPicker(crate::tui::dialogs::context_picker::ContextPicker),
     /// `X`: destroy what kmpilot created (the profile's name typed to confirm).
-    Destroy(super::destroy_dialog::DestroyDialog),
+    Destroy(crate::tui::dialogs::destroy_dialog::DestroyDialog),
     /// Enter: what a pane cuts to fit, whole; `l`/`d`/`e`: a pod's logs, description, events.
-    Detail(super::detail::Detail),
+    Detail(crate::tui::dialogs::detail::Detail),
 }
 
 pub struct App {
@@ -162,7 +162,7 @@ pub struct App {
     pub modal: Option<Modal>,
     pub status: Option<(String, bool)>,
     /// The Cluster step's live checks.
-    pub preflight: super::cluster_step::Preflight,
+    pub preflight: crate::tui::state::cluster_step::Preflight,
     /// The last discovery of the key-manager step, kept until the user adopts it (A).
     pub discovered: Option<crate::http::Discovered>,
     pub theme: Theme,
@@ -170,8 +170,8 @@ pub struct App {
     pub screen: Screen,
     pub review: ReviewState,
     /// The review's background verification of the rendered charts.
-    pub review_verify: super::review_verify::ReviewVerify,
-    pub review_diff: super::review_diff::ReviewDiff,
+    pub review_verify: crate::tui::state::review_verify::ReviewVerify,
+    pub review_diff: crate::tui::state::review_diff::ReviewDiff,
     /// What earlier runs of this profile recorded (read once the wizard opens the profile);
     /// dropped when a run starts here, whose own screen then tells the story.
     pub journal: Option<crate::exec::journal::Journal>,
@@ -190,7 +190,7 @@ pub struct App {
     pub store_dir: PathBuf,
     /// The cluster a run would change, as the kubeconfig said when last read (the header and
     /// every confirmation name it).
-    pub target: super::target_state::TargetFollow,
+    pub target: crate::tui::target_state::TargetFollow,
     /// The environment variables set in this process (names only, read once by the loop).
     pub env_names: Arc<std::collections::BTreeSet<String>>,
 }
@@ -433,14 +433,14 @@ impl App {
     /// The target as the header and the confirmations write it.
     pub fn target_line(&self) -> String {
         self.target.line(
-            &super::target_state::key_of(&self.profile),
+            &crate::tui::target_state::key_of(&self.profile),
             &self.profile.cluster.namespace,
         )
     }
 
     /// The PrivateJet cluster index of the focused field, if any.
     pub fn focused_cluster(&self) -> Option<usize> {
-        super::private_jet_clusters::cluster_of(self.fields.get(self.field)?)
+        crate::tui::dialogs::private_jet_clusters::cluster_of(self.fields.get(self.field)?)
     }
 }
 
@@ -452,7 +452,7 @@ pub enum FormLine {
     /// Field index, issue index within `App::issues`.
     Issue(usize, usize),
     /// The Cluster step's live prerequisite results, below its fields.
-    Check(super::cluster_step::CheckLine),
+    Check(crate::tui::state::cluster_step::CheckLine),
 }
 
 pub fn form_lines(app: &App) -> Vec<FormLine> {
@@ -470,7 +470,7 @@ pub fn form_lines(app: &App) -> Vec<FormLine> {
     }
     if app.wizard_step() == WizardStep::Step(StepId::Prerequisites) {
         out.extend(
-            super::cluster_step::check_lines(&app.preflight, app.size)
+            crate::tui::state::cluster_step::check_lines(&app.preflight, app.size)
                 .into_iter()
                 .map(FormLine::Check),
         );

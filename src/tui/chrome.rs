@@ -7,8 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, StepStatus};
-use super::theme::Theme;
+use crate::tui::app::{App, StepStatus};
+use crate::tui::widgets::theme::Theme;
 
 pub fn title_bar(app: &App, f: &mut Frame, r: Rect, what: &str) {
     let t = &app.theme;

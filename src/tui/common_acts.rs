@@ -2,10 +2,10 @@
 //! run, start typing into a field, jump to a log match. Kept apart from the routers
 //! (`update.rs`, `modal_keys.rs`) so that both use it without importing each other.
 
-use super::app::{App, InlineEdit, Modal, Screen};
-use super::msg::Cmd;
-use super::run_nav;
-use super::text_input::single_line;
+use crate::tui::app::{App, InlineEdit, Modal, Screen};
+use crate::tui::msg::Cmd;
+use crate::tui::screens::run_nav;
+use crate::tui::widgets::text_input::single_line;
 
 /// Quits, or asks first when that would lose unsaved changes or abort a run.
 pub fn request_quit(app: &mut App) -> Option<Cmd> {
@@ -103,11 +103,13 @@ mod tests {
 
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-    use super::super::msg::{Cmd, Msg};
-    use super::super::run_state::StepRun;
-    use super::super::{TuiOptions, new_app, update};
     use crate::exec::events::Event;
     use crate::plan::StepId;
+    use crate::tui::TuiOptions;
+    use crate::tui::msg::{Cmd, Msg};
+    use crate::tui::new_app;
+    use crate::tui::state::run_state::StepRun;
+    use crate::tui::update;
 
     /// `update` reads no clock: a run started by a key, and a step started by an executor
     /// event, are timed from the clock the loop sent last (`Msg::Tick`).

@@ -4,9 +4,9 @@
 
 use ratatui::text::{Line, Span};
 
-use super::app::{App, Screen};
-use super::detail::{Detail, open};
-use super::review_state::ReviewRow;
+use crate::tui::app::{App, Screen};
+use crate::tui::dialogs::detail::{Detail, open};
+use crate::tui::state::review_state::ReviewRow;
 
 /// How many log lines the details view takes (from the top of the view down).
 const LOG_LINES: usize = 2_000;
@@ -40,14 +40,15 @@ fn review(app: &App) -> Detail {
         lines.push(Line::from(""));
     }
     lines.push(Line::from(Span::styled("Verification", t.title())));
-    let verified = super::review_verify::lines(&app.review_verify, t, usize::MAX, app.wall);
+    let verified =
+        crate::tui::state::review_verify::lines(&app.review_verify, t, usize::MAX, app.wall);
     if verified.is_empty() {
         lines.push(Line::from(Span::styled("not run yet", t.dim())));
     }
     lines.extend(verified);
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("Live cluster", t.title())));
-    let diff = super::review_diff::whole(&app.review_diff, t, app.wall);
+    let diff = crate::tui::state::review_diff::whole(&app.review_diff, t, app.wall);
     if diff.is_empty() {
         let why = match app
             .review_diff
@@ -66,7 +67,7 @@ fn review(app: &App) -> Detail {
 
 fn log(app: &App) -> Detail {
     let t = &app.theme;
-    let height = super::layout::run(ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1))
+    let height = crate::tui::layout::run(ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1))
         .log
         .height
         .saturating_sub(2) as usize;

@@ -10,10 +10,10 @@ use std::sync::{Arc, Mutex};
 use kmpilot_keystore::Secret;
 use tokio::sync::mpsc;
 
-use super::ask_dialog::Asked;
-use super::msg::Msg;
-use super::secret_prompt::SecretQuestion;
 use crate::exec::ask::{Asker, Question, Reply};
+use crate::tui::dialogs::ask_dialog::Asked;
+use crate::tui::dialogs::secret_prompt::SecretQuestion;
+use crate::tui::msg::Msg;
 
 /// The executor's prompter inside the wizard.
 pub struct WizardPrompter {

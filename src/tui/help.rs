@@ -7,17 +7,20 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::keys;
-use super::theme::Theme;
-use super::widgets::{block, centered};
+use crate::tui::keys;
+use crate::tui::widgets::blocks::{block, centered};
+use crate::tui::widgets::theme::Theme;
 
 /// The dialogs' keys, as each dialog lists them under itself.
 fn dialog_sections() -> Vec<(&'static str, &'static [(&'static str, &'static str)])> {
     vec![
-        ("Secret editor", super::secret_editor::KEYS),
-        ("Multi-line editor", super::multiline_editor::KEYS),
-        ("Run the plan", super::confirm_run::KEYS),
-        ("A failed step", super::step_failed::KEYS),
+        ("Secret editor", crate::tui::dialogs::secret_editor::KEYS),
+        (
+            "Multi-line editor",
+            crate::tui::dialogs::multiline_editor::KEYS,
+        ),
+        ("Run the plan", crate::tui::dialogs::confirm_run::KEYS),
+        ("A failed step", crate::tui::dialogs::step_failed::KEYS),
     ]
 }
 
@@ -29,7 +32,7 @@ const KEYS_W: usize = 24;
 fn lines(t: &Theme, width: usize) -> Vec<Line<'static>> {
     let text_w = width.saturating_sub(KEYS_W).max(16);
     let row = |keys: String, what: &str| -> Vec<Line<'static>> {
-        super::cluster_step::wrap(what, text_w)
+        crate::tui::state::cluster_step::wrap(what, text_w)
             .into_iter()
             .enumerate()
             .map(|(i, piece)| {

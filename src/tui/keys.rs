@@ -10,8 +10,8 @@
 use crate::plan::StepId;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, Focus, Screen, WizardStep};
 use crate::steps::form::Kind;
+use crate::tui::app::{App, Focus, Screen, WizardStep};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,7 +313,8 @@ pub fn available(app: &App, act: Act) -> bool {
         Act::Summary => app.run.finished.is_some() && app.run.failed.is_none(),
         Act::Decide => app.run.failed.is_some() && app.run.finished.is_some(),
         Act::PodLogs | Act::PodDescribe | Act::PodEvents => {
-            app.run.pane == Some(super::run_state::Pane::Pods) && !app.run.pods.rows.is_empty()
+            app.run.pane == Some(crate::tui::state::run_state::Pane::Pods)
+                && !app.run.pods.rows.is_empty()
         }
         _ => true,
     }
@@ -349,16 +350,16 @@ pub fn lookup(app: &App, scope: Scope, k: &KeyEvent) -> Option<Act> {
 /// The keys of the dialog in front, for the hint bar (the bar must not offer the screen's
 /// keys behind it: they do not reach it).
 fn dialog_hints(app: &App) -> Option<Vec<(&'static str, &'static str)>> {
-    use super::app::Modal;
+    use crate::tui::app::Modal;
     let keys: &'static [(&'static str, &'static str)] = match app.modal.as_ref()? {
-        Modal::StepFailed { .. } => super::step_failed::KEYS,
-        Modal::ConfirmRun => super::confirm_run::KEYS,
-        Modal::QuitGuard if !app.dirty() => super::quit_guard::KEYS_CLEAN,
-        Modal::QuitGuard if app.has_errors() => super::quit_guard::KEYS_DIRTY_ERRORS,
-        Modal::QuitGuard => super::quit_guard::KEYS_DIRTY,
-        Modal::ConfirmRemoveCluster(_) => super::private_jet_clusters::KEYS,
-        Modal::MultiLine(_) => super::multiline_editor::KEYS,
-        Modal::Detail(_) => super::detail::KEYS,
+        Modal::StepFailed { .. } => crate::tui::dialogs::step_failed::KEYS,
+        Modal::ConfirmRun => crate::tui::dialogs::confirm_run::KEYS,
+        Modal::QuitGuard if !app.dirty() => crate::tui::dialogs::quit_guard::KEYS_CLEAN,
+        Modal::QuitGuard if app.has_errors() => crate::tui::dialogs::quit_guard::KEYS_DIRTY_ERRORS,
+        Modal::QuitGuard => crate::tui::dialogs::quit_guard::KEYS_DIRTY,
+        Modal::ConfirmRemoveCluster(_) => crate::tui::dialogs::private_jet_clusters::KEYS,
+        Modal::MultiLine(_) => crate::tui::dialogs::multiline_editor::KEYS,
+        Modal::Detail(_) => crate::tui::dialogs::detail::KEYS,
         _ => return None,
     };
     Some(keys.to_vec())

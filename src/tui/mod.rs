@@ -4,54 +4,25 @@
 //! snapshots; the loop drains it, updates, performs commands and draws once per batch.
 
 pub mod app;
-pub mod ask_dialog;
 pub mod chrome;
-pub mod cluster_step;
 pub mod common_acts;
-pub mod confirm_run;
-pub mod context_picker;
-pub mod destroy_dialog;
-pub mod detail;
 pub mod details_of;
+pub mod dialogs;
 pub mod executor_questions;
-pub mod follows_profile;
-pub mod form_nav;
-pub mod form_pane;
 pub mod help;
-pub mod key_manager_discovery;
 pub mod keys;
 pub mod layout;
-pub mod log_search;
 pub mod modal_keys;
 pub mod mouse;
 pub mod msg;
-pub mod multiline_editor;
-pub mod open_profile;
 pub mod pod_detail;
-pub mod private_jet_clusters;
 pub mod queued_dialog;
-pub mod quit_guard;
-pub mod review_diff;
-pub mod review_journal;
-pub mod review_nav;
-pub mod review_pane;
-pub mod review_state;
-pub mod review_verify;
-pub mod routes_pane;
-pub mod run_log;
-pub mod run_nav;
-pub mod run_screen;
-pub mod run_state;
 pub mod runner;
-pub mod save_as;
-pub mod secret_editor;
-pub mod secret_prompt;
-pub mod step_failed;
+pub mod screens;
+pub mod state;
 pub mod target;
 pub mod target_state;
 pub mod terminal;
-pub mod text_input;
-pub mod theme;
 pub mod update;
 pub mod view;
 pub mod widgets;
@@ -68,7 +39,10 @@ pub use update::update;
 pub use view::view;
 
 use crate::profile::Profile;
+use dialogs::{detail, open_profile};
 use runner::{ExecRunner, RunRequest, Runner, Sink};
+use screens::form_nav;
+use widgets::theme;
 
 pub struct TuiOptions {
     /// Where Ctrl-S writes; `None` asks for a name (save as) the first time.

@@ -4,18 +4,27 @@
 
 use crossterm::event::KeyEvent;
 
-use super::app::{App, Modal};
-use super::common_acts::{
+use crate::steps::form::Value;
+use crate::tui::app::{App, Modal};
+use crate::tui::common_acts::{
     abort_if_running, begin_run, jump_match, save, start_inline_edit, start_run,
 };
-use super::form_nav::{ensure_field_visible, set_field};
-use super::msg::Cmd;
-use super::{
-    ask_dialog, confirm_run, context_picker, destroy_dialog, help, log_search, multiline_editor,
-    open_profile, private_jet_clusters, quit_guard, save_as, secret_editor, secret_prompt,
-    step_failed,
-};
-use crate::steps::form::Value;
+use crate::tui::dialogs::ask_dialog;
+use crate::tui::dialogs::confirm_run;
+use crate::tui::dialogs::context_picker;
+use crate::tui::dialogs::destroy_dialog;
+use crate::tui::dialogs::log_search;
+use crate::tui::dialogs::multiline_editor;
+use crate::tui::dialogs::open_profile;
+use crate::tui::dialogs::private_jet_clusters;
+use crate::tui::dialogs::quit_guard;
+use crate::tui::dialogs::save_as;
+use crate::tui::dialogs::secret_editor;
+use crate::tui::dialogs::secret_prompt;
+use crate::tui::dialogs::step_failed;
+use crate::tui::help;
+use crate::tui::msg::Cmd;
+use crate::tui::screens::form_nav::{ensure_field_visible, set_field};
 
 /// A dialog is open: it decides on the key, this applies what it decided.
 pub fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
@@ -204,7 +213,7 @@ pub fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             }
         },
         Modal::Detail(mut d) => {
-            if !super::detail::on_key(&mut d, k) {
+            if !crate::tui::dialogs::detail::on_key(&mut d, k) {
                 app.modal = Some(Modal::Detail(d));
             }
             None

@@ -5,13 +5,13 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
-use super::app::{App, Focus, FormLine, Screen, WizardStep, form_lines};
-use super::form_nav::{move_field, select_step};
-use super::layout;
-use super::msg::Cmd;
-use super::review_nav;
-use super::run_nav;
-use super::run_state::Pane;
+use crate::tui::app::{App, Focus, FormLine, Screen, WizardStep, form_lines};
+use crate::tui::layout;
+use crate::tui::msg::Cmd;
+use crate::tui::screens::form_nav::{move_field, select_step};
+use crate::tui::screens::review_nav;
+use crate::tui::screens::run_nav;
+use crate::tui::state::run_state::Pane;
 
 pub fn on_mouse(app: &mut App, m: MouseEvent) -> Option<Cmd> {
     if app.modal.is_some() {

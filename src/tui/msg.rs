@@ -51,12 +51,12 @@ pub enum Msg {
     /// The outcome of `Cmd::ReadTarget`: the context and server for that kubeconfig and
     /// context (an answer for another one, edited since, is dropped).
     Target {
-        key: super::target_state::TargetKey,
+        key: crate::tui::target_state::TargetKey,
         target: Result<crate::kube::target::Target, String>,
     },
     /// The outcome of `Cmd::PodView`: the lines of a pod's logs, description or events.
     PodViewed {
-        view: super::detail::PodView,
+        view: crate::tui::dialogs::detail::PodView,
         namespace: String,
         name: String,
         lines: Result<Vec<String>, String>,
@@ -64,15 +64,15 @@ pub enum Msg {
     /// The outcome of `Cmd::LoadContexts`.
     Contexts(Result<crate::kube::KubeContexts, String>),
     /// The outcome of `Cmd::ListProfiles`.
-    ProfileList(Result<Vec<super::open_profile::Entry>, String>),
+    ProfileList(Result<Vec<crate::tui::dialogs::open_profile::Entry>, String>),
     /// The outcome of `Cmd::ReadJournal`: what earlier runs of the profile recorded.
     Journal(crate::exec::journal::Journal),
     /// The outcome of `Cmd::OpenProfile`.
     Opened(Result<(PathBuf, Box<Profile>), String>),
     /// The executor needs a `prompt: true` secret.
-    AskSecret(super::secret_prompt::SecretQuestion),
+    AskSecret(crate::tui::dialogs::secret_prompt::SecretQuestion),
     /// The executor asks whether to go on (sudo for the hosts file, recovering a release).
-    Ask(super::ask_dialog::Asked),
+    Ask(crate::tui::dialogs::ask_dialog::Asked),
     /// The outcome of a command asked for while profile number `epoch` was open (see
     /// `App::epoch`); dropped when another profile has been opened since.
     Tagged {
@@ -137,10 +137,10 @@ pub enum Cmd {
         profile_path: Option<PathBuf>,
     },
     /// Read which context and server the profile's cluster section points at now.
-    ReadTarget(super::target_state::TargetKey),
+    ReadTarget(crate::tui::target_state::TargetKey),
     /// Read a pod's logs, description or events from the cluster.
     PodView {
-        view: super::detail::PodView,
+        view: crate::tui::dialogs::detail::PodView,
         namespace: String,
         name: String,
         cluster: crate::plan::ClusterTarget,
@@ -157,12 +157,12 @@ pub enum Cmd {
     },
     /// Hand a typed secret (or the refusal) to the executor waiting for it.
     Answer {
-        question: super::secret_prompt::SecretQuestion,
+        question: crate::tui::dialogs::secret_prompt::SecretQuestion,
         answer: Result<kmpilot_keystore::Secret, String>,
     },
     /// Hand the answer to a question (`Msg::Ask`) to the executor waiting for it.
     Reply {
-        asked: super::ask_dialog::Asked,
+        asked: crate::tui::dialogs::ask_dialog::Asked,
         reply: crate::exec::ask::Reply,
     },
     /// Leave the program.

@@ -5,9 +5,9 @@
 
 use ratatui::text::{Line, Span};
 
-use super::app::{App, Modal};
-use super::detail::{self, Detail, PodSource, PodView};
-use super::msg::Cmd;
+use crate::tui::app::{App, Modal};
+use crate::tui::dialogs::detail::{self, Detail, PodSource, PodView};
+use crate::tui::msg::Cmd;
 
 /// How often an open log is read again, in seconds.
 const FOLLOW_EVERY: i64 = 2;

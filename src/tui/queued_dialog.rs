@@ -3,8 +3,9 @@
 //! secrets first. The router calls this after every message; the dialogs themselves know
 //! nothing of the queue or of `App`.
 
-use super::app::{App, Modal};
-use super::{ask_dialog, secret_prompt};
+use crate::tui::app::{App, Modal};
+use crate::tui::dialogs::ask_dialog;
+use crate::tui::dialogs::secret_prompt;
 
 /// Opens the next waiting question when no other dialog is in the way (help gives way).
 pub fn show_next(app: &mut App) {

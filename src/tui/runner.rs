@@ -11,12 +11,12 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, watch};
 
-use super::msg::Msg;
 use crate::exec::events::Event;
 use crate::exec::secrets::Prompter;
 use crate::kube::snapshot::WatchUpdate;
 use crate::plan::{Plan, StepId};
 use crate::profile::Profile;
+use crate::tui::msg::Msg;
 
 /// Where a runner reports.
 #[derive(Clone)]
@@ -177,11 +177,11 @@ impl ExecRunner {
         let (cancel_tx, cancel_rx) = watch::channel(false);
         self.cancel = Some(cancel_tx);
         self.ensure_watchers(&req.profile, &sink);
-        let prompter = super::executor_questions::WizardPrompter {
+        let prompter = crate::tui::executor_questions::WizardPrompter {
             to_screen: sink.0.clone(),
             answers: self.answers.clone(),
         };
-        let asker = super::executor_questions::WizardAsker {
+        let asker = crate::tui::executor_questions::WizardAsker {
             to_screen: sink.0.clone(),
         };
         spawn_executor_asking(

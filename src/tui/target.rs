@@ -3,16 +3,16 @@
 //! current context under the wizard's feet), when the profile's context or kubeconfig changes
 //! and when a confirmation opens. The header and every confirmation write it.
 
-use super::app::App;
-use super::msg::Cmd;
-pub use super::target_state::{TargetFollow, TargetKey};
 use crate::kube::target::Target;
+use crate::tui::app::App;
+use crate::tui::msg::Cmd;
+pub use crate::tui::target_state::{TargetFollow, TargetKey};
 
 /// How often the kubeconfig is read again while the wizard is open, in seconds.
 const EVERY: i64 = 3;
 
 pub fn key_of(app: &App) -> TargetKey {
-    super::target_state::key_of(&app.profile)
+    crate::tui::target_state::key_of(&app.profile)
 }
 
 /// Reads the target again when it is due (`now`: a confirmation is opening), the profile

@@ -7,22 +7,30 @@
 use crate::plan::StepId;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEventKind};
 
-use super::app::{App, Focus, Modal, Screen, WizardStep};
-use super::cluster_step;
-use super::common_acts::{
+use crate::steps::form::{Kind, Value};
+use crate::tui::app::{App, Focus, Modal, Screen, WizardStep};
+use crate::tui::common_acts::{
     jump_match, request_quit, running, save, save_as_dialog, start_inline_edit,
 };
-use super::form_nav::{ensure_field_visible, form_bottom, move_field, select_step, set_field};
-use super::keys::{self, Act};
-use super::msg::{Cmd, Msg};
-use super::run_nav;
-use super::run_state::Pane;
-use super::text_input::{is_line_break, single_line};
-use super::{
-    ask_dialog, context_picker, destroy_dialog, key_manager_discovery, multiline_editor,
-    open_profile, private_jet_clusters, review_nav, secret_editor, secret_prompt,
+use crate::tui::dialogs::ask_dialog;
+use crate::tui::dialogs::context_picker;
+use crate::tui::dialogs::destroy_dialog;
+use crate::tui::dialogs::multiline_editor;
+use crate::tui::dialogs::open_profile;
+use crate::tui::dialogs::private_jet_clusters;
+use crate::tui::dialogs::secret_editor;
+use crate::tui::dialogs::secret_prompt;
+use crate::tui::keys::{self, Act};
+use crate::tui::msg::{Cmd, Msg};
+use crate::tui::screens::form_nav::{
+    ensure_field_visible, form_bottom, move_field, select_step, set_field,
 };
-use crate::steps::form::{Kind, Value};
+use crate::tui::screens::key_manager_discovery;
+use crate::tui::screens::review_nav;
+use crate::tui::screens::run_nav;
+use crate::tui::state::cluster_step;
+use crate::tui::state::run_state::Pane;
+use crate::tui::widgets::text_input::{is_line_break, single_line};
 
 pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
     // what the user did (not a mouse move or key release) may change what the checks need
@@ -34,7 +42,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Cmd> {
     };
     let cmd = dispatch(app, msg);
     // the executor's questions open as soon as no other dialog is in the way
-    super::queued_dialog::show_next(app);
+    crate::tui::queued_dialog::show_next(app);
     show_failure(app);
     // the Cluster step's checks follow what they depend on, without a key to press
     let checks = if user && !app.should_quit {
@@ -72,7 +80,7 @@ fn review_follows_profile(app: &mut App) -> Vec<Cmd> {
     }
     let mut v = Vec::new();
     if let Some(generation) =
-        super::review_verify::maybe_start(&mut app.review_verify, &app.profile)
+        crate::tui::state::review_verify::maybe_start(&mut app.review_verify, &app.profile)
     {
         v.push(Cmd::Verify {
             generation,
@@ -101,7 +109,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
         }
         Msg::Key(k) if k.kind != KeyEventKind::Release => on_key(app, k),
         Msg::Key(_) => None,
-        Msg::Mouse(m) => super::mouse::on_mouse(app, m),
+        Msg::Mouse(m) => crate::tui::mouse::on_mouse(app, m),
         Msg::Paste(s) => {
             on_paste(app, &s);
             None
@@ -118,9 +126,9 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             }
             // the kubeconfig's current context can change under the wizard's feet; an open
             // pod log follows
-            let cmds: Vec<Cmd> = super::target::ask(app, false)
+            let cmds: Vec<Cmd> = crate::tui::target::ask(app, false)
                 .into_iter()
-                .chain(super::pod_detail::follow(app))
+                .chain(crate::tui::pod_detail::follow(app))
                 .collect();
             match cmds.len() {
                 0 => None,
@@ -134,11 +142,11 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             name,
             lines,
         } => {
-            super::pod_detail::on_lines(app, view, &namespace, &name, lines);
+            crate::tui::pod_detail::on_lines(app, view, &namespace, &name, lines);
             None
         }
         Msg::Target { key, target } => {
-            super::target::on_target(app, key, target);
+            crate::tui::target::on_target(app, key, target);
             None
         }
         Msg::Exec(ev) => {
@@ -183,11 +191,21 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             generation,
             reports,
         } => {
-            super::review_verify::on_results(&mut app.review_verify, generation, reports, app.wall);
+            crate::tui::state::review_verify::on_results(
+                &mut app.review_verify,
+                generation,
+                reports,
+                app.wall,
+            );
             None
         }
         Msg::Diffed { generation, report } => {
-            super::review_diff::on_results(&mut app.review_diff, generation, *report, app.wall);
+            crate::tui::state::review_diff::on_results(
+                &mut app.review_diff,
+                generation,
+                *report,
+                app.wall,
+            );
             None
         }
         Msg::ProfileList(r) => {
@@ -307,8 +325,8 @@ fn show_failure(app: &mut App) {
         return;
     }
     if let Some(step) = app.run.failed
-        && let Some(super::run_state::StepProgress {
-            state: super::run_state::StepRun::Failed { error, hint, .. },
+        && let Some(crate::tui::state::run_state::StepProgress {
+            state: crate::tui::state::run_state::StepRun::Failed { error, hint, .. },
             ..
         }) = app.run.step(step).cloned()
     {
@@ -318,7 +336,7 @@ fn show_failure(app: &mut App) {
 
 fn on_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
     if app.modal.is_some() {
-        return super::modal_keys::on_modal_key(app, k);
+        return crate::tui::modal_keys::on_modal_key(app, k);
     }
     if app.editing.is_some() {
         return on_edit_key(app, k);
@@ -347,7 +365,7 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
             Ok(d) => {
                 app.modal = Some(Modal::Destroy(d));
                 // the dialog names the target as the kubeconfig says it now
-                return super::target::ask(app, true);
+                return crate::tui::target::ask(app, true);
             }
             Err(e) => app.status = Some((e, true)),
         },
@@ -453,10 +471,19 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
             show_failure(app);
         }
         Act::FilterLog => app.run.cycle_log_step(),
-        Act::Details => app.modal = Some(Modal::Detail(super::details_of::details(app))),
-        Act::PodLogs => return super::pod_detail::open(app, super::detail::PodView::Logs),
-        Act::PodDescribe => return super::pod_detail::open(app, super::detail::PodView::Describe),
-        Act::PodEvents => return super::pod_detail::open(app, super::detail::PodView::Events),
+        Act::Details => app.modal = Some(Modal::Detail(crate::tui::details_of::details(app))),
+        Act::PodLogs => {
+            return crate::tui::pod_detail::open(app, crate::tui::dialogs::detail::PodView::Logs);
+        }
+        Act::PodDescribe => {
+            return crate::tui::pod_detail::open(
+                app,
+                crate::tui::dialogs::detail::PodView::Describe,
+            );
+        }
+        Act::PodEvents => {
+            return crate::tui::pod_detail::open(app, crate::tui::dialogs::detail::PodView::Events);
+        }
         Act::CloseSummary => app.run.summary_open = false,
     }
     None
@@ -500,7 +527,7 @@ fn on_edit_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
             app.revalidate();
             return None;
         }
-        Some(Act::ClearField) => ed.input = super::text_input::single_line(""),
+        Some(Act::ClearField) => ed.input = crate::tui::widgets::text_input::single_line(""),
         Some(Act::Accept | Act::AcceptAndMove) => {
             if ed.error.is_some() {
                 app.editing = Some(ed);
@@ -569,5 +596,5 @@ fn ask_run(app: &mut App) -> Option<Cmd> {
     }
     app.modal = Some(Modal::ConfirmRun);
     // the dialog names the target as the kubeconfig says it now
-    super::target::ask(app, true)
+    crate::tui::target::ask(app, true)
 }

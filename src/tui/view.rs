@@ -6,14 +6,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Focus, Modal, Screen, WizardStep};
-use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::widgets::block;
+use crate::tui::app::{App, Focus, Modal, Screen, WizardStep};
+use crate::tui::layout::{self, MIN_HEIGHT, MIN_WIDTH};
+use crate::tui::widgets::blocks::block;
 
-use super::chrome::*;
-use super::form_pane::{field_detail, form_list};
-use super::review_pane::review_list;
-use super::run_screen::{run_screen, run_summary};
+use crate::tui::chrome::*;
+use crate::tui::screens::form_pane::{field_detail, form_list};
+use crate::tui::screens::review_pane::review_list;
+use crate::tui::screens::run_screen::{run_screen, run_summary};
 
 pub fn view(app: &App, f: &mut Frame) {
     let area = f.area();
@@ -125,7 +125,7 @@ fn wizard(app: &App, f: &mut Frame, area: Rect) {
         field_detail(app, f, l.detail);
     }
     status_line(app, f, l.status);
-    hints_bar(app, f, l.hints, &super::keys::hints(app));
+    hints_bar(app, f, l.hints, &crate::tui::keys::hints(app));
 }
 
 fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
@@ -137,10 +137,10 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
             .unwrap_or_default()
     };
     match m {
-        Modal::Help(scroll) => super::help::draw(t, *scroll, f, area),
-        Modal::QuitGuard => super::quit_guard::draw(
+        Modal::Help(scroll) => crate::tui::help::draw(t, *scroll, f, area),
+        Modal::QuitGuard => crate::tui::dialogs::quit_guard::draw(
             t,
-            super::quit_guard::View {
+            crate::tui::dialogs::quit_guard::View {
                 running: app.run.active && app.run.finished.is_none(),
                 dirty: app.dirty(),
                 profile_name: &app.profile.name,
@@ -149,25 +149,27 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
             f,
             area,
         ),
-        Modal::SaveAs(input) => super::save_as::draw(t, input, &app.store_dir, f, area),
+        Modal::SaveAs(input) => {
+            crate::tui::dialogs::save_as::draw(t, input, &app.store_dir, f, area)
+        }
         Modal::Secret(e) => {
             let env_set = |n: &str| app.env_names.contains(n);
-            super::secret_editor::draw(t, e, &label(e.field), &env_set, f, area)
+            crate::tui::dialogs::secret_editor::draw(t, e, &label(e.field), &env_set, f, area)
         }
         Modal::MultiLine(m) => {
             let field = app.fields.get(m.field);
             let issue = field.and_then(|fd| fd.issues(&app.issues).next());
-            let view = super::multiline_editor::View {
+            let view = crate::tui::dialogs::multiline_editor::View {
                 label: &label(m.field),
                 path: field.map(|f| f.path.to_string()).unwrap_or_default(),
                 help: field.map(|f| f.help.as_str()).unwrap_or_default(),
                 issue: issue.map(|i| (i.message.as_str(), i.is_error())),
             };
-            super::multiline_editor::draw(t, m, view, f, area)
+            crate::tui::dialogs::multiline_editor::draw(t, m, view, f, area)
         }
-        Modal::ConfirmRun => super::confirm_run::draw(
+        Modal::ConfirmRun => crate::tui::dialogs::confirm_run::draw(
             t,
-            super::confirm_run::View {
+            crate::tui::dialogs::confirm_run::View {
                 steps: app.review.plan.as_ref().map(|p| p.steps.len()).unwrap_or(0),
                 profile_name: &app.profile.name,
                 target: app.target_line(),
@@ -186,31 +188,38 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                 .get(*i)
                 .map(|c| c.name.clone())
                 .unwrap_or_default();
-            super::private_jet_clusters::draw_confirm(t, *i, &name, f, area)
+            crate::tui::dialogs::private_jet_clusters::draw_confirm(t, *i, &name, f, area)
         }
         Modal::StepFailed { step, error, hint } => {
-            super::step_failed::draw(t, (*step, error, hint.as_deref()), f, area)
+            crate::tui::dialogs::step_failed::draw(t, (*step, error, hint.as_deref()), f, area)
         }
-        Modal::Open(d) => super::open_profile::draw(
+        Modal::Open(d) => crate::tui::dialogs::open_profile::draw(
             t,
             d,
-            super::open_profile::View {
+            crate::tui::dialogs::open_profile::View {
                 store_dir: &app.store_dir,
                 profile_name: &app.profile.name,
             },
             f,
             area,
         ),
-        Modal::SecretPrompt(p) => super::secret_prompt::draw(t, p, f, area),
-        Modal::Ask(d) => super::ask_dialog::draw(t, d, f, area),
+        Modal::SecretPrompt(p) => crate::tui::dialogs::secret_prompt::draw(t, p, f, area),
+        Modal::Ask(d) => crate::tui::dialogs::ask_dialog::draw(t, d, f, area),
         Modal::ContextPicker(p) => {
             let default = app.fields.get(p.field).and_then(|f| f.default.clone());
-            super::context_picker::draw(t, p, default, f, area)
+            crate::tui::dialogs::context_picker::draw(t, p, default, f, area)
         }
-        Modal::Destroy(d) => {
-            super::destroy_dialog::draw(t, d, &app.profile, &app.target_line(), f, area)
+        Modal::Destroy(d) => crate::tui::dialogs::destroy_dialog::draw(
+            t,
+            d,
+            &app.profile,
+            &app.target_line(),
+            f,
+            area,
+        ),
+        Modal::Detail(d) => crate::tui::dialogs::detail::draw(t, d, f, area),
+        Modal::Search(input) => {
+            crate::tui::dialogs::log_search::draw(t, input, layout::run(area).log, f)
         }
-        Modal::Detail(d) => super::detail::draw(t, d, f, area),
-        Modal::Search(input) => super::log_search::draw(t, input, layout::run(area).log, f),
     }
 }
