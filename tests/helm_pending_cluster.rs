@@ -81,7 +81,7 @@ fn a_release_left_pending_by_a_killed_helm_is_recovered_by_resume() {
         format!(
             "apiVersion: kmpilot/v1\nkind: Profile\nname: {ns}\ncluster: {{ namespace: {ns} }}\n\
              identityServer:\n  chart: {is}\n  hostname: is.{ns}.test\n  image: {{ build: false, registry: docker.io, repository: wso2/wso2is, tag: \"7.1.0\" }}\n  helmTimeoutMinutes: 3\n\
-             apiManager:\n  chart: {am}\n  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}\n  helmTimeoutMinutes: 3\n\
+             apiManager:\n  chart: {am}\n  chartVersion: 4.5.0-10\n  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}\n  helmTimeoutMinutes: 3\n\
              keyManager: {{ register: false }}\ndns: {{ mode: none }}\n",
             is = charts.join("identity-server-standin").display(),
             am = charts.join("wso2am-standin").display(),

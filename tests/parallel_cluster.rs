@@ -47,7 +47,7 @@ impl Env {
             &format!(
                 "apiVersion: kmpilot/v1\nkind: Profile\nname: {ns}\ncluster: {{ namespace: {ns} }}\n\
                  identityServer:\n  chart: {is}\n  hostname: is.{ns}.test\n  image: {image}\n  helmTimeoutMinutes: 3\n\
-                 apiManager:\n  chart: {am}\n  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}\n  helmTimeoutMinutes: 3\n\
+                 apiManager:\n  chart: {am}\n  chartVersion: 4.5.0-10\n  hostnames: {{ management: am.{ns}.test, gateway: gw.{ns}.test, websocket: ws.{ns}.test, websub: websub.{ns}.test }}\n  helmTimeoutMinutes: 3\n\
                  keyManager: {{ register: {register}, discover: false }}\ndns: {{ mode: none }}\n",
                 is = charts().join("identity-server-standin").display(),
                 am = charts().join("wso2am-standin").display(),

@@ -257,7 +257,7 @@ fn review_verifies_the_rendered_charts_in_tmux() {
     std::fs::write(
         &profile,
         format!(
-            "apiVersion: kmpilot/v1\nkind: Profile\nname: tmux-verify\nidentityServer:\n  chart: {root}/tests/charts/identity-server-standin\napiManager:\n  chart: {root}/tests/charts/wso2am-standin\n  extraToml: |\n    [transport.https.properties]\n    proxyPort = 8443\n"
+            "apiVersion: kmpilot/v1\nkind: Profile\nname: tmux-verify\nidentityServer:\n  chart: {root}/tests/charts/identity-server-standin\napiManager:\n  chart: {root}/tests/charts/wso2am-standin\n  chartVersion: 4.5.0-10\n  extraToml: |\n    [transport.https.properties]\n    proxyPort = 8443\n"
         ),
     )
     .unwrap();

@@ -272,8 +272,9 @@ fn a_notification_endpoint_naming_no_service_fails_the_revocation_check() {
     if !helm() {
         return;
     }
+    // the quickstart's own line (a chart of another line is refused before any check)
     let chart = patched(
-        "wso2am-standin",
+        "wso2am-4.7-standin",
         "templates/wso2am-service.yaml",
         "-am-service",
         "-am-svc",
@@ -357,7 +358,7 @@ fn verify_command_exits_2_on_errors_and_json_carries_every_finding() {
             format!(
                 "apiVersion: kmpilot/v1\nkind: Profile\nname: {name}\nidentityServer:\n  chart: {}\n{extra}apiManager:\n  chart: {}\n",
                 charts().join("identity-server-standin").display(),
-                charts().join("wso2am-standin").display()
+                charts().join("wso2am-4.7-standin").display()
             ),
         )
         .unwrap();
@@ -389,7 +390,7 @@ fn verify_command_exits_2_on_errors_and_json_carries_every_finding() {
         format!(
             "apiVersion: kmpilot/v1\nkind: Profile\nname: bad\nidentityServer:\n  chart: {}\napiManager:\n  chart: {}\n  extraToml: |\n    [transport.https.properties]\n    proxyPort = 8443\n",
             charts().join("identity-server-standin").display(),
-            charts().join("wso2am-standin").display()
+            charts().join("wso2am-4.7-standin").display()
         ),
     )
     .unwrap();
@@ -620,5 +621,42 @@ fn ingress_exposure_on_4_7_turns_its_gateway_api_off_and_the_server_hostname_fol
                 .iter()
                 .all(|f| f.check == "ingress" && f.fix == "cluster.exposure.kind"),
         "{errs:#?}"
+    );
+}
+
+/// A local chart installs at its own version whatever `chartVersion` says: a profile built for
+/// 4.7 pointed at the 4.5 chart is refused, naming both versions and the fix, and the same
+/// chart on the profile's line passes.
+#[test]
+fn a_local_chart_of_another_line_is_refused() {
+    if !helm() {
+        return;
+    }
+    let mut p = Profile::quickstart("other-line");
+    p.identity_server.chart = charts()
+        .join("identity-server-standin")
+        .display()
+        .to_string();
+    p.api_manager.chart = charts().join("wso2am-standin").display().to_string();
+    let reports = verify(&p);
+    let errs = errors(&reports);
+    let f = errs
+        .iter()
+        .find(|f| f.check == "chart-version")
+        .unwrap_or_else(|| panic!("{errs:#?}"));
+    assert_eq!(f.chart, ChartKind::ApiManager);
+    assert!(
+        f.message
+            .contains("is version 4.5.0-10 but the profile is built for 4.7.0-1"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.fix, "apiManager.chartVersion");
+    p.api_manager.chart_version = "4.5.0-10".into();
+    let reports = verify(&p);
+    assert!(
+        errors(&reports).iter().all(|f| f.check != "chart-version"),
+        "{:#?}",
+        errors(&reports)
     );
 }

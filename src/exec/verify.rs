@@ -58,6 +58,25 @@ impl<'a> Renderer<'a> {
         chart.to_string()
     }
 
+    /// A local chart directory installs at its own version whatever `chartVersion` says
+    /// (helm ignores `--version` for a directory): its `Chart.yaml` must be on the line the
+    /// profile's values are built for.
+    fn local_chart_version(&self, spec: &RenderSpec) -> Option<Finding> {
+        let dir = PathBuf::from(self.chart_ref(&spec.chart));
+        let text = std::fs::read_to_string(dir.join("Chart.yaml")).ok()?;
+        #[derive(serde::Deserialize)]
+        struct ChartYaml {
+            version: String,
+        }
+        let have = serde_saphyr::from_str::<ChartYaml>(&text).ok()?.version;
+        verify::chart_version::local_chart(
+            spec.chart_kind,
+            &dir.display().to_string(),
+            &have,
+            &spec.version,
+        )
+    }
+
     /// `helm template` of `spec`; the same spec is rendered once per renderer.
     pub async fn render(&mut self, spec: &RenderSpec) -> Result<Rendered, String> {
         self.render_timed(spec).await.0
@@ -182,6 +201,7 @@ impl<'a> Renderer<'a> {
             None => None,
         };
         findings.extend(verify::check(&v.expect, &rendered, peer.as_ref()));
+        findings.extend(self.local_chart_version(&v.render));
         Ok(Report {
             chart: v.render.chart_kind,
             release: v.render.release.clone(),

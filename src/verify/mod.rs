@@ -7,6 +7,7 @@
 //! the plan derived from the profile (`Expect`), and returns findings. Running helm is the
 //! executor's work (`crate::exec::verify`).
 
+pub mod chart_version;
 pub mod hostnames;
 pub mod images;
 pub mod ingress;
