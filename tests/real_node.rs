@@ -386,3 +386,121 @@ async fn live_panes_show_a_real_restart_real_node() {
         "the pane never showed the pod not ready between the kill and the restart: {seen:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// d) the kubelet's own AppArmor refusal
+
+/// This machine's kernel has no AppArmor. The real kubelet rejects a pod that asks for an
+/// AppArmor profile, and kmpilot recognises the rejection as it really looks
+/// (`kube::rejected_for_apparmor`, `kube::rows::pod_problem`); then kmpilot's `auto` decision,
+/// whose probe pod lands on the real node (the fake nodes cordoned, the node's taint lifted
+/// for the test), turns AppArmor off for IS. Fails when the rejection's shape (phase Failed,
+/// reason AppArmor) is no longer what kmpilot matches, or when `auto` keeps the chart's
+/// AppArmor default on a node that refuses it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kubelets_apparmor_refusal_is_recognised_and_auto_avoids_it_real_node() {
+    use kmpilot::profile::Profile;
+    use kmpilot::profile::sections::identity_server::AppArmor;
+    let Some(c) = real_node() else { return };
+    let g = ns(&c, "real-node-apparmor");
+    let n = g.name.to_string();
+
+    // 1. a pod asking for RuntimeDefault, bound to the real node
+    let mut spec = json!({"restartPolicy": "Never", "containers": [{
+        "name": "c", "command": ["/bin/kmpilot-testpod"], "args": ["pause"],
+        "securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}},
+    }]});
+    spec = on_real_node(spec);
+    support::apply_yaml(
+        &json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "wants-apparmor", "namespace": n}, "spec": spec})
+        .to_string(),
+    );
+    let rejected = support::eventually(
+        "the kubelet decides on the AppArmor pod",
+        Duration::from_secs(60),
+        || async {
+            let p = pod_json(&c, &n, "wants-apparmor")?;
+            (p["status"]["phase"] == "Failed" || p["status"]["phase"] == "Running").then_some(p)
+        },
+    )
+    .await;
+    let pod: k8s_openapi::api::core::v1::Pod = serde_json::from_value(rejected.clone()).unwrap();
+    assert!(
+        kmpilot::kube::rejected_for_apparmor(&pod),
+        "kmpilot does not recognise the kubelet's answer as an AppArmor rejection: {}",
+        rejected["status"]
+    );
+    let problem = kmpilot::kube::rows::pod_problem(&pod).expect("a problem kmpilot reports");
+    assert!(
+        problem.contains("AppArmor is not enabled on the host")
+            && problem.contains("identityServer.appArmor"),
+        "{problem}"
+    );
+
+    // 2. kmpilot's own probe and decision, with the real node the only place to schedule
+    let _restore = RealNodeAlone::take(&c);
+    let mut p = Profile::quickstart(&n);
+    p.cluster.namespace = n.clone();
+    p.cluster.kubeconfig = Some(c.kubeconfig.clone());
+    assert_eq!(p.identity_server.app_armor, AppArmor::Auto);
+    let (r, d) = kmpilot::exec::adapt::resolve(&p, true).await;
+    let d = d.expect("decisions");
+    let why = d
+        .iter()
+        .find(|d| d.path == "identityServer.appArmor")
+        .map(|d| d.why.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        r.identity_server.app_armor,
+        AppArmor::Disabled,
+        "auto must turn AppArmor off on a node without it; decisions: {d:#?}"
+    );
+    assert!(
+        why.contains("rejected") && why.contains("AppArmor is not enabled on the host"),
+        "the decision must come from the kubelet's refusal: {why}"
+    );
+}
+
+/// Cordons every other node and lifts the real node's taint, so a pod that does not ask for
+/// the real node (kmpilot's probe) lands there; undone on drop, also when the test fails.
+struct RealNodeAlone {
+    cluster: TestCluster,
+    cordoned: Vec<String>,
+}
+
+impl RealNodeAlone {
+    fn take(c: &TestCluster) -> RealNodeAlone {
+        let out =
+            support::ok(&c.kubectl(&["get", "nodes", "-o", "jsonpath={.items[*].metadata.name}"]));
+        let cordoned: Vec<String> = out
+            .split_whitespace()
+            .filter(|n| *n != NODE)
+            .map(str::to_string)
+            .collect();
+        let guard = RealNodeAlone {
+            cluster: c.clone(),
+            cordoned,
+        };
+        for n in &guard.cordoned {
+            support::ok(&c.kubectl(&["cordon", n]));
+        }
+        support::ok(&c.kubectl(&["taint", "node", NODE, "kmpilot.test/real-node-"]));
+        guard
+    }
+}
+
+impl Drop for RealNodeAlone {
+    fn drop(&mut self) {
+        let _ = self.cluster.kubectl(&[
+            "taint",
+            "node",
+            NODE,
+            "kmpilot.test/real-node=true:NoSchedule",
+            "--overwrite",
+        ]);
+        for n in &self.cordoned {
+            let _ = self.cluster.kubectl(&["uncordon", n]);
+        }
+    }
+}
