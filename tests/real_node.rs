@@ -504,3 +504,90 @@ impl Drop for RealNodeAlone {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// c) helm --wait gated by a real readiness probe
+
+/// A chart whose Deployment's pod serves /ready (the stand-in server) installs with
+/// `helm upgrade --install --wait`: the real kubelet's probe passes, helm returns. The same
+/// chart told never to become ready fails helm's wait, and kmpilot's report of it
+/// (`Kube::not_ready_reasons`, what the executor adds to a failed `helm --wait`) carries the
+/// kubelet's probe message. Fails when the probe does not gate helm (kwok would call any pod
+/// ready) or when the report loses the probe's words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm_wait_is_gated_by_a_real_readiness_probe_real_node() {
+    let Some(c) = real_node() else { return };
+    let g = ns(&c, "real-node-helm-wait");
+    let n = g.name.to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("probe-standin");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: probe-standin\nversion: 0.1.0\ndescription: a stand-in chart for the real-node tests\n",
+    )
+    .unwrap();
+    let mut container = server(&[], 8080, "http");
+    container["args"] = json!([
+        "serve",
+        "-port=8080",
+        "-never-ready={{ .Values.neverReady }}"
+    ]);
+    let deploy = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "{{ .Release.Name }}"},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": "{{ .Release.Name }}"}},
+            "template": {
+                "metadata": {"labels": {"app": "{{ .Release.Name }}"}},
+                "spec": on_real_node(json!({"containers": [container]})),
+            },
+        },
+    });
+    std::fs::write(chart.join("templates/deployment.yaml"), deploy.to_string()).unwrap();
+    std::fs::write(chart.join("values.yaml"), "neverReady: false\n").unwrap();
+
+    let helm = |release: &str, never_ready: bool| {
+        std::process::Command::new("helm")
+            .args(["upgrade", "--install", release])
+            .arg(&chart)
+            .args(["-n", &n, "--wait", "--timeout", "25s"])
+            .arg(format!("--set=neverReady={never_ready}"))
+            .env("KUBECONFIG", &c.kubeconfig)
+            .output()
+            .expect("helm on PATH (the test cluster's env)")
+    };
+    let good = helm("ready", false);
+    assert!(
+        good.status.success(),
+        "a pod that passes its probe must let helm --wait return: {}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+
+    let start = std::time::Instant::now();
+    let stuck = helm("stuck", true);
+    assert!(
+        !stuck.status.success(),
+        "helm --wait must not return success while the pod's readiness probe fails"
+    );
+    assert!(
+        start.elapsed() >= Duration::from_secs(20),
+        "helm gave up before its timeout: {}",
+        String::from_utf8_lossy(&stuck.stderr)
+    );
+    let kube = c.kube().await;
+    let reasons = kube.not_ready_reasons(&n).await.expect("reasons");
+    assert_eq!(
+        reasons.len(),
+        1,
+        "only the stuck release's pod is not ready: {reasons:?}"
+    );
+    assert!(
+        reasons[0].starts_with("pod stuck-")
+            && reasons[0].contains(
+                "Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503"
+            ),
+        "{reasons:?}"
+    );
+}
