@@ -398,6 +398,18 @@ pub(super) async fn capacity(
 
 /// What kmpilot knows about pods in `namespace` that will never run (a pod rejected for
 /// AppArmor), to explain a failed install.
+/// Why the namespace's pods are not ready (`Kube::not_ready_reasons`); empty when the
+/// cluster does not answer in time.
+pub(super) async fn not_ready_reasons(ctx: &mut Ctx<'_>, namespace: &str) -> Vec<String> {
+    let Ok(k) = super::cluster_client::client(ctx, None).await else {
+        return Vec::new();
+    };
+    match tokio::time::timeout(Duration::from_secs(10), k.not_ready_reasons(namespace)).await {
+        Ok(Ok(v)) => v,
+        _ => Vec::new(),
+    }
+}
+
 pub(super) async fn pod_problems(ctx: &mut Ctx<'_>, namespace: &str) -> Vec<String> {
     use k8s_openapi::api::core::v1::Pod;
     let Ok(k) = super::cluster_client::client(ctx, None).await else {

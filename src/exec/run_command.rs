@@ -142,11 +142,16 @@ pub(super) async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Fa
             Failure::new(format!("stopped {}: {why}", c.program)).hint(crate::kube::APPARMOR_FIX)
         );
     }
+    let mut not_ready = Vec::new();
     if result.is_err() && c.program == "helm" && !ctx.opts.dry_run {
         let ns = ctx.plan.cluster.namespace.clone();
         let problems = super::kube_actions::pod_problems(ctx, &ns).await;
         if !problems.is_empty() {
             return Err(Failure::new(problems.join("; ")).hint(crate::kube::APPARMOR_FIX));
+        }
+        // helm's wait says only "context deadline exceeded": the pods it waited for say why
+        if watch_pods {
+            not_ready = super::kube_actions::not_ready_reasons(ctx, &ns).await;
         }
     }
     result.map_err(|e| {
@@ -160,10 +165,12 @@ pub(super) async fn run_command(ctx: &mut Ctx<'_>, c: &Command) -> Result<(), Fa
             }
             _ => None,
         };
-        Failure {
-            error: e.to_string(),
-            hint,
-        }
+        let error = if not_ready.is_empty() {
+            e.to_string()
+        } else {
+            format!("{e}; {}", not_ready.join("; "))
+        };
+        Failure { error, hint }
     })
 }
 

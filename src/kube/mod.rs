@@ -13,6 +13,7 @@ mod discovery;
 mod error;
 mod facts;
 pub mod gateway_api;
+pub mod not_ready;
 pub mod pod_views;
 pub mod port_forward;
 mod retry;
