@@ -1,6 +1,7 @@
 use std::path::Path;
 
-use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_profile};
+use super::args::Cli;
+use super::support::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_profile};
 use crate::plan::{self, ArtifactKind};
 use crate::profile::save::write_atomic;
 

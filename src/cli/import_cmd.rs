@@ -5,7 +5,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Format};
+use super::args::{Cli, Format};
+use super::support::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK};
 use crate::import;
 use crate::profile::{checks, save, store};
 
@@ -39,7 +40,7 @@ pub fn run(cli: &Cli, a: ImportArgs) -> u8 {
         return EXIT_BAD_INPUT;
     }
     crate::kube::ensure_crypto_provider();
-    let Some(rt) = super::runtime() else {
+    let Some(rt) = super::support::runtime() else {
         return EXIT_FAILED;
     };
     let req = import::live::Request {

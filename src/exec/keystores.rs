@@ -132,8 +132,8 @@ pub fn generate(
     }
     // the certificates the pods themselves present, for calls through a port-forward
     for (name, path) in [
-        (APIM_TLS_PEM, crate::steps::keystores::apim_server_cert()),
-        (IS_TLS_PEM, crate::steps::keystores::is_server_cert()),
+        (APIM_TLS_PEM, crate::plan::keystore_set::apim_server_cert()),
+        (IS_TLS_PEM, crate::plan::keystore_set::is_server_cert()),
     ] {
         if let Some(pem) = set.tls_pem(name) {
             crate::profile::save::write_atomic(&work_dir.join(&path), pem.cert_pem.as_bytes())
@@ -245,13 +245,13 @@ pub fn reuse(
             &apim[a.tls_keystore.as_str()],
             &a.alias,
             key_pw.as_str(),
-            crate::steps::keystores::apim_server_cert(),
+            crate::plan::keystore_set::apim_server_cert(),
         ),
         (
             &is[i.tls.as_str()],
             &i.alias,
             store_pw.as_str(),
-            crate::steps::keystores::is_server_cert(),
+            crate::plan::keystore_set::is_server_cert(),
         ),
     ] {
         if let Ok(id) = kmpilot_keystore::store::load_identity(bytes, &store_pw, alias, kp) {
