@@ -138,10 +138,7 @@ pub fn run(cli: &Cli, a: ImportArgs) -> u8 {
 /// refuses to replace a profile that appeared meanwhile.
 fn write(path: &PathBuf, bytes: &[u8], force: bool) -> std::io::Result<()> {
     if force {
-        return save::write_atomic(path, bytes).map_err(|e| match e {
-            save::SaveError::Io { source, .. } => source,
-            other => std::io::Error::other(other.to_string()),
-        });
+        return crate::util::atomic_file::write_atomic(path, bytes).map_err(|e| e.source);
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;

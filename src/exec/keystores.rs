@@ -136,7 +136,7 @@ pub fn generate(
         (IS_TLS_PEM, crate::plan::keystore_set::is_server_cert()),
     ] {
         if let Some(pem) = set.tls_pem(name) {
-            crate::profile::save::write_atomic(&work_dir.join(&path), pem.cert_pem.as_bytes())
+            crate::util::atomic_file::write_atomic(&work_dir.join(&path), pem.cert_pem.as_bytes())
                 .map_err(|e| e.to_string())?;
             written.push(path);
         }
@@ -149,14 +149,14 @@ pub fn generate(
     );
     // public material only on disk
     let cert_path = work_dir.join(&spec.tls_cert);
-    crate::profile::save::write_atomic(&cert_path, pem.cert_pem.as_bytes())
+    crate::util::atomic_file::write_atomic(&cert_path, pem.cert_pem.as_bytes())
         .map_err(|e| e.to_string())?;
     written.push(spec.tls_cert.clone());
     let internal = set
         .identity(kmpilot_keystore::set::wso2::APIM_IDENTITY)
         .ok_or("no API-M identity")?;
     let der = internal.certificate_der();
-    crate::profile::save::write_atomic(&work_dir.join(internal_cert_path(spec)), der)
+    crate::util::atomic_file::write_atomic(&work_dir.join(internal_cert_path(spec)), der)
         .map_err(|e| e.to_string())?;
     written.push(internal_cert_path(spec));
     Ok(written)
@@ -255,14 +255,14 @@ pub fn reuse(
         ),
     ] {
         if let Ok(id) = kmpilot_keystore::store::load_identity(bytes, &store_pw, alias, kp) {
-            crate::profile::save::write_atomic(
+            crate::util::atomic_file::write_atomic(
                 &work_dir.join(&path),
                 id.to_pem_pair().cert_pem.as_bytes(),
             )
             .map_err(|e| e.to_string())?;
         }
     }
-    crate::profile::save::write_atomic(
+    crate::util::atomic_file::write_atomic(
         &work_dir.join(internal_cert_path(spec)),
         internal.certificate_der(),
     )
@@ -286,7 +286,7 @@ pub fn reuse(
                 )
             }
         };
-    crate::profile::save::write_atomic(&work_dir.join(&spec.tls_cert), &cert)
+    crate::util::atomic_file::write_atomic(&work_dir.join(&spec.tls_cert), &cert)
         .map_err(|e| e.to_string())?;
     mem.insert(spec.tls_cert.clone(), cert);
     mem.insert(spec.tls_key.clone(), key);

@@ -88,7 +88,7 @@ pub trait Runner: Send {
 pub struct ExecRunner {
     last: Option<RunRequest>,
     /// `prompt: true` answers of the current run (retry and skip do not ask again).
-    answers: Arc<std::sync::Mutex<std::collections::HashMap<String, kmpilot_keystore::Secret>>>,
+    answers: Arc<std::sync::Mutex<std::collections::HashMap<String, crate::util::secret::Secret>>>,
     cancel: Option<watch::Sender<bool>>,
     /// The running watchers and what they watch (kubeconfig, context, namespace).
     watchers: Option<(watch::Sender<bool>, WatchTarget)>,
