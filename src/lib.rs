@@ -15,4 +15,5 @@ pub mod profile;
 pub mod render;
 pub mod steps;
 pub mod tui;
+pub mod util;
 pub mod verify;

@@ -51,7 +51,7 @@ fn a_failed_save_leaves_the_previous_file_intact() {
     save::save(&Profile::quickstart("first"), &path).unwrap();
     let before = std::fs::read_to_string(&path).unwrap();
     // the write fails half-way, as on a full disk
-    let err = save::write_atomic_with(&path, |f| {
+    let err = kmpilot::util::atomic_file::write_atomic_with(&path, |f| {
         use std::io::Write;
         f.write_all(b"apiVersion: kmpilot/v1\nkind: Prof")?;
         Err(std::io::Error::other("disk full"))

@@ -4,7 +4,8 @@ use std::io::IsTerminal;
 
 use tokio::sync::{mpsc, watch};
 
-use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Format, load_profile};
+use super::args::{Cli, Format};
+use super::support::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_profile};
 use crate::exec::events::{Event, Stream};
 use crate::exec::secrets::{Secrets, TerminalPrompter};
 use crate::exec::{self, RunOptions};
@@ -45,18 +46,15 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         (Ok(f), Ok(o)) => (f, o),
         _ => return EXIT_BAD_INPUT,
     };
-    let Some(runtime) = super::runtime() else {
+    let Some(runtime) = super::support::runtime() else {
         return EXIT_FAILED;
     };
     // meet the cluster first: its kind, nodes and ingress classes decide the `auto` answers
     // (a dry run does not start the AppArmor probe pod)
-    let (profile, decisions) =
-        runtime.block_on(crate::exec::adapt::resolve(&loaded.profile, !a.dry_run));
-    report_decisions(&decisions, a.output);
-    let plan = match &decisions {
-        Ok(d) => crate::exec::adapt::plan_with_decisions(&profile, d),
-        Err(_) => crate::steps::plan(&profile),
-    };
+    let prepared = runtime.block_on(crate::exec::adapt::prepare(&loaded.profile, !a.dry_run));
+    report_decisions(&prepared.decisions, a.output);
+    let plan = prepared.plan();
+    let profile = prepared.profile;
     for (flag, id) in [("--from", from), ("--only", only)] {
         if let Some(id) = id
             && plan.step(id).is_none()

@@ -6,42 +6,19 @@
 //! store next to matching files. A static script could not know the store's names, and would go
 //! stale when commands change (the reason a stored script is never generated at build time).
 
-use std::ffi::OsStr;
 use std::io::Write;
 use std::path::Path;
 
 use clap::CommandFactory;
-use clap::ValueEnum;
-use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
 use clap_complete::env::Shells;
 
-use super::{Cli, EXIT_FAILED, EXIT_OK};
-use crate::profile::store;
+use super::args::Cli;
+use super::candidates::Shell;
+use super::support::{EXIT_FAILED, EXIT_OK};
 
 /// The environment variable the registered hook sets (clap_complete's default).
 const VAR: &str = "COMPLETE";
 const BIN: &str = "kmpilot";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
-    Bash,
-    Zsh,
-    Fish,
-    Elvish,
-    Powershell,
-}
-
-impl Shell {
-    fn name(self) -> &'static str {
-        match self {
-            Shell::Bash => "bash",
-            Shell::Zsh => "zsh",
-            Shell::Fish => "fish",
-            Shell::Elvish => "elvish",
-            Shell::Powershell => "powershell",
-        }
-    }
-}
 
 /// Answers a completion request (`COMPLETE=<shell> kmpilot -- …`) and exits; returns at once
 /// on a normal run. Called before anything is parsed or printed.
@@ -103,37 +80,4 @@ fn write_stdout(buf: &[u8]) -> u8 {
             EXIT_FAILED
         }
     }
-}
-
-/// `-f`: names in the profile store that start with what was typed, then matching files
-/// (`-f` takes either, see `store::resolve`).
-pub fn profile_or_path(current: &OsStr) -> Vec<CompletionCandidate> {
-    let typed = current.to_string_lossy();
-    let mut out: Vec<CompletionCandidate> = store::list()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|n| n.starts_with(typed.as_ref()))
-        .map(|n| CompletionCandidate::new(n).help(Some("profile in the store".into())))
-        .collect();
-    out.extend(PathCompleter::file().complete(current));
-    out
-}
-
-/// `--from`/`--only`: the step ids, with their titles as help.
-pub fn step_ids() -> Vec<CompletionCandidate> {
-    crate::plan::StepId::all()
-        .map(|id| CompletionCandidate::new(id.as_str()).help(Some(id.title().into())))
-        .collect()
-}
-
-/// `--context`: the kubeconfig's contexts (as kubectl reads it), with their servers as help.
-pub fn kube_contexts() -> Vec<CompletionCandidate> {
-    crate::kube::list_contexts(None)
-        .map(|k| {
-            k.contexts
-                .into_iter()
-                .map(|c| CompletionCandidate::new(c.name).help(Some(c.server.into())))
-                .collect()
-        })
-        .unwrap_or_default()
 }

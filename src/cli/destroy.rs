@@ -4,7 +4,8 @@
 
 use std::io::IsTerminal;
 
-use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Format, load_profile};
+use super::args::{Cli, Format};
+use super::support::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_profile};
 use crate::exec::journal;
 use crate::exec::{self, RunOptions};
 use crate::plan::{describe, destroy};
@@ -58,7 +59,7 @@ pub fn run(cli: &Cli, a: DestroyArgs<'_>) -> u8 {
             return EXIT_OK;
         }
     }
-    let Some(runtime) = super::runtime() else {
+    let Some(runtime) = super::support::runtime() else {
         return EXIT_FAILED;
     };
     let state_dir = crate::profile::store::state_dir();

@@ -4,7 +4,8 @@
 
 use std::io::IsTerminal;
 
-use super::{Cli, Format, load_profile};
+use super::args::{Cli, Format};
+use super::support::load_profile;
 use crate::exec::diff::{self, render};
 
 pub fn run(cli: &Cli, file: &str, output: Format) -> u8 {
@@ -13,7 +14,7 @@ pub fn run(cli: &Cli, file: &str, output: Format) -> u8 {
         Err(code) => return code,
     };
     let base_dir = crate::exec::base_dir(Some(&path));
-    let Some(runtime) = super::runtime() else {
+    let Some(runtime) = super::support::runtime() else {
         return diff::EXIT_DIFF_ERROR;
     };
     let report = runtime.block_on(diff::diff_profile(&loaded.profile, &base_dir));

@@ -7,7 +7,8 @@ use std::net::ToSocketAddrs;
 use std::path::Path;
 use std::time::Duration;
 
-use super::{Cli, EXIT_FAILED, EXIT_OK, Format, load_profile};
+use super::args::{Cli, Format};
+use super::support::{EXIT_FAILED, EXIT_OK, load_profile};
 use crate::kube::Kube;
 
 #[derive(Debug, serde::Serialize)]

@@ -1,8 +1,9 @@
 use std::path::Path;
 
-use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_profile};
+use super::args::Cli;
+use super::support::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_profile};
 use crate::plan::{self, ArtifactKind};
-use crate::profile::save::write_atomic;
+use crate::util::atomic_file::write_atomic;
 
 /// Marks a directory as kmpilot's, so a second export may replace the first but never a
 /// directory of the user's own files.

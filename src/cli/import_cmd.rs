@@ -5,7 +5,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Format};
+use super::args::{Cli, Format};
+use super::support::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK};
 use crate::import;
 use crate::profile::{checks, save, store};
 
@@ -39,7 +40,7 @@ pub fn run(cli: &Cli, a: ImportArgs) -> u8 {
         return EXIT_BAD_INPUT;
     }
     crate::kube::ensure_crypto_provider();
-    let Some(rt) = super::runtime() else {
+    let Some(rt) = super::support::runtime() else {
         return EXIT_FAILED;
     };
     let req = import::live::Request {
@@ -137,10 +138,7 @@ pub fn run(cli: &Cli, a: ImportArgs) -> u8 {
 /// refuses to replace a profile that appeared meanwhile.
 fn write(path: &PathBuf, bytes: &[u8], force: bool) -> std::io::Result<()> {
     if force {
-        return save::write_atomic(path, bytes).map_err(|e| match e {
-            save::SaveError::Io { source, .. } => source,
-            other => std::io::Error::other(other.to_string()),
-        });
+        return crate::util::atomic_file::write_atomic(path, bytes).map_err(|e| e.source);
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;

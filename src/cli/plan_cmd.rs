@@ -1,4 +1,5 @@
-use super::{Cli, EXIT_FAILED, EXIT_OK, Format, load_profile};
+use super::args::{Cli, Format};
+use super::support::{EXIT_FAILED, EXIT_OK, load_profile};
 use crate::plan::describe;
 use crate::render;
 
@@ -14,9 +15,9 @@ pub fn run(cli: &Cli, file: &str, output: Format, brief: bool, verify: bool) -> 
         .build()
     {
         Ok(rt) if needs_cluster(&loaded.profile) => {
-            let (p, d) = rt.block_on(crate::exec::adapt::resolve(&loaded.profile, false));
+            let prepared = rt.block_on(crate::exec::adapt::prepare(&loaded.profile, false));
             if output == Format::Text {
-                match &d {
+                match &prepared.decisions {
                     Ok(d) => {
                         println!("Decided from the cluster:");
                         for x in d {
@@ -29,10 +30,12 @@ pub fn run(cli: &Cli, file: &str, output: Format, brief: bool, verify: bool) -> 
                     }
                 }
             }
-            p
+            prepared.profile
         }
         _ => loaded.profile,
     };
+    // the decisions are said above the plan (text) rather than as notes inside it, as `plan`
+    // always showed them
     let plan = crate::steps::plan(&profile);
     // `--verify` adds the rendered charts' findings (helm and the chart, not the cluster)
     let reports = if verify {

@@ -1,4 +1,5 @@
-use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Format, ProfilesCommand, print_issues};
+use super::args::{Format, ProfilesCommand};
+use super::support::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, print_issues};
 use crate::profile::load::{self, LoadError};
 use crate::profile::{Profile, checks, save, store};
 

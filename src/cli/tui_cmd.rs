@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, apply_overrides, print_issues};
+use super::args::Cli;
+use super::support::{EXIT_BAD_INPUT, EXIT_FAILED, apply_overrides, print_issues};
 use crate::profile::{Profile, store};
 
 pub fn run(cli: &Cli, file: Option<&str>) -> u8 {

@@ -1,4 +1,5 @@
-use super::{Cli, EXIT_BAD_INPUT, EXIT_OK, Format, apply_overrides};
+use super::args::{Cli, Format};
+use super::support::{EXIT_BAD_INPUT, EXIT_OK, apply_overrides};
 use crate::profile::diagnostics::Issue;
 use crate::profile::load::{self, LoadError};
 use crate::profile::store;

@@ -2,7 +2,8 @@
 //! install will (no cluster needed) and check what they render. Exit 2 when a finding is an
 //! error, 1 when a chart could not be rendered at all.
 
-use super::{Cli, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Format, load_profile};
+use super::args::{Cli, Format};
+use super::support::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_profile};
 use crate::verify::{Level, Report};
 
 /// Renders and checks both charts of `p`; `None` when the runtime cannot start.

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use super::{EXIT_OK, Format};
+use super::args::Format;
+use super::support::EXIT_OK;
 use crate::chart_lines::{self, ApimLine, HostnamePrecedence, IsLine, KmAuthShape, Sourced};
 
 /// One API-M line as `versions` shows it.

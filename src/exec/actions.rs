@@ -211,7 +211,7 @@ fn write_artifact(ctx: &Ctx<'_>, path: &str) -> Result<(), Failure> {
         .plan
         .artifact(path)
         .ok_or_else(|| Failure::new(format!("the plan has no artifact {path}")))?;
-    crate::profile::save::write_atomic(&ctx.opts.work_dir.join(path), a.content.as_bytes())?;
+    crate::util::atomic_file::write_atomic(&ctx.opts.work_dir.join(path), a.content.as_bytes())?;
     ctx.info(format!("wrote {}", ctx.opts.work_dir.join(path).display()));
     Ok(())
 }

@@ -59,6 +59,33 @@ pub async fn observe(profile: &Profile, probe: bool) -> Result<Observed, String>
     Ok(o)
 }
 
+/// A run, prepared: the profile with the cluster's `auto` answers decided, and the decisions
+/// (or why the cluster was not reached, the profile then unchanged).
+pub struct Prepared {
+    pub profile: Profile,
+    pub decisions: Result<Vec<Decision>, String>,
+}
+
+impl Prepared {
+    /// The plan a run of it follows: the resolved profile's, each decision a note at the start
+    /// of the prerequisites step; the profile's own plan when the cluster was not reached.
+    pub fn plan(&self) -> crate::plan::Plan {
+        match &self.decisions {
+            Ok(d) => plan_with_decisions(&self.profile, d),
+            Err(_) => crate::steps::plan(&self.profile),
+        }
+    }
+}
+
+/// Prepare a run, the one way every front end does it (`apply`, `plan`, `diff`, the wizard's
+/// runner): meet the cluster and decide its `auto` answers, then plan (`Prepared::plan`).
+/// `probe`: the AppArmor probe pod may start (not for a dry run, `plan` or `diff`, which change
+/// nothing).
+pub async fn prepare(profile: &Profile, probe: bool) -> Prepared {
+    let (profile, decisions) = resolve(profile, probe).await;
+    Prepared { profile, decisions }
+}
+
 /// `observe` then `resolve`; the profile unchanged (and why) when the cluster is not reached.
 pub async fn resolve(profile: &Profile, probe: bool) -> (Profile, Result<Vec<Decision>, String>) {
     // the decisions are about installing IS and API-M: a tracks-only profile (PrivateJet on a

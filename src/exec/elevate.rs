@@ -119,9 +119,9 @@ pub(crate) async fn write(
     let staged = stage.join(format!("{name}.new"));
     let backup = stage.join(format!("{name}.kmpilot.bak"));
     if !old.is_empty() {
-        crate::profile::save::write_atomic(&backup, old.as_bytes()).map_err(Failure::from)?;
+        crate::util::atomic_file::write_atomic(&backup, old.as_bytes()).map_err(Failure::from)?;
     }
-    crate::profile::save::write_atomic(&staged, content.as_bytes()).map_err(Failure::from)?;
+    crate::util::atomic_file::write_atomic(&staged, content.as_bytes()).map_err(Failure::from)?;
     let w = ElevatedWrite::new(target, &staged);
     let command = w.command_line();
     let manual = |f: Failure| {

@@ -108,7 +108,7 @@ pub fn for_version(f: &Found, dir: &Path, kinds: &[String]) -> Result<PostRender
     if f.version.major >= 4 {
         let plugins = plugins_dir(dir);
         let file = plugins.join(helm::DROP_PLUGIN).join("plugin.yaml");
-        crate::profile::save::write_atomic(&file, helm::DROP_PLUGIN_YAML.as_bytes())
+        crate::util::atomic_file::write_atomic(&file, helm::DROP_PLUGIN_YAML.as_bytes())
             .map_err(|e| format!("writing kmpilot's helm post-renderer plugin: {e}"))?;
         let abs = std::path::absolute(&plugins).unwrap_or(plugins);
         env.push((

@@ -51,10 +51,10 @@ pub fn update(
     }
     let backup = format!("{}.kmpilot.bak", file.display());
     if !existing.is_empty() {
-        crate::profile::save::write_atomic(Path::new(&backup), existing.as_bytes())
+        crate::util::atomic_file::write_atomic(Path::new(&backup), existing.as_bytes())
             .map_err(|e| e.to_string())?;
     }
-    crate::profile::save::write_atomic(file, merged.as_bytes()).map_err(|e| {
+    crate::util::atomic_file::write_atomic(file, merged.as_bytes()).map_err(|e| {
         format!(
             "{e} (writing {} needs permission: run with sudo, or set dns.mode: print)",
             file.display()

@@ -76,7 +76,7 @@ impl Journal {
 
     pub fn save(&self, state_dir: &Path) -> std::io::Result<()> {
         let bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        crate::profile::save::write_atomic(&path(state_dir, &self.profile), &bytes)
+        crate::util::atomic_file::write_atomic(&path(state_dir, &self.profile), &bytes)
             .map_err(std::io::Error::other)
     }
 

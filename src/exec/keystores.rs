@@ -132,11 +132,11 @@ pub fn generate(
     }
     // the certificates the pods themselves present, for calls through a port-forward
     for (name, path) in [
-        (APIM_TLS_PEM, crate::steps::keystores::apim_server_cert()),
-        (IS_TLS_PEM, crate::steps::keystores::is_server_cert()),
+        (APIM_TLS_PEM, crate::plan::keystore_set::apim_server_cert()),
+        (IS_TLS_PEM, crate::plan::keystore_set::is_server_cert()),
     ] {
         if let Some(pem) = set.tls_pem(name) {
-            crate::profile::save::write_atomic(&work_dir.join(&path), pem.cert_pem.as_bytes())
+            crate::util::atomic_file::write_atomic(&work_dir.join(&path), pem.cert_pem.as_bytes())
                 .map_err(|e| e.to_string())?;
             written.push(path);
         }
@@ -149,14 +149,14 @@ pub fn generate(
     );
     // public material only on disk
     let cert_path = work_dir.join(&spec.tls_cert);
-    crate::profile::save::write_atomic(&cert_path, pem.cert_pem.as_bytes())
+    crate::util::atomic_file::write_atomic(&cert_path, pem.cert_pem.as_bytes())
         .map_err(|e| e.to_string())?;
     written.push(spec.tls_cert.clone());
     let internal = set
         .identity(kmpilot_keystore::set::wso2::APIM_IDENTITY)
         .ok_or("no API-M identity")?;
     let der = internal.certificate_der();
-    crate::profile::save::write_atomic(&work_dir.join(internal_cert_path(spec)), der)
+    crate::util::atomic_file::write_atomic(&work_dir.join(internal_cert_path(spec)), der)
         .map_err(|e| e.to_string())?;
     written.push(internal_cert_path(spec));
     Ok(written)
@@ -245,24 +245,24 @@ pub fn reuse(
             &apim[a.tls_keystore.as_str()],
             &a.alias,
             key_pw.as_str(),
-            crate::steps::keystores::apim_server_cert(),
+            crate::plan::keystore_set::apim_server_cert(),
         ),
         (
             &is[i.tls.as_str()],
             &i.alias,
             store_pw.as_str(),
-            crate::steps::keystores::is_server_cert(),
+            crate::plan::keystore_set::is_server_cert(),
         ),
     ] {
         if let Ok(id) = kmpilot_keystore::store::load_identity(bytes, &store_pw, alias, kp) {
-            crate::profile::save::write_atomic(
+            crate::util::atomic_file::write_atomic(
                 &work_dir.join(&path),
                 id.to_pem_pair().cert_pem.as_bytes(),
             )
             .map_err(|e| e.to_string())?;
         }
     }
-    crate::profile::save::write_atomic(
+    crate::util::atomic_file::write_atomic(
         &work_dir.join(internal_cert_path(spec)),
         internal.certificate_der(),
     )
@@ -286,7 +286,7 @@ pub fn reuse(
                 )
             }
         };
-    crate::profile::save::write_atomic(&work_dir.join(&spec.tls_cert), &cert)
+    crate::util::atomic_file::write_atomic(&work_dir.join(&spec.tls_cert), &cert)
         .map_err(|e| e.to_string())?;
     mem.insert(spec.tls_cert.clone(), cert);
     mem.insert(spec.tls_key.clone(), key);

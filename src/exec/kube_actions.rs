@@ -299,12 +299,12 @@ pub(super) async fn merge_container_mgt(
         super::ownership::merging(ctx, &target, &existing, m);
     }
     if !existing.is_empty() {
-        crate::profile::save::write_atomic(
+        crate::util::atomic_file::write_atomic(
             &target.with_extension("kmpilot.bak"),
             existing.as_bytes(),
         )?;
     }
-    crate::profile::save::write_atomic_with(&target, |f| {
+    crate::util::atomic_file::write_atomic_with(&target, |f| {
         use std::io::Write;
         use std::os::unix::fs::PermissionsExt;
         // it holds service-account tokens

@@ -99,7 +99,7 @@ impl Ledger {
 
     pub fn save(&self, state_dir: &Path) -> Result<(), String> {
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
-        crate::profile::save::write_atomic(&path(state_dir, &self.profile), &bytes)
+        crate::util::atomic_file::write_atomic(&path(state_dir, &self.profile), &bytes)
             .map_err(|e| e.to_string())
     }
 

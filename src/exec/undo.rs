@@ -437,7 +437,7 @@ async fn hosts(ctx: &mut Ctx<'_>, file: &Path, print_only: bool) -> Result<(), F
             file.display()
         ));
     } else {
-        crate::profile::save::write_atomic(file, new.as_bytes())
+        crate::util::atomic_file::write_atomic(file, new.as_bytes())
             .map_err(|e| Failure::new(format!("cannot write {}: {e}", file.display())))?;
         ctx.info(format!("{}: block removed", file.display()));
     }
@@ -502,7 +502,7 @@ fn container_mgt(
         ));
         return Ok(());
     } else {
-        crate::profile::save::write_atomic(&file, new.as_bytes())
+        crate::util::atomic_file::write_atomic(&file, new.as_bytes())
             .map_err(|e| Failure::new(format!("cannot write {}: {e}", file.display())))?;
         ctx.info(format!(
             "removed cluster(s) {} from {} (everything else kept)",

@@ -242,3 +242,98 @@ fn a_listed_registration_maps_its_names_and_lists_what_differs() {
     let (p, _) = build(&orig.name, &live).unwrap();
     assert!(!p.key_manager.register);
 }
+
+/// A value unlike `v` that a field of its type can hold (`None` where there is no such value
+/// to try: an unset option, an empty list).
+fn probe(v: &Value) -> Option<Value> {
+    Some(match v {
+        Value::Bool(b) => json!(!b),
+        Value::Number(n) if n.is_u64() => json!(n.as_u64()? + 1),
+        Value::Number(n) => json!(n.as_f64()? + 1.0),
+        Value::String(s) if s.is_empty() => json!("probe"),
+        // a text that ends a line keeps ending one (the import writes TOML back whole)
+        Value::String(s) if s.ends_with('\n') => json!(format!("{s}x\n")),
+        Value::String(s) => json!(format!("{s}x")),
+        _ => return None,
+    })
+}
+
+/// Fields this test found that `profiles import` neither maps back nor lists as not recorded
+/// (#26): each comes back as the example's value. Struck off as the import learns them; the
+/// test fails when one is mapped back and still listed here.
+const KNOWN_LOST: &[&str] = &[
+    "keystores.tlsSecret",
+    "identityServer.image.build",
+    "privateJet.operatorConfigs",
+    "dns.hostsFile",
+    // API-M not installed (the PrivateJet example): no release records its chart
+    "apiManager.chart",
+    "apiManager.chartVersion",
+];
+
+/// Adding a profile field means teaching `profiles import` to read it back. Every leaf of
+/// the example profiles, set on its own to a probe value and imported from what `apply` would
+/// leave on the cluster, comes back as set, unless the report says why not (a secret, a
+/// value the cluster keeps no trace of, an assumption). A field the import bindings forget
+/// would otherwise come back silently as its default.
+#[test]
+fn every_field_set_to_a_probe_comes_back_or_is_listed() {
+    let mut lost = Vec::new();
+    let mut probed = 0;
+    let mut found_known = std::collections::BTreeSet::new();
+    for name in ["quickstart.yaml", "production-like.yaml", "privatejet.yaml"] {
+        let orig = example(name);
+        let doc = serde_json::to_value(&orig).unwrap();
+        for (path, v) in values::leaves(&doc) {
+            // the envelope; list entries (set_profile_path walks mappings only)
+            if ["apiVersion", "kind", "name"].contains(&path[0].as_str())
+                || path
+                    .iter()
+                    .any(|s| s.parse::<usize>().is_ok() || s.contains('.'))
+            {
+                continue;
+            }
+            let dotted = path.join(".");
+            let Some(value) = probe(&v) else { continue };
+            // a value the field cannot hold (an enum's other spelling) is not a probe
+            let Ok(p) = values::set_profile_path(&orig, &dotted, value) else {
+                continue;
+            };
+            let Ok((imported, report)) = build(&p.name, &simulate(&p)) else {
+                continue;
+            };
+            probed += 1;
+            let known = KNOWN_LOST.contains(&dotted.as_str());
+            let (a, b) = super::roundtrip::comparable(&p, &imported, &report);
+            let (a, b) = (
+                serde_json::to_value(&a).unwrap(),
+                serde_json::to_value(&b).unwrap(),
+            );
+            let same = values::get(&a, &dotted) == values::get(&b, &dotted);
+            if !same && known {
+                found_known.insert(dotted.clone());
+            } else if !same {
+                lost.push(format!(
+                    "{name}: {dotted}: set {:?}, imported {:?}",
+                    values::get(&a, &dotted),
+                    values::get(&b, &dotted)
+                ));
+            }
+        }
+    }
+    // the probe reaches most of the profile, not a handful of fields
+    assert!(probed > 100, "only {probed} fields probed");
+    assert!(
+        lost.is_empty(),
+        "fields `profiles import` does not map back (and the report does not list):\n{}",
+        lost.join("\n")
+    );
+    let mapped_now: Vec<_> = KNOWN_LOST
+        .iter()
+        .filter(|k| !found_known.contains(**k))
+        .collect();
+    assert!(
+        mapped_now.is_empty(),
+        "now mapped back, strike off KNOWN_LOST: {mapped_now:?}"
+    );
+}

@@ -2,11 +2,11 @@
 //! directory and renamed over the old one, so a crash or a full disk leaves the previous
 //! profile intact. Literal secrets are never written: they become `prompt: true`.
 
-use std::io::Write;
 use std::path::Path;
 
 use super::Profile;
 use super::written::as_written;
+use crate::util::atomic_file::{WriteError, write_atomic};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
@@ -18,6 +18,15 @@ pub enum SaveError {
     },
     #[error("cannot render the profile: {0}")]
     Render(String),
+}
+
+impl From<WriteError> for SaveError {
+    fn from(e: WriteError) -> Self {
+        SaveError::Io {
+            path: e.path,
+            source: e.source,
+        }
+    }
 }
 
 /// The YAML kmpilot writes for `p`, and the paths of literal secrets it replaced by prompts.
@@ -75,39 +84,4 @@ pub fn save_over(p: &Profile, path: &Path, original: Option<&str>) -> Result<Sav
             None => Layout::New,
         },
     })
-}
-
-/// Temp file in the target's directory (same file system, so rename is atomic), synced, then
-/// renamed over the target. The target keeps its old content until the rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    write_atomic_with(path, |f| f.write_all(bytes))
-}
-
-/// The same, with the content produced by `fill`; if it fails, the target is untouched and
-/// the temporary file is removed.
-pub fn write_atomic_with(
-    path: &Path,
-    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<(), SaveError> {
-    let io = |source| SaveError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".kmpilot-")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    fill(tmp.as_file_mut()).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    // keep the permissions a user gave an existing file (profiles may be private)
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
 }

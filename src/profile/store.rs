@@ -76,7 +76,7 @@ fn last_profile_file() -> PathBuf {
 /// Notes `path` as the profile bare `kmpilot` opens next time.
 pub fn remember_last(path: &Path) {
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let _ = crate::profile::save::write_atomic(
+    let _ = crate::util::atomic_file::write_atomic(
         &last_profile_file(),
         abs.display().to_string().as_bytes(),
     );

@@ -265,14 +265,14 @@ pub fn after_keystores(p: &Profile) -> Vec<Action> {
         v.extend(ca_configmap(
             p,
             APIM_BACKEND_CA,
-            &super::keystores::apim_server_cert(),
+            &crate::plan::keystore_set::apim_server_cert(),
         ));
     }
     if p.identity_server.install {
         v.extend(ca_configmap(
             p,
             IS_BACKEND_CA,
-            &super::keystores::is_server_cert(),
+            &crate::plan::keystore_set::is_server_cert(),
         ));
     }
     let g = &p.cluster.exposure.gateway;

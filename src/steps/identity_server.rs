@@ -349,25 +349,28 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>, verify: VerifySpec) -> S
             render::yaml(&values(p))
         ),
     });
-    let mut cmd = super::helm_upgrade(
-        p,
-        &is.release,
-        &is.chart,
-        &is.chart_version,
-        &path,
-        overlay(p),
-        is.helm_timeout_minutes,
-    );
     let gateway_api = crate::profile::sections::exposure::gateway_api(p);
-    if gateway_api {
-        cmd.drop_kinds = super::exposure::dropped_kinds();
-    }
+    let install = super::helm::install_chart(
+        p,
+        super::helm::Chart {
+            release: &is.release,
+            chart: &is.chart,
+            version: &is.chart_version,
+            values: &path,
+            timeout_minutes: is.helm_timeout_minutes,
+            drop_kinds: if gateway_api {
+                super::exposure::dropped_kinds()
+            } else {
+                Vec::new()
+            },
+        },
+        overlay(p),
+    );
     let mut actions = vec![
         Action::Verify(Box::new(verify)),
         Action::WriteFile { artifact: path },
-        super::helm_recover(p, &is.release, is.helm_timeout_minutes),
-        Action::Run(cmd),
     ];
+    actions.extend(install);
     if gateway_api {
         actions.extend(super::exposure::identity_server_objects(p));
     }

@@ -149,3 +149,10 @@ mod tests {
         }
     }
 }
+
+/// Reading what earlier runs of the app's profile left (shown on the review).
+pub fn read_journal(app: &App) -> Cmd {
+    Cmd::ReadJournal {
+        profile: app.profile.name.clone(),
+    }
+}

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use kmpilot_keystore::Secret;
+use crate::util::secret::Secret;
 use tokio::sync::mpsc;
 
 use crate::exec::ask::{Asker, Question, Reply};

@@ -77,19 +77,12 @@ pub fn init(app: &mut App) -> Option<Cmd> {
     let cmds: Vec<Cmd> = [
         update::start_checks(app, false),
         target::ask(app, true),
-        Some(read_journal(app)),
+        Some(common_acts::read_journal(app)),
     ]
     .into_iter()
     .flatten()
     .collect();
     Some(Cmd::Batch(cmds))
-}
-
-/// Reading what earlier runs of the app's profile left (shown on the review).
-pub fn read_journal(app: &App) -> Cmd {
-    Cmd::ReadJournal {
-        profile: app.profile.name.clone(),
-    }
 }
 
 /// The loop, with any `Runner` (tests and demos plug in their own).

@@ -158,7 +158,7 @@ pub enum Cmd {
     /// Hand a typed secret (or the refusal) to the executor waiting for it.
     Answer {
         question: crate::tui::dialogs::secret_prompt::SecretQuestion,
-        answer: Result<kmpilot_keystore::Secret, String>,
+        answer: Result<crate::util::secret::Secret, String>,
     },
     /// Hand the answer to a question (`Msg::Ask`) to the executor waiting for it.
     Reply {

@@ -88,7 +88,7 @@ pub trait Runner: Send {
 pub struct ExecRunner {
     last: Option<RunRequest>,
     /// `prompt: true` answers of the current run (retry and skip do not ask again).
-    answers: Arc<std::sync::Mutex<std::collections::HashMap<String, kmpilot_keystore::Secret>>>,
+    answers: Arc<std::sync::Mutex<std::collections::HashMap<String, crate::util::secret::Secret>>>,
     cancel: Option<watch::Sender<bool>>,
     /// The running watchers and what they watch (kubeconfig, context, namespace).
     watchers: Option<(watch::Sender<bool>, WatchTarget)>,
@@ -290,9 +290,9 @@ pub fn spawn_executor_asking(
             // an apply meets the cluster: its kind, nodes and ingress classes decide the `auto`
             // answers; the steps stay those the wizard showed, their actions follow the
             // decisions
-            let (profile, decided) = exec::adapt::resolve(&req.profile, true).await;
-            match decided {
-                Ok(d) => exec::adapt::plan_with_decisions(&profile, &d),
+            let prepared = exec::adapt::prepare(&req.profile, true).await;
+            match prepared.decisions {
+                Ok(_) => prepared.plan(),
                 Err(_) => (*req.plan).clone(),
             }
         };

@@ -219,7 +219,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
             Ok((path, profile)) => {
                 app.start_over(*profile, path.clone());
                 app.status = Some((format!("opened {}", path.display()), false));
-                Some(super::read_journal(app))
+                Some(super::common_acts::read_journal(app))
             }
             Err(e) => {
                 app.status = Some((format!("not opened: {e}"), true));

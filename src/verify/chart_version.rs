@@ -3,7 +3,8 @@
 //! at another line's chart would render the values built for its own line into a chart that
 //! reads other keys (the 4.7 chart's hostname precedence and encryption key, for one).
 
-use super::{ChartKind, Finding, Level};
+use super::finding::{Finding, Level};
+use crate::plan::verify_spec::ChartKind;
 
 /// `(major, minor)` of `4.7.0-1`.
 fn line(version: &str) -> Option<(u32, u32)> {

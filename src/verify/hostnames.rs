@@ -1,7 +1,8 @@
 //! `[server] hostname` in every deployment.toml equals the profile's hostname: WSO2 builds its
 //! own URLs (token issuer, console redirects) from it.
 
-use super::{Finding, Input, Level};
+use super::finding::{Finding, Level};
+use super::input::Input;
 
 pub fn check(i: &Input<'_>, out: &mut Vec<Finding>) {
     let e = i.expect;

@@ -1,7 +1,8 @@
 //! The server container runs the image the profile names (the IS image kmpilot builds, when
 //! it builds one).
 
-use super::{Finding, Input, Level, label};
+use super::finding::{Finding, Level, label};
+use super::input::Input;
 
 pub fn check(i: &Input<'_>, out: &mut Vec<Finding>) {
     let e = i.expect;

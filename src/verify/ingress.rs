@@ -1,7 +1,8 @@
 //! Ingress hosts are the profile's hostnames, each served with the TLS secret kmpilot creates
 //! (or the one the profile names).
 
-use super::{Finding, Input, Level, label};
+use super::finding::{Finding, Level, label};
+use super::input::Input;
 
 pub fn check(i: &Input<'_>, out: &mut Vec<Finding>) {
     let e = i.expect;

@@ -4,8 +4,10 @@
 
 use serde_json::Value;
 
+use super::finding::{Finding, Level, label};
+use super::input::Input;
 use super::toml_files::{TomlFile, get};
-use super::{Expect, Finding, Input, Level, label};
+use crate::plan::verify_spec::Expect;
 
 const STORES: [(&str, &[&str]); 4] = [
     ("keystore.primary", &["keystore", "primary"]),

@@ -4,8 +4,8 @@
 //! `validate` uses this offline; `verify` renders the exact chart and is the authority.
 //! Only tables the template always declares with kmpilot's values are listed.
 
-use super::ChartKind;
 use crate::chart_lines;
+use crate::plan::verify_spec::ChartKind;
 
 /// The tables chart `kind` at `version` declares itself, when kmpilot knows that version's line.
 pub fn declared(kind: ChartKind, version: &str) -> Option<Vec<&'static str>> {

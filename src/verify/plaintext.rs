@@ -2,7 +2,9 @@
 //! the secure vault): counted and disclosed, with the alternative — never silently. Anyone who
 //! may read ConfigMaps in the namespace can read them.
 
-use super::{ChartKind, Finding, Input, Level};
+use super::finding::{Finding, Level};
+use super::input::Input;
+use crate::plan::verify_spec::ChartKind;
 use crate::plan::{SecretOverlay, SecretValue};
 
 /// References WSO2 resolves at start-up; not a secret in the ConfigMap.

@@ -92,7 +92,7 @@ pub fn pod_facts(r: &Rendered) -> Vec<PodFacts> {
                 _ => None,
             };
             out.push(PodFacts {
-                workload: super::label(w),
+                workload: super::finding::label(w),
                 container: c["name"].as_str().unwrap_or("?").to_string(),
                 replicas,
                 cpu_request: s(&c["resources"]["requests"]["cpu"]),

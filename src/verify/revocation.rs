@@ -2,8 +2,9 @@
 //! `notification_endpoint` must name a Service the API-M chart renders, on a port that Service
 //! exposes, and carry the `X-WSO2-KEY-MANAGER: WSO2-IS` header API-M's notify endpoint reads.
 
+use super::finding::{Finding, Level};
+use super::input::Input;
 use super::toml_files::get;
-use super::{Finding, Input, Level};
 
 const LISTENER: &str = "token_revocation";
 const HEADER: &str = "header.X-WSO2-KEY-MANAGER";

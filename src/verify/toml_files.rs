@@ -2,7 +2,9 @@
 //! on invalid TOML, and the commonest way there is a table declared twice — once by the
 //! chart's template, once by the user's `extraToml`.
 
-use super::{ChartKind, Expect, Finding, Level, Rendered, label};
+use super::finding::{Finding, Level, label};
+use super::render::Rendered;
+use crate::plan::verify_spec::{ChartKind, Expect};
 
 /// One rendered TOML file.
 #[derive(Debug, Clone)]

@@ -387,11 +387,9 @@ fn not_compared_command(c: &crate::plan::Command) -> Option<Item> {
 /// the AppArmor probe pod, which would change the cluster), the secrets available without
 /// asking anyone (the others are reported as not compared), apply's work directory.
 pub async fn diff_profile(profile: &Profile, base_dir: &Path) -> DiffReport {
-    let (profile, decisions) = super::adapt::resolve(profile, false).await;
-    let plan = match &decisions {
-        Ok(d) => super::adapt::plan_with_decisions(&profile, d),
-        Err(_) => crate::steps::plan(&profile),
-    };
+    let prepared = super::adapt::prepare(profile, false).await;
+    let plan = prepared.plan();
+    let profile = prepared.profile;
     let state_dir = crate::profile::store::state_dir();
     let opts = RunOptions {
         dry_run: false,

@@ -69,19 +69,17 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>, verify: VerifySpec) -> S
     actions.push(Action::WriteFile {
         artifact: path.clone(),
     });
-    actions.push(crate::steps::helm_recover(
+    actions.extend(crate::steps::helm::install_chart(
         p,
-        &a.release,
-        a.helm_timeout_minutes,
-    ));
-    actions.push(Action::Run(crate::steps::helm_upgrade(
-        p,
-        &a.release,
-        &a.chart,
-        &a.chart_version,
-        &path,
+        crate::steps::helm::Chart {
+            release: &a.release,
+            chart: &a.chart,
+            version: &a.chart_version,
+            values: &path,
+            timeout_minutes: a.helm_timeout_minutes,
+            drop_kinds: Vec::new(),
+        },
         overlay(p),
-        a.helm_timeout_minutes,
-    )));
+    ));
     Step::new(StepId::ApiManager, actions)
 }

@@ -220,7 +220,7 @@ pub fn is_route(p: &Profile) -> ServiceRoute {
         namespace: p.cluster.namespace.clone(),
         service: p.identity_server.service_name(),
         port: IS_SERVICE_PORT,
-        pod_certificate: Some(super::keystores::is_server_cert()),
+        pod_certificate: Some(crate::plan::keystore_set::is_server_cert()),
     }
 }
 
@@ -231,7 +231,7 @@ pub fn apim_route(p: &Profile) -> ServiceRoute {
         namespace: p.cluster.namespace.clone(),
         service: p.api_manager.service_name(),
         port: 9443,
-        pod_certificate: Some(super::keystores::apim_server_cert()),
+        pod_certificate: Some(crate::plan::keystore_set::apim_server_cert()),
     }
 }
 

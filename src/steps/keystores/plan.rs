@@ -3,17 +3,6 @@
 use super::*;
 use crate::plan::keystore_set::OUT_DIR;
 
-/// The certificate IS's pod presents (its own keystore; the ingress presents the TLS secret),
-/// written next to `tls.crt` so kmpilot can verify IS reached through a port-forward.
-pub fn is_server_cert() -> String {
-    format!("{OUT_DIR}/is-server.crt")
-}
-
-/// The certificate API-M's pod presents, for the same reason.
-pub fn apim_server_cert() -> String {
-    format!("{OUT_DIR}/apim-server.crt")
-}
-
 pub fn spec(p: &Profile) -> KeystoreSetSpec {
     let k = &p.keystores;
     KeystoreSetSpec {

@@ -6,8 +6,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::util::secret::Secret;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use kmpilot_keystore::Secret;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
