@@ -97,6 +97,13 @@ pub fn abort_if_running(app: &App, cmd: Option<Cmd>) -> Option<Cmd> {
     }
 }
 
+/// Reading what earlier runs of the app's profile left (shown on the review).
+pub fn read_journal(app: &App) -> Cmd {
+    Cmd::ReadJournal {
+        profile: app.profile.name.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, Instant};
@@ -147,12 +154,5 @@ mod tests {
             StepRun::Running { started } => assert_eq!(*started, t5),
             other => panic!("{other:?}"),
         }
-    }
-}
-
-/// Reading what earlier runs of the app's profile left (shown on the review).
-pub fn read_journal(app: &App) -> Cmd {
-    Cmd::ReadJournal {
-        profile: app.profile.name.clone(),
     }
 }
