@@ -21,12 +21,12 @@ use serde_json::Value;
 use crate::plan::key_manager::{Registration, TOKEN_SCOPES};
 
 use super::discover::{Discovered, apply_to_body};
-use super::error::{ErrorKind, KmError, status_hint};
-use super::reach::Reach;
-use super::redact::Redactor;
-use super::send::{Answer, Call, host_of, path_of, send, status_error};
+use crate::http::error::{ErrorKind, KmError, status_hint};
+use crate::http::reach::Reach;
+use crate::http::redact::Redactor;
+use crate::http::send::{Answer, Call, host_of, path_of, send, status_error};
 
-pub use super::error::{STAGE_DCR, STAGE_LIST, STAGE_SAVE, STAGE_TOKEN};
+pub use crate::http::error::{STAGE_DCR, STAGE_LIST, STAGE_SAVE, STAGE_TOKEN};
 
 /// The DCR client kmpilot registers (the runbook uses the same name).
 pub const CLIENT_NAME: &str = "kmpilot_rest_api_admin";
@@ -378,7 +378,7 @@ pub(super) fn admin_client(
     admin_password: &str,
     reach: &Reach,
 ) -> Result<(reqwest::Client, Redactor), KmError> {
-    let http = super::client::build_reaching(
+    let http = crate::http::client::build_reaching(
         &reg.tls,
         base_dir,
         reqwest::redirect::Policy::none(),

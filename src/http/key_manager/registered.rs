@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::error::KmError;
-use super::reach::Reach;
-use super::redact::Redactor;
 use super::register::{Routed, admin_client, admin_token, get_json, key_manager_url, list};
+use crate::http::error::KmError;
+use crate::http::reach::Reach;
+use crate::http::redact::Redactor;
 use crate::plan::key_manager::Registration;
 
 /// The key manager named `reg.name` as API-M returns it, or `None` when there is none.

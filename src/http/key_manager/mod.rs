@@ -1,0 +1,6 @@
+//! The key manager's conversations: discovery (IS's OpenID well-known document) and the
+//! registration through the API-M Admin REST API (register, read back, remove).
+
+pub mod discover;
+pub mod register;
+pub mod registered;
