@@ -173,6 +173,7 @@ pub(super) async fn report(
             .map(|i| i + 1)
             .unwrap_or(0)
     };
+    let mut headline = None;
     while let Some(ev) = rx.recv().await {
         if output != Format::Text {
             println!("{}", serde_json::to_string(&ev).unwrap_or_default());
@@ -217,7 +218,17 @@ pub(super) async fn report(
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Event::RunFinished { ok } => println!("{}", if ok { "done" } else { "stopped" }),
+            Event::Headline { step, text, .. } => {
+                println!("        {} {text}", tag(step));
+                headline = Some(text);
+            }
+            Event::RunFinished { ok } => {
+                // the deployment's headline last, where a person looks
+                if let Some(h) = headline.take() {
+                    println!("Key manager: {h}");
+                }
+                println!("{}", if ok { "done" } else { "stopped" })
+            }
             Event::RunStarted { .. } | Event::ActionFinished { .. } => {}
         }
     }

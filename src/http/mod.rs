@@ -28,6 +28,7 @@ pub use error::{ErrorKind, KmError, PresentedCertificate};
 pub use key_manager::discover::{
     Discovered, Endpoint, FieldDiff, apply_discovered, diff, discover, discover_via,
 };
+pub use key_manager::prove::{Proved, missing_headline, prove_via};
 pub use key_manager::register::{Outcome, Removed, deregister_via, register, register_via};
 pub use key_manager::registered::{all_registered_via, registered_via};
 pub use reach::Reach;

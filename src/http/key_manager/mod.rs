@@ -2,5 +2,7 @@
 //! registration through the API-M Admin REST API (register, read back, remove).
 
 pub mod discover;
+pub mod prove;
 pub mod register;
 pub mod registered;
+pub mod session;

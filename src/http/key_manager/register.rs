@@ -18,7 +18,9 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::plan::key_manager::{Registration, TOKEN_SCOPES};
+use crate::plan::key_manager::Registration;
+
+use super::session::{Admin, Routed, Session};
 
 use super::discover::{Discovered, apply_to_body};
 use crate::http::error::{ErrorKind, KmError, status_hint};
@@ -89,21 +91,20 @@ pub async fn register_via(
     reach: &Reach,
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Outcome, KmError> {
-    let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.max(1));
-    let (http, mut redactor) = admin_client(reg, base_dir, admin_password, reach)?;
-    let client = Routed {
-        client: &http,
-        reach,
-    };
-    redactor.add(connector_password);
-    // everything shown from here on goes through the redactor
+    // everything shown from here on goes through the session's redactor
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
-    let bearer = admin_token(
-        &client,
-        reg,
-        admin_password,
+    let Session {
+        client,
+        redactor,
+        bearer,
         deadline,
-        &mut redactor,
+    } = Session::open(
+        &Admin::of(reg),
+        base_dir,
+        admin_password,
+        &[connector_password],
+        reach,
+        Duration::from_secs(reg.timeout_seconds.max(1)),
         &mut say,
     )
     .await?;
@@ -177,112 +178,6 @@ pub async fn register_via(
     Ok(Outcome::Created { id })
 }
 
-/// Steps 1 and 2: kmpilot's REST API client (DCR) and an admin token for it, as
-/// `Bearer …`. The client's secret and the token join `redactor`.
-pub(super) async fn admin_token(
-    client: &Routed<'_>,
-    reg: &Registration,
-    admin_password: &str,
-    deadline: Instant,
-    redactor: &mut Redactor,
-    say: &mut (dyn FnMut(String, &Redactor) + Send),
-) -> Result<String, KmError> {
-    let insecure = if reg.tls.insecure {
-        "  [TLS NOT VERIFIED]"
-    } else {
-        ""
-    };
-
-    // 1. DCR
-    let call = Call {
-        stage: STAGE_DCR,
-        method: "POST",
-        url: &reg.dcr_url,
-    };
-    say(
-        format!(
-            "POST {} — register REST API client {CLIENT_NAME} (Basic {}:********){insecure}",
-            reg.dcr_url, reg.admin.username
-        ),
-        redactor,
-    );
-    let dcr_body = serde_json::json!({
-        "callbackUrl": "www.example.com",
-        "clientName": CLIENT_NAME,
-        "owner": reg.admin.username,
-        "grantType": "client_credentials password refresh_token",
-        "saasApp": true,
-    });
-    let build = || {
-        client
-            .post(&reg.dcr_url)
-            .basic_auth(&reg.admin.username, Some(admin_password))
-            .json(&dcr_body)
-    };
-    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
-    expect(
-        &call,
-        &answer,
-        &[StatusCode::OK, StatusCode::CREATED],
-        redactor,
-    )?;
-    let dcr: Value = json_of(&call, &answer, redactor)?;
-    let client_id = str_field(&call, &dcr, "clientId", &answer, redactor)?;
-    let client_secret = str_field(&call, &dcr, "clientSecret", &answer, redactor)?;
-    redactor.add_basic(&client_id, &client_secret);
-
-    // 2. password grant
-    let call = Call {
-        stage: STAGE_TOKEN,
-        method: "POST",
-        url: &reg.token_url,
-    };
-    say(
-        format!(
-            "POST {} — password grant for {} (scope {TOKEN_SCOPES})",
-            reg.token_url, reg.admin.username
-        ),
-        redactor,
-    );
-    let form = [
-        ("grant_type", "password"),
-        ("username", reg.admin.username.as_str()),
-        ("password", admin_password),
-        ("scope", TOKEN_SCOPES),
-    ];
-    let build = || {
-        client
-            .post(&reg.token_url)
-            .basic_auth(&client_id, Some(&client_secret))
-            .form(&form)
-    };
-    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
-    expect(&call, &answer, &[StatusCode::OK], redactor)?;
-    let tok: Value = json_of(&call, &answer, redactor)?;
-    let token = str_field(&call, &tok, "access_token", &answer, redactor)?;
-    redactor.add(&token);
-    if let Some(r) = tok.get("refresh_token").and_then(Value::as_str) {
-        redactor.add(r);
-    }
-    if let Some(granted) = tok.get("scope").and_then(Value::as_str) {
-        let wanted: Vec<&str> = TOKEN_SCOPES.split(' ').collect();
-        if !granted.split(' ').any(|s| wanted.contains(&s)) {
-            return Err(KmError::new(
-                ErrorKind::Response,
-                STAGE_TOKEN,
-                "POST",
-                &reg.token_url,
-                format!(
-                    "the token was granted scope \"{}\", none of {TOKEN_SCOPES}",
-                    redactor.scrub(granted)
-                ),
-            )
-            .with_hint(status_hint(STAGE_TOKEN, 403, &host_of(&reg.token_url), "")));
-        }
-    }
-    Ok(format!("Bearer {token}"))
-}
-
 pub const STAGE_DELETE: &str = "delete key manager";
 
 /// What deregistration did.
@@ -309,19 +204,19 @@ pub async fn deregister_via(
     dry_run: bool,
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Removed, KmError> {
-    let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.max(1));
-    let (http, mut redactor) = admin_client(reg, base_dir, admin_password, reach)?;
-    let client = Routed {
-        client: &http,
-        reach,
-    };
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
-    let bearer = admin_token(
-        &client,
-        reg,
-        admin_password,
+    let Session {
+        client,
+        redactor,
+        bearer,
         deadline,
-        &mut redactor,
+    } = Session::open(
+        &Admin::of(reg),
+        base_dir,
+        admin_password,
+        &[],
+        reach,
+        Duration::from_secs(reg.timeout_seconds.max(1)),
         &mut say,
     )
     .await?;
@@ -367,49 +262,6 @@ pub(super) fn key_manager_url(reg: &Registration, id: &str) -> String {
         reg.key_managers_url.trim_end_matches('/'),
         url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
     )
-}
-
-/// What every Admin REST API conversation starts with: the HTTP client (no redirects: API-M
-/// answers where it is asked; routed by `reach`) and a redactor that already knows the admin's
-/// credentials, so that nothing shown from here on carries them.
-pub(super) fn admin_client(
-    reg: &Registration,
-    base_dir: &Path,
-    admin_password: &str,
-    reach: &Reach,
-) -> Result<(reqwest::Client, Redactor), KmError> {
-    let http = crate::http::client::build_reaching(
-        &reg.tls,
-        base_dir,
-        reqwest::redirect::Policy::none(),
-        reach,
-    )?;
-    let mut redactor = Redactor::new();
-    redactor.add_basic(&reg.admin.username, admin_password);
-    Ok((http, redactor))
-}
-
-/// The client and the route its calls take.
-#[derive(Clone, Copy)]
-pub(super) struct Routed<'a> {
-    pub(super) client: &'a reqwest::Client,
-    pub(super) reach: &'a Reach,
-}
-
-impl Routed<'_> {
-    pub(super) fn get(&self, url: &str) -> reqwest::RequestBuilder {
-        self.reach.request(self.client, reqwest::Method::GET, url)
-    }
-    pub(super) fn post(&self, url: &str) -> reqwest::RequestBuilder {
-        self.reach.request(self.client, reqwest::Method::POST, url)
-    }
-    fn put(&self, url: &str) -> reqwest::RequestBuilder {
-        self.reach.request(self.client, reqwest::Method::PUT, url)
-    }
-    fn delete(&self, url: &str) -> reqwest::RequestBuilder {
-        self.reach
-            .request(self.client, reqwest::Method::DELETE, url)
-    }
 }
 
 /// `send` with every progress line scrubbed by the call's redactor.
