@@ -16,6 +16,7 @@ pub struct ApplyArgs<'a> {
     pub resume: bool,
     pub from: Option<&'a str>,
     pub only: Option<&'a str>,
+    pub skip: Vec<&'a str>,
     pub yes: bool,
     pub output: Format,
     pub concurrency: usize,
@@ -45,6 +46,13 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         (Ok(f), Ok(o)) => (f, o),
         _ => return EXIT_BAD_INPUT,
     };
+    let mut skip = Vec::new();
+    for s in &a.skip {
+        match step_arg(Some(s), "--skip") {
+            Ok(Some(id)) => skip.push(id),
+            _ => return EXIT_BAD_INPUT,
+        }
+    }
     let Some(runtime) = super::runtime() else {
         return EXIT_FAILED;
     };
@@ -106,7 +114,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         state_dir,
         base_dir,
         concurrency: a.concurrency,
-        skip: Vec::new(),
+        skip,
         allow_upgrade: a.allow_upgrade,
     };
     let secrets = match resolve_secrets(&plan, &opts, interactive) {

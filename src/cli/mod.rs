@@ -100,6 +100,10 @@ pub enum Command {
         /// Run only this step.
         #[arg(long, value_name = "STEP", add = ArgValueCandidates::new(completion::step_ids))]
         only: Option<String>,
+        /// Leave this step out of this run (repeatable), e.g. `--skip prove`; what needs it
+        /// still runs, and the summary says what the deployment lacks without it.
+        #[arg(long, value_name = "STEP", add = ArgValueCandidates::new(completion::step_ids))]
+        skip: Vec<String>,
         /// Do not ask for confirmation (required when not run from a terminal).
         #[arg(short = 'y', long)]
         yes: bool,
@@ -138,6 +142,11 @@ pub enum Command {
         /// Last lines of each container log in the bundle.
         #[arg(long, value_name = "N", default_value_t = 2000)]
         log_lines: i64,
+        /// Also prove the key manager (the plan's `prove` step): publish a sample API, call it
+        /// through the gateway with a token from IS, revoke the token, see the gateway refuse
+        /// it; everything created is removed again.
+        #[arg(long)]
+        prove: bool,
     },
     /// The profile store.
     Profiles {
@@ -285,6 +294,7 @@ pub fn run(cli: Cli) -> u8 {
             resume,
             from,
             only,
+            skip,
             yes,
             output,
             concurrency,
@@ -297,6 +307,7 @@ pub fn run(cli: Cli) -> u8 {
                 resume: *resume,
                 from: from.as_deref(),
                 only: only.as_deref(),
+                skip: skip.iter().map(String::as_str).collect(),
                 yes: *yes,
                 output: *output,
                 concurrency: usize::from(*concurrency),
@@ -308,7 +319,30 @@ pub fn run(cli: Cli) -> u8 {
             output,
             bundle,
             log_lines,
-        } => doctor::run(&cli, file, *output, bundle.as_deref(), *log_lines),
+            prove,
+        } => {
+            let code = doctor::run(&cli, file, *output, bundle.as_deref(), *log_lines);
+            if !*prove {
+                return code;
+            }
+            // the proof is the plan's own step, run alone as `apply --only prove` would
+            let proved = apply::run(
+                &cli,
+                apply::ApplyArgs {
+                    file,
+                    dry_run: false,
+                    resume: false,
+                    from: None,
+                    only: Some(crate::plan::StepId::Prove.as_str()),
+                    skip: Vec::new(),
+                    yes: true,
+                    output: *output,
+                    concurrency: 1,
+                    allow_upgrade: false,
+                },
+            );
+            code.max(proved)
+        }
         Command::Profiles {
             command:
                 ProfilesCommand::Import {

@@ -26,7 +26,7 @@ use crate::http::redact::Redactor;
 use crate::http::send::{Call, host_of};
 use crate::plan::prove::{PROOF_SCOPES, Proof};
 
-use super::register::{expect, json_of, send_logged, str_field};
+use super::conversation::{expect, json_of, send_logged, str_field};
 use super::session::{Admin, Routed, Session};
 
 pub const STAGE_PUBLISH: &str = "publish the sample API";

@@ -18,7 +18,7 @@ use crate::plan::key_manager::{Registration, TOKEN_SCOPES};
 use crate::profile::Credentials;
 use crate::profile::sections::key_manager::TlsPolicy;
 
-use super::register::{CLIENT_NAME, expect, json_of, send_logged, str_field};
+use super::conversation::{CLIENT_NAME, expect, json_of, send_logged, str_field};
 
 /// Where and as whom a session signs in, and for which scopes.
 pub struct Admin<'a> {
