@@ -835,3 +835,35 @@ fn ingress_names_stay_apart_on_narrow_terminals() {
         );
     }
 }
+
+/// The proof's headline is the summary's: working with the revocation's seconds, or what is
+/// missing.
+#[test]
+fn the_summary_shows_the_proofs_headline() {
+    for (working, headline) in [
+        (
+            true,
+            "working: token from IS accepted by the gateway; revocation reached the gateway in 3 s",
+        ),
+        (false, "not working: revocation reaching the gateway failed"),
+    ] {
+        let mut a = running_app();
+        feed_progress(&mut a);
+        ev(
+            &mut a,
+            Event::Headline {
+                step: StepId::Prove,
+                working,
+                text: headline.into(),
+            },
+        );
+        ev(&mut a, Event::RunFinished { ok: working });
+        a.run.summary_open = true;
+        let s = text(&a);
+        // the dialog wraps the line: its start is on one row
+        assert!(
+            s.contains(&format!("Key manager: {}", &headline[..36])),
+            "{s}"
+        );
+    }
+}

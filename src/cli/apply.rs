@@ -17,6 +17,7 @@ pub struct ApplyArgs<'a> {
     pub resume: bool,
     pub from: Option<&'a str>,
     pub only: Option<&'a str>,
+    pub skip: Vec<&'a str>,
     pub yes: bool,
     pub output: Format,
     pub concurrency: usize,
@@ -46,6 +47,13 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         (Ok(f), Ok(o)) => (f, o),
         _ => return EXIT_BAD_INPUT,
     };
+    let mut skip = Vec::new();
+    for s in &a.skip {
+        match step_arg(Some(s), "--skip") {
+            Ok(Some(id)) => skip.push(id),
+            _ => return EXIT_BAD_INPUT,
+        }
+    }
     let Some(runtime) = super::support::runtime() else {
         return EXIT_FAILED;
     };
@@ -104,7 +112,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
         state_dir,
         base_dir,
         concurrency: a.concurrency,
-        skip: Vec::new(),
+        skip,
         allow_upgrade: a.allow_upgrade,
     };
     let secrets = match resolve_secrets(&plan, &opts, interactive) {
@@ -171,6 +179,7 @@ pub(super) async fn report(
             .map(|i| i + 1)
             .unwrap_or(0)
     };
+    let mut headline = None;
     while let Some(ev) = rx.recv().await {
         if output != Format::Text {
             println!("{}", serde_json::to_string(&ev).unwrap_or_default());
@@ -215,7 +224,17 @@ pub(super) async fn report(
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Event::RunFinished { ok } => println!("{}", if ok { "done" } else { "stopped" }),
+            Event::Headline { step, text, .. } => {
+                println!("        {} {text}", tag(step));
+                headline = Some(text);
+            }
+            Event::RunFinished { ok } => {
+                // the deployment's headline last, where a person looks
+                if let Some(h) = headline.take() {
+                    println!("Key manager: {h}");
+                }
+                println!("{}", if ok { "done" } else { "stopped" })
+            }
             Event::RunStarted { .. } | Event::ActionFinished { .. } => {}
         }
     }

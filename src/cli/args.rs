@@ -77,6 +77,10 @@ pub enum Command {
         /// Run only this step.
         #[arg(long, value_name = "STEP", add = ArgValueCandidates::new(candidates::step_ids))]
         only: Option<String>,
+        /// Leave this step out of this run (repeatable), e.g. `--skip prove`; what needs it
+        /// still runs, and the summary says what the deployment lacks without it.
+        #[arg(long, value_name = "STEP", add = ArgValueCandidates::new(candidates::step_ids))]
+        skip: Vec<String>,
         /// Do not ask for confirmation (required when not run from a terminal).
         #[arg(short = 'y', long)]
         yes: bool,
@@ -115,6 +119,11 @@ pub enum Command {
         /// Last lines of each container log in the bundle.
         #[arg(long, value_name = "N", default_value_t = 2000)]
         log_lines: i64,
+        /// Also prove the key manager (the plan's `prove` step): publish a sample API, call it
+        /// through the gateway with a token from IS, revoke the token, see the gateway refuse
+        /// it; everything created is removed again.
+        #[arg(long)]
+        prove: bool,
     },
     /// The profile store.
     Profiles {

@@ -64,6 +64,7 @@ pub fn run(cli: Cli) -> u8 {
             resume,
             from,
             only,
+            skip,
             yes,
             output,
             concurrency,
@@ -76,6 +77,7 @@ pub fn run(cli: Cli) -> u8 {
                 resume: *resume,
                 from: from.as_deref(),
                 only: only.as_deref(),
+                skip: skip.iter().map(String::as_str).collect(),
                 yes: *yes,
                 output: *output,
                 concurrency: usize::from(*concurrency),
@@ -87,7 +89,30 @@ pub fn run(cli: Cli) -> u8 {
             output,
             bundle,
             log_lines,
-        } => doctor::run(&cli, file, *output, bundle.as_deref(), *log_lines),
+            prove,
+        } => {
+            let code = doctor::run(&cli, file, *output, bundle.as_deref(), *log_lines);
+            if !*prove {
+                return code;
+            }
+            // the proof is the plan's own step, run alone as `apply --only prove` would
+            let proved = apply::run(
+                &cli,
+                apply::ApplyArgs {
+                    file,
+                    dry_run: false,
+                    resume: false,
+                    from: None,
+                    only: Some(crate::plan::StepId::Prove.as_str()),
+                    skip: Vec::new(),
+                    yes: true,
+                    output: *output,
+                    concurrency: 1,
+                    allow_upgrade: false,
+                },
+            );
+            code.max(proved)
+        }
         Command::Profiles {
             command:
                 ProfilesCommand::Import {

@@ -20,8 +20,9 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, action: &Action) -> Result<(), Fa
         Action::RestartPods(r) => super::kube_actions::restart_pods(ctx, r).await,
         Action::UpdateHosts(h) => update_hosts(ctx, h).await,
         Action::MergeContainerMgt(m) => super::kube_actions::merge_container_mgt(ctx, m).await,
-        Action::Http(h) => super::http_actions::discover(ctx, h).await,
-        Action::RegisterKeyManager(r) => super::http_actions::register(ctx, r).await,
+        Action::Http(h) => super::key_manager_actions::discover(ctx, h).await,
+        Action::RegisterKeyManager(r) => super::key_manager_actions::register(ctx, r).await,
+        Action::ProveKeyManager(p) => super::key_manager_actions::prove(ctx, p).await,
         Action::Verify(v) => {
             let index = ctx.index;
             super::verify::action(ctx, v, index).await

@@ -64,6 +64,13 @@ pub enum Event {
         step: StepId,
         needs: Vec<StepId>,
     },
+    /// What a run proved about the deployment, for its summary (the `prove` step: a token
+    /// from IS accepted by the gateway and refused once revoked — or what is missing).
+    Headline {
+        step: StepId,
+        working: bool,
+        text: String,
+    },
     RunFinished {
         ok: bool,
     },

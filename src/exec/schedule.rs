@@ -212,6 +212,9 @@ mod tests {
         s.finished(Dns, true);
         assert_eq!(start_all(&mut s), [KeyManager]);
         s.finished(KeyManager, true);
+        // the proof needs a registered key manager
+        assert_eq!(start_all(&mut s), [Prove]);
+        s.finished(Prove, true);
         assert!(s.all_ok());
     }
 
@@ -242,7 +245,11 @@ mod tests {
         s.finished(IdentityServer, false);
         assert_eq!(
             s.block(),
-            [(Dns, vec![IdentityServer]), (KeyManager, vec![Dns])]
+            [
+                (Dns, vec![IdentityServer]),
+                (KeyManager, vec![Dns]),
+                (Prove, vec![KeyManager])
+            ]
         );
         assert_eq!(s.state(ApiManager), Some(State::Running));
         s.finished(ApiManager, true);
@@ -262,7 +269,13 @@ mod tests {
         s.finished(ApiManager, true);
         assert!(start_all(&mut s).is_empty(), "key-manager waits for IS");
         s.finished(IdentityServer, false);
-        assert_eq!(s.block(), [(KeyManager, vec![IdentityServer])]);
+        assert_eq!(
+            s.block(),
+            [
+                (KeyManager, vec![IdentityServer]),
+                (Prove, vec![KeyManager])
+            ]
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, u: &Undo) -> Result<(), Failure> 
         Undo::Uninstall(r) => uninstall(ctx, r).await,
         Undo::Hosts { file, print_only } => hosts(ctx, file, *print_only).await,
         Undo::ContainerMgt(m) => container_mgt(ctx, m),
-        Undo::KeyManager(r) => super::http_actions::deregister(ctx, r).await,
+        Undo::KeyManager(r) => super::key_manager_actions::deregister(ctx, r).await,
         Undo::Restore(o) => restore(ctx, o).await,
         Undo::ForgetApply => {
             let j = super::journal::path(&ctx.opts.state_dir, &ctx.plan.profile);

@@ -23,6 +23,7 @@ impl Action {
             Action::Wait(_) => "wait",
             Action::GenerateKeystores(_) => "keys",
             Action::RegisterKeyManager(_) => "http",
+            Action::ProveKeyManager(_) => "prove",
             Action::Http(_) => "http",
             Action::UpdateHosts(_) => "hosts",
             Action::MergeContainerMgt(_) => "merge",
@@ -184,6 +185,21 @@ impl Action {
                     ""
                 },
                 fallback(r.apim_route.as_ref())
+            ),
+            Action::ProveKeyManager(p) => format!(
+                "prove key manager `{}`: publish {} {} (backend {}), subscribe application {} with keys from IS, GET {} with IS's token → 200, revoke at IS → 401 within {} s; then remove the API and the application{}",
+                p.key_manager,
+                p.api.name,
+                p.api.version,
+                p.api.backend_url,
+                p.api.application,
+                p.invoke_url(),
+                p.revocation_seconds,
+                if p.tls.insecure {
+                    "  [TLS NOT VERIFIED]"
+                } else {
+                    ""
+                }
             ),
             Action::Http(h) => format!(
                 "{} {} — {}{}{}",

@@ -33,6 +33,9 @@ impl StepId {
                 "the PrivateJet clusters are not registered: their gateways get no APIs"
             }
             StepId::KmsSts => "KMS and STS are not connected",
+            StepId::Prove => {
+                "the key manager is not proven: nothing showed that a token from IS is accepted by the gateway and refused once revoked"
+            }
         }
     }
 }

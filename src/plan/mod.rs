@@ -10,6 +10,7 @@ pub mod key_manager;
 pub mod keystore_set;
 pub mod lacks;
 pub mod needs;
+pub mod prove;
 pub mod runbook;
 pub mod secrets;
 pub mod verify_spec;
@@ -64,6 +65,8 @@ pub enum StepId {
     PrivateJet,
     #[strum(message = "KMS <-> STS")]
     KmsSts,
+    #[strum(message = "Prove the key manager", props(short = "Prove"))]
+    Prove,
 }
 
 impl StepId {
@@ -193,6 +196,9 @@ pub enum Action {
     Wait(Wait),
     GenerateKeystores(Box<keystore_set::KeystoreSetSpec>),
     RegisterKeyManager(Box<key_manager::Registration>),
+    /// Publish a sample API, subscribe an application keyed by IS, call the gateway with IS's
+    /// token, revoke it, see the gateway refuse it; remove all of it again.
+    ProveKeyManager(Box<prove::Proof>),
     Http(HttpRequest),
     UpdateHosts(HostsUpdate),
     MergeContainerMgt(Box<container_mgt::ContainerMgtMerge>),

@@ -65,6 +65,12 @@ pub fn uses_where(plan: &Plan, selected: impl Fn(super::StepId) -> bool) -> Vec<
                         &r.connector.password,
                     );
                 }
+                Action::ProveKeyManager(pr) => {
+                    add(
+                        pr.admin.password.shell_var("APIM_ADMIN_PASSWORD"),
+                        &pr.admin.password,
+                    );
+                }
                 Action::Undo(u) => {
                     if let super::destroy::Undo::KeyManager(r) = u.as_ref() {
                         add(

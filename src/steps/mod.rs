@@ -20,6 +20,7 @@ pub mod needs;
 pub mod private_jet;
 pub mod private_jet_unmerge;
 pub mod product_line;
+pub mod prove;
 pub mod registry;
 pub mod secure_vault;
 mod validate;

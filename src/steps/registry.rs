@@ -11,7 +11,7 @@ use super::form::Field;
 use super::verify_spec;
 use super::{
     api_manager, cluster, dns, exposure, identity_server, is_image, key_manager, keystores,
-    kms_sts, private_jet, secure_vault,
+    kms_sts, private_jet, prove, secure_vault,
 };
 use crate::plan::verify_spec::ChartKind;
 use crate::plan::{Artifact, Step, StepId};
@@ -170,6 +170,16 @@ pub const STEPS: &[StepDecl] = &[
         form: kms_sts::form,
         // the KMS cluster's own STS pods and mesh; nothing of the IS/API-M deployment
         needs: &[StepId::Prerequisites],
+    },
+    StepDecl {
+        id: StepId::Prove,
+        owns: &[&["keyManager", "prove"]],
+        planned: prove::planned,
+        validate: prove::validate,
+        plan: prove::plan,
+        form: prove::form,
+        // a registered key manager, and with it both servers answering
+        needs: &[StepId::KeyManager],
     },
 ];
 

@@ -54,6 +54,12 @@
 
 #![allow(dead_code, clippy::result_large_err)]
 
+mod devportal;
+mod gateway;
+mod is_oauth;
+pub mod proof_state;
+mod publisher;
+
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -262,6 +268,8 @@ pub struct StandInState {
     pub connector: Connector,
     /// What the stand-in accepted that real API-M accepts only for backward compatibility.
     pub findings: Vec<String>,
+    /// The Publisher, Developer Portal, gateway and IS of the proof (`proof_state`).
+    pub proof: proof_state::ProofState,
 }
 
 #[derive(Clone)]
@@ -412,7 +420,10 @@ fn router(state: Shared) -> Router {
             "/api/am/admin/v4/key-managers/{id}",
             get(get_km).put(update_km).delete(delete_km),
         )
-        .fallback(not_found)
+        .merge(publisher::routes())
+        .merge(devportal::routes())
+        .merge(is_oauth::routes())
+        .fallback(gateway::fallback)
         .layer(middleware::from_fn_with_state(state.clone(), gate))
         .with_state(state)
 }
@@ -608,7 +619,9 @@ async fn token(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Resp
         .unwrap_or_default();
     let mut granted: Vec<String> = requested
         .into_iter()
-        .filter(|s| ADMIN_SCOPES.contains(&s.as_str()))
+        .filter(|s| {
+            ADMIN_SCOPES.contains(&s.as_str()) || proof_state::PORTAL_SCOPES.contains(&s.as_str())
+        })
         .collect();
     if st.deny_scopes {
         granted.clear();

@@ -14,7 +14,8 @@ const KIND: &str = "key-manager";
 
 pub(super) async fn compare(ctx: &mut Ctx<'_>, r: &Registration) -> Item {
     let what = format!("key manager {} at {}", r.name, r.key_managers_url);
-    let admin = crate::exec::http_actions::admin_password(ctx.secrets, r).map(str::to_string);
+    let admin =
+        crate::exec::key_manager_actions::admin_password(ctx.secrets, r).map(str::to_string);
     let Some(admin) = admin else {
         return Item::new(KIND, what, Change::NotCompared).detail(format!(
             "the API-M admin password is not available: {}",
@@ -24,15 +25,18 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, r: &Registration) -> Item {
             )
         ));
     };
-    let connector = crate::exec::http_actions::connector_password(ctx.secrets, r)
+    let connector = crate::exec::key_manager_actions::connector_password(ctx.secrets, r)
         .map(|p| super::digest(p.as_bytes()));
-    let (reach, forward) =
-        match crate::exec::http_actions::route(ctx, &r.key_managers_url, r.apim_route.as_ref())
-            .await
-        {
-            Ok(x) => x,
-            Err(f) => return Item::error(KIND, what, f.error),
-        };
+    let (reach, forward) = match crate::exec::key_manager_actions::route(
+        ctx,
+        &r.key_managers_url,
+        r.apim_route.as_ref(),
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(f) => return Item::error(KIND, what, f.error),
+    };
     let live = crate::http::registered_via(r, &ctx.opts.work_dir, &admin, &reach, &mut |line| {
         tracing::debug!("diff: {line}")
     })
@@ -44,7 +48,7 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, r: &Registration) -> Item {
     };
     let mut desired = r.body.clone();
     if let Some(d) = &ctx.discovered {
-        crate::http::discover::apply_to_body(&mut desired, d);
+        crate::http::key_manager::discover::apply_to_body(&mut desired, d);
     }
     let Some(live) = live else {
         let shown = with_password(desired, MASK);

@@ -342,7 +342,7 @@ async fn compare(ctx: &mut Ctx<'_>, action: &Action, ks: &KeystoreState) -> Opti
         Action::UpdateHosts(h) => Some(hosts::compare(ctx, h).await),
         Action::Http(h) => {
             // discovery's answer feeds the registration's body, as in `apply`
-            if let Err(f) = super::http_actions::discover(ctx, h).await {
+            if let Err(f) = super::key_manager_actions::discover(ctx, h).await {
                 tracing::debug!(error = %f.error, "diff: discovery failed; comparing the derived fields");
             }
             None

@@ -485,6 +485,12 @@ fn action_lines(a: &Action, p: &Profile, internal_pub: &str) -> Vec<String> {
         }
         // destroy is not part of the runbook (`kmpilot destroy` proves ownership first)
         Action::Undo(u) => vec![format!("# destroy: {}", u.summary())],
+        // the proof creates and removes things by the ids API-M hands out: kmpilot runs it
+        Action::ProveKeyManager(pr) => vec![format!(
+            "# prove the key manager (publish, subscribe, token from IS, revoke): kmpilot doctor --prove -f {} — calls {}",
+            q(&format!("{}.yaml", p.name)),
+            pr.invoke_url()
+        )],
         Action::RecoverRelease(r) => {
             let flags = r
                 .helm_flags

@@ -30,6 +30,10 @@ pub struct KeyManager {
     pub tls: TlsPolicy,
     /// How long to keep retrying while API-M is still starting.
     pub timeout_seconds: u64,
+    /// Prove the key manager at the end of apply (the `prove` step): a token from IS accepted
+    /// by the gateway and refused after revocation. Written only when switched off.
+    #[serde(skip_serializing_if = "super::api_manager::is_true")]
+    pub prove: bool,
 }
 
 impl Default for KeyManager {
@@ -47,6 +51,7 @@ impl Default for KeyManager {
             create_roles: false,
             tls: TlsPolicy::default(),
             timeout_seconds: 900,
+            prove: true,
         }
     }
 }

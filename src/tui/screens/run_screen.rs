@@ -349,6 +349,16 @@ pub fn run_summary(app: &App, f: &mut Frame, area: Rect) {
         )),
         Line::from(""),
     ];
+    // the proof's headline: what the deployment is for, shown working or not
+    if let Some((working, text)) = &app.run.headline {
+        lines.insert(
+            2,
+            Line::from(Span::styled(
+                format!("Key manager: {text}"),
+                if *working { t.ok() } else { t.error() },
+            )),
+        );
+    }
     let width = 76usize.min(area.width as usize).saturating_sub(2);
     if complete {
         let urls = app

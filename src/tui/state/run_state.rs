@@ -109,6 +109,8 @@ pub struct RunState {
     pub failure_dismissed: bool,
     pub started: Option<Instant>,
     pub summary_open: bool,
+    /// The proof's headline (`Event::Headline`): whether the key manager works, and the text.
+    pub headline: Option<(bool, String)>,
     /// `prompt: true` secrets the executor is waiting for, after the one on screen.
     pub questions: VecDeque<crate::tui::dialogs::secret_prompt::SecretQuestion>,
     /// Questions of the executor (`exec::ask`) waiting after the dialog on screen.
@@ -275,6 +277,14 @@ impl RunState {
                         names.join(", ")
                     ),
                 );
+            }
+            Event::Headline {
+                step,
+                working,
+                text,
+            } => {
+                self.push_log(step, Stream::Info, text.clone());
+                self.headline = Some((working, text));
             }
             Event::RunFinished { ok } => {
                 self.finished = Some(ok);

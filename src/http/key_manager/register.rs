@@ -18,18 +18,19 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::plan::key_manager::{Registration, TOKEN_SCOPES};
+use crate::plan::key_manager::Registration;
+
+pub use super::conversation::CLIENT_NAME;
+use super::conversation::{expect, json_of, send_logged, str_field};
+use super::session::{Admin, Routed, Session};
 
 use super::discover::{Discovered, apply_to_body};
-use super::error::{ErrorKind, KmError, status_hint};
-use super::reach::Reach;
-use super::redact::Redactor;
-use super::send::{Answer, Call, host_of, path_of, send, status_error};
+use crate::http::error::{ErrorKind, KmError, status_hint};
+use crate::http::reach::Reach;
+use crate::http::redact::Redactor;
+use crate::http::send::{Call, status_error};
 
-pub use super::error::{STAGE_DCR, STAGE_LIST, STAGE_SAVE, STAGE_TOKEN};
-
-/// The DCR client kmpilot registers (the runbook uses the same name).
-pub const CLIENT_NAME: &str = "kmpilot_rest_api_admin";
+pub use crate::http::error::{STAGE_DCR, STAGE_LIST, STAGE_SAVE, STAGE_TOKEN};
 
 /// What registration did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,21 +90,20 @@ pub async fn register_via(
     reach: &Reach,
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Outcome, KmError> {
-    let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.max(1));
-    let (http, mut redactor) = admin_client(reg, base_dir, admin_password, reach)?;
-    let client = Routed {
-        client: &http,
-        reach,
-    };
-    redactor.add(connector_password);
-    // everything shown from here on goes through the redactor
+    // everything shown from here on goes through the session's redactor
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
-    let bearer = admin_token(
-        &client,
-        reg,
-        admin_password,
+    let Session {
+        client,
+        redactor,
+        bearer,
         deadline,
-        &mut redactor,
+    } = Session::open(
+        &Admin::of(reg),
+        base_dir,
+        admin_password,
+        &[connector_password],
+        reach,
+        Duration::from_secs(reg.timeout_seconds.max(1)),
         &mut say,
     )
     .await?;
@@ -177,112 +177,6 @@ pub async fn register_via(
     Ok(Outcome::Created { id })
 }
 
-/// Steps 1 and 2: kmpilot's REST API client (DCR) and an admin token for it, as
-/// `Bearer …`. The client's secret and the token join `redactor`.
-pub(super) async fn admin_token(
-    client: &Routed<'_>,
-    reg: &Registration,
-    admin_password: &str,
-    deadline: Instant,
-    redactor: &mut Redactor,
-    say: &mut (dyn FnMut(String, &Redactor) + Send),
-) -> Result<String, KmError> {
-    let insecure = if reg.tls.insecure {
-        "  [TLS NOT VERIFIED]"
-    } else {
-        ""
-    };
-
-    // 1. DCR
-    let call = Call {
-        stage: STAGE_DCR,
-        method: "POST",
-        url: &reg.dcr_url,
-    };
-    say(
-        format!(
-            "POST {} — register REST API client {CLIENT_NAME} (Basic {}:********){insecure}",
-            reg.dcr_url, reg.admin.username
-        ),
-        redactor,
-    );
-    let dcr_body = serde_json::json!({
-        "callbackUrl": "www.example.com",
-        "clientName": CLIENT_NAME,
-        "owner": reg.admin.username,
-        "grantType": "client_credentials password refresh_token",
-        "saasApp": true,
-    });
-    let build = || {
-        client
-            .post(&reg.dcr_url)
-            .basic_auth(&reg.admin.username, Some(admin_password))
-            .json(&dcr_body)
-    };
-    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
-    expect(
-        &call,
-        &answer,
-        &[StatusCode::OK, StatusCode::CREATED],
-        redactor,
-    )?;
-    let dcr: Value = json_of(&call, &answer, redactor)?;
-    let client_id = str_field(&call, &dcr, "clientId", &answer, redactor)?;
-    let client_secret = str_field(&call, &dcr, "clientSecret", &answer, redactor)?;
-    redactor.add_basic(&client_id, &client_secret);
-
-    // 2. password grant
-    let call = Call {
-        stage: STAGE_TOKEN,
-        method: "POST",
-        url: &reg.token_url,
-    };
-    say(
-        format!(
-            "POST {} — password grant for {} (scope {TOKEN_SCOPES})",
-            reg.token_url, reg.admin.username
-        ),
-        redactor,
-    );
-    let form = [
-        ("grant_type", "password"),
-        ("username", reg.admin.username.as_str()),
-        ("password", admin_password),
-        ("scope", TOKEN_SCOPES),
-    ];
-    let build = || {
-        client
-            .post(&reg.token_url)
-            .basic_auth(&client_id, Some(&client_secret))
-            .form(&form)
-    };
-    let answer = send_logged(&call, &build, deadline, redactor, say).await?;
-    expect(&call, &answer, &[StatusCode::OK], redactor)?;
-    let tok: Value = json_of(&call, &answer, redactor)?;
-    let token = str_field(&call, &tok, "access_token", &answer, redactor)?;
-    redactor.add(&token);
-    if let Some(r) = tok.get("refresh_token").and_then(Value::as_str) {
-        redactor.add(r);
-    }
-    if let Some(granted) = tok.get("scope").and_then(Value::as_str) {
-        let wanted: Vec<&str> = TOKEN_SCOPES.split(' ').collect();
-        if !granted.split(' ').any(|s| wanted.contains(&s)) {
-            return Err(KmError::new(
-                ErrorKind::Response,
-                STAGE_TOKEN,
-                "POST",
-                &reg.token_url,
-                format!(
-                    "the token was granted scope \"{}\", none of {TOKEN_SCOPES}",
-                    redactor.scrub(granted)
-                ),
-            )
-            .with_hint(status_hint(STAGE_TOKEN, 403, &host_of(&reg.token_url), "")));
-        }
-    }
-    Ok(format!("Bearer {token}"))
-}
-
 pub const STAGE_DELETE: &str = "delete key manager";
 
 /// What deregistration did.
@@ -309,19 +203,19 @@ pub async fn deregister_via(
     dry_run: bool,
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Removed, KmError> {
-    let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.max(1));
-    let (http, mut redactor) = admin_client(reg, base_dir, admin_password, reach)?;
-    let client = Routed {
-        client: &http,
-        reach,
-    };
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
-    let bearer = admin_token(
-        &client,
-        reg,
-        admin_password,
+    let Session {
+        client,
+        redactor,
+        bearer,
         deadline,
-        &mut redactor,
+    } = Session::open(
+        &Admin::of(reg),
+        base_dir,
+        admin_password,
+        &[],
+        reach,
+        Duration::from_secs(reg.timeout_seconds.max(1)),
         &mut say,
     )
     .await?;
@@ -367,61 +261,6 @@ pub(super) fn key_manager_url(reg: &Registration, id: &str) -> String {
         reg.key_managers_url.trim_end_matches('/'),
         url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
     )
-}
-
-/// What every Admin REST API conversation starts with: the HTTP client (no redirects: API-M
-/// answers where it is asked; routed by `reach`) and a redactor that already knows the admin's
-/// credentials, so that nothing shown from here on carries them.
-pub(super) fn admin_client(
-    reg: &Registration,
-    base_dir: &Path,
-    admin_password: &str,
-    reach: &Reach,
-) -> Result<(reqwest::Client, Redactor), KmError> {
-    let http = super::client::build_reaching(
-        &reg.tls,
-        base_dir,
-        reqwest::redirect::Policy::none(),
-        reach,
-    )?;
-    let mut redactor = Redactor::new();
-    redactor.add_basic(&reg.admin.username, admin_password);
-    Ok((http, redactor))
-}
-
-/// The client and the route its calls take.
-#[derive(Clone, Copy)]
-pub(super) struct Routed<'a> {
-    pub(super) client: &'a reqwest::Client,
-    pub(super) reach: &'a Reach,
-}
-
-impl Routed<'_> {
-    pub(super) fn get(&self, url: &str) -> reqwest::RequestBuilder {
-        self.reach.request(self.client, reqwest::Method::GET, url)
-    }
-    pub(super) fn post(&self, url: &str) -> reqwest::RequestBuilder {
-        self.reach.request(self.client, reqwest::Method::POST, url)
-    }
-    fn put(&self, url: &str) -> reqwest::RequestBuilder {
-        self.reach.request(self.client, reqwest::Method::PUT, url)
-    }
-    fn delete(&self, url: &str) -> reqwest::RequestBuilder {
-        self.reach
-            .request(self.client, reqwest::Method::DELETE, url)
-    }
-}
-
-/// `send` with every progress line scrubbed by the call's redactor.
-pub(super) async fn send_logged(
-    call: &Call<'_>,
-    build: &(dyn Fn() -> reqwest::RequestBuilder + Sync),
-    deadline: Instant,
-    redactor: &Redactor,
-    say: &mut (dyn FnMut(String, &Redactor) + Send),
-) -> Result<Answer, KmError> {
-    let mut line = |l: String| say(l, redactor);
-    send(call, build, deadline, redactor, &mut line).await
 }
 
 /// The id of the key manager named `reg.name`, if API-M has one.
@@ -583,82 +422,6 @@ fn summary(body: &Value) -> String {
         s("issuer"),
         s("tokenEndpoint")
     )
-}
-
-pub(super) fn expect(
-    call: &Call<'_>,
-    answer: &Answer,
-    ok: &[StatusCode],
-    redactor: &Redactor,
-) -> Result<(), KmError> {
-    if ok.contains(&answer.status) {
-        return Ok(());
-    }
-    let s = answer.status.as_u16();
-    let hint = if (300..400).contains(&s) {
-        format!(
-            "the call was redirected; check the URL's scheme and host ({}): API-M's REST APIs \
-             are served over https on the management hostname",
-            host_of(call.url)
-        )
-    } else {
-        status_hint(call.stage, s, &host_of(call.url), &path_of(call.url))
-    };
-    Err(status_error(call, answer.status, &answer.body, redactor).with_hint(hint))
-}
-
-pub(super) fn json_of(
-    call: &Call<'_>,
-    answer: &Answer,
-    redactor: &Redactor,
-) -> Result<Value, KmError> {
-    serde_json::from_str(&answer.body).map_err(|e| {
-        KmError::new(
-            ErrorKind::Response,
-            call.stage,
-            call.method,
-            call.url,
-            format!(
-                "HTTP {} but the body is not JSON ({e}): {}",
-                answer.status,
-                redactor.excerpt(&answer.body)
-            ),
-        )
-        .with_hint(format!(
-            "is {} API-M? a proxy or the ingress's default backend may have answered",
-            host_of(call.url)
-        ))
-    })
-}
-
-pub(super) fn str_field(
-    call: &Call<'_>,
-    v: &Value,
-    key: &str,
-    answer: &Answer,
-    redactor: &Redactor,
-) -> Result<String, KmError> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .ok_or_else(|| {
-            KmError::new(
-                ErrorKind::Response,
-                call.stage,
-                call.method,
-                call.url,
-                format!(
-                    "HTTP {} without `{key}` in the answer: {}",
-                    answer.status,
-                    redactor.excerpt(&answer.body)
-                ),
-            )
-            .with_hint(format!(
-                "is {} API-M 4.5? the answer does not match its REST API",
-                host_of(call.url)
-            ))
-        })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use crate::http::reach::{self, Decision};
 use crate::kube::port_forward::{self, LocalForward};
 use crate::plan::HttpRequest;
 use crate::plan::key_manager::{Registration, ServiceRoute};
+use crate::plan::prove::Proof;
 
 fn failure(e: crate::http::KmError) -> Failure {
     let f = Failure::new(e.message());
@@ -142,11 +143,21 @@ pub(super) async fn route(
     url: &str,
     via: Option<&ServiceRoute>,
 ) -> Result<(Reach, Option<LocalForward>), Failure> {
+    route_onto(ctx, Reach::direct(), url, via).await
+}
+
+/// As [`route`], adding the route of `url` to `reach` (a conversation with several hosts).
+async fn route_onto(
+    ctx: &mut Ctx<'_>,
+    reach: Reach,
+    url: &str,
+    via: Option<&ServiceRoute>,
+) -> Result<(Reach, Option<LocalForward>), Failure> {
     let Some(host) = url::Url::parse(url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
     else {
-        return Ok((Reach::direct(), None));
+        return Ok((reach, None));
     };
     let resolves = reach::resolves(&host, RESOLVE_TIMEOUT).await;
     match (reach::decide(resolves, via.is_some()), via) {
@@ -183,14 +194,14 @@ pub(super) async fn route(
                 "{host} does not resolve here: via port-forward to pod {target} (service {}/{}), TLS verified for {host}",
                 v.namespace, v.service
             ));
-            let reach = Reach::direct().through(&host, fwd.local(), pod_cert);
+            let reach = reach.through(&host, fwd.local(), pod_cert);
             Ok((reach, Some(fwd)))
         }
         (Decision::Direct, _) => {
             ctx.info(format!("{host} resolves here: calling it directly"));
-            Ok((Reach::direct(), None))
+            Ok((reach, None))
         }
-        _ => Ok((Reach::direct(), None)),
+        _ => Ok((reach, None)),
     }
 }
 
@@ -252,4 +263,75 @@ pub(super) async fn deregister(ctx: &mut Ctx<'_>, r: &Registration) -> Result<()
     }
     super::ownership::update(ctx, |l| l.forget_key_manager(&r.key_managers_url, &r.name));
     Ok(())
+}
+
+/// The proof (the `prove` step): every host of it routed (the management and gateway
+/// hostnames, IS's), the conversation through `crate::http`, and its headline for the run's
+/// summary — what works, or what is missing.
+pub(super) async fn prove(ctx: &mut Ctx<'_>, p: &Proof) -> Result<(), Failure> {
+    if ctx.opts.dry_run {
+        ctx.info(format!(
+            "dry run: not proving key manager {} through {}",
+            p.key_manager,
+            p.invoke_url()
+        ));
+        return Ok(());
+    }
+    let admin = ctx
+        .secrets
+        .get(
+            &p.admin.password,
+            p.admin.password.shell_var("APIM_ADMIN_PASSWORD"),
+        )
+        .ok_or_else(|| Failure::new("the API-M admin password was not resolved"))?
+        .to_string();
+    let mut reach = Reach::direct();
+    let mut forwards = Vec::new();
+    let mut seen = Vec::new();
+    for (url, via) in [
+        (&p.publisher_url, p.apim_route.as_ref()),
+        (&p.gateway_url, p.gateway_route.as_ref()),
+        (&p.is_token_url, p.is_route.as_ref()),
+    ] {
+        let host = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+        if seen.contains(&host) {
+            continue;
+        }
+        seen.push(host);
+        let (r, fwd) = route_onto(ctx, reach, url, via).await?;
+        reach = r;
+        forwards.extend(fwd);
+    }
+    let mut progress = log_sink(ctx);
+    let outcome =
+        crate::http::prove_via(p, &ctx.opts.work_dir, &admin, &reach, &mut progress).await;
+    match outcome {
+        Ok(proved) => {
+            drop(forwards);
+            for what in &proved.left_behind {
+                ctx.info(format!(
+                    "left behind (remove it in the Publisher/Developer Portal): {what}"
+                ));
+            }
+            headline(ctx, true, proved.headline());
+            Ok(())
+        }
+        Err(e) => {
+            let text = crate::http::missing_headline(&e);
+            let f = forward_failure(e, forwards.first());
+            drop(forwards);
+            headline(ctx, false, text);
+            Err(f)
+        }
+    }
+}
+
+fn headline(ctx: &Ctx<'_>, working: bool, text: String) {
+    let _ = ctx.tx.send(super::events::Event::Headline {
+        step: ctx.step,
+        working,
+        text: ctx.secrets.scrub(&text),
+    });
 }

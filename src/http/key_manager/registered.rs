@@ -4,14 +4,15 @@
 //! Nothing is saved; the body returned is API-M's, to be compared and shown masked.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
-use super::error::KmError;
-use super::reach::Reach;
-use super::redact::Redactor;
-use super::register::{Routed, admin_client, admin_token, get_json, key_manager_url, list};
+use super::register::{get_json, key_manager_url, list};
+use super::session::{Admin, Session};
+use crate::http::error::KmError;
+use crate::http::reach::Reach;
+use crate::http::redact::Redactor;
 use crate::plan::key_manager::Registration;
 
 /// The key manager named `reg.name` as API-M returns it, or `None` when there is none.
@@ -49,19 +50,20 @@ async fn read(
     progress: &mut (dyn FnMut(String) + Send),
     all: bool,
 ) -> Result<Vec<Value>, KmError> {
-    let deadline = Instant::now() + Duration::from_secs(reg.timeout_seconds.clamp(1, 60));
-    let (http, mut redactor) = admin_client(reg, base_dir, admin_password, reach)?;
-    let client = Routed {
-        client: &http,
-        reach,
-    };
     let mut say = |line: String, r: &Redactor| progress(r.scrub(&line));
-    let bearer = admin_token(
-        &client,
-        reg,
-        admin_password,
+    // a read is quick or not at all: at most a minute, whatever the registration allows
+    let Session {
+        client,
+        redactor,
+        bearer,
         deadline,
-        &mut redactor,
+    } = Session::open(
+        &Admin::of(reg),
+        base_dir,
+        admin_password,
+        &[],
+        reach,
+        Duration::from_secs(reg.timeout_seconds.clamp(1, 60)),
         &mut say,
     )
     .await?;

@@ -17,10 +17,10 @@ use serde_json::Value;
 use crate::plan::key_manager::Fields;
 use crate::profile::sections::key_manager::{EndpointOverrides, TlsPolicy};
 
-use super::error::{ErrorKind, KmError};
-use super::reach::Reach;
-use super::redact::Redactor;
-use super::send::{Call, send, status_error};
+use crate::http::error::{ErrorKind, KmError};
+use crate::http::reach::Reach;
+use crate::http::redact::Redactor;
+use crate::http::send::{Call, send, status_error};
 
 pub const STAGE_DISCOVER: &str = "discovery (OpenID well-known document)";
 
@@ -419,8 +419,12 @@ pub async fn discover_via(
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Discovered, KmError> {
     let deadline = Instant::now() + timeout;
-    let client =
-        super::client::build_reaching(tls, base_dir, reqwest::redirect::Policy::limited(5), reach)?;
+    let client = crate::http::client::build_reaching(
+        tls,
+        base_dir,
+        reqwest::redirect::Policy::limited(5),
+        reach,
+    )?;
     if url::Url::parse(url).is_err() {
         return Err(
             KmError::new(ErrorKind::Config, STAGE_DISCOVER, "GET", url, "not a URL")
@@ -448,14 +452,19 @@ pub async fn discover_via(
     };
     let answer = send(&call, &build, deadline, &redactor, progress).await?;
     if !answer.status.is_success() {
-        let host = super::send::host_of(url);
+        let host = crate::http::send::host_of(url);
         let hint = match answer.status.as_u16() {
             404 => format!(
                 "no document at this path; IS 7 publishes it at \
                  https://{host}/oauth2/token/.well-known/openid-configuration — \
                  set keyManager.endpoints.wellKnown if yours differs"
             ),
-            s => super::error::status_hint(STAGE_DISCOVER, s, &host, &super::send::path_of(url)),
+            s => crate::http::error::status_hint(
+                STAGE_DISCOVER,
+                s,
+                &host,
+                &crate::http::send::path_of(url),
+            ),
         };
         return Err(status_error(&call, answer.status, &answer.body, &redactor).with_hint(hint));
     }
