@@ -246,3 +246,34 @@ async fn a_gateway_hostname_that_does_not_resolve_says_so_and_cleans_up() {
     );
     nothing_left(&standin);
 }
+
+/// What an earlier proof left (killed before its clean-up) would make API-M answer 409 to
+/// the next proof's API and application: the proof removes them first and passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_an_earlier_proof_left_is_removed_before_the_next_one() {
+    let (standin, proof) = registered("4.7.0-1").await;
+    standin.with_proof(|s| {
+        s.apis.push(km_support::proof_state::Api {
+            id: "left-api".into(),
+            name: proof.api.name.clone(),
+            context: proof.api.context.clone(),
+            version: proof.api.version.clone(),
+            key_managers: vec![proof.key_manager.clone()],
+            revisions: Vec::new(),
+            deployed: Vec::new(),
+            published: true,
+        });
+        s.applications.push(km_support::proof_state::App {
+            id: "left-app".into(),
+            name: proof.api.application.clone(),
+            keys: None,
+        });
+    });
+    let (r, lines) = run(&standin, &proof).await;
+    r.unwrap_or_else(|e| panic!("{e}\n{}", lines.join("\n")));
+    assert!(
+        lines.iter().any(|l| l.contains("an earlier proof left")),
+        "{lines:#?}"
+    );
+    nothing_left(&standin);
+}

@@ -288,8 +288,8 @@ fn review_verifies_the_rendered_charts_in_tmux() {
     assert!(out.status.success(), "tmux new-session: {out:?}");
     let (ok, s) = t.wait_for("Cluster & prerequisites", 20);
     assert!(ok, "{s}");
-    // the step list: down to "Review & run" (the last step)
-    for _ in 0..10 {
+    // the step list: down to "Review & run" (the last step; Down stops there)
+    for _ in 0..kmpilot::tui::app::WizardStep::ALL.len() {
         t.keys(&["Down"]);
     }
     let (ok, s) = t.wait_for("✗ verified api-manager", 60);

@@ -97,6 +97,7 @@ pub async fn prove_via(
         &mut say,
     )
     .await?;
+    sweep(p, &mut s, &mut say).await;
     let mut created = Created::default();
     let outcome = stages(p, &mut s, &mut created, &mut say).await;
     let left = remove(p, &mut s, &created, &mut say).await;
@@ -184,7 +185,7 @@ async fn stages(
     let body = json!({
         "keyType": "PRODUCTION", "keyManager": p.key_manager,
         "grantTypesToBeSupported": ["client_credentials"], "callbackUrl": "",
-        "scopes": ["default"], "validityTime": 3600,
+        "scopes": ["default"], "validityTime": "3600",
     });
     let v = call_json(s, say, STAGE_KEYS, "POST", &url, Some(&body), &[200]).await?;
     let key = id_of(&v, "consumerKey", STAGE_KEYS, &url, s)?;
@@ -406,6 +407,19 @@ fn staged(mut e: KmError, body: Option<&str>) -> KmError {
              creation (keyManager.createRoles: false) — api-manager #3310, #3221"
                 .to_string(),
         )
+    } else if e.status() == Some(409) && [STAGE_PUBLISH, STAGE_APPLICATION].contains(&e.stage) {
+        Some(
+            "an API of the proof's name or context, or an application of its name, is still in \
+             API-M and could not be removed first: delete the KmpilotProof API (Publisher) and the \
+             kmpilot-proof application (Developer Portal), then prove again"
+                .to_string(),
+        )
+    } else if e.status() == Some(202) {
+        Some(
+            "API-M accepted the call for approval (a workflow is on for it): approve it in the \
+             Admin Portal (Tasks), or switch the workflow off for the proof"
+                .to_string(),
+        )
     } else if e.stage == STAGE_KEYS && e.status().is_some() {
         Some(format!(
             "IS refused the client API-M registered for the application (DCR): check the key \
@@ -488,6 +502,50 @@ fn gateway_error(
     .with_hint(hint)
 }
 
+/// Removes what an earlier proof left (killed midway, or its clean-up refused), found by the
+/// names every proof uses: API-M answers a second API of that context or an application of
+/// that name with 409, so one failed clean-up would otherwise block every later proof. A
+/// failure here only says so; the proof's own stages then report what stands in the way.
+async fn sweep(p: &Proof, s: &mut Session<'_>, say: &mut Say<'_>) {
+    let deadline = s.deadline;
+    let found = |v: &Value, list_id: &str, matches: &dyn Fn(&Value) -> bool| {
+        v["list"]
+            .as_array()
+            .and_then(|l| l.iter().find(|x| matches(x)))
+            .and_then(|x| x[list_id].as_str())
+            .map(str::to_string)
+    };
+    let mut old = Created::default();
+    let apps = format!("{}/applications", p.devportal_url);
+    if let Ok(v) = call_json(s, say, STAGE_CLEANUP, "GET", &apps, None, &[200]).await {
+        old.application = found(&v, "applicationId", &|a| a["name"] == p.api.application);
+    }
+    let apis = format!("{}/apis", p.publisher_url);
+    if let Ok(v) = call_json(s, say, STAGE_CLEANUP, "GET", &apis, None, &[200]).await {
+        old.api = found(&v, "id", &|a| {
+            a["name"] == p.api.name || a["context"] == p.api.context
+        });
+    }
+    if old.api.is_some() || old.application.is_some() {
+        say(
+            "an earlier proof left its sample API or application: removing them first".into(),
+            &s.redactor,
+        );
+        let left = remove(p, s, &old, say).await;
+        if !left.is_empty() {
+            say(
+                format!(
+                    "could not remove what an earlier proof left: {}",
+                    left.join(", ")
+                ),
+                &s.redactor,
+            );
+        }
+    }
+    // the proof's own time is not spent on what came before it
+    s.deadline = deadline.max(Instant::now() + Duration::from_secs(p.timeout_seconds.max(1)));
+}
+
 /// Removes what the proof created, newest first (API-M refuses to delete an API that still
 /// has subscriptions); what could not be removed, by name and id.
 async fn remove(p: &Proof, s: &mut Session<'_>, c: &Created, say: &mut Say<'_>) -> Vec<String> {
@@ -532,4 +590,37 @@ async fn remove(p: &Proof, s: &mut Session<'_>, c: &Created, say: &mut Say<'_>) 
         }
     }
     left
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 409 on the proof's API or application is what an earlier proof left, not the
+    /// registration's "key manager exists"; a 202 is an approval workflow.
+    #[test]
+    fn conflicts_and_approvals_get_the_proofs_own_hints() {
+        let e = |status, stage| {
+            staged(
+                KmError::new(
+                    ErrorKind::Status(status),
+                    stage,
+                    "POST",
+                    "https://am/x",
+                    "d",
+                ),
+                Some("{}"),
+            )
+        };
+        for stage in [STAGE_PUBLISH, STAGE_APPLICATION] {
+            let h = e(409, stage).hint().unwrap_or_default().to_string();
+            assert!(h.contains("KmpilotProof API"), "{h}");
+            assert!(!h.contains("key manager with this name"), "{h}");
+        }
+        let h = e(202, STAGE_SUBSCRIBE)
+            .hint()
+            .unwrap_or_default()
+            .to_string();
+        assert!(h.contains("approval"), "{h}");
+    }
 }
