@@ -591,3 +591,59 @@ async fn helm_wait_is_gated_by_a_real_readiness_probe_real_node() {
         "{reasons:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// the wizard's pod details (`l`, `d`, `e`) from a real kubelet
+
+/// The run screen's `l`, `d` and `e` on a pod that really runs: the log comes from the
+/// kubelet through the API server (which must reach the kubelet at the node's InternalIP; with
+/// the Hostname preferred, as the first trial found, this fails), the description names the
+/// real node and a running container, and the events are the kubelet's own. Fails when
+/// `Kube::pod_logs` reads another container or nothing, or the API server cannot reach the
+/// kubelet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pod_logs_describe_and_events_come_from_the_real_kubelet_real_node() {
+    let Some(c) = real_node() else { return };
+    let g = ns(&c, "real-node-details");
+    let n = g.name.to_string();
+    support::apply_yaml(&pod(
+        &n,
+        "talker",
+        json!({"app": "talker"}),
+        json!({"containers": [server(&[], 8080, "http")]}),
+    ));
+    wait_ready(&c, &n, "talker", Duration::from_secs(60)).await;
+    let kube: Kube = c.kube().await;
+
+    let (container, lines) = kube.pod_logs(&n, "talker").await.expect("pod logs");
+    assert_eq!(container, "server");
+    assert!(
+        lines.iter().any(|l| l.contains("serving on :8080")),
+        "the server's own first line, from the kubelet: {lines:?}"
+    );
+
+    let described = kube.pod_describe(&n, "talker").await.expect("describe");
+    let text = described.join("\n");
+    assert!(text.contains(NODE), "{text}");
+    assert!(text.contains("State:     Running since"), "{text}");
+
+    let events = support::eventually(
+        "the kubelet's Started event",
+        Duration::from_secs(30),
+        || {
+            let kube = kube.clone();
+            let n = n.clone();
+            async move {
+                let e = kube.pod_events(&n, "talker").await.ok()?;
+                e.iter().any(|l| l.contains("Started")).then_some(e)
+            }
+        },
+    )
+    .await;
+    assert!(
+        events
+            .iter()
+            .any(|l| l.contains("Scheduled") || l.contains("Pulled") || l.contains("Created")),
+        "{events:?}"
+    );
+}
