@@ -447,6 +447,34 @@ async fn run_step<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A run of nothing but defaults, with its work, state and profile directory in `dir`.
+    fn opts_in(dir: &std::path::Path) -> RunOptions {
+        RunOptions {
+            dry_run: false,
+            resume: false,
+            from: None,
+            only: None,
+            work_dir: dir.join("work"),
+            state_dir: dir.to_path_buf(),
+            base_dir: dir.to_path_buf(),
+            concurrency: DEFAULT_CONCURRENCY,
+            skip: Vec::new(),
+            allow_upgrade: false,
+        }
+    }
+
+    /// Runs `plan` without secrets; whether it succeeded, and every event it sent.
+    async fn run_collecting(plan: Plan, opts: RunOptions) -> (bool, Vec<Event>) {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let (_c, cancel) = watch::channel(false);
+        let ok = run(&plan, &opts, &Secrets::none(), tx, cancel).await;
+        let mut evs = Vec::new();
+        while let Ok(e) = rx.try_recv() {
+            evs.push(e);
+        }
+        (ok, evs)
+    }
     use crate::profile::Profile;
     use crate::profile::secret::SecretRef;
 
@@ -459,16 +487,8 @@ mod tests {
         p.keystores.store_password = SecretRef::Prompt(true);
         let plan = crate::steps::plan(&p);
         let mut opts = RunOptions {
-            dry_run: false,
             resume: true,
-            from: None,
-            only: None,
-            work_dir: dir.path().join("work"),
-            state_dir: dir.path().to_path_buf(),
-            base_dir: dir.path().to_path_buf(),
-            concurrency: DEFAULT_CONCURRENCY,
-            skip: Vec::new(),
-            allow_upgrade: false,
+            ..opts_in(dir.path())
         };
         let vars = |opts: &RunOptions| -> Vec<String> {
             let mut v: Vec<String> = secrets_needed(&plan, opts)
@@ -523,30 +543,10 @@ mod tests {
             journal: None,
         };
         let opts = RunOptions {
-            dry_run: false,
-            resume: false,
-            from: None,
-            only: None,
-            work_dir: dir.path().join("work"),
-            state_dir: dir.path().to_path_buf(),
-            base_dir: dir.path().to_path_buf(),
             concurrency: 3,
-            skip: Vec::new(),
-            allow_upgrade: false,
+            ..opts_in(dir.path())
         };
-        let run_once = |opts: RunOptions| {
-            let plan = plan.clone();
-            async move {
-                let (tx, mut rx) = mpsc::unbounded_channel();
-                let (_c, cancel) = watch::channel(false);
-                let ok = run(&plan, &opts, &Secrets::none(), tx, cancel).await;
-                let mut evs = Vec::new();
-                while let Ok(e) = rx.try_recv() {
-                    evs.push(e);
-                }
-                (ok, evs)
-            }
-        };
+        let run_once = |opts: RunOptions| run_collecting(plan.clone(), opts);
         let (ok, evs) = run_once(opts.clone()).await;
         assert!(!ok);
         let started: Vec<StepId> = evs
@@ -646,30 +646,11 @@ mod tests {
         }
         j.save(dir.path()).unwrap();
         let opts = RunOptions {
-            dry_run: false,
             resume: true,
-            from: None,
-            only: None,
-            work_dir: dir.path().join("work"),
-            state_dir: dir.path().to_path_buf(),
-            base_dir: dir.path().to_path_buf(),
             concurrency: 3,
-            skip: Vec::new(),
-            allow_upgrade: false,
+            ..opts_in(dir.path())
         };
-        let run_once = |opts: RunOptions| {
-            let plan = plan.clone();
-            async move {
-                let (tx, mut rx) = mpsc::unbounded_channel();
-                let (_c, cancel) = watch::channel(false);
-                let ok = run(&plan, &opts, &Secrets::none(), tx, cancel).await;
-                let mut evs = Vec::new();
-                while let Ok(e) = rx.try_recv() {
-                    evs.push(e);
-                }
-                (ok, evs)
-            }
-        };
+        let run_once = |opts: RunOptions| run_collecting(plan.clone(), opts);
         let at = |evs: &[Event], want: &dyn Fn(&Event) -> bool| evs.iter().position(want);
         let started = |evs: &[Event]| -> Vec<StepId> {
             evs.iter()

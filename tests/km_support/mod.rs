@@ -658,6 +658,16 @@ async fn well_known(State(s): State<Shared>) -> Response {
 
 /// 401 without a known bearer token, 403 without one of the admin scopes.
 fn bearer_ok(st: &StandInState, headers: &HeaderMap) -> Result<(), Response> {
+    bearer_with(st, headers, &ADMIN_SCOPES)
+}
+
+/// 401 without a token the stand-in issued, 403 without one of `allowed` (API-M answers the
+/// Admin, Publisher and Developer Portal APIs alike, each with its own scopes).
+pub fn bearer_with(
+    st: &StandInState,
+    headers: &HeaderMap,
+    allowed: &[&str],
+) -> Result<(), Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -668,7 +678,7 @@ fn bearer_ok(st: &StandInState, headers: &HeaderMap) -> Result<(), Response> {
             "Unauthenticated request",
         ));
     };
-    if !scopes.iter().any(|s| ADMIN_SCOPES.contains(&s.as_str())) {
+    if !scopes.iter().any(|s| allowed.contains(&s.as_str())) {
         return Err(wso2_error(
             StatusCode::FORBIDDEN,
             "You cannot access API as scope validation failed",

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{StandInState, wso2_error};
+use super::StandInState;
 
 /// The Publisher and Developer Portal scopes API-M grants its admin (PROOF_SCOPES asks these).
 pub const PORTAL_SCOPES: [&str; 8] = [
@@ -87,23 +87,7 @@ pub struct ProofState {
 
 /// 401 without a token the stand-in issued, 403 without one of the portal scopes.
 pub fn portal_bearer(st: &StandInState, headers: &HeaderMap) -> Result<(), Response> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let Some(scopes) = token.and_then(|t| st.tokens.get(t)) else {
-        return Err(wso2_error(
-            StatusCode::UNAUTHORIZED,
-            "Unauthenticated request",
-        ));
-    };
-    if !scopes.iter().any(|s| PORTAL_SCOPES.contains(&s.as_str())) {
-        return Err(wso2_error(
-            StatusCode::FORBIDDEN,
-            "You cannot access API as scope validation failed",
-        ));
-    }
-    Ok(())
+    super::bearer_with(st, headers, &PORTAL_SCOPES)
 }
 
 pub fn new_id() -> String {
