@@ -59,9 +59,13 @@ async fn the_quickstart_of_every_line_is_proven_and_leaves_nothing_behind() {
         let proved = r.unwrap_or_else(|e| panic!("{line}: {e}\n{}", lines.join("\n")));
         assert!(proved.revocation >= Duration::from_millis(1200), "{line}");
         assert!(proved.left_behind.is_empty(), "{line}");
+        // the seconds are the measured time, rounded up (on a loaded machine it may be 3)
         assert_eq!(
             proved.headline(),
-            "working: token from IS accepted by the gateway; revocation reached the gateway in 2 s",
+            format!(
+                "working: token from IS accepted by the gateway; revocation reached the gateway in {} s",
+                proved.revocation.as_secs_f64().ceil() as u64
+            ),
             "{line}"
         );
         // it did publish, key, subscribe and call before removing it all again
