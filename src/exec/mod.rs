@@ -304,7 +304,10 @@ pub async fn run_asking(
         let (reason, why) = if opts.skip.contains(&step.id) {
             ("left out after failing", events::Skip::LeftOut)
         } else if !opts.selects(plan, step.id) {
-            ("not selected (--from/--only)", events::Skip::NotSelected)
+            (
+                "not selected for this run (--from, --only, or the proof alone)",
+                events::Skip::NotSelected,
+            )
         } else if opts.resume && journal.is_done(step) {
             // done before, on top of what was there then: a step upstream that runs again
             // (changed or failed since) may change what this one built on, so it runs again

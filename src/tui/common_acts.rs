@@ -2,6 +2,7 @@
 //! run, start typing into a field, jump to a log match. Kept apart from the routers
 //! (`update.rs`, `modal_keys.rs`) so that both use it without importing each other.
 
+use crate::plan::StepId;
 use crate::tui::app::{App, InlineEdit, Modal, Screen};
 use crate::tui::msg::Cmd;
 use crate::tui::screens::run_nav;
@@ -68,12 +69,41 @@ pub fn start_inline_edit(app: &mut App) {
 pub fn start_run(app: &mut App, resume: bool) -> Option<Cmd> {
     app.refresh_review();
     let plan = app.review.plan.clone()?;
-    Some(begin_run(app, plan, resume))
+    Some(begin_run(app, plan, resume, None))
+}
+
+/// `p`: the plan's proof step alone, against what is deployed now (as `kmpilot doctor --prove`):
+/// a sample API published, a token from IS called through the gateway, then revoked; what it
+/// made is removed. Nothing else of the plan runs.
+pub fn start_proof(app: &mut App) -> Option<Cmd> {
+    if running(app) {
+        app.status = Some(("a run is in progress: prove once it is over".into(), true));
+        return None;
+    }
+    app.refresh_review();
+    let Some(plan) = app.review.plan.clone() else {
+        app.status = Some(("fix the profile's errors before proving".into(), true));
+        return None;
+    };
+    if plan.step(StepId::Prove).is_none() {
+        app.status = Some((
+            "this profile has no proof: it needs the key manager step with keyManager.prove on"
+                .into(),
+            true,
+        ));
+        return None;
+    }
+    Some(begin_run(app, plan, false, Some(StepId::Prove)))
 }
 
 /// The run screen takes over for `plan` (the profile's, or its destroy plan), timed from the
 /// clock the loop last read.
-pub fn begin_run(app: &mut App, plan: std::sync::Arc<crate::plan::Plan>, resume: bool) -> Cmd {
+pub fn begin_run(
+    app: &mut App,
+    plan: std::sync::Arc<crate::plan::Plan>,
+    resume: bool,
+    only: Option<StepId>,
+) -> Cmd {
     app.run.begin(plan.clone(), app.now);
     app.screen = Screen::Run;
     app.journal = None;
@@ -83,6 +113,7 @@ pub fn begin_run(app: &mut App, plan: std::sync::Arc<crate::plan::Plan>, resume:
         plan,
         profile_path: app.profile_path.clone(),
         resume,
+        only,
     }
 }
 
@@ -154,5 +185,91 @@ mod tests {
             StepRun::Running { started } => assert_eq!(*started, t5),
             other => panic!("{other:?}"),
         }
+    }
+
+    fn review_app(edit: impl FnOnce(&mut crate::profile::Profile)) -> crate::tui::app::App {
+        let mut profile = crate::profile::load::from_path(
+            std::path::Path::new("profiles/quickstart.yaml"),
+            crate::steps::validate,
+        )
+        .unwrap()
+        .profile;
+        edit(&mut profile);
+        new_app(
+            TuiOptions {
+                profile_path: None,
+                profile,
+                start_on_review: true,
+            },
+            true,
+        )
+    }
+
+    fn press(app: &mut crate::tui::app::App, c: char) -> Option<Cmd> {
+        update(
+            app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        )
+    }
+
+    /// `p` on the Review runs the plan's proof step alone, without asking (it changes nothing
+    /// it does not remove), and the bar offers it; after the run, the run screen and its
+    /// summary offer it again.
+    #[test]
+    fn p_proves_the_deployment_with_the_proof_step_alone() {
+        let mut app = review_app(|_| {});
+        let bar = crate::tui::keys::hints(&app);
+        assert!(bar.contains(&("p", "prove")), "{bar:?}");
+        match press(&mut app, 'p') {
+            Some(Cmd::StartRun {
+                only, resume, plan, ..
+            }) => {
+                assert_eq!(only, Some(StepId::Prove));
+                assert!(!resume);
+                assert!(plan.step(StepId::Prove).is_some());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(app.modal.is_none());
+        // while it runs, `p` does nothing (the proof is already under way)
+        assert!(press(&mut app, 'p').is_none());
+        assert!(!crate::tui::keys::hints(&app).contains(&("p", "prove")));
+        update(&mut app, Msg::Exec(Event::RunFinished { ok: true }));
+        assert!(crate::tui::keys::hints(&app).contains(&("p", "prove")));
+        press(&mut app, 's');
+        assert!(app.run.summary_open);
+        assert!(matches!(
+            press(&mut app, 'p'),
+            Some(Cmd::StartRun {
+                only: Some(StepId::Prove),
+                ..
+            })
+        ));
+        // `r` still runs the whole plan, through its dialog
+        let mut app = review_app(|_| {});
+        press(&mut app, 'r');
+        assert!(matches!(
+            press(&mut app, 'y'),
+            Some(Cmd::StartRun { only: None, .. })
+        ));
+    }
+
+    /// A profile whose proof is off has nothing to prove: the bar does not offer `p`, and the
+    /// key says why instead of starting a run.
+    #[test]
+    fn p_without_a_proof_step_says_why() {
+        let mut app = review_app(|p| p.key_manager.prove = false);
+        assert!(!crate::tui::keys::hints(&app).contains(&("p", "prove")));
+        let cmd = press(&mut app, 'p');
+        assert!(!matches!(cmd, Some(Cmd::StartRun { .. })), "{cmd:?}");
+        assert!(!app.run.active);
+        let mut app = review_app(|p| p.key_manager.prove = false);
+        assert!(start_proof_cmd(&mut app).is_none());
+        let (status, error) = app.status.clone().unwrap();
+        assert!(error && status.contains("keyManager.prove"), "{status}");
+    }
+
+    fn start_proof_cmd(app: &mut crate::tui::app::App) -> Option<Cmd> {
+        super::start_proof(app)
     }
 }

@@ -156,6 +156,8 @@ pub enum Act {
     /// The log of one step, the next, then all again.
     FilterLog,
     CloseSummary,
+    /// The plan's proof step alone, against what is deployed now.
+    Prove,
 }
 
 pub struct Binding {
@@ -194,6 +196,8 @@ const fn b(
 const fn c(ch: char) -> Key {
     K(KeyCode::Char(ch))
 }
+
+const PROVE_HELP: &str = "prove the deployed key manager works, the plan's proof step alone (as doctor --prove): a sample API, a token from IS accepted by the gateway, refused once revoked; what it made is removed";
 
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
@@ -246,6 +250,7 @@ pub const BINDINGS: &[Binding] = &[
     b(Scope::Review, &[K(PageUp), c('K')], "PgUp/PgDn", "preview", "scroll the preview up", Act::PreviewUp),
     b(Scope::Review, &[K(PageDown), c('J')], "", "", "scroll the preview down", Act::PreviewDown),
     b(Scope::Review, &[c('r')], "r", "run", "run the plan (asks first; R there resumes)", Act::Run),
+    b(Scope::Review, &[c('p')], "p", "prove", PROVE_HELP, Act::Prove),
     b(Scope::Review, &[K(Enter)], "Enter", "details", "the selected row, the verification's findings and the live diff, whole", Act::Details),
     b(Scope::Review, &[K(Tab), K(BackTab), K(Esc), K(Left), c('h')], "Tab", "steps", "back to the step list", Act::BackToSteps),
     // -- the run screen
@@ -268,7 +273,9 @@ pub const BINDINGS: &[Binding] = &[
     b(Scope::Run, &[c('l')], "l d e", "pod logs/describe/events", "Pods pane: the selected pod's logs (followed)", Act::PodLogs),
     b(Scope::Run, &[c('d')], "", "", "Pods pane: describe the selected pod (containers, states, conditions)", Act::PodDescribe),
     b(Scope::Run, &[c('e')], "", "", "Pods pane: the selected pod's events", Act::PodEvents),
+    b(Scope::Run, &[c('p')], "p", "prove", PROVE_HELP, Act::Prove),
     b(Scope::Summary, &[K(Enter), K(Esc)], "Enter/Esc", "close", "close the summary", Act::CloseSummary),
+    b(Scope::Summary, &[c('p')], "p", "prove", PROVE_HELP, Act::Prove),
 ];
 
 /// Where the keys go now (no dialog open).
@@ -312,6 +319,15 @@ pub fn available(app: &App, act: Act) -> bool {
         // a failed step waits for a decision: there is no summary of a run not over
         Act::Summary => app.run.finished.is_some() && app.run.failed.is_none(),
         Act::Decide => app.run.failed.is_some() && app.run.finished.is_some(),
+        // against what is deployed: not while a run changes it; only a plan with the step
+        Act::Prove => {
+            !(app.run.active && app.run.finished.is_none())
+                && app
+                    .review
+                    .plan
+                    .as_ref()
+                    .is_some_and(|p| p.step(StepId::Prove).is_some())
+        }
         Act::PodLogs | Act::PodDescribe | Act::PodEvents => {
             app.run.pane == Some(crate::tui::state::run_state::Pane::Pods)
                 && !app.run.pods.rows.is_empty()

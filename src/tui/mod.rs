@@ -196,12 +196,14 @@ fn perform(
             plan,
             profile_path,
             resume,
+            only,
         } => runner.start(
             RunRequest {
                 profile: *profile,
                 plan,
                 profile_path,
                 resume,
+                only,
                 from: None,
                 skip: Vec::new(),
             },

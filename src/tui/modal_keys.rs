@@ -195,7 +195,7 @@ pub fn on_modal_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
         Modal::Destroy(mut d) => match destroy_dialog::on_key(&mut d, k, &app.profile.name) {
             destroy_dialog::Outcome::Open(warning) => stay(app, Modal::Destroy(d), warning),
             destroy_dialog::Outcome::Close => None,
-            destroy_dialog::Outcome::Destroy(plan) => Some(begin_run(app, plan, false)),
+            destroy_dialog::Outcome::Destroy(plan) => Some(begin_run(app, plan, false, None)),
         },
         Modal::ContextPicker(mut p) => match context_picker::on_key(&mut p, k) {
             context_picker::Outcome::Open => stay(app, Modal::ContextPicker(p), None),

@@ -101,6 +101,8 @@ pub enum Cmd {
         profile_path: Option<PathBuf>,
         /// Skip the steps the journal records as done (and unchanged since).
         resume: bool,
+        /// Run this step alone (the proof on demand), as `apply --only` does.
+        only: Option<crate::plan::StepId>,
     },
     /// Read the profile's journal (what earlier runs finished), so the review can tell of a
     /// run that stopped part way.

@@ -67,6 +67,8 @@ pub struct RunRequest {
     pub resume: bool,
     /// Start at this step.
     pub from: Option<StepId>,
+    /// Run this step alone (the wizard's proof on demand); retries and skips keep it.
+    pub only: Option<StepId>,
     /// Steps the person skipped after they failed: not run; what needs them runs.
     pub skip: Vec<StepId>,
 }
@@ -230,7 +232,7 @@ pub fn spawn_executor_asking(
         dry_run: false,
         resume: req.resume,
         from: req.from,
-        only: None,
+        only: req.only,
         work_dir: state_dir.join("work").join(&req.profile.name),
         state_dir,
         base_dir,

@@ -485,6 +485,7 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
             return crate::tui::pod_detail::open(app, crate::tui::dialogs::detail::PodView::Events);
         }
         Act::CloseSummary => app.run.summary_open = false,
+        Act::Prove => return crate::tui::common_acts::start_proof(app),
     }
     None
 }
