@@ -52,6 +52,7 @@ fn run_request(p: &Profile, plan: Plan) -> RunRequest {
         profile_path: None,
         resume: false,
         from: None,
+        only: None,
         skip: Vec::new(),
     }
 }
