@@ -213,6 +213,25 @@ async fn a_gateway_not_trusting_is_names_the_jwks_and_the_issuer() {
     }
 }
 
+/// A 401 the backend wrote (the gateway forwarded IS's token to API-M's own REST API) is not
+/// reported as the gateway distrusting IS: the gateway's faults carry a 9009xx code, this one
+/// does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backend_refusing_the_forwarded_token_is_not_blamed_on_the_gateway() {
+    let (standin, proof) = registered("4.6.0-5").await;
+    standin.with_proof(|s| s.backend_refuses_token = true);
+    let (r, _) = run(&standin, &proof).await;
+    let e = r.expect_err("the backend refuses");
+    assert_eq!((e.stage, e.status()), (STAGE_CALL, Some(401)), "{e}");
+    let hint = e.hint().unwrap();
+    assert!(
+        hint.contains("backend") && hint.contains("enableOutboundAuthHeader"),
+        "{hint}"
+    );
+    assert!(!hint.contains("JWKS"), "{hint}");
+    nothing_left(&standin);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revocation_that_never_reaches_the_gateway_names_the_notification_path() {
     let (standin, mut proof) = registered("4.7.0-1").await;

@@ -2,7 +2,9 @@
 //! with a token. It refuses, as API-M's gateway does: a token it cannot verify — not from the
 //! issuer of the API's key manager (an unknown issuer), or IS's JWKS not trusted — with 401
 //! (900901 Invalid Credentials); an application not subscribed to the API with 403 (900908);
-//! a revoked token once IS's notification arrived, with 401.
+//! a revoked token once IS's notification arrived, with 401. Its faults carry the code as a
+//! string (`"code":"900901"`), as API-M's gateway writes them; a backend's own answer passes
+//! through unchanged.
 
 use std::time::Instant;
 
@@ -16,7 +18,9 @@ use super::{Shared, StandInState};
 fn fault(status: StatusCode, code: u32, message: &str, description: &str) -> Response {
     (
         status,
-        axum::Json(json!({"code": code, "message": message, "description": description})),
+        axum::Json(
+            json!({"code": code.to_string(), "message": message, "description": description}),
+        ),
     )
         .into_response()
 }
@@ -102,6 +106,16 @@ fn call(st: &StandInState, method: &Method, path: &str, auth: Option<&str>) -> O
             "Resource forbidden ",
             "User is NOT authorized to access the Resource. API Subscription validation failed.",
         ));
+    }
+    if st.proof.backend_refuses_token {
+        // the Developer Portal REST API's own error, as carbon-apimgt writes it
+        return Some(
+            (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(json!({"code": 401, "message": "", "description": "Unauthenticated request", "moreInfo": "", "error": []})),
+            )
+                .into_response(),
+        );
     }
     Some(axum::Json(json!({"backend": "the sample API's backend answered"})).into_response())
 }

@@ -83,6 +83,10 @@ pub struct ProofState {
     /// IS has no notification handler (or posts without X-WSO2-KEY-MANAGER, or to a wrong
     /// listener): the gateway never hears of a revocation.
     pub notification_lost: bool,
+    /// The gateway forwards IS's token to the sample API's backend (helm-apim's
+    /// `oauth_config.enableOutboundAuthHeader: true`) and the backend, API-M's own REST API,
+    /// cannot validate it: the backend's 401 comes back through the gateway.
+    pub backend_refuses_token: bool,
 }
 
 /// 401 without a token the stand-in issued, 403 without one of the portal scopes.

@@ -475,6 +475,16 @@ fn gateway_error(
              [apim.key_manager] must take in events from it — product-apim #11274",
             p.revocation_seconds, p.key_manager
         ),
+        // API-M's gateway writes its own refusals with a 9009xx code; a 401 without one came
+        // from the sample API's backend, through a gateway that accepted the token
+        (_, 401) if !is_gateway_fault(body) => format!(
+            "the gateway accepted IS's token, but the sample API's backend ({}) refused the \
+             call: the gateway forwarded the token to it. API-M's default drops the \
+             Authorization header before the backend (helm-apim \
+             wso2.apim.configurations.oauth_config.enableOutboundAuthHeader: false); \
+             set it back, or skip the proof (keyManager.prove: false)",
+            p.api.backend_url
+        ),
         (_, 401) => format!(
             "the gateway did not accept IS's token: it does not trust IS's JWKS or the issuer \
              differs. The key manager `{}` must name exactly the issuer IS writes into its \
@@ -500,6 +510,19 @@ fn gateway_error(
         format!("HTTP {status}: {}", s.redactor.excerpt(body)),
     )
     .with_hint(hint)
+}
+
+/// Whether `body` is one of the API-M gateway's own faults (`"code":"900901"` Invalid
+/// Credentials, 900902 Missing Credentials, 900908 Resource forbidden, …).
+fn is_gateway_fault(body: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| match &v["code"] {
+            serde_json::Value::String(c) => c.parse::<u64>().ok(),
+            serde_json::Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+        .is_some_and(|c| (900_000..1_000_000).contains(&c))
 }
 
 /// Removes what an earlier proof left (killed midway, or its clean-up refused), found by the
