@@ -179,7 +179,7 @@ pub fn prerequisites(p: &Profile) -> Vec<Action> {
     if g.install_envoy_gateway {
         v.push(Action::Note {
             text: format!(
-                "installing Envoy Gateway {ENVOY_GATEWAY_VERSION} (WSO2's recommended routing controller for API-M 4.5) and GatewayClass `{}`",
+                "installing Envoy Gateway {ENVOY_GATEWAY_VERSION} (the routing controller WSO2's docs recommend from API-M 4.5 on) and GatewayClass `{}`",
                 g.class_name
             ),
         });

@@ -139,7 +139,7 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
     if v.cipher == Cipher::OaepSha1 {
         issues.warn(
             &base.key("cipher"),
-            "OAEP ciphertext is only decrypted if secret-conf.properties names the algorithm, which the 4.5 all-in-one chart cannot set",
+            "OAEP ciphertext is only decrypted if secret-conf.properties names the algorithm, which no all-in-one chart (4.5 to 4.7) can set",
             Some("keep the default `pkcs1` unless your image configures secretRepositories.file.algorithm"),
         );
     }

@@ -64,7 +64,7 @@ pub fn form(p: &Profile) -> Vec<crate::steps::form::Field> {
         Field::text(
             "Chart version",
             at("chartVersion"),
-            "chart version = API-M version + revision: 4.5.0-10 (all-in-one, no digest needed), 3.2.0-5 (am-pattern-1, PrivateJet)",
+            &chart_version_help(),
             |p| p.api_manager.chart_version.clone(),
             |p, v| p.api_manager.chart_version = v,
         ),
@@ -309,4 +309,33 @@ pub fn form(p: &Profile) -> Vec<crate::steps::form::Field> {
         }
     }
     v
+}
+
+/// The chart-version field's help, from the lines kmpilot knows (newest first), so it names
+/// what people install today rather than the line the field was written for.
+fn chart_version_help() -> String {
+    let lines: Vec<String> = crate::chart_lines::APIM_LINES
+        .iter()
+        .rev()
+        .map(|l| format!("{} ({})", l.chart_version, l.released))
+        .collect();
+    format!(
+        "chart version = API-M version + revision; the all-in-one lines kmpilot knows: {} — the newest is the current release; 3.2.0-5 is am-pattern-1 (PrivateJet)",
+        lines.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod help_tests {
+    /// The help names every line, newest first, so a new line shows up without editing it.
+    #[test]
+    fn chart_version_help_names_the_current_line_first() {
+        let h = super::chart_version_help();
+        let newest = crate::chart_lines::APIM_LINES.last().unwrap().chart_version;
+        let pos = |v: &str| h.find(v).unwrap_or_else(|| panic!("{v} in {h}"));
+        assert!(pos(newest) < pos("4.5.0-10"), "{h}");
+        for l in crate::chart_lines::APIM_LINES {
+            pos(l.chart_version);
+        }
+    }
 }
