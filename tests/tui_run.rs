@@ -10,6 +10,7 @@ use kmpilot::kube::snapshot::{IngressRow, PodRow, Snapshot, SyncState, WatchUpda
 use kmpilot::plan::StepId;
 use kmpilot::profile::load;
 use kmpilot::tui::app::{App, Modal, Screen, WizardStep};
+use kmpilot::tui::dialogs::step_failed::StepFailed;
 use kmpilot::tui::state::run_state::StepRun;
 use kmpilot::tui::{Cmd, Msg, TuiOptions, new_app, update, view};
 use ratatui::Terminal;
@@ -246,10 +247,10 @@ fn step_failed_offers_retry_skip_abort() {
     a.run.summary_open = false;
     assert!(matches!(
         a.modal,
-        Some(Modal::StepFailed {
+        Some(Modal::StepFailed(StepFailed {
             step: StepId::IsImage,
             ..
-        })
+        }))
     ));
     if let Some(s) = a.run.steps.iter_mut().find(|s| s.id == StepId::IsImage) {
         s.state = StepRun::Failed {
@@ -327,7 +328,7 @@ fn quitting_during_a_run_asks_and_aborts() {
     let mut a = running_app();
     feed_progress(&mut a);
     assert!(key(&mut a, KeyCode::Char('q')).is_none());
-    assert!(matches!(a.modal, Some(Modal::QuitGuard)));
+    assert!(matches!(a.modal, Some(Modal::QuitGuard(_))));
     let Some(Cmd::Batch(v)) = key(&mut a, KeyCode::Char('y')) else {
         panic!("abort and quit")
     };
@@ -562,7 +563,7 @@ fn a_failure_does_not_close_the_dialog_the_user_is_in() {
     );
     key(&mut a, KeyCode::Esc);
     assert!(
-        matches!(a.modal, Some(Modal::StepFailed { .. })),
+        matches!(a.modal, Some(Modal::StepFailed(_))),
         "then the failure"
     );
     // retrying puts the run back in progress at once
@@ -745,10 +746,10 @@ fn a_failure_beside_a_running_step_waits_for_the_run_to_end() {
     ev(&mut a, Event::RunFinished { ok: false });
     assert!(matches!(
         a.modal,
-        Some(Modal::StepFailed {
+        Some(Modal::StepFailed(StepFailed {
             step: StepId::IdentityServer,
             ..
-        })
+        }))
     ));
 }
 

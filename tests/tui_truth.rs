@@ -136,7 +136,7 @@ fn the_target_is_in_the_header_and_in_every_confirmation() {
     goto_step(&mut a, WizardStep::Review);
     key(&mut a, KeyCode::Enter);
     let asked = cmds(key(&mut a, KeyCode::Char('r')));
-    assert!(matches!(a.modal, Some(Modal::ConfirmRun)));
+    assert!(matches!(a.modal, Some(Modal::ConfirmRun(_))));
     assert!(asked.iter().any(|c| matches!(c, Cmd::ReadTarget(_))));
     let s = text(&a);
     assert!(s.contains(&format!("on {LAB}?")), "{s}");
@@ -268,7 +268,7 @@ fn save_and_quit_on_a_profile_with_errors_says_so() {
     key(&mut a, KeyCode::Enter);
     assert!(a.has_errors());
     key(&mut a, KeyCode::Char('q'));
-    assert!(matches!(a.modal, Some(Modal::QuitGuard)));
+    assert!(matches!(a.modal, Some(Modal::QuitGuard(_))));
     let s = text(&a);
     assert!(
         s.contains("error(s): saved as it is, it will not run"),
@@ -392,7 +392,7 @@ fn a_step_left_out_is_summarised_as_what_the_deployment_lacks() {
         }),
     );
     update(&mut a, Msg::Exec(Event::RunFinished { ok: false }));
-    assert!(matches!(a.modal, Some(Modal::StepFailed { .. })));
+    assert!(matches!(a.modal, Some(Modal::StepFailed(_))));
     assert!(!a.run.summary_open, "the decision comes first");
     // the bar offers the dialog's keys, not the run screen's `s summary`
     let bar = text(&a).lines().last().unwrap().to_string();
@@ -415,7 +415,7 @@ fn a_step_left_out_is_summarised_as_what_the_deployment_lacks() {
     key(&mut a, KeyCode::Up);
     assert!(a.run.log_scroll.is_some(), "the log scrolls");
     key(&mut a, KeyCode::Char('r'));
-    assert!(matches!(a.modal, Some(Modal::StepFailed { .. })));
+    assert!(matches!(a.modal, Some(Modal::StepFailed(_))));
     assert!(matches!(
         key(&mut a, KeyCode::Char('s')),
         Some(Cmd::Skip(StepId::KeyManager))

@@ -9,6 +9,7 @@ use kmpilot::exec::preflight::{CheckOutcome, CheckStatus};
 use kmpilot::plan::StepId;
 use kmpilot::profile::load;
 use kmpilot::tui::app::{App, Focus, Modal, WizardStep};
+use kmpilot::tui::dialogs::private_jet_clusters::RemoveCluster;
 use kmpilot::tui::{Cmd, Msg, TuiOptions, new_app, save_blocking, update, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -390,7 +391,10 @@ fn private_jet_clusters_can_be_added_and_removed() {
     insta::assert_snapshot!("private_jet_two_clusters", draw(&a, 100, 30).backend());
     // d asks, y removes the focused cluster
     key(&mut a, KeyCode::Char('d'));
-    assert!(matches!(a.modal, Some(Modal::ConfirmRemoveCluster(1))));
+    assert!(matches!(
+        a.modal,
+        Some(Modal::ConfirmRemoveCluster(RemoveCluster(1)))
+    ));
     key(&mut a, KeyCode::Char('y'));
     assert_eq!(a.profile.private_jet.clusters.len(), 1);
     assert_eq!(a.profile.private_jet.clusters[0].name, "cluster-1");
@@ -483,12 +487,12 @@ fn quit_guard_prompts_only_when_dirty() {
     typ(&mut a, ".test");
     key(&mut a, KeyCode::Enter);
     assert!(key(&mut a, KeyCode::Char('q')).is_none());
-    assert!(matches!(a.modal, Some(Modal::QuitGuard)));
+    assert!(matches!(a.modal, Some(Modal::QuitGuard(_))));
     assert!(screen_text(&a).contains("unsaved changes"));
     key(&mut a, KeyCode::Esc);
     assert!(a.modal.is_none() && !a.should_quit);
     assert!(ctrl(&mut a, 'c').is_none());
-    assert!(matches!(a.modal, Some(Modal::QuitGuard)));
+    assert!(matches!(a.modal, Some(Modal::QuitGuard(_))));
     assert!(matches!(key(&mut a, KeyCode::Char('d')), Some(Cmd::Quit)));
     assert!(a.should_quit);
 
@@ -583,7 +587,7 @@ fn review_shows_the_plan_and_refuses_to_run_with_errors() {
     a.profile.cluster.namespace = "wso2".into();
     a.revalidate();
     key(&mut a, KeyCode::Char('r'));
-    assert!(matches!(a.modal, Some(Modal::ConfirmRun)));
+    assert!(matches!(a.modal, Some(Modal::ConfirmRun(_))));
     insta::assert_snapshot!("confirm_run", draw(&a, 100, 30).backend());
     let mut resumed = kmpilot::tui::new_app(
         TuiOptions {
@@ -1265,10 +1269,10 @@ fn review_shows_verification_findings_and_run_asks_again() {
     // r asks; the first y only asks again, naming the errors; the second runs
     key(&mut a, KeyCode::Enter);
     key(&mut a, KeyCode::Char('r'));
-    assert!(matches!(a.modal, Some(Modal::ConfirmRun)));
+    assert!(matches!(a.modal, Some(Modal::ConfirmRun(_))));
     assert!(screen_text(&a).contains("2 verification error(s) in the rendered charts"));
     assert!(key(&mut a, KeyCode::Char('y')).is_none());
-    assert!(matches!(a.modal, Some(Modal::ConfirmRun)));
+    assert!(matches!(a.modal, Some(Modal::ConfirmRun(_))));
     assert!(screen_text(&a).contains("press y again to run anyway"));
     assert!(matches!(
         key(&mut a, KeyCode::Char('y')),

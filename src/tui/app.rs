@@ -109,36 +109,7 @@ pub struct InlineEdit {
     pub error: Option<String>,
 }
 
-pub enum Modal {
-    /// The help overlay, scrolled this many lines.
-    Help(usize),
-    /// Unsaved changes (or a running plan) when quitting.
-    QuitGuard,
-    SaveAs(TextArea<'static>),
-    Secret(SecretEditor),
-    MultiLine(MultiLineEditor),
-    ConfirmRun,
-    ConfirmRemoveCluster(usize),
-    StepFailed {
-        step: StepId,
-        error: String,
-        hint: Option<String>,
-    },
-    /// Typing a log search.
-    Search(TextArea<'static>),
-    /// Ctrl-O: another profile.
-    Open(crate::tui::dialogs::open_profile::OpenDialog),
-    /// The executor asks for a `prompt: true` secret.
-    SecretPrompt(crate::tui::dialogs::secret_prompt::SecretPrompt),
-    /// The executor asks whether to go on (`exec::ask`).
-    Ask(crate::tui::dialogs::ask_dialog::AskDialog),
-    /// Choosing a kubeconfig context for a context field.
-    ContextPicker(crate::tui::dialogs::context_picker::ContextPicker),
-    /// `X`: destroy what kmpilot created (the profile's name typed to confirm).
-    Destroy(crate::tui::dialogs::destroy_dialog::DestroyDialog),
-    /// Enter: what a pane cuts to fit, whole; `l`/`d`/`e`: a pod's logs, description, events.
-    Detail(crate::tui::dialogs::detail::Detail),
-}
+pub use crate::tui::dialogs::Modal;
 
 pub struct App {
     /// Counts the profiles opened in this session (Ctrl-O): what comes back from the
@@ -363,6 +334,31 @@ impl App {
                         && self.fields.iter().position(|g| g.path.0.starts_with(at)) == Some(i))
             })
             .collect()
+    }
+
+    /// The wizard as the dialog in front sees it (read per key and per frame).
+    pub fn dialog_ctx(&self) -> crate::tui::dialogs::dialog::Ctx<'_> {
+        crate::tui::dialogs::dialog::Ctx {
+            theme: &self.theme,
+            size: self.size,
+            profile: &self.profile,
+            fields: &self.fields,
+            issues: &self.issues,
+            dirty: self.dirty(),
+            running: self.run.active && self.run.finished.is_none(),
+            store_dir: &self.store_dir,
+            env_names: &self.env_names,
+            target_line: self.target_line(),
+            plan_steps: self
+                .review
+                .plan
+                .as_ref()
+                .map(|p| p.steps.len())
+                .unwrap_or(0),
+            verify_errors: self.review_verify.errors(),
+            verify_acknowledged: self.review_verify.acknowledged,
+            preflight_failures: self.preflight.failures(),
+        }
     }
 
     pub fn has_errors(&self) -> bool {

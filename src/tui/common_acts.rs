@@ -11,7 +11,7 @@ use crate::tui::widgets::text_input::single_line;
 /// Quits, or asks first when that would lose unsaved changes or abort a run.
 pub fn request_quit(app: &mut App) -> Option<Cmd> {
     if app.dirty() || running(app) {
-        app.modal = Some(Modal::QuitGuard);
+        app.modal = Some(Modal::QuitGuard(crate::tui::dialogs::quit_guard::QuitGuard));
         None
     } else {
         app.should_quit = true;
@@ -41,7 +41,9 @@ pub fn save(app: &mut App) -> Option<Cmd> {
 
 /// The "Save as" dialog, the profile's name filled in.
 pub fn save_as_dialog(app: &mut App) {
-    app.modal = Some(Modal::SaveAs(single_line(&app.profile.name)));
+    app.modal = Some(Modal::SaveAs(crate::tui::dialogs::save_as::SaveAs {
+        input: single_line(&app.profile.name),
+    }));
 }
 
 /// The log's next (or previous) search match; the status line says when there is none.
@@ -213,13 +215,21 @@ mod tests {
     }
 
     /// `p` on the Review runs the plan's proof step alone, without asking (it changes nothing
-    /// it does not remove), and the bar offers it; after the run, the run screen and its
-    /// summary offer it again.
+    /// it does not remove); after the run, the run screen's bar and its summary offer it again.
     #[test]
     fn p_proves_the_deployment_with_the_proof_step_alone() {
         let mut app = review_app(|_| {});
-        let bar = crate::tui::keys::hints(&app);
-        assert!(bar.contains(&("p", "prove")), "{bar:?}");
+        // the help lists it on the Review (its bar has no room left)
+        let review = crate::tui::keys::help_sections()
+            .into_iter()
+            .find(|(title, _)| *title == "Review & run")
+            .unwrap();
+        assert!(
+            review
+                .1
+                .iter()
+                .any(|(k, h)| k == "p" && h.contains("proof"))
+        );
         match press(&mut app, 'p') {
             Some(Cmd::StartRun {
                 only, resume, plan, ..
@@ -254,12 +264,11 @@ mod tests {
         ));
     }
 
-    /// A profile whose proof is off has nothing to prove: the bar does not offer `p`, and the
-    /// key says why instead of starting a run.
+    /// A profile whose proof is off has nothing to prove: `p` says why instead of starting a
+    /// run.
     #[test]
     fn p_without_a_proof_step_says_why() {
         let mut app = review_app(|p| p.key_manager.prove = false);
-        assert!(!crate::tui::keys::hints(&app).contains(&("p", "prove")));
         let cmd = press(&mut app, 'p');
         assert!(!matches!(cmd, Some(Cmd::StartRun { .. })), "{cmd:?}");
         assert!(!app.run.active);

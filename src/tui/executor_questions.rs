@@ -11,9 +11,9 @@ use crate::util::secret::Secret;
 use tokio::sync::mpsc;
 
 use crate::exec::ask::{Asker, Question, Reply};
-use crate::tui::dialogs::ask_dialog::Asked;
-use crate::tui::dialogs::secret_prompt::SecretQuestion;
 use crate::tui::msg::Msg;
+use crate::tui::state::executor_question::Asked;
+use crate::tui::state::executor_question::SecretQuestion;
 
 /// The executor's prompter inside the wizard.
 pub struct WizardPrompter {

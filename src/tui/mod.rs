@@ -9,7 +9,7 @@ pub mod common_acts;
 pub mod details_of;
 pub mod dialogs;
 pub mod executor_questions;
-pub mod help;
+pub mod key_table;
 pub mod keys;
 pub mod layout;
 pub mod modal_keys;

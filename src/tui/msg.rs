@@ -70,9 +70,9 @@ pub enum Msg {
     /// The outcome of `Cmd::OpenProfile`.
     Opened(Result<(PathBuf, Box<Profile>), String>),
     /// The executor needs a `prompt: true` secret.
-    AskSecret(crate::tui::dialogs::secret_prompt::SecretQuestion),
+    AskSecret(crate::tui::state::executor_question::SecretQuestion),
     /// The executor asks whether to go on (sudo for the hosts file, recovering a release).
-    Ask(crate::tui::dialogs::ask_dialog::Asked),
+    Ask(crate::tui::state::executor_question::Asked),
     /// The outcome of a command asked for while profile number `epoch` was open (see
     /// `App::epoch`); dropped when another profile has been opened since.
     Tagged {
@@ -159,12 +159,12 @@ pub enum Cmd {
     },
     /// Hand a typed secret (or the refusal) to the executor waiting for it.
     Answer {
-        question: crate::tui::dialogs::secret_prompt::SecretQuestion,
+        question: crate::tui::state::executor_question::SecretQuestion,
         answer: Result<crate::util::secret::Secret, String>,
     },
     /// Hand the answer to a question (`Msg::Ask`) to the executor waiting for it.
     Reply {
-        asked: crate::tui::dialogs::ask_dialog::Asked,
+        asked: crate::tui::state::executor_question::Asked,
         reply: crate::exec::ask::Reply,
     },
     /// Leave the program.

@@ -12,14 +12,12 @@ use crate::tui::app::{App, Focus, Modal, Screen, WizardStep};
 use crate::tui::common_acts::{
     jump_match, request_quit, running, save, save_as_dialog, start_inline_edit,
 };
-use crate::tui::dialogs::ask_dialog;
 use crate::tui::dialogs::context_picker;
 use crate::tui::dialogs::destroy_dialog;
 use crate::tui::dialogs::multiline_editor;
 use crate::tui::dialogs::open_profile;
 use crate::tui::dialogs::private_jet_clusters;
 use crate::tui::dialogs::secret_editor;
-use crate::tui::dialogs::secret_prompt;
 use crate::tui::keys::{self, Act};
 use crate::tui::msg::{Cmd, Msg};
 use crate::tui::screens::form_nav::{
@@ -110,10 +108,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Option<Cmd> {
         Msg::Key(k) if k.kind != KeyEventKind::Release => on_key(app, k),
         Msg::Key(_) => None,
         Msg::Mouse(m) => crate::tui::mouse::on_mouse(app, m),
-        Msg::Paste(s) => {
-            on_paste(app, &s);
-            None
-        }
+        Msg::Paste(s) => on_paste(app, &s),
         Msg::Resize(w, h) => {
             app.size = (w, h);
             ensure_field_visible(app);
@@ -330,7 +325,9 @@ fn show_failure(app: &mut App) {
             ..
         }) = app.run.step(step).cloned()
     {
-        app.modal = Some(Modal::StepFailed { step, error, hint });
+        app.modal = Some(Modal::StepFailed(
+            crate::tui::dialogs::step_failed::StepFailed { step, error, hint },
+        ));
     }
 }
 
@@ -359,7 +356,7 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
             }
             Err(e) => app.status = Some((e, true)),
         },
-        Act::Help => app.modal = Some(Modal::Help(0)),
+        Act::Help => app.modal = Some(Modal::Help(Default::default())),
         Act::SaveAs => save_as_dialog(app),
         Act::Destroy => match destroy_dialog::open(running(app), &app.profile) {
             Ok(d) => {
@@ -436,7 +433,11 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
             app.status = Some((format!("added cluster {}", i + 1), false));
         }
         Act::RemoveCluster => match app.focused_cluster() {
-            Some(i) => app.modal = Some(Modal::ConfirmRemoveCluster(i)),
+            Some(i) => {
+                app.modal = Some(Modal::ConfirmRemoveCluster(
+                    crate::tui::dialogs::private_jet_clusters::RemoveCluster(i),
+                ))
+            }
             None => app.status = Some(("move to a cluster's field to remove it".into(), true)),
         },
         // typing into a field: `on_edit_key` handles these
@@ -458,7 +459,11 @@ fn perform(app: &mut App, act: Act) -> Option<Cmd> {
         Act::ScrollPageDown => run_nav::scroll_pane(&mut app.run, app.size, pane, 20),
         Act::ScrollTop => run_nav::scroll_pane(&mut app.run, app.size, pane, -1_000_000),
         Act::ScrollBottom => run_nav::scroll_pane(&mut app.run, app.size, pane, 1_000_000),
-        Act::Search => app.modal = Some(Modal::Search(single_line(""))),
+        Act::Search => {
+            app.modal = Some(Modal::Search(crate::tui::dialogs::log_search::LogSearch {
+                input: single_line(""),
+            }))
+        }
         Act::NextMatch => jump_match(app, true, false),
         Act::PrevMatch => jump_match(app, false, false),
         Act::BackToWizard => {
@@ -553,32 +558,15 @@ fn on_edit_key(app: &mut App, k: KeyEvent) -> Option<Cmd> {
     None
 }
 
-fn on_paste(app: &mut App, s: &str) {
-    let line: String = s.lines().next().unwrap_or_default().to_string();
+fn on_paste(app: &mut App, s: &str) -> Option<Cmd> {
     if let Some(mut ed) = app.editing.take() {
-        ed.input.insert_str(&line);
+        ed.input.insert_str(s.lines().next().unwrap_or_default());
         let text = ed.input.lines().join("");
         ed.error = set_field(app, ed.field, Value::Text(text)).err();
         app.editing = Some(ed);
-    } else if let Some(Modal::MultiLine(m)) = &mut app.modal {
-        m.input.insert_str(s);
-        let (i, text) = (m.field, m.input.lines().join("\n"));
-        let err = set_field(app, i, Value::Text(text)).err();
-        if let Some(Modal::MultiLine(m)) = &mut app.modal {
-            m.error = err;
-        }
-    } else if let Some(Modal::Secret(e)) = &mut app.modal {
-        secret_editor::on_paste(e, &line);
-    } else if let Some(Modal::SecretPrompt(p)) = &mut app.modal {
-        secret_prompt::on_paste(p, s);
-    } else if let Some(Modal::Ask(d)) = &mut app.modal {
-        ask_dialog::on_paste(d, s);
-    } else if let Some(Modal::Open(d)) = &mut app.modal
-        && let Some(input) = &mut d.path_input
-    {
-        input.insert_str(&line);
-    } else if let Some(Modal::SaveAs(t) | Modal::Search(t)) = &mut app.modal {
-        t.insert_str(&line);
+        None
+    } else {
+        crate::tui::modal_keys::on_modal_paste(app, s)
     }
 }
 
@@ -595,7 +583,9 @@ fn ask_run(app: &mut App) -> Option<Cmd> {
         ));
         return None;
     }
-    app.modal = Some(Modal::ConfirmRun);
+    app.modal = Some(Modal::ConfirmRun(
+        crate::tui::dialogs::confirm_run::ConfirmRun,
+    ));
     // the dialog names the target as the kubeconfig says it now
     crate::tui::target::ask(app, true)
 }

@@ -5,8 +5,6 @@
 //! and says what it decided, and the router hands the reply to the waiting executor. The
 //! password goes from the field to the executor and nowhere else.
 
-use std::sync::{Arc, Mutex};
-
 use crate::util::secret::Secret;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
@@ -14,46 +12,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
-use tokio::sync::oneshot;
 
-use crate::exec::ask::{Question, Reply};
+use crate::exec::ask::Reply;
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply as DialogReply};
+pub use crate::tui::state::executor_question::Asked;
 use crate::tui::widgets::theme::Theme;
-
-/// One question from the executor; replying consumes the channel.
-#[derive(Clone)]
-pub struct Asked {
-    pub question: Question,
-    reply: Arc<Mutex<Option<oneshot::Sender<Reply>>>>,
-}
-
-impl std::fmt::Debug for Asked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Asked")
-            .field("question", &self.question)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Asked {
-    /// A question and the receiver its reply arrives on (tests play the executor with it).
-    pub fn new(question: Question) -> (Self, oneshot::Receiver<Reply>) {
-        let (tx, rx) = oneshot::channel();
-        (
-            Asked {
-                question,
-                reply: Arc::new(Mutex::new(Some(tx))),
-            },
-            rx,
-        )
-    }
-
-    /// Hands the reply to the waiting executor (`Cmd::Reply`'s side effect).
-    pub fn reply(&self, r: Reply) {
-        if let Some(tx) = self.reply.lock().ok().and_then(|mut r| r.take()) {
-            let _ = tx.send(r);
-        }
-    }
-}
 
 /// The open dialog.
 pub struct AskDialog {
@@ -176,4 +139,24 @@ pub fn draw(t: &Theme, d: &AskDialog, f: &mut Frame, area: Rect) {
             1,
         ),
     );
+}
+
+impl Dialog for AskDialog {
+    fn on_key(&mut self, _cx: &Ctx, k: KeyEvent) -> DialogReply {
+        match on_key(self, k) {
+            Outcome::Reply(reply) => {
+                DialogReply::close().with(Effect::Reply(self.asked.clone(), reply))
+            }
+            Outcome::Open(warning) => DialogReply::stay_warning(warning),
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        draw(cx.theme, self, f, area)
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        on_paste(self, text);
+        Vec::new()
+    }
 }

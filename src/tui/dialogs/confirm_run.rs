@@ -6,6 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply};
 use crate::tui::widgets::blocks::{centered, dialog, key_line};
 use crate::tui::widgets::theme::Theme;
 
@@ -78,4 +79,35 @@ pub fn draw(t: &Theme, v: View, f: &mut Frame, area: Rect) {
         key_line(t, KEYS),
     ];
     dialog(t, f, r, "Run the plan", lines);
+}
+
+/// The open dialog.
+pub struct ConfirmRun;
+
+impl Dialog for ConfirmRun {
+    fn on_key(&mut self, cx: &Ctx, k: KeyEvent) -> Reply {
+        let unacknowledged = cx.verify_errors > 0 && !cx.verify_acknowledged;
+        match on_key(k, unacknowledged) {
+            Choice::Acknowledge => Reply::stay().with(Effect::AcknowledgeVerify),
+            Choice::Run => Reply::close().with(Effect::StartRun { resume: false }),
+            Choice::Resume => Reply::close().with(Effect::StartRun { resume: true }),
+            Choice::Close => Reply::close(),
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        let v = View {
+            steps: cx.plan_steps,
+            profile_name: &cx.profile.name,
+            target: cx.target_line.clone(),
+            verify_errors: cx.verify_errors,
+            acknowledged: cx.verify_acknowledged,
+            preflight_failures: cx.preflight_failures,
+        };
+        draw(cx.theme, v, f, area)
+    }
+
+    fn hints(&self, _cx: &Ctx) -> Option<&'static [(&'static str, &'static str)]> {
+        Some(KEYS)
+    }
 }

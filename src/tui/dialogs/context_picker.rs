@@ -8,6 +8,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::kube::KubeContexts;
+use crate::steps::form::Value;
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply};
 use crate::tui::widgets::theme::Theme;
 
 pub struct ContextPicker {
@@ -161,4 +163,25 @@ pub fn draw(t: &Theme, p: &ContextPicker, default: Option<String>, f: &mut Frame
     let h = (lines.len() as u16 + 2).min(area.height);
     let r = crate::tui::widgets::blocks::centered(area, 76, h);
     crate::tui::widgets::blocks::dialog(t, f, r, "Kubeconfig context", lines);
+}
+
+impl Dialog for ContextPicker {
+    fn on_key(&mut self, cx: &Ctx, k: KeyEvent) -> Reply {
+        match on_key(self, k) {
+            Outcome::Open => Reply::stay(),
+            Outcome::Closed => Reply::close(),
+            Outcome::TypeByHand => Reply::close().with(Effect::TypeByHand),
+            Outcome::Chosen { field, name } => match cx.fields.get(field) {
+                Some(f) => Reply::close()
+                    .with(Effect::SetField(field, Value::Text(name.clone())))
+                    .with(Effect::Status(chosen_status(&f.label, &name), false)),
+                None => Reply::close(),
+            },
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        let default = cx.fields.get(self.field).and_then(|f| f.default.clone());
+        draw(cx.theme, self, default, f, area)
+    }
 }

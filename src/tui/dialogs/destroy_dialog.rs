@@ -14,6 +14,7 @@ use ratatui::text::{Line, Span};
 
 use crate::plan::{Action, Plan, destroy};
 use crate::profile::Profile;
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply};
 use crate::tui::widgets::theme::Theme;
 
 #[derive(Debug)]
@@ -114,6 +115,20 @@ pub fn draw(t: &Theme, d: &DestroyDialog, p: &Profile, target: &str, f: &mut Fra
     let w = area.width.saturating_sub(4).min(96);
     let r = crate::tui::widgets::blocks::centered(area, w, h);
     crate::tui::widgets::blocks::dialog(t, f, r, "Destroy", lines);
+}
+
+impl Dialog for DestroyDialog {
+    fn on_key(&mut self, cx: &Ctx, k: KeyEvent) -> Reply {
+        match on_key(self, k, &cx.profile.name) {
+            Outcome::Open(warning) => Reply::stay_warning(warning),
+            Outcome::Close => Reply::close(),
+            Outcome::Destroy(plan) => Reply::close().with(Effect::BeginRun(plan)),
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        draw(cx.theme, self, cx.profile, &cx.target_line, f, area)
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Reply};
 use crate::tui::widgets::blocks::{block, centered, key_line};
 use crate::tui::widgets::theme::Theme;
 
@@ -120,4 +121,22 @@ pub fn draw(t: &Theme, d: &Detail, f: &mut Frame, area: Rect) {
             ..inner
         },
     );
+}
+
+impl Dialog for Detail {
+    fn on_key(&mut self, _cx: &Ctx, k: KeyEvent) -> Reply {
+        if on_key(self, k) {
+            Reply::close()
+        } else {
+            Reply::stay()
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        draw(cx.theme, self, f, area)
+    }
+
+    fn hints(&self, _cx: &Ctx) -> Option<&'static [(&'static str, &'static str)]> {
+        Some(KEYS)
+    }
 }

@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::TextArea;
 
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply, first_line};
 use crate::tui::widgets::blocks::block;
 use crate::tui::widgets::text_input::is_line_break;
 use crate::tui::widgets::theme::Theme;
@@ -64,4 +65,29 @@ pub fn draw(t: &Theme, input: &TextArea<'static>, log: Rect, f: &mut Frame) {
         Layout::horizontal([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     f.render_widget(Paragraph::new("/"), slash);
     f.render_widget(input, text);
+}
+
+/// The open search: what is typed.
+pub struct LogSearch {
+    pub input: TextArea<'static>,
+}
+
+impl Dialog for LogSearch {
+    fn on_key(&mut self, _cx: &Ctx, k: KeyEvent) -> Reply {
+        match on_key(&mut self.input, k) {
+            Outcome::Cancel => Reply::close(),
+            Outcome::Find(q) => Reply::close().with(Effect::SearchLog(q)),
+            Outcome::Open => Reply::stay(),
+        }
+    }
+
+    /// Over the run log's pane, where the matches are.
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        draw(cx.theme, &self.input, crate::tui::layout::run(area).log, f)
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        self.input.insert_str(first_line(text));
+        Vec::new()
+    }
 }

@@ -9,6 +9,8 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::TextArea;
 
 use crate::profile::Profile;
+use crate::steps::form::Value;
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply};
 use crate::tui::widgets::blocks::{block, centered, key_line};
 use crate::tui::widgets::text_input::ctrl;
 use crate::tui::widgets::theme::Theme;
@@ -110,4 +112,59 @@ pub fn draw(t: &Theme, m: &MultiLineEditor, v: View, f: &mut Frame, area: Rect) 
     };
     f.render_widget(Paragraph::new(e), err);
     f.render_widget(Paragraph::new(key_line(t, KEYS)), keys);
+}
+
+impl Dialog for MultiLineEditor {
+    fn on_key(&mut self, cx: &Ctx, k: KeyEvent) -> Reply {
+        match on_key(self, k) {
+            // leave the profile as it was rather than half-applied
+            Outcome::Done if self.error.is_some() => Reply::close()
+                .with(Effect::RestoreProfile(self.original.clone()))
+                .with(Effect::Status(
+                    "not applied: the text did not parse".into(),
+                    true,
+                )),
+            Outcome::Done => Reply::close(),
+            Outcome::Revert => {
+                let text = cx
+                    .fields
+                    .get(self.field)
+                    .map(|f| f.get(&self.original).text().to_string())
+                    .unwrap_or_default();
+                reset(self, &text);
+                Reply::stay().with(Effect::RestoreProfile(self.original.clone()))
+            }
+            Outcome::Edited(text) => {
+                Reply::stay().with(Effect::EditField(self.field, Value::Text(text)))
+            }
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        let field = cx.fields.get(self.field);
+        let issue = field.and_then(|fd| fd.issues(cx.issues).next());
+        let view = View {
+            label: &cx.label(self.field),
+            path: field.map(|f| f.path.to_string()).unwrap_or_default(),
+            help: field.map(|f| f.help.as_str()).unwrap_or_default(),
+            issue: issue.map(|i| (i.message.as_str(), i.is_error())),
+        };
+        draw(cx.theme, self, view, f, area)
+    }
+
+    fn hints(&self, _cx: &Ctx) -> Option<&'static [(&'static str, &'static str)]> {
+        Some(KEYS)
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        self.input.insert_str(text);
+        vec![Effect::EditField(
+            self.field,
+            Value::Text(self.input.lines().join("\n")),
+        )]
+    }
+
+    fn field_result(&mut self, error: Option<String>) {
+        self.error = error;
+    }
 }

@@ -12,6 +12,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui_textarea::TextArea;
 
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply, first_line};
 use crate::tui::widgets::theme::Theme;
 
 /// A profile the dialog offers.
@@ -236,4 +237,29 @@ pub fn list_store() -> Result<Vec<Entry>, String> {
             }
         })
         .collect())
+}
+
+impl Dialog for OpenDialog {
+    fn on_key(&mut self, cx: &Ctx, k: KeyEvent) -> Reply {
+        match on_key(self, k, cx.dirty) {
+            Outcome::Open => Reply::stay(),
+            Outcome::Close => Reply::close(),
+            Outcome::Choose(path) => Reply::close().with(Effect::OpenProfile(path)),
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        let v = View {
+            store_dir: cx.store_dir,
+            profile_name: &cx.profile.name,
+        };
+        draw(cx.theme, self, v, f, area)
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if let Some(input) = &mut self.path_input {
+            input.insert_str(first_line(text));
+        }
+        Vec::new()
+    }
 }

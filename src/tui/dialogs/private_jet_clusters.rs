@@ -8,6 +8,7 @@ use ratatui::text::Line;
 
 use crate::profile::yaml_tree::Seg;
 use crate::steps::form::Field;
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply};
 use crate::tui::widgets::blocks::{centered, dialog, key_line};
 use crate::tui::widgets::theme::Theme;
 
@@ -41,4 +42,33 @@ pub fn draw_confirm(t: &Theme, index: usize, name: &str, f: &mut Frame, area: Re
         key_line(t, KEYS),
     ];
     dialog(t, f, r, "Remove cluster", lines);
+}
+
+/// "Remove cluster i?", open.
+pub struct RemoveCluster(pub usize);
+
+impl Dialog for RemoveCluster {
+    /// `y` removes; any other key keeps it.
+    fn on_key(&mut self, _cx: &Ctx, k: KeyEvent) -> Reply {
+        if confirms(k) {
+            Reply::close().with(Effect::RemoveCluster(self.0))
+        } else {
+            Reply::close()
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        let name = cx
+            .profile
+            .private_jet
+            .clusters
+            .get(self.0)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        draw_confirm(cx.theme, self.0, &name, f, area)
+    }
+
+    fn hints(&self, _cx: &Ctx) -> Option<&'static [(&'static str, &'static str)]> {
+        Some(KEYS)
+    }
 }

@@ -1,11 +1,12 @@
 //! The "Quit?" dialog: shown when quitting would lose unsaved changes or abort a running plan.
-//! It owns no state beyond being open; the router applies the choice.
+//! It owns no state beyond being open.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply};
 use crate::tui::widgets::blocks::{centered, dialog, key_line};
 use crate::tui::widgets::theme::Theme;
 
@@ -82,4 +83,38 @@ pub fn draw(t: &Theme, v: View, f: &mut Frame, area: Rect) {
         lines.push(key_line(t, KEYS_CLEAN));
     }
     dialog(t, f, r, "Quit?", lines);
+}
+
+/// The open dialog.
+pub struct QuitGuard;
+
+impl Dialog for QuitGuard {
+    fn on_key(&mut self, cx: &Ctx, k: KeyEvent) -> Reply {
+        match on_key(cx.dirty, k) {
+            Choice::SaveAndQuit => Reply::close().with(Effect::SaveAndQuit),
+            Choice::Quit => Reply::close().with(Effect::Quit),
+            Choice::Stay => Reply::close(),
+            Choice::None => Reply::stay(),
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        let v = View {
+            running: cx.running,
+            dirty: cx.dirty,
+            profile_name: &cx.profile.name,
+            errors: cx.errors(),
+        };
+        draw(cx.theme, v, f, area)
+    }
+
+    fn hints(&self, cx: &Ctx) -> Option<&'static [(&'static str, &'static str)]> {
+        Some(if !cx.dirty {
+            KEYS_CLEAN
+        } else if cx.errors() > 0 {
+            KEYS_DIRTY_ERRORS
+        } else {
+            KEYS_DIRTY
+        })
+    }
 }

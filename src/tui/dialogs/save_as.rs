@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::TextArea;
 
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply, first_line};
 use crate::tui::widgets::blocks::{block, centered};
 use crate::tui::widgets::text_input::is_line_break;
 use crate::tui::widgets::theme::Theme;
@@ -78,6 +79,30 @@ pub fn draw(t: &Theme, input: &TextArea<'static>, store_dir: &Path, f: &mut Fram
         ])),
         l4,
     );
+}
+
+/// The open dialog: a store name or a path, typed.
+pub struct SaveAs {
+    pub input: TextArea<'static>,
+}
+
+impl Dialog for SaveAs {
+    fn on_key(&mut self, cx: &Ctx, k: KeyEvent) -> Reply {
+        match on_key(&mut self.input, k, cx.store_dir) {
+            Outcome::Cancel => Reply::close().with(Effect::CancelQuitAfterSave),
+            Outcome::Save(path) => Reply::close().with(Effect::SaveTo(path)),
+            Outcome::Open => Reply::stay(),
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        draw(cx.theme, &self.input, cx.store_dir, f, area)
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        self.input.insert_str(first_line(text));
+        Vec::new()
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use ratatui_textarea::TextArea;
 
 use crate::profile::secret::SecretRef;
 use crate::steps::form::Value;
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply, first_line};
 use crate::tui::widgets::blocks::{block, centered, key_line};
 use crate::tui::widgets::text_input::{ctrl, is_line_break, single_line};
 use crate::tui::widgets::theme::Theme;
@@ -262,5 +263,27 @@ pub fn draw(
             Paragraph::new(keys),
             Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1),
         );
+    }
+}
+
+impl Dialog for SecretEditor {
+    fn on_key(&mut self, _cx: &Ctx, k: KeyEvent) -> Reply {
+        match on_key(self, k) {
+            Outcome::Cancel => Reply::close(),
+            Outcome::Apply(v) => {
+                Reply::close().with(Effect::SetField(self.field, Value::Secret(v)))
+            }
+            Outcome::Open(err) => Reply::stay_warning(err),
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        let env_set = |n: &str| cx.env_names.contains(n);
+        draw(cx.theme, self, &cx.label(self.field), &env_set, f, area)
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        on_paste(self, first_line(text));
+        Vec::new()
     }
 }

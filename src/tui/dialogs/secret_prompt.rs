@@ -4,8 +4,6 @@
 //! the router hands the answer to the waiting executor. Answers live in memory for the
 //! session's run, so retry and skip do not ask again; they are never written anywhere.
 
-use std::sync::{Arc, Mutex};
-
 use crate::util::secret::Secret;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
@@ -13,48 +11,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
-use tokio::sync::oneshot;
 
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply as DialogReply};
+pub use crate::tui::state::executor_question::SecretQuestion;
 use crate::tui::widgets::theme::Theme;
-
-type Reply = oneshot::Sender<Result<Secret, String>>;
-
-/// One question from the executor; answering consumes the reply channel.
-#[derive(Clone)]
-pub struct SecretQuestion {
-    /// The variable the plan knows the secret by (`KEYSTORE_PASSWORD`).
-    pub name: String,
-    reply: Arc<Mutex<Option<Reply>>>,
-}
-
-impl std::fmt::Debug for SecretQuestion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SecretQuestion")
-            .field("name", &self.name)
-            .finish_non_exhaustive()
-    }
-}
-
-impl SecretQuestion {
-    /// A question and the receiver its answer arrives on (tests play the executor with it).
-    pub fn new(name: impl Into<String>) -> (Self, oneshot::Receiver<Result<Secret, String>>) {
-        let (tx, rx) = oneshot::channel();
-        (
-            SecretQuestion {
-                name: name.into(),
-                reply: Arc::new(Mutex::new(Some(tx))),
-            },
-            rx,
-        )
-    }
-
-    /// Hands the answer to the waiting executor (`Cmd::Answer`'s side effect).
-    pub fn answer(&self, a: Result<Secret, String>) {
-        if let Some(tx) = self.reply.lock().ok().and_then(|mut r| r.take()) {
-            let _ = tx.send(a);
-        }
-    }
-}
 
 /// The open prompt.
 pub struct SecretPrompt {
@@ -139,4 +99,24 @@ pub fn draw(t: &Theme, p: &SecretPrompt, f: &mut Frame, area: Rect) {
         )),
         keys,
     );
+}
+
+impl Dialog for SecretPrompt {
+    fn on_key(&mut self, _cx: &Ctx, k: KeyEvent) -> DialogReply {
+        match on_key(self, k) {
+            Outcome::Answer(answer) => {
+                DialogReply::close().with(Effect::AnswerSecret(self.question.clone(), answer))
+            }
+            Outcome::Open(warning) => DialogReply::stay_warning(warning),
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        draw(cx.theme, self, f, area)
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        on_paste(self, text);
+        Vec::new()
+    }
 }

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::plan::StepId;
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Effect, Reply};
 use crate::tui::widgets::blocks::{centered, dialog, key_line};
 use crate::tui::widgets::theme::Theme;
 
@@ -58,4 +59,37 @@ pub fn draw(
     lines.push(Line::from(""));
     lines.push(key_line(t, KEYS));
     dialog(t, f, r, "Step failed", lines);
+}
+
+/// The open dialog: the step that failed, why, and what might fix it.
+pub struct StepFailed {
+    pub step: StepId,
+    pub error: String,
+    pub hint: Option<String>,
+}
+
+impl Dialog for StepFailed {
+    fn on_key(&mut self, _cx: &Ctx, k: KeyEvent) -> Reply {
+        match on_key(k) {
+            Some(Choice::Retry) => Reply::close().with(Effect::RetryStep(self.step)),
+            Some(Choice::Skip) => Reply::close().with(Effect::SkipStep(self.step)),
+            Some(Choice::Abort) => Reply::close().with(Effect::AbortRun),
+            // the log behind it can be read and scrolled; `r` on the run screen reopens it
+            Some(Choice::Close) => Reply::close().with(Effect::DismissFailure),
+            None => Reply::stay(),
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        draw(
+            cx.theme,
+            (self.step, &self.error, self.hint.as_deref()),
+            f,
+            area,
+        )
+    }
+
+    fn hints(&self, _cx: &Ctx) -> Option<&'static [(&'static str, &'static str)]> {
+        Some(KEYS)
+    }
 }

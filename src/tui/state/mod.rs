@@ -4,6 +4,7 @@
 //! checks.
 
 pub mod cluster_step;
+pub mod executor_question;
 pub mod follows_profile;
 pub mod review_diff;
 pub mod review_journal;

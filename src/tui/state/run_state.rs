@@ -112,9 +112,9 @@ pub struct RunState {
     /// The proof's headline (`Event::Headline`): whether the key manager works, and the text.
     pub headline: Option<(bool, String)>,
     /// `prompt: true` secrets the executor is waiting for, after the one on screen.
-    pub questions: VecDeque<crate::tui::dialogs::secret_prompt::SecretQuestion>,
+    pub questions: VecDeque<crate::tui::state::executor_question::SecretQuestion>,
     /// Questions of the executor (`exec::ask`) waiting after the dialog on screen.
-    pub asks: VecDeque<crate::tui::dialogs::ask_dialog::Asked>,
+    pub asks: VecDeque<crate::tui::state::executor_question::Asked>,
     /// The log shows only this step's lines (steps run side by side and interleave).
     pub log_step: Option<StepId>,
 }

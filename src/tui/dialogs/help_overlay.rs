@@ -7,7 +7,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use crate::tui::keys;
+use crate::tui::dialogs::dialog::{Ctx, Dialog, Reply};
+use crate::tui::key_table as keys;
 use crate::tui::widgets::blocks::{block, centered};
 use crate::tui::widgets::theme::Theme;
 
@@ -120,6 +121,26 @@ pub fn draw(t: &Theme, scroll: usize, f: &mut Frame, area: Rect) {
             .block(block(t, title, true)),
         r,
     );
+}
+
+/// The open help, scrolled this many lines.
+#[derive(Default)]
+pub struct HelpOverlay {
+    pub scroll: usize,
+}
+
+impl Dialog for HelpOverlay {
+    fn on_key(&mut self, cx: &Ctx, k: KeyEvent) -> Reply {
+        if on_key(&mut self.scroll, cx.size, k) {
+            Reply::close()
+        } else {
+            Reply::stay()
+        }
+    }
+
+    fn draw(&self, cx: &Ctx, f: &mut Frame, area: Rect) {
+        draw(cx.theme, self.scroll, f, area)
+    }
 }
 
 #[cfg(test)]
