@@ -8,6 +8,8 @@
 //! stand-in server and a DNS client, not a WSO2 product), imported into the node's containerd
 //! without a registry.
 
+#[path = "real_node/ingress.rs"]
+mod ingress;
 mod support;
 
 use std::time::Duration;

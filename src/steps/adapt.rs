@@ -267,7 +267,7 @@ pub fn ingress_not_used(f: &crate::kube::ClusterFacts) -> Decision {
     let mut why = "the Gateway API serves the routes; no ingress class is used".to_string();
     if !nginx.is_empty() {
         why.push_str(&format!(
-            "; the cluster's class `{}` is ingress-nginx, and {}",
+            "; the cluster's class `{}` is ingress-nginx (or Traefik's compatibility provider, which uses the same controller name), and {}",
             nginx.join("`, `"),
             super::cluster_kind::NGINX_RETIRED
         ));

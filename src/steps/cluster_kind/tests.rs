@@ -87,6 +87,44 @@ fn ingress_decisions() {
     assert!(!d.https_backend && !d.install_suggested, "{d:?}");
 }
 
+/// Traefik (k3s, k3d, Rancher Desktop): its Ingress provider is named with why it fails the
+/// WSO2 pods and the fix Traefik itself has (its ingress-nginx compatibility provider), not a
+/// retired ingress-nginx; a class with the ingress-nginx controller name may be Traefik's.
+#[test]
+fn traefik_decisions_name_traefiks_own_fix() {
+    let class = |n: &str, c: &str| IngressClassFacts {
+        name: n.into(),
+        controller: c.into(),
+        is_default: true,
+    };
+    let mut f = ClusterFacts {
+        ingress_classes: vec![class("traefik", TRAEFIK_CONTROLLER)],
+        ..Default::default()
+    };
+    for wanted in ["traefik", "nginx"] {
+        let d = ingress_decision(&f, wanted);
+        assert!(!d.https_backend && !d.install_suggested, "{d:?}");
+        assert!(
+            d.summary.contains("--providers.kubernetesIngressNGINX")
+                && d.summary.contains("controller k8s.io/ingress-nginx"),
+            "{d:?}"
+        );
+    }
+    let d = ingress_decision(&f, "traefik");
+    assert!(
+        d.summary.contains("serversscheme: https") && d.summary.contains("servlet-https"),
+        "{d:?}"
+    );
+    f.ingress_classes.push(class("nginx", NGINX_CONTROLLER));
+    let d = ingress_decision(&f, "nginx");
+    assert!(
+        d.https_backend && d.summary.contains("kubernetesIngressNGINX"),
+        "{d:?}"
+    );
+    let d = ingress_decision(&f, "traefik");
+    assert!(d.summary.contains("use class `nginx` instead"), "{d:?}");
+}
+
 #[test]
 fn fit_counts_what_is_already_requested() {
     let mut n = node("n1");
