@@ -141,6 +141,24 @@ impl Standins {
         for p in ["apim-standin", "is-standin"] {
             wait_ready(c, ns, p, Duration::from_secs(90)).await;
         }
+        // a ready pod is in the Service's endpoints before kube-proxy has written the rules
+        // that lead its ClusterIP there; the node itself goes through the same rules
+        for svc in [IS_SERVICE, APIM_SERVICE] {
+            let ip = support::jsonpath("service", svc, ns, "{.spec.clusterIP}");
+            support::eventually(
+                &format!("kube-proxy leads {svc}'s ClusterIP {ip}:9443 to its pod"),
+                Duration::from_secs(30),
+                || {
+                    let ip = ip.clone();
+                    async move {
+                        tokio::net::TcpStream::connect((ip.as_str(), 9443))
+                            .await
+                            .ok()
+                    }
+                },
+            )
+            .await;
+        }
         s
     }
 
