@@ -236,7 +236,10 @@ fn standin_pod(
 /// verifies IS's certificate for the in-cluster name; then `kmpilot destroy` through the profile
 /// removes the key manager from the pod. Fails when the route does not fall back to the
 /// port-forward, when the pod certificates do not carry the public names, when an endpoint
-/// kmpilot registers is not what a pod can reach, or when destroy leaves the registration.
+/// kmpilot registers is not what a pod can reach, or when destroy leaves the registration
+/// (checked: `reach::decide` without the port-forward fails the apply on the DNS error; the
+/// pod's check answering Ok unchecked fails the endpoint lines; destroy's DELETE made a dry
+/// run leaves the key manager in the pod).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn key_manager_registered_through_port_forward_to_standin_pods_and_destroyed_real_node() {
     let Some(c) = real_node() else { return };
@@ -303,10 +306,12 @@ async fn key_manager_registered_through_port_forward_to_standin_pods_and_destroy
 }
 
 /// The stand-in API-M's pod refuses a registration whose endpoints its pod cannot reach:
-/// public names CoreDNS does not know (`serverEndpoints: public` with a laptop hostname), and,
-/// with IS's certificate missing from the truststore it was given, the in-cluster names whose
-/// TLS it cannot verify. kmpilot's apply fails with the pod's reason; nothing is saved. Fails
-/// when the stand-in stops resolving or connecting from the pod (it would accept both).
+/// public names CoreDNS does not know (`serverEndpoints: public` with a laptop hostname); with
+/// IS's certificate missing from the truststore it was given, the in-cluster names whose TLS
+/// it cannot verify; and, IS's pod gone, the Service it cannot connect to. kmpilot's apply
+/// fails with the pod's reason; nothing is saved. Fails when the stand-in stops resolving or
+/// connecting from the pod (it would accept all three: checked by making
+/// `PodNetwork::reach` answer Ok unchecked).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn standin_apim_pod_refuses_endpoints_it_cannot_resolve_or_verify_real_node() {
     let Some(c) = real_node() else { return };
@@ -337,6 +342,21 @@ async fn standin_apim_pod_refuses_endpoints_it_cannot_resolve_or_verify_real_nod
     assert!(
         out.contains(&format!("not verified for {IS_SERVICE}")),
         "the pod reached IS's Service but cannot verify its certificate:\n{out}"
+    );
+
+    // IS gone (its Service without a ready pod: kube-proxy refuses the ClusterIP), discovery
+    // off so that kmpilot itself does not need IS: the pod cannot connect
+    support::ok(&c.kubectl(&["delete", "pod", "is-standin", "-n", &ns, "--wait=true"]));
+    let no_discovery = std::fs::read_to_string(&s.profile).unwrap().replace(
+        "keyManager: { register: true, prove: false }",
+        "keyManager: { register: true, prove: false, discover: false }",
+    );
+    std::fs::write(&s.profile, no_discovery).unwrap();
+    let (code, out) = s.kmpilot(&["apply", "--yes", "--only", "key-manager"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        out.contains("TCP connection to") && out.contains(&format!("({IS_SERVICE}.{ns}.svc)")),
+        "the pod resolves IS's Service but cannot connect to it:\n{out}"
     );
     let state = s.apim_state(&c);
     assert_eq!(state["keyManagers"], json!([]), "{state:#}");
