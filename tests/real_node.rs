@@ -649,3 +649,6 @@ async fn pod_logs_describe_and_events_come_from_the_real_kubelet_real_node() {
         "{events:?}"
     );
 }
+
+#[path = "real_node/standins.rs"]
+mod standins;

@@ -47,7 +47,10 @@
 //! pod's resolver would: `<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc[.cluster.local]` against the
 //! cluster's real Services (and the Service must expose the URL's port), anything else
 //! through public DNS — never this machine's hosts file, which a pod does not see. When one
-//! does not resolve there it REFUSES the registration (400) naming the endpoint.
+//! does not resolve there it REFUSES the registration (400) naming the endpoint. Run as a pod
+//! on the real test node (`examples/standin_km.rs`, `tests/real_node/standins.rs`) it does the
+//! same for real instead ([`pod_network`]): the pod's resolver (CoreDNS), a TCP connection and
+//! a TLS session verified against the truststore kmpilot made for API-M.
 //!
 //! Also here: [`Oidc`], a REAL OpenID provider (the `oidc-provider` npm package under node,
 //! `tests/oidc/server.js`), and helpers to assert that no secret leaked.
@@ -57,6 +60,8 @@
 mod devportal;
 mod gateway;
 mod is_oauth;
+pub mod is_server;
+pub mod pod_network;
 pub mod proof_state;
 mod publisher;
 
@@ -185,6 +190,23 @@ impl axum::serve::Listener for TlsListener {
 /// Serves `app` over HTTPS on 127.0.0.1 with `pki`'s server certificate; returns the address.
 /// Failed handshakes (a client that does not trust the certificate) are dropped.
 pub async fn serve_tls(app: Router, pki: &Pki) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    serve_tls_on(
+        app,
+        "127.0.0.1:0",
+        vec![pki.leaf_der.clone(), pki.ca_der.clone()],
+        pki.leaf_key_der.clone(),
+    )
+    .await
+}
+
+/// Serves `app` over HTTPS on `bind` with the certificate `chain` (leaf first, DER) and its
+/// PKCS#8 key (the stand-in images serve the keystores kmpilot made this way).
+pub async fn serve_tls_on(
+    app: Router,
+    bind: &str,
+    chain: Vec<Vec<u8>>,
+    key_pkcs8: Vec<u8>,
+) -> (SocketAddr, tokio::task::JoinHandle<()>) {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
@@ -192,18 +214,15 @@ pub async fn serve_tls(app: Router, pki: &Pki) -> (SocketAddr, tokio::task::Join
         .expect("TLS versions")
         .with_no_client_auth()
         .with_single_cert(
-            vec![
-                CertificateDer::from(pki.leaf_der.clone()),
-                CertificateDer::from(pki.ca_der.clone()),
-            ],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.leaf_key_der.clone())),
+            chain.into_iter().map(CertificateDer::from).collect(),
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_pkcs8)),
         )
         .expect("server certificate");
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let tcp = tokio::net::TcpListener::bind(bind)
         .await
-        .expect("bind");
+        .unwrap_or_else(|e| panic!("bind {bind}: {e}"));
     let local = tcp.local_addr().expect("local addr");
     let (tx, rx) = tokio::sync::mpsc::channel(64);
     tokio::spawn(async move {
@@ -260,8 +279,9 @@ pub struct StandInState {
     /// Grant only `default` on the password grant (an admin without the admin role).
     pub deny_scopes: bool,
     /// When set, saved key managers must have every server-to-server endpoint reachable
-    /// from API-M's pod in this cluster.
-    pub cluster: Option<ClusterDns>,
+    /// from API-M's pod: looked up through the cluster's API ([`ClusterDns`]), or really
+    /// resolved and connected to from inside a pod ([`pod_network::PodNetwork`]).
+    pub cluster: Option<Reachability>,
     /// "endpoint → how the pod reaches it" for the last key manager checked.
     pub resolved: Vec<String>,
     /// The shape of the IS 7 connector of the API-M line played (see the module's doc).
@@ -404,7 +424,8 @@ pub fn planned_registration(p: &Profile) -> Registration {
         .expect("a RegisterKeyManager action")
 }
 
-fn router(state: Shared) -> Router {
+/// The API-M stand-in's routes on `state`.
+pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/client-registration/v0.17/register", post(dcr))
         .route("/oauth2/token", post(token))
@@ -769,10 +790,7 @@ async fn accept_km(s: &Shared, headers: &HeaderMap, body: &Bytes) -> Result<Valu
                     s.0.lock().unwrap().resolved = lines;
                     return Err(wso2_error(
                         StatusCode::BAD_REQUEST,
-                        format!(
-                            "{field} {url} is not reachable from API-M's pod in namespace {}: {why}",
-                            c.namespace
-                        ),
+                        format!("{field} {url} is not reachable from {}: {why}", c.from()),
                     ));
                 }
             }
@@ -1145,6 +1163,32 @@ pub fn server_to_server_of(v: &Value) -> Vec<(String, String)> {
     out
 }
 
+/// How the stand-in decides whether API-M's pod reaches an endpoint.
+#[derive(Clone)]
+pub enum Reachability {
+    /// Looked up through the cluster's API (the stand-in runs outside the cluster).
+    Api(ClusterDns),
+    /// Resolved and connected to from where the stand-in runs: a pod on the real node.
+    Pod(pod_network::PodNetwork),
+}
+
+impl Reachability {
+    pub async fn reach(&self, url: &str) -> Result<String, String> {
+        match self {
+            Reachability::Api(c) => c.reach(url).await,
+            Reachability::Pod(p) => p.reach(url).await,
+        }
+    }
+
+    /// Whose view the answer is, for the refusal's text.
+    fn from(&self) -> String {
+        match self {
+            Reachability::Api(c) => format!("API-M's pod in namespace {}", c.namespace),
+            Reachability::Pod(_) => "the stand-in API-M's pod (cluster DNS, TLS)".into(),
+        }
+    }
+}
+
 /// The resolver of a pod in `namespace` of the cluster `client` talks to: cluster DNS for
 /// Services (looked up through the real API), public DNS for the rest.
 #[derive(Clone)]
@@ -1238,10 +1282,10 @@ impl StandIn {
     /// Checks every saved key manager against what API-M's pod in `namespace` of the cluster
     /// can resolve.
     pub fn in_cluster(&self, client: kube::Client, namespace: &str) {
-        self.state.0.lock().unwrap().cluster = Some(ClusterDns {
+        self.state.0.lock().unwrap().cluster = Some(Reachability::Api(ClusterDns {
             client,
             namespace: namespace.to_string(),
-        });
+        }));
     }
 
     /// How each endpoint of the last checked key manager resolved.
