@@ -11,6 +11,7 @@ use kmpilot::kube::Kube;
 
 pub mod deployment;
 pub mod tmux;
+pub mod tui;
 
 /// The cluster `scripts/with-test-cluster` (or `eval "$(scripts/test-cluster up)"`) exported.
 #[derive(Debug, Clone)]
