@@ -1173,7 +1173,7 @@ fn review_shows_verification_findings_and_run_asks_again() {
 }
 
 /// The review compares the plan with the live cluster in the background (`Cmd::Diff`, run off
-/// the UI thread; the comparison itself is tested against the cluster in tests/diff_cluster.rs):
+/// the UI thread; the comparison itself is tested against the cluster in tests/helm_cluster/diff.rs):
 /// what "run" would change shows next to the plan, a result for an older profile is dropped,
 /// and a cluster that did not answer shows nothing.
 #[test]

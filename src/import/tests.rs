@@ -2,7 +2,7 @@
 //! (the chart values helm records, the hosts block, the PrivateJet objects), imported again,
 //! plans the same steps and artifacts — modulo secret references and what the report lists
 //! as not recorded on the cluster. The same comparison runs against the real cluster in
-//! tests/import_cluster.rs.
+//! tests/helm_cluster/import.rs.
 
 use serde_json::{Value, json};
 
