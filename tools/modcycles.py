@@ -82,7 +82,6 @@ def sccs(nodes, E):
 # each entry goes once its shared types and helpers live in sibling files.
 KNOWN_PARENT_LOOPS = {
     'exec': 'Ctx, Failure and the run loop the actions import live in mod.rs',
-    'plan': 'the Plan, Step and Action types live in mod.rs',
     'profile': 'the Profile type the sections hang from lives in mod.rs',
 }
 folders = sorted({m[:-1] for m in files if m} | {()}, key=lambda f: (len(f), f))
