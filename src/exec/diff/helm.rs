@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::fields::{flatten, merge};
 use super::report::{Change, DiffLine, Item, Op};
-use crate::exec::Ctx;
+use crate::exec::ctx::Ctx;
 use crate::plan::{Command, SecretValue};
 
 const KIND: &str = "helm-release";

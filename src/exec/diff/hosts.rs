@@ -2,7 +2,7 @@
 //! merged as `apply` merges it) against the file as it is.
 
 use super::report::{Change, Item};
-use crate::exec::Ctx;
+use crate::exec::ctx::Ctx;
 use crate::plan::{AddressSource, HostsUpdate};
 use crate::render::hosts::{AddressKind, address_kind};
 

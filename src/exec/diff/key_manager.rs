@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::fields::Fields;
 use super::report::{Change, DiffLine, Item, Op};
-use crate::exec::Ctx;
+use crate::exec::ctx::Ctx;
 use crate::plan::key_manager::Registration;
 use crate::profile::secret::MASK;
 

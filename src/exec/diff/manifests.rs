@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::fields::Fields;
 use super::report::{Change, DiffLine, Item, Op};
-use crate::exec::Ctx;
+use crate::exec::ctx::Ctx;
 use crate::kube::FIELD_MANAGER;
 use crate::plan::Manifest;
 

@@ -22,8 +22,8 @@ use std::path::Path;
 
 use tokio::sync::{mpsc, watch};
 
+use super::ctx::{Ctx, RunOptions};
 use super::secrets::Secrets;
-use super::{Ctx, RunOptions};
 use crate::plan::{Action, Plan, StepId};
 use crate::profile::Profile;
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::report::{Change, DiffLine, Item, KeystoreState, Op};
-use crate::exec::Ctx;
+use crate::exec::ctx::Ctx;
 use crate::plan::{SecretSource, SecretSpec};
 
 const KIND: &str = "secret";
