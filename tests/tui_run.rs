@@ -1,39 +1,26 @@
 //! The run screen fed by an injected stream of executor `Event`s and watcher `WatchUpdate`s,
 //! exactly as the runner would send them.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use kmpilot::exec::events::{Event, Stream};
 use kmpilot::kube::snapshot::{IngressRow, PodRow, Snapshot, SyncState, WatchUpdate};
 use kmpilot::plan::StepId;
-use kmpilot::profile::load;
 use kmpilot::tui::app::{App, Modal, Screen, WizardStep};
 use kmpilot::tui::dialogs::step_failed::StepFailed;
 use kmpilot::tui::state::run_state::StepRun;
-use kmpilot::tui::{Cmd, Msg, TuiOptions, new_app, update, view};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use kmpilot::tui::{Cmd, Msg, update};
+use support::tui::*;
 
 /// 2026-01-01T00:00:00Z, so ages in snapshots do not move.
 const NOW: i64 = 1_767_225_600;
 
 fn running_app() -> App {
-    let profile = load::from_path(
-        std::path::Path::new("profiles/quickstart.yaml"),
-        kmpilot::steps::validate,
-    )
-    .unwrap()
-    .profile;
-    let mut app = new_app(
-        TuiOptions {
-            profile_path: Some("profiles/quickstart.yaml".into()),
-            profile,
-            start_on_review: true,
-        },
-        false,
-    );
+    let mut app = quickstart_app(true, false);
     app.size = (100, 30);
     app.wall = NOW;
     assert_eq!(app.wizard_step(), WizardStep::Review);
@@ -42,33 +29,6 @@ fn running_app() -> App {
     assert!(matches!(cmd, Some(Cmd::StartRun { .. })));
     assert_eq!(app.screen, Screen::Run);
     app
-}
-
-fn key(app: &mut App, code: KeyCode) -> Option<Cmd> {
-    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn ev(app: &mut App, e: Event) -> Option<Cmd> {
-    update(app, Msg::Exec(e))
-}
-
-fn draw(app: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    t.draw(|f| view(app, f)).unwrap();
-    t
-}
-
-fn text(app: &App) -> String {
-    let t = draw(app);
-    let buf = t.backend().buffer();
-    let mut s = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            s.push_str(buf[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    s
 }
 
 fn pod(i: usize, status: &str) -> PodRow {
@@ -226,7 +186,7 @@ fn snapshot_run_screen_with_panes() {
         s.state = StepRun::Running { started: a.now };
     }
     a.run.started = Some(a.now);
-    insta::assert_snapshot!("run_screen", draw(&a).backend());
+    insta::assert_snapshot!("run_screen", draw(&a, a.size.0, a.size.1).backend());
 }
 
 #[test]
@@ -260,7 +220,7 @@ fn step_failed_offers_retry_skip_abort() {
         };
     }
     a.run.started = Some(a.now);
-    insta::assert_snapshot!("run_step_failed", draw(&a).backend());
+    insta::assert_snapshot!("run_step_failed", draw(&a, a.size.0, a.size.1).backend());
     // other keys keep the choice open
     assert!(key(&mut a, KeyCode::Char('x')).is_none());
     assert!(a.modal.is_some());
@@ -316,7 +276,7 @@ fn run_finished_shows_summary_with_console_urls() {
     for u in &plan.console_urls {
         assert!(s.contains(&u.url), "{} missing:\n{s}", u.url);
     }
-    insta::assert_snapshot!("run_summary", draw(&a).backend());
+    insta::assert_snapshot!("run_summary", draw(&a, a.size.0, a.size.1).backend());
     key(&mut a, KeyCode::Enter);
     assert!(!a.run.summary_open);
     // a finished run quits without asking
@@ -462,12 +422,6 @@ fn perform_answer(cmd: Option<Cmd>) {
     }
 }
 
-fn typ(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
 #[test]
 fn prompt_secrets_are_asked_masked_and_handed_to_the_executor() {
     use kmpilot::tui::dialogs::secret_prompt::SecretQuestion;
@@ -483,7 +437,7 @@ fn prompt_secrets_are_asked_masked_and_handed_to_the_executor() {
         "{s}"
     );
     assert!(s.contains("prompt: true"), "{s}");
-    insta::assert_snapshot!("run_secret_prompt", draw(&a).backend());
+    insta::assert_snapshot!("run_secret_prompt", draw(&a, a.size.0, a.size.1).backend());
 
     typ(&mut a, "hunter2");
     key(&mut a, KeyCode::Tab); // no invisible tab in a password

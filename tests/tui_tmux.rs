@@ -7,8 +7,10 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+
+#[path = "support/tmux.rs"]
+mod tmux;
+use tmux::Tmux;
 
 fn ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
@@ -21,110 +23,19 @@ fn skip(why: &str) {
     eprintln!("SKIPPED tui_tmux: {why}");
 }
 
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn capture(&self) -> String {
-        String::from_utf8_lossy(
-            &self
-                .cmd(&["capture-pane", "-p", "-t", &self.session])
-                .stdout,
-        )
-        .into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.cmd(&["send-keys", "-t", &self.session, k]);
-            sleep(Duration::from_millis(60));
-        }
-    }
-
-    /// Waits until the pane shows `what`; returns the last capture either way.
-    fn wait_for(&self, what: &str, secs: u64) -> (bool, String) {
-        self.wait_until(|s| s.contains(what), secs)
-    }
-
-    /// Waits until the screen satisfies `ok`; returns the last capture either way.
-    fn wait_until(&self, ok: impl Fn(&str) -> bool, secs: u64) -> (bool, String) {
-        let end = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let s = self.capture();
-            if ok(&s) {
-                return (true, s);
-            }
-            if Instant::now() > end {
-                return (false, s);
-            }
-            sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn alternate_on(&self) -> String {
-        String::from_utf8_lossy(
-            &self
-                .cmd(&[
-                    "display-message",
-                    "-p",
-                    "-t",
-                    &self.session,
-                    "#{alternate_on}",
-                ])
-                .stdout,
-        )
-        .trim()
-        .to_string()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
 fn drive(width: u16, height: u16) {
     let bin = env!("CARGO_BIN_EXE_kmpilot");
     let root = env!("CARGO_MANIFEST_DIR");
     let config = tempfile::tempdir().unwrap();
     let socket = format!("kmpilot-tui-test-{}-{width}", std::process::id());
-    let t = Tmux {
-        socket,
-        session: "wizard".into(),
-    };
+    let t = Tmux { socket };
     // after the wizard: report its exit code and whether the tty is back in canonical mode
     let script = format!(
         "cd '{root}' && KMPILOT_CONFIG_DIR='{}' '{bin}' tui -f profiles/quickstart.yaml; \
          echo kmpilot-exit=$?; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon' | sed 's/^/tty-/'; sleep 600",
         config.path().display()
     );
-    let out = t.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        &t.session,
-        "-x",
-        &width.to_string(),
-        "-y",
-        &height.to_string(),
-        "sh",
-        "-c",
-        &script,
-    ]);
-    assert!(out.status.success(), "tmux new-session: {out:?}");
+    t.start_sized(width, height, &script);
 
     // a capture can land in the middle of the first frame: wait for all of it, not for its
     // first words and then assert on the rest
@@ -135,6 +46,7 @@ fn drive(width: u16, height: u16) {
                 .all(|w| s.contains(w))
         },
         20,
+        || {},
     );
     assert!(
         ok,
@@ -151,6 +63,7 @@ fn drive(width: u16, height: u16) {
     let (ok, s) = t.wait_until(
         |s| s.contains("Distinguished name") && s.contains("Validity (days)"),
         10,
+        || {},
     );
     assert!(
         ok,
@@ -158,24 +71,26 @@ fn drive(width: u16, height: u16) {
     );
     // help overlay and back
     t.keys(&["?"]);
-    let (ok, s) = t.wait_for("closes this help", 10);
+    let (ok, s) = t.wait_for(&["closes this help"], 10, || {});
     assert!(ok, "help overlay:\n{s}");
     t.keys(&["Escape"]);
     // a condition, not a pause: the overlay is gone once a redraw shows the form without it
     let (ok, s) = t.wait_until(
         |s| !s.contains("closes this help") && s.contains("Distinguished name"),
         10,
+        || {},
     );
     assert!(ok, "the help overlay did not close:\n{s}");
     // an unmodified profile quits without asking
     t.keys(&["q"]);
-    let (ok, s) = t.wait_for("kmpilot-exit=", 10);
+    let (ok, s) = t.wait_for(&["kmpilot-exit="], 10, || {});
     assert!(ok, "{width}x{height}: the wizard did not quit:\n{s}");
     assert!(s.contains("kmpilot-exit=0"), "{s}");
     // the stty line is printed after the exit line: wait for the whole of it
     let (ok, s) = t.wait_until(
         |s| s.contains("tty-icanon") || s.contains("tty--icanon"),
         10,
+        || {},
     );
     assert!(ok, "{s}");
     assert!(s.contains("tty-icanon"), "raw mode left on:\n{s}");
@@ -188,8 +103,7 @@ fn drive(width: u16, height: u16) {
 }
 
 fn ready() -> bool {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        skip("tmux is not installed (apt-get install -y tmux)");
+    if !tmux::available() {
         return false;
     }
     let bin = env!("CARGO_BIN_EXE_kmpilot");
@@ -263,7 +177,6 @@ fn review_verifies_the_rendered_charts_in_tmux() {
     .unwrap();
     let t = Tmux {
         socket: format!("kmpilot-tui-verify-{}", std::process::id()),
-        session: "verify".into(),
     };
     let script = format!(
         "PATH='{}':$PATH KMPILOT_CONFIG_DIR='{}' '{}' tui -f '{}'; echo kmpilot-exit=$?; sleep 600",
@@ -272,34 +185,25 @@ fn review_verifies_the_rendered_charts_in_tmux() {
         env!("CARGO_BIN_EXE_kmpilot"),
         profile.display()
     );
-    let out = t.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        &t.session,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "sh",
-        "-c",
-        &script,
-    ]);
-    assert!(out.status.success(), "tmux new-session: {out:?}");
-    let (ok, s) = t.wait_for("Cluster & prerequisites", 20);
+    t.start_sized(120, 40, &script);
+    let (ok, s) = t.wait_for(&["Cluster & prerequisites"], 20, || {});
     assert!(ok, "{s}");
     // the step list: down to "Review & run" (the last step; Down stops there)
     for _ in 0..kmpilot::tui::app::WizardStep::ALL.len() {
         t.keys(&["Down"]);
     }
-    let (ok, s) = t.wait_for("✗ verified api-manager", 60);
+    let (ok, s) = t.wait_for(&["✗ verified api-manager"], 60, || {});
     assert!(ok, "the review's verification did not show:\n{s}");
     assert!(s.contains("✓ verified identity-server"), "{s}");
     assert!(s.contains("fix apiManager.extraToml"), "{s}");
     t.keys(&["Enter", "r"]);
-    let (ok, s) = t.wait_for("1 verification error(s) in the rendered charts", 10);
+    let (ok, s) = t.wait_for(
+        &["1 verification error(s) in the rendered charts"],
+        10,
+        || {},
+    );
     assert!(ok, "the run confirmation did not name the error:\n{s}");
     t.keys(&["Escape", "q"]);
-    let (ok, s) = t.wait_for("kmpilot-exit=", 10);
+    let (ok, s) = t.wait_for(&["kmpilot-exit="], 10, || {});
     assert!(ok && s.contains("kmpilot-exit=0"), "{s}");
 }

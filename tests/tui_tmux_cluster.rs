@@ -4,7 +4,7 @@
 //! Ctrl-O lists the profile store; "Review & run" starts the run with send-keys; the keystore
 //! password (`prompt: true`) is typed into the wizard's masked dialog; the Pods pane shows the
 //! pods of both releases turn Running (kwok nodes). The test plays the ingress controller by
-//! writing the management ingress's address into its status, as in tests/apply_cluster.rs.
+//! writing the management ingress's address into its status, as in tests/helm_cluster/apply.rs.
 //! Afterwards: the keystore in the cluster opens with the typed password (real keytool), the
 //! typed password never reached the screen, and the profile file the wizard was only asked to
 //! run is byte-identical.

@@ -4,103 +4,26 @@
 //! guard on a profile with errors, the Review following the cluster after a run, a step left
 //! out never summarised as success, the failure dialog's Esc, warnings on their fields.
 
-use std::path::PathBuf;
+mod support;
+
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use kmpilot::exec::events::{Event, Skip};
 use kmpilot::exec::preflight::{CheckOutcome, CheckStatus};
 use kmpilot::kube::target::Target;
 use kmpilot::plan::StepId;
 use kmpilot::profile::load;
-use kmpilot::tui::app::{App, Focus, Modal, Screen, WizardStep};
+use kmpilot::tui::app::{App, Modal, Screen, WizardStep};
 use kmpilot::tui::target::TargetKey;
-use kmpilot::tui::{Cmd, Msg, TuiOptions, new_app, save_blocking, update, view};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn quickstart_path() -> PathBuf {
-    PathBuf::from("profiles/quickstart.yaml")
-}
+use kmpilot::tui::{Cmd, Msg, save_blocking, update};
+use support::tui::*;
 
 fn app_on(review: bool) -> App {
-    let profile = load::from_path(&quickstart_path(), kmpilot::steps::validate)
-        .unwrap()
-        .profile;
-    let mut app = new_app(
-        TuiOptions {
-            profile_path: Some(quickstart_path()),
-            profile,
-            start_on_review: review,
-        },
-        true,
-    );
+    let mut app = quickstart_app(review, true);
     app.size = (120, 34);
     app.env_names = Default::default();
     app
-}
-
-fn key(app: &mut App, code: KeyCode) -> Option<Cmd> {
-    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn ctrl(app: &mut App, c: char) -> Option<Cmd> {
-    update(
-        app,
-        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
-    )
-}
-
-fn typ(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn text(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    t.draw(|f| view(app, f)).unwrap();
-    let buf = t.backend().buffer();
-    let mut s = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            s.push_str(buf[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    s
-}
-
-/// Every command in `cmd`, a batch opened.
-fn cmds(cmd: Option<Cmd>) -> Vec<Cmd> {
-    match cmd {
-        Some(Cmd::Batch(v)) => v.into_iter().flat_map(|c| cmds(Some(c))).collect(),
-        Some(c) => vec![c],
-        None => Vec::new(),
-    }
-}
-
-fn goto_step(app: &mut App, step: WizardStep) {
-    let idx = WizardStep::ALL.iter().position(|s| *s == step).unwrap();
-    while app.step > idx {
-        key(app, KeyCode::Up);
-    }
-    while app.step < idx {
-        key(app, KeyCode::Down);
-    }
-}
-
-fn focus_field(app: &mut App, label: &str) {
-    key(app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Form);
-    let i = app
-        .fields
-        .iter()
-        .position(|f| f.label == label)
-        .unwrap_or_else(|| panic!("no field {label}"));
-    while app.field < i {
-        key(app, KeyCode::Down);
-    }
 }
 
 fn lab_target(app: &mut App) {

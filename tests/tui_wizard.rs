@@ -2,35 +2,20 @@
 //! snapshots of every screen (reviewed), navigation, live derived endpoints, inline validation
 //! with the same text as `kmpilot validate`, save/reload, the quit guard and NO_COLOR.
 
-use std::path::PathBuf;
+mod support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::KeyCode;
 use kmpilot::exec::preflight::{CheckOutcome, CheckStatus};
 use kmpilot::plan::StepId;
 use kmpilot::profile::load;
 use kmpilot::tui::app::{App, Focus, Modal, WizardStep};
 use kmpilot::tui::dialogs::private_jet_clusters::RemoveCluster;
-use kmpilot::tui::{Cmd, Msg, TuiOptions, new_app, save_blocking, update, view};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use kmpilot::tui::{Cmd, Msg, TuiOptions, save_blocking, update};
 use ratatui::style::Color;
-
-fn quickstart_path() -> PathBuf {
-    PathBuf::from("profiles/quickstart.yaml")
-}
+use support::tui::*;
 
 fn app_with(no_color: bool) -> App {
-    let profile = load::from_path(&quickstart_path(), kmpilot::steps::validate)
-        .unwrap()
-        .profile;
-    let mut app = new_app(
-        TuiOptions {
-            profile_path: Some(quickstart_path()),
-            profile,
-            start_on_review: false,
-        },
-        no_color,
-    );
+    let mut app = quickstart_app(false, no_color);
     app.size = (100, 30);
     // as the event loop does: the wizard opens on the Cluster step and checks at once
     let Some(Cmd::Batch(first)) = kmpilot::tui::init(&mut app) else {
@@ -48,78 +33,6 @@ fn app_with(no_color: bool) -> App {
 
 fn app() -> App {
     app_with(false)
-}
-
-fn key(app: &mut App, code: KeyCode) -> Option<Cmd> {
-    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn ctrl(app: &mut App, c: char) -> Option<Cmd> {
-    update(
-        app,
-        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
-    )
-}
-
-fn typ(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn click(app: &mut App, x: u16, y: u16) {
-    update(
-        app,
-        Msg::Mouse(MouseEvent {
-            kind: MouseEventKind::Down(MouseButton::Left),
-            column: x,
-            row: y,
-            modifiers: KeyModifiers::NONE,
-        }),
-    );
-}
-
-fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view(app, f)).unwrap();
-    t
-}
-
-fn screen_text(app: &App) -> String {
-    let t = draw(app, app.size.0, app.size.1);
-    let buf = t.backend().buffer();
-    let mut s = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            s.push_str(buf[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    s
-}
-
-fn goto_step(app: &mut App, step: WizardStep) {
-    assert_eq!(app.focus, Focus::Steps, "goto_step walks the step list");
-    let idx = WizardStep::ALL.iter().position(|s| *s == step).unwrap();
-    while app.step > idx {
-        key(app, KeyCode::Up);
-    }
-    while app.step < idx {
-        key(app, KeyCode::Down);
-    }
-}
-
-fn focus_field(app: &mut App, label: &str) {
-    key(app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Form);
-    let i = app
-        .fields
-        .iter()
-        .position(|f| f.label == label)
-        .unwrap_or_else(|| panic!("no field {label}"));
-    while app.field < i {
-        key(app, KeyCode::Down);
-    }
 }
 
 #[test]
@@ -155,18 +68,18 @@ fn snapshot_too_small() {
 fn works_at_80x24_and_follows_resizes() {
     let mut a = app();
     update(&mut a, Msg::Resize(80, 24));
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(s.contains("Cluster & prerequisites"));
     assert!(s.contains("Namespace"));
     assert!(!s.contains("terminal too small"));
     update(&mut a, Msg::Resize(79, 24));
     assert!(
-        screen_text(&a).contains("terminal too small (need 80×24")
-            || screen_text(&a).contains("terminal too small")
+        text(&a).contains("terminal too small (need 80×24")
+            || text(&a).contains("terminal too small")
     );
-    assert!(screen_text(&a).contains("need 80×24, have 79×24"));
+    assert!(text(&a).contains("need 80×24, have 79×24"));
     update(&mut a, Msg::Resize(120, 40));
-    assert!(screen_text(&a).contains("Helm repo URL"));
+    assert!(text(&a).contains("Helm repo URL"));
 }
 
 #[test]
@@ -234,7 +147,7 @@ fn navigation_between_steps_and_fields() {
     key(&mut a, KeyCode::Enter);
     key(&mut a, KeyCode::End);
     assert_eq!(a.fields[a.field].label, "Timeout (s)");
-    assert!(screen_text(&a).contains("Timeout (s)"));
+    assert!(text(&a).contains("Timeout (s)"));
     assert!(a.form_scroll > 0);
 }
 
@@ -255,7 +168,7 @@ fn mouse_selects_steps_and_fields() {
 fn editing_is_hostname_updates_derived_key_manager_endpoints() {
     let mut a = app();
     goto_step(&mut a, WizardStep::Step(StepId::KeyManager));
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(
         s.contains("https://is.wso2.com/oauth2/token  (derived)"),
         "{s}"
@@ -276,7 +189,7 @@ fn editing_is_hostname_updates_derived_key_manager_endpoints() {
     assert!(a.editing.is_none());
     key(&mut a, KeyCode::Tab);
     goto_step(&mut a, WizardStep::Step(StepId::KeyManager));
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(s.contains("https://idp.example.org/oauth2/token"), "{s}");
     assert!(!s.contains("https://is.wso2.com/oauth2"));
     // overriding one endpoint
@@ -291,7 +204,7 @@ fn editing_is_hostname_updates_derived_key_manager_endpoints() {
         f.revoke, "https://is-identity-server.wso2.svc:9443/oauth2/revoke",
         "API-M's own call stays on the IS Service"
     );
-    assert!(screen_text(&a).contains("(override)"));
+    assert!(text(&a).contains("(override)"));
 }
 
 #[test]
@@ -309,7 +222,7 @@ fn bad_hostname_shows_the_validate_message() {
         .find(|i| i.path.to_string() == "identityServer.hostname")
         .expect("validate reports the hostname");
     assert_eq!(issue.message, "`is.wso2.com:9443` is not a valid hostname");
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(s.contains(&format!("✗ error: {}", issue.message)), "{s}");
     // its expectation is shown for the focused field, and the step is marked
     assert!(s.contains("expected a DNS name such as am.wso2.com"));
@@ -329,7 +242,7 @@ fn number_fields_reject_text_inline() {
     focus_field(&mut a, "Validity (days)");
     key(&mut a, KeyCode::Enter);
     typ(&mut a, "x");
-    assert!(screen_text(&a).contains("`3650x` is not a whole number"));
+    assert!(text(&a).contains("`3650x` is not a whole number"));
     assert_eq!(a.profile.keystores.validity_days, 3650);
     key(&mut a, KeyCode::Enter);
     assert!(a.editing.is_some(), "Enter does not accept a bad number");
@@ -365,13 +278,13 @@ fn secrets_are_masked_and_literal_only_on_request() {
     key(&mut a, KeyCode::Enter);
     ctrl(&mut a, 'l');
     typ(&mut a, "hunter2");
-    assert!(!screen_text(&a).contains("hunter2"));
+    assert!(!text(&a).contains("hunter2"));
     key(&mut a, KeyCode::Enter);
     assert_eq!(
         a.profile.keystores.store_password,
         kmpilot::profile::secret::SecretRef::Literal("hunter2".into())
     );
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(!s.contains("hunter2"));
     assert!(s.contains("literal:********"));
     // validate warns about literals; the warning shows under the field
@@ -391,10 +304,7 @@ fn private_jet_clusters_can_be_added_and_removed() {
     insta::assert_snapshot!("private_jet_two_clusters", draw(&a, 100, 30).backend());
     // d asks, y removes the focused cluster
     key(&mut a, KeyCode::Char('d'));
-    assert!(matches!(
-        a.modal,
-        Some(Modal::ConfirmRemoveCluster(RemoveCluster(1)))
-    ));
+    assert!(matches!(a.modal, Some(Modal::ConfirmRemoveCluster(RemoveCluster(1)))));
     key(&mut a, KeyCode::Char('y'));
     assert_eq!(a.profile.private_jet.clusters.len(), 1);
     assert_eq!(a.profile.private_jet.clusters[0].name, "cluster-1");
@@ -438,7 +348,7 @@ fn save_then_reload_is_equal() {
     let done = save_blocking(&p, &profile, Some(&p));
     update(&mut a, done);
     assert!(!a.dirty());
-    assert!(screen_text(&a).contains("saved"));
+    assert!(text(&a).contains("saved"));
     let back = load::from_path(&path, kmpilot::steps::validate)
         .unwrap()
         .profile;
@@ -488,7 +398,7 @@ fn quit_guard_prompts_only_when_dirty() {
     key(&mut a, KeyCode::Enter);
     assert!(key(&mut a, KeyCode::Char('q')).is_none());
     assert!(matches!(a.modal, Some(Modal::QuitGuard(_))));
-    assert!(screen_text(&a).contains("unsaved changes"));
+    assert!(text(&a).contains("unsaved changes"));
     key(&mut a, KeyCode::Esc);
     assert!(a.modal.is_none() && !a.should_quit);
     assert!(ctrl(&mut a, 'c').is_none());
@@ -557,7 +467,7 @@ fn review_shows_the_plan_and_refuses_to_run_with_errors() {
     let mut a = app();
     goto_step(&mut a, WizardStep::Review);
     let plan = kmpilot::steps::plan(&a.profile);
-    let s = screen_text(&a);
+    let s = text(&a);
     let first = &plan.steps[0];
     assert!(s.contains(&format!("1. {} — {}", first.id.as_str(), first.title)));
     assert!(s.contains(&first.actions[0].summary()));
@@ -572,7 +482,7 @@ fn review_shows_the_plan_and_refuses_to_run_with_errors() {
         key(&mut a, KeyCode::Down);
     }
     let detail = plan.steps[0].actions[ai].detail(&plan).unwrap();
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(s.contains(detail.lines().next().unwrap()), "{s}");
     insta::assert_snapshot!("review_preview", draw(&a, 100, 30).backend());
 
@@ -581,7 +491,7 @@ fn review_shows_the_plan_and_refuses_to_run_with_errors() {
     a.revalidate();
     assert!(key(&mut a, KeyCode::Char('r')).is_none());
     assert!(a.modal.is_none());
-    assert!(screen_text(&a).contains("fix them before running"));
+    assert!(text(&a).contains("fix them before running"));
 
     // valid: r asks, y starts
     a.profile.cluster.namespace = "wso2".into();
@@ -707,7 +617,7 @@ fn outcome(summary: &str, ok: bool, detail: &str, fix: Option<&str>) -> CheckOut
 #[test]
 fn cluster_step_shows_live_checks_with_fix_its() {
     let mut a = app();
-    assert!(screen_text(&a).contains("checking the cluster and tools…"));
+    assert!(text(&a).contains("checking the cluster and tools…"));
     // a late answer of an older check is dropped; the current one is shown
     update(
         &mut a,
@@ -748,7 +658,7 @@ fn cluster_step_shows_live_checks_with_fix_its() {
     );
     key(&mut a, KeyCode::Enter);
     key(&mut a, KeyCode::End);
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(s.contains("1 failing"), "{s}");
     assert_eq!(
         a.status_of(0),
@@ -782,20 +692,6 @@ fn cluster_step_shows_live_checks_with_fix_its() {
     );
 }
 
-fn focus_field_here(app: &mut App, label: &str) {
-    let i = app
-        .fields
-        .iter()
-        .position(|f| f.label == label)
-        .unwrap_or_else(|| panic!("no field {label}"));
-    while app.field > i {
-        key(app, KeyCode::Up);
-    }
-    while app.field < i {
-        key(app, KeyCode::Down);
-    }
-}
-
 fn goto_field_and_type(app: &mut App, label: &str, text: &str) {
     focus_field_here(app, label);
     key(app, KeyCode::Enter);
@@ -812,7 +708,7 @@ fn context_picker_lists_the_kubeconfig_and_sets_the_field() {
         panic!("Enter on Context reads the kubeconfig")
     };
     assert_eq!(kubeconfig, a.profile.cluster.kubeconfig);
-    assert!(screen_text(&a).contains("reading the kubeconfig…"));
+    assert!(text(&a).contains("reading the kubeconfig…"));
     let list = KubeContexts {
         source: "/home/u/.kube/config".into(),
         current: Some("kind-dev".into()),
@@ -832,7 +728,7 @@ fn context_picker_lists_the_kubeconfig_and_sets_the_field() {
         ],
     };
     update(&mut a, Msg::Contexts(Ok(list)));
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(s.contains("kind-dev") && s.contains("(current)"), "{s}");
     assert!(s.contains("https://api.prod.example:6443  ns wso2"), "{s}");
     insta::assert_snapshot!("context_picker", draw(&a, 100, 30).backend());
@@ -852,7 +748,7 @@ fn context_picker_lists_the_kubeconfig_and_sets_the_field() {
         &mut a,
         Msg::Contexts(Err("cannot read /nope: No such file".into())),
     );
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(
         s.contains("cannot read /nope") && s.contains("e and type the name"),
         "{s}"
@@ -888,11 +784,11 @@ fn private_jet_security_crs_switch_on_with_their_fields() {
     assert_eq!(basic.name, "securitybasic");
     assert!(a.fields.iter().any(|f| f.label == "Basic CR name"));
     goto_field_and_type(&mut a, "Basic CR name", "-edge");
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(s.contains("securitybasic-edge"), "{s}");
     // its password is a secret reference like every other
     focus_field_here(&mut a, "Basic password");
-    assert!(screen_text(&a).contains("env:PRIVATEJET_BASIC_PASSWORD"));
+    assert!(text(&a).contains("env:PRIVATEJET_BASIC_PASSWORD"));
 
     focus_field_here(&mut a, "JWT security CR");
     key(&mut a, KeyCode::Char(' '));
@@ -974,7 +870,7 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     let mut a = app();
     a.profile.description = "edited, not saved".into();
     assert!(matches!(ctrl(&mut a, 'o'), Some(Cmd::ListProfiles)));
-    assert!(screen_text(&a).contains("reading the store…"));
+    assert!(text(&a).contains("reading the store…"));
     update(
         &mut a,
         Msg::ProfileList(Ok(vec![
@@ -991,13 +887,13 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
         ])),
     );
     // the current profile is preselected
-    assert!(screen_text(&a).contains("▸ quickstart"));
+    assert!(text(&a).contains("▸ quickstart"));
     key(&mut a, KeyCode::Down);
     // the store's directory depends on the machine's HOME: that one row is left out
     let store = kmpilot::profile::store::profiles_dir()
         .display()
         .to_string();
-    let shown: Vec<String> = screen_text(&a)
+    let shown: Vec<String> = text(&a)
         .lines()
         .map(|l| {
             if l.contains(&store) {
@@ -1010,7 +906,7 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     insta::assert_snapshot!("open_profile", shown.join("\n"));
     // unsaved changes: the first Enter warns, the second opens
     assert!(key(&mut a, KeyCode::Enter).is_none());
-    assert!(screen_text(&a).contains("has unsaved changes: Enter again opens"));
+    assert!(text(&a).contains("has unsaved changes: Enter again opens"));
     let Some(Cmd::OpenProfile { path }) = key(&mut a, KeyCode::Enter) else {
         panic!("the second Enter opens")
     };
@@ -1034,7 +930,7 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
             .any(|c| matches!(c, Cmd::ReadJournal { profile } if profile == "customer")),
         "{cmd:?}"
     );
-    assert!(screen_text(&a).contains("opened"));
+    assert!(text(&a).contains("opened"));
 
     // answers for the profile that was open before arrive late: dropped
     let stale = outcome("stale", false, "from the old profile", None);
@@ -1075,7 +971,7 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     std::fs::write(&junk, "just: [text\n").unwrap();
     ctrl(&mut a, 'o');
     update(&mut a, Msg::ProfileList(Ok(vec![])));
-    assert!(screen_text(&a).contains("no profiles in the store yet"));
+    assert!(text(&a).contains("no profiles in the store yet"));
     key(&mut a, KeyCode::Char('p'));
     update(&mut a, Msg::Paste(junk.to_str().unwrap().to_string()));
     key(&mut a, KeyCode::Tab); // not a character of the path
@@ -1085,7 +981,7 @@ fn ctrl_o_opens_another_profile_and_guards_unsaved_changes() {
     let read = kmpilot::tui::dialogs::open_profile::read(path.clone());
     update(&mut a, Msg::Opened(read));
     assert_eq!(a.profile.name, "customer");
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(s.contains("not opened"), "{s}");
 }
 
@@ -1110,7 +1006,7 @@ fn a_long_kubeconfig_scrolls_and_a_late_shorter_list_is_safe() {
     key(&mut a, KeyCode::Enter);
     update(&mut a, Msg::Contexts(Ok(list(50))));
     key(&mut a, KeyCode::End);
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(
         s.contains("▸ ctx-49"),
         "the selection stays on screen:\n{s}"
@@ -1146,12 +1042,9 @@ fn end_on_the_last_field_shows_every_check_at_80x24() {
     );
     key(&mut a, KeyCode::Enter);
     key(&mut a, KeyCode::End);
-    assert!(
-        !screen_text(&a).contains("fix number 4"),
-        "needs a second End"
-    );
+    assert!(!text(&a).contains("fix number 4"), "needs a second End");
     key(&mut a, KeyCode::End);
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(s.contains("fix number 4"), "{s}");
     // results arriving again (c) do not pull the view back up
     update(
@@ -1161,7 +1054,7 @@ fn end_on_the_last_field_shows_every_check_at_80x24() {
             results: (1..=4).map(failing).collect(),
         },
     );
-    assert!(screen_text(&a).contains("fix number 4"));
+    assert!(text(&a).contains("fix number 4"));
 }
 
 #[test]
@@ -1177,7 +1070,7 @@ fn the_run_confirmation_mentions_failing_checks() {
     goto_step(&mut a, WizardStep::Review);
     key(&mut a, KeyCode::Enter);
     key(&mut a, KeyCode::Char('r'));
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(
         s.contains("1 prerequisite check(s) failed when last checked"),
         "{s}"
@@ -1198,7 +1091,7 @@ fn review_shows_verification_findings_and_run_asks_again() {
         "entering the review starts a verification"
     );
     let generation = a.review_verify.follow.generation;
-    assert!(screen_text(&a).contains("verifying: rendering the charts with helm"));
+    assert!(text(&a).contains("verifying: rendering the charts with helm"));
     let report = |errors: bool| {
         let mut findings = vec![
             Finding::new(
@@ -1256,7 +1149,7 @@ fn review_shows_verification_findings_and_run_asks_again() {
         },
     );
     assert!(!a.review_verify.follow.running);
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(
         s.contains("✗ verified identity-server 7.1.0-3: 1 error(s)"),
         "{s}"
@@ -1270,10 +1163,10 @@ fn review_shows_verification_findings_and_run_asks_again() {
     key(&mut a, KeyCode::Enter);
     key(&mut a, KeyCode::Char('r'));
     assert!(matches!(a.modal, Some(Modal::ConfirmRun(_))));
-    assert!(screen_text(&a).contains("2 verification error(s) in the rendered charts"));
+    assert!(text(&a).contains("2 verification error(s) in the rendered charts"));
     assert!(key(&mut a, KeyCode::Char('y')).is_none());
     assert!(matches!(a.modal, Some(Modal::ConfirmRun(_))));
-    assert!(screen_text(&a).contains("press y again to run anyway"));
+    assert!(text(&a).contains("press y again to run anyway"));
     assert!(matches!(
         key(&mut a, KeyCode::Char('y')),
         Some(Cmd::StartRun { .. })
@@ -1281,7 +1174,7 @@ fn review_shows_verification_findings_and_run_asks_again() {
 }
 
 /// The review compares the plan with the live cluster in the background (`Cmd::Diff`, run off
-/// the UI thread; the comparison itself is tested against the cluster in tests/diff_cluster.rs):
+/// the UI thread; the comparison itself is tested against the cluster in tests/helm_cluster/diff.rs):
 /// what "run" would change shows next to the plan, a result for an older profile is dropped,
 /// and a cluster that did not answer shows nothing.
 #[test]
@@ -1339,7 +1232,7 @@ fn review_shows_what_run_changes_on_the_live_cluster() {
             report: Box::new(report(Some("the cluster does not answer"))),
         },
     );
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(!s.contains("live cluster"), "{s}");
     a.review_diff.follow.generation += 1;
     let generation = a.review_diff.follow.generation;
@@ -1352,7 +1245,7 @@ fn review_shows_what_run_changes_on_the_live_cluster() {
     );
     // room for the whole diff next to the plan (half of the detail pane at most)
     a.size = (110, 60);
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(s.contains("~ live cluster: run changes 2 thing(s)"), "{s}");
     assert!(
         s.contains("~ identity-server: helm release wso2/is (to be changed)"),
@@ -1431,7 +1324,7 @@ fn choosing_the_product_line_re_derives_chart_images_and_handler() {
     );
     assert_eq!(a.profile.identity_server.image.base, line.is_base_image);
     assert!(a.dirty());
-    let s = screen_text(&a);
+    let s = text(&a);
     assert!(s.contains("‹ 4.6 ›"), "{s}");
     assert!(
         s.contains(&line.summary[..40]),

@@ -448,14 +448,9 @@ fn verify_command_exits_2_on_errors_and_json_carries_every_finding() {
 /// exposure), and the person's helm plugins directory is left as it was.
 #[test]
 fn gateway_api_exposure_drops_the_is_ingress_with_helm_4_and_helm_3() {
-    for major in [4u8, 3] {
-        let Some(helm_dir) = support::helm_dir(major) else {
-            continue;
-        };
-        let dir = tempfile::tempdir().unwrap();
-        let user_plugins = dir.path().join("user-plugins");
-        std::fs::create_dir(&user_plugins).unwrap();
-        let profile = dir.path().join("gw.yaml");
+    support::for_each_helm(|h| {
+        let major = h.major;
+        let profile = h.work.path().join("gw.yaml");
         std::fs::write(
             &profile,
             format!(
@@ -465,22 +460,18 @@ fn gateway_api_exposure_drops_the_is_ingress_with_helm_4_and_helm_3() {
             ),
         )
         .unwrap();
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_kmpilot"))
-            .args(["verify", "-o", "json", "-f"])
-            .arg(&profile)
-            .env("PATH", support::path_with(&helm_dir))
-            .env("HELM_PLUGINS", &user_plugins)
+        let o = h
+            .env(
+                std::process::Command::new(env!("CARGO_BIN_EXE_kmpilot"))
+                    .args(["verify", "-o", "json", "-f"])
+                    .arg(&profile),
+            )
             .output()
             .unwrap();
         let out = String::from_utf8_lossy(&o.stdout);
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(0), "Helm {major}: {out}\n{err}");
-        assert_eq!(
-            std::fs::read_dir(&user_plugins).unwrap().count(),
-            0,
-            "Helm {major}: nothing written into the person's plugins"
-        );
-    }
+    });
 }
 
 /// `p` on chart line `l`: its chart version and the line's own image.

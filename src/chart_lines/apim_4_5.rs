@@ -2,7 +2,7 @@
 //! Sources: wso2/helm-apim branch 4.5.x (`all-in-one/values.yaml`, `confs/instance-1/deployment.toml`);
 //! product-apim v4.5.0 release; shared/reference/wso2-facts.md §1, §3, §5, §8.
 
-use super::{ApimLine, HostnamePrecedence, KmAuthShape, Sourced};
+use super::line::{ApimLine, HostnamePrecedence, KmAuthShape, Sourced};
 
 /// Tables `confs/instance-1/deployment.toml` of 4.5.x always declares with kmpilot's values.
 pub(super) const TABLES: &[&str] = &[

@@ -2,7 +2,8 @@
 //! Sources: wso2/helm-apim branch 4.6.x (`git diff 4.5.x 4.6.x -- all-in-one`); product-apim v4.6.0
 //! release; shared/reference/wso2-facts.md §8.
 
-use super::{ApimLine, HostnamePrecedence, KmAuthShape, Sourced, apim_4_5};
+use super::apim_4_5;
+use super::line::{ApimLine, HostnamePrecedence, KmAuthShape, Sourced};
 
 /// 4.6 adds the gateway-notification tables and `[apim.mcp]` to 4.5's.
 pub(super) const EXTRA_TABLES: &[&str] = &[

@@ -2,9 +2,8 @@
 //! Sources: wso2/helm-apim branch 4.7.x (`git diff 4.6.x 4.7.x -- all-in-one`); product-apim v4.7.0
 //! release; shared/reference/wso2-facts.md §8.
 
-use super::{
-    ApimLine, EncryptionKey, HostnamePrecedence, KmAuthShape, Sourced, apim_4_5, apim_4_6,
-};
+use super::line::{ApimLine, EncryptionKey, HostnamePrecedence, KmAuthShape, Sourced};
+use super::{apim_4_5, apim_4_6};
 
 /// 4.7 adds these to 4.6's tables (`[oauth.multiple_client_secrets]` with the default
 /// `oauth_config.multipleClientSecrets`; `[[oauth.extensions.token_types]]` is an array of

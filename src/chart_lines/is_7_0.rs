@@ -2,7 +2,8 @@
 //! Sources: wso2/kubernetes-is branch 7.0.x (`values.yaml`, `confs/deployment.toml`);
 //! shared/reference/wso2-facts.md §2.
 
-use super::{IsLine, Sourced, is_7_1};
+use super::is_7_1;
+use super::line::{IsLine, Sourced};
 
 pub(super) static LINE: IsLine = IsLine {
     minor: (7, 0),

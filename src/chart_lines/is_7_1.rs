@@ -1,7 +1,7 @@
 //! IS 7.1 (`identity-server` 7.1.0-x).
 //! Sources: wso2/kubernetes-is branch 7.1.x (`values.yaml`, `confs/deployment.toml`); shared/reference/wso2-facts.md §2, §8.
 
-use super::{IsLine, Sourced};
+use super::line::{IsLine, Sourced};
 
 /// Tables `confs/deployment.toml` of 7.0.x and 7.1.x always declares with kmpilot's values.
 pub(super) const TABLES_7: &[&str] = &[

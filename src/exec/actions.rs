@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::ctx::{Ctx, Failure};
 use super::events::Stream;
-use super::{Ctx, Failure, hosts, keystores};
+use super::{hosts, keystores};
 use crate::plan::{Action, AddressSource, Check, HostsUpdate, SecretSource, SecretSpec};
 
 pub(super) async fn execute(ctx: &mut Ctx<'_>, action: &Action) -> Result<(), Failure> {

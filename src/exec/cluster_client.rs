@@ -1,7 +1,7 @@
 //! The cluster client of a run, one per context and made once: every action of a step, and
 //! the reads after them, talk to the same cluster.
 
-use super::{Ctx, Failure};
+use super::ctx::{Ctx, Failure};
 use crate::kube::Kube;
 
 /// The client for `context`; an action that names none uses the profile's cluster context

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::ask::{self, AskKind, Question, Reply};
-use super::{Ctx, Failure};
+use super::ctx::{Ctx, Failure};
 
 /// The script run as root: `$1` staged file, `$2` target (see the module's comment).
 fn script(mode: u32, uid: u32, gid: u32) -> String {

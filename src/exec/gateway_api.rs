@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{Ctx, Failure};
+use super::ctx::{Ctx, Failure};
 use crate::kube::gateway_api::GatewayClassFacts;
 use crate::plan::cluster_checks::GatewayCheck;
 use crate::steps::exposure;

@@ -7,9 +7,9 @@
 use std::time::Duration;
 
 use super::ask::{self, AskKind, Question, Reply};
+use super::ctx::{Ctx, Failure};
 use super::events::Event;
 use super::process::{self, ProcessError, Spec};
-use super::{Ctx, Failure};
 use crate::plan::ReleaseRecovery;
 
 /// What to do about a pending release.

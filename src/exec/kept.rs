@@ -7,7 +7,7 @@ use std::io::Read;
 
 use kmpilot_keystore::Secret;
 
-use super::Failure;
+use super::ctx::Failure;
 
 /// `bytes` random bytes from the operating system's CSPRNG (`/dev/urandom`, which Linux and
 /// macOS seed and keep as their cryptographic generator), as lower-case hex.

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use super::ctx::{Ctx, Failure};
 use super::secrets::Secrets;
-use super::{Ctx, Failure};
 use crate::http::Reach;
 use crate::http::reach::{self, Decision};
 use crate::kube::port_forward::{self, LocalForward};

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::{Ctx, Failure};
+use super::ctx::{Ctx, Failure};
 use crate::plan::container_mgt::ContainerMgtMerge;
 use crate::plan::{Manifest, RestartPods, SecretSpec, Wait};
 use crate::profile::sections::private_jet::Target;

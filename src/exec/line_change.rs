@@ -1,7 +1,7 @@
 //! A chart-line change (API-M 4.5 → 4.6: a `<major>.<minor>` change of the chart version): what
 //! `diff` shows and `apply` refuses (`upgrade_guard`). Pure.
 
-use super::Failure;
+use super::ctx::Failure;
 
 /// WSO2's upgrading guidelines, where every minor-version migration starts.
 pub const MIGRATION_GUIDE: &str = "https://apim.docs.wso2.com/en/latest/install-and-setup/upgrading-wso2-api-manager/upgrading-guidelines/";

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::Ctx;
+use super::ctx::Ctx;
 use crate::plan::destroy::{ObjectRef, ReleaseRef};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,7 +191,7 @@ impl Ledger {
 
 /// Reads, changes and writes the ledger of the run's profile at once (a kill right after a
 /// creation still finds it recorded).
-pub(super) fn update(ctx: &super::Ctx<'_>, f: impl FnOnce(&mut Ledger)) {
+pub(super) fn update(ctx: &super::ctx::Ctx<'_>, f: impl FnOnce(&mut Ledger)) {
     if ctx.opts.dry_run {
         return;
     }
@@ -209,13 +209,13 @@ pub(super) fn update(ctx: &super::Ctx<'_>, f: impl FnOnce(&mut Ledger)) {
 }
 
 /// The context an action's `None` means: the profile's.
-pub(super) fn resolved_context(ctx: &super::Ctx<'_>, c: Option<&str>) -> Option<String> {
+pub(super) fn resolved_context(ctx: &super::ctx::Ctx<'_>, c: Option<&str>) -> Option<String> {
     c.or(ctx.plan.cluster.context.as_deref())
         .map(str::to_string)
 }
 
 /// After an apply: a created object goes into the ledger.
-pub(super) fn applied(ctx: &super::Ctx<'_>, context: Option<&str>, a: &crate::kube::Applied) {
+pub(super) fn applied(ctx: &super::ctx::Ctx<'_>, context: Option<&str>, a: &crate::kube::Applied) {
     if a.dry_run || a.outcome != crate::kube::ApplyOutcome::Created {
         return;
     }
@@ -233,7 +233,7 @@ pub(super) fn applied(ctx: &super::Ctx<'_>, context: Option<&str>, a: &crate::ku
 
 /// Before the hosts file is written: when the profile's block is new to it, what the merge
 /// puts before the block, so destroy gives back the file byte for byte.
-pub(super) fn hosts_before(ctx: &super::Ctx<'_>, file: &Path, old: &str, new: &str) {
+pub(super) fn hosts_before(ctx: &super::ctx::Ctx<'_>, file: &Path, old: &str, new: &str) {
     if let Some(sep) = crate::render::hosts::separator_added(old, new, &ctx.plan.profile) {
         let file = file.to_path_buf();
         update(ctx, |l| {
@@ -249,7 +249,7 @@ pub(super) fn hosts_before(ctx: &super::Ctx<'_>, file: &Path, old: &str, new: &s
 /// Before a PrivateJet merge writes `file`: which entries are new to it (the others were
 /// there before kmpilot and stay on destroy).
 pub(super) fn merging(
-    ctx: &super::Ctx<'_>,
+    ctx: &super::ctx::Ctx<'_>,
     file: &Path,
     existing: &str,
     m: &crate::plan::container_mgt::ContainerMgtMerge,
@@ -299,9 +299,9 @@ pub(super) fn merging(
 
 /// Whether helm has a record of `r` (its release secrets, `owner=helm,name=<release>`).
 pub(super) async fn release_exists(
-    ctx: &mut super::Ctx<'_>,
+    ctx: &mut super::ctx::Ctx<'_>,
     r: &ReleaseRef,
-) -> Result<bool, super::Failure> {
+) -> Result<bool, super::ctx::Failure> {
     use k8s_openapi::api::core::v1::Secret;
     let c = r.context();
     let k = super::cluster_client::client(ctx, c.as_deref()).await?;
@@ -310,7 +310,7 @@ pub(super) async fn release_exists(
         .labels(&format!("owner=helm,name={}", r.release))
         .limit(1);
     let list = api.list(&lp).await.map_err(|e| {
-        super::Failure::new(format!(
+        super::ctx::Failure::new(format!(
             "list helm's records of release {}/{}: {e}",
             r.namespace, r.release
         ))

@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 
+use super::actions;
+use super::ctx::{Ctx, RunOptions};
 use super::events::{Event, Stream};
 use super::secrets::Secrets;
-use super::{Ctx, RunOptions, actions};
 use crate::plan::{Action, Check, Plan, StepId};
 
 /// One check's outcome.

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use super::{Ctx, Failure, keystores, overlay, process};
+use super::ctx::{Ctx, Failure};
+use super::{keystores, overlay, process};
 use crate::plan::{Action, Command};
 
 /// Dry runs: helm and kubectl ask the API server to validate without persisting; tools that

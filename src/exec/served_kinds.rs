@@ -1,7 +1,7 @@
 //! `Check::ServedKinds`: ask the target cluster, before a track changes it, whether it serves
 //! every kind the track will create, and say exactly what is missing and what provides it.
 
-use super::{Ctx, Failure};
+use super::ctx::{Ctx, Failure};
 use crate::compat::KindNeed;
 
 pub(super) async fn check(

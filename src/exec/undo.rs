@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use kube::api::{Api, DeleteParams, DynamicObject, PostParams, Preconditions};
 use serde_json::{Value, json};
 
+use super::ctx::{Ctx, Failure};
 use super::ownership::{self, Ledger, resolved_context};
-use super::{Ctx, Failure};
 use crate::kube::Kube;
 use crate::plan::destroy::{ObjectRef, Original, ReleaseRef, Undo};
 

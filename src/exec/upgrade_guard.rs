@@ -5,7 +5,7 @@
 //! databases of a quickstart do not migrate themselves. `diff` shows the same change as a
 //! line upgrade (`line_change`).
 
-use super::Ctx;
+use super::ctx::Ctx;
 use super::diff::helm as diff_helm;
 use super::events::{Event, Stream};
 use super::line_change::{LineChange, line_change};

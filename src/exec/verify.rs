@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use super::ctx::{Ctx, Failure};
 use super::events::{Event, Stream};
 use super::secrets::Secrets;
-use super::{Ctx, Failure, overlay, process};
+use super::{overlay, process};
 use crate::plan::{Action, Plan, StepId};
 use crate::verify::{self, ChartKind, Finding, RenderSpec, Rendered, Report, VerifySpec};
 

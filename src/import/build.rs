@@ -119,7 +119,7 @@ pub fn build(name: &str, live: &Live) -> Result<(Profile, Report), String> {
         p.api_manager.chart = PRIVATE_JET_CHART.into();
         p.api_manager.chart_version = PRIVATE_JET_CHART_VERSION.into();
         r.assumptions.push(format!(
-            "apiManager.chart and chartVersion: PrivateJet targets and no API-M release here: PrivateJet exists only on API-M 3.2, so its chart {} {} is assumed (installed elsewhere)",
+            "apiManager.chart / chartVersion: PrivateJet targets and no API-M release here: PrivateJet exists only on API-M 3.2, so its chart {} {} is assumed (installed elsewhere)",
             PRIVATE_JET_CHART,
             PRIVATE_JET_CHART_VERSION
         ));
@@ -318,7 +318,7 @@ fn identity_server_specials(p: &mut Profile, r: &mut Report, rel: &LiveRelease) 
     let img = &p.identity_server.image;
     if img.repository.ends_with(&built.repository) {
         r.assumptions.push(format!(
-            "identityServer.image: {} is named as kmpilot names the image it builds ({}); built again from the base and notification handler in this profile",
+            "identityServer.image.build: {} is named as kmpilot names the image it builds ({}); built again from the base and notification handler in this profile",
             img.image_ref(),
             built.repository
         ));
@@ -443,6 +443,10 @@ fn dns(p: &mut Profile, r: &mut Report, live: &Live) {
         }
         None => {
             p.dns.mode = DnsMode::Print;
+            r.not_recorded(
+                "dns.hostsFile",
+                "no kmpilot block names the hostnames: which hosts file the profile writes is not on the cluster",
+            );
             r.assumptions.push(format!(
                 "dns.mode: no kmpilot block in {} names the hostnames, so `print` (kmpilot cannot tell print from none, or a block in another hosts file)",
                 h.file.display()
@@ -674,6 +678,10 @@ fn not_recorded(p: &Profile, r: &mut Report) {
                 "the keystores are reused from the cluster's Secrets while they exist; these only shape new ones",
             ),
             ("dns.waitSeconds / dns.address", why_local),
+            (
+                "keystores.tlsSecret",
+                "the ingresses' TLS secret is read into apiManager.ingress.tlsSecret: whether kmpilot generated it (keystores.tlsSecret) or it is the person's own, the cluster does not say",
+            ),
         ]);
     }
     if p.identity_server.install {
@@ -702,6 +710,11 @@ fn not_recorded(p: &Profile, r: &mut Report) {
             ),
             ("privateJet.operatorConfigs", why_local),
         ]);
+    } else {
+        list.push((
+            "privateJet.operatorConfigs",
+            "used only with PrivateJet targets, and none were found",
+        ));
     }
     list.push(("kmsSts", "the KMS↔STS track is not imported"));
     for (f, why) in list {

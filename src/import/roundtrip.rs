@@ -1,7 +1,7 @@
 //! The round trip's comparison: an imported profile against the one that was applied, made
 //! comparable by the report's own words — every secret a prompt (the cluster cannot say where
-//! a secret came from), and each field the report lists as not recorded on the cluster (or as
-//! an assumed chart source) taken from the original. Used by the round-trip tests, with and
+//! a secret came from), and each field the report lists as not recorded on the cluster (or
+//! names as an assumption) taken from the original. Used by the round-trip tests, with and
 //! without a cluster; what the report does not list must match on its own.
 
 use serde_json::Value;
@@ -11,7 +11,7 @@ use super::values::{get, set_profile_path};
 use crate::profile::Profile;
 
 /// The original and the imported profile made comparable: every secret a prompt, and the
-/// fields the report says the cluster does not record (or that were assumed) taken from the
+/// fields the report says the cluster does not record (or names as assumed) taken from the
 /// original. Panics when the report does not list a field that differs.
 pub fn comparable(orig: &Profile, imported: &Profile, report: &Report) -> (Profile, Profile) {
     let mut a = orig.clone();
@@ -26,14 +26,25 @@ pub fn comparable(orig: &Profile, imported: &Profile, report: &Report) -> (Profi
     }
     let orig_doc = serde_json::to_value(&a).unwrap();
     let mut paths: Vec<String> = report.not_recorded.iter().flat_map(|n| n.paths()).collect();
-    // the chart source: an assumption the report states
-    for sec in ["identityServer", "apiManager"] {
-        if report
-            .assumptions
-            .iter()
-            .any(|x| x.starts_with(&format!("{sec}.chart:")))
-        {
-            paths.push(format!("{sec}.chart"));
+    // an assumption the report states names its fields first (`apiManager.chart / chartVersion:
+    // …`, the chart source, the image kmpilot builds, the DNS mode)
+    for x in &report.assumptions {
+        let Some((fields, _)) = x.split_once(": ") else {
+            continue;
+        };
+        let dotted = |f: &str| {
+            !f.is_empty()
+                && f.split('.').all(|w| {
+                    w.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                        && w.chars().all(|c| c.is_ascii_alphanumeric())
+                })
+        };
+        if fields.split(" / ").all(dotted) {
+            let named = super::NotRecorded {
+                field: fields.to_string(),
+                why: String::new(),
+            };
+            paths.extend(named.paths());
         }
     }
     for path in paths {

@@ -2,7 +2,7 @@
 //! (the chart values helm records, the hosts block, the PrivateJet objects), imported again,
 //! plans the same steps and artifacts — modulo secret references and what the report lists
 //! as not recorded on the cluster. The same comparison runs against the real cluster in
-//! tests/import_cluster.rs.
+//! tests/helm_cluster/import.rs.
 
 use serde_json::{Value, json};
 
@@ -261,15 +261,7 @@ fn probe(v: &Value) -> Option<Value> {
 /// Fields this test found that `profiles import` neither maps back nor lists as not recorded
 /// (#26): each comes back as the example's value. Struck off as the import learns them; the
 /// test fails when one is mapped back and still listed here.
-const KNOWN_LOST: &[&str] = &[
-    "keystores.tlsSecret",
-    "identityServer.image.build",
-    "privateJet.operatorConfigs",
-    "dns.hostsFile",
-    // API-M not installed (the PrivateJet example): no release records its chart
-    "apiManager.chart",
-    "apiManager.chartVersion",
-];
+const KNOWN_LOST: &[&str] = &[];
 
 /// Adding a profile field means teaching `profiles import` to read it back. Every leaf of
 /// the example profiles, set on its own to a probe value and imported from what `apply` would

@@ -14,9 +14,6 @@ use super::error::{KubeError, Result};
 use super::retry::retry_transient;
 use super::wait::Check;
 
-/// The fix kmpilot applies, and tells a user whose pod was rejected.
-pub const APPARMOR_FIX: &str = "the node has no AppArmor: set identityServer.appArmor: disabled (kmpilot then writes deployment.apparmor.enabled: false into the IS values), or leave it on auto, which decides from the nodes";
-
 /// The probe's verdict: admitted or rejected, with what was seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeVerdict {

@@ -4,6 +4,7 @@
 //! Everything hangs off [`Kube`] (one kubeconfig context); the live panes take its
 //! `client()` and run on their own ([`spawn_watchers`]).
 
+mod apparmor_fix;
 mod apparmor_probe;
 mod apply;
 mod backoff;
@@ -26,7 +27,8 @@ mod wait;
 mod watch;
 pub mod watch_routes;
 
-pub use apparmor_probe::{APPARMOR_FIX, ProbeVerdict, rejected_for_apparmor};
+pub use apparmor_fix::APPARMOR_FIX;
+pub use apparmor_probe::{ProbeVerdict, rejected_for_apparmor};
 pub use apply::{Applied, ApplyOutcome, FIELD_MANAGER};
 pub use client::{ContextInfo, Kube, KubeContexts, ensure_crypto_provider, list_contexts};
 pub use cluster_facts::{ClusterFacts, IngressClassFacts, NodeFacts, PodRequest};

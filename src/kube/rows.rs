@@ -147,7 +147,7 @@ pub fn pod_problem(pod: &Pod) -> Option<String> {
             s.message
                 .as_deref()
                 .unwrap_or("Cannot enforce AppArmor: AppArmor is not enabled on the host"),
-            crate::kube::APPARMOR_FIX
+            super::apparmor_fix::APPARMOR_FIX
         ));
     }
     None

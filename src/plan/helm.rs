@@ -119,7 +119,7 @@ pub fn drop_kinds_args(major: u64, kinds: &[String]) -> Vec<String> {
 pub fn drop_kinds_shell_args(kinds: &[String]) -> String {
     format!(
         "--post-renderer \"$KMPILOT_HELM_POST_RENDERER\" --post-renderer-args {}",
-        super::shell_quote(&drop_kinds_awk(kinds))
+        super::shell::shell_quote(&drop_kinds_awk(kinds))
     )
 }
 

@@ -1,7 +1,7 @@
 //! The payload of the plan's verify action: which chart to render with which values, and
 //! what the rendered manifests must hold (`crate::verify` checks them).
 
-use super::SecretOverlay;
+use super::command::{Command, SecretOverlay};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -100,8 +100,8 @@ impl RenderSpec {
     }
 
     /// `helm template` as a plan command (the runbook's line).
-    pub fn command(&self, chart: &str, values_file: &str) -> super::Command {
-        let mut c = super::Command::new("helm", self.args(chart, values_file));
+    pub fn command(&self, chart: &str, values_file: &str) -> Command {
+        let mut c = Command::new("helm", self.args(chart, values_file));
         c.drop_kinds = self.drop_kinds.clone();
         c
     }

@@ -1,5 +1,5 @@
 //! Shared gate and helpers for tests that need a real control plane
-//! (`scripts/with-test-cluster cargo test --test kube_...`).
+//! (`scripts/with-test-cluster cargo test --test kube_cluster`, `--test helm_cluster`, …).
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::io::Write;
@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use kmpilot::kube::Kube;
 
 pub mod deployment;
+pub mod one_file;
 pub mod tmux;
+pub mod tui;
 
 /// The cluster `scripts/with-test-cluster` (or `eval "$(scripts/test-cluster up)"`) exported.
 #[derive(Debug, Clone)]
@@ -382,4 +384,46 @@ pub fn path_with(dir: &Path) -> std::ffi::OsString {
         &std::env::var_os("PATH").unwrap_or_default(),
     ));
     std::env::join_paths(paths).unwrap()
+}
+
+/// One helm major for a test that runs helm: a PATH with that helm first, and a fresh folder
+/// (`work`) holding `user_plugins`, the person's helm plugins folder, which must stay empty.
+pub struct WithHelm {
+    pub major: u8,
+    pub path: std::ffi::OsString,
+    pub work: tempfile::TempDir,
+    pub user_plugins: PathBuf,
+}
+
+impl WithHelm {
+    /// `c` with this helm first on PATH and the person's (empty) plugins as HELM_PLUGINS.
+    pub fn env<'c>(&self, c: &'c mut Command) -> &'c mut Command {
+        c.env("PATH", &self.path)
+            .env("HELM_PLUGINS", &self.user_plugins)
+    }
+}
+
+/// `test` with Helm 4, then with Helm 3 (as `helm_dir` finds them: a major not built is
+/// skipped, and fails on CI); after each, nothing was written into the person's plugins.
+pub fn for_each_helm(mut test: impl FnMut(&WithHelm)) {
+    for major in [4u8, 3] {
+        let Some(helm_dir) = helm_dir(major) else {
+            continue;
+        };
+        let work = tempfile::tempdir().unwrap();
+        let user_plugins = work.path().join("user-plugins");
+        std::fs::create_dir(&user_plugins).unwrap();
+        let h = WithHelm {
+            major,
+            path: path_with(&helm_dir),
+            work,
+            user_plugins,
+        };
+        test(&h);
+        assert_eq!(
+            std::fs::read_dir(&h.user_plugins).unwrap().count(),
+            0,
+            "Helm {major}: nothing written into the person's plugins"
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! The real binary in a real terminal: a tmux server of its own (its socket named for the
 //! test), one session `run`; killed when dropped, also when the test panics.
+#![allow(dead_code)] // each test binary uses a different subset
 
 use std::process::Command;
 use std::thread::sleep;
@@ -25,20 +26,25 @@ pub struct Tmux {
 impl Tmux {
     /// Session `run`, 160 columns by 48 rows, running `script` under `sh -c`.
     pub fn start(&self, script: &str) {
+        self.start_sized(160, 48, script);
+    }
+
+    /// Session `run`, `width` columns by `height` rows, running `script` under `sh -c`.
+    pub fn start_sized(&self, width: u16, height: u16, script: &str) {
         let out = self.cmd(&[
             "new-session",
             "-d",
             "-s",
             "run",
             "-x",
-            "160",
+            &width.to_string(),
             "-y",
-            "48",
+            &height.to_string(),
             "sh",
             "-c",
             script,
         ]);
-        assert!(out.status.success(), "{out:?}");
+        assert!(out.status.success(), "tmux new-session: {out:?}");
     }
 
     /// `tmux ARGS` on this server.
@@ -84,6 +90,19 @@ impl Tmux {
             tick();
             sleep(Duration::from_millis(250));
         }
+    }
+}
+
+impl Tmux {
+    /// Whether the session's pane shows the alternate screen (`1`) or not (`0`).
+    pub fn alternate_on(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .cmd(&["display-message", "-p", "-t", "run", "#{alternate_on}"])
+                .stdout,
+        )
+        .trim()
+        .to_string()
     }
 }
 

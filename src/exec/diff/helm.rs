@@ -10,8 +10,8 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::fields::{flatten, merge};
-use super::{Change, DiffLine, Item, Op};
-use crate::exec::Ctx;
+use super::report::{Change, DiffLine, Item, Op};
+use crate::exec::ctx::Ctx;
 use crate::plan::{Command, SecretValue};
 
 const KIND: &str = "helm-release";
@@ -99,7 +99,7 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, c: &Command) -> Item {
     let live_flat: BTreeMap<String, Live> = flatten(&live_values)
         .into_iter()
         .map(|(k, v)| {
-            let d = v.as_str().map(|s| super::digest(s.as_bytes()));
+            let d = v.as_str().map(|s| super::report::digest(s.as_bytes()));
             (
                 k,
                 Live {
@@ -207,7 +207,7 @@ fn values_lines(live: &BTreeMap<String, Live>, desired: &BTreeMap<String, Want>)
                 {
                     // a file in a value (deployment.toml extras): its lines, not one long string
                     out.push(DiffLine::new(Op::Context, format!("{p}: |")));
-                    for mut line in super::unified(a, b) {
+                    for mut line in super::report::unified(a, b) {
                         line.text = format!("  {}", line.text);
                         out.push(line);
                     }
@@ -265,7 +265,7 @@ fn desired_values(
                 SecretValue::Ref(r) => Want::Secret(
                     ctx.secrets
                         .get(r, &e.shell_var)
-                        .map(|v| super::digest(v.as_bytes())),
+                        .map(|v| super::report::digest(v.as_bytes())),
                 ),
                 // a new ciphertext every time (random padding): not comparable, not a change
                 SecretValue::VaultEncrypted { .. } => Want::Secret(None),
@@ -440,7 +440,9 @@ mod tests {
         ]
         .into_iter()
         .map(|(k, v)| {
-            let d = v.as_str().map(|s| super::super::digest(s.as_bytes()));
+            let d = v
+                .as_str()
+                .map(|s| super::super::report::digest(s.as_bytes()));
             (
                 k.to_string(),
                 Live {
@@ -454,7 +456,7 @@ mod tests {
             ("a.host", Want::Plain(json!("new.test"))),
             (
                 "a.password",
-                Want::Secret(Some(super::super::digest(b"hunter2-new"))),
+                Want::Secret(Some(super::super::report::digest(b"hunter2-new"))),
             ),
             ("same", Want::Plain(json!(1))),
         ]

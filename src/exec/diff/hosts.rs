@@ -1,8 +1,8 @@
 //! The hosts block: what `apply` would write (the block for the ingress's current address,
 //! merged as `apply` merges it) against the file as it is.
 
-use super::{Change, Item};
-use crate::exec::Ctx;
+use super::report::{Change, Item};
+use crate::exec::ctx::Ctx;
 use crate::plan::{AddressSource, HostsUpdate};
 use crate::render::hosts::{AddressKind, address_kind};
 
@@ -73,6 +73,8 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, h: &HostsUpdate) -> Item {
     match crate::exec::hosts::contents(&h.file, &ctx.plan.profile, &ip, &h.hostnames) {
         Err(e) => Item::error(KIND, what, e),
         Ok((old, new)) if old == new => Item::new(KIND, what, Change::None),
-        Ok((old, new)) => Item::new(KIND, what, Change::Update).lines(super::unified(&old, &new)),
+        Ok((old, new)) => {
+            Item::new(KIND, what, Change::Update).lines(super::report::unified(&old, &new))
+        }
     }
 }

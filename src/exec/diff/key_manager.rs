@@ -5,8 +5,9 @@
 
 use serde_json::Value;
 
-use super::{Change, DiffLine, Fields, Item, Op};
-use crate::exec::Ctx;
+use super::fields::Fields;
+use super::report::{Change, DiffLine, Item, Op};
+use crate::exec::ctx::Ctx;
 use crate::plan::key_manager::Registration;
 use crate::profile::secret::MASK;
 
@@ -26,7 +27,7 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, r: &Registration) -> Item {
         ));
     };
     let connector = crate::exec::key_manager_actions::connector_password(ctx.secrets, r)
-        .map(|p| super::digest(p.as_bytes()));
+        .map(|p| super::report::digest(p.as_bytes()));
     let (reach, forward) = match crate::exec::key_manager_actions::route(
         ctx,
         &r.key_managers_url,
@@ -62,7 +63,7 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, r: &Registration) -> Item {
     let mut live = live;
     crate::steps::key_manager::read_as_connector(&desired, &mut live);
     let (old, new, password_changed) = compared(&desired, &live, connector);
-    let mut lines = super::unified(&crate::render::yaml(&old), &crate::render::yaml(&new));
+    let mut lines = super::report::unified(&crate::render::yaml(&old), &crate::render::yaml(&new));
     if password_changed {
         lines.push(DiffLine::new(
             Op::Secret,
@@ -91,7 +92,7 @@ pub(super) fn compared(
         .and_then(Value::as_str);
     let changed = match (live_pw, connector) {
         (Some(p), Some(want)) if !p.chars().all(|c| c == '*') => {
-            super::digest(p.as_bytes()) != want
+            super::report::digest(p.as_bytes()) != want
         }
         _ => false,
     };
@@ -127,7 +128,7 @@ mod tests {
         let (old, new, changed) = compared(
             &desired,
             &live,
-            Some(super::super::digest(b"new-secret-pw")),
+            Some(super::super::report::digest(b"new-secret-pw")),
         );
         assert!(changed);
         let text = format!("{old}{new}");
@@ -137,7 +138,7 @@ mod tests {
         let (_, _, changed) = compared(
             &desired,
             &live,
-            Some(super::super::digest(b"live-secret-pw")),
+            Some(super::super::report::digest(b"live-secret-pw")),
         );
         assert!(!changed);
         let masked = json!({"name":"KM","additionalProperties":{"Password":"*****"}});

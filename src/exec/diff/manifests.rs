@@ -7,8 +7,9 @@
 use ::kube::api::{Api, DynamicObject, Patch, PatchParams};
 use serde_json::Value;
 
-use super::{Change, DiffLine, Fields, Item, Op};
-use crate::exec::Ctx;
+use super::fields::Fields;
+use super::report::{Change, DiffLine, Item, Op};
+use crate::exec::ctx::Ctx;
 use crate::kube::FIELD_MANAGER;
 use crate::plan::Manifest;
 
@@ -74,7 +75,7 @@ pub(super) async fn compare(ctx: &mut Ctx<'_>, m: &Manifest) -> Item {
         return Item::new(KIND, what, Change::None);
     }
     let (old, new) = masked(kind, old, new);
-    Item::new(KIND, what, Change::Update).lines(super::unified(
+    Item::new(KIND, what, Change::Update).lines(super::report::unified(
         &crate::render::yaml(&old),
         &crate::render::yaml(&new),
     ))

@@ -2,7 +2,7 @@
 //! removed, one block per step) or JSON. Colours only when asked for (NO_COLOR, --no-color,
 //! not a terminal turn them off).
 
-use super::{Change, DiffReport, Item, Op};
+use super::report::{Change, DiffReport, Item, Op};
 
 struct Paint {
     on: bool,

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Change, DiffLine, Item, KeystoreState, Op};
-use crate::exec::Ctx;
+use super::report::{Change, DiffLine, Item, KeystoreState, Op};
+use crate::exec::ctx::Ctx;
 use crate::plan::{SecretSource, SecretSpec};
 
 const KIND: &str = "secret";
@@ -23,16 +23,16 @@ enum Desired {
 
 fn desired(ctx: &Ctx<'_>, src: &SecretSource, ks: &KeystoreState) -> Desired {
     match src {
-        SecretSource::Plain(v) => Desired::Value(super::digest(v.as_bytes())),
+        SecretSource::Plain(v) => Desired::Value(super::report::digest(v.as_bytes())),
         SecretSource::Ref { secret, shell_var } => match ctx.secrets.get(secret, shell_var) {
-            Some(v) => Desired::Value(super::digest(v.as_bytes())),
+            Some(v) => Desired::Value(super::report::digest(v.as_bytes())),
             None => Desired::Unknown(crate::exec::secrets::unavailable(secret, shell_var)),
         },
         SecretSource::WorkFile(_) if ks.unknown => {
             Desired::Unknown("the keystore password is not available here".into())
         }
         SecretSource::WorkFile(f) => match ks.reused.as_ref().and_then(|m| m.get(f)) {
-            Some(b) => Desired::Value(super::digest(b)),
+            Some(b) => Desired::Value(super::report::digest(b)),
             None => Desired::Generated,
         },
         SecretSource::Kept {
@@ -42,7 +42,7 @@ fn desired(ctx: &Ctx<'_>, src: &SecretSource, ks: &KeystoreState) -> Desired {
         } => Desired::Kept(
             ctx.secrets
                 .get(secret, shell_var)
-                .map(|v| super::digest(v.as_bytes())),
+                .map(|v| super::report::digest(v.as_bytes())),
         ),
         SecretSource::Kept { .. } => Desired::Kept(None),
     }
@@ -135,7 +135,7 @@ async fn read(
             .data
             .unwrap_or_default()
             .into_iter()
-            .map(|(k, v)| (k, super::digest(&v.0)))
+            .map(|(k, v)| (k, super::report::digest(&v.0)))
             .collect();
         (sec.type_.unwrap_or_else(|| "Opaque".into()), digests)
     }))

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-mod support;
+use crate::support;
 
 fn run(cmd: &str, args: &[&str]) -> Output {
     Command::new(cmd).args(args).output().expect("on PATH")
@@ -50,6 +50,7 @@ fn helm_children(parent: u32) -> Vec<u32> {
 
 #[test]
 fn a_release_left_pending_by_a_killed_helm_is_recovered_by_resume() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }

@@ -11,8 +11,8 @@
 //! (`LocalForward::to_address`), and the real port-forward test asserts the pod it chose
 //! and that the failure names that pod.
 
-mod km_support;
-mod support;
+use crate::km_support;
+use crate::support;
 
 use std::time::Duration;
 
@@ -122,6 +122,7 @@ async fn namespace_with_is(tc: &support::TestCluster, name: &str) -> (support::C
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn standin_apim_quickstart_endpoints_resolve_to_services_of_the_test_cluster() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -156,6 +157,7 @@ async fn standin_apim_quickstart_endpoints_resolve_to_services_of_the_test_clust
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn standin_apim_refuses_public_only_endpoints() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -186,6 +188,7 @@ async fn standin_apim_refuses_public_only_endpoints() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn standin_apim_refuses_in_cluster_endpoints_without_the_is_service() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -218,6 +221,7 @@ async fn standin_apim_refuses_in_cluster_endpoints_without_the_is_service() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn is_revocation_notifications_reach_the_apim_service_in_cluster() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -252,6 +256,7 @@ async fn is_revocation_notifications_reach_the_apim_service_in_cluster() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registration_through_a_forward_listener_verifies_the_public_name() {
+    let _turn = support::one_file::turn(module_path!());
     // API-M's public name does not resolve here; the listener stands in for the port-forward
     let host = "am.kmpilot.invalid";
     let standin = StandIn::start_with(
@@ -300,6 +305,7 @@ async fn registration_through_a_forward_listener_verifies_the_public_name() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forward_to_a_server_whose_certificate_names_another_host_is_refused() {
+    let _turn = support::one_file::turn(module_path!());
     let host = "is.kmpilot.invalid";
     // the pod presents a certificate for other names only
     let standin = StandIn::start_with(
@@ -334,6 +340,7 @@ async fn a_forward_to_a_server_whose_certificate_names_another_host_is_refused()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn port_forward_picks_a_ready_pod_of_the_service_and_names_it_when_it_fails() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -441,6 +448,7 @@ fn doctor_endpoint_rows(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_says_where_each_server_to_server_endpoint_resolves() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };

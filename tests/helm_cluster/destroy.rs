@@ -1,6 +1,6 @@
 //! `kmpilot destroy` against the real test control plane (kube-apiserver + etcd + controller
 //! manager + kwok nodes, `scripts/with-test-cluster`), with the real helm and the project's
-//! stand-in charts (tests/charts) — as `apply_cluster` applies them. What kmpilot created is
+//! stand-in charts (tests/charts) — as `helm_cluster::apply` applies them. What kmpilot created is
 //! read from its creation ledger and each object is asserted gone by asking the cluster; what
 //! the test plants itself must survive.
 
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod support;
+use crate::support;
 use support::deployment::{Deployment, finish};
 use support::{jsonpath, kubectl, ok};
 
@@ -140,6 +140,7 @@ fn exists(o: &serde_json::Value) -> bool {
 
 #[test]
 fn destroy_removes_what_apply_created_and_leaves_a_planted_object_and_its_namespace() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }
@@ -259,6 +260,7 @@ fn destroy_removes_what_apply_created_and_leaves_a_planted_object_and_its_namesp
 
 #[test]
 fn a_destroy_killed_midway_finishes_when_run_again_namespace_included() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }
@@ -361,6 +363,7 @@ properties.Replicas = 3
 
 #[test]
 fn privatejet_destroy_removes_the_rbac_tokens_crs_and_merged_blocks_only() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }
@@ -468,6 +471,7 @@ privateJet:
 /// there before (kmpilot patched one key into it): it stays.
 #[test]
 fn kms_destroy_restores_the_original_kms_deployment_and_keeps_the_sts_secret() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }

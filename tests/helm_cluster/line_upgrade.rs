@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-mod support;
+use crate::support;
 use support::charts;
 use support::deployment::{Deployment, finish};
 
@@ -15,19 +15,9 @@ use support::deployment::{Deployment, finish};
 fn release(ns: &str, name: &str) -> (String, String) {
     let o = Command::new("helm")
         // every state, with the filters both helm majors have (Helm 4 has no -a)
-        .args([
-            "list",
-            "--deployed",
-            "--failed",
-            "--pending",
-            "--superseded",
-            "--uninstalled",
-            "--uninstalling",
-            "-n",
-            ns,
-            "-o",
-            "json",
-        ])
+        .arg("list")
+        .args(kmpilot::plan::helm::LIST_ANY_STATE)
+        .args(["-n", ns, "-o", "json"])
         .output()
         .expect("helm on PATH");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -45,6 +35,7 @@ fn release(ns: &str, name: &str) -> (String, String) {
 
 #[test]
 fn an_in_place_line_upgrade_is_refused_unless_asked_for_and_shows_in_diff() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }

@@ -3,7 +3,7 @@
 //! published procedure binds another one), and the token authenticates as that account with
 //! exactly the ClusterRole's rights.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,7 @@ use kube::api::Api;
 
 #[tokio::test]
 async fn private_jet_rbac_token_authenticates_as_the_bound_account() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -151,6 +152,7 @@ async fn private_jet_rbac_token_authenticates_as_the_bound_account() {
 /// serve that API, so it refuses them, and discovery (what kmpilot asks first) says so.
 #[tokio::test]
 async fn the_api_server_refuses_the_operators_real_v1beta1_crds_and_discovery_says_so() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };

@@ -10,8 +10,8 @@ use std::process::{Command, Output, Stdio};
 use kmpilot::import::Report;
 use kmpilot::profile::Profile;
 
-mod km_support;
-mod support;
+use crate::km_support;
+use crate::support;
 use support::deployment::Deployment;
 use support::{kubectl, ok};
 
@@ -131,6 +131,7 @@ fn assert_same_plan(orig: &Profile, imported: &Profile, report: &Report) {
 
 #[test]
 fn the_quickstart_applied_then_imported_plans_the_same() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }
@@ -363,6 +364,7 @@ fn am_chart() -> PathBuf {
 
 #[test]
 fn bad_input_exits_2_and_an_empty_namespace_is_not_a_profile() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }
@@ -389,7 +391,7 @@ fn bad_input_exits_2_and_an_empty_namespace_is_not_a_profile() {
     )
     .output()
     .unwrap();
-    // PrivateJet accounts are looked for in every namespace, and other tests (kube_private_jet)
+    // PrivateJet accounts are looked for in every namespace, and other tests (kube_cluster::private_jet)
     // leave some on the shared cluster: with them the import is a PrivateJet-only profile,
     // without them there is nothing to import
     let accounts: serde_json::Value = serde_json::from_str(&ok(&kubectl(&[
@@ -431,6 +433,7 @@ fn bad_input_exits_2_and_an_empty_namespace_is_not_a_profile() {
 
 #[test]
 fn the_privatejet_example_applied_then_imported_plans_the_same() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }
@@ -442,7 +445,7 @@ fn the_privatejet_example_applied_then_imported_plans_the_same() {
     // the PrivateJet example, changed only where the 1.36 test cluster needs it: both targets
     // on the test cluster's own context in fresh namespaces, and no API Operator install —
     // its real CRDs are apiextensions.k8s.io/v1beta1, which 1.36 does not serve, and kmpilot
-    // refuses before changing anything (tracks_cluster proves that refusal). The operator
+    // refuses before changing anything (helm_cluster::tracks proves that refusal). The operator
     // mode ConfigMap still goes into wso2-system, as on a cluster that has the operator.
     let mut orig = example("privatejet.yaml");
     orig.name = "kmp-import-pj".into();

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod support;
+use crate::support;
 use support::deployment::{Deployment, finish};
 use support::{charts, copy_dir, jsonpath, kubectl, ok};
 
@@ -24,6 +24,7 @@ fn write_profile(run: &Deployment, apim_chart: &Path) -> PathBuf {
 
 #[test]
 fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }
@@ -147,6 +148,7 @@ fn quickstart_applies_with_standin_charts_and_a_second_run_creates_nothing() {
 
 #[test]
 fn a_dry_run_changes_nothing() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }
@@ -165,6 +167,7 @@ fn a_dry_run_changes_nothing() {
 
 #[test]
 fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }
@@ -214,6 +217,7 @@ fn a_failing_helm_step_stops_the_run_and_resume_finishes_it() {
 /// it runs, no release, no secret.
 #[test]
 fn a_chart_that_fails_verification_stops_apply_with_the_cluster_untouched() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }

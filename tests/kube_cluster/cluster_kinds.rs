@@ -22,7 +22,7 @@ use kmpilot::profile::sections::cluster::Sizing;
 use kmpilot::profile::sections::cluster_kind::{ClusterKind, Delivery};
 use kmpilot::profile::sections::identity_server::AppArmor;
 
-mod support;
+use crate::support;
 use support::ok;
 
 fn kubectl(kubeconfig: &Path, args: &[&str]) -> Output {
@@ -373,6 +373,7 @@ fn ingress_with_status(kc: &Path, ns: &str, p: &Profile, field: &str, value: &st
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_cluster_kind_is_detected_and_adapted_to() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };

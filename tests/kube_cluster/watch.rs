@@ -1,8 +1,9 @@
 //! The live panes' watchers against a real API server that is restarted under them: rows keep
 //! showing while the pane says re-syncing, the pane comes back live on its own, and changes
-//! after the restart arrive. Alone in its test binary because it stops the API server.
+//! after the restart arrive. No other file's test runs beside it (`support::one_file`): it
+//! stops the API server.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
@@ -74,6 +75,7 @@ fn deployment(ns: &str, replicas: u32) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn panes_resync_across_an_api_server_restart() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-mod support;
+use crate::support;
 use support::{fresh_namespace, jsonpath, kubectl, ok};
 
 /// The shared gate: a visible SKIPPED without a cluster, a failure under CI.
@@ -128,6 +128,7 @@ privateJet:
 
 #[test]
 fn privatejet_two_clusters_rbac_tokens_and_an_in_place_merge() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }
@@ -303,6 +304,7 @@ fn names(list: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_objects() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }
@@ -489,6 +491,7 @@ fn kms_sts_patches_the_key_restarts_sts_injects_the_sidecar_and_applies_istio_ob
 
 #[test]
 fn the_real_crds_are_in_force_and_reject_malformed_objects() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }
@@ -576,6 +579,7 @@ fn the_real_crds_are_in_force_and_reject_malformed_objects() {
 /// anything is applied to it: no operator manifest, no service account, no merged file.
 #[test]
 fn privatejet_operator_install_on_kubernetes_1_22_or_later_is_refused_before_any_change() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }
@@ -638,6 +642,7 @@ fn privatejet_operator_install_on_kubernetes_1_22_or_later_is_refused_before_any
 /// and names the missing kind and what provides it.
 #[test]
 fn kms_sts_with_the_legacy_cert_manager_group_stops_before_its_first_change() {
+    let _turn = support::one_file::turn(module_path!());
     if !cluster() {
         return;
     }

@@ -1,7 +1,7 @@
 //! Server-side apply against a real API server: outcomes, idempotence, custom resources, dry
 //! run, secrets patched key by key.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 
@@ -12,6 +12,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn ssa_creates_then_configures_then_leaves_unchanged() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -74,6 +75,7 @@ async fn ssa_creates_then_configures_then_leaves_unchanged() {
 
 #[tokio::test]
 async fn dry_run_creates_nothing_and_reports_what_would_change() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -120,6 +122,7 @@ async fn dry_run_creates_nothing_and_reports_what_would_change() {
 
 #[tokio::test]
 async fn custom_resources_apply_through_discovery() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -194,6 +197,7 @@ async fn custom_resources_apply_through_discovery() {
 
 #[tokio::test]
 async fn apply_secret_sets_only_its_own_keys() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };

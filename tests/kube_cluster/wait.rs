@@ -2,7 +2,7 @@
 //! addresses written by a "controller", secret keys, existence checks, and timeouts that say
 //! what they saw.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -42,6 +42,7 @@ async fn pod_uids(kube: &Kube, ns: &str, app: &str) -> BTreeMap<String, String> 
 
 #[tokio::test]
 async fn deployment_available_then_restart_pods_replaces_them() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -109,6 +110,7 @@ async fn deployment_available_then_restart_pods_replaces_them() {
 
 #[tokio::test]
 async fn deployment_that_cannot_schedule_times_out_saying_what_it_saw() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -152,6 +154,7 @@ async fn deployment_that_cannot_schedule_times_out_saying_what_it_saw() {
 
 #[tokio::test]
 async fn ingress_address_written_by_a_controller_is_seen() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -225,6 +228,7 @@ async fn ingress_address_written_by_a_controller_is_seen() {
 
 #[tokio::test]
 async fn secret_key_wait_and_existence_checks() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };

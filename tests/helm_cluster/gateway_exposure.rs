@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-mod support;
+use crate::support;
 use support::deployment::{Deployment, finish};
 use support::{jsonpath, kubectl, ok};
 
@@ -287,6 +287,7 @@ fn assert_gateway_exposure(run: &Run) {
 
 #[test]
 fn quickstart_with_gateway_api_exposure_applies() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }
@@ -432,6 +433,7 @@ fn quickstart_with_gateway_api_exposure_applies() {
 
 #[test]
 fn switching_from_ingress_to_gateway_api_leaves_no_stale_ingress() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }
@@ -478,6 +480,7 @@ fn switching_from_ingress_to_gateway_api_leaves_no_stale_ingress() {
 
 #[test]
 fn a_class_without_backend_tls_is_refused_before_anything_is_installed() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }
@@ -519,6 +522,7 @@ fn users_gateway(run: &Run, listeners: &[(&str, Option<String>)]) {
 
 #[test]
 fn an_existing_gateway_is_used_when_it_has_the_charts_listeners() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod km_support;
-mod support;
+use crate::km_support;
+use crate::support;
 use support::deployment::Deployment;
 use support::tmux::Tmux;
 use support::{charts, kubectl, ok};
@@ -157,6 +157,7 @@ fn lines_of(item: &Value) -> Vec<String> {
 
 #[test]
 fn diff_after_apply_is_empty_and_each_change_shows_in_its_step() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }
@@ -374,6 +375,7 @@ fn diff_after_apply_is_empty_and_each_change_shows_in_its_step() {
 /// password masked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn standin_apim_registration_diff() {
+    let _turn = support::one_file::turn(module_path!());
     use kmpilot::exec::diff::{Change, diff};
     use kmpilot::profile::secret::SecretRef;
     if support::test_cluster().is_none() {
@@ -472,6 +474,7 @@ async fn standin_apim_registration_diff() {
 /// that does not answer is a comparison that failed (3, said once, nothing compared).
 #[test]
 fn diff_exit_codes_for_bad_input_and_no_cluster() {
+    let _turn = support::one_file::turn(module_path!());
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.yaml");
     std::fs::write(
@@ -533,6 +536,7 @@ fn diff_exit_codes_for_bad_input_and_no_cluster() {
 /// the IS release and the hosts block, as `kmpilot diff` does, and shows no secret.
 #[test]
 fn wizard_review_shows_the_diff_against_the_live_cluster() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }

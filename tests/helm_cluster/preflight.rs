@@ -5,7 +5,7 @@
 use kmpilot::exec::preflight::{self, CheckOutcome, CheckStatus};
 use kmpilot::profile::{Profile, load};
 
-mod support;
+use crate::support;
 
 fn quickstart(kubeconfig: &std::path::Path) -> Profile {
     let mut p = load::from_path(
@@ -31,6 +31,7 @@ fn find<'a>(r: &'a [CheckOutcome], what: &str) -> &'a CheckOutcome {
 
 #[tokio::test]
 async fn checks_report_each_prerequisite_with_a_fix_for_each_failure() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -103,6 +104,7 @@ async fn checks_report_each_prerequisite_with_a_fix_for_each_failure() {
 
 #[tokio::test]
 async fn csi_driver_check_follows_the_cluster() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -133,6 +135,7 @@ async fn csi_driver_check_follows_the_cluster() {
 
 #[test]
 fn the_picker_lists_the_test_clusters_context_as_current() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
@@ -152,6 +155,7 @@ fn kmpilot_on_path(tool: &str) -> bool {
 /// profile's own cluster, which answers.
 #[tokio::test]
 async fn other_clusters_are_checked_on_their_own() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };

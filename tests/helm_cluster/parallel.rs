@@ -12,7 +12,7 @@ use std::process::Command;
 use kmpilot::plan::StepId;
 use serde_json::Value;
 
-mod support;
+use crate::support;
 use support::deployment::Deployment;
 use support::{charts, kubectl};
 
@@ -136,6 +136,7 @@ fn assert_needs_first(evs: &[Value], needs: &[(StepId, Vec<StepId>)], out: &str)
 /// keystores, starts and completes while the build runs; IS waits for the image.
 #[test]
 fn steps_start_after_their_needs_and_independent_ones_overlap() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }
@@ -187,6 +188,7 @@ fn steps_start_after_their_needs_and_independent_ones_overlap() {
 /// registration.
 #[test]
 fn a_failed_is_install_stops_only_what_needs_it_and_resume_runs_only_that() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-mod support;
+use crate::support;
 use support::deployment::{Deployment, finish};
 use support::{apim_standin, charts, jsonpath};
 
@@ -43,6 +43,7 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
 
 #[test]
 fn the_4_7_quickstart_applies_twice_with_one_key_that_no_file_or_output_holds() {
+    let _turn = support::one_file::turn(module_path!());
     if support::test_cluster().is_none() {
         return;
     }

@@ -7,7 +7,7 @@
 use kmpilot::render::gateway_api as gw;
 use serde_json::{Value, json};
 
-mod support;
+use crate::support;
 use support::ok;
 
 const HOSTS: [(&str, &str); 4] = [
@@ -19,6 +19,7 @@ const HOSTS: [(&str, &str); 4] = [
 
 #[tokio::test]
 async fn gateway_route_and_backend_tls_policy_pass_the_real_crds_and_dns_reads_the_status() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };

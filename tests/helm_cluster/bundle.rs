@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-mod support;
+use crate::support;
 
 const IN_SECRET: &str = "planted-secret-value-5d1c";
 const IN_TOML: &str = "planted-toml-password-77";
@@ -28,6 +28,7 @@ fn write_profile(dir: &Path, kubeconfig: &Path, ns: &str) -> std::path::PathBuf 
 
 #[test]
 fn bundle_holds_the_cluster_state_and_none_of_the_planted_secrets() {
+    let _turn = support::one_file::turn(module_path!());
     let Some(tc) = support::test_cluster() else {
         return;
     };
