@@ -304,7 +304,10 @@ fn private_jet_clusters_can_be_added_and_removed() {
     insta::assert_snapshot!("private_jet_two_clusters", draw(&a, 100, 30).backend());
     // d asks, y removes the focused cluster
     key(&mut a, KeyCode::Char('d'));
-    assert!(matches!(a.modal, Some(Modal::ConfirmRemoveCluster(RemoveCluster(1)))));
+    assert!(matches!(
+        a.modal,
+        Some(Modal::ConfirmRemoveCluster(RemoveCluster(1)))
+    ));
     key(&mut a, KeyCode::Char('y'));
     assert_eq!(a.profile.private_jet.clusters.len(), 1);
     assert_eq!(a.profile.private_jet.clusters[0].name, "cluster-1");
