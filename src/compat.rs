@@ -297,7 +297,7 @@ pub fn validate(p: &Profile, issues: &mut Issues) {
 fn validate_line(p: &Profile, l: &ApimLine, issues: &mut Issues) {
     let v = &p.api_manager.chart_version;
     let rev = ApimLine::revision(v);
-    if crate::profile::sections::exposure::gateway_api(p) && rev < l.gateway_api_values_from {
+    if p.gateway_api() && rev < l.gateway_api_values_from {
         issues.error(
             &YamlPath::root().key("cluster").key("exposure").key("kind"),
             format!(

@@ -80,9 +80,7 @@ def sccs(nodes, E):
 
 # Folders whose mod.rs is still both the front door and the ground its children import (#26):
 # each entry goes once its shared types and helpers live in sibling files.
-KNOWN_PARENT_LOOPS = {
-    'profile': 'Profile (mod.rs) holds the sections types and their methods take a &Profile: in a sibling file it would be a cycle between siblings',
-}
+KNOWN_PARENT_LOOPS = {}
 folders = sorted({m[:-1] for m in files if m} | {()}, key=lambda f: (len(f), f))
 found = []
 for folder in folders:

@@ -135,7 +135,7 @@ pub fn run(cli: &Cli, a: ApplyArgs<'_>) -> u8 {
             for u in &plan.console_urls {
                 println!("  {:<16} {}", u.name, u.url);
             }
-            if crate::profile::sections::exposure::gateway_api(&profile) {
+            if profile.gateway_api() {
                 println!("\nGateway & routes:");
                 for l in runtime.block_on(exec::gateway_api::summary_lines(&plan.cluster)) {
                     println!("{l}");

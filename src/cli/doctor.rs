@@ -205,7 +205,7 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
             });
         }
     }
-    if crate::profile::sections::exposure::gateway_api(p) {
+    if p.gateway_api() {
         for (check, target, ok, detail, hosts, address) in
             crate::exec::gateway_api::rows(&kube, ns).await
         {
@@ -225,7 +225,7 @@ async fn checks(p: &crate::profile::Profile) -> Vec<Row> {
     let kmpilot_block = (p.dns.mode == crate::profile::sections::dns::DnsMode::HostsFile)
         .then(|| crate::import::live::hosts(&p.dns.hosts_file))
         .and_then(|f| f.blocks.into_iter().find(|b| b.profile == p.name));
-    for host in crate::profile::sections::dns::hostnames(p) {
+    for host in p.hostnames() {
         let resolved: Vec<String> = (host.as_str(), 443)
             .to_socket_addrs()
             .map(|a| a.map(|s| s.ip().to_string()).collect())

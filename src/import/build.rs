@@ -398,7 +398,7 @@ fn dns(p: &mut Profile, r: &mut Report, live: &Live) {
     if let Some(e) = &h.unreadable {
         r.unmapped(format!("hosts file {}", h.file.display()), e.clone());
     }
-    let names = crate::profile::sections::dns::hostnames(p);
+    let names = p.hostnames();
     // only the hostnames of what is installed: a missing server's names are no evidence
     let wanted: Vec<&String> = names
         .iter()

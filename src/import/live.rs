@@ -299,7 +299,7 @@ pub async fn admin_api(
     let ca_file = match ca_file {
         Some(f) => Some(f.to_path_buf()),
         None => {
-            let name = p.api_manager.tls_secret(p).to_string();
+            let name = p.tls_secret().to_string();
             match key(name, "tls.crt").await {
                 Some(pem) => {
                     let f = work.join("apim-ingress.crt");

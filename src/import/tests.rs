@@ -57,7 +57,7 @@ pub fn simulate(p: &Profile) -> Live {
         hosts.blocks.push(HostsBlock {
             profile: p.name.clone(),
             address: "10.0.0.1".into(),
-            hostnames: crate::profile::sections::dns::hostnames(p),
+            hostnames: p.hostnames(),
         });
     }
     let pj = p

@@ -5,6 +5,7 @@
 //! step's, in `crate::steps`.
 
 pub mod checks;
+pub mod derived;
 pub mod diagnostics;
 pub mod edit_in_place;
 pub mod load;
@@ -18,9 +19,9 @@ pub mod yaml_tree;
 use serde::{Deserialize, Serialize};
 
 use diagnostics::{Issues, YamlPath};
-use secret::SecretRef;
 use sections::api_manager::ApiManager;
 use sections::cluster::{Cluster, Prerequisites};
+pub use sections::credentials::Credentials;
 use sections::dns::Dns;
 use sections::identity_server::IdentityServer;
 use sections::key_manager::KeyManager;
@@ -105,32 +106,5 @@ impl Profile {
                 ),
             );
         }
-    }
-}
-
-/// A user name and a secret password.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Credentials {
-    pub username: String,
-    pub password: SecretRef,
-}
-
-impl Credentials {
-    pub fn new(username: &str, env: &str) -> Self {
-        Credentials {
-            username: username.into(),
-            password: SecretRef::env(env),
-        }
-    }
-
-    pub fn validate(&self, issues: &mut Issues, path: &YamlPath) {
-        checks::non_empty(
-            issues,
-            &path.key("username"),
-            &self.username,
-            "a user name such as admin",
-        );
-        checks::secret(issues, &path.key("password"), &self.password);
     }
 }

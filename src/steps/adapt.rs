@@ -219,7 +219,7 @@ pub fn resolve(p: &Profile, o: &Observed) -> (Profile, Vec<Decision>) {
         });
     }
 
-    if crate::profile::sections::exposure::gateway_api(&r) {
+    if r.gateway_api() {
         out.push(ingress_not_used(f));
         return (r, out);
     }

@@ -70,7 +70,7 @@ pub fn plan(p: &Profile) -> Step {
             may_scale: super::adapt::capacity_may_scale(p),
         })));
     }
-    let ingress = !crate::profile::sections::exposure::gateway_api(p);
+    let ingress = !p.gateway_api();
     if p.cluster.ingress.install && installs && ingress {
         actions.push(Action::Note {
             text: format!(

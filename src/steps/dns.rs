@@ -1,7 +1,7 @@
 //! Step "dns": map the ingress address to every hostname, in a hosts file between kmpilot's
 //! markers (atomic write with a backup, by the executor) or printed for a DNS admin.
 
-use crate::profile::sections::dns::{DnsMode, hostnames};
+use crate::profile::sections::dns::DnsMode;
 
 use std::path::PathBuf;
 
@@ -41,7 +41,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     if d.mode == DnsMode::None {
         return None;
     }
-    let names = hostnames(p);
+    let names = p.hostnames();
     let addr_text = d
         .address
         .clone()
@@ -54,7 +54,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
     let mut actions = Vec::new();
     let address = match &d.address {
         Some(a) => AddressSource::Fixed(a.clone()),
-        None if crate::profile::sections::exposure::gateway_api(p) => {
+        None if p.gateway_api() => {
             let name = p.cluster.exposure.gateway.name.clone();
             actions.push(Action::Wait(Wait::GatewayAddress {
                 context: p.cluster.context.clone(),

@@ -6,7 +6,7 @@
 //! (prerequisites, keystores, IS, API-M, DNS) call in.
 
 use crate::plan::cluster_checks::GatewayCheck;
-use crate::profile::sections::exposure::{ExposureKind, gateway_api};
+use crate::profile::sections::exposure::ExposureKind;
 
 use serde_json::{Value, json};
 
@@ -114,7 +114,7 @@ pub fn form(p: &Profile) -> Vec<super::form::Field> {
         |p| p.cluster.exposure.kind,
         |p, v| p.cluster.exposure.kind = v,
     );
-    if !gateway_api(p) {
+    if !p.gateway_api() {
         return vec![choice];
     }
     vec![
@@ -289,14 +289,7 @@ pub fn after_keystores(p: &Profile) -> Vec<Action> {
         let ns = &p.cluster.namespace;
         v.push(manifest(
             p,
-            gw::gateway(
-                &g.name,
-                ns,
-                &g.class_name,
-                p.api_manager.tls_secret(p),
-                &listeners,
-                ns,
-            ),
+            gw::gateway(&g.name, ns, &g.class_name, p.tls_secret(), &listeners, ns),
         ));
     }
     v
@@ -371,7 +364,7 @@ mod tests {
     #[test]
     fn the_default_is_ingress_and_is_left_out_of_a_saved_profile() {
         let p = Profile::quickstart("q");
-        assert!(!gateway_api(&p));
+        assert!(!p.gateway_api());
         let yaml = serde_json::to_string(&p).unwrap();
         assert!(!yaml.contains("exposure"), "{yaml}");
         let g = gateway_profile();
@@ -493,7 +486,7 @@ mod tests {
             .iter()
             .map(|l| l["hostname"].as_str().unwrap())
             .collect();
-        let mut want: Vec<String> = crate::profile::sections::dns::hostnames(&p);
+        let mut want: Vec<String> = p.hostnames();
         want.sort();
         let mut got: Vec<String> = hosts.iter().map(|s| s.to_string()).collect();
         got.sort();

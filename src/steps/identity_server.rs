@@ -252,7 +252,7 @@ fn chart_values(p: &Profile) -> serde_json::Value {
             "ingress": {
                 "hostName": is.hostname,
                 "ingressClassName": p.api_manager.ingress.class_name,
-                "tlsSecretsName": p.api_manager.tls_secret(p),
+                "tlsSecretsName": p.tls_secret(),
             },
             "externalJKS": {"enabled": true, "secretName": k.is.secret_name},
         },
@@ -349,7 +349,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>, verify: VerifySpec) -> S
             render::yaml(&values(p))
         ),
     });
-    let gateway_api = crate::profile::sections::exposure::gateway_api(p);
+    let gateway_api = p.gateway_api();
     let install = super::helm::install_chart(
         p,
         super::helm::Chart {

@@ -17,14 +17,14 @@ pub fn expect(p: &Profile, kind: ChartKind) -> Expect {
                 server_hostname: is.hostname.clone(),
                 server_hostname_path: "identityServer.hostname".into(),
                 // through the Gateway API no Ingress is rendered: one that is would be stale
-                ingress_hosts: if crate::profile::sections::exposure::gateway_api(p) {
+                ingress_hosts: if p.gateway_api() {
                     Vec::new()
                 } else {
                     vec![(is.hostname.clone(), "identityServer.hostname".into())]
                 },
-                tls_secret: p.api_manager.tls_secret(p).to_string(),
+                tls_secret: p.tls_secret().to_string(),
                 tls_secret_path: tls_path(p),
-                no_ingress: crate::profile::sections::exposure::gateway_api(p),
+                no_ingress: p.gateway_api(),
                 container: "wso2is".into(),
                 image: is.image.image_ref(),
                 image_path: "identityServer.image".into(),
@@ -65,12 +65,12 @@ pub fn expect(p: &Profile, kind: ChartKind) -> Expect {
                     .hostnames
                     .all()
                     .iter()
-                    .filter(|_| !crate::profile::sections::exposure::gateway_api(p))
+                    .filter(|_| !p.gateway_api())
                     .map(|(n, h)| ((*h).clone(), format!("apiManager.hostnames.{n}")))
                     .collect(),
-                tls_secret: a.tls_secret(p).to_string(),
+                tls_secret: p.tls_secret().to_string(),
                 tls_secret_path: tls_path(p),
-                no_ingress: crate::profile::sections::exposure::gateway_api(p),
+                no_ingress: p.gateway_api(),
                 container: "wso2am".into(),
                 image,
                 image_path: "apiManager.image".into(),
@@ -131,9 +131,7 @@ pub fn render_spec(p: &Profile, kind: ChartKind) -> RenderSpec {
         namespace: p.cluster.namespace.clone(),
         values: values.into(),
         stdin: (!overlay.entries.is_empty()).then_some(overlay),
-        drop_kinds: if kind == ChartKind::IdentityServer
-            && crate::profile::sections::exposure::gateway_api(p)
-        {
+        drop_kinds: if kind == ChartKind::IdentityServer && p.gateway_api() {
             super::exposure::dropped_kinds()
         } else {
             Vec::new()

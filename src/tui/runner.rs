@@ -312,7 +312,7 @@ pub fn spawn_watchers(
     let kubeconfig = profile.cluster.kubeconfig.clone();
     let context = profile.cluster.context.clone();
     let namespaces = vec![profile.cluster.namespace.clone()];
-    let gateway_api = crate::profile::sections::exposure::gateway_api(profile);
+    let gateway_api = profile.gateway_api();
     tokio::spawn(async move {
         let kube = match crate::kube::Kube::connect(kubeconfig.as_deref(), context.as_deref()).await
         {

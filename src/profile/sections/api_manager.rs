@@ -1,8 +1,8 @@
 //! The `apiManager` section: the API-M chart, its hostnames, ingress, databases and image.
 
+use super::credentials::Credentials;
 use crate::chart_lines::{self, ApimLine};
 use crate::profile::secret::SecretRef;
-use crate::profile::{Credentials, Profile};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -259,13 +259,6 @@ impl ApiManager {
 
     pub fn credentials_secret(&self) -> String {
         format!("{}-kmpilot-credentials", self.release)
-    }
-
-    pub fn tls_secret<'a>(&'a self, p: &'a Profile) -> &'a str {
-        self.ingress
-            .tls_secret
-            .as_deref()
-            .unwrap_or(&p.keystores.tls_secret)
     }
 }
 

@@ -1,6 +1,5 @@
 //! The `dns` section: how the hostnames reach the ingress address (hosts file or printed).
 
-use crate::profile::Profile;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -33,15 +32,4 @@ impl Default for Dns {
             wait_seconds: 600,
         }
     }
-}
-
-pub fn hostnames(p: &Profile) -> Vec<String> {
-    let h = &p.api_manager.hostnames;
-    vec![
-        h.management.clone(),
-        h.gateway.clone(),
-        h.websocket.clone(),
-        h.websub.clone(),
-        p.identity_server.hostname.clone(),
-    ]
 }

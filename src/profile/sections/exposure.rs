@@ -1,6 +1,5 @@
 //! `cluster.exposure`: how the servers are reached from outside, through an Ingress or the Gateway API.
 
-use crate::profile::Profile;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -60,9 +59,4 @@ impl Default for GatewaySpec {
             install_envoy_gateway: false,
         }
     }
-}
-
-/// Whether the profile exposes through the Gateway API.
-pub fn gateway_api(p: &Profile) -> bool {
-    p.cluster.exposure.kind == ExposureKind::GatewayApi
 }

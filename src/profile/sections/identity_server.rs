@@ -1,7 +1,7 @@
 //! The `identityServer` section: the IS 7 chart, its hostname and its settings.
 
+use super::credentials::Credentials;
 use super::is_image::IsImage;
-use crate::profile::Credentials;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

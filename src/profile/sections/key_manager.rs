@@ -1,6 +1,6 @@
 //! The `keyManager` section: registering IS 7 as API-M's key manager, its endpoints and timeouts.
 
-use crate::profile::{Credentials, Profile};
+use super::credentials::Credentials;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -109,12 +109,6 @@ pub struct EndpointOverrides {
     pub api_resource_management: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<String>,
-}
-
-impl KeyManager {
-    pub fn connector<'a>(&'a self, p: &'a Profile) -> &'a Credentials {
-        self.connector.as_ref().unwrap_or(&p.identity_server.admin)
-    }
 }
 
 /// TLS for kmpilot's own HTTPS calls: verified by default; a CA file can be trusted; turning

@@ -5,6 +5,7 @@
 pub mod api_manager;
 pub mod cluster;
 pub mod cluster_kind;
+pub mod credentials;
 pub mod dns;
 pub mod exposure;
 pub mod identity_server;

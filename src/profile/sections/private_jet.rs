@@ -5,7 +5,7 @@
 pub const API_OPERATOR_CONFIGS: &str =
     "https://github.com/wso2/k8s-api-operator/releases/download/v1.2.2/api-operator-configs.yaml";
 
-use crate::profile::Credentials;
+use super::credentials::Credentials;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 

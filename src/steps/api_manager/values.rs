@@ -120,13 +120,13 @@ pub fn values(p: &Profile) -> Value {
         // chart bug (4.5.0-10, 4.6): deployment.toml reads kubernetes.ingress.enabled, which
         // values.yaml lacks, to choose the server hostname
         HostnamePrecedence::IngressFirst => (
-            json!({"enabled": true, "tlsSecret": a.tls_secret(p)}),
+            json!({"enabled": true, "tlsSecret": p.tls_secret()}),
             json!({}),
         ),
         // 4.7 takes the Gateway API hostname when the Gateway API is on, and turns it on by
         // default: Ingress exposure turns it off (Gateway API exposure turns it on below)
         HostnamePrecedence::GatewayApiFirst => (
-            json!({"tlsSecret": a.tls_secret(p)}),
+            json!({"tlsSecret": p.tls_secret()}),
             json!({"enabled": false}),
         ),
     };
@@ -151,7 +151,7 @@ pub fn values(p: &Profile) -> Value {
             "gatewayAPI": gateway_api,
         },
     });
-    if crate::profile::sections::exposure::gateway_api(p) {
+    if p.gateway_api() {
         crate::steps::exposure::merge(&mut v, crate::steps::exposure::apim_values(p));
     }
     let cloud = secure_vault::cloud_values(&p.secure_vault);

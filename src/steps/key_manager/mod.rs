@@ -113,7 +113,7 @@ pub fn fields(p: &Profile) -> Fields {
         scope_management: pick(&o.scope_management, "/api/identity/oauth2/v1.0/scopes"),
         certificate_type: "JWKS".into(),
         jwks: pick(&o.jwks, "/oauth2/jwks"),
-        connector_username: km.connector(p).username.clone(),
+        connector_username: p.km_connector().username.clone(),
         api_resource_management: pick(&o.api_resource_management, "/api/server/v1/api-resources"),
         roles: pick(&o.roles, "/scim2/v2/Roles"),
         create_roles: km.create_roles,

@@ -56,7 +56,7 @@ pub fn plan(p: &Profile, artifacts: &mut Vec<Artifact>) -> Option<Step> {
         key_managers_url: format!("{apim}/api/am/admin/v4/key-managers"),
         apim_base_url: apim,
         admin: p.api_manager.admin.clone(),
-        connector: km.connector(p).clone(),
+        connector: p.km_connector().clone(),
         body,
         body_artifact,
         discover_url: km.discover.then(|| f.well_known.clone()),

@@ -22,7 +22,7 @@ pub fn spec(p: &Profile) -> KeystoreSetSpec {
         provided: k.provided.clone(),
         extra_ca_bundle: k.extra_ca_bundle.clone(),
         namespace: p.cluster.namespace.clone(),
-        tls_secret: p.api_manager.tls_secret(p).to_string(),
+        tls_secret: p.tls_secret().to_string(),
     }
 }
 
@@ -86,7 +86,7 @@ pub fn plan(p: &Profile) -> Step {
     if p.api_manager.ingress.tls_secret.is_none() {
         actions.push(Action::CreateSecret(tls));
     }
-    if crate::profile::sections::exposure::gateway_api(p) {
+    if p.gateway_api() {
         actions.extend(crate::steps::exposure::after_keystores(p));
     }
     Step::new(StepId::Keystores, actions)

@@ -38,7 +38,7 @@ pub fn run_screen(app: &App, f: &mut Frame, area: Rect) {
     run_steps(app, f, l.steps);
     log_pane(app, f, l.log);
     pods_pane(app, f, l.pods);
-    let gateway_api = crate::profile::sections::exposure::gateway_api(&app.profile);
+    let gateway_api = app.profile.gateway_api();
     let focused = app.run.pane == Some(Pane::Ingresses);
     if !crate::tui::state::routes_pane::draw(
         &app.run.routes,
@@ -377,7 +377,7 @@ pub fn run_summary(app: &App, f: &mut Frame, area: Rect) {
         lines.extend(crate::tui::state::routes_pane::summary_lines(
             &app.run.routes,
             t,
-            crate::profile::sections::exposure::gateway_api(&app.profile),
+            app.profile.gateway_api(),
         ));
     } else {
         lines.push(Line::from(Span::styled(
