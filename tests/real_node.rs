@@ -652,3 +652,6 @@ async fn pod_logs_describe_and_events_come_from_the_real_kubelet_real_node() {
 
 #[path = "real_node/standins.rs"]
 mod standins;
+
+#[path = "real_node/quickstart.rs"]
+mod quickstart;

@@ -40,15 +40,22 @@ pub async fn observe(profile: &Profile, probe: bool) -> Result<Observed, String>
     let needs_probe = profile.identity_server.app_armor == AppArmor::Auto
         && cluster_kind::apparmor_hint(&o.facts).0.is_none();
     if probe && needs_probe {
-        // in `default`, out of the deployment's own pod list; in the profile's namespace
-        // when the user may not create pods in `default`
-        let mut verdict = kube.apparmor_probe("default", PROBE_TIMEOUT).await;
-        if verdict
-            .as_ref()
-            .is_err_and(|e| e.status_code() == Some(403))
-            && matches!(kube.namespace_exists(&c.namespace).await, Ok(true))
+        // In the profile's namespace when it exists: its pods, the IS pod among them, get the
+        // namespace's node selector and default tolerations (a namespace pinned to a node pool
+        // through PodNodeSelector / PodTolerationRestriction), so the kubelet asked is one the
+        // IS pod can land on — asked from `default`, the real node's test found the verdict
+        // came from another node. In `default` before a first run has created the namespace,
+        // or when the user may not create pods in it.
+        let own = matches!(kube.namespace_exists(&c.namespace).await, Ok(true));
+        let mut verdict = kube
+            .apparmor_probe(if own { &c.namespace } else { "default" }, PROBE_TIMEOUT)
+            .await;
+        if own
+            && verdict
+                .as_ref()
+                .is_err_and(|e| e.status_code() == Some(403))
         {
-            verdict = kube.apparmor_probe(&c.namespace, PROBE_TIMEOUT).await;
+            verdict = kube.apparmor_probe("default", PROBE_TIMEOUT).await;
         }
         match verdict {
             Ok(Some(v)) => o.apparmor_probe = Some((v.apparmor, v.seen)),

@@ -1,5 +1,5 @@
 //! The STAND-IN FOR WSO2 IDENTITY SERVER 7 that runs as a pod on the real test node
-//! (`examples/standin_km.rs is …`): not IS, only the part of it kmpilot and API-M meet before
+//! (`examples/standin_km/ is …`): not IS, only the part of it kmpilot and API-M meet before
 //! any token is issued. Over TLS on its port (9443, as IS's `servlet-https`), with the
 //! certificate kmpilot generated for IS:
 //!

@@ -48,7 +48,7 @@
 //! cluster's real Services (and the Service must expose the URL's port), anything else
 //! through public DNS — never this machine's hosts file, which a pod does not see. When one
 //! does not resolve there it REFUSES the registration (400) naming the endpoint. Run as a pod
-//! on the real test node (`examples/standin_km.rs`, `tests/real_node/standins.rs`) it does the
+//! on the real test node (`examples/standin_km/`, `tests/real_node/standins.rs`) it does the
 //! same for real instead ([`pod_network`]): the pod's resolver (CoreDNS), a TCP connection and
 //! a TLS session verified against the truststore kmpilot made for API-M.
 //!

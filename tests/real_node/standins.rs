@@ -1,5 +1,5 @@
 //! The STAND-IN API-M and IS as pods on the real node (the image `scripts/build-standin-image`
-//! builds from `examples/standin_km.rs`, i.e. tests/km_support's stand-ins), serving the
+//! builds from `examples/standin_km/`, i.e. tests/km_support's stand-ins), serving the
 //! keystores kmpilot generated and put into the cluster (`apply --only keystores`: the Secrets
 //! `apim-keystores` and `is-keystores`, mounted by the pods as the charts mount them), behind
 //! Services named and numbered as the charts name them. kmpilot then runs its key-manager step
@@ -25,7 +25,7 @@ const APIM_SERVICE: &str = "apim-wso2am-all-in-one-am-service";
 
 /// The stand-in image's name, when it was built and the node imported it; else `None` with a
 /// SKIPPED line (under CI a failure: the image is part of the real node's set).
-fn standin_image() -> Option<String> {
+pub(super) fn standin_image() -> Option<String> {
     let cache = std::env::var_os("KMPILOT_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/kmpilot"));

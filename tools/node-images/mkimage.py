@@ -8,6 +8,10 @@ built here and imported into the node's containerd. The archive is an OCI image 
 image name the kubelet then finds (imagePullPolicy: Never or IfNotPresent).
 
   mkimage.py OUT.tar NAME:TAG --entrypoint /bin/app [--arg A ...] [--file SRC:DST ...]
+             [--symlink DST=TARGET ...] [--also NAME:TAG=ARG ...]
+
+--also names one more image of the same layer whose Cmd is ARG (several images from one
+binary that picks its role from its first argument, at the size of one).
 """
 import argparse
 import hashlib
@@ -32,11 +36,11 @@ def add_bytes(tar, path, data, mode):
     tar.addfile(info, io.BytesIO(data))
 
 
-def layer(files):
+def layer(files, links=()):
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
         dirs = {"etc", "tmp", "dev", "proc", "sys", "bin"}
-        for _, dst in files:
+        for _, dst in list(files) + [(None, d) for d, _ in links]:
             parts = dst.strip("/").split("/")[:-1]
             dirs.update("/".join(parts[: i + 1]) for i in range(len(parts)))
         for d in sorted(dirs):
@@ -48,6 +52,10 @@ def layer(files):
             with open(src, "rb") as f:
                 data = f.read()
             add_bytes(tar, dst.strip("/"), data, os.stat(src).st_mode & 0o777)
+        for dst, target in links:
+            info = tarfile.TarInfo(dst.strip("/"))
+            info.type, info.linkname, info.mode, info.mtime = tarfile.SYMTYPE, target, 0o777, EPOCH
+            tar.addfile(info)
     return buf.getvalue()
 
 
@@ -58,9 +66,24 @@ def main():
     p.add_argument("--entrypoint", required=True)
     p.add_argument("--arg", action="append", default=[], help="default argument (Cmd)")
     p.add_argument("--file", action="append", default=[], help="SRC:DST to put in the image")
+    p.add_argument("--symlink", action="append", default=[], help="DST=TARGET, a symbolic link in the image")
+    p.add_argument("--also", action="append", default=[], help="NAME:TAG=ARG, one more image of the layer with Cmd [ARG]")
     a = p.parse_args()
-    if ":" not in a.name.rsplit("/", 1)[-1]:
-        sys.exit(f"mkimage: {a.name}: give a tag (NAME:TAG); an untagged name means :latest, which the kubelet would try to pull")
+    images = [(a.name, a.arg or None)]
+    for spec in a.also:
+        name, sep, arg = spec.partition("=")
+        if not sep or not arg:
+            sys.exit(f"mkimage: --also {spec}: expected NAME:TAG=ARG")
+        images.append((name, [arg]))
+    for name, _ in images:
+        if ":" not in name.rsplit("/", 1)[-1]:
+            sys.exit(f"mkimage: {name}: give a tag (NAME:TAG); an untagged name means :latest, which the kubelet would try to pull")
+    links = []
+    for spec in a.symlink:
+        dst, sep, target = spec.partition("=")
+        if not sep or not dst.startswith("/") or not target:
+            sys.exit(f"mkimage: --symlink {spec}: expected /DST=TARGET")
+        links.append((dst, target))
     files = []
     for spec in a.file:
         src, sep, dst = spec.partition(":")
@@ -77,22 +100,25 @@ def main():
         blobs[digest] = data
         return {"mediaType": media_type, "digest": digest, "size": len(data)}
 
-    tar_bytes = layer(files)
+    tar_bytes = layer(files, links)
     diff_id = "sha256:" + hashlib.sha256(tar_bytes).hexdigest()
     layer_desc = blob(tar_bytes, "application/vnd.oci.image.layer.v1.tar")
-    config = {
-        "architecture": "amd64",
-        "os": "linux",
-        "config": {"Entrypoint": [a.entrypoint], "Cmd": a.arg or None, "Env": ["PATH=/bin"], "WorkingDir": "/"},
-        "rootfs": {"type": "layers", "diff_ids": [diff_id]},
-    }
-    config_desc = blob(json.dumps(config, sort_keys=True).encode(), "application/vnd.oci.image.config.v1+json")
-    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                "config": config_desc, "layers": [layer_desc]}
-    manifest_desc = blob(json.dumps(manifest, sort_keys=True).encode(), "application/vnd.oci.image.manifest.v1+json")
-    manifest_desc["annotations"] = {"io.containerd.image.name": a.name,
-                                    "org.opencontainers.image.ref.name": a.name.rsplit(":", 1)[1]}
-    index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [manifest_desc]}
+    manifests = []
+    for name, cmd in images:
+        config = {
+            "architecture": "amd64",
+            "os": "linux",
+            "config": {"Entrypoint": [a.entrypoint], "Cmd": cmd, "Env": ["PATH=/bin"], "WorkingDir": "/"},
+            "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+        }
+        config_desc = blob(json.dumps(config, sort_keys=True).encode(), "application/vnd.oci.image.config.v1+json")
+        manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "config": config_desc, "layers": [layer_desc]}
+        desc = blob(json.dumps(manifest, sort_keys=True).encode(), "application/vnd.oci.image.manifest.v1+json")
+        desc["annotations"] = {"io.containerd.image.name": name,
+                               "org.opencontainers.image.ref.name": name.rsplit(":", 1)[1]}
+        manifests.append(desc)
+    index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests}
 
     tmp = a.out + ".tmp"
     with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as out:
