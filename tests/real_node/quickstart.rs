@@ -88,6 +88,17 @@ fn profile(dep: &Deployment, registry: &str, apim: &str, is: &str) -> std::path:
     dep.write("profile.yaml", &yaml)
 }
 
+/// The real node, the stand-in images, a namespace `ns` pinned to the node and the profile;
+/// `None` (SKIPPED) without the node or the images.
+fn pinned_quickstart(ns: &str) -> Option<(Deployment, std::path::PathBuf)> {
+    real_node()?;
+    let (registry, apim, is) = images()?;
+    let dep = Deployment::new(ns);
+    pinned_namespace(&dep);
+    let profile = profile(&dep, &registry, &apim, &is);
+    Some((dep, profile))
+}
+
 fn kmpilot(dep: &Deployment, profile: &std::path::Path, args: &[&str]) -> (i32, String) {
     let o = dep
         .kmpilot(args)
@@ -124,17 +135,15 @@ fn seconds(ts: &Value) -> i64 {
 /// port-forward, every endpoint reached from the pod over verified TLS. Fails when the probes
 /// do not gate the install (checked: the stand-in chart without its start-up probe's 60 s
 /// initial delay makes API-M Ready in seconds, and the delay assertion fails), when the chart
-/// mounts are not where the image reads them (the server never listens on 9443) or when the
-/// registration does not reach the pod.
+/// mounts are not where the image reads them (the server never listens on 9443), when the
+/// registration does not reach the pod, or when kmpilot's AppArmor probe asks another node
+/// than the one the namespace's pods land on (it did, from `default`: the kubelet refused
+/// the IS pod).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_quickstart_waits_for_the_charts_probes_and_registers_the_key_manager_real_node() {
-    let Some(_c) = real_node() else { return };
-    let Some((registry, apim, is)) = images() else {
+    let Some((dep, profile)) = pinned_quickstart("real-node-quickstart") else {
         return;
     };
-    let dep = Deployment::new("real-node-quickstart");
-    pinned_namespace(&dep);
-    let profile = profile(&dep, &registry, &apim, &is);
 
     let (code, out) = kmpilot(&dep, &profile, &["apply", "--yes"]);
     assert_eq!(code, 0, "the quickstart on the real node failed:\n{out}");
@@ -195,13 +204,9 @@ async fn the_quickstart_waits_for_the_charts_probes_and_registers_the_key_manage
 /// loses the events (checked: `kube::not_ready` answering nothing leaves only helm's timeout).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_product_pod_that_never_starts_fails_the_install_with_the_probes_message_real_node() {
-    let Some(_c) = real_node() else { return };
-    let Some((registry, apim, is)) = images() else {
+    let Some((dep, profile)) = pinned_quickstart("real-node-quickstart-broken") else {
         return;
     };
-    let dep = Deployment::new("real-node-quickstart-broken");
-    pinned_namespace(&dep);
-    let profile = profile(&dep, &registry, &apim, &is);
     let (code, out) = kmpilot(&dep, &profile, &["apply", "--yes", "--only", "keystores"]);
     assert_eq!(code, 0, "{out}");
 
