@@ -97,12 +97,13 @@ fn resolve(raw: &str) -> Result<String, String> {
 /// The TLS keystore the server opens: `[keystore.tls]`, else the primary one (Carbon's
 /// fallback when no TLS keystore is declared).
 fn tls_identity(conf: &Table, dir: &str) -> Result<kmpilot_keystore::Identity, String> {
-    let table = if value(conf, "keystore.tls", "file_name").is_ok() {
-        "keystore.tls"
-    } else {
-        "keystore.primary"
+    let (table, file) = match value(conf, "keystore.tls", "file_name") {
+        Ok(f) => ("keystore.tls", f),
+        Err(_) => (
+            "keystore.primary",
+            value(conf, "keystore.primary", "file_name")?,
+        ),
     };
-    let file = value(conf, table, "file_name")?;
     let password = value(conf, table, "password")?;
     let key_password = value(conf, table, "key_password").unwrap_or_else(|_| password.clone());
     let alias = value(conf, table, "alias")?;

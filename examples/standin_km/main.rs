@@ -105,7 +105,7 @@ fn main() {
         "apim-image" | "is-image" => rt.block_on(image::run(&mode)),
         _ => {
             let start = from_args(&mode, args.collect());
-            rt.block_on(serve(start))
+            rt.block_on(serve_with(start, axum::Router::new()))
         }
     }
 }
@@ -208,10 +208,6 @@ pub async fn serve_with(start: Start, extra: axum::Router) {
     .await;
     println!("standin_km {name}: serving TLS on {addr}");
     let _ = server.await;
-}
-
-async fn serve(start: Start) {
-    serve_with(start, axum::Router::new()).await
 }
 
 /// The stand-in's own view for the tests: the saved key managers (id, name, endpoints) and

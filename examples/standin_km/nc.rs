@@ -7,12 +7,10 @@ use std::time::Duration;
 
 pub fn main(args: Vec<String>) -> i32 {
     let [z, host, port] = args.as_slice() else {
-        eprintln!("nc (kmpilot stand-in): only `nc -z HOST PORT` is supported");
-        return 2;
+        return unsupported();
     };
     if z != "-z" {
-        eprintln!("nc (kmpilot stand-in): only `nc -z HOST PORT` is supported");
-        return 2;
+        return unsupported();
     }
     let addrs = match (host.as_str(), port.parse::<u16>().unwrap_or(0)).to_socket_addrs() {
         Ok(a) => a.collect::<Vec<_>>(),
@@ -28,4 +26,9 @@ pub fn main(args: Vec<String>) -> i32 {
     }
     eprintln!("nc: connect to {host} port {port} (tcp) failed: Connection refused");
     1
+}
+
+fn unsupported() -> i32 {
+    eprintln!("nc (kmpilot stand-in): only `nc -z HOST PORT` is supported");
+    2
 }

@@ -16,15 +16,15 @@ use super::{NODE, real_node, support};
 
 /// The stand-in images' names: the archive `scripts/build-standin-image` built holds
 /// `standin-km`, `standin-apim` and `standin-is` with one tag.
-fn images() -> Option<(String, String, String)> {
+fn images() -> Option<(String, String)> {
     let km = super::standins::standin_image()?;
     let (_, tag) = km.rsplit_once(':').expect("a tagged image");
-    Some((
-        "kmpilot.local".into(),
-        format!("standin-apim:{tag}"),
-        format!("standin-is:{tag}"),
-    ))
+    Some((format!("standin-apim:{tag}"), format!("standin-is:{tag}")))
 }
+
+/// Where `scripts/build-standin-image` names its images (no registry serves it: the node's
+/// containerd has them imported).
+const REGISTRY: &str = "kmpilot.local";
 
 /// A namespace whose pods the API server sends to the real node (its label, its taint's
 /// toleration), without the charts knowing.
@@ -45,7 +45,7 @@ fn pinned_namespace(dep: &Deployment) {
 /// The quickstart profile on the stand-in charts with the stand-in images, laptop sizing (the
 /// node has 2 CPUs), the key manager registered (no proof: the stand-in image has no gateway
 /// of its own to prove against), DNS mode none.
-fn profile(dep: &Deployment, registry: &str, apim: &str, is: &str) -> std::path::PathBuf {
+fn profile(dep: &Deployment, apim: &str, is: &str) -> std::path::PathBuf {
     let charts = support::charts();
     let yaml = dep.profile_yaml(
         &charts.join("identity-server-standin"),
@@ -61,7 +61,7 @@ fn profile(dep: &Deployment, registry: &str, apim: &str, is: &str) -> std::path:
         .replace(
             is_image,
             &format!(
-                r#"image: {{ build: false, registry: {registry}, repository: {is_repo}, tag: "{is_tag}" }}"#
+                r#"image: {{ build: false, registry: {REGISTRY}, repository: {is_repo}, tag: "{is_tag}" }}"#
             ),
         )
         .replace(
@@ -82,7 +82,7 @@ fn profile(dep: &Deployment, registry: &str, apim: &str, is: &str) -> std::path:
     yaml = yaml.replace(
         &chart_version,
         &format!(
-            "{chart_version}\n  image: {{ registry: {registry}, repository: {apim_repo}, tag: \"{apim_tag}\" }}"
+            "{chart_version}\n  image: {{ registry: {REGISTRY}, repository: {apim_repo}, tag: \"{apim_tag}\" }}"
         ),
     );
     dep.write("profile.yaml", &yaml)
@@ -92,26 +92,15 @@ fn profile(dep: &Deployment, registry: &str, apim: &str, is: &str) -> std::path:
 /// `None` (SKIPPED) without the node or the images.
 fn pinned_quickstart(ns: &str) -> Option<(Deployment, std::path::PathBuf)> {
     real_node()?;
-    let (registry, apim, is) = images()?;
+    let (apim, is) = images()?;
     let dep = Deployment::new(ns);
     pinned_namespace(&dep);
-    let profile = profile(&dep, &registry, &apim, &is);
+    let profile = profile(&dep, &apim, &is);
     Some((dep, profile))
 }
 
 fn kmpilot(dep: &Deployment, profile: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let o = dep
-        .kmpilot(args)
-        .arg("-f")
-        .arg(profile)
-        .output()
-        .expect("kmpilot");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    (o.status.code().unwrap_or(-1), text)
+    support::deployment::run(dep.kmpilot(args).arg("-f").arg(profile))
 }
 
 fn pods(ns: &str) -> Vec<Value> {

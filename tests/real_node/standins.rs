@@ -168,20 +168,13 @@ impl Standins {
 
     /// `kmpilot ARGS -f PROFILE`: exit code and both streams together.
     fn kmpilot(&self, args: &[&str]) -> (i32, String) {
-        let o = self
-            .dep
-            .kmpilot(args)
-            .arg("-f")
-            .arg(&self.profile)
-            .env("IS_ADMIN_PASSWORD", IS_ADMIN_PASSWORD)
-            .output()
-            .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        (o.status.code().unwrap_or(-1), text)
+        support::deployment::run(
+            self.dep
+                .kmpilot(args)
+                .arg("-f")
+                .arg(&self.profile)
+                .env("IS_ADMIN_PASSWORD", IS_ADMIN_PASSWORD),
+        )
     }
 
     fn kmpilot_ok(&self, args: &[&str]) -> String {

@@ -170,6 +170,17 @@ impl Drop for Deployment {
     }
 }
 
+/// Runs `cmd` to its end: its exit code (-1 when killed) and both output streams together.
+pub fn run(cmd: &mut Command) -> (i32, String) {
+    let o = cmd.output().expect("kmpilot");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (o.status.code().unwrap_or(-1), text)
+}
+
 /// Waits for `child`: its exit code (-1 when killed), standard output and error.
 pub fn finish(child: Child) -> (i32, String, String) {
     let o = child.wait_with_output().unwrap();
